@@ -1,0 +1,86 @@
+package market
+
+import "github.com/mohallamart/mohalla"
+
+// This file is the one place that says who may do what. Each operation calls its
+// rule once, in the write or read path, so HTTP and in-process callers get the same
+// answer. A rule returns EUNAUTHENTICATED for an anonymous caller that needs to sign
+// in, EFORBIDDEN for a signed-in caller who may not.
+
+func deny(c mohalla.Caller, format string, args ...any) error {
+	if c.Role == mohalla.RoleAnonymous || c.Role == "" {
+		return mohalla.Errorf(mohalla.EUNAUTHENTICATED, "sign in to do this")
+	}
+	return mohalla.Errorf(mohalla.EFORBIDDEN, format, args...)
+}
+
+// self reports whether c is the user id acting for itself.
+func self(c mohalla.Caller, id string) bool {
+	return c.ID != "" && c.ID == id && c.Role != mohalla.RoleAnonymous
+}
+
+func authCreateUser(c mohalla.Caller, id string) error {
+	if c.Privileged() || self(c, id) {
+		return nil
+	}
+	return deny(c, "a user can only be created by itself, an admin or a service")
+}
+
+func authReadUser(c mohalla.Caller, id string) error {
+	if c.Privileged() || self(c, id) {
+		return nil
+	}
+	return deny(c, "you may only read your own user")
+}
+
+func authCreateShop(c mohalla.Caller, ownerID string) error {
+	if c.Is(mohalla.RoleAdmin) || (c.Is(mohalla.RoleShopOwner) && self(c, ownerID)) {
+		return nil
+	}
+	return deny(c, "only a shop owner for themself, or an admin, may create a shop")
+}
+
+// authManageProduct covers creating, changing and discontinuing a product of a
+// shop owned by ownerID.
+func authManageProduct(c mohalla.Caller, ownerID string) error {
+	if c.Is(mohalla.RoleAdmin) || (c.Is(mohalla.RoleShopOwner) && self(c, ownerID)) {
+		return nil
+	}
+	return deny(c, "only the shop's owner or an admin may manage its products")
+}
+
+func authChangeStock(c mohalla.Caller, ownerID string) error {
+	if c.Privileged() || (c.Is(mohalla.RoleShopOwner) && self(c, ownerID)) {
+		return nil
+	}
+	return deny(c, "only the shop's owner, an admin or a service may change stock")
+}
+
+func authCreateOrder(c mohalla.Caller, userID string) error {
+	if c.Is(mohalla.RoleAdmin) || (c.Is(mohalla.RoleCustomer) && self(c, userID)) {
+		return nil
+	}
+	return deny(c, "an order can only be placed by the customer themself or an admin")
+}
+
+// authReadOrder: the order's customer, its shop's owner, admins and services.
+func authReadOrder(c mohalla.Caller, userID, shopOwnerID string) error {
+	if c.Privileged() || self(c, userID) || (c.Is(mohalla.RoleShopOwner) && self(c, shopOwnerID)) {
+		return nil
+	}
+	return deny(c, "you may only read your own orders or your shop's orders")
+}
+
+func authChangeOrderStatus(c mohalla.Caller, shopOwnerID string) error {
+	if c.Is(mohalla.RoleAdmin) || (c.Is(mohalla.RoleShopOwner) && self(c, shopOwnerID)) {
+		return nil
+	}
+	return deny(c, "only the order's shop owner or an admin may change its status")
+}
+
+func authEvents(c mohalla.Caller) error {
+	if c.Privileged() {
+		return nil
+	}
+	return deny(c, "only an admin or a service may send or read events")
+}

@@ -1,0 +1,115 @@
+package market
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// SendEvent is one event of Service.SendEvents, Inngest's send: ID is optional, and
+// an event sent twice with the same ID is stored once.
+type SendEvent struct {
+	ID   string          `json:"id,omitempty"`
+	Name string          `json:"name"`
+	Data json.RawMessage `json:"data,omitempty"`
+	// TS is the time of the event in Unix milliseconds; default now.
+	TS int64 `json:"ts,omitempty"`
+}
+
+var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
+
+// maxSend bounds the events of one send.
+const maxSend = 1000
+
+// SendEvents appends events from outside to the log in one transaction, where the
+// functions that follow them are queued too. Only admins and services may. It
+// returns the events' ids, in the order sent, including those already stored.
+func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEvent) ([]string, error) {
+	if err := authEvents(c); err != nil {
+		return nil, err
+	}
+	var v mohalla.Invalid
+	if len(in) == 0 || len(in) > maxSend {
+		v.Add("events", "send between 1 and %d events", maxSend)
+	}
+	now := s.cfg.Now()
+	events := make([]mohalla.Event, len(in))
+	for i, e := range in {
+		f := fmt.Sprintf("%d.", i)
+		if len(in) == 1 {
+			f = ""
+		}
+		if len(e.Name) > 100 || !eventNamePattern.MatchString(e.Name) {
+			v.Add(f+"name", "must be lowercase words separated by '/', such as \"product/viewed\"")
+		}
+		if e.ID != "" && !idPattern.MatchString(e.ID) {
+			v.Add(f+"id", "must be 1 to 64 letters, digits, '_' or '-'")
+		}
+		data := e.Data
+		if len(data) == 0 || string(data) == "null" {
+			data = json.RawMessage("{}")
+		}
+		if data[0] != '{' {
+			v.Add(f+"data", "must be a JSON object")
+		}
+		id, ts := e.ID, e.TS
+		if id == "" {
+			id = newID()
+		}
+		if ts == 0 {
+			ts = now.UnixMilli()
+		} else if ts < 0 || ts > now.Add(24*time.Hour).UnixMilli() {
+			v.Add(f+"ts", "must be a time in Unix milliseconds, not in the future")
+		}
+		caller := c
+		events[i] = mohalla.Event{ID: id, Name: e.Name, Data: data, User: &caller, TS: ts, V: mohalla.EventVersion}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		w.events = events
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	return ids, nil
+}
+
+// EventQuery selects events for Events: those after position After, named Name if
+// it is not "", at most Limit (default 100, at most 1000).
+type EventQuery struct {
+	After mohalla.Position
+	Name  string
+	Limit int
+}
+
+// Events reads the event log in commit order, to admins and services.
+func (s *Service) Events(ctx context.Context, c mohalla.Caller, q EventQuery) ([]mohalla.Event, error) {
+	if err := authEvents(c); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = 100
+	case q.Limit < 0 || q.Limit > 1000:
+		return nil, fieldError("limit", "must be between 1 and 1000")
+	}
+	evs, err := s.store.Read().ReadEvents(ctx, q.After, q.Name, q.Limit)
+	if err != nil {
+		return nil, s.internal(ctx, err)
+	}
+	if evs == nil {
+		evs = []mohalla.Event{}
+	}
+	return evs, nil
+}

@@ -1,0 +1,263 @@
+package market
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// CreateOrder is the input of Service.CreateOrder. Item prices and TotalAmount are
+// optional; when given they must equal what the server computes from current
+// prices.
+type CreateOrder struct {
+	ID              string          `json:"id,omitempty"`
+	UserID          string          `json:"userId"`
+	Items           []OrderLine     `json:"items"`
+	TotalAmount     *mohalla.Money  `json:"totalAmount,omitempty"`
+	DeliveryAddress mohalla.Address `json:"deliveryAddress"`
+	IdempotencyKey  string          `json:"-"`
+}
+
+// OrderLine is one item of CreateOrder.
+type OrderLine struct {
+	ProductID string         `json:"productId"`
+	Quantity  int64          `json:"quantity"`
+	Price     *mohalla.Money `json:"price,omitempty"`
+}
+
+func (in *CreateOrder) validate() error {
+	var v mohalla.Invalid
+	checkID(&v, "id", in.ID, false)
+	checkID(&v, "userId", in.UserID, true)
+	switch {
+	case len(in.Items) == 0:
+		v.Add("items", "must list at least one item")
+	case len(in.Items) > maxOrderLine:
+		v.Add("items", "must list at most %d items", maxOrderLine)
+	}
+	seen := make(map[string]bool, len(in.Items))
+	for i, it := range in.Items {
+		f := fmt.Sprintf("items.%d.", i)
+		checkID(&v, f+"productId", it.ProductID, true)
+		if seen[it.ProductID] {
+			v.Add(f+"productId", "is listed twice; give one line per product")
+		}
+		seen[it.ProductID] = true
+		if it.Quantity < 1 || it.Quantity > maxQuantity {
+			v.Add(f+"quantity", "must be between 1 and %d", maxQuantity)
+		}
+		checkPrice(&v, f+"price", it.Price, false)
+	}
+	checkPrice(&v, "totalAmount", in.TotalAmount, false)
+	a := in.DeliveryAddress
+	checkText(&v, "deliveryAddress.street", a.Street, true, maxName)
+	checkText(&v, "deliveryAddress.city", a.City, true, 100)
+	checkPincode(&v, "deliveryAddress.pincode", a.Pincode)
+	checkText(&v, "deliveryAddress.state", a.State, true, 100)
+	return v.Err()
+}
+
+// OrderEvent is the data of order/created.
+type OrderEvent struct {
+	OrderID         string              `json:"orderId"`
+	UserID          string              `json:"userId"`
+	ShopID          string              `json:"shopId"`
+	Items           []mohalla.OrderItem `json:"items"`
+	TotalAmount     mohalla.Money       `json:"totalAmount"`
+	Status          mohalla.OrderStatus `json:"status"`
+	DeliveryAddress mohalla.Address     `json:"deliveryAddress"`
+}
+
+// CreateOrder places an order: in one transaction it reserves the stock of every
+// item (all or nothing), computes the total from current prices, writes the order
+// and appends order/created and a product/updated per item. Only the customer
+// themself or an admin may. Errors: EINVALID naming the field for unknown or
+// discontinued products, items of two shops, or a price or total that disagrees
+// with the server's; ECONFLICT naming the product and the stock left when there is
+// not enough.
+func (s *Service) CreateOrder(ctx context.Context, c mohalla.Caller, in CreateOrder) (mohalla.Order, error) {
+	if err := in.validate(); err != nil {
+		return mohalla.Order{}, err
+	}
+	if err := authCreateOrder(c, in.UserID); err != nil {
+		return mohalla.Order{}, err
+	}
+	scope, key := idempotencyKey("order", c, in.IdempotencyKey, in.ID)
+	hash := requestHash(in)
+	var o mohalla.Order
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		id, done, err := replay(ctx, w.tx, scope, key, hash)
+		if err != nil || done {
+			if done {
+				o, err = w.tx.Order(ctx, id)
+			}
+			return err
+		}
+		if o, err = s.placeOrder(ctx, w, in); err != nil {
+			return err
+		}
+		return remember(ctx, w, scope, key, hash, o.ID)
+	})
+	return o, err
+}
+
+func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mohalla.Order, error) {
+	o := mohalla.Order{ID: in.ID, UserID: in.UserID, Status: mohalla.StatusPending, DeliveryAddress: in.DeliveryAddress,
+		Version: 1, CreatedAt: w.now, UpdatedAt: w.now, Items: make([]mohalla.OrderItem, len(in.Items))}
+	if o.ID == "" {
+		o.ID = newID()
+	}
+	// Reserve in product id order, so concurrent orders lock rows in one order and
+	// never deadlock.
+	lines := make([]int, len(in.Items))
+	for i := range lines {
+		lines[i] = i
+	}
+	sort.Slice(lines, func(a, b int) bool { return in.Items[lines[a]].ProductID < in.Items[lines[b]].ProductID })
+	changes := make([]store.StockChange, len(in.Items))
+	for _, i := range lines {
+		it := in.Items[i]
+		sc, err := w.tx.AdjustStock(ctx, it.ProductID, -it.Quantity, true, w.now)
+		if errors.Is(err, store.ErrNotFound) {
+			return o, whyNotReserved(ctx, w.tx, i, it)
+		} else if err != nil {
+			return o, err
+		}
+		changes[i] = sc
+		o.Items[i] = mohalla.OrderItem{ProductID: it.ProductID, Name: sc.Name, Quantity: it.Quantity, Price: sc.Price}
+		o.TotalAmount += sc.Price * mohalla.Money(it.Quantity)
+	}
+	var v mohalla.Invalid
+	o.ShopID = changes[0].ShopID
+	for i, sc := range changes {
+		if sc.ShopID != o.ShopID {
+			v.Add(fmt.Sprintf("items.%d.productId", i), "is sold by shop %q, but items.0 by shop %q; an order is from one shop", sc.ShopID, o.ShopID)
+		}
+		if p := in.Items[i].Price; p != nil && *p != sc.Price {
+			v.Add(fmt.Sprintf("items.%d.price", i), "is %s, but the current price is %s", p, sc.Price)
+		}
+	}
+	if in.TotalAmount != nil && *in.TotalAmount != o.TotalAmount {
+		v.Add("totalAmount", "is %s, but the items cost %s at current prices", in.TotalAmount, o.TotalAmount)
+	}
+	if err := v.Err(); err != nil {
+		return o, err
+	}
+	if _, err := w.tx.User(ctx, o.UserID); errors.Is(err, store.ErrNotFound) {
+		return o, fieldError("userId", "no user has this id")
+	} else if err != nil {
+		return o, err
+	}
+	if err := w.tx.InsertOrder(ctx, &o); errors.Is(err, store.ErrDuplicate) {
+		return o, errRaced
+	} else if err != nil {
+		return o, err
+	}
+	if err := w.emit(mohalla.EventOrderCreated, OrderEvent{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
+		Items: o.Items, TotalAmount: o.TotalAmount, Status: o.Status, DeliveryAddress: o.DeliveryAddress}); err != nil {
+		return o, err
+	}
+	for _, sc := range changes {
+		if err := w.stockChanged(ctx, sc, "order", o.ID); err != nil {
+			return o, err
+		}
+	}
+	return o, w.audit(ctx, "order.create", "order", o.ID, nil, reservations(changes))
+}
+
+func reservations(changes []store.StockChange) []map[string]any {
+	out := make([]map[string]any, len(changes))
+	for i, sc := range changes {
+		out[i] = map[string]any{"productId": sc.ProductID, "stockBefore": sc.Old, "stockAfter": sc.New}
+	}
+	return out
+}
+
+// whyNotReserved explains why line i could not be reserved.
+func whyNotReserved(ctx context.Context, tx *store.Tx, i int, it OrderLine) error {
+	p, err := tx.Product(ctx, it.ProductID)
+	field := fmt.Sprintf("items.%d.productId", i)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fieldError(field, "no product has this id")
+	case err != nil:
+		return err
+	case p.DeletedAt != nil:
+		return fieldError(field, "this product is discontinued")
+	default:
+		return insufficient(p, it.Quantity)
+	}
+}
+
+// Order returns the order with id to its customer, its shop's owner, an admin or
+// a service; ENOTFOUND if there is none.
+func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohalla.Order, error) {
+	if c.Role == mohalla.RoleAnonymous {
+		return mohalla.Order{}, deny(c, "")
+	}
+	r := s.store.Read()
+	o, err := r.Order(ctx, id)
+	if err != nil {
+		return o, s.notFound(ctx, err, "order", id)
+	}
+	owner := ""
+	if !c.Privileged() && !self(c, o.UserID) {
+		sh, err := r.Shop(ctx, o.ShopID)
+		if err != nil {
+			return o, s.internal(ctx, err)
+		}
+		owner = sh.OwnerID
+	}
+	if err := authReadOrder(c, o.UserID, owner); err != nil {
+		return mohalla.Order{}, err
+	}
+	return o, nil
+}
+
+// OrderQuery filters ListOrders. A customer who names neither gets their own
+// orders.
+type OrderQuery struct {
+	UserID string
+	ShopID string
+	PageRequest
+}
+
+// ListOrders returns a page of orders of one customer (to that customer) or of one
+// shop (to its owner); admins and services may list any, or all.
+func (s *Service) ListOrders(ctx context.Context, c mohalla.Caller, q OrderQuery) (mohalla.Page[mohalla.Order], error) {
+	var none mohalla.Page[mohalla.Order]
+	limit, err := q.limit()
+	if err != nil {
+		return none, err
+	}
+	if q.UserID == "" && q.ShopID == "" && c.Is(mohalla.RoleCustomer) {
+		q.UserID = c.ID
+	}
+	r := s.store.Read()
+	switch {
+	case c.Privileged():
+	case q.ShopID != "":
+		sh, err := r.Shop(ctx, q.ShopID)
+		if err != nil {
+			return none, s.notFound(ctx, err, "shop", q.ShopID)
+		}
+		if err := authReadOrder(c, q.UserID, sh.OwnerID); err != nil {
+			return none, err
+		}
+	case q.UserID != "":
+		if err := authReadOrder(c, q.UserID, ""); err != nil {
+			return none, err
+		}
+	default:
+		return none, deny(c, "name a userId or a shopId; only admins and services list all orders")
+	}
+	os, err := r.ListOrders(ctx, store.OrderFilter{UserID: q.UserID, ShopID: q.ShopID, After: q.Cursor, Limit: limit + 1})
+	if err != nil {
+		return none, s.internal(ctx, err)
+	}
+	return page(os, limit, func(o mohalla.Order) string { return o.ID }), nil
+}

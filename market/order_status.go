@@ -1,0 +1,111 @@
+package market
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// ChangeOrderStatus is the input of Service.ChangeOrderStatus. ShopID is optional;
+// when given it must be the order's shop.
+type ChangeOrderStatus struct {
+	Status mohalla.OrderStatus `json:"status"`
+	ShopID string              `json:"shopId,omitempty"`
+}
+
+// OrderUpdated is the data of order/updated.
+type OrderUpdated struct {
+	OrderID   string              `json:"orderId"`
+	UserID    string              `json:"userId"`
+	ShopID    string              `json:"shopId"`
+	OldStatus mohalla.OrderStatus `json:"oldStatus"`
+	Status    mohalla.OrderStatus `json:"status"`
+	Version   int64               `json:"version"`
+}
+
+// ChangeOrderStatus moves an order along its state machine, appends order/updated
+// with the old and new status, and audits it. Cancelling returns the items' stock
+// in the same transaction. Only the order's shop owner or an admin may. A move the
+// state machine does not allow is ECONFLICT and lists the allowed ones.
+func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id string, in ChangeOrderStatus) (mohalla.Order, error) {
+	if !in.Status.Valid() {
+		return mohalla.Order{}, fieldError("status", "must be one of pending, confirmed, packed, out_for_delivery, delivered, cancelled")
+	}
+	var o mohalla.Order
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		var err error
+		o, err = w.tx.OrderForUpdate(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ENOTFOUND, "order %q not found", id)
+		} else if err != nil {
+			return err
+		}
+		sh, err := w.tx.Shop(ctx, o.ShopID)
+		if err != nil {
+			return err
+		}
+		if err := authChangeOrderStatus(c, sh.OwnerID); err != nil {
+			return err
+		}
+		if in.ShopID != "" && in.ShopID != o.ShopID {
+			return fieldError("shopId", fmt.Sprintf("the order belongs to shop %q", o.ShopID))
+		}
+		from := o.Status
+		if !from.CanMoveTo(in.Status) {
+			return disallowed(o, in.Status)
+		}
+		if o.Version, err = w.tx.SetOrderStatus(ctx, id, from, in.Status, w.now); err != nil {
+			return err
+		}
+		o.Status, o.UpdatedAt = in.Status, w.now
+		if err := w.emit(mohalla.EventOrderUpdated, OrderUpdated{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
+			OldStatus: from, Status: o.Status, Version: o.Version}); err != nil {
+			return err
+		}
+		if o.Status == mohalla.StatusCancelled {
+			if err := returnStock(ctx, w, o); err != nil {
+				return err
+			}
+		}
+		return w.audit(ctx, "order.status", "order", o.ID, map[string]any{"status": from}, map[string]any{"status": o.Status})
+	})
+	return o, err
+}
+
+func disallowed(o mohalla.Order, to mohalla.OrderStatus) error {
+	next := o.Status.Next()
+	allowed := make([]string, len(next))
+	for i, n := range next {
+		allowed[i] = string(n)
+	}
+	msg := fmt.Sprintf("order %q is %s and cannot become %s", o.ID, o.Status, to)
+	if len(allowed) == 0 {
+		msg += "; it is final"
+	} else {
+		msg += "; allowed: " + strings.Join(allowed, ", ")
+	}
+	return &mohalla.Error{Code: mohalla.ECONFLICT, Message: msg,
+		Detail: map[string]any{"status": o.Status, "allowed": allowed}}
+}
+
+// returnStock puts a cancelled order's items back on the shelf, in product id
+// order like reservations.
+func returnStock(ctx context.Context, w *change, o mohalla.Order) error {
+	items := append([]mohalla.OrderItem(nil), o.Items...)
+	sort.Slice(items, func(a, b int) bool { return items[a].ProductID < items[b].ProductID })
+	for _, it := range items {
+		sc, err := w.tx.AdjustStock(ctx, it.ProductID, it.Quantity, false, w.now)
+		if err != nil {
+			return fmt.Errorf("return stock of %s: %w", it.ProductID, err)
+		}
+		if err := w.stockChanged(ctx, sc, "cancel", o.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package market
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// DefaultLowStockThreshold is a product's low-stock threshold when none is given.
+const DefaultLowStockThreshold = 10
+
+// CreateProduct is the input of Service.CreateProduct.
+type CreateProduct struct {
+	ID                string         `json:"id,omitempty"`
+	Name              string         `json:"name"`
+	Description       string         `json:"description,omitempty"`
+	Price             *mohalla.Money `json:"price"`
+	Category          string         `json:"category"`
+	ShopID            string         `json:"shopId"`
+	Stock             *int64         `json:"stock"`
+	Unit              string         `json:"unit,omitempty"`
+	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty"`
+	IdempotencyKey    string         `json:"-"`
+}
+
+func (in *CreateProduct) validate() error {
+	var v mohalla.Invalid
+	checkID(&v, "id", in.ID, false)
+	checkText(&v, "name", in.Name, true, maxName)
+	checkText(&v, "description", in.Description, false, maxText)
+	checkPrice(&v, "price", in.Price, true)
+	checkText(&v, "category", in.Category, true, 50)
+	checkID(&v, "shopId", in.ShopID, true)
+	checkCount(&v, "stock", in.Stock, true, 0, maxStock)
+	checkText(&v, "unit", in.Unit, false, 30)
+	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, 0, maxStock)
+	return v.Err()
+}
+
+// CreateProduct adds a product to a shop and appends product/created. Only the
+// shop's owner or an admin may. The shop must exist (EINVALID naming shopId).
+func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in CreateProduct) (mohalla.Product, error) {
+	in.Category = normCategory(in.Category)
+	if err := in.validate(); err != nil {
+		return mohalla.Product{}, err
+	}
+	scope, key := idempotencyKey("product", c, in.IdempotencyKey, in.ID)
+	hash := requestHash(in)
+	var p mohalla.Product
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		sh, err := w.tx.Shop(ctx, in.ShopID)
+		if errors.Is(err, store.ErrNotFound) {
+			if err := authManageProduct(c, ""); err != nil {
+				return err
+			}
+			return fieldError("shopId", "no shop has this id")
+		} else if err != nil {
+			return err
+		}
+		if err := authManageProduct(c, sh.OwnerID); err != nil {
+			return err
+		}
+		id, done, err := replay(ctx, w.tx, scope, key, hash)
+		if err != nil || done {
+			if done {
+				p, err = w.tx.Product(ctx, id)
+			}
+			return err
+		}
+		p = mohalla.Product{ID: in.ID, ShopID: in.ShopID, Name: in.Name, Description: in.Description,
+			Price: *in.Price, Category: in.Category, Unit: in.Unit, Stock: *in.Stock,
+			LowStockThreshold: DefaultLowStockThreshold, Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+		if in.LowStockThreshold != nil {
+			p.LowStockThreshold = *in.LowStockThreshold
+		}
+		if p.ID == "" {
+			p.ID = newID()
+		}
+		if err := w.tx.InsertProduct(ctx, &p); errors.Is(err, store.ErrDuplicate) {
+			return errRaced
+		} else if err != nil {
+			return err
+		}
+		if err := remember(ctx, w, scope, key, hash, p.ID); err != nil {
+			return err
+		}
+		return w.emit(mohalla.EventProductCreated, productEvent(p))
+	})
+	return p, err
+}
+
+// ProductEvent is the data of product/created and product/deleted.
+type ProductEvent struct {
+	ProductID string        `json:"productId"`
+	ShopID    string        `json:"shopId"`
+	Name      string        `json:"name"`
+	Category  string        `json:"category"`
+	Price     mohalla.Money `json:"price"`
+	Stock     int64         `json:"stock"`
+	Version   int64         `json:"version"`
+}
+
+func productEvent(p mohalla.Product) ProductEvent {
+	return ProductEvent{ProductID: p.ID, ShopID: p.ShopID, Name: p.Name, Category: p.Category,
+		Price: p.Price, Stock: p.Stock, Version: p.Version}
+}
+
+// Product returns the product with id, to anyone, including a discontinued one
+// (DeletedAt set); ENOTFOUND if there is none.
+func (s *Service) Product(ctx context.Context, id string) (mohalla.Product, error) {
+	p, err := s.store.Read().Product(ctx, id)
+	if err != nil {
+		return p, s.notFound(ctx, err, "product", id)
+	}
+	return p, nil
+}
+
+// ProductQuery filters ListProducts.
+type ProductQuery struct {
+	ShopID   string
+	Category string
+	PageRequest
+}
+
+// ListProducts returns a page of products still on sale, to anyone.
+func (s *Service) ListProducts(ctx context.Context, q ProductQuery) (mohalla.Page[mohalla.Product], error) {
+	limit, err := q.limit()
+	if err != nil {
+		return mohalla.Page[mohalla.Product]{}, err
+	}
+	ps, err := s.store.Read().ListProducts(ctx, store.ProductFilter{ShopID: q.ShopID, Category: normCategory(q.Category),
+		After: q.Cursor, Limit: limit + 1})
+	if err != nil {
+		return mohalla.Page[mohalla.Product]{}, s.internal(ctx, err)
+	}
+	return page(ps, limit, func(p mohalla.Product) string { return p.ID }), nil
+}

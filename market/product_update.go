@@ -1,0 +1,145 @@
+package market
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// UpdateProduct is the input of Service.UpdateProduct: the fields to change.
+type UpdateProduct struct {
+	Name              *string        `json:"name,omitempty"`
+	Description       *string        `json:"description,omitempty"`
+	Price             *mohalla.Money `json:"price,omitempty"`
+	Category          *string        `json:"category,omitempty"`
+	Unit              *string        `json:"unit,omitempty"`
+	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty"`
+}
+
+func (in *UpdateProduct) validate() error {
+	var v mohalla.Invalid
+	if in.Name != nil {
+		checkText(&v, "name", *in.Name, true, maxName)
+	}
+	if in.Description != nil {
+		checkText(&v, "description", *in.Description, false, maxText)
+	}
+	checkPrice(&v, "price", in.Price, false)
+	if in.Category != nil {
+		checkText(&v, "category", *in.Category, true, 50)
+	}
+	if in.Unit != nil {
+		checkText(&v, "unit", *in.Unit, false, 30)
+	}
+	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, 0, maxStock)
+	return v.Err()
+}
+
+// Change is a field's value before and after an update.
+type Change struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
+// ProductUpdated is the data of product/updated: what changed, and why.
+type ProductUpdated struct {
+	ProductID string            `json:"productId"`
+	ShopID    string            `json:"shopId"`
+	Version   int64             `json:"version"`
+	Changes   map[string]Change `json:"changes"`
+	Reason    string            `json:"reason"` // "edit", "stock", "order", "cancel"
+	OrderID   string            `json:"orderId,omitempty"`
+}
+
+// UpdateProduct changes a product's details (not its stock) and appends
+// product/updated listing the changes. Only the shop's owner or an admin may. A
+// discontinued product cannot be changed (ECONFLICT). An update that changes
+// nothing writes nothing.
+func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string, in UpdateProduct) (mohalla.Product, error) {
+	if in.Category != nil {
+		cat := normCategory(*in.Category)
+		in.Category = &cat
+	}
+	if err := in.validate(); err != nil {
+		return mohalla.Product{}, err
+	}
+	var p mohalla.Product
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		var err error
+		if p, err = s.managedProduct(ctx, w, id); err != nil {
+			return err
+		}
+		if p.DeletedAt != nil {
+			return mohalla.Errorf(mohalla.ECONFLICT, "product %q is discontinued", id)
+		}
+		changes := map[string]Change{}
+		set(changes, "name", &p.Name, in.Name)
+		set(changes, "description", &p.Description, in.Description)
+		set(changes, "price", &p.Price, in.Price)
+		set(changes, "category", &p.Category, in.Category)
+		set(changes, "unit", &p.Unit, in.Unit)
+		set(changes, "lowStockThreshold", &p.LowStockThreshold, in.LowStockThreshold)
+		if len(changes) == 0 {
+			return nil
+		}
+		p.Version++
+		p.UpdatedAt = w.now
+		if err := w.tx.UpdateProduct(ctx, &p); err != nil {
+			return err
+		}
+		if _, ok := changes["price"]; ok {
+			if err := w.audit(ctx, "product.price", "product", p.ID, changes["price"].Old, changes["price"].New); err != nil {
+				return err
+			}
+		}
+		return w.emit(mohalla.EventProductUpdated, ProductUpdated{ProductID: p.ID, ShopID: p.ShopID, Version: p.Version,
+			Changes: changes, Reason: "edit"})
+	})
+	return p, err
+}
+
+func set[T comparable](changes map[string]Change, name string, field *T, v *T) {
+	if v != nil && *v != *field {
+		changes[name] = Change{Old: *field, New: *v}
+		*field = *v
+	}
+}
+
+// DeleteProduct discontinues a product: it stays readable by id for old orders
+// but is no longer listed, searchable or orderable. It appends product/deleted.
+// Only the shop's owner or an admin may. Discontinuing it again changes nothing.
+func (s *Service) DeleteProduct(ctx context.Context, c mohalla.Caller, id string) error {
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		p, err := s.managedProduct(ctx, w, id)
+		if err != nil || p.DeletedAt != nil {
+			return err
+		}
+		p.Version++
+		p.UpdatedAt, p.DeletedAt = w.now, &w.now
+		if err := w.tx.UpdateProduct(ctx, &p); err != nil {
+			return err
+		}
+		if err := w.audit(ctx, "product.delete", "product", p.ID, nil, map[string]any{"version": p.Version}); err != nil {
+			return err
+		}
+		return w.emit(mohalla.EventProductDeleted, productEvent(p))
+	})
+	return err
+}
+
+// managedProduct loads and locks a product in w and checks that w's caller may manage it.
+func (s *Service) managedProduct(ctx context.Context, w *change, id string) (mohalla.Product, error) {
+	p, err := w.tx.ProductForUpdate(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, mohalla.Errorf(mohalla.ENOTFOUND, "product %q not found", id)
+	} else if err != nil {
+		return p, err
+	}
+	sh, err := w.tx.Shop(ctx, p.ShopID)
+	if err != nil {
+		return p, err
+	}
+	return p, authManageProduct(w.caller, sh.OwnerID)
+}

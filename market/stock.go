@@ -1,0 +1,111 @@
+package market
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// ChangeStock is the input of Service.ChangeStock.
+type ChangeStock struct {
+	Delta  int64  `json:"delta"`
+	Reason string `json:"reason,omitempty"` // free text kept in the audit row
+}
+
+// ChangeStock adds Delta (negative to remove) to a product's stock, appends
+// product/updated and any inventory event the change causes, and audits it. Only
+// the shop's owner, an admin or a service may. Stock never goes below zero: a
+// change that would is ECONFLICT and names the stock left.
+func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, in ChangeStock) (mohalla.Product, error) {
+	var v mohalla.Invalid
+	if in.Delta == 0 || in.Delta > maxStock || in.Delta < -maxStock {
+		v.Add("delta", "must be a non-zero whole number between -%d and %d", maxStock, maxStock)
+	}
+	checkText(&v, "reason", in.Reason, false, maxName)
+	if err := v.Err(); err != nil {
+		return mohalla.Product{}, err
+	}
+	var p mohalla.Product
+	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+		owner, err := w.tx.ProductOwner(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ENOTFOUND, "product %q not found", id)
+		} else if err != nil {
+			return err
+		}
+		if err := authChangeStock(c, owner); err != nil {
+			return err
+		}
+		sc, err := w.tx.AdjustStock(ctx, id, in.Delta, false, w.now)
+		if errors.Is(err, store.ErrNotFound) {
+			cur, err := w.tx.Product(ctx, id)
+			if err != nil {
+				return err
+			}
+			return insufficient(cur, -in.Delta)
+		} else if err != nil {
+			return err
+		}
+		if err := w.stockChanged(ctx, sc, "stock", ""); err != nil {
+			return err
+		}
+		if err := w.audit(ctx, "product.stock", "product", id, map[string]any{"stock": sc.Old},
+			map[string]any{"stock": sc.New, "delta": in.Delta, "reason": in.Reason}); err != nil {
+			return err
+		}
+		p, err = w.tx.Product(ctx, id)
+		return err
+	})
+	return p, err
+}
+
+// insufficient is the error for wanting more of p than it has.
+func insufficient(p mohalla.Product, want int64) error {
+	return &mohalla.Error{Code: mohalla.ECONFLICT,
+		Message: fmt.Sprintf("insufficient stock for product %q (%s): %d left, %d wanted", p.ID, p.Name, p.Stock, want),
+		Detail:  map[string]any{"productId": p.ID, "stock": p.Stock, "requested": want}}
+}
+
+// stockChanged emits product/updated for a stock change and the inventory event
+// of any boundary it crossed. Each crossing happens in exactly one transaction
+// (the database serializes changes of one row), so each gets exactly one event.
+func (w *change) stockChanged(ctx context.Context, sc store.StockChange, reason, orderID string) error {
+	err := w.emit(mohalla.EventProductUpdated, ProductUpdated{ProductID: sc.ProductID, ShopID: sc.ShopID, Version: sc.Version,
+		Changes: map[string]Change{"stock": {Old: sc.Old, New: sc.New}}, Reason: reason, OrderID: orderID})
+	if err != nil {
+		return err
+	}
+	if name := crossing(sc.Old, sc.New, sc.Threshold); name != "" {
+		return w.emit(name, InventoryEvent{ProductID: sc.ProductID, ShopID: sc.ShopID, Name: sc.Name,
+			Stock: sc.New, PreviousStock: sc.Old, Threshold: sc.Threshold})
+	}
+	return nil
+}
+
+// InventoryEvent is the data of the inventory/* events.
+type InventoryEvent struct {
+	ProductID     string `json:"productId"`
+	ShopID        string `json:"shopId"`
+	Name          string `json:"name"`
+	Stock         int64  `json:"stock"`
+	PreviousStock int64  `json:"previousStock"`
+	Threshold     int64  `json:"threshold"`
+}
+
+// crossing names the inventory event of a stock change from old to new, or "".
+// Reaching zero is out-of-stock (not also low-stock); leaving zero is
+// back-in-stock; falling to or below the threshold from above it is low-stock.
+func crossing(old, new, threshold int64) string {
+	switch {
+	case old > 0 && new == 0:
+		return mohalla.EventOutOfStock
+	case old == 0 && new > 0:
+		return mohalla.EventBackInStock
+	case old > threshold && new <= threshold && new > 0:
+		return mohalla.EventLowStock
+	}
+	return ""
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// AppendEvents adds events to the log. An event whose id is already in the log is
+// not stored again; AppendEvents returns the events it stored.
+func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohalla.Event, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO events (event_id, name, data, caller, ts, v) VALUES `)
+	args := make([]any, 0, 6*len(events))
+	for i, e := range events {
+		var caller any // NULL when the event has no user
+		if e.User != nil {
+			c, err := json.Marshal(e.User)
+			if err != nil {
+				return nil, err
+			}
+			caller = string(c)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+		args = append(args, e.ID, e.Name, string(e.Data), caller, e.TS, e.V)
+	}
+	b.WriteString(` ON CONFLICT (event_id) DO NOTHING RETURNING event_id`)
+	rs, err := tx.q.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	stored := make(map[string]bool, len(events))
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		stored[id] = true
+	}
+	if err := rs.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]mohalla.Event, 0, len(stored))
+	for _, e := range events {
+		if stored[e.ID] {
+			out = append(out, e)
+			delete(stored, e.ID) // the same id twice in one call is stored once
+		}
+	}
+	if len(out) > 0 {
+		tx.appended = true
+	}
+	return out, nil
+}
+
+// ReadEvents returns up to limit events after the position, in log order, with
+// name if it is not "". It never skips an event: an event not yet returned will
+// only ever appear after the last one returned.
+func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	return q.b.readEvents(ctx, q.q, after, name, limit)
+}
+
+// EventByID returns the event with the envelope id, or ErrNotFound.
+func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
+	rs, err := q.q.query(ctx, `SELECT 0, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
+		FROM events WHERE event_id = $1`, id)
+	if err != nil {
+		return mohalla.Event{}, err
+	}
+	evs, err := scanEvents(rs)
+	if err != nil {
+		return mohalla.Event{}, err
+	}
+	if len(evs) == 0 {
+		return mohalla.Event{}, ErrNotFound
+	}
+	return evs[0], nil
+}
+
+func scanEvents(rs rows) ([]mohalla.Event, error) {
+	defer rs.Close()
+	var out []mohalla.Event
+	for rs.Next() {
+		var (
+			e            mohalla.Event
+			data, caller string
+		)
+		if err := rs.Scan(&e.Pos.Tx, &e.Pos.ID, &e.ID, &e.Name, &data, &caller, &e.TS, &e.V); err != nil {
+			return nil, err
+		}
+		e.Data = json.RawMessage(data)
+		if caller != "" {
+			e.User = new(mohalla.Caller)
+			if err := json.Unmarshal([]byte(caller), e.User); err != nil {
+				return nil, fmt.Errorf("event %s: caller: %w", e.ID, err)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rs.Err()
+}

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// IdempotencyRecord remembers which resource a create with a key produced, and a
+// hash of the request that produced it.
+type IdempotencyRecord struct {
+	Scope       string
+	Key         string
+	RequestHash string
+	ResourceID  string
+}
+
+// Idempotency returns the record of (scope, key), or ErrNotFound.
+func (q *Q) Idempotency(ctx context.Context, scope, key string) (IdempotencyRecord, error) {
+	r := IdempotencyRecord{Scope: scope, Key: key}
+	err := q.q.queryRow(ctx, `SELECT request_hash, resource_id FROM idempotency WHERE scope = $1 AND key = $2`,
+		scope, key).Scan(&r.RequestHash, &r.ResourceID)
+	return r, err
+}
+
+// InsertIdempotency records r. It returns ErrDuplicate if (scope, key) exists,
+// which means a concurrent create with the same key committed first.
+func (tx *Tx) InsertIdempotency(ctx context.Context, r IdempotencyRecord, now time.Time) error {
+	_, err := tx.q.exec(ctx, `INSERT INTO idempotency (scope, key, request_hash, resource_id, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, r.Scope, r.Key, r.RequestHash, r.ResourceID, now)
+	return tx.insertErr(err)
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/mohallamart/mohalla"
+)
+
+//go:embed migrations/postgres/*.sql
+var postgresMigrations embed.FS
+
+type postgres struct{ pool *pgxpool.Pool }
+
+func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: parse database URL: %w", err)
+	}
+	pc.MaxConns = max(cfg.MaxConns, int32(4*runtime.GOMAXPROCS(0)), 8)
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &postgres{pool: pool}, nil
+}
+
+// Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite.
+func (s *Store) Pool() *pgxpool.Pool {
+	if p, ok := s.b.(*postgres); ok {
+		return p.pool
+	}
+	return nil
+}
+
+func (p *postgres) kind() string                   { return "postgres" }
+func (p *postgres) forUpdate() string              { return " FOR UPDATE" }
+func (p *postgres) close()                         { p.pool.Close() }
+func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
+func (p *postgres) reader() querier                { return pgxQuerier{p.pool} }
+
+func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
+	tx, err := p.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pgxTx{pgxQuerier{tx}, tx}, nil
+}
+
+func (p *postgres) migrate(ctx context.Context) error {
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	// Nodes starting together must not migrate at once.
+	const lockKey = 0x6d6f68616c6c61 // "mohalla"
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey) //nolint:errcheck
+	return runMigrations(ctx, pgxQuerier{conn}, p.begin, postgresMigrations, "migrations/postgres", "timestamptz")
+}
+
+func (p *postgres) isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func (p *postgres) isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// readEvents returns the events after the position whose transactions have all
+// finished: a transaction younger than the snapshot's xmin may still commit rows
+// with a smaller seq, so reading past it would skip them.
+func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	rs, err := q.query(ctx, `
+		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		FROM events
+		WHERE (txid, seq) > ($1::text::xid8, $2)
+		  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+		  AND ($3 = '' OR name = $3)
+		ORDER BY txid, seq
+		LIMIT $4`, fmt.Sprint(after.Tx), after.ID, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rs)
+}
+
+type pgxConn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+type pgxQuerier struct{ c pgxConn }
+
+func (q pgxQuerier) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := q.c.Exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
+}
+
+func (q pgxQuerier) query(ctx context.Context, sql string, args ...any) (rows, error) {
+	rs, err := q.c.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgxRows{rs}, nil
+}
+
+func (q pgxQuerier) queryRow(ctx context.Context, sql string, args ...any) row {
+	return pgxRow{q.c.QueryRow(ctx, sql, args...)}
+}
+
+type pgxRows struct{ pgx.Rows }
+
+func (r pgxRows) Close() { r.Rows.Close() }
+
+type pgxRow struct{ r pgx.Row }
+
+func (r pgxRow) Scan(dest ...any) error {
+	if err := r.r.Scan(dest...); errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	} else {
+		return err
+	}
+}
+
+type pgxTx struct {
+	pgxQuerier
+	tx pgx.Tx
+}
+
+func (t pgxTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
+func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+func (t pgxTx) driver() any                        { return t.tx }

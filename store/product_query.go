@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+)
+
+const productColumns = `id, shop_id, name, description, price, category, unit, stock, low_stock_threshold,
+	version, created_at, updated_at, deleted_at`
+
+func scanProduct(r row, p *mohalla.Product) error {
+	return r.Scan(&p.ID, &p.ShopID, &p.Name, &p.Description, &p.Price, &p.Category, &p.Unit, &p.Stock,
+		&p.LowStockThreshold, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.DeletedAt)
+}
+
+// InsertProduct writes a new product. It returns ErrDuplicate if the id exists.
+func (q *Q) InsertProduct(ctx context.Context, p *mohalla.Product) error {
+	_, err := q.q.exec(ctx, `INSERT INTO products (`+productColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		p.ID, p.ShopID, p.Name, p.Description, p.Price, p.Category, p.Unit, p.Stock, p.LowStockThreshold,
+		p.Version, p.CreatedAt, p.UpdatedAt, p.DeletedAt)
+	return q.insertErr(err)
+}
+
+// Product returns the product with id, discontinued or not, or ErrNotFound.
+func (q *Q) Product(ctx context.Context, id string) (mohalla.Product, error) {
+	var p mohalla.Product
+	err := scanProduct(q.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`, id), &p)
+	return p, err
+}
+
+// ProductForUpdate is Product, locking the row until the transaction ends, so the
+// details read are still the stored ones when the transaction writes them.
+func (tx *Tx) ProductForUpdate(ctx context.Context, id string) (mohalla.Product, error) {
+	var p mohalla.Product
+	err := scanProduct(tx.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`+tx.b.forUpdate(), id), &p)
+	return p, err
+}
+
+// ProductFilter selects products for ListProducts. Discontinued products are never
+// listed.
+type ProductFilter struct {
+	ShopID   string
+	Category string
+	After    string // id cursor
+	Limit    int
+}
+
+// ListProducts returns the products that f selects, in id order.
+func (q *Q) ListProducts(ctx context.Context, f ProductFilter) ([]mohalla.Product, error) {
+	rs, err := q.q.query(ctx, `SELECT `+productColumns+` FROM products
+		WHERE id > $1 AND ($2 = '' OR shop_id = $2) AND ($3 = '' OR category = $3) AND deleted_at IS NULL
+		ORDER BY id LIMIT $4`, f.After, f.ShopID, f.Category, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []mohalla.Product
+	for rs.Next() {
+		var p mohalla.Product
+		if err := scanProduct(rs, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rs.Err()
+}
+
+// UpdateProduct writes p's details (not its stock) if the stored version is
+// p.Version-1; callers lock the row first (ProductForUpdate). It returns
+// ErrNotFound if the row is not at that version.
+func (q *Q) UpdateProduct(ctx context.Context, p *mohalla.Product) error {
+	n, err := q.q.exec(ctx, `UPDATE products SET name = $2, description = $3, price = $4, category = $5,
+		unit = $6, low_stock_threshold = $7, version = $8, updated_at = $9, deleted_at = $10
+		WHERE id = $1 AND version = $8 - 1`,
+		p.ID, p.Name, p.Description, p.Price, p.Category, p.Unit, p.LowStockThreshold, p.Version, p.UpdatedAt, p.DeletedAt)
+	if err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return err
+}
+
+// StockChange is the outcome of AdjustStock.
+type StockChange struct {
+	ProductID string
+	ShopID    string
+	Name      string
+	Price     mohalla.Money
+	Old, New  int64
+	Threshold int64
+	Version   int64
+}
+
+// AdjustStock adds delta to a product's stock and bumps its version, unless the
+// stock would go below zero or, when orderable is set, the product is
+// discontinued. It returns ErrNotFound if no row was changed; the caller loads the
+// product to say why. Concurrent calls on one row are serialized by the database,
+// so stock never goes below zero.
+func (q *Q) AdjustStock(ctx context.Context, id string, delta int64, orderable bool, now time.Time) (StockChange, error) {
+	c := StockChange{ProductID: id}
+	err := q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
+		WHERE id = $1 AND stock + $2 >= 0 AND (NOT $4 OR deleted_at IS NULL)
+		RETURNING shop_id, name, price, stock, low_stock_threshold, version`, id, delta, now, orderable).
+		Scan(&c.ShopID, &c.Name, &c.Price, &c.New, &c.Threshold, &c.Version)
+	c.Old = c.New - delta
+	return c, err
+}
+
+// ProductOwner returns the owner id of the shop that sells product id, or
+// ErrNotFound.
+func (q *Q) ProductOwner(ctx context.Context, id string) (string, error) {
+	var owner string
+	err := q.q.queryRow(ctx, `SELECT s.owner_id FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1`, id).Scan(&owner)
+	return owner, err
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+
+	"github.com/mohallamart/mohalla"
+)
+
+const shopColumns = `id, name, owner_id, lat, lng, pincode, address, version, created_at, updated_at`
+
+func scanShop(r row, s *mohalla.Shop) error {
+	return r.Scan(&s.ID, &s.Name, &s.OwnerID, &s.Location.Lat, &s.Location.Lng, &s.Pincode, &s.Address,
+		&s.Version, &s.CreatedAt, &s.UpdatedAt)
+}
+
+// InsertShop writes a new shop. It returns ErrDuplicate if the id exists.
+func (q *Q) InsertShop(ctx context.Context, s *mohalla.Shop) error {
+	_, err := q.q.exec(ctx, `INSERT INTO shops (`+shopColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		s.ID, s.Name, s.OwnerID, s.Location.Lat, s.Location.Lng, s.Pincode, s.Address, s.Version, s.CreatedAt, s.UpdatedAt)
+	return q.insertErr(err)
+}
+
+// Shop returns the shop with id, or ErrNotFound.
+func (q *Q) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
+	var s mohalla.Shop
+	err := scanShop(q.q.queryRow(ctx, `SELECT `+shopColumns+` FROM shops WHERE id = $1`, id), &s)
+	return s, err
+}
+
+// ShopFilter selects shops for ListShops.
+type ShopFilter struct {
+	OwnerID string // "" for all
+	After   string // id cursor
+	Limit   int
+}
+
+// ListShops returns shops in id order after the cursor.
+func (q *Q) ListShops(ctx context.Context, f ShopFilter) ([]mohalla.Shop, error) {
+	rs, err := q.q.query(ctx, `SELECT `+shopColumns+` FROM shops
+		WHERE id > $1 AND ($2 = '' OR owner_id = $2)
+		ORDER BY id LIMIT $3`, f.After, f.OwnerID, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []mohalla.Shop
+	for rs.Next() {
+		var s mohalla.Shop
+		if err := scanShop(rs, &s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rs.Err()
+}

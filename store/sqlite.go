@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/mohallamart/mohalla"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/sqlite/*.sql
+var sqliteMigrations embed.FS
+
+// sqliteDB keeps two pools on one WAL file: one connection for writers, which
+// serializes them (so the event log's seq order is its commit order), and several
+// for readers, which WAL lets run beside the writer.
+type sqliteDB struct {
+	write, read *sql.DB
+	path        string
+}
+
+func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	path := filepath.Join(dir, "mohalla.db")
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(8)
+	s := &sqliteDB{write: write, read: read, path: path}
+	if err := s.ping(ctx); err != nil {
+		s.close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// DB returns the writer pool of a SQLite store, or nil on PostgreSQL.
+func (s *Store) DB() *sql.DB {
+	if d, ok := s.b.(*sqliteDB); ok {
+		return d.write
+	}
+	return nil
+}
+
+func (d *sqliteDB) kind() string      { return "sqlite" }
+func (d *sqliteDB) forUpdate() string { return "" }
+func (d *sqliteDB) close()            { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) ping(ctx context.Context) error {
+	if err := d.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return d.read.PingContext(ctx)
+}
+func (d *sqliteDB) reader() querier { return sqlQuerier{d.read} }
+
+func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return sqlTx{sqlQuerier{tx}, tx}, nil
+}
+
+func (d *sqliteDB) migrate(ctx context.Context) error {
+	return runMigrations(ctx, sqlQuerier{d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
+}
+
+func (d *sqliteDB) isUnique(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+func (d *sqliteDB) isRetryable(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
+}
+
+func (d *sqliteDB) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	rs, err := q.query(ctx, `
+		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
+		FROM events
+		WHERE seq > $1 AND ($2 = '' OR name = $2)
+		ORDER BY seq
+		LIMIT $3`, after.ID, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rs)
+}
+
+// sqlConn is the part of *sql.DB, *sql.Tx and *sql.Conn the queries use.
+type sqlConn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqlQuerier runs the PostgreSQL-style queries on SQLite, whose ?NNN parameters
+// take the place of $NNN.
+type sqlQuerier struct{ c sqlConn }
+
+var rebound sync.Map // query text -> SQLite query text
+
+func rebind(q string) string {
+	if v, ok := rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if q[i] == '$' && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9' {
+			b.WriteByte('?')
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	rebound.Store(q, b.String())
+	return b.String()
+}
+
+func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.c.ExecContext(ctx, rebind(query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows, error) {
+	rs, err := q.c.QueryContext(ctx, rebind(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rs}, nil
+}
+
+func (q sqlQuerier) queryRow(ctx context.Context, query string, args ...any) row {
+	return sqlRow{q.c.QueryRowContext(ctx, rebind(query), args...)}
+}
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+type sqlRow struct{ r *sql.Row }
+
+func (r sqlRow) Scan(dest ...any) error {
+	if err := r.r.Scan(dest...); errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	} else {
+		return err
+	}
+}
+
+type sqlTx struct {
+	sqlQuerier
+	tx *sql.Tx
+}
+
+func (t sqlTx) commit(context.Context) error   { return t.tx.Commit() }
+func (t sqlTx) rollback(context.Context) error { return t.tx.Rollback() }
+func (t sqlTx) driver() any                    { return t.tx }

@@ -1,0 +1,170 @@
+// Package store is the source of truth: the rows, the event log and the audit trail,
+// on PostgreSQL (pgx) or on an embedded SQLite file. Both run the same SQL through a
+// thin adapter, so every rule is written once.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// ErrNotFound is returned by the row lookups when no row matches.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrDuplicate is returned by inserts that hit a unique key.
+var ErrDuplicate = errors.New("store: duplicate key")
+
+// Config configures Open.
+type Config struct {
+	// URL is a postgres:// URL; empty means the embedded SQLite store in DataDir.
+	URL string
+	// DataDir holds the SQLite file. Default "./data".
+	DataDir string
+	// MaxConns bounds the PostgreSQL pool. Default 4 × GOMAXPROCS, at least 8.
+	MaxConns int32
+	Logger   *slog.Logger
+}
+
+// Store is an open database.
+type Store struct {
+	b      backend
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced after each commit that appended events
+}
+
+// backend is what differs between PostgreSQL and SQLite.
+type backend interface {
+	kind() string
+	begin(ctx context.Context) (txQuerier, error)
+	reader() querier
+	migrate(ctx context.Context) error
+	ping(ctx context.Context) error
+	close()
+	isUnique(err error) bool
+	isRetryable(err error) bool
+	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
+	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
+}
+
+// Open connects to the store cfg names and migrates its schema.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	var (
+		b   backend
+		err error
+	)
+	switch {
+	case cfg.URL == "":
+		b, err = openSQLite(ctx, cfg)
+	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
+		b, err = openPostgres(ctx, cfg)
+	default:
+		return nil, fmt.Errorf("store: unsupported database URL %q: want postgres://… or none for SQLite", cfg.URL)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.migrate(ctx); err != nil {
+		b.close()
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	return &Store{b: b, logger: logger, changed: make(chan struct{})}, nil
+}
+
+// Kind is "postgres" or "sqlite".
+func (s *Store) Kind() string { return s.b.kind() }
+
+// Close releases the connections.
+func (s *Store) Close() { s.b.close() }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
+
+// Read returns a view for reads outside a transaction.
+func (s *Store) Read() *Q { return &Q{q: s.b.reader(), b: s.b} }
+
+// Changed returns a channel that is closed at the next commit that appends events
+// on this node. Followers wait on it besides polling.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *Store) signal() {
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// maxAttempts bounds how often InTx runs fn when the database asks for a retry
+// (a deadlock or serialization failure on PostgreSQL, a busy SQLite file).
+const maxAttempts = 5
+
+// InTx runs fn in one transaction and commits if fn returns nil. If fn fails, or
+// the commit does, nothing fn wrote remains. fn may run again when the database
+// reports a transient conflict, so it must not have effects outside the Tx.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = s.inTx(ctx, fn)
+		if err == nil || !s.b.isRetryable(err) {
+			return err
+		}
+		s.logger.DebugContext(ctx, "transaction retried", slog.Int("attempt", attempt), slog.Any("err", err))
+	}
+	return err
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	tq, err := s.b.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{Q: Q{q: tq, b: s.b}, raw: tq}
+	defer func() {
+		if err != nil {
+			_ = tq.rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tq.commit(ctx); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	if tx.appended {
+		s.signal()
+	}
+	return nil
+}
+
+// Tx is an open transaction. Its methods are those of Q, inside the transaction.
+type Tx struct {
+	Q
+	raw      txQuerier
+	appended bool
+}
+
+// Driver returns the underlying transaction: a pgx.Tx on PostgreSQL, a *sql.Tx on
+// SQLite. Packages that must write in the same transaction (the functions engine)
+// use it.
+func (tx *Tx) Driver() any { return tx.raw.driver() }
+
+// Q runs the data layer's queries on a connection or in a transaction.
+type Q struct {
+	q querier
+	b backend
+}

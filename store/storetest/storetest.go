@@ -1,0 +1,125 @@
+// Package storetest opens real stores for tests: a SQLite file in a temporary
+// directory, or a fresh PostgreSQL database cloned from a migrated template. It
+// never skips: a test that needs PostgreSQL fails when PostgreSQL is not there.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// Kinds are the stores every conformance test runs on.
+var Kinds = []string{"sqlite", "postgres"}
+
+// AdminURL is the PostgreSQL server tests create databases on:
+// MOHALLA_TEST_DATABASE_URL, or the local server as user postgres.
+func AdminURL() string {
+	if u := os.Getenv("MOHALLA_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+// Open returns a new, empty, migrated store of kind, closed and dropped when the
+// test ends.
+func Open(t testing.TB, kind string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	var cfg store.Config
+	switch kind {
+	case "sqlite":
+		cfg.DataDir = t.TempDir()
+	case "postgres":
+		cfg.URL = NewDatabase(t)
+	default:
+		t.Fatalf("storetest: unknown store kind %q", kind)
+	}
+	st, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("storetest: open %s: %v", kind, err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
+// NewDatabase creates a fresh PostgreSQL database with the schema migrated, and
+// returns its URL. The database is dropped when the test ends.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	templateOnce.Do(func() { templateName, templateErr = makeTemplate(ctx) })
+	if templateErr != nil {
+		t.Fatalf("storetest: PostgreSQL template: %v", templateErr)
+	}
+	name := "mohalla_test_" + randomSuffix()
+	if err := adminExec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = adminExec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+	})
+	return DatabaseURL(name)
+}
+
+// DatabaseURL is AdminURL with its database replaced by name.
+func DatabaseURL(name string) string {
+	u, err := url.Parse(AdminURL())
+	if err != nil {
+		panic(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// makeTemplate creates and migrates a template database for this test process.
+// Each process has its own, so packages tested in parallel do not collide.
+func makeTemplate(ctx context.Context) (string, error) {
+	name := "mohalla_tmpl_" + randomSuffix()
+	if err := adminExec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	st, err := store.Open(ctx, store.Config{URL: DatabaseURL(name)})
+	if err != nil {
+		return "", err
+	}
+	st.Close()
+	return name, nil
+}
+
+// DropTemplates removes this process's template; TestMain calls it after the run.
+func DropTemplates() {
+	if templateName != "" {
+		_ = adminExec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", templateName))
+	}
+}
+
+func adminExec(ctx context.Context, sql string) error {
+	conn, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
