@@ -59,12 +59,15 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 		if u.ID == "" {
 			u.ID = newID()
 		}
+		// Checked before the insert: on PostgreSQL a failed insert ends the transaction.
+		if _, err := w.tx.UserIDByEmail(ctx, u.Email); err == nil {
+			return &mohalla.Error{Code: mohalla.ECONFLICT, Message: "email already registered",
+				Fields: []mohalla.FieldError{{Field: "email", Message: "is already registered"}}}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		if err := w.tx.InsertUser(ctx, &u); errors.Is(err, store.ErrDuplicate) {
-			if _, err := w.tx.UserIDByEmail(ctx, u.Email); err == nil {
-				return &mohalla.Error{Code: mohalla.ECONFLICT, Message: "email already registered",
-					Fields: []mohalla.FieldError{{Field: "email", Message: "is already registered"}}}
-			}
-			return errRaced
+			return errRaced // the next attempt finds the concurrent create
 		} else if err != nil {
 			return err
 		}

@@ -1,0 +1,144 @@
+// Package eventlog follows the event log: a Follower reads committed events in
+// commit order from a cursor and hands them to a projection (the search index, the
+// cache, the live hub), never skipping one and never handing one over twice while
+// it runs.
+package eventlog
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// Handler applies a batch of events. If it returns an error, the same batch is
+// handed over again after a pause; the cursor moves only past batches the handler
+// accepted.
+type Handler func(ctx context.Context, events []mohalla.Event) error
+
+// Config configures a Follower.
+type Config struct {
+	// Name identifies the follower in logs. Default "follower".
+	Name string
+	// Poll is how often the log is read when this node wrote nothing; other
+	// nodes' writes are seen within it. Default 100ms.
+	Poll time.Duration
+	// Batch is the most events handed over at once. Default 500.
+	Batch int
+	// Retry is the pause after a failed read or handler. Default 1s.
+	Retry  time.Duration
+	Logger *slog.Logger
+}
+
+// Follower reads the event log from a cursor.
+type Follower struct {
+	st  *store.Store
+	h   Handler
+	cfg Config
+	log *slog.Logger
+
+	stepMu sync.Mutex // one batch at a time, whether Run or CatchUp reads it
+	mu     sync.Mutex
+	pos    mohalla.Position
+}
+
+// NewFollower returns a follower that hands h the events after from.
+func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config) *Follower {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	c := Config{
+		Name:   cmp.Or(cfg.Name, "follower"),
+		Poll:   cmp.Or(cfg.Poll, 100*time.Millisecond),
+		Batch:  cmp.Or(cfg.Batch, 500),
+		Retry:  cmp.Or(cfg.Retry, time.Second),
+		Logger: cfg.Logger,
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Follower{st: st, h: h, cfg: c, log: c.Logger.With(slog.String("follower", c.Name)), pos: from}
+}
+
+// Position returns the position of the last event the handler accepted.
+func (f *Follower) Position() mohalla.Position {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.pos
+}
+
+// Run follows the log until ctx ends, then returns ctx's error.
+func (f *Follower) Run(ctx context.Context) error {
+	for {
+		changed := f.st.Changed() // taken before reading, so no commit is missed between
+		n, err := f.step(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			f.log.WarnContext(ctx, "event log follower failed; retrying", slog.Any("err", err))
+			if !sleep(ctx, f.cfg.Retry) {
+				return ctx.Err()
+			}
+			continue
+		case n == f.cfg.Batch:
+			continue // more to read now
+		}
+		t := time.NewTimer(f.cfg.Poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-changed:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp hands over every event committed before it was called and returns. It
+// may run beside Run; the two never hand over the same batch.
+func (f *Follower) CatchUp(ctx context.Context) error {
+	for {
+		n, err := f.step(ctx)
+		if err != nil {
+			return err
+		}
+		if n < f.cfg.Batch {
+			return nil
+		}
+	}
+}
+
+// step reads and hands over one batch, returning its size.
+func (f *Follower) step(ctx context.Context) (int, error) {
+	f.stepMu.Lock()
+	defer f.stepMu.Unlock()
+	pos := f.Position()
+	evs, err := f.st.Read().ReadEvents(ctx, pos, "", f.cfg.Batch)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	if err := f.h(ctx, evs); err != nil {
+		return 0, err
+	}
+	f.mu.Lock()
+	f.pos = evs[len(evs)-1].Pos
+	f.mu.Unlock()
+	return len(evs), nil
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
