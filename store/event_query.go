@@ -73,7 +73,7 @@ func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string,
 
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
-	rs, err := q.q.query(ctx, `SELECT 0, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
+	rs, err := q.q.query(ctx, `SELECT `+q.b.posTx()+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
 		FROM events WHERE event_id = $1`, id)
 	if err != nil {
 		return mohalla.Event{}, err

@@ -46,11 +46,21 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() string                   { return "postgres" }
-func (p *postgres) forUpdate() string              { return " FOR UPDATE" }
+func (p *postgres) kind() string                    { return "postgres" }
+func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
+func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
+func (p *postgres) jsonEach(param string) string {
+	return "jsonb_array_elements_text(" + param + "::jsonb)"
+}
+func (p *postgres) posTx() string { return "txid::text::bigint" }
+func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
+	_, err := q.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", key)
+	return err
+}
 func (p *postgres) close()                         { p.pool.Close() }
 func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 func (p *postgres) reader() querier                { return pgxQuerier{p.pool} }
+func (p *postgres) writer() querier                { return pgxQuerier{p.pool} }
 
 func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
 	tx, err := p.pool.Begin(ctx)

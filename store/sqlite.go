@@ -65,9 +65,15 @@ func (s *Store) DB() *sql.DB {
 	return nil
 }
 
-func (d *sqliteDB) kind() string      { return "sqlite" }
-func (d *sqliteDB) forUpdate() string { return "" }
-func (d *sqliteDB) close()            { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) kind() string                                   { return "sqlite" }
+func (d *sqliteDB) forUpdate() string                              { return "" }
+func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }
+func (d *sqliteDB) jsonText(col, key string) string {
+	return "json_extract(" + col + ", '$." + key + "')"
+}
+func (d *sqliteDB) jsonEach(param string) string { return "json_each(" + param + ")" }
+func (d *sqliteDB) posTx() string                { return "0" }
+func (d *sqliteDB) close()                       { d.read.Close(); d.write.Close() }
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err
@@ -75,6 +81,7 @@ func (d *sqliteDB) ping(ctx context.Context) error {
 	return d.read.PingContext(ctx)
 }
 func (d *sqliteDB) reader() querier { return sqlQuerier{d.read} }
+func (d *sqliteDB) writer() querier { return sqlQuerier{d.write} }
 
 func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
 	tx, err := d.write.BeginTx(ctx, nil)

@@ -45,12 +45,19 @@ type backend interface {
 	kind() string
 	begin(ctx context.Context) (txQuerier, error)
 	reader() querier
+	writer() querier
 	migrate(ctx context.Context) error
 	ping(ctx context.Context) error
 	close()
 	isUnique(err error) bool
 	isRetryable(err error) bool
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
+	// lockKey takes a lock on key until the transaction ends; a no-op where
+	// writers are serialized anyway.
+	lockKey(ctx context.Context, q querier, key string) error
+	jsonText(col, key string) string // SQL for the text of a JSON column's top-level key
+	jsonEach(param string) string    // SQL for a table of the strings of a JSON array parameter, column "value"
+	posTx() string                   // SQL for an events row's Position.Tx
 	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
 }
 
@@ -93,6 +100,10 @@ func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
 
 // Read returns a view for reads outside a transaction.
 func (s *Store) Read() *Q { return &Q{q: s.b.reader(), b: s.b} }
+
+// Write returns a view for single-statement writes outside a transaction (on
+// SQLite, through the writer connection).
+func (s *Store) Write() *Q { return &Q{q: s.b.writer(), b: s.b} }
 
 // Changed returns a channel that is closed at the next commit that appends events
 // on this node. Followers wait on it besides polling.

@@ -1,0 +1,206 @@
+// Package engine runs durable functions in Inngest's model on River: functions
+// triggered by events or cron, whose runs are queued in the same transaction as
+// the event, retried with backoff, and made of memoized steps that survive a
+// crash. Runs and steps are recorded and can be listed, cancelled, re-run and
+// replayed.
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Config configures an Engine. The zero value is ready to use.
+type Config struct {
+	Logger *slog.Logger
+	// Workers is how many runs execute at once on this node. Default 50.
+	Workers int
+	// FetchCooldown and FetchPollInterval are River's: how soon after one fetch
+	// another may run, and how often to look for runs with no notification.
+	// Defaults 2ms and 50ms, chosen for commit-to-start latency.
+	FetchCooldown     time.Duration
+	FetchPollInterval time.Duration
+	// RescueAfter is how long an attempt may look stuck (its worker died) before
+	// it is retried elsewhere. Default 1 minute past the function's timeout... at
+	// least; River rescues by age, so keep it above the longest Timeout.
+	RescueAfter time.Duration
+	// RetryBase is the first retry's delay; each later one doubles it, with
+	// jitter, up to RetryMax. Defaults 1s and 10m.
+	RetryBase, RetryMax time.Duration
+	// WaitPoll is how often a run waiting for an event looks for it when no
+	// commit on this node woke it sooner. Default 1s.
+	WaitPoll time.Duration
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+}
+
+// Engine registers functions, queues their runs and executes them.
+type Engine struct {
+	st  *store.Store
+	cfg Config
+	log *slog.Logger
+	q   queue
+
+	mu      sync.RWMutex
+	fns     map[string]*Function
+	cancels map[string][]*Function // cancelling event name -> functions
+	started bool
+
+	retryAt sync.Map // River job id -> time.Time, set by RetryAfter errors
+
+	hints   chan []string
+	stop    context.CancelFunc
+	stopped sync.WaitGroup
+}
+
+// New returns an engine on st, with River's tables migrated. Register functions,
+// then Start it.
+func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	c := *cfg
+	c.Workers = cmp.Or(c.Workers, 50)
+	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
+	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
+	c.RescueAfter = cmp.Or(c.RescueAfter, 2*time.Minute)
+	c.RetryBase = cmp.Or(c.RetryBase, time.Second)
+	c.RetryMax = cmp.Or(c.RetryMax, 10*time.Minute)
+	c.WaitPoll = cmp.Or(c.WaitPoll, time.Second)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
+		hints: make(chan []string, 1024)}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &runWorker{e: e})
+	rc := &river.Config{
+		Logger:               c.Logger,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
+		Workers:              workers,
+		FetchCooldown:        c.FetchCooldown,
+		FetchPollInterval:    c.FetchPollInterval,
+		RescueStuckJobsAfter: c.RescueAfter,
+		RetryPolicy:          retryPolicy{e},
+		JobTimeout:           -1, // each function's own timeout applies
+	}
+	q, err := newQueue(ctx, st, rc)
+	if err != nil {
+		return nil, err
+	}
+	e.q = q
+	return e, nil
+}
+
+// Register adds functions. It must be called before Start; a second function
+// with an id already registered is an error.
+func (e *Engine) Register(fns ...*Function) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.started {
+		return errors.New("engine: register functions before Start")
+	}
+	for _, f := range fns {
+		all := []*Function{f}
+		if f.opts.OnFailure != nil {
+			id := f.opts.ID
+			all = append(all, NewFunction(FunctionOpts{ID: id + "/on-failure", Retries: f.opts.Retries},
+				OnEvent(mohalla.EventFunctionFailed).Where(func(ev mohalla.Event) bool { return lookup(ev, "data.functionId") == id }),
+				f.opts.OnFailure))
+		}
+		for _, g := range all {
+			if _, dup := e.fns[g.opts.ID]; dup {
+				return fmt.Errorf("engine: function %q registered twice", g.opts.ID)
+			}
+			e.fns[g.opts.ID] = g
+			for _, c := range g.opts.CancelOn {
+				e.cancels[c.Event] = append(e.cancels[c.Event], g)
+			}
+		}
+	}
+	return nil
+}
+
+// Functions lists the registered functions.
+func (e *Engine) Functions() []FunctionInfo {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]FunctionInfo, 0, len(e.fns))
+	for _, f := range e.fns {
+		out = append(out, f.info())
+	}
+	sortInfos(out)
+	return out
+}
+
+func (e *Engine) function(id string) *Function {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.fns[id]
+}
+
+// Start begins executing runs and firing cron functions on this node.
+func (e *Engine) Start(ctx context.Context) error {
+	e.mu.Lock()
+	e.started = true
+	var crons []*Function
+	for _, f := range e.fns {
+		if f.schedule != nil {
+			crons = append(crons, f)
+		}
+	}
+	e.mu.Unlock()
+	if err := e.q.start(ctx); err != nil {
+		return fmt.Errorf("engine: start queue: %w", err)
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	e.stop = stop
+	e.stopped.Add(2)
+	go func() { defer e.stopped.Done(); e.wakeWaiters(bg) }()
+	go func() { defer e.stopped.Done(); e.runCron(bg, crons) }()
+	return nil
+}
+
+// Stop stops taking new runs and waits for running attempts to finish, or for
+// ctx to end, when they are cancelled and retried later.
+func (e *Engine) Stop(ctx context.Context) error {
+	if e.stop != nil {
+		e.stop()
+		e.stopped.Wait()
+	}
+	return e.q.stop(ctx)
+}
+
+// jitter returns d ± 20%.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()-0.5)*0.4*float64(d))
+}
+
+type retryPolicy struct{ e *Engine }
+
+// NextRetry backs off exponentially with jitter, unless the attempt asked for a
+// time with RetryAfter.
+func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	if t, ok := p.e.retryAt.LoadAndDelete(job.ID); ok {
+		return t.(time.Time)
+	}
+	d := p.e.cfg.RetryBase << min(max(job.Attempt-1, 0), 30)
+	if d <= 0 || d > p.e.cfg.RetryMax {
+		d = p.e.cfg.RetryMax
+	}
+	return p.e.cfg.Now().Add(jitter(d))
+}

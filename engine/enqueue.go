@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/oklog/ulid/v2"
+	"github.com/riverqueue/river"
+)
+
+// runArgs is the River job of one attempt sequence of a run.
+type runArgs struct {
+	RunID      string `json:"run_id"`
+	FunctionID string `json:"function_id"`
+}
+
+func (runArgs) Kind() string { return "mohalla_run" }
+
+// Enqueue queues, inside the transaction that appended events, one run of every
+// function each event triggers, and cancels the runs the events cancel. It is
+// the market's OnEvents hook: if the transaction rolls back, no run exists.
+func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Event) error {
+	now := e.cfg.Now().UTC()
+	var runs []store.RunRow
+	var scheduled []time.Time
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ev := range events {
+		for _, f := range e.cancels[ev.Name] {
+			for _, c := range f.opts.CancelOn {
+				if c.Event != ev.Name {
+					continue
+				}
+				if key := lookup(ev, c.Match); key != "" {
+					if _, err := tx.CancelRunsByKey(ctx, f.opts.ID, key, now); err != nil {
+						return fmt.Errorf("cancel runs of %s: %w", f.opts.ID, err)
+					}
+				}
+			}
+		}
+		for _, f := range e.fns {
+			if !f.matches(ev) {
+				continue
+			}
+			r := e.newRun(f, ev, now)
+			at := now
+			if d := f.opts.Debounce; d != nil {
+				key, until := lookup(ev, d.Key), now.Add(d.Period)
+				if _, err := tx.Debounce(ctx, f.opts.ID, key, ev.ID, until, now); err == nil {
+					continue // the queued run now carries this event and starts later
+				} else if err != store.ErrNotFound {
+					return fmt.Errorf("debounce %s: %w", f.opts.ID, err)
+				}
+				r.DebounceKey, r.DebounceUntil, at = &key, &until, until
+			}
+			runs = append(runs, r)
+			scheduled = append(scheduled, at)
+		}
+	}
+	return e.insertRuns(ctx, tx, runs, scheduled)
+}
+
+// newRun builds the run of f for ev.
+func (e *Engine) newRun(f *Function, ev mohalla.Event, now time.Time) store.RunRow {
+	key := "event:" + ev.ID
+	if f.opts.Idempotency != "" {
+		if v := lookup(ev, f.opts.Idempotency); v != "" {
+			key = "key:" + v
+		}
+	}
+	r := store.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: key, EventID: ev.ID,
+		CreatedAt: now, UpdatedAt: now}
+	if c := f.opts.Concurrency; c != nil && c.Key != "" {
+		r.ConcurrencyKey = lookup(ev, c.Key)
+	}
+	for _, c := range f.opts.CancelOn {
+		if v := lookup(ev, c.Match); v != "" {
+			r.CancelKey = v
+			break
+		}
+	}
+	return r
+}
+
+// insertRuns writes runs and queues a job for each one written (a run whose
+// idempotency key exists is skipped), scheduled at its time.
+func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []store.RunRow, at []time.Time) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	ids, err := tx.InsertRuns(ctx, runs)
+	if err != nil {
+		return fmt.Errorf("insert runs: %w", err)
+	}
+	written := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		written[id] = true
+	}
+	jobs := make([]river.InsertManyParams, 0, len(ids))
+	for i, r := range runs {
+		if !written[r.ID] {
+			continue
+		}
+		f := e.fns[r.FunctionID]
+		opts := &river.InsertOpts{MaxAttempts: f.maxAttempts()}
+		if at[i].After(r.CreatedAt) {
+			opts.ScheduledAt = at[i]
+		}
+		jobs = append(jobs, river.InsertManyParams{Args: runArgs{RunID: r.ID, FunctionID: r.FunctionID}, InsertOpts: opts})
+	}
+	if err := e.q.insertTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("queue runs: %w", err)
+	}
+	return nil
+}
+
+// send appends events in a transaction of the engine's own (for function/failed
+// and step.SendEvent), queuing the runs they trigger.
+func (e *Engine) send(ctx context.Context, events []mohalla.Event) error {
+	err := e.st.InTx(ctx, func(tx *store.Tx) error {
+		stored, err := tx.AppendEvents(ctx, events)
+		if err != nil {
+			return err
+		}
+		return e.Enqueue(ctx, tx, stored)
+	})
+	if err == nil {
+		e.AfterCommit(ctx, events)
+	}
+	return err
+}
+
+// newEvent builds an event the engine appends.
+func newEvent(id, name string, data any, now time.Time) (mohalla.Event, error) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return mohalla.Event{}, err
+	}
+	sys := mohalla.System
+	return mohalla.Event{ID: id, Name: name, Data: b, User: &sys, TS: now.UnixMilli(), V: mohalla.EventVersion}, nil
+}

@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/oklog/ulid/v2"
+)
+
+// RunDetail is a run with its steps.
+type RunDetail struct {
+	store.RunRow
+	Steps []store.StepRow `json:"steps"`
+}
+
+// RunQuery selects runs: by function, status and triggering event, newest first,
+// Limit (default 50, at most 500) after the Cursor of the previous page.
+type RunQuery struct {
+	Function string
+	Status   string
+	Event    string
+	Limit    int
+	Cursor   string
+}
+
+func authAdmin(c mohalla.Caller, read bool) error {
+	if c.Is(mohalla.RoleAdmin) || (read && c.Is(mohalla.RoleService)) {
+		return nil
+	}
+	if c.Role == mohalla.RoleAnonymous || c.Role == "" {
+		return mohalla.Errorf(mohalla.EUNAUTHENTICATED, "sign in to do this")
+	}
+	return mohalla.Errorf(mohalla.EFORBIDDEN, "only admins manage function runs")
+}
+
+var runStatuses = map[string]bool{store.RunQueued: true, store.RunRunning: true, store.RunSleeping: true,
+	store.RunWaiting: true, store.RunCompleted: true, store.RunFailed: true, store.RunCancelled: true}
+
+// Runs lists runs to admins and services.
+func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohalla.Page[store.RunRow], error) {
+	var none mohalla.Page[store.RunRow]
+	if err := authAdmin(c, true); err != nil {
+		return none, err
+	}
+	var v mohalla.Invalid
+	if q.Status != "" && !runStatuses[q.Status] {
+		v.Add("status", "must be one of queued, running, sleeping, waiting, completed, failed, cancelled")
+	}
+	if q.Limit == 0 {
+		q.Limit = 50
+	} else if q.Limit < 0 || q.Limit > 500 {
+		v.Add("limit", "must be between 1 and 500")
+	}
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: q.Function, Status: q.Status, EventID: q.Event,
+		Before: q.Cursor, Limit: q.Limit + 1})
+	if err != nil {
+		return none, err
+	}
+	p := mohalla.Page[store.RunRow]{Items: runs}
+	if p.Items == nil {
+		p.Items = []store.RunRow{}
+	}
+	if len(runs) > q.Limit {
+		p.Items, p.NextCursor = runs[:q.Limit], runs[q.Limit-1].ID
+	}
+	return p, nil
+}
+
+// Run returns a run and its steps to admins and services.
+func (e *Engine) Run(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
+	if err := authAdmin(c, true); err != nil {
+		return RunDetail{}, err
+	}
+	r, err := e.st.Read().Run(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return RunDetail{}, mohalla.Errorf(mohalla.ENOTFOUND, "run %q not found", id)
+	} else if err != nil {
+		return RunDetail{}, err
+	}
+	steps, err := e.st.Read().Steps(ctx, id)
+	if steps == nil {
+		steps = []store.StepRow{}
+	}
+	return RunDetail{RunRow: r, Steps: steps}, err
+}
+
+// Cancel cancels an unfinished run; an attempt under way finishes its current
+// step and records nothing more. Admins only.
+func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error {
+	if err := authAdmin(c, false); err != nil {
+		return err
+	}
+	err := e.st.Write().SetRunStatus(ctx, id, store.RunCancelled, "cancelled by "+c.ID, nil, e.cfg.Now().UTC())
+	if errors.Is(err, store.ErrNotFound) {
+		if _, gerr := e.st.Read().Run(ctx, id); errors.Is(gerr, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ENOTFOUND, "run %q not found", id)
+		}
+		return mohalla.Errorf(mohalla.ECONFLICT, "run %q has already finished", id)
+	}
+	return err
+}
+
+// Rerun starts a new run of the same function for the same event, with fresh
+// steps. Admins only. It returns the new run's id.
+func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string, error) {
+	if err := authAdmin(c, false); err != nil {
+		return "", err
+	}
+	old, err := e.st.Read().Run(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", mohalla.Errorf(mohalla.ENOTFOUND, "run %q not found", id)
+	} else if err != nil {
+		return "", err
+	}
+	if e.function(old.FunctionID) == nil {
+		return "", mohalla.Errorf(mohalla.ECONFLICT, "function %q is no longer registered", old.FunctionID)
+	}
+	now := e.cfg.Now().UTC()
+	r := store.RunRow{ID: ulid.Make().String(), FunctionID: old.FunctionID, IdempotencyKey: "rerun:" + ulid.Make().String(),
+		EventID: old.EventID, Input: old.Input, ConcurrencyKey: old.ConcurrencyKey, CancelKey: old.CancelKey,
+		CreatedAt: now, UpdatedAt: now}
+	err = e.st.InTx(ctx, func(tx *store.Tx) error {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
+	})
+	return r.ID, err
+}
+
+// Replay re-runs a function for its past events with timestamps in [From, To]:
+// all of them, or, with Status, those whose latest run of the function ended in
+// that status. Admins only. It returns how many runs it queued.
+type Replay struct {
+	From, To time.Time
+	Status   string
+}
+
+// Replay queues the runs a Replay selects.
+func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string, r Replay) (int, error) {
+	if err := authAdmin(c, false); err != nil {
+		return 0, err
+	}
+	f := e.function(functionID)
+	if f == nil {
+		return 0, mohalla.Errorf(mohalla.ENOTFOUND, "function %q not found", functionID)
+	}
+	var v mohalla.Invalid
+	if f.trigger.Event == "" {
+		v.Add("function", "a cron function has no events to replay")
+	}
+	if r.From.IsZero() || r.To.IsZero() || r.To.Before(r.From) {
+		v.Add("from", "from and to must be times with from before to")
+	}
+	if r.Status != "" && !runStatuses[r.Status] {
+		v.Add("status", "must be a run status")
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	batch := ulid.Make().String()
+	now := e.cfg.Now().UTC()
+	queued := 0
+	after := mohalla.Position{}
+	for {
+		evs, err := e.st.Read().ReadEvents(ctx, after, f.trigger.Event, 500)
+		if err != nil {
+			return queued, err
+		}
+		var runs []store.RunRow
+		for _, ev := range evs {
+			after = ev.Pos
+			if ev.TS < r.From.UnixMilli() || ev.TS > r.To.UnixMilli() || !f.matches(ev) {
+				continue
+			}
+			if r.Status != "" {
+				ok, err := e.lastRunStatus(ctx, f.opts.ID, ev.ID, r.Status)
+				if err != nil {
+					return queued, err
+				}
+				if !ok {
+					continue
+				}
+			}
+			run := e.newRun(f, ev, now)
+			run.IdempotencyKey = fmt.Sprintf("replay:%s:%s", batch, ev.ID)
+			runs = append(runs, run)
+		}
+		if len(runs) > 0 {
+			at := make([]time.Time, len(runs))
+			for i := range at {
+				at[i] = now
+			}
+			if err := e.st.InTx(ctx, func(tx *store.Tx) error {
+				e.mu.RLock()
+				defer e.mu.RUnlock()
+				return e.insertRuns(ctx, tx, runs, at)
+			}); err != nil {
+				return queued, err
+			}
+			queued += len(runs)
+		}
+		if len(evs) < 500 {
+			return queued, nil
+		}
+	}
+}
+
+func (e *Engine) lastRunStatus(ctx context.Context, functionID, eventID, status string) (bool, error) {
+	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: functionID, EventID: eventID, Limit: 1})
+	if err != nil || len(runs) == 0 {
+		return false, err
+	}
+	return runs[0].Status == status, nil
+}
+
+func sortInfos(fs []FunctionInfo) { sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID }) }

@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// queue is the part of a River client the engine uses, whichever store's
+// transaction type it is built on.
+type queue interface {
+	insertTx(ctx context.Context, tx *store.Tx, jobs []river.InsertManyParams) error
+	start(ctx context.Context) error
+	stop(ctx context.Context) error
+	retry(ctx context.Context, jobID int64) error
+}
+
+type riverQueue[TTx any] struct{ c *river.Client[TTx] }
+
+func (q riverQueue[TTx]) insertTx(ctx context.Context, tx *store.Tx, jobs []river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	t, ok := tx.Driver().(TTx)
+	if !ok {
+		return fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	}
+	_, err := q.c.InsertManyTx(ctx, t, jobs)
+	return err
+}
+
+func (q riverQueue[TTx]) start(ctx context.Context) error { return q.c.Start(ctx) }
+func (q riverQueue[TTx]) stop(ctx context.Context) error  { return q.c.Stop(ctx) }
+func (q riverQueue[TTx]) retry(ctx context.Context, id int64) error {
+	_, err := q.c.JobRetry(ctx, id)
+	return err
+}
+
+// newQueue builds the River client of st's kind and migrates River's tables.
+func newQueue(ctx context.Context, st *store.Store, cfg *river.Config) (queue, error) {
+	if pool := st.Pool(); pool != nil {
+		return build[pgx.Tx](ctx, riverpgxv5.New(pool), cfg)
+	}
+	return build[*sql.Tx](ctx, riversqlite.New(st.DB()), cfg)
+}
+
+func build[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (queue, error) {
+	m, err := rivermigrate.New(d, nil)
+	if err != nil {
+		return nil, fmt.Errorf("engine: river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("engine: migrate river: %w", err)
+	}
+	c, err := river.NewClient(d, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("engine: river client: %w", err)
+	}
+	return riverQueue[TTx]{c}, nil
+}

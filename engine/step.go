@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// Step is a run's tool for durable steps. A step that finished is never executed
+// again: on a retry, or after a sleep or wait, it returns what it returned the
+// first time. Step ids are unique within a run; an id used again in the same
+// attempt (in a loop) is numbered, "id:1", "id:2", ….
+type Step struct {
+	e     *Engine
+	run   store.RunRow
+	event mohalla.Event
+	jobID int64
+
+	mu    sync.Mutex
+	memo  map[string]store.StepRow
+	used  map[string]int
+	count int
+}
+
+func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, rows []store.StepRow) *Step {
+	s := &Step{e: e, run: run, event: ev, jobID: jobID, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows)}
+	for _, r := range rows {
+		s.memo[r.StepID] = r
+	}
+	return s
+}
+
+// claim returns the step's unique id in this attempt and its memo, if any.
+func (s *Step) claim(id string) (string, store.StepRow, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.used[id]
+	s.used[id] = n + 1
+	if n > 0 {
+		id = fmt.Sprintf("%s:%d", id, n)
+	}
+	r, ok := s.memo[id]
+	return id, r, ok
+}
+
+func (s *Step) save(ctx context.Context, r store.StepRow) error {
+	s.mu.Lock()
+	if old, ok := s.memo[r.StepID]; ok {
+		r.Seq, r.StartedAt = old.Seq, old.StartedAt
+	} else {
+		s.count++
+		r.Seq = s.count
+	}
+	s.memo[r.StepID] = r
+	s.mu.Unlock()
+	r.RunID = s.run.ID
+	return s.e.st.Write().SaveStep(context.WithoutCancel(ctx), r)
+}
+
+// Run executes fn as the step id once per run and stores its result, which must
+// be JSON; later attempts get the stored result without executing fn. An error
+// from fn is recorded and returned; the run is retried from the top, with this
+// step executed again.
+func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Context) (T, error)) (T, error) {
+	var zero T
+	id, memo, ok := s.claim(id)
+	if ok && memo.Status == store.StepCompleted {
+		var v T
+		if err := json.Unmarshal(memo.Output, &v); err != nil {
+			return zero, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", id, v, err))
+		}
+		return v, nil
+	}
+	start := s.e.cfg.Now().UTC()
+	v, err := fn(ctx)
+	end := s.e.cfg.Now().UTC()
+	r := store.StepRow{StepID: id, Kind: "run", Attempts: memo.Attempts + 1, StartedAt: start, EndedAt: &end,
+		DurationMS: end.Sub(start).Milliseconds()}
+	if err != nil {
+		r.Status, r.Error = store.StepFailed, err.Error()
+		if serr := s.save(ctx, r); serr != nil {
+			return zero, fmt.Errorf("step %s: %w (and recording it failed: %v)", id, err, serr)
+		}
+		return zero, fmt.Errorf("step %s: %w", id, err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return zero, NonRetriable(fmt.Errorf("step %s: result is not JSON: %w", id, err))
+	}
+	r.Status, r.Output = store.StepCompleted, b
+	if err := s.save(ctx, r); err != nil {
+		return zero, fmt.Errorf("step %s: record result: %w", id, err)
+	}
+	return v, nil
+}
+
+// Sleep parks the run for d without holding a worker, then continues after
+// this step.
+func (s *Step) Sleep(ctx context.Context, id string, d time.Duration) {
+	s.SleepUntil(ctx, id, s.e.cfg.Now().Add(d))
+}
+
+// SleepUntil parks the run until t without holding a worker.
+func (s *Step) SleepUntil(ctx context.Context, id string, t time.Time) {
+	id, memo, ok := s.claim(id)
+	now := s.e.cfg.Now().UTC()
+	switch {
+	case ok && memo.Status == store.StepCompleted:
+		return
+	case ok && memo.WakeAt != nil && !memo.WakeAt.After(now):
+		memo.Status, memo.EndedAt = store.StepCompleted, &now
+		memo.DurationMS = now.Sub(memo.StartedAt).Milliseconds()
+		if err := s.save(ctx, memo); err != nil {
+			panic(fmt.Errorf("step %s: record wake-up: %w", id, err))
+		}
+		return
+	case ok && memo.WakeAt != nil:
+		panic(suspend{status: store.RunSleeping, wake: *memo.WakeAt})
+	}
+	wake := t.UTC()
+	if err := s.save(ctx, store.StepRow{StepID: id, Kind: "sleep", Status: store.StepSleeping, WakeAt: &wake, StartedAt: now}); err != nil {
+		panic(fmt.Errorf("step %s: record sleep: %w", id, err))
+	}
+	panic(suspend{status: store.RunSleeping, wake: wake})
+}
+
+// SendEvent appends events once per run: a retried run does not send them again.
+// Events without an id get one derived from the run and step. It returns the
+// events' ids.
+func (s *Step) SendEvent(ctx context.Context, id string, events ...mohalla.Event) ([]string, error) {
+	return Run(ctx, s, id, func(ctx context.Context) ([]string, error) {
+		now := s.e.cfg.Now()
+		ids := make([]string, len(events))
+		out := make([]mohalla.Event, len(events))
+		for i, ev := range events {
+			if ev.ID == "" {
+				ev.ID = fmt.Sprintf("%s-%s-%d", s.run.ID, id, i)
+			}
+			if ev.TS == 0 {
+				ev.TS = now.UnixMilli()
+			}
+			if len(ev.Data) == 0 {
+				ev.Data = json.RawMessage("{}")
+			}
+			if ev.User == nil {
+				sys := mohalla.System
+				ev.User = &sys
+			}
+			ev.V = mohalla.EventVersion
+			ids[i], out[i] = ev.ID, ev
+		}
+		return ids, s.e.send(ctx, out)
+	})
+}

@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// TestStepsAreMemoizedAcrossRetries: a step that finished is never executed again
+// when a later step fails and the run is retried.
+func TestStepsAreMemoizedAcrossRetries(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		var calls counter
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "memo"}, engine.OnEvent("test/memo"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				a, err := engine.Run(ctx, in.Step, "first", func(context.Context) (int, error) { return calls.inc("first") * 10, nil })
+				if err != nil {
+					return nil, err
+				}
+				if _, err := engine.Run(ctx, in.Step, "flaky", func(context.Context) (string, error) {
+					if calls.inc("flaky") < 3 {
+						return "", errors.New("not yet")
+					}
+					return "ok", nil
+				}); err != nil {
+					return nil, err
+				}
+				return map[string]int{"first": a}, nil
+			})
+		n := startNode(t, st, nil, fn)
+		n.send(t, "e1", "test/memo", map[string]string{})
+		runs := n.waitRuns(t, "memo", 1, store.RunCompleted)
+		if calls.get("first") != 1 || calls.get("flaky") != 3 {
+			t.Fatalf("first ran %d times, flaky %d; want 1 and 3", calls.get("first"), calls.get("flaky"))
+		}
+		if runs[0].Attempts != 3 || string(runs[0].Output) != `{"first":10}` && string(runs[0].Output) != `{"first": 10}` {
+			t.Errorf("run = %+v", runs[0])
+		}
+		d, err := n.eng.Run(ctx, admin, runs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Steps) != 2 || d.Steps[0].StepID != "first" || d.Steps[1].Attempts != 3 || d.Steps[1].Status != store.StepCompleted {
+			t.Errorf("steps = %s", describe(nil)+stepsString(d.Steps))
+		}
+	})
+}
+
+func stepsString(steps []store.StepRow) string {
+	s := ""
+	for _, st := range steps {
+		s += st.StepID + ":" + st.Status + " "
+	}
+	return s
+}
+
+// TestFailureModes: a NonRetriable error fails at once; exhausted retries fail
+// the run; both append function/failed once and run the OnFailure handler.
+func TestFailureModes(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		var calls counter
+		onFailure := func(ctx context.Context, in engine.Input) (any, error) {
+			calls.inc("failure:" + in.Event.Name)
+			return nil, nil
+		}
+		fatal := engine.NewFunction(engine.FunctionOpts{ID: "fatal", OnFailure: onFailure}, engine.OnEvent("test/fatal"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				calls.inc("fatal")
+				return nil, engine.NonRetriable(errors.New("bad input"))
+			})
+		flaky := engine.NewFunction(engine.FunctionOpts{ID: "flaky", Retries: 2}, engine.OnEvent("test/flaky"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				calls.inc("flaky")
+				return nil, engine.RetryAfter(10*time.Millisecond, errors.New("still down"))
+			})
+		n := startNode(t, st, nil, fatal, flaky)
+		n.send(t, "e1", "test/fatal", map[string]string{})
+		n.send(t, "e2", "test/flaky", map[string]string{})
+		fr := n.waitRuns(t, "fatal", 1, store.RunFailed)
+		n.waitRuns(t, "flaky", 1, store.RunFailed)
+		n.waitRuns(t, "fatal/on-failure", 1, store.RunCompleted)
+		if calls.get("fatal") != 1 || calls.get("flaky") != 3 {
+			t.Errorf("fatal ran %d times (want 1), flaky %d (want 3)", calls.get("fatal"), calls.get("flaky"))
+		}
+		if calls.get("failure:"+mohalla.EventFunctionFailed) != 1 {
+			t.Errorf("on-failure handler ran %d times", calls.get("failure:"+mohalla.EventFunctionFailed))
+		}
+		if fr[0].Error != "bad input" {
+			t.Errorf("failed run error = %q", fr[0].Error)
+		}
+		evs, err := n.svc.Events(ctx, admin, marketEvents(mohalla.EventFunctionFailed))
+		if err != nil || len(evs) != 2 {
+			t.Fatalf("function/failed events = %d, %v; want 2", len(evs), err)
+		}
+	})
+}

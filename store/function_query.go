@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Run statuses.
+const (
+	RunQueued    = "queued"
+	RunRunning   = "running"
+	RunSleeping  = "sleeping"
+	RunWaiting   = "waiting"
+	RunCompleted = "completed"
+	RunFailed    = "failed"
+	RunCancelled = "cancelled"
+)
+
+// RunRow is a durable function run.
+type RunRow struct {
+	ID             string          `json:"id"`
+	FunctionID     string          `json:"functionId"`
+	IdempotencyKey string          `json:"idempotencyKey"`
+	EventID        string          `json:"eventId,omitempty"`
+	Input          json.RawMessage `json:"input,omitempty"`
+	Status         string          `json:"status"`
+	Attempts       int             `json:"attempts"`
+	ConcurrencyKey string          `json:"concurrencyKey,omitempty"`
+	CancelKey      string          `json:"cancelKey,omitempty"`
+	DebounceKey    *string         `json:"debounceKey,omitempty"`
+	DebounceUntil  *time.Time      `json:"debounceUntil,omitempty"`
+	Output         json.RawMessage `json:"output,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	CreatedAt      time.Time       `json:"createdAt"`
+	StartedAt      *time.Time      `json:"startedAt,omitempty"`
+	EndedAt        *time.Time      `json:"endedAt,omitempty"`
+	UpdatedAt      time.Time       `json:"updatedAt"`
+}
+
+const runColumns = `id, function_id, idempotency_key, event_id, CAST(input AS text), status, attempts, concurrency_key,
+	cancel_key, debounce_key, debounce_until, CAST(output AS text), error, created_at, started_at, ended_at, updated_at`
+
+func scanRun(r row, x *RunRow) error {
+	var input, output *string
+	err := r.Scan(&x.ID, &x.FunctionID, &x.IdempotencyKey, &x.EventID, &input, &x.Status, &x.Attempts, &x.ConcurrencyKey,
+		&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt)
+	if input != nil {
+		x.Input = json.RawMessage(*input)
+	}
+	if output != nil {
+		x.Output = json.RawMessage(*output)
+	}
+	return err
+}
+
+func rawOrNull(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+// InsertRuns writes new runs in one statement. A run whose (function,
+// idempotency key) exists, or that would be a second queued run of one debounce
+// key, is not written. It returns the ids of the runs written.
+func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO function_runs (id, function_id, idempotency_key, event_id, input, status, concurrency_key,
+		cancel_key, debounce_key, debounce_until, created_at, updated_at) VALUES `)
+	args := make([]any, 0, 11*len(runs))
+	for i, r := range runs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+11)
+		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), RunQueued,
+			r.ConcurrencyKey, r.CancelKey, r.DebounceKey, r.DebounceUntil, r.CreatedAt)
+	}
+	b.WriteString(` ON CONFLICT DO NOTHING RETURNING id`)
+	rs, err := tx.q.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var ids []string
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rs.Err()
+}
+
+// Debounce moves the queued run of (function, key), if there is one, to a newer
+// event and a later start. It returns the run's id, or ErrNotFound if there is
+// no queued run to move.
+func (tx *Tx) Debounce(ctx context.Context, functionID, key, eventID string, until, now time.Time) (string, error) {
+	var id string
+	err := tx.q.queryRow(ctx, `UPDATE function_runs SET event_id = $3, debounce_until = $4, updated_at = $5
+		WHERE function_id = $1 AND debounce_key = $2 AND status = 'queued' RETURNING id`,
+		functionID, key, eventID, until, now).Scan(&id)
+	return id, err
+}
+
+// Run returns the run with id, or ErrNotFound.
+func (q *Q) Run(ctx context.Context, id string) (RunRow, error) {
+	var r RunRow
+	err := scanRun(q.q.queryRow(ctx, `SELECT `+runColumns+` FROM function_runs WHERE id = $1`, id), &r)
+	return r, err
+}
+
+// StartRun marks an unfinished run running for its attempt-th attempt. It
+// returns ErrNotFound if the run is finished or cancelled, or if a debounce moved
+// its start past now.
+func (q *Q) StartRun(ctx context.Context, id string, attempt int, now time.Time) (RunRow, error) {
+	var r RunRow
+	err := scanRun(q.q.queryRow(ctx, `UPDATE function_runs
+		SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3), updated_at = $3,
+		    debounce_key = NULL
+		WHERE id = $1 AND status IN ('queued', 'running', 'sleeping', 'waiting')
+		  AND (debounce_until IS NULL OR debounce_until <= $3)
+		RETURNING `+runColumns, id, attempt, now), &r)
+	return r, err
+}
+
+// SetRunStatus records an unfinished run's status and error. A cancelled or
+// finished run is left as it is (ErrNotFound).
+func (q *Q) SetRunStatus(ctx context.Context, id, status, errText string, output json.RawMessage, now time.Time) error {
+	var ended *time.Time
+	if status == RunCompleted || status == RunFailed || status == RunCancelled {
+		ended = &now
+	}
+	n, err := q.q.exec(ctx, `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6
+		WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')`,
+		id, status, errText, rawOrNull(output), ended, now)
+	if err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return err
+}
+
+// CancelRunsByKey cancels the unfinished runs of a function whose cancel key is
+// key, and returns how many.
+func (tx *Tx) CancelRunsByKey(ctx context.Context, functionID, key string, now time.Time) (int64, error) {
+	return tx.q.exec(ctx, `UPDATE function_runs SET status = 'cancelled', ended_at = $3, updated_at = $3,
+		error = 'cancelled by event', debounce_key = NULL
+		WHERE function_id = $1 AND cancel_key = $2 AND status IN ('queued', 'sleeping', 'waiting')`, functionID, key, now)
+}
+
+// RunFilter selects runs for ListRuns.
+type RunFilter struct {
+	FunctionID string
+	Status     string
+	EventID    string
+	Before     string // id cursor: runs are listed newest first
+	Limit      int
+}
+
+// ListRuns returns the runs f selects, newest first.
+func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]RunRow, error) {
+	before := f.Before
+	if before == "" {
+		before = "\U0010FFFF"
+	}
+	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs
+		WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3) AND ($4 = '' OR event_id = $4)
+		ORDER BY id DESC LIMIT $5`, before, f.FunctionID, f.Status, f.EventID, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []RunRow
+	for rs.Next() {
+		var r RunRow
+		if err := scanRun(rs, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// CountRuns returns the number of runs per status of a function ("" for all).
+func (q *Q) CountRuns(ctx context.Context, functionID string) (map[string]int64, error) {
+	rs, err := q.q.query(ctx, `SELECT status, count(*) FROM function_runs WHERE ($1 = '' OR function_id = $1) GROUP BY status`, functionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := map[string]int64{}
+	for rs.Next() {
+		var s string
+		var n int64
+		if err := rs.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rs.Err()
+}

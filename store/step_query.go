@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Step statuses.
+const (
+	StepCompleted = "completed"
+	StepFailed    = "failed"
+	StepSleeping  = "sleeping"
+	StepWaiting   = "waiting"
+)
+
+// StepRow is the memo of one step of a run.
+type StepRow struct {
+	RunID      string          `json:"runId"`
+	StepID     string          `json:"id"`
+	Kind       string          `json:"kind"` // run, sleep, wait, send
+	Status     string          `json:"status"`
+	Output     json.RawMessage `json:"output,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Attempts   int             `json:"attempts"`
+	WakeAt     *time.Time      `json:"wakeAt,omitempty"`
+	Wait       json.RawMessage `json:"wait,omitempty"`
+	JobID      *int64          `json:"-"`
+	StartedAt  time.Time       `json:"startedAt"`
+	EndedAt    *time.Time      `json:"endedAt,omitempty"`
+	DurationMS int64           `json:"durationMs"`
+	Seq        int             `json:"seq"`
+}
+
+const stepColumns = `run_id, step_id, kind, status, CAST(output AS text), error, attempts, wake_at, CAST(wait AS text),
+	job_id, started_at, ended_at, duration_ms, seq`
+
+func scanStep(r row, s *StepRow) error {
+	var output, wait *string
+	err := r.Scan(&s.RunID, &s.StepID, &s.Kind, &s.Status, &output, &s.Error, &s.Attempts, &s.WakeAt, &wait,
+		&s.JobID, &s.StartedAt, &s.EndedAt, &s.DurationMS, &s.Seq)
+	if output != nil {
+		s.Output = json.RawMessage(*output)
+	}
+	if wait != nil {
+		s.Wait = json.RawMessage(*wait)
+	}
+	return err
+}
+
+// Steps returns a run's steps in the order they first ran.
+func (q *Q) Steps(ctx context.Context, runID string) ([]StepRow, error) {
+	rs, err := q.q.query(ctx, `SELECT `+stepColumns+` FROM function_steps WHERE run_id = $1 ORDER BY seq, started_at`, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []StepRow
+	for rs.Next() {
+		var s StepRow
+		if err := scanStep(rs, &s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rs.Err()
+}
+
+// SaveStep writes a step's memo, replacing the earlier one of the same id.
+func (q *Q) SaveStep(ctx context.Context, s StepRow) error {
+	_, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (run_id, step_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+		  output = excluded.output, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
+		  wait = excluded.wait, job_id = excluded.job_id, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`,
+		s.RunID, s.StepID, s.Kind, s.Status, rawOrNull(s.Output), s.Error, s.Attempts, s.WakeAt, rawOrNull(s.Wait),
+		s.JobID, s.StartedAt, s.EndedAt, s.DurationMS, s.Seq)
+	return err
+}
+
+const stepInsertColumns = `run_id, step_id, kind, status, output, error, attempts, wake_at, wait, job_id, started_at,
+	ended_at, duration_ms, seq`
+
+// WaitingJobs returns the queue job ids of runs waiting for an event of one of
+// names, so they can be woken early.
+func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	b, _ := json.Marshal(names)
+	rs, err := q.q.query(ctx, `SELECT job_id FROM function_steps
+		WHERE status = 'waiting' AND job_id IS NOT NULL AND `+q.b.jsonText("wait", "event")+` IN (SELECT value FROM `+q.b.jsonEach("$1")+`)`, string(b))
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []int64
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rs.Err()
+}
+
+// AcquireSlot takes one of limit concurrency slots of (function, key) for a run,
+// until expires. It reports false when all are taken by other runs' unexpired
+// leases.
+func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, limit int, expires, now time.Time) (bool, error) {
+	if err := tx.b.lockKey(ctx, tx.q, "slot:"+functionID+":"+key); err != nil {
+		return false, err
+	}
+	var held int
+	if err := tx.q.queryRow(ctx, `SELECT count(*) FROM function_slots
+		WHERE function_id = $1 AND key = $2 AND run_id <> $3 AND expires_at > $4`, functionID, key, runID, now).Scan(&held); err != nil {
+		return false, err
+	}
+	if held >= limit {
+		return false, nil
+	}
+	_, err := tx.q.exec(ctx, `INSERT INTO function_slots (function_id, key, run_id, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (function_id, key, run_id) DO UPDATE SET expires_at = excluded.expires_at`, functionID, key, runID, expires)
+	return err == nil, err
+}
+
+// ReleaseSlot frees a run's concurrency slot, and any lease that has expired.
+func (q *Q) ReleaseSlot(ctx context.Context, functionID, key, runID string, now time.Time) error {
+	_, err := q.q.exec(ctx, `DELETE FROM function_slots WHERE function_id = $1 AND key = $2 AND (run_id = $3 OR expires_at <= $4)`,
+		functionID, key, runID, now)
+	return err
+}
