@@ -63,3 +63,7 @@ func walk(doc json.RawMessage, path string) string {
 		return string(b)
 	}
 }
+
+// Lookup returns the value at a dotted path of an event ("data.shopId"), as the
+// engine's key options read it.
+func Lookup(e mohalla.Event, path string) string { return lookup(e, path) }

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // queue is the part of a River client the engine uses, whichever store's
@@ -20,7 +21,9 @@ type queue interface {
 	insertTx(ctx context.Context, tx *store.Tx, jobs []river.InsertManyParams) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
-	retry(ctx context.Context, jobID int64) error
+	// retry makes a scheduled job available now. It reports false if the job
+	// is still running (its snooze not yet recorded), so the caller may try again.
+	retry(ctx context.Context, jobID int64) (bool, error)
 }
 
 type riverQueue[TTx any] struct{ c *river.Client[TTx] }
@@ -39,9 +42,12 @@ func (q riverQueue[TTx]) insertTx(ctx context.Context, tx *store.Tx, jobs []rive
 
 func (q riverQueue[TTx]) start(ctx context.Context) error { return q.c.Start(ctx) }
 func (q riverQueue[TTx]) stop(ctx context.Context) error  { return q.c.Stop(ctx) }
-func (q riverQueue[TTx]) retry(ctx context.Context, id int64) error {
-	_, err := q.c.JobRetry(ctx, id)
-	return err
+func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
+	job, err := q.c.JobRetry(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return job.State != rivertype.JobStateRunning, nil
 }
 
 // newQueue builds the River client of st's kind and migrates River's tables.

@@ -53,9 +53,34 @@ func (e *Engine) wakeWaiters(ctx context.Context) {
 			continue
 		}
 		for _, id := range jobs {
-			if err := e.q.retry(ctx, id); err != nil {
-				e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", id), slog.Any("err", err))
-			}
+			go e.wake(ctx, id)
 		}
+	}
+}
+
+// wake makes a waiting run's job available now. A job whose attempt has just
+// parked may still be running for a moment, until River records its snooze; it
+// is tried again for up to a second.
+func (e *Engine) wake(ctx context.Context, jobID int64) {
+	for range 40 {
+		done, err := e.q.retry(ctx, jobID)
+		if err != nil {
+			e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", jobID), slog.Any("err", err))
+			return
+		}
+		if done || !sleepCtx(ctx, 25*time.Millisecond) {
+			return
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

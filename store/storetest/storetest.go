@@ -39,7 +39,14 @@ var (
 // test ends.
 func Open(t testing.TB, kind string) *store.Store {
 	t.Helper()
-	ctx := context.Background()
+	return OpenConfig(t, NewConfig(t, kind))
+}
+
+// NewConfig returns the configuration of a new, empty store of kind: a temporary
+// directory for SQLite, a fresh database for PostgreSQL. Several stores opened
+// with it share the data, as nodes of one cluster do.
+func NewConfig(t testing.TB, kind string) store.Config {
+	t.Helper()
 	var cfg store.Config
 	switch kind {
 	case "sqlite":
@@ -49,9 +56,15 @@ func Open(t testing.TB, kind string) *store.Store {
 	default:
 		t.Fatalf("storetest: unknown store kind %q", kind)
 	}
-	st, err := store.Open(ctx, cfg)
+	return cfg
+}
+
+// OpenConfig opens a store with cfg, closed when the test ends.
+func OpenConfig(t testing.TB, cfg store.Config) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), cfg)
 	if err != nil {
-		t.Fatalf("storetest: open %s: %v", kind, err)
+		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(st.Close)
 	return st
