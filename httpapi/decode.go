@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/market"
+)
+
+// decode reads r's body, one JSON value and nothing after it, into v. Unknown
+// fields are rejected. A body that is not JSON is 400, one over the size limit
+// 413, and a value of the wrong type for its field EINVALID naming the field.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bodyError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return bodyError(err)
+		}
+		return &httpError{status: http.StatusBadRequest, detail: "the request body has more after its JSON value"}
+	}
+	return nil
+}
+
+// decodeStrict unmarshals data into v rejecting unknown fields, for bodies that
+// decode in parts (sendBody).
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// bodyError turns a decoding error into the error the caller sees.
+func bodyError(err error) error {
+	var (
+		tooBig  *http.MaxBytesError
+		typeErr *json.UnmarshalTypeError
+		syntax  *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		return &httpError{status: http.StatusRequestEntityTooLarge,
+			detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)}
+	case errors.Is(err, io.EOF):
+		return &httpError{status: http.StatusBadRequest, detail: "the request body is empty; send a JSON object"}
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return &httpError{status: http.StatusBadRequest, detail: "the request body is not valid JSON: " + err.Error()}
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return &httpError{status: http.StatusBadRequest, detail: "the request body must be a JSON " + jsonKind(typeErr.Type)}
+	case errors.As(err, &typeErr):
+		return invalidField(typeErr.Field, "must be "+article(jsonKind(typeErr.Type)))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, uErr := strconv.Unquote(name); uErr == nil {
+			name = n
+		}
+		return invalidField(name, "is not a field of this request")
+	}
+	return fmt.Errorf("decode request body: %w", err)
+}
+
+// jsonKind says what JSON a Go type takes.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	if t == reflect.TypeFor[mohalla.Money]() {
+		return "amount in rupees: a number with at most two decimals"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "whole number within range"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "value"
+}
+
+func article(s string) string {
+	if strings.IndexAny(s[:1], "aeiou") == 0 {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+func invalidField(field, msg string) error {
+	return &mohalla.Error{Code: mohalla.EINVALID, Message: "the request has invalid fields",
+		Fields: []mohalla.FieldError{{Field: field, Message: msg}}}
+}
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 255
+
+// idempotencyKey returns r's Idempotency-Key header, "" if there is none.
+func idempotencyKey(r *http.Request) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if len(k) > maxIdempotencyKey {
+		return "", invalidField("Idempotency-Key", fmt.Sprintf("must be at most %d characters", maxIdempotencyKey))
+	}
+	return k, nil
+}
+
+// queryInt reads an integer query parameter; absent is 0.
+func queryInt(q url.Values, name string) (int, error) {
+	s := q.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, invalidField(name, "must be a whole number")
+	}
+	return n, nil
+}
+
+// pageRequest reads the limit and cursor query parameters.
+func pageRequest(q url.Values) (market.PageRequest, error) {
+	limit, err := queryInt(q, "limit")
+	return market.PageRequest{Limit: limit, Cursor: q.Get("cursor")}, err
+}

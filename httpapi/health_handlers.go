@@ -1,0 +1,33 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// health is the body of /healthz and /readyz.
+type health struct {
+	Status string `json:"status"`
+}
+
+func (s *Server) healthz(*http.Request, mohalla.Caller) (any, error) {
+	return health{Status: "ok"}, nil
+}
+
+func (s *Server) readyz(r *http.Request, _ mohalla.Caller) (any, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.readyTimeout)
+	defer cancel()
+	if err := s.svc.Store().Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "store not ready", slog.Any("err", err))
+		return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "the store is not reachable")
+	}
+	return health{Status: "ok"}, nil
+}
+
+func (s *Server) openapi(*http.Request, mohalla.Caller) (any, error) {
+	return json.RawMessage(s.openAPI), nil
+}

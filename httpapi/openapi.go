@@ -1,0 +1,134 @@
+package httpapi
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+)
+
+const apiDescription = `The data layer of the MohallaMart marketplace.
+
+Callers send "Authorization: Bearer <JWT>" (HS256; claims sub, role, email, exp); no
+header means anonymous, and a bad token is 401 on every /v1 route. Who may do what is
+decided by the operation, not by the route: a forbidden call is 401 for anonymous and
+403 for anyone else.
+
+Amounts are rupees as JSON numbers with at most two decimals ("price": 49.5), kept as
+integer paise. Request bodies are at most 1 MiB (413 beyond), must be one JSON value
+(400 otherwise) and may not carry unknown fields (422).
+
+Creates are idempotent by their client id or an Idempotency-Key header: a repeat returns
+the first result with 201 again and writes nothing; the same key with a different body
+is 409.
+
+Errors are RFC 9457 problem+json: "code" is the data layer's error code, "errors" lists
+invalid fields, and other members carry facts such as the stock left or the allowed
+order statuses.`
+
+// openAPIDocument describes routes as an OpenAPI 3.1 document.
+func openAPIDocument(routes []route) map[string]any {
+	g := newSchemas()
+	paths := map[string]any{}
+	for _, rt := range routes {
+		item, ok := paths[rt.Path].(map[string]any)
+		if !ok {
+			item = map[string]any{}
+			paths[rt.Path] = item
+		}
+		item[strings.ToLower(rt.Method)] = operation(g, rt)
+	}
+	g.defs["Problem"] = problemSchema(g)
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "MohallaMart API",
+			"version":     "1",
+			"description": apiDescription,
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": g.defs,
+			"securitySchemes": map[string]any{
+				"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+			},
+		},
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
+
+func operation(g *schemas, rt route) map[string]any {
+	op := map[string]any{"operationId": rt.ID, "summary": rt.Summary, "tags": []string{rt.Tag}}
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
+			"schema": map[string]any{"type": "string"}})
+	}
+	for _, p := range rt.Query {
+		params = append(params, map[string]any{"name": p.Name, "in": "query", "description": p.Doc,
+			"schema": map[string]any{"type": p.Type}})
+	}
+	if rt.Idempotent {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
+			"description": "makes the create safe to repeat: the same key and body return the first result",
+			"schema":      map[string]any{"type": "string", "maxLength": maxIdempotencyKey}})
+	}
+	if len(params) > 0 {
+		op["parameters"] = params
+	}
+	if rt.Body != nil {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.Body))}}}
+	}
+	if rt.Auth {
+		op["security"] = []any{map[string]any{}, map[string]any{"bearer": []string{}}}
+	} else {
+		op["security"] = []any{}
+	}
+	ok := map[string]any{"description": http.StatusText(rt.Status)}
+	if rt.Result != nil {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.Result))}}
+	}
+	responses := map[string]any{strconv.Itoa(rt.Status): ok}
+	for _, status := range errorStatuses(rt) {
+		responses[strconv.Itoa(status)] = map[string]any{
+			"description": http.StatusText(status),
+			"content": map[string]any{"application/problem+json": map[string]any{
+				"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}},
+		}
+	}
+	op["responses"] = responses
+	return op
+}
+
+// errorStatuses are rt's error statuses: its own and the 500 and 503 any route
+// may answer.
+func errorStatuses(rt route) []int {
+	s := append(slices.Clone(rt.Errors), http.StatusInternalServerError, http.StatusServiceUnavailable)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func problemSchema(g *schemas) map[string]any {
+	codes := []mohalla.Code{mohalla.ENOTFOUND, mohalla.EINVALID, mohalla.ECONFLICT, mohalla.EFORBIDDEN,
+		mohalla.EUNAUTHENTICATED, mohalla.EUNAVAILABLE, mohalla.EINTERNAL}
+	return map[string]any{
+		"type":        "object",
+		"description": "An RFC 9457 problem. Members beyond these carry facts about the error, such as productId and stock for insufficient stock, or status and allowed for a disallowed order status change.",
+		"required":    []string{"type", "title", "status"},
+		"properties": map[string]any{
+			"type":   map[string]any{"type": "string"},
+			"title":  map[string]any{"type": "string"},
+			"status": map[string]any{"type": "integer"},
+			"detail": map[string]any{"type": "string"},
+			"code":   map[string]any{"type": "string", "enum": codes},
+			"errors": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[mohalla.FieldError]())},
+		},
+		"additionalProperties": true,
+	}
+}

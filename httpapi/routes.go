@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/market"
+)
+
+// route is one operation of the API. The mux serves it and the OpenAPI document
+// describes it, both from this one table, so the two cannot drift apart.
+type route struct {
+	Method, Path string
+	ID           string // the OpenAPI operationId
+	Tag          string
+	Summary      string
+	// Auth reads the caller from the Authorization header; a bad token is 401.
+	// Without it the handler runs as anonymous and the header is ignored.
+	Auth bool
+	// Body is a value of the request body's type, or nil for none.
+	Body any
+	// Idempotent routes copy the Idempotency-Key header into their input.
+	Idempotent bool
+	Query      []param
+	// Status is the status of success; Result a value of its body's type, nil
+	// for no body.
+	Status int
+	Result any
+	// Errors are the error statuses the route answers with besides 500 and 503,
+	// which any route may.
+	Errors []int
+	handle handler
+}
+
+// handler does one operation for caller c and returns the success body.
+type handler func(r *http.Request, c mohalla.Caller) (any, error)
+
+// param is a query parameter.
+type param struct {
+	Name, Type, Doc string // Type is "string" or "integer"
+}
+
+var (
+	pageParams = []param{
+		{"limit", "integer", "page size, 1 to 500; default 50"},
+		{"cursor", "string", "the nextCursor of the previous page"},
+	}
+	createErrors = []int{400, 401, 403, 409, 413, 422}
+)
+
+// routeTable lists every route the server serves.
+func (s *Server) routeTable() []route {
+	return []route{
+		{Method: "POST", Path: "/v1/users", ID: "createUser", Tag: "users",
+			Summary: "Create a user: the caller itself (sub = id), an admin or a service.",
+			Auth:    true, Body: market.CreateUser{}, Idempotent: true,
+			Status: http.StatusCreated, Result: mohalla.User{}, Errors: createErrors, handle: s.createUser},
+		{Method: "GET", Path: "/v1/users/{id}", ID: "getUser", Tag: "users",
+			Summary: "Get a user: the user itself, an admin or a service.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.User{}, Errors: []int{401, 403, 404}, handle: s.user},
+
+		{Method: "POST", Path: "/v1/shops", ID: "createShop", Tag: "shops",
+			Summary: "Create a shop: a shop owner for themself, or an admin.",
+			Auth:    true, Body: market.CreateShop{}, Idempotent: true,
+			Status: http.StatusCreated, Result: mohalla.Shop{}, Errors: createErrors, handle: s.createShop},
+		{Method: "GET", Path: "/v1/shops/{id}", ID: "getShop", Tag: "shops", Summary: "Get a shop, to anyone.",
+			Auth: true, Status: http.StatusOK, Result: mohalla.Shop{}, Errors: []int{401, 404}, handle: s.shop},
+		{Method: "GET", Path: "/v1/shops", ID: "listShops", Tag: "shops", Summary: "List shops, to anyone.",
+			Auth: true, Query: pageParams,
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.Shop]{}, Errors: []int{401, 422}, handle: s.listShops},
+
+		{Method: "POST", Path: "/v1/products", ID: "createProduct", Tag: "products",
+			Summary: "Add a product to a shop: the shop's owner or an admin.",
+			Auth:    true, Body: market.CreateProduct{}, Idempotent: true,
+			Status: http.StatusCreated, Result: mohalla.Product{}, Errors: createErrors, handle: s.createProduct},
+		{Method: "GET", Path: "/v1/products/{id}", ID: "getProduct", Tag: "products",
+			Summary: "Get a product, to anyone; a discontinued one has deletedAt set.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Product{}, Errors: []int{401, 404}, handle: s.product},
+		{Method: "GET", Path: "/v1/products", ID: "listProducts", Tag: "products",
+			Summary: "List the products on sale, to anyone.",
+			Auth:    true, Query: append([]param{
+				{"shopId", "string", "only this shop's products"},
+				{"category", "string", "only this category"},
+			}, pageParams...),
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.Product]{}, Errors: []int{401, 422}, handle: s.listProducts},
+		{Method: "PATCH", Path: "/v1/products/{id}", ID: "updateProduct", Tag: "products",
+			Summary: "Change a product's details (not its stock): the shop's owner or an admin.",
+			Auth:    true, Body: market.UpdateProduct{},
+			Status: http.StatusOK, Result: mohalla.Product{}, Errors: []int{400, 401, 403, 404, 409, 413, 422}, handle: s.updateProduct},
+		{Method: "DELETE", Path: "/v1/products/{id}", ID: "deleteProduct", Tag: "products",
+			Summary: "Discontinue a product (soft delete): the shop's owner or an admin.",
+			Auth:    true, Status: http.StatusNoContent, Errors: []int{401, 403, 404}, handle: s.deleteProduct},
+		{Method: "POST", Path: "/v1/products/{id}/stock", ID: "changeStock", Tag: "products",
+			Summary: "Add delta (negative to remove) to a product's stock: the shop's owner, an admin or a service.",
+			Auth:    true, Body: market.ChangeStock{},
+			Status: http.StatusOK, Result: mohalla.Product{}, Errors: []int{400, 401, 403, 404, 409, 413, 422}, handle: s.changeStock},
+
+		{Method: "POST", Path: "/v1/orders", ID: "createOrder", Tag: "orders",
+			Summary: "Place an order, reserving its stock: the customer themself or an admin.",
+			Auth:    true, Body: market.CreateOrder{}, Idempotent: true,
+			Status: http.StatusCreated, Result: mohalla.Order{}, Errors: createErrors, handle: s.createOrder},
+		{Method: "GET", Path: "/v1/orders/{id}", ID: "getOrder", Tag: "orders",
+			Summary: "Get an order: its customer, its shop's owner, an admin or a service.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{401, 403, 404}, handle: s.order},
+		{Method: "GET", Path: "/v1/orders", ID: "listOrders", Tag: "orders",
+			Summary: "List one customer's or one shop's orders; a customer naming neither gets their own.",
+			Auth:    true, Query: append([]param{
+				{"userId", "string", "only this customer's orders"},
+				{"shopId", "string", "only this shop's orders"},
+			}, pageParams...),
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.Order]{}, Errors: []int{401, 403, 404, 422}, handle: s.listOrders},
+		{Method: "POST", Path: "/v1/orders/{id}/status", ID: "changeOrderStatus", Tag: "orders",
+			Summary: "Move an order along pending → confirmed → packed → out_for_delivery → delivered, or cancel it: the shop's owner or an admin.",
+			Auth:    true, Body: market.ChangeOrderStatus{},
+			Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{400, 401, 403, 404, 409, 413, 422}, handle: s.changeOrderStatus},
+
+		{Method: "POST", Path: "/v1/events", ID: "sendEvents", Tag: "events",
+			Summary: "Send one event or an array of them, as Inngest's send: an admin or a service. An id already in the log is stored once.",
+			Auth:    true, Body: sendBody{},
+			Status: http.StatusOK, Result: sendResult{}, Errors: []int{400, 401, 403, 413, 422}, handle: s.sendEvents},
+		{Method: "GET", Path: "/v1/events", ID: "listEvents", Tag: "events",
+			Summary: "Read the event log in commit order: an admin or a service. Pass nextCursor as after to continue.",
+			Auth:    true, Query: []param{
+				{"name", "string", "only events of this name"},
+				{"after", "string", "a position (tx-id, as in nextCursor); only events after it"},
+				{"limit", "integer", "at most this many, 1 to 1000; default 100"},
+			},
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.Event]{}, Errors: []int{401, 403, 422}, handle: s.events},
+
+		{Method: "GET", Path: "/healthz", ID: "health", Tag: "system", Summary: "The process is up.",
+			Status: http.StatusOK, Result: health{}, handle: s.healthz},
+		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "The store answers; 503 if it does not.",
+			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
+		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
+			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
+	}
+}
+
+// pattern is the ServeMux pattern of rt.
+func (rt route) pattern() string { return rt.Method + " " + rt.Path }

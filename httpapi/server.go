@@ -1,0 +1,189 @@
+// Package httpapi serves the marketplace's operations as an HTTP JSON API under
+// /v1, with /healthz, /readyz and an OpenAPI 3.1 document at /openapi.json. Its
+// handlers only decode, call market and encode: the rules, including who may do
+// what, live in market; errors leave as RFC 9457 problem+json.
+package httpapi
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/market"
+)
+
+// Config configures a Server. Every field is optional: a zero field, or a nil
+// *Config, means the default.
+type Config struct {
+	// Logger receives request logs (at debug level) and internal errors. Default:
+	// discard.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds a request body; larger bodies are 413. Default 1 MiB.
+	MaxBodyBytes int64
+	// ReadyTimeout bounds the store ping of /readyz. Default 2s.
+	ReadyTimeout time.Duration
+}
+
+// Server is the HTTP API. It is an http.Handler.
+type Server struct {
+	svc          *market.Service
+	signer       *auth.Signer
+	log          *slog.Logger
+	maxBody      int64
+	readyTimeout time.Duration
+
+	mux     *http.ServeMux
+	routes  []route
+	openAPI []byte
+}
+
+// New returns a Server doing svc's operations for the callers whose tokens
+// signer verifies. A nil signer accepts no token: requests with one are 401.
+func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	s := &Server{
+		svc:          svc,
+		signer:       signer,
+		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
+		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),
+		readyTimeout: cmp.Or(cfg.ReadyTimeout, 2*time.Second),
+		mux:          http.NewServeMux(),
+	}
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.pattern(), s.serve(rt))
+	}
+	doc, err := json.Marshal(openAPIDocument(s.routes))
+	if err != nil {
+		// The document is built from the route table's Go types alone.
+		panic(fmt.Sprintf("httpapi: OpenAPI document: %v", err))
+	}
+	s.openAPI = doc
+	return s
+}
+
+// ServeHTTP serves the routes; any other path is a problem+json 404, and a known
+// path with another method a 405 listing the allowed ones.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		s.unmatched(w, r, h)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// serve runs one route: it reads the caller, bounds the body, calls the handler
+// and writes its result or its error.
+func (s *Server) serve(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		status := rt.Status
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				status = s.writeError(w, r, fmt.Errorf("panic in %s: %v", rt.ID, v))
+			}
+			s.log.DebugContext(r.Context(), "request", slog.String("method", r.Method), slog.String("route", rt.Path),
+				slog.String("path", r.URL.Path), slog.Int("status", status), slog.Duration("took", time.Since(start)))
+		}()
+		c := mohalla.Anonymous
+		if rt.Auth {
+			var err error
+			if c, err = s.caller(r); err != nil {
+				status = s.writeError(w, r, err)
+				return
+			}
+		}
+		if rt.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+		}
+		v, err := rt.handle(r, c)
+		if err != nil {
+			status = s.writeError(w, r, err)
+			return
+		}
+		if rt.Result == nil {
+			w.WriteHeader(rt.Status)
+			return
+		}
+		status = s.writeJSON(w, r, rt.Status, v)
+	})
+}
+
+// caller returns the caller of r's bearer token, or Anonymous without one.
+func (s *Server) caller(r *http.Request) (mohalla.Caller, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return mohalla.Anonymous, nil
+	}
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
+	}
+	if s.signer == nil {
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
+	}
+	return s.signer.Verify(token)
+}
+
+// writeJSON writes v as the JSON body with status and returns the status written.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return s.writeError(w, r, fmt.Errorf("encode response: %w", err))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return status
+}
+
+// unmatched answers a request no route matched, keeping the mux's choice of 404
+// or 405 (and its Allow header) but speaking problem+json.
+func (s *Server) unmatched(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	rec := &headerRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	switch rec.status {
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", rec.header.Get("Allow"))
+		s.writeError(w, r, &httpError{status: rec.status, detail: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+	case http.StatusNotFound, 0:
+		s.writeError(w, r, mohalla.Errorf(mohalla.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
+	default: // a redirect to the clean path
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+	}
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (h *headerRecorder) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
