@@ -81,6 +81,9 @@ func (f *fixture) stock(id string) int64 {
 
 func (f *fixture) events(name string) []mohalla.Event {
 	f.t.Helper()
+	if err := f.svc.Store().Read().CatchUp(ctx); err != nil {
+		f.t.Fatal(err)
+	}
 	evs, err := f.svc.Events(ctx, admin, market.EventQuery{Name: name, Limit: 1000})
 	if err != nil {
 		f.t.Fatalf("events: %v", err)

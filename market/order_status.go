@@ -90,7 +90,7 @@ func disallowed(o mohalla.Order, to mohalla.OrderStatus) error {
 		msg += "; allowed: " + strings.Join(allowed, ", ")
 	}
 	return &mohalla.Error{Code: mohalla.ECONFLICT, Message: msg,
-		Detail: map[string]any{"status": o.Status, "allowed": allowed}}
+		Detail: map[string]any{"currentStatus": o.Status, "allowed": allowed}}
 }
 
 // returnStock puts a cancelled order's items back on the shelf, in product id

@@ -14,7 +14,7 @@ func TestCreateOrderReservesStockAndAppendsEvents(t *testing.T) {
 		f.product("shop1", "milk", 4950, 3)
 		cust := f.user("cust1")
 		o, err := f.svc.CreateOrder(ctx, cust, market.CreateOrder{ID: "order1", UserID: "cust1",
-			Items: []market.OrderLine{{ProductID: "apples", Quantity: 2, Price: money(15000)}, {ProductID: "milk", Quantity: 1}},
+			Items:       []market.OrderLine{{ProductID: "apples", Quantity: 2, Price: money(15000)}, {ProductID: "milk", Quantity: 1}},
 			TotalAmount: money(34950), DeliveryAddress: address()})
 		if err != nil {
 			t.Fatalf("create order: %v", err)

@@ -71,6 +71,14 @@ func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string,
 	return q.b.readEvents(ctx, q.q, after, name, limit)
 }
 
+// CatchUp returns once ReadEvents shows every event committed before the call:
+// on PostgreSQL, when every transaction that was writing at the call has ended
+// (the log's reader waits for them, see ReadEvents). Tests and callers that must
+// read their own writes use it.
+func (q *Q) CatchUp(ctx context.Context) error {
+	return q.b.catchUp(ctx, q.q)
+}
+
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
 	rs, err := q.q.query(ctx, `SELECT `+q.b.posTx()+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -57,6 +58,30 @@ func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
 	_, err := q.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", key)
 	return err
 }
+
+// catchUp waits until the snapshot's xmin passes the xmax it saw first: then no
+// transaction that was running at the call is running still.
+func (p *postgres) catchUp(ctx context.Context, q querier) error {
+	var xmax string
+	if err := q.queryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&xmax); err != nil {
+		return err
+	}
+	for {
+		var done bool
+		if err := q.queryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8`, xmax).Scan(&done); err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
 func (p *postgres) close()                         { p.pool.Close() }
 func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 func (p *postgres) reader() querier                { return pgxQuerier{p.pool} }

@@ -71,9 +71,10 @@ func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil 
 func (d *sqliteDB) jsonText(col, key string) string {
 	return "json_extract(" + col + ", '$." + key + "')"
 }
-func (d *sqliteDB) jsonEach(param string) string { return "json_each(" + param + ")" }
-func (d *sqliteDB) posTx() string                { return "0" }
-func (d *sqliteDB) close()                       { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) jsonEach(param string) string           { return "json_each(" + param + ")" }
+func (d *sqliteDB) catchUp(context.Context, querier) error { return nil } // writers are serialized
+func (d *sqliteDB) posTx() string                          { return "0" }
+func (d *sqliteDB) close()                                 { d.read.Close(); d.write.Close() }
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err

@@ -58,6 +58,7 @@ type backend interface {
 	jsonText(col, key string) string // SQL for the text of a JSON column's top-level key
 	jsonEach(param string) string    // SQL for a table of the strings of a JSON array parameter, column "value"
 	posTx() string                   // SQL for an events row's Position.Tx
+	catchUp(ctx context.Context, q querier) error
 	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
 }
 
