@@ -84,3 +84,19 @@ func authEvents(c mohalla.Caller) error {
 	}
 	return deny(c, "only an admin or a service may send or read events")
 }
+
+// authManageShop covers a shop's settings, such as its webhook.
+func authManageShop(c mohalla.Caller, ownerID string) error {
+	if c.Is(mohalla.RoleAdmin) || (c.Is(mohalla.RoleShopOwner) && self(c, ownerID)) {
+		return nil
+	}
+	return deny(c, "only the shop's owner or an admin may change its settings")
+}
+
+// authReadNotifications: a user their own, admins and services anyone's.
+func authReadNotifications(c mohalla.Caller, userID string) error {
+	if c.Privileged() || self(c, userID) {
+		return nil
+	}
+	return deny(c, "you may only read your own notifications")
+}

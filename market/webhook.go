@@ -1,0 +1,84 @@
+package market
+
+import (
+	"context"
+	"errors"
+	"net/url"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// PutWebhook is the input of Service.PutWebhook.
+type PutWebhook struct {
+	URL    string `json:"url"`
+	Secret string `json:"secret"`
+}
+
+// PutWebhook registers (or replaces) where a shop's order notifications are
+// posted, signed with Secret. Only the shop's owner or an admin may; it is
+// audited, without the secret.
+func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID string, in PutWebhook) (store.Webhook, error) {
+	var v mohalla.Invalid
+	u, err := url.Parse(in.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.URL) > 2000 {
+		v.Add("url", "must be an http:// or https:// URL")
+	}
+	if len(in.Secret) < 16 || len(in.Secret) > 200 {
+		v.Add("secret", "must be 16 to 200 characters")
+	}
+	if err := v.Err(); err != nil {
+		return store.Webhook{}, err
+	}
+	var w store.Webhook
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		sh, err := tx.Shop(ctx, shopID)
+		if errors.Is(err, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ENOTFOUND, "shop %q not found", shopID)
+		} else if err != nil {
+			return err
+		}
+		if err := authManageShop(c, sh.OwnerID); err != nil {
+			return err
+		}
+		now := s.cfg.Now().UTC()
+		w = store.Webhook{ShopID: shopID, URL: in.URL, Secret: in.Secret, CreatedAt: now, UpdatedAt: now}
+		if err := tx.PutWebhook(ctx, w); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, store.AuditEntry{At: now, Actor: c, Action: "shop.webhook", Entity: "shop", EntityID: shopID,
+			After: map[string]string{"url": in.URL}})
+	})
+	if err != nil {
+		return w, s.internal(ctx, err)
+	}
+	return w, nil
+}
+
+// NotificationQuery selects notifications: a user's ("" for the caller's own, or
+// all for an admin), newest first.
+type NotificationQuery struct {
+	UserID string
+	PageRequest
+}
+
+// Notifications lists the messages sent: a user sees their own, an admin or a
+// service anyone's.
+func (s *Service) Notifications(ctx context.Context, c mohalla.Caller, q NotificationQuery) (mohalla.Page[store.Notification], error) {
+	var none mohalla.Page[store.Notification]
+	limit, err := q.limit()
+	if err != nil {
+		return none, err
+	}
+	if q.UserID == "" && !c.Privileged() {
+		q.UserID = c.ID
+	}
+	if err := authReadNotifications(c, q.UserID); err != nil {
+		return none, err
+	}
+	ns, err := s.store.Read().ListNotifications(ctx, store.NotificationFilter{UserID: q.UserID, Before: q.Cursor, Limit: limit + 1})
+	if err != nil {
+		return none, s.internal(ctx, err)
+	}
+	return page(ns, limit, func(n store.Notification) string { return n.ID }), nil
+}

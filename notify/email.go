@@ -1,0 +1,106 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/mail"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// email renders template for user and sends it once, as the step id of the run.
+// The record is created first; an email already sent is not sent again. If the
+// worker dies after the mailer accepted the email and before that was recorded,
+// the retry sends it again with the same Message-ID, which mail clients use to
+// show it once.
+func (n *Notifier) email(ctx context.Context, in engine.Input, step, template string, to mohalla.User, shopID string, data any) error {
+	_, err := engine.Run(ctx, in.Step, step, func(ctx context.Context) (string, error) {
+		r, err := render(template, data)
+		if err != nil {
+			return "", engine.NonRetriable(err)
+		}
+		b, _ := json.Marshal(data)
+		now := n.cfg.Now().UTC()
+		id := noteID(template, in.Event.ID, in.Event.Time())
+		rec, err := n.st.Write().EnsureNotification(ctx, store.Notification{ID: id, UserID: to.ID, ShopID: shopID,
+			Channel: "email", Template: template, Recipient: to.Email, Subject: r.Subject, Data: b, Status: store.NotePending,
+			MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: now})
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case rec.Status == store.NoteSent || rec.Status == store.NoteRecorded:
+			return rec.Status, nil
+		case n.cfg.Mailer == nil:
+			return store.NoteRecorded, n.st.Write().MarkNotification(ctx, id, store.NoteRecorded, "no SMTP server configured", false, now)
+		}
+		if err := n.st.Write().MarkNotification(ctx, id, store.NoteSending, rec.ProviderResponse, true, now); err != nil {
+			return "", err
+		}
+		resp, err := n.cfg.Mailer.Send(ctx, mail.Message{To: to.Email, Subject: r.Subject, Text: r.Text, HTML: r.HTML, MessageID: rec.MessageID})
+		if err != nil {
+			_ = n.st.Write().MarkNotification(ctx, id, store.NotePending, err.Error(), false, n.cfg.Now().UTC())
+			return "", fmt.Errorf("send %s to %s: %w", template, to.Email, err)
+		}
+		if n.cfg.AfterSend != nil {
+			n.cfg.AfterSend(id)
+		}
+		return store.NoteSent, n.st.Write().MarkNotification(ctx, id, store.NoteSent, resp, false, n.cfg.Now().UTC())
+	})
+	return err
+}
+
+// record keeps a shop notification (no email) once per event.
+func (n *Notifier) record(ctx context.Context, in engine.Input, step, template string, userID, shopID, subject string, data any) (string, error) {
+	return engine.Run(ctx, in.Step, step, func(ctx context.Context) (string, error) {
+		b, _ := json.Marshal(data)
+		now := n.cfg.Now().UTC()
+		id := noteID(template, in.Event.ID, in.Event.Time())
+		_, err := n.st.Write().EnsureNotification(ctx, store.Notification{ID: id, UserID: userID, ShopID: shopID,
+			Channel: "shop", Template: template, Subject: subject, Data: b, Status: store.NoteRecorded, EventID: in.Event.ID,
+			CreatedAt: now})
+		return id, err
+	})
+}
+
+// user loads a user as a step, so a retry sees the same recipient.
+func (n *Notifier) user(ctx context.Context, in engine.Input, id string) (mohalla.User, error) {
+	return engine.Run(ctx, in.Step, "load-user-"+id, func(ctx context.Context) (mohalla.User, error) {
+		u, err := n.st.Read().User(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return u, engine.NonRetriable(fmt.Errorf("user %s not found", id))
+		}
+		return u, err
+	})
+}
+
+// shop loads a shop and its owner as a step.
+func (n *Notifier) shop(ctx context.Context, in engine.Input, id string) (shopAndOwner, error) {
+	return engine.Run(ctx, in.Step, "load-shop-"+id, func(ctx context.Context) (shopAndOwner, error) {
+		sh, err := n.st.Read().Shop(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
+		} else if err != nil {
+			return shopAndOwner{}, err
+		}
+		owner, err := n.st.Read().User(ctx, sh.OwnerID)
+		return shopAndOwner{Shop: sh, Owner: owner}, err
+	})
+}
+
+type shopAndOwner struct {
+	Shop  mohalla.Shop `json:"shop"`
+	Owner mohalla.User `json:"owner"`
+}
+
+func decode[T any](e mohalla.Event) (T, error) {
+	var v T
+	if err := json.Unmarshal(e.Data, &v); err != nil {
+		return v, engine.NonRetriable(fmt.Errorf("event %s data: %w", e.Name, err))
+	}
+	return v, nil
+}

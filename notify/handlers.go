@@ -1,0 +1,121 @@
+package notify
+
+import (
+	"context"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/market"
+)
+
+type userCreated struct {
+	UserID string `json:"userId"`
+}
+
+func (n *Notifier) welcome(ctx context.Context, in engine.Input) (any, error) {
+	ev, err := decode[userCreated](in.Event)
+	if err != nil {
+		return nil, err
+	}
+	u, err := n.user(ctx, in, ev.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return nil, n.email(ctx, in, "email", "welcome", u, "", map[string]string{"Name": u.Name})
+}
+
+func (n *Notifier) orderConfirmation(ctx context.Context, in engine.Input) (any, error) {
+	o, err := decode[market.OrderEvent](in.Event)
+	if err != nil {
+		return nil, err
+	}
+	u, err := n.user(ctx, in, o.UserID)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := n.shop(ctx, in, o.ShopID)
+	if err != nil {
+		return nil, err
+	}
+	return nil, n.email(ctx, in, "email", "order_confirmation", u, o.ShopID,
+		map[string]any{"Name": u.Name, "ShopName": sh.Shop.Name, "Order": o})
+}
+
+// statusMessages are the order updates a customer is emailed about.
+var statusMessages = map[mohalla.OrderStatus][2]string{
+	mohalla.StatusConfirmed:      {"confirmed", "Your order has been confirmed by the shop and is being prepared."},
+	mohalla.StatusOutForDelivery: {"out for delivery", "Your order is on its way."},
+	mohalla.StatusDelivered:      {"delivered", "Your order has been delivered. Enjoy!"},
+	mohalla.StatusCancelled:      {"cancelled", "Your order has been cancelled."},
+}
+
+func (n *Notifier) orderStatus(ctx context.Context, in engine.Input) (any, error) {
+	up, err := decode[market.OrderUpdated](in.Event)
+	if err != nil {
+		return nil, err
+	}
+	msg, ok := statusMessages[up.Status]
+	if !ok {
+		return "no email for " + string(up.Status), nil
+	}
+	u, err := n.user(ctx, in, up.UserID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Name": u.Name, "Update": up, "Headline": msg[0], "Message": msg[1]}
+	if up.Status == mohalla.StatusCancelled {
+		o, err := engine.Run(ctx, in.Step, "load-order", func(ctx context.Context) (mohalla.Order, error) {
+			return n.st.Read().Order(ctx, up.OrderID)
+		})
+		if err != nil {
+			return nil, err
+		}
+		data["Refund"] = o.TotalAmount
+	}
+	return nil, n.email(ctx, in, "email", "order_status", u, up.ShopID, data)
+}
+
+// shopOrder tells the shop's owner of a new order: a notification record, and a
+// signed webhook if the shop registered one. The live topic shop:{id}:orders
+// carries the order itself, from the event log.
+func (n *Notifier) shopOrder(ctx context.Context, in engine.Input) (any, error) {
+	o, err := decode[market.OrderEvent](in.Event)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := n.shop(ctx, in, o.ShopID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := n.record(ctx, in, "record", "new_order", sh.Owner.ID, o.ShopID,
+		"New order "+o.OrderID+" for ₹"+o.TotalAmount.String(), o)
+	if err != nil {
+		return nil, err
+	}
+	return nil, n.webhook(ctx, in, id, o.ShopID, "order.created", o)
+}
+
+var inventoryMessages = map[string][2]string{
+	mohalla.EventLowStock:    {"Low stock", "stock has fallen to its low-stock threshold; time to restock."},
+	mohalla.EventOutOfStock:  {"Out of stock", "it is out of stock and cannot be ordered until restocked."},
+	mohalla.EventBackInStock: {"Back in stock", "it is back in stock and can be ordered again."},
+}
+
+// inventory alerts the shop owner of a stock crossing: a notification, and an
+// email when a mailer is configured.
+func (n *Notifier) inventory(ctx context.Context, in engine.Input) (any, error) {
+	item, err := decode[market.InventoryEvent](in.Event)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := n.shop(ctx, in, item.ShopID)
+	if err != nil {
+		return nil, err
+	}
+	msg := inventoryMessages[in.Event.Name]
+	data := map[string]any{"Name": sh.Owner.Name, "ShopName": sh.Shop.Name, "Item": item, "Headline": msg[0], "Message": msg[1]}
+	if _, err := n.record(ctx, in, "record", "inventory_notice", sh.Owner.ID, item.ShopID, msg[0]+": "+item.Name, item); err != nil {
+		return nil, err
+	}
+	return nil, n.email(ctx, in, "email", "inventory_alert", sh.Owner, item.ShopID, data)
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Notification statuses.
+const (
+	NotePending  = "pending"  // recorded, not yet delivered
+	NoteSending  = "sending"  // handed to the provider; outcome not yet recorded
+	NoteSent     = "sent"     // the provider accepted it
+	NoteRecorded = "recorded" // kept only: no provider is configured for its channel
+	NoteFailed   = "failed"
+)
+
+// Notification is one message to a user: an email or a shop notification.
+type Notification struct {
+	ID               string          `json:"id"`
+	UserID           string          `json:"userId"`
+	ShopID           string          `json:"shopId,omitempty"`
+	Channel          string          `json:"channel"` // email, shop
+	Template         string          `json:"template"`
+	Recipient        string          `json:"recipient,omitempty"`
+	Subject          string          `json:"subject,omitempty"`
+	Data             json.RawMessage `json:"data,omitempty"`
+	Status           string          `json:"status"`
+	Attempts         int             `json:"attempts"`
+	ProviderResponse string          `json:"providerResponse,omitempty"`
+	MessageID        string          `json:"messageId,omitempty"`
+	EventID          string          `json:"eventId,omitempty"`
+	CreatedAt        time.Time       `json:"createdAt"`
+	UpdatedAt        time.Time       `json:"updatedAt"`
+}
+
+const notificationColumns = `id, user_id, shop_id, channel, template, recipient, subject, CAST(data AS text), status,
+	attempts, provider_response, message_id, event_id, created_at, updated_at`
+
+func scanNotification(r row, n *Notification) error {
+	var data *string
+	err := r.Scan(&n.ID, &n.UserID, &n.ShopID, &n.Channel, &n.Template, &n.Recipient, &n.Subject, &data, &n.Status,
+		&n.Attempts, &n.ProviderResponse, &n.MessageID, &n.EventID, &n.CreatedAt, &n.UpdatedAt)
+	if data != nil {
+		n.Data = json.RawMessage(*data)
+	}
+	return err
+}
+
+// EnsureNotification records n unless a notification with its id exists, and
+// returns the stored one: a retry gets the record of its first attempt.
+func (q *Q) EnsureNotification(ctx context.Context, n Notification) (Notification, error) {
+	_, err := q.q.exec(ctx, `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient, subject, data,
+		status, attempts, provider_response, message_id, event_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '', $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING`,
+		n.ID, n.UserID, n.ShopID, n.Channel, n.Template, n.Recipient, n.Subject, rawOrNull(n.Data), n.Status,
+		n.MessageID, n.EventID, n.CreatedAt)
+	if err != nil {
+		return n, err
+	}
+	return q.Notification(ctx, n.ID)
+}
+
+// Notification returns the notification with id, or ErrNotFound.
+func (q *Q) Notification(ctx context.Context, id string) (Notification, error) {
+	var n Notification
+	err := scanNotification(q.q.queryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id), &n)
+	return n, err
+}
+
+// MarkNotification records a notification's delivery status; attempted counts
+// one more attempt.
+func (q *Q) MarkNotification(ctx context.Context, id, status, response string, attempted bool, now time.Time) error {
+	inc := 0
+	if attempted {
+		inc = 1
+	}
+	_, err := q.q.exec(ctx, `UPDATE notifications SET status = $2, provider_response = $3, attempts = attempts + $4,
+		updated_at = $5 WHERE id = $1`, id, status, response, inc, now)
+	return err
+}
+
+// NotificationFilter selects notifications: of one user ("" for all), newest
+// first, before the id cursor.
+type NotificationFilter struct {
+	UserID string
+	Before string
+	Limit  int
+}
+
+// ListNotifications returns the notifications f selects.
+func (q *Q) ListNotifications(ctx context.Context, f NotificationFilter) ([]Notification, error) {
+	before := f.Before
+	if before == "" {
+		before = "\U0010FFFF"
+	}
+	rs, err := q.q.query(ctx, `SELECT `+notificationColumns+` FROM notifications
+		WHERE id < $1 AND ($2 = '' OR user_id = $2) ORDER BY id DESC LIMIT $3`, before, f.UserID, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []Notification
+	for rs.Next() {
+		var n Notification
+		if err := scanNotification(rs, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rs.Err()
+}
+
+// Webhook is where a shop wants its order notifications posted.
+type Webhook struct {
+	ShopID    string    `json:"shopId"`
+	URL       string    `json:"url"`
+	Secret    string    `json:"-"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// PutWebhook registers or replaces a shop's webhook.
+func (q *Q) PutWebhook(ctx context.Context, w Webhook) error {
+	_, err := q.q.exec(ctx, `INSERT INTO shop_webhooks (shop_id, url, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (shop_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = excluded.updated_at`,
+		w.ShopID, w.URL, w.Secret, w.UpdatedAt)
+	return err
+}
+
+// Webhook returns a shop's webhook, or ErrNotFound.
+func (q *Q) Webhook(ctx context.Context, shopID string) (Webhook, error) {
+	w := Webhook{ShopID: shopID}
+	err := q.q.queryRow(ctx, `SELECT url, secret, created_at, updated_at FROM shop_webhooks WHERE shop_id = $1`, shopID).
+		Scan(&w.URL, &w.Secret, &w.CreatedAt, &w.UpdatedAt)
+	return w, err
+}
+
+// Delivery is one attempt to post a webhook.
+type Delivery struct {
+	NotificationID string    `json:"notificationId"`
+	ShopID         string    `json:"shopId"`
+	URL            string    `json:"url"`
+	Attempt        int       `json:"attempt"`
+	StatusCode     int       `json:"statusCode"`
+	Error          string    `json:"error,omitempty"`
+	DurationMS     int64     `json:"durationMs"`
+	At             time.Time `json:"at"`
+}
+
+// InsertDelivery records a webhook attempt.
+func (q *Q) InsertDelivery(ctx context.Context, d Delivery) error {
+	_, err := q.q.exec(ctx, `INSERT INTO webhook_deliveries (notification_id, shop_id, url, attempt, status_code, error, duration_ms, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.NotificationID, d.ShopID, d.URL, d.Attempt, d.StatusCode, d.Error, d.DurationMS, d.At)
+	return err
+}
+
+// Deliveries returns the attempts of one notification's webhook, oldest first.
+func (q *Q) Deliveries(ctx context.Context, notificationID string) ([]Delivery, error) {
+	rs, err := q.q.query(ctx, `SELECT notification_id, shop_id, url, attempt, status_code, error, duration_ms, at
+		FROM webhook_deliveries WHERE notification_id = $1 ORDER BY id`, notificationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []Delivery
+	for rs.Next() {
+		var d Delivery
+		if err := rs.Scan(&d.NotificationID, &d.ShopID, &d.URL, &d.Attempt, &d.StatusCode, &d.Error, &d.DurationMS, &d.At); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rs.Err()
+}
