@@ -43,7 +43,24 @@ type Config struct {
 	WaitPoll time.Duration
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
+	// Observer, when set, hears of each attempt and step, for metrics.
+	Observer Observer
 }
+
+// Observer hears of what the engine does. Its methods must be quick and safe
+// for concurrent use.
+type Observer interface {
+	// AttemptDone reports an attempt of a run of function: outcome is
+	// "completed", "failed", "retrying", "sleeping", "waiting" or "skipped".
+	AttemptDone(function, outcome string, attempt int, d time.Duration)
+	// StepDone reports a step executed (not one answered from its memo).
+	StepDone(function, kind string, d time.Duration, err error)
+}
+
+type noObserver struct{}
+
+func (noObserver) AttemptDone(string, string, int, time.Duration) {}
+func (noObserver) StepDone(string, string, time.Duration, error)  {}
 
 // Engine registers functions, queues their runs and executes them.
 type Engine struct {
@@ -83,6 +100,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Observer == nil {
+		c.Observer = noObserver{}
 	}
 	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024)}

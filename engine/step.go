@@ -79,6 +79,7 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	start := s.e.cfg.Now().UTC()
 	v, err := fn(ctx)
 	end := s.e.cfg.Now().UTC()
+	s.e.cfg.Observer.StepDone(s.run.FunctionID, "run", end.Sub(start), err)
 	r := store.StepRow{StepID: id, Kind: "run", Attempts: memo.Attempts + 1, StartedAt: start, EndedAt: &end,
 		DurationMS: end.Sub(start).Milliseconds()}
 	if err != nil {

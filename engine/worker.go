@@ -67,8 +67,27 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 		return err
 	}
 	st := newStep(e, run, ev, job.ID, steps)
+	start := time.Now()
 	out, err, susp := call(ctx, f.handler, Input{Event: ev, RunID: run.ID, Attempt: job.Attempt, Step: st})
-	return e.finish(ctx, f, run, job, ev, out, err, susp)
+	res := e.finish(ctx, f, run, job, ev, out, err, susp)
+	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
+	return res
+}
+
+// outcome names how an attempt ended, for the Observer.
+func outcome(res, runErr error, susp *suspend) string {
+	var cancel *river.JobCancelError
+	switch {
+	case susp != nil:
+		return susp.status
+	case runErr == nil && res == nil:
+		return "completed"
+	case errors.As(res, &cancel):
+		return "failed"
+	case res != nil:
+		return "retrying"
+	}
+	return "skipped"
 }
 
 // call runs the handler, turning a step's suspension and any panic into values.

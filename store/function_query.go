@@ -208,3 +208,28 @@ func (q *Q) CountRuns(ctx context.Context, functionID string) (map[string]int64,
 	}
 	return out, rs.Err()
 }
+
+// RunCount is the number of runs of one function in one status.
+type RunCount struct {
+	FunctionID string
+	Status     string
+	N          int64
+}
+
+// RunCounts counts the runs of every function by status.
+func (q *Q) RunCounts(ctx context.Context) ([]RunCount, error) {
+	rs, err := q.q.query(ctx, `SELECT function_id, status, count(*) FROM function_runs GROUP BY function_id, status ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []RunCount
+	for rs.Next() {
+		var c RunCount
+		if err := rs.Scan(&c.FunctionID, &c.Status, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rs.Err()
+}

@@ -173,3 +173,28 @@ func (q *Q) Deliveries(ctx context.Context, notificationID string) ([]Delivery, 
 	}
 	return out, rs.Err()
 }
+
+// NotificationCount is the number of notifications of one channel in one status.
+type NotificationCount struct {
+	Channel string
+	Status  string
+	N       int64
+}
+
+// NotificationCounts counts notifications by channel and status.
+func (q *Q) NotificationCounts(ctx context.Context) ([]NotificationCount, error) {
+	rs, err := q.q.query(ctx, `SELECT channel, status, count(*) FROM notifications GROUP BY channel, status ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []NotificationCount
+	for rs.Next() {
+		var c NotificationCount
+		if err := rs.Scan(&c.Channel, &c.Status, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rs.Err()
+}

@@ -1,0 +1,113 @@
+package metrics_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/metrics"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplates()
+	os.Exit(code)
+}
+
+func scrape(t *testing.T, m *metrics.Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	b, _ := io.ReadAll(rec.Body)
+	return string(b)
+}
+
+func TestMetricsReportWhatHappened(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			st := storetest.Open(t, kind)
+			m := metrics.New()
+			m.WatchStore(st, nil)
+			eng, err := engine.New(ctx, st, &engine.Config{Observer: m, FetchPollInterval: 20 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			fn := engine.NewFunction(engine.FunctionOpts{ID: "count-me"}, engine.OnEvent("test/metric"),
+				func(ctx context.Context, in engine.Input) (any, error) {
+					_, err := engine.Run(ctx, in.Step, "work", func(context.Context) (int, error) { return 1, nil })
+					close(done)
+					return nil, err
+				})
+			if err := eng.Register(fn); err != nil {
+				t.Fatal(err)
+			}
+			if err := eng.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer eng.Stop(ctx)
+			svc := market.New(st, &market.Config{OnEvents: eng.Enqueue})
+
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /v1/things/{id}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+			srv := httptest.NewServer(m.Middleware(mux))
+			defer srv.Close()
+			for _, id := range []string{"a", "b"} {
+				resp, err := http.Get(srv.URL + "/v1/things/" + id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if _, err := svc.SendEvents(ctx, mohalla.System, []market.SendEvent{{Name: "test/metric"}}); err != nil {
+				t.Fatal(err)
+			}
+			<-done
+			want := []string{
+				`mohalla_http_requests_total{code="418",route="GET /v1/things/{id}"} 2`,
+				`mohalla_step_duration_seconds_count{function="count-me",kind="run"} 1`,
+				`mohalla_runs{function="count-me",status="completed"} 1`,
+				`mohalla_function_attempts_total{function="count-me",outcome="completed"} 1`,
+			}
+			var body string
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				body = scrape(t, m)
+				missing := ""
+				for _, w := range want {
+					if !strings.Contains(body, w) {
+						missing = w
+					}
+				}
+				if missing == "" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("metrics lack %s:\n%s", missing, grep(body, "mohalla_"))
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+}
+
+func grep(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
