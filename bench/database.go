@@ -1,0 +1,77 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+var databaseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// withDatabase returns the PostgreSQL URL rawURL with its database replaced by
+// name.
+func withDatabase(rawURL, name string) (string, error) {
+	if !strings.HasPrefix(rawURL, "postgres://") && !strings.HasPrefix(rawURL, "postgresql://") {
+		return "", fmt.Errorf("%q is not a postgres:// URL", redact(rawURL))
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", fmt.Errorf("parse database URL: %w", err)
+	}
+	u.Path = "/" + name
+	u.RawPath = ""
+	return u.String(), nil
+}
+
+// createDatabase creates the empty database name on the server of serverURL,
+// dropping one left over from an earlier run, and returns its URL.
+func createDatabase(ctx context.Context, serverURL, name string) (string, error) {
+	if !databaseName.MatchString(name) {
+		return "", fmt.Errorf("database name %q: use lowercase letters, digits and _", name)
+	}
+	dbURL, err := withDatabase(serverURL, name)
+	if err != nil {
+		return "", err
+	}
+	id := pgx.Identifier{name}.Sanitize()
+	if err := serverExec(ctx, serverURL, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)"); err != nil {
+		return "", fmt.Errorf("drop database %s: %w", name, err)
+	}
+	if err := serverExec(ctx, serverURL, "CREATE DATABASE "+id); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return dbURL, nil
+}
+
+// dropDatabase drops the database name on the server of serverURL, ending its
+// sessions.
+func dropDatabase(ctx context.Context, serverURL, name string) error {
+	err := serverExec(ctx, serverURL, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	if err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+// serverExec runs one statement on a connection of its own to serverURL.
+func serverExec(ctx context.Context, serverURL, sql string) error {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

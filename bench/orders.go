@@ -1,0 +1,247 @@
+// Package bench measures the data layer against what the database alone can do:
+// Orders drives order creation through the real HTTP API and, in the same run on
+// the same server, the raw floor, an order-shaped transaction in plain SQL run
+// by pgbench.
+package bench
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// OrdersConfig configures Orders. Only URL is required.
+type OrdersConfig struct {
+	// URL is a postgres:// URL of the PostgreSQL server to measure. Its database
+	// is only used to create and drop the bench's own databases.
+	URL string
+	// Clients is the number of concurrent clients, of the app and of pgbench.
+	// Default 8.
+	Clients int
+	// Duration is how long each side is measured. Default 15s.
+	Duration time.Duration
+	// Warmup is how long the app is driven before measuring. Default 2s.
+	Warmup time.Duration
+	// Products is the size of the demo store. Default 3,000.
+	Products int
+	// SharedDir holds bench/pgbench-order.sql and its schema. Default
+	// DefaultSharedDir().
+	SharedDir string
+	// Database and FloorDatabase name the databases the bench creates and drops.
+	// Default mohalla_bench and mohalla_floor.
+	Database, FloorDatabase string
+	// Keep leaves both databases in place after the run, to look at.
+	Keep bool
+	// CPUProfile, if set, receives a CPU profile of the process while the app is
+	// measured (server and clients run in this process).
+	CPUProfile io.Writer
+	// Logger reports progress. Default: discard.
+	Logger *slog.Logger
+}
+
+// OrdersReport is the outcome of Orders.
+type OrdersReport struct {
+	Postgres string // the server's version
+	Products int
+	Clients  int
+	Elapsed  time.Duration // the measured window of the app
+
+	Orders    int            // orders created in the window
+	Failed    int            // requests that did not create one
+	Failures  map[string]int // failed requests by status
+	PerSecond float64        // Orders / Elapsed
+	P50, P99  time.Duration  // latency of the created orders
+
+	FloorTPS float64 // pgbench's transactions per second
+	Ratio    float64 // PerSecond / FloorTPS
+}
+
+// Orders seeds a demo store in a database of its own, serves it with the real
+// HTTP API on a free loopback port, and drives POST /v1/orders from cfg.Clients
+// concurrent clients for cfg.Duration; then it measures the floor with pgbench
+// in another database at the same concurrency. Stock is ample, so a failed
+// request is a failure of the data layer, not of the shopper. It fails before
+// doing anything if pgbench or the floor's files are missing, and drops its
+// databases when done unless cfg.Keep.
+func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
+	c := *cfg
+	c.Clients = cmp.Or(c.Clients, 8)
+	c.Duration = cmp.Or(c.Duration, 15*time.Second)
+	c.Warmup = cmp.Or(c.Warmup, 2*time.Second)
+	c.Products = cmp.Or(c.Products, 3000)
+	c.SharedDir = cmp.Or(c.SharedDir, DefaultSharedDir())
+	c.Database = cmp.Or(c.Database, "mohalla_bench")
+	c.FloorDatabase = cmp.Or(c.FloorDatabase, "mohalla_floor")
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	log := c.Logger
+	if c.URL == "" {
+		return nil, errors.New("bench orders needs PostgreSQL: pass --db postgres://… or set DATABASE_URL")
+	}
+	if c.Clients < 1 || c.Duration < time.Second || c.Warmup < 0 {
+		return nil, errors.New("bench orders needs at least one client and a duration of a second or more")
+	}
+	benchDir := filepath.Join(c.SharedDir, "bench")
+	if err := checkFloor(benchDir); err != nil {
+		return nil, err
+	}
+
+	appURL, err := createDatabase(ctx, c.URL, c.Database)
+	if err != nil {
+		return nil, err
+	}
+	floorURL, err := createDatabase(ctx, c.URL, c.FloorDatabase)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Keep {
+		defer func() {
+			for _, name := range []string{c.Database, c.FloorDatabase} {
+				if err := dropDatabase(context.WithoutCancel(ctx), c.URL, name); err != nil {
+					log.WarnContext(ctx, "bench database left behind", slog.String("database", name), slog.Any("err", err))
+				}
+			}
+		}()
+	}
+
+	rep := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
+	if err := app(ctx, &c, appURL, rep); err != nil {
+		return nil, err
+	}
+	log.InfoContext(ctx, "measuring the floor with pgbench", slog.Int("clients", c.Clients), slog.Duration("duration", c.Duration))
+	if rep.FloorTPS, err = floor(ctx, floorURL, benchDir, c.Clients, c.Duration); err != nil {
+		return nil, fmt.Errorf("floor: %w", err)
+	}
+	if rep.FloorTPS > 0 {
+		rep.Ratio = rep.PerSecond / rep.FloorTPS
+	}
+	return rep, nil
+}
+
+// app measures the application side into rep.
+func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) error {
+	log := c.Logger
+	st, err := store.Open(ctx, store.Config{URL: dbURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Pool().QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&rep.Postgres); err != nil {
+		return err
+	}
+	svc := market.New(st, &market.Config{Logger: log})
+	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
+	n, err := demo.Seed(ctx, svc, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	signer, err := auth.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	var shoppers []shopper
+	for _, p := range n.Customers() {
+		tok, err := signer.Sign(p.Caller(), c.Warmup+c.Duration+time.Hour)
+		if err != nil {
+			return err
+		}
+		shoppers = append(shoppers, shopper{person: p, token: tok})
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: httpapi.New(svc, signer, &httpapi.Config{Logger: log}), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // Shutdown below ends it
+	defer srv.Shutdown(context.WithoutCancel(ctx))
+	base := "http://" + ln.Addr().String()
+
+	log.InfoContext(ctx, "driving POST /v1/orders", slog.String("url", base), slog.Int("clients", c.Clients),
+		slog.Duration("warmup", c.Warmup), slog.Duration("duration", c.Duration))
+	if c.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+	}
+	l := newLoad(base, n, shoppers, c.Clients)
+	t, elapsed := l.drive(ctx, c.Clients, c.Warmup, c.Duration)
+	if c.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	rep.Elapsed = elapsed
+	rep.Orders = len(t.latencies)
+	rep.PerSecond = float64(rep.Orders) / elapsed.Seconds()
+	rep.P50, rep.P99 = percentile(t.latencies, 50), percentile(t.latencies, 99)
+	for k, n := range t.failed {
+		rep.Failed += n
+		rep.Failures[k] = n
+		log.WarnContext(ctx, "orders failed", slog.String("status", k), slog.Int("count", n), slog.String("sample", t.sample[k]))
+	}
+	// Every 201 must be an order in the database, and nothing else.
+	var stored int
+	if err := st.Pool().QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&stored); err != nil {
+		return err
+	}
+	if stored != t.accepted {
+		return fmt.Errorf("the API created %d orders but the database holds %d", t.accepted, stored)
+	}
+	return nil
+}
+
+// Print writes r as a few aligned lines.
+func (r *OrdersReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "bench orders: %d clients, %s measured, %d products, PostgreSQL %s\n",
+		r.Clients, r.Elapsed.Round(10*time.Millisecond), r.Products, r.Postgres)
+	fmt.Fprintf(w, "  app    POST /v1/orders  %8.1f orders/s  p50 %s  p99 %s  (%d created, %d failed",
+		r.PerSecond, ms(r.P50), ms(r.P99), r.Orders, r.Failed)
+	for k, n := range r.Failures {
+		fmt.Fprintf(w, "; %d × %s", n, k)
+	}
+	fmt.Fprintf(w, ")\n")
+	fmt.Fprintf(w, "  floor  pgbench          %8.1f tx/s\n", r.FloorTPS)
+	fmt.Fprintf(w, "  ratio  %.2f of the floor (goal ≥ 0.5)\n", r.Ratio)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+// DefaultSharedDir is ../shared next to the module that holds the working
+// directory (found by its go.mod), or ../shared if there is none.
+func DefaultSharedDir() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return filepath.Join("..", "shared")
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(filepath.Dir(d), "shared")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join("..", "shared")
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+func suffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// A short run on the real server: it must create orders without a failure,
+// measure the floor, and leave no database behind.
+func TestOrdersShortRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	app, fl := "mohalla_bench_test_"+suffix(), "mohalla_floor_test_"+suffix()
+	rep, err := bench.Orders(ctx, &bench.OrdersConfig{URL: storetest.AdminURL(), Clients: 2, Duration: time.Second,
+		Warmup: 200 * time.Millisecond, Products: 200, Database: app, FloorDatabase: fl})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if rep.Orders == 0 || rep.Failed != 0 || rep.FloorTPS <= 0 || rep.Ratio <= 0 || rep.P50 <= 0 || rep.P50 > rep.P99 {
+		t.Errorf("report %+v: want orders, no failure, a floor, and p50 ≤ p99", rep)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	for _, want := range []string{"orders/s", "p99", "tx/s", "ratio"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+	conn, err := pgx.Connect(ctx, storetest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var left int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", app, fl).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d bench databases left behind", left)
+	}
+}
+
+func TestOrdersFailsEarlyWithoutTheFloorScript(t *testing.T) {
+	t.Parallel()
+	_, err := bench.Orders(context.Background(), &bench.OrdersConfig{URL: storetest.AdminURL(), SharedDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "pgbench-order") {
+		t.Fatalf("err = %v, want one naming the missing pgbench-order files", err)
+	}
+}

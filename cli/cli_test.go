@@ -1,0 +1,177 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/cli"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplates()
+	os.Exit(code)
+}
+
+// run runs the command with args and an empty environment, and returns its exit
+// code and what it printed.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	c := cli.New(&cli.Config{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }})
+	code = c.Run(context.Background(), args)
+	return code, out.String(), errs.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string // on stderr
+	}{
+		{nil, "Commands:"},
+		{[]string{"frob"}, `unknown command "frob"`},
+		{[]string{"serve", "--port", "1"}, "flag provided but not defined: -port"},
+		{[]string{"migrate", "extra"}, `unexpected argument "extra"`},
+		{[]string{"seed"}, "seed needs --demo"},
+		{[]string{"seed", "--demo", "--log-format", "xml"}, "--log-format must be text or json"},
+		{[]string{"token", "--role", "customer"}, "token needs --sub"},
+		{[]string{"token", "--sub", "u1", "--role", "king"}, `--role must be customer, shop_owner, admin or service, not "king"`},
+		{[]string{"bench"}, "bench needs what to measure: orders"},
+		{[]string{"bench", "orders"}, "bench orders needs PostgreSQL"},
+	} {
+		code, _, stderr := run(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("mohalla %s: exit %d, stderr:\n%s\nwant exit 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+		}
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"help"}, {"serve", "-h"}, {"bench", "-h"}} {
+		code, _, stderr := run(t, args...)
+		if code != 0 || !strings.Contains(stderr, "Usage") {
+			t.Errorf("mohalla %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, stderr)
+		}
+	}
+}
+
+func TestTokenIsSignedWithTheDataDirSecret(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "token", "--sub", "u1", "--role", "shop_owner", "--email", "u1@example.in",
+		"--ttl", "1h", "--data", dir)
+	if code != 0 {
+		t.Fatalf("token: exit %d: %s", code, stderr)
+	}
+	secret, err := os.ReadFile(filepath.Join(dir, "jwt-secret"))
+	if err != nil {
+		t.Fatalf("the secret was not kept in the data directory: %v", err)
+	}
+	signer, err := auth.NewSigner(bytes.TrimSpace(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := signer.Verify(strings.TrimSpace(stdout))
+	if err != nil {
+		t.Fatalf("verify %q: %v", stdout, err)
+	}
+	if want := (mohalla.Caller{ID: "u1", Role: mohalla.RoleShopOwner, Email: "u1@example.in"}); c != want {
+		t.Errorf("token carries %+v, want %+v", c, want)
+	}
+}
+
+func TestMigrateAndSeed(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			dir, db := t.TempDir(), ""
+			if kind == "postgres" {
+				db = storetest.NewDatabase(t)
+			}
+			code, stdout, stderr := run(t, "migrate", "--data", dir, "--db", db)
+			if code != 0 || !strings.Contains(stdout, "schema up to date") {
+				t.Fatalf("migrate: exit %d\n%s%s", code, stdout, stderr)
+			}
+			for range 2 { // the second seed finds everything there
+				code, stdout, stderr = run(t, "seed", "--demo", "--scale", "60", "--data", dir, "--db", db, "--log-format", "json")
+				if code != 0 || !strings.Contains(stdout, "300 users, 20 shops, 60 products") {
+					t.Fatalf("seed: exit %d\n%s%s", code, stdout, stderr)
+				}
+			}
+			for line := range strings.Lines(stderr) {
+				var rec struct{ Msg string }
+				if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Msg == "" {
+					t.Errorf("--log-format json logged %q", line)
+				}
+			}
+			st, err := store.Open(context.Background(), store.Config{URL: db, DataDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ps, err := market.New(st, nil).ListProducts(context.Background(), market.ProductQuery{PageRequest: market.PageRequest{Limit: 500}})
+			if err != nil || len(ps.Items) != 60 {
+				t.Errorf("the store lists %d products (%v), want 60", len(ps.Items), err)
+			}
+		})
+	}
+}
+
+func TestServeAnswersAndStopsOnCancel(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var errs bytes.Buffer
+	c := cli.New(&cli.Config{Stdout: outW, Stderr: &errs, Getenv: func(string) string { return "" }})
+	done := make(chan int, 1)
+	go func() {
+		done <- c.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()})
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve printed no URL: %v; stderr:\n%s", err, errs.String())
+	}
+	go io.Copy(io.Discard, outR) //nolint:errcheck
+	fields := strings.Fields(line)
+	if len(fields) < 4 || !strings.HasPrefix(fields[3], "http://127.0.0.1:") {
+		t.Fatalf("serve printed %q, want its URL", line)
+	}
+	base := fields[3]
+	for _, path := range []string{"/healthz", "/readyz", "/v1/shops"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", path, resp.Status)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after cancel; stderr:\n%s", code, errs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop within 15s of its context ending")
+	}
+}

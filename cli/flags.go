@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+
+	"github.com/mohallamart/mohalla/store"
+)
+
+// logFlags are the logging flags of every subcommand that logs.
+type logFlags struct {
+	debug  bool
+	format string
+}
+
+func (l *logFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&l.debug, "debug", false, "log at debug level")
+	fs.StringVar(&l.format, "log-format", "text", "log format: text or json")
+}
+
+// logger returns the logger the flags ask for, writing to w. An unknown format is
+// a usage error.
+func (l *logFlags) logger(fs *flag.FlagSet, w io.Writer) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if l.debug {
+		opts.Level = slog.LevelDebug
+	}
+	switch l.format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageErrorf(fs, "--log-format must be text or json, not %q", l.format)
+}
+
+// dataFlags are the flags of every subcommand that opens the store.
+type dataFlags struct {
+	dir string
+	db  string
+	logFlags
+}
+
+func (c *CLI) dataFlags(fs *flag.FlagSet) *dataFlags {
+	d := &dataFlags{}
+	fs.StringVar(&d.dir, "data", "./data", "`directory` of the embedded SQLite store and the JWT secret")
+	c.dbFlag(fs, &d.db, "PostgreSQL `URL` (postgres://…); empty means the embedded SQLite store in --data")
+	d.logFlags.register(fs)
+	return d
+}
+
+// dbFlag defines --db, whose default is $DATABASE_URL. Usage never prints the
+// default, which may hold a password.
+func (c *CLI) dbFlag(fs *flag.FlagSet, dst *string, usage string) {
+	*dst = c.getenv("DATABASE_URL")
+	fs.Func("db", usage+" (default $DATABASE_URL)", func(s string) error {
+		*dst = s
+		return nil
+	})
+}
+
+// open opens and migrates the store the flags name.
+func (d *dataFlags) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, store.Config{URL: d.db, DataDir: d.dir, Logger: log})
+}
+
+// where describes the store the flags name, without its password.
+func (d *dataFlags) where() string {
+	if d.db == "" {
+		return "SQLite " + filepath.Join(d.dir, "mohalla.db")
+	}
+	return "PostgreSQL " + redact(d.db)
+}
+
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/market"
+)
+
+// shutdownTimeout bounds how long serve waits for requests in flight after a
+// signal.
+const shutdownTimeout = 10 * time.Second
+
+func (c *CLI) serve(ctx context.Context, args []string) error {
+	fs := c.flagSet("serve", "[flags]",
+		"Serve the HTTP API until SIGINT or SIGTERM, then finish the requests in flight and exit.")
+	addr := fs.String("addr", ":8080", "`host:port` to listen on")
+	d := c.dataFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := d.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	st, err := d.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := auth.LoadSecret(d.dir)
+	if err != nil {
+		return err
+	}
+	signer, err := auth.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	svc := market.New(st, &market.Config{Logger: log})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           httpapi.New(svc, signer, &httpapi.Config{Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	u := baseURL(ln.Addr())
+	fmt.Fprintf(c.stdout, "mohalla serving on %s (%s)\n", u, d.where())
+	log.InfoContext(ctx, "serving", slog.String("url", u), slog.String("store", d.where()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.InfoContext(ctx, "shutting down", slog.Duration("timeout", shutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.InfoContext(ctx, "stopped")
+	return nil
+}
+
+// baseURL is the URL a browser on this machine reaches addr at.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
