@@ -17,6 +17,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
@@ -85,10 +86,32 @@ type env struct {
 // after which apple has 8 in stock, milk 5 and bread 3.
 func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
+	return openEnv(t, kind, false, nil)
+}
+
+// newEngineEnv is newEnv with an engine running fns, started before the world
+// is made, so the world's events have runs; the server serves the function
+// routes and River's UI.
+func newEngineEnv(t *testing.T, kind string, fns ...*engine.Function) *env {
+	t.Helper()
+	return openEnv(t, kind, true, fns)
+}
+
+func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function) *env {
+	t.Helper()
 	st := storetest.Open(t, kind)
-	svc := market.New(st, nil)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httptest.NewServer(httpapi.New(svc, signer, &httpapi.Config{Logger: log}))
+	cfg := &httpapi.Config{Logger: log}
+	var mcfg *market.Config
+	if withEngine {
+		cfg.Engine = startEngine(t, st, fns)
+		ui, err := cfg.Engine.RiverUI(t.Context(), httpapi.RiverUIPrefix)
+		fatalIf(t, err)
+		cfg.RiverUI = ui
+		mcfg = &market.Config{OnEvents: cfg.Engine.Enqueue, AfterCommit: cfg.Engine.AfterCommit}
+	}
+	svc := market.New(st, mcfg)
+	srv := httptest.NewServer(httpapi.New(svc, signer, cfg))
 	t.Cleanup(srv.Close)
 	admin := callers["admin"]
 	for _, id := range []string{"alice", "bob", "olga", "oscar"} {
@@ -114,6 +137,23 @@ func newEnv(t *testing.T, kind string) *env {
 			Street: "12 Linking Road", City: "Mumbai", Pincode: "400050", State: "Maharashtra"}})
 	fatalIf(t, err)
 	return &env{url: srv.URL, store: st, svc: svc}
+}
+
+// startEngine starts an engine with fns on st, with quick retries and polls; it
+// stops when the test ends.
+func startEngine(t *testing.T, st *store.Store, fns []*engine.Function) *engine.Engine {
+	t.Helper()
+	eng, err := engine.New(ctx, st, &engine.Config{RetryBase: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		WaitPoll: 100 * time.Millisecond, FetchPollInterval: 20 * time.Millisecond})
+	fatalIf(t, err)
+	fatalIf(t, eng.Register(fns...))
+	fatalIf(t, eng.Start(ctx))
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = eng.Stop(sctx)
+	})
+	return eng
 }
 
 func fatalIf(t *testing.T, err error) {

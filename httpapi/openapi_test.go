@@ -12,15 +12,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 )
 
-// doc is the server's OpenAPI document, as JSON values.
+// doc is the OpenAPI document of a server with an engine, so with every route,
+// as JSON values.
 var doc map[string]any
 
-func loadDocument() map[string]any {
+// withEngine configures a server that serves the function routes, for reading
+// its document and routes only: the engine is never called.
+func withEngine() *httpapi.Config { return &httpapi.Config{Engine: new(engine.Engine)} }
+
+func loadDocument() map[string]any { return documentOf(withEngine()) }
+
+// documentOf returns the OpenAPI document of a server configured with cfg.
+func documentOf(cfg *httpapi.Config) map[string]any {
 	rec := httptest.NewRecorder()
-	httpapi.New(nil, nil, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	httpapi.New(nil, nil, cfg).ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
 	if rec.Code != http.StatusOK {
 		panic(fmt.Sprintf("GET /openapi.json: %d %s", rec.Code, rec.Body))
 	}
@@ -42,7 +51,9 @@ type docOp struct {
 
 func (o docOp) key() string { return o.method + " " + o.path }
 
-func operations() []docOp {
+func operations() []docOp { return operationsOf(doc) }
+
+func operationsOf(doc map[string]any) []docOp {
 	var ops []docOp
 	for path, item := range doc["paths"].(map[string]any) {
 		for method, op := range item.(map[string]any) {
@@ -88,15 +99,36 @@ func findOp(method, path string) (docOp, bool) {
 	return docOp{}, false
 }
 
-// TestRoutesDocumented holds the document to the mux: every route the server
-// registers is documented, every documented operation is served by the mux
-// under that pattern, and the path parameters are declared.
+// TestRoutesDocumented holds the document to the mux, on a server without an
+// engine and on one with: every route the server registers is documented, every
+// documented operation is served by the mux under that pattern, and the path
+// parameters are declared. The function routes exist only with the engine.
 func TestRoutesDocumented(t *testing.T) {
 	t.Parallel()
-	srv := httpapi.New(nil, nil, nil)
+	for _, c := range []struct {
+		name      string
+		cfg       *httpapi.Config
+		functions bool
+	}{{"without engine", nil, false}, {"with engine", withEngine(), true}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv, doc := httpapi.New(nil, nil, c.cfg), documentOf(c.cfg)
+			checkRoutesDocumented(t, srv, doc)
+			for _, p := range []string{"GET /v1/functions", "POST /v1/functions/{id}/replay", "GET /v1/runs",
+				"GET /v1/runs/{id}", "POST /v1/runs/{id}/cancel", "POST /v1/runs/{id}/rerun"} {
+				if got := slices.Contains(srv.Patterns(), p); got != c.functions {
+					t.Errorf("%s registered: %v, want %v", p, got, c.functions)
+				}
+			}
+		})
+	}
+}
+
+func checkRoutesDocumented(t *testing.T, srv *httpapi.Server, doc map[string]any) {
+	t.Helper()
 	registered := srv.Patterns()
 	var documented []string
-	for _, op := range operations() {
+	for _, op := range operationsOf(doc) {
 		documented = append(documented, op.key())
 		req := httptest.NewRequest(op.method, pathParam.ReplaceAllString(op.path, "x1"), nil)
 		if got := srv.Match(req); got != op.key() {

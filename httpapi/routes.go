@@ -5,7 +5,9 @@ import (
 	"net/http"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // route is one operation of the API. The mux serves it and the OpenAPI document
@@ -51,7 +53,7 @@ var (
 
 // routeTable lists every route the server serves.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		{Method: "POST", Path: "/v1/users", ID: "createUser", Tag: "users",
 			Summary: "Create a user: the caller itself (sub = id), an admin or a service.",
 			Auth:    true, Body: market.CreateUser{}, Idempotent: true,
@@ -134,6 +136,41 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
+	}, append(s.analyticsRoutes(), s.functionRoutes()...)...)
+}
+
+// functionRoutes are the routes of the durable functions and their runs, served
+// only when the server has an engine. The engine decides who may do what:
+// admins manage runs, services may read them.
+func (s *Server) functionRoutes() []route {
+	if s.eng == nil {
+		return nil
+	}
+	return []route{
+		{Method: "GET", Path: "/v1/functions", ID: "listFunctions", Tag: "functions",
+			Summary: "List the registered functions with their triggers and options, to anyone.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Page[engine.FunctionInfo]{}, Errors: []int{401}, handle: s.functions},
+		{Method: "POST", Path: "/v1/functions/{id}/replay", ID: "replayFunction", Tag: "functions",
+			Summary: "Re-run a function for its past events with timestamps from from to to (RFC 3339, inclusive), or only those whose latest run of it ended in status: an admin. Answers how many runs were queued.",
+			Auth:    true, Body: replayBody{},
+			Status: http.StatusAccepted, Result: replayResult{}, Errors: []int{400, 401, 403, 404, 413, 422}, handle: s.replay},
+		{Method: "GET", Path: "/v1/runs", ID: "listRuns", Tag: "functions",
+			Summary: "List function runs, newest first: an admin or a service.",
+			Auth:    true, Query: append([]param{
+				{"function", "string", "only this function's runs"},
+				{"status", "string", "only runs in this status: queued, running, sleeping, waiting, completed, failed or cancelled"},
+				{"event", "string", "only the runs this event id triggered"},
+			}, pageParams...),
+			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
+		{Method: "GET", Path: "/v1/runs/{id}", ID: "getRun", Tag: "functions",
+			Summary: "Get a run with its steps: an admin or a service.",
+			Auth:    true, Status: http.StatusOK, Result: engine.RunDetail{}, Errors: []int{401, 403, 404}, handle: s.run},
+		{Method: "POST", Path: "/v1/runs/{id}/cancel", ID: "cancelRun", Tag: "functions",
+			Summary: "Cancel a run that has not finished, answering with the run: an admin. An attempt under way finishes its current step and records nothing more; a finished run is 409.",
+			Auth:    true, Status: http.StatusOK, Result: engine.RunDetail{}, Errors: []int{401, 403, 404, 409}, handle: s.cancelRun},
+		{Method: "POST", Path: "/v1/runs/{id}/rerun", ID: "rerunRun", Tag: "functions",
+			Summary: "Queue a new run of the run's function for the same event, with fresh steps, answering with its id: an admin. 409 if the function is no longer registered.",
+			Auth:    true, Status: http.StatusAccepted, Result: rerunResult{}, Errors: []int{401, 403, 404, 409}, handle: s.rerun},
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // schemas derives JSON Schemas (OpenAPI 3.1 dialect) from the Go types the
@@ -45,6 +47,13 @@ var (
 		reflect.TypeFor[mohalla.Position]():    {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
 		reflect.TypeFor[mohalla.OrderStatus](): {"type": "string", "enum": orderStatuses},
 		reflect.TypeFor[mohalla.Role]():        {"type": "string", "enum": roles},
+	}
+
+	// anyValue names the fields, by type, of raw JSON that may hold any JSON
+	// value rather than an object: what a function or a step returned.
+	anyValue = map[reflect.Type][]string{
+		reflect.TypeFor[store.RunRow]():  {"Output"},
+		reflect.TypeFor[store.StepRow](): {"Output"},
 	}
 )
 
@@ -93,29 +102,54 @@ func (g *schemas) ref(t reflect.Type) map[string]any {
 	g.types[name] = t
 	props := map[string]any{}
 	var required []string
-	for f := range t.Fields() {
-		tag := f.Tag.Get("json")
-		if !f.IsExported() || tag == "-" {
-			continue
-		}
-		if f.Anonymous {
-			panic(fmt.Sprintf("httpapi: embedded field %s of %v has no schema rule", f.Name, t))
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = f.Name
-		}
-		props[name] = g.of(f.Type)
-		if !hasOption(opts, "omitempty") && !hasOption(opts, "omitzero") {
-			required = append(required, name)
-		}
-	}
+	g.fields(t, props, &required)
 	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		s["required"] = required
 	}
 	g.defs[name] = s
 	return ref
+}
+
+// fields adds the properties of struct type t to props, as encoding/json
+// encodes them: an embedded struct without a JSON name lends its fields, which
+// t's own fields of the same name hide.
+func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]string) {
+	var embedded []reflect.Type
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			if f.Type.Kind() != reflect.Struct {
+				panic(fmt.Sprintf("httpapi: embedded field %s of %v has no schema rule", f.Name, t))
+			}
+			embedded = append(embedded, f.Type)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, hidden := props[name]; hidden {
+			continue
+		}
+		if slices.Contains(anyValue[t], f.Name) {
+			props[name] = map[string]any{"description": "any JSON value"}
+		} else {
+			props[name] = g.of(f.Type)
+		}
+		if !hasOption(opts, "omitempty") && !hasOption(opts, "omitzero") {
+			*required = append(*required, name)
+		}
+	}
+	for _, e := range embedded {
+		g.fields(e, props, required)
+	}
 }
 
 func hasOption(opts, want string) bool {

@@ -1,7 +1,8 @@
 // Package httpapi serves the marketplace's operations as an HTTP JSON API under
-// /v1, with /healthz, /readyz and an OpenAPI 3.1 document at /openapi.json. Its
-// handlers only decode, call market and encode: the rules, including who may do
-// what, live in market; errors leave as RFC 9457 problem+json.
+// /v1, with /healthz, /readyz and an OpenAPI 3.1 document at /openapi.json, and,
+// given an engine, its functions' runs and River's UI at /riverui/. Its
+// handlers only decode, call market or engine and encode: the rules, including
+// who may do what, live there; errors leave as RFC 9457 problem+json.
 package httpapi
 
 import (
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/market"
 )
 
@@ -28,11 +31,26 @@ type Config struct {
 	MaxBodyBytes int64
 	// ReadyTimeout bounds the store ping of /readyz. Default 2s.
 	ReadyTimeout time.Duration
+	// Engine, when set, serves the durable functions and their runs under
+	// /v1/functions and /v1/runs, and the OpenAPI document lists them. Default:
+	// no such routes.
+	Engine *engine.Engine
+	// RiverUI, when set, is River's UI built for RiverUIPrefix
+	// (engine.Engine.RiverUI), served there to admins only. A browser signs in
+	// by opening /riverui/?token=<JWT>, which keeps the token in an HttpOnly
+	// cookie and redirects to drop it from the address; scripts may send the
+	// Authorization header instead. Default: not mounted.
+	RiverUI http.Handler
+	// Analytics, when set, serves the figures under /v1/analytics. Default: those
+	// routes answer 503.
+	Analytics *analytics.Analytics
 }
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
 	svc          *market.Service
+	eng          *engine.Engine
+	an           *analytics.Analytics
 	signer       *auth.Signer
 	log          *slog.Logger
 	maxBody      int64
@@ -51,6 +69,8 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 	}
 	s := &Server{
 		svc:          svc,
+		eng:          cfg.Engine,
+		an:           cfg.Analytics,
 		signer:       signer,
 		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),
@@ -60,6 +80,9 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.serve(rt))
+	}
+	if cfg.RiverUI != nil {
+		s.mux.Handle(RiverUIPrefix+"/", s.riverUI(cfg.RiverUI))
 	}
 	doc, err := json.Marshal(openAPIDocument(s.routes))
 	if err != nil {

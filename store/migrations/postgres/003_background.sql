@@ -42,55 +42,76 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_notification ON webhook_deliveries (notification_id, id);
 
 -- Analytics. Each (consumer, event) is counted once: the counters and this row
--- are written in one transaction.
+-- are written in one transaction. Days are calendar days (YYYY-MM-DD) in the
+-- analytics time zone; times are event timestamps in Unix milliseconds.
 CREATE TABLE analytics_processed (
     consumer text NOT NULL,
     event_id text NOT NULL,
     PRIMARY KEY (consumer, event_id)
 );
 
+-- Sales count on the day the order was placed; cancelled_* are the part of those
+-- same orders cancelled since, so net = gross - cancelled.
 CREATE TABLE analytics_product_daily (
-    product_id text NOT NULL,
-    day        text NOT NULL,
-    shop_id    text NOT NULL,
-    units      bigint NOT NULL DEFAULT 0,
-    orders     bigint NOT NULL DEFAULT 0,
-    revenue    bigint NOT NULL DEFAULT 0,
-    views      bigint NOT NULL DEFAULT 0,
+    product_id        text NOT NULL,
+    day               text NOT NULL,
+    shop_id           text NOT NULL,
+    orders            bigint NOT NULL DEFAULT 0,
+    units             bigint NOT NULL DEFAULT 0,
+    revenue           bigint NOT NULL DEFAULT 0,
+    cancelled_orders  bigint NOT NULL DEFAULT 0,
+    cancelled_units   bigint NOT NULL DEFAULT 0,
+    cancelled_revenue bigint NOT NULL DEFAULT 0,
+    views             bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (product_id, day)
 );
 CREATE INDEX analytics_product_daily_shop ON analytics_product_daily (shop_id, day);
+CREATE INDEX analytics_product_daily_day ON analytics_product_daily (day);
 
+-- As above per shop; cancellations counts the cancellations made on the day.
 CREATE TABLE analytics_shop_daily (
-    shop_id       text NOT NULL,
-    day           text NOT NULL,
-    orders        bigint NOT NULL DEFAULT 0,
-    revenue       bigint NOT NULL DEFAULT 0,
-    cancellations bigint NOT NULL DEFAULT 0,
+    shop_id           text NOT NULL,
+    day               text NOT NULL,
+    orders            bigint NOT NULL DEFAULT 0,
+    revenue           bigint NOT NULL DEFAULT 0,
+    cancelled_orders  bigint NOT NULL DEFAULT 0,
+    cancelled_revenue bigint NOT NULL DEFAULT 0,
+    cancellations     bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (shop_id, day)
 );
 
 CREATE TABLE analytics_customers (
-    user_id        text PRIMARY KEY,
-    orders         bigint NOT NULL DEFAULT 0,
-    spend          bigint NOT NULL DEFAULT 0,
-    first_order_at timestamptz,
-    last_order_at  timestamptz
+    user_id          text PRIMARY KEY,
+    orders           bigint NOT NULL DEFAULT 0,
+    spend            bigint NOT NULL DEFAULT 0,
+    cancelled_orders bigint NOT NULL DEFAULT 0,
+    cancelled_spend  bigint NOT NULL DEFAULT 0,
+    first_order_ts   bigint,
+    last_order_ts    bigint
 );
 
--- When each order entered each status, for the funnel's time-in-status.
+-- When each order entered and left each status. Either may be recorded first,
+-- since functions do not run in event order; the funnel counts a stay's time when
+-- both are known.
 CREATE TABLE analytics_order_status (
     order_id   text NOT NULL,
     status     text NOT NULL,
-    entered_at timestamptz NOT NULL,
+    shop_id    text NOT NULL,
+    entered_ts bigint,
+    exited_ts  bigint,
     PRIMARY KEY (order_id, status)
 );
 
+-- Per shop, status and day of entering it: how many orders entered, how many
+-- of those left, and their total time in the status.
 CREATE TABLE analytics_funnel (
-    status   text PRIMARY KEY,
+    shop_id  text NOT NULL,
+    day      text NOT NULL,
+    status   text NOT NULL,
     entered  bigint NOT NULL DEFAULT 0,
     exited   bigint NOT NULL DEFAULT 0,
-    total_ms bigint NOT NULL DEFAULT 0
+    total_ms bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (shop_id, day, status)
 );
 
 -- The sync monitor's checks.

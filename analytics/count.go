@@ -1,0 +1,224 @@
+package analytics
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// counter adds one event's counts in tx and says what it counted, for the run's
+// output. Every counter only adds, so events may be counted in any order: the
+// engine runs functions in parallel and retries them, so an order's
+// order/updated may well be counted before its order/created.
+type counter func(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error)
+
+// Counted is the output of an analytics run.
+type Counted struct {
+	// Counted is false when an earlier run or attempt had counted the event.
+	Counted bool   `json:"counted"`
+	Note    string `json:"note,omitempty"`
+}
+
+// count makes a handler of c that counts each event exactly once: the counts
+// and the (function, event) record are written in one transaction, and an
+// event already recorded is not counted again. So a retry after the commit, a
+// re-run and a replay all find the record and change nothing.
+func (a *Analytics) count(id string, c counter) engine.Handler {
+	return func(ctx context.Context, in engine.Input) (any, error) {
+		var out Counted
+		err := a.st.InTx(ctx, func(tx *store.Tx) error {
+			out = Counted{}
+			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID)
+			if err != nil || !fresh {
+				out.Note = "already counted"
+				return err
+			}
+			out.Counted = true
+			out.Note, err = c(ctx, tx, in.Event)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("count %s %s: %w", in.Event.Name, in.Event.ID, err)
+		}
+		if !out.Counted {
+			a.log.DebugContext(ctx, "event already counted", slog.String("function", id), slog.String("event", in.Event.ID),
+				slog.String("run", in.RunID))
+		}
+		if a.cfg.AfterCount != nil {
+			if err := a.cfg.AfterCount(id, in.Event); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+}
+
+func decode[T any](ev mohalla.Event) (T, error) {
+	var v T
+	if err := json.Unmarshal(ev.Data, &v); err != nil {
+		return v, engine.NonRetriable(fmt.Errorf("event %s data: %w", ev.Name, err))
+	}
+	return v, nil
+}
+
+// orderCreated counts a placed order on the day of its event: its products'
+// units, orders and revenue, its shop's orders and revenue, its customer's
+// orders, spend and order times, and its entry into the pending status.
+func (a *Analytics) orderCreated(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
+	o, err := decode[market.OrderEvent](ev)
+	if err != nil {
+		return "", err
+	}
+	day := a.day(ev.TS)
+	for _, it := range byProduct(o.Items) {
+		if err := tx.AddProductDay(ctx, store.ProductDay{ProductID: it.ProductID, ShopID: o.ShopID, Day: day,
+			Orders: 1, Units: it.Quantity, Revenue: it.Price * mohalla.Money(it.Quantity)}); err != nil {
+			return "", err
+		}
+	}
+	if err := tx.AddShopDay(ctx, store.ShopDay{ShopID: o.ShopID, Day: day, Orders: 1, Revenue: o.TotalAmount}); err != nil {
+		return "", err
+	}
+	if err := tx.AddCustomer(ctx, store.Customer{UserID: o.UserID, Orders: 1, Spend: o.TotalAmount,
+		FirstOrderTS: ev.TS, LastOrderTS: ev.TS}); err != nil {
+		return "", err
+	}
+	status := cmp.Or(o.Status, mohalla.StatusPending)
+	if err := a.enter(ctx, tx, o.OrderID, status, o.ShopID, ev.TS); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("order %s of shop %s on %s: %d lines, %s", o.OrderID, o.ShopID, day, len(o.Items), o.TotalAmount), nil
+}
+
+// orderUpdated moves the order through the funnel: it leaves its old status,
+// whose time is the event's minus the time it entered, and enters the new one.
+//
+// A cancellation counts one cancellation for the shop on the day of the
+// cancellation. Its revenue, units and spend are reversed on the day the order
+// was placed, as cancelled counts beside the gross ones: the revenue a shop
+// reads for a day is then what that day's orders are worth now (net), never
+// below zero, and the gross figures and the cancellations of each day remain
+// too. A day's net figures can therefore drop after the day, when one of its
+// orders is cancelled later.
+func (a *Analytics) orderUpdated(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
+	up, err := decode[market.OrderUpdated](ev)
+	if err != nil {
+		return "", err
+	}
+	note := fmt.Sprintf("order %s of shop %s: %s -> %s", up.OrderID, up.ShopID, up.OldStatus, up.Status)
+	if up.Status == mohalla.StatusCancelled {
+		if err := a.cancel(ctx, tx, up, a.day(ev.TS)); err != nil {
+			return "", err
+		}
+		note += ", reversed"
+	}
+	if err := a.exit(ctx, tx, up.OrderID, up.OldStatus, up.ShopID, ev.TS); err != nil {
+		return "", err
+	}
+	return note, a.enter(ctx, tx, up.OrderID, up.Status, up.ShopID, ev.TS)
+}
+
+// cancel reverses a cancelled order's sales on the day it was placed and counts
+// the cancellation on the day it happened. The order's lines, total and time
+// come from its row, which never changes.
+func (a *Analytics) cancel(ctx context.Context, tx *store.Tx, up market.OrderUpdated, day string) error {
+	o, err := tx.Order(ctx, up.OrderID)
+	if errors.Is(err, store.ErrNotFound) {
+		return engine.NonRetriable(fmt.Errorf("cancelled order %s does not exist", up.OrderID))
+	} else if err != nil {
+		return err
+	}
+	placed := a.day(o.CreatedAt.UnixMilli())
+	for _, it := range byProduct(o.Items) {
+		if err := tx.AddProductDay(ctx, store.ProductDay{ProductID: it.ProductID, ShopID: o.ShopID, Day: placed,
+			CancelledOrders: 1, CancelledUnits: it.Quantity, CancelledRevenue: it.Price * mohalla.Money(it.Quantity)}); err != nil {
+			return err
+		}
+	}
+	// Rows in day order, as every counter writes them, to keep lock waits short.
+	shop := []store.ShopDay{
+		{ShopID: o.ShopID, Day: placed, CancelledOrders: 1, CancelledRevenue: o.TotalAmount},
+		{ShopID: o.ShopID, Day: day, Cancellations: 1},
+	}
+	if placed == day {
+		shop = []store.ShopDay{{ShopID: o.ShopID, Day: day, CancelledOrders: 1, CancelledRevenue: o.TotalAmount, Cancellations: 1}}
+	} else if day < placed { // a clock gone backwards; keep the order anyway
+		shop[0], shop[1] = shop[1], shop[0]
+	}
+	for _, d := range shop {
+		if err := tx.AddShopDay(ctx, d); err != nil {
+			return err
+		}
+	}
+	return tx.AddCustomer(ctx, store.Customer{UserID: o.UserID, CancelledOrders: 1, CancelledSpend: o.TotalAmount})
+}
+
+// enter records that an order entered a status at ts. The funnel counts the
+// entry on that day; if the exit was recorded first, the stay is counted too.
+func (a *Analytics) enter(ctx context.Context, tx *store.Tx, orderID string, status mohalla.OrderStatus, shopID string, ts int64) error {
+	exited, err := tx.EnterStatus(ctx, orderID, string(status), shopID, ts)
+	if err != nil {
+		return err
+	}
+	f := store.FunnelStage{ShopID: shopID, Day: a.day(ts), Status: string(status), Entered: 1}
+	if exited != 0 {
+		f.Exited, f.TotalMS = 1, max(exited-ts, 0)
+	}
+	return tx.AddFunnel(ctx, f)
+}
+
+// exit records that an order left a status at ts. If its entry is known, the
+// stay is counted on the day of the entry; otherwise enter counts it later.
+func (a *Analytics) exit(ctx context.Context, tx *store.Tx, orderID string, status mohalla.OrderStatus, shopID string, ts int64) error {
+	entered, err := tx.ExitStatus(ctx, orderID, string(status), shopID, ts)
+	if err != nil || entered == 0 {
+		return err
+	}
+	return tx.AddFunnel(ctx, store.FunnelStage{ShopID: shopID, Day: a.day(entered), Status: string(status),
+		Exited: 1, TotalMS: max(ts-entered, 0)})
+}
+
+// viewed is the data of product/viewed.
+type viewed struct {
+	ProductID string `json:"productId"`
+	UserID    string `json:"userId,omitempty"`
+}
+
+// productViewed counts a view of a product on the day of the event. A view that
+// names no product, or an unknown one, is recorded and not counted: the event
+// comes from clients, and retrying it would not make it right.
+func (a *Analytics) productViewed(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
+	var v viewed
+	if err := json.Unmarshal(ev.Data, &v); err != nil || v.ProductID == "" {
+		return "ignored: the data names no productId", nil
+	}
+	p, err := tx.Product(ctx, v.ProductID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Sprintf("ignored: no product %q", v.ProductID), nil
+	} else if err != nil {
+		return "", err
+	}
+	day := a.day(ev.TS)
+	if err := tx.AddProductDay(ctx, store.ProductDay{ProductID: p.ID, ShopID: p.ShopID, Day: day, Views: 1}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("a view of %s on %s", p.ID, day), nil
+}
+
+// byProduct returns items in product id order, the order in which every
+// counter writes product rows, so concurrent counts wait rather than deadlock.
+func byProduct(items []mohalla.OrderItem) []mohalla.OrderItem {
+	out := slices.Clone(items)
+	sort.Slice(out, func(i, j int) bool { return out[i].ProductID < out[j].ProductID })
+	return out
+}
