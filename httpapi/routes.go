@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
@@ -136,7 +137,7 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
-	}, append(s.analyticsRoutes(), s.functionRoutes()...)...)
+	}, slices.Concat(s.notificationRoutes(), s.analyticsRoutes(), s.functionRoutes())...)
 }
 
 // functionRoutes are the routes of the durable functions and their runs, served
