@@ -7,7 +7,6 @@ package bench
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -19,11 +18,8 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/demo"
-	"github.com/mohallamart/mohalla/httpapi"
-	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/node"
 )
 
 // OrdersConfig configures Orders. Only URL is required.
@@ -48,6 +44,10 @@ type OrdersConfig struct {
 	Database, FloorDatabase string
 	// Keep leaves both databases in place after the run, to look at.
 	Keep bool
+	// RunFunctions executes the queued functions (emails, analytics, …) while
+	// measuring, as a serving node does; by default they are only queued, like
+	// the floor's job rows.
+	RunFunctions bool
 	// CPUProfile, if set, receives a CPU profile of the process while the app is
 	// measured (server and clients run in this process).
 	CPUProfile io.Writer
@@ -138,27 +138,34 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 // app measures the application side into rep.
 func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) error {
 	log := c.Logger
-	st, err := store.Open(ctx, store.Config{URL: dbURL, Logger: log})
+	// A whole node, so each order also queues its functions' runs in its
+	// transaction, as the floor inserts its job rows. The functions execute only
+	// with RunFunctions: the floor does not execute its jobs either.
+	dir, err := os.MkdirTemp("", "mohalla-bench")
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer os.RemoveAll(dir)
+	nd, err := node.Open(ctx, node.Config{DataDir: dir, DatabaseURL: dbURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer nd.Close(context.WithoutCancel(ctx))
+	if c.RunFunctions {
+		if err := nd.Start(ctx); err != nil {
+			return err
+		}
+	}
+	st, svc, signer := nd.Store, nd.Service, nd.Signer
 	if err := st.Pool().QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&rep.Postgres); err != nil {
 		return err
 	}
-	svc := market.New(st, &market.Config{Logger: log})
 	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
 	n, err := demo.Seed(ctx, svc, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
 	if err != nil {
 		return err
 	}
 
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	signer, err := auth.NewSigner(secret)
-	if err != nil {
-		return err
-	}
 	var shoppers []shopper
 	for _, p := range n.Customers() {
 		tok, err := signer.Sign(p.Caller(), c.Warmup+c.Duration+time.Hour)
@@ -172,7 +179,7 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: httpapi.New(svc, signer, &httpapi.Config{Logger: log}), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: nd.Handler, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // Shutdown below ends it
 	defer srv.Shutdown(context.WithoutCancel(ctx))
 	base := "http://" + ln.Addr().String()

@@ -53,11 +53,16 @@ func (c *CLI) dataFlags(fs *flag.FlagSet) *dataFlags {
 	return d
 }
 
-// dbFlag defines --db, whose default is $DATABASE_URL. Usage never prints the
-// default, which may hold a password.
+// dbFlag defines --db, whose default is $DATABASE_URL.
 func (c *CLI) dbFlag(fs *flag.FlagSet, dst *string, usage string) {
-	*dst = c.getenv("DATABASE_URL")
-	fs.Func("db", usage+" (default $DATABASE_URL)", func(s string) error {
+	c.secretFlag(fs, dst, "db", "DATABASE_URL", usage)
+}
+
+// secretFlag defines a flag whose default is the environment variable env.
+// Usage never prints the default, which may hold a password.
+func (c *CLI) secretFlag(fs *flag.FlagSet, dst *string, name, env, usage string) {
+	*dst = c.getenv(env)
+	fs.Func(name, usage+" (default $"+env+")", func(s string) error {
 		*dst = s
 		return nil
 	})

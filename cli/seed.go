@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/demo"
-	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/node"
 )
 
 func (c *CLI) seed(ctx context.Context, args []string) error {
@@ -31,13 +31,15 @@ func (c *CLI) seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := d.open(ctx, log)
+	// The seed writes through a whole node, not yet started, so its writes queue
+	// their functions (welcome emails, analytics) like any other; serve runs them.
+	nd, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer nd.Close(ctx)
 	start := time.Now()
-	n, err := demo.Seed(ctx, market.New(st, &market.Config{Logger: log}),
+	n, err := demo.Seed(ctx, nd.Service,
 		&demo.Config{Seed: *seed, Products: *scale, Logger: log})
 	if err != nil {
 		return err

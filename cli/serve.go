@@ -9,9 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mohallamart/mohalla/auth"
-	"github.com/mohallamart/mohalla/httpapi"
-	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/node"
 )
 
 // shutdownTimeout bounds how long serve waits for requests in flight after a
@@ -22,6 +20,9 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	fs := c.flagSet("serve", "[flags]",
 		"Serve the HTTP API until SIGINT or SIGTERM, then finish the requests in flight and exit.")
 	addr := fs.String("addr", ":8080", "`host:port` to listen on")
+	smtpURL := new(string)
+	c.secretFlag(fs, smtpURL, "smtp", "SMTP_URL", "SMTP server `URL` (smtp://user:pass@host:port) for emails; empty records them only")
+	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -30,27 +31,27 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := d.open(ctx, log)
+	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom, Logger: log})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	secret, err := auth.LoadSecret(d.dir)
-	if err != nil {
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		if err := n.Close(sctx); err != nil {
+			log.WarnContext(sctx, "stopping", slog.Any("err", err))
+		}
+	}()
+	if err := n.Start(ctx); err != nil {
 		return err
 	}
-	signer, err := auth.NewSigner(secret)
-	if err != nil {
-		return err
-	}
-	svc := market.New(st, &market.Config{Logger: log})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           httpapi.New(svc, signer, &httpapi.Config{Logger: log}),
+		Handler:           n.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

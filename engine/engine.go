@@ -198,10 +198,11 @@ func (e *Engine) Start(ctx context.Context) error {
 // Stop stops taking new runs and waits for running attempts to finish, or for
 // ctx to end, when they are cancelled and retried later.
 func (e *Engine) Stop(ctx context.Context) error {
-	if e.stop != nil {
-		e.stop()
-		e.stopped.Wait()
+	if e.stop == nil {
+		return nil // never started
 	}
+	e.stop()
+	e.stopped.Wait()
 	return e.q.stop(ctx)
 }
 
