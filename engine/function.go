@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -151,4 +152,19 @@ func (f *Function) info() FunctionInfo {
 	return FunctionInfo{ID: f.opts.ID, Name: f.opts.Name, Event: f.trigger.Event, Cron: f.trigger.Cron,
 		Retries: max(f.opts.Retries, 0), Timeout: f.opts.Timeout.String(), Concurrency: f.opts.Concurrency,
 		Debounce: f.opts.Debounce, CancelOn: f.opts.CancelOn, Idempotency: f.opts.Idempotency}
+}
+
+// Subscribers returns the ids of the functions an event named name triggers (a
+// function's filter may still pass over a given event), in id order.
+func (e *Engine) Subscribers(name string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var ids []string
+	for id, f := range e.fns {
+		if f.trigger.Event == name {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
