@@ -23,6 +23,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	smtpURL := new(string)
 	c.secretFlag(fs, smtpURL, "smtp", "SMTP_URL", "SMTP server `URL` (smtp://user:pass@host:port) for emails; empty records them only")
 	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
+	redisURL := new(string)
+	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache the nodes share; empty caches in-process")
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -31,7 +33,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom, Logger: log})
+	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
+		RedisURL: *redisURL, Logger: log})
 	if err != nil {
 		return err
 	}

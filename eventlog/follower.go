@@ -103,6 +103,10 @@ func (f *Follower) Run(ctx context.Context) error {
 // CatchUp hands over every event committed before it was called and returns. It
 // may run beside Run; the two never hand over the same batch.
 func (f *Follower) CatchUp(ctx context.Context) error {
+	// On PostgreSQL the log shows an event once every older transaction ended.
+	if err := f.st.Read().CatchUp(ctx); err != nil {
+		return err
+	}
 	for {
 		n, err := f.step(ctx)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -21,6 +22,22 @@ type SendEvent struct {
 }
 
 var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
+
+// reserved reports whether name belongs to the data layer: its events carry
+// versions and facts that followers (cache, search, live) and functions trust,
+// so only the writes they describe may append them. product/viewed is the one
+// product event clients send.
+func reserved(name string) bool {
+	if name == ProductViewedEvent.Name {
+		return false
+	}
+	for _, p := range []string{"user/", "shop/", "product/", "order/", "inventory/", "function/", "sync/"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // maxSend bounds the events of one send.
 const maxSend = 1000
@@ -45,6 +62,8 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		}
 		if len(e.Name) > 100 || !eventNamePattern.MatchString(e.Name) {
 			v.Add(f+"name", "must be lowercase words separated by '/', such as \"product/viewed\"")
+		} else if reserved(e.Name) {
+			v.Add(f+"name", "%q is the data layer's own event; it is appended by the write it describes", e.Name)
 		}
 		if e.ID != "" && !idPattern.MatchString(e.ID) {
 			v.Add(f+"id", "must be 1 to 64 letters, digits, '_' or '-'")

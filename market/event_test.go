@@ -40,6 +40,12 @@ func TestSendEvents(t *testing.T) {
 
 		wantCode(t, mustErr(f.svc.SendEvents(ctx, mohalla.Caller{ID: "c", Role: mohalla.RoleCustomer}, batch)), mohalla.EFORBIDDEN)
 		wantCode(t, mustErr(f.svc.SendEvents(ctx, svc, []market.SendEvent{{Name: "Bad Name"}})), mohalla.EINVALID)
+		for _, name := range []string{"order/created", "product/updated", "inventory/low-stock", "function/failed", "sync/drift-detected"} {
+			e := wantCode(t, mustErr(f.svc.SendEvents(ctx, admin, []market.SendEvent{{Name: name, Data: json.RawMessage(`{"version":99}`)}})), mohalla.EINVALID)
+			if e.Fields[0].Field != "name" {
+				t.Errorf("forging %s: fields %+v", name, e.Fields)
+			}
+		}
 		wantCode(t, mustErr(f.svc.SendEvents(ctx, svc, []market.SendEvent{{Name: "x/y", Data: json.RawMessage(`[1]`)}})), mohalla.EINVALID)
 		wantCode(t, mustErr(f.svc.Events(ctx, mohalla.Anonymous, market.EventQuery{})), mohalla.EUNAUTHENTICATED)
 	})

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -200,13 +201,13 @@ func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohal
 		return mohalla.Order{}, deny(c, "")
 	}
 	r := s.store.Read()
-	o, err := r.Order(ctx, id)
+	o, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Order, ID: id}, r.Order)
 	if err != nil {
 		return o, s.notFound(ctx, err, "order", id)
 	}
 	owner := ""
 	if !c.Privileged() && !self(c, o.UserID) {
-		sh, err := r.Shop(ctx, o.ShopID)
+		sh, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Shop, ID: o.ShopID}, r.Shop)
 		if err != nil {
 			return o, s.internal(ctx, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -110,7 +111,7 @@ func productEvent(p mohalla.Product) ProductEvent {
 // Product returns the product with id, to anyone, including a discontinued one
 // (DeletedAt set); ENOTFOUND if there is none.
 func (s *Service) Product(ctx context.Context, id string) (mohalla.Product, error) {
-	p, err := s.store.Read().Product(ctx, id)
+	p, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Product, ID: id}, s.store.Read().Product)
 	if err != nil {
 		return p, s.notFound(ctx, err, "product", id)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	OnEvents func(ctx context.Context, tx *store.Tx, events []mohalla.Event) error
 	// AfterCommit is called after a write committed, with its events.
 	AfterCommit func(ctx context.Context, events []mohalla.Event)
+	// Cache, if set, serves the reads of a product, shop, user or order, and is
+	// invalidated after each commit. Default: none, every read goes to the store.
+	Cache cache.Cache
 }
 
 // Service runs the marketplace operations on a store.
@@ -122,6 +126,13 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, fn func(ctx 
 	}
 	if len(events) > 0 {
 		s.log.DebugContext(ctx, "committed", slog.String("caller", caller.ID), slog.Int("events", len(events)), slog.String("first", events[0].Name))
+		if s.cfg.Cache != nil {
+			// A failure leaves the cache down, serving no reads, until its
+			// projection has invalidated the same rows from the log.
+			if err := cache.InvalidateEvents(context.WithoutCancel(ctx), s.cfg.Cache, events); err != nil {
+				s.log.DebugContext(ctx, "cache invalidation failed", slog.Any("err", err))
+			}
+		}
 		if s.cfg.AfterCommit != nil {
 			s.cfg.AfterCommit(ctx, events)
 		}

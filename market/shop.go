@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -74,13 +75,14 @@ func (s *Service) CreateShop(ctx context.Context, c mohalla.Caller, in CreateSho
 		if err := remember(ctx, w, scope, key, hash, sh.ID); err != nil {
 			return err
 		}
-		return w.emit(mohalla.EventShopCreated, shopEvent{ShopID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
+		return w.emit(mohalla.EventShopCreated, ShopEvent{ShopID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
 			Location: sh.Location, Pincode: sh.Pincode})
 	})
 	return sh, err
 }
 
-type shopEvent struct {
+// ShopEvent is the data of shop/created.
+type ShopEvent struct {
 	ShopID   string           `json:"shopId"`
 	Name     string           `json:"name"`
 	OwnerID  string           `json:"ownerId"`
@@ -90,7 +92,7 @@ type shopEvent struct {
 
 // Shop returns the shop with id, to anyone; ENOTFOUND if there is none.
 func (s *Service) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
-	sh, err := s.store.Read().Shop(ctx, id)
+	sh, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Shop, ID: id}, s.store.Read().Shop)
 	if err != nil {
 		return sh, s.notFound(ctx, err, "shop", id)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -74,12 +75,13 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 		if err := remember(ctx, w, scope, key, hash, u.ID); err != nil {
 			return err
 		}
-		return w.emit(mohalla.EventUserCreated, userEvent{UserID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone})
+		return w.emit(mohalla.EventUserCreated, UserEvent{UserID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone})
 	})
 	return u, err
 }
 
-type userEvent struct {
+// UserEvent is the data of user/created.
+type UserEvent struct {
 	UserID string `json:"userId"`
 	Email  string `json:"email"`
 	Name   string `json:"name"`
@@ -92,7 +94,7 @@ func (s *Service) User(ctx context.Context, c mohalla.Caller, id string) (mohall
 	if err := authReadUser(c, id); err != nil {
 		return mohalla.User{}, err
 	}
-	u, err := s.store.Read().User(ctx, id)
+	u, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.User, ID: id}, s.store.Read().User)
 	if err != nil {
 		return u, s.notFound(ctx, err, "user", id)
 	}

@@ -14,8 +14,10 @@ import (
 
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
+	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
@@ -36,6 +38,9 @@ type Config struct {
 	SMTPURL string
 	// MailFrom is the sender of emails. Default "Mohalla Mart <orders@mohalla.local>".
 	MailFrom string
+	// RedisURL is a redis:// URL of the cache shared by the nodes; empty means
+	// an in-process cache.
+	RedisURL string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
 	Engine engine.Config
 	Logger *slog.Logger
@@ -48,8 +53,14 @@ type Node struct {
 	Engine  *engine.Engine
 	Metrics *metrics.Metrics
 	Signer  *auth.Signer
-	// Handler serves the API, /metrics and River's UI.
+	// Handler serves the API, /metrics, River's UI and the live queries.
 	Handler http.Handler
+	// Cache serves the market's reads of products, shops, users and orders.
+	Cache cache.Cache
+	// Live publishes the live queries of GET /v1/live.
+	Live *live.Hub
+
+	reads *reads
 
 	log *slog.Logger
 }
@@ -97,7 +108,12 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err := n.Engine.Register(append(notify.New(n.Store, ncfg).Functions(), an.Functions()...)...); err != nil {
 		return nil, err
 	}
-	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit})
+	if n.reads, err = openReads(n.Store, cfg.RedisURL, log); err != nil {
+		return nil, err
+	}
+	n.Cache = n.reads.cache
+	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
+		Cache: n.Cache})
 	n.Metrics.WatchStore(n.Store, log)
 
 	riverUI, err := n.Engine.RiverUI(ctx, httpapi.RiverUIPrefix)
@@ -108,12 +124,18 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("/", api)
+	n.reads.mount(mux, n.Service, n.Signer)
+	n.Live = n.reads.hub
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil
 }
 
-// Start starts the functions engine (and with it cron).
+// Start starts the functions engine (and with it cron), and the cache's
+// projection and warmer and the live hub.
 func (n *Node) Start(ctx context.Context) error {
+	if err := n.reads.start(ctx); err != nil {
+		return err
+	}
 	return n.Engine.Start(ctx)
 }
 
@@ -121,6 +143,7 @@ func (n *Node) Start(ctx context.Context) error {
 // the store.
 func (n *Node) Close(ctx context.Context) error {
 	err := n.Engine.Stop(ctx)
+	n.reads.stop()
 	n.Store.Close()
 	if errors.Is(err, context.DeadlineExceeded) {
 		n.log.WarnContext(ctx, "functions still running at shutdown are retried later")

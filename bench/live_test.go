@@ -1,0 +1,55 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// A short live run across two nodes on the real server: every change the hub
+// handed out reaches its client, with latencies measured.
+func TestLiveShortRun(t *testing.T) {
+	t.Parallel()
+	rep, err := bench.Live(context.Background(), &bench.LiveConfig{URL: storetest.AdminURL(), Clients: 30, Rate: 40,
+		Duration: time.Second, Products: 60, Database: "mohalla_bench_live_test_" + suffix()})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if rep.Nodes != 2 || rep.Orders == 0 || rep.Messages == 0 || rep.Lost != 0 || rep.Overflowed != 0 || rep.P50 > rep.P99 {
+		t.Errorf("report %+v: want two nodes, orders, messages, none lost, and p50 ≤ p99", rep)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	for _, want := range []string{"messages/s", "commit-to-delivery", "p99"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// A short reads run on SQLite: three variants, the cached ones all hits.
+func TestReadsShortRun(t *testing.T) {
+	t.Parallel()
+	rep, err := bench.Reads(context.Background(), &bench.ReadsConfig{Clients: 2, Duration: 300 * time.Millisecond, Products: 100, Hot: 20})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if len(rep.Results) != 3 {
+		t.Fatalf("results %+v, want none, memory and redis", rep.Results)
+	}
+	for _, r := range rep.Results {
+		if r.Requests == 0 || r.Failed != 0 || (r.Cache != "none" && r.HitRatio < 0.99) {
+			t.Errorf("%s: %+v", r.Cache, r)
+		}
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	if !strings.Contains(out.String(), "× uncached") {
+		t.Errorf("the report lacks the ratio:\n%s", out.String())
+	}
+}

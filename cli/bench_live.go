@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/mohallamart/mohalla/bench"
+)
+
+// benchLive runs "bench live": live-query delivery while orders are written.
+func (c *CLI) benchLive(ctx context.Context, args []string) error {
+	fs := c.flagSet("bench live", "[flags]",
+		"Measure live queries: seed a demo store (a database of its own on --db, or SQLite without it),\n"+
+			"connect SSE clients to GET /v1/live on one node across product, shop-order and customer-order\n"+
+			"topics, write orders through another node (its own store pool) at a steady rate, and print\n"+
+			"commit-to-delivery latency (p50, p99) and messages per second.")
+	var cfg bench.LiveConfig
+	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure on; empty measures one node on SQLite")
+	fs.IntVar(&cfg.Clients, "clients", 1000, "SSE clients")
+	fs.Float64Var(&cfg.Rate, "rate", 50, "orders written per second")
+	fs.IntVar(&cfg.Writers, "writers", 4, "goroutines writing orders")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long orders are written")
+	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through one node, follow on another; 1: the same node")
+	fs.StringVar(&cfg.Notify, "notify", "after", "how the following node hears of a commit: after (NOTIFY after commit), intx (NOTIFY in the write transaction) or poll")
+	fs.IntVar(&cfg.Products, "products", 300, "products in the demo store")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	var l logFlags
+	l.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := l.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	rep, err := bench.Live(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	rep.Print(c.stdout)
+	return nil
+}
+
+// benchReads runs "bench reads": cached product reads beside uncached ones.
+func (c *CLI) benchReads(ctx context.Context, args []string) error {
+	fs := c.flagSet("bench reads", "[flags]",
+		"Measure GET /v1/products/{id} through the HTTP API on a demo store (a database of its own on\n"+
+			"--db, or SQLite without it) three times in one run: without a cache, with the in-process\n"+
+			"cache and with Redis; print requests per second, p50 and p99 of each, and the ratio to\n"+
+			"the uncached reads.")
+	var cfg bench.ReadsConfig
+	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure on; empty measures SQLite")
+	c.secretFlag(fs, &cfg.RedisURL, "redis", "REDIS_URL", "Redis `URL` to measure (default redis://127.0.0.1:6379/0)")
+	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent HTTP clients")
+	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "how long each variant is measured")
+	fs.IntVar(&cfg.Products, "products", 1000, "products in the demo store")
+	fs.IntVar(&cfg.Hot, "hot", 200, "how many of them the clients read")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	var l logFlags
+	l.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := l.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	rep, err := bench.Reads(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	rep.Print(c.stdout)
+	return nil
+}

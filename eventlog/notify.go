@@ -1,0 +1,162 @@
+package eventlog
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// NotifierConfig configures NewNotifier.
+type NotifierConfig struct {
+	// Channel is the PostgreSQL notification channel. Default "mohalla_events".
+	Channel string
+	// Retry is the pause before listening again after the connection failed.
+	// Default 1s.
+	Retry  time.Duration
+	Logger *slog.Logger
+}
+
+// Notifier tells the followers of other nodes at once that this node appended
+// to the log, so they need not wait for their next poll. On PostgreSQL it sends
+// a NOTIFY after each local commit that appended events, outside the write
+// transaction (a NOTIFY inside it would take a lock that serializes every
+// commit), coalescing bursts so at most one is in flight; and it LISTENs on a
+// connection of its own. On SQLite, with one node, it does nothing.
+type Notifier struct {
+	st   *store.Store
+	cfg  NotifierConfig
+	log  *slog.Logger
+	node string // the payload of this node's notifications, which it ignores
+
+	mu       sync.Mutex
+	notified chan struct{}
+}
+
+// NewNotifier returns a notifier for st's log.
+func NewNotifier(st *store.Store, cfg *NotifierConfig) *Notifier {
+	if cfg == nil {
+		cfg = &NotifierConfig{}
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	c := NotifierConfig{
+		Channel: cmp.Or(cfg.Channel, "mohalla_events"),
+		Retry:   cmp.Or(cfg.Retry, time.Second),
+		Logger:  cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
+	}
+	return &Notifier{st: st, cfg: c, log: c.Logger, node: hex.EncodeToString(b), notified: make(chan struct{})}
+}
+
+// Notified returns a channel closed at the next notification from another
+// node (or after the listening connection was re-established, when one may
+// have been missed).
+func (n *Notifier) Notified() <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.notified
+}
+
+func (n *Notifier) ring() {
+	n.mu.Lock()
+	close(n.notified)
+	n.notified = make(chan struct{})
+	n.mu.Unlock()
+}
+
+// Run sends and receives notifications until ctx ends, then returns ctx's error.
+func (n *Notifier) Run(ctx context.Context) error {
+	if n.st.Pool() == nil {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { n.send(ctx) })
+	wg.Go(func() { n.listen(ctx) })
+	wg.Wait()
+	return ctx.Err()
+}
+
+// Wake hands f each commit as soon as it can be read, until ctx ends: at each
+// notification from another node, and at each commit of this node, it waits
+// for the transactions running then to end (see store.Q.CatchUp; until
+// they have, a follower on PostgreSQL cannot read the commit, and would see
+// it only at its next poll) and calls f.CatchUp. Bursts coalesce: commits
+// during a catch-up are read by the next one.
+func (n *Notifier) Wake(ctx context.Context, f *Follower) {
+	for {
+		remote, local := n.Notified(), n.st.Changed()
+		select {
+		case <-ctx.Done():
+			return
+		case <-remote:
+		case <-local:
+		}
+		err := n.st.Read().CatchUp(ctx)
+		if err == nil {
+			err = f.CatchUp(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
+		}
+	}
+}
+
+func (n *Notifier) send(ctx context.Context) {
+	changed := n.st.Changed()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		}
+		changed = n.st.Changed() // taken before sending, so a commit meanwhile sends again
+		if _, err := n.st.Pool().Exec(ctx, `SELECT pg_notify($1, $2)`, n.cfg.Channel, n.node); err != nil && ctx.Err() == nil {
+			n.log.WarnContext(ctx, "log notification not sent; other nodes will poll", slog.Any("err", err))
+		}
+	}
+}
+
+func (n *Notifier) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := n.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		n.log.WarnContext(ctx, "log notifications lost; listening again", slog.Any("err", err))
+		t := time.NewTimer(n.cfg.Retry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (n *Notifier) listenOnce(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, n.st.Pool().Config().ConnConfig.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{n.cfg.Channel}.Sanitize()); err != nil {
+		return err
+	}
+	n.ring() // anything sent while this node was not listening
+	for {
+		msg, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		if msg.Payload != n.node {
+			n.ring()
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package live
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+)
+
+//go:embed web/client.js web/example.html
+var web embed.FS
+
+// ClientJS is the browser client served at /v1/live/client.js: it subscribes,
+// reconnects from its last id, and keeps a local copy of each topic's value.
+var ClientJS = must(web.ReadFile("web/client.js"))
+
+// ExampleHTML is a page that follows topics with ClientJS, served at
+// /v1/live/example.html.
+var ExampleHTML = must(web.ReadFile("web/example.html"))
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// HandlerConfig configures Hub.Handler.
+type HandlerConfig struct {
+	// Verify returns the caller of a token. Nil accepts no token: a request
+	// with one is 401.
+	Verify func(token string) (mohalla.Caller, error)
+	// WriteError writes an error before the stream starts; the HTTP API passes
+	// its problem+json writer. Default: a plain RFC 9457 problem.
+	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// Handler serves GET /v1/live?topics=… (the stream), /v1/live/client.js and
+// /v1/live/example.html; mount it at "/v1/live" and "/v1/live/". The caller is
+// read from the Authorization bearer token or, since EventSource sends no
+// headers, from the token query parameter; without either it is anonymous.
+func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
+	writeError := cfg.WriteError
+	if writeError == nil {
+		writeError = writeProblem
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, r, errMethod)
+			return
+		}
+		switch strings.TrimSuffix(r.URL.Path, "/") {
+		case "/v1/live/client.js":
+			serveFile(w, "text/javascript; charset=utf-8", ClientJS)
+		case "/v1/live/example.html":
+			serveFile(w, "text/html; charset=utf-8", ExampleHTML)
+		case "/v1/live":
+			c, err := Caller(r, cfg.Verify)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			s, err := h.Open(r.Context(), c, r.URL.Query().Get("topics"), LastEventID(r))
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			s.Serve(w, r)
+		default:
+			writeError(w, r, mohalla.Errorf(mohalla.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
+		}
+	})
+}
+
+var errMethod = errors.New("method not allowed")
+
+func serveFile(w http.ResponseWriter, contentType string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(b)
+}
+
+// Caller returns the caller of r's bearer token, or of its token query
+// parameter, or Anonymous without either. Any token that verify rejects, or any
+// token at all when verify is nil, is EUNAUTHENTICATED.
+func Caller(r *http.Request, verify func(string) (mohalla.Caller, error)) (mohalla.Caller, error) {
+	token := r.URL.Query().Get("token")
+	if hdr := r.Header.Get("Authorization"); hdr != "" {
+		scheme, t, _ := strings.Cut(hdr, " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
+			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
+		}
+		token = strings.TrimSpace(t)
+	}
+	if token == "" {
+		return mohalla.Anonymous, nil
+	}
+	if verify == nil {
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
+	}
+	return verify(token)
+}
+
+// writeProblem is the fallback error writer for a Handler used without the
+// HTTP API.
+func writeProblem(w http.ResponseWriter, _ *http.Request, err error) {
+	status := http.StatusInternalServerError
+	detail := "internal error"
+	var me *mohalla.Error
+	switch {
+	case errors.Is(err, errMethod):
+		status, detail = http.StatusMethodNotAllowed, err.Error()
+	case errors.As(err, &me):
+		detail = me.Message
+		switch me.Code {
+		case mohalla.ENOTFOUND:
+			status = http.StatusNotFound
+		case mohalla.EINVALID:
+			status = http.StatusUnprocessableEntity
+		case mohalla.EFORBIDDEN:
+			status = http.StatusForbidden
+		case mohalla.EUNAUTHENTICATED:
+			status = http.StatusUnauthorized
+		case mohalla.EUNAVAILABLE:
+			status = http.StatusServiceUnavailable
+		case mohalla.ECONFLICT:
+			status = http.StatusConflict
+		}
+	}
+	p := map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail}
+	if me != nil && me.Code != mohalla.EINTERNAL {
+		p["code"] = me.Code
+		if len(me.Fields) > 0 {
+			p["errors"] = me.Fields
+		}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mohalla"`)
+	}
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}

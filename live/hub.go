@@ -1,0 +1,260 @@
+// Package live pushes live queries to screens over Server-Sent Events, in the
+// style of Convex: a client names topics (a product, a shop's products, an
+// order, a customer's or a shop's orders), gets their current values, then every
+// change in event-log order, each with the log position as its SSE id, so a
+// reconnecting client resumes exactly where it left off. A Hub on each node is
+// fed by its own follower of the event log.
+package live
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/eventlog"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// Config configures NewHub. Every field is optional.
+type Config struct {
+	// Buffer is how many changes may wait for one client; a client that falls
+	// further behind is told to resync and disconnected. Default 256.
+	Buffer int
+	// Heartbeat is the interval of the keep-alive comment. Default 15s.
+	Heartbeat time.Duration
+	// ReplayWindow is how many events of the log after a client's Last-Event-ID
+	// the hub reads to replay what it missed; a client further behind gets a
+	// reset with the current values instead. Default 10,000.
+	ReplayWindow int
+	// ListLimit bounds the items of a list topic's current value. Default 200.
+	ListLimit int
+	// WriteTimeout bounds one write to a client. Default 10s.
+	WriteTimeout time.Duration
+	// Poll is how often the follower reads the log for other nodes' writes
+	// when no notification wakes it. Default 100ms.
+	Poll time.Duration
+	// Notifier, if set, wakes the follower at once when another node commits.
+	Notifier *eventlog.Notifier
+	Logger   *slog.Logger
+}
+
+// Hub is one node's live-query publisher: it follows the event log and hands
+// each change to the clients of its topics, never waiting for any of them.
+type Hub struct {
+	st  *store.Store
+	svc *market.Service
+	cfg Config
+	log *slog.Logger
+	f   *eventlog.Follower
+
+	mu   sync.RWMutex
+	subs map[string]map[*client]struct{} // by topic name
+	pos  mohalla.Position                // the last event handed to the clients; guarded by mu
+
+	stats Stats
+	done  chan struct{} // closed when Run returns, ending every stream
+	once  sync.Once
+}
+
+// Stats counts what a hub did.
+type Stats struct {
+	Clients    atomic.Int64 // connected now
+	Delivered  atomic.Int64 // changes handed to clients
+	Overflowed atomic.Int64 // clients disconnected for falling behind
+	Replayed   atomic.Int64 // changes replayed to reconnecting clients
+	Resets     atomic.Int64 // reconnections answered with a reset
+}
+
+// NewHub returns a hub of st's log whose topics are read, and authorized, by svc.
+func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	c := *cfg
+	c.Buffer = cmp.Or(c.Buffer, 256)
+	c.Heartbeat = cmp.Or(c.Heartbeat, 15*time.Second)
+	c.ReplayWindow = cmp.Or(c.ReplayWindow, 10_000)
+	c.ListLimit = cmp.Or(c.ListLimit, 200)
+	c.WriteTimeout = cmp.Or(c.WriteTimeout, 10*time.Second)
+	c.Poll = cmp.Or(c.Poll, 100*time.Millisecond)
+	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	return &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}, done: make(chan struct{})}
+}
+
+// Start positions the hub at the head of the log. Run calls it if it was not
+// called; serving streams before the hub started is an error.
+func (h *Hub) Start(ctx context.Context) error {
+	head, err := h.st.Read().LogHead(ctx)
+	if err != nil {
+		return fmt.Errorf("live: log head: %w", err)
+	}
+	h.mu.Lock()
+	h.pos = head
+	h.f = eventlog.NewFollower(h.st, head, h.dispatch, &eventlog.Config{Name: "live", Poll: h.cfg.Poll, Logger: h.log})
+	h.mu.Unlock()
+	return nil
+}
+
+// Run follows the log until ctx ends. Then it ends every stream, so that an
+// HTTP server shutting down need not wait for them, and Open refuses new ones.
+func (h *Hub) Run(ctx context.Context) error {
+	defer h.once.Do(func() { close(h.done) })
+	if h.follower() == nil {
+		if err := h.Start(ctx); err != nil {
+			return err
+		}
+	}
+	f := h.follower()
+	if h.cfg.Notifier != nil {
+		go h.cfg.Notifier.Wake(ctx, f)
+	}
+	return f.Run(ctx)
+}
+
+// CatchUp hands the clients every event committed before it was called (after
+// the transactions running then have ended).
+func (h *Hub) CatchUp(ctx context.Context) error {
+	f := h.follower()
+	if f == nil {
+		return fmt.Errorf("live: the hub has not started")
+	}
+	if err := h.st.Read().CatchUp(ctx); err != nil {
+		return err
+	}
+	return f.CatchUp(ctx)
+}
+
+// Position returns the position of the last event handed to the clients.
+func (h *Hub) Position() mohalla.Position {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.pos
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() *Stats { return &h.stats }
+
+func (h *Hub) follower() *eventlog.Follower {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.f
+}
+
+// dispatch hands a batch of events to the clients of their topics. It never
+// blocks on a client: one whose buffer is full is dropped.
+func (h *Hub) dispatch(_ context.Context, events []mohalla.Event) error {
+	// Under the write lock, with pos moved at the end: a client registering
+	// gets either the whole batch live or none of it and a pos past it. Nothing
+	// here waits, so the lock is brief.
+	h.mu.Lock()
+	defer func() {
+		if h.pos.Less(events[len(events)-1].Pos) {
+			h.pos = events[len(events)-1].Pos
+		}
+		h.mu.Unlock()
+	}()
+	for _, e := range events {
+		names := topicsOf(e)
+		if len(names) == 0 {
+			continue
+		}
+		var body []byte
+		var matched map[*client][]string
+		for _, name := range names {
+			for c := range h.subs[name] {
+				if matched == nil {
+					matched = map[*client][]string{}
+				}
+				matched[c] = append(matched[c], name)
+			}
+		}
+		if matched == nil {
+			continue
+		}
+		body = changeBody(e)
+		for c, topics := range matched {
+			c.offer(frame{pos: e.Pos, topics: topics, body: body})
+			h.stats.Delivered.Add(1)
+		}
+	}
+	return nil
+}
+
+// register adds c to the hub and returns the position from which it receives
+// changes live: every event after it.
+func (h *Hub) register(c *client) mohalla.Position {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for name := range c.topics {
+		m := h.subs[name]
+		if m == nil {
+			m = map[*client]struct{}{}
+			h.subs[name] = m
+		}
+		m[c] = struct{}{}
+	}
+	h.stats.Clients.Add(1)
+	return h.pos
+}
+
+func (h *Hub) unregister(c *client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for name := range c.topics {
+		delete(h.subs[name], c)
+		if len(h.subs[name]) == 0 {
+			delete(h.subs, name)
+		}
+	}
+	h.stats.Clients.Add(-1)
+}
+
+// frame is one change for one client: the event's position, the client's
+// topics it changes, and the event's JSON.
+type frame struct {
+	pos    mohalla.Position
+	topics []string
+	body   []byte
+}
+
+// client is one connected stream.
+type client struct {
+	topics   map[string]bool
+	ch       chan frame
+	overflow chan struct{} // closed when ch was full
+	once     sync.Once
+	h        *Hub
+}
+
+func (c *client) offer(f frame) {
+	select {
+	case c.ch <- f:
+	default:
+		c.once.Do(func() {
+			close(c.overflow)
+			c.h.stats.Overflowed.Add(1)
+		})
+	}
+}
+
+// changeEvent is an event as a change message carries it: without its caller,
+// which is not the subscriber's to see.
+type changeEvent struct {
+	ID   string           `json:"id"`
+	Name string           `json:"name"`
+	Data json.RawMessage  `json:"data"`
+	TS   int64            `json:"ts"`
+	Pos  mohalla.Position `json:"pos"`
+}
+
+func changeBody(e mohalla.Event) []byte {
+	b, _ := json.Marshal(changeEvent{ID: e.ID, Name: e.Name, Data: e.Data, TS: e.TS, Pos: e.Pos})
+	return b
+}

@@ -1,0 +1,297 @@
+package live
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/market"
+)
+
+// Stream is one client's subscription: authorized, registered with the hub and
+// positioned in the log, ready to be served. Close it if it is not served.
+type Stream struct {
+	h      *Hub
+	c      *client
+	topics []topic
+	// start is what the stream begins with: "snapshot" (the current values),
+	// "reset" (the current values, because the client's Last-Event-ID could
+	// not be replayed) or "replay" (the changes the client missed).
+	start  string
+	values map[string]any
+	at     mohalla.Position // the position of the values; changes after it follow
+	replay []frame
+	floor  mohalla.Position // changes at or before it were sent already
+	closed bool
+}
+
+// Open subscribes caller to the comma-separated topics. Each topic is
+// authorized, and its current value loaded, by the read it mirrors: a product
+// and a shop's products to anyone; an order, and a customer's or a shop's
+// orders, to those who may read them. So Open returns the read's error
+// (EUNAUTHENTICATED, EFORBIDDEN, ENOTFOUND) before any stream starts, or
+// EINVALID for a topic it does not know. With lastEventID (the SSE
+// Last-Event-ID), the stream replays the changes after it, or resets if it is
+// further back than the replay window (or unreadable).
+func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEventID string) (*Stream, error) {
+	if h.follower() == nil {
+		return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "live updates are starting; try again shortly")
+	}
+	select {
+	case <-h.done:
+		return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "this server is shutting down; reconnect")
+	default:
+	}
+	ts, err := parseTopics(topics)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{topics: map[string]bool{}, ch: make(chan frame, h.cfg.Buffer), overflow: make(chan struct{}), h: h}
+	for _, t := range ts {
+		c.topics[t.name] = true
+	}
+	s := &Stream{h: h, c: c, topics: ts, start: "snapshot"}
+	// Registered before the values are read, so no change between the two is lost.
+	s.at = h.register(c)
+	s.floor = s.at
+	if s.values, err = h.values(ctx, caller, ts); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if lastEventID == "" {
+		return s, nil
+	}
+	last, err := mohalla.ParsePosition(lastEventID)
+	if err != nil {
+		s.start = "reset"
+		h.stats.Resets.Add(1)
+		return s, nil
+	}
+	if !last.Less(s.at) { // the client is as far as this node, or further
+		s.start, s.floor = "replay", last
+		return s, nil
+	}
+	replay, ok, err := h.replay(ctx, c, last, s.at)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("live: replay: %w", err)
+	}
+	if !ok {
+		s.start = "reset"
+		h.stats.Resets.Add(1)
+		return s, nil
+	}
+	s.start, s.replay, s.values = "replay", replay, nil
+	h.stats.Replayed.Add(int64(len(replay)))
+	return s, nil
+}
+
+// Close unregisters the stream.
+func (s *Stream) Close() {
+	if !s.closed {
+		s.closed = true
+		s.h.unregister(s.c)
+	}
+}
+
+// replay returns c's changes after `after` up to and including `until`, read
+// from the log, or false if more than the replay window lies between.
+func (h *Hub) replay(ctx context.Context, c *client, after, until mohalla.Position) ([]frame, bool, error) {
+	var out []frame
+	for read := 0; after.Less(until); {
+		if read >= h.cfg.ReplayWindow {
+			return nil, false, nil
+		}
+		evs, err := h.st.Read().ReadEvents(ctx, after, "", min(1000, h.cfg.ReplayWindow-read))
+		if err != nil {
+			return nil, false, err
+		}
+		if len(evs) == 0 {
+			break
+		}
+		read += len(evs)
+		for _, e := range evs {
+			if until.Less(e.Pos) {
+				return out, true, nil
+			}
+			var topics []string
+			for _, name := range topicsOf(e) {
+				if c.topics[name] {
+					topics = append(topics, name)
+				}
+			}
+			if len(topics) > 0 {
+				out = append(out, frame{pos: e.Pos, topics: topics, body: changeBody(e)})
+			}
+			after = e.Pos
+		}
+	}
+	return out, true, nil
+}
+
+// values reads each topic's current value as caller, which authorizes it.
+func (h *Hub) values(ctx context.Context, caller mohalla.Caller, ts []topic) (map[string]any, error) {
+	out := make(map[string]any, len(ts))
+	page := market.PageRequest{Limit: h.cfg.ListLimit}
+	for _, t := range ts {
+		var (
+			v   any
+			err error
+		)
+		switch t.kind {
+		case kindProduct:
+			v, err = h.svc.Product(ctx, t.id)
+		case kindShopProducts:
+			if _, err = h.svc.Shop(ctx, t.id); err == nil {
+				var p mohalla.Page[mohalla.Product]
+				p, err = h.svc.ListProducts(ctx, market.ProductQuery{ShopID: t.id, PageRequest: page})
+				v = p.Items
+			}
+		case kindOrder:
+			v, err = h.svc.Order(ctx, caller, t.id)
+		case kindUserOrders:
+			var p mohalla.Page[mohalla.Order]
+			p, err = h.svc.ListOrders(ctx, caller, market.OrderQuery{UserID: t.id, PageRequest: page})
+			v = p.Items
+		case kindShopOrders:
+			var p mohalla.Page[mohalla.Order]
+			p, err = h.svc.ListOrders(ctx, caller, market.OrderQuery{ShopID: t.id, PageRequest: page})
+			v = p.Items
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[t.name] = v
+	}
+	return out, nil
+}
+
+// Serve writes the stream as text/event-stream until the client goes, ctx
+// ends, or the client falls behind (then it is told to resync). It closes s.
+func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
+	defer s.Close()
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	sw := &sseWriter{w: w, rc: rc, timeout: s.h.cfg.WriteTimeout}
+	sw.printf("retry: 2000\n\n")
+	last := s.floor
+	switch s.start {
+	case "snapshot", "reset":
+		b, _ := json.Marshal(map[string]any{"values": s.values})
+		sw.message(s.at, s.start, b)
+	case "replay":
+		for _, f := range s.replay {
+			sw.frame(f)
+			last = f.pos
+		}
+	}
+	if !sw.flush() {
+		return
+	}
+	s.replay, s.values = nil, nil
+	beat := time.NewTicker(s.h.cfg.Heartbeat)
+	defer beat.Stop()
+	// write sends queued changes after last, up to a batch, without waiting.
+	write := func(first *frame) {
+		if first != nil && last.Less(first.pos) {
+			sw.frame(*first)
+			last = first.pos
+		}
+		for range 64 {
+			select {
+			case f := <-s.c.ch:
+				if last.Less(f.pos) {
+					sw.frame(f)
+					last = f.pos
+				}
+			default:
+				return
+			}
+		}
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.h.done:
+			return // the client reconnects, to another node or this one restarted
+		case <-s.c.overflow:
+			write(nil)
+			sw.printf("event: resync\ndata: {\"reason\":\"this client fell more than %d changes behind; reconnect with its last id\"}\n\n", cap(s.c.ch))
+			sw.flush()
+			return
+		case f := <-s.c.ch:
+			write(&f)
+			if !sw.flush() {
+				return
+			}
+		case <-beat.C:
+			// Every change up to the hub's position is queued for this client
+			// already, so once they are written the client's last id may move
+			// there, sparing it a long replay after a quiet spell.
+			p := s.h.Position()
+			select {
+			case <-s.c.overflow:
+				continue // resync above; p may lie past a dropped change
+			default:
+			}
+			write(nil)
+			if last.Less(p) {
+				last = p
+			}
+			sw.printf(": heartbeat\nid: %s\n\n", last)
+			if !sw.flush() {
+				return
+			}
+		}
+	}
+}
+
+// sseWriter writes SSE messages, remembering the first failure.
+type sseWriter struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+	err     error
+}
+
+func (sw *sseWriter) printf(format string, args ...any) {
+	if sw.err != nil {
+		return
+	}
+	_ = sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout))
+	_, sw.err = fmt.Fprintf(sw.w, format, args...)
+}
+
+func (sw *sseWriter) message(id mohalla.Position, event string, data []byte) {
+	sw.printf("id: %s\nevent: %s\ndata: %s\n\n", id, event, data)
+}
+
+func (sw *sseWriter) frame(f frame) {
+	topics, _ := json.Marshal(f.topics)
+	sw.printf("id: %s\nevent: change\ndata: {\"topics\":%s,\"event\":%s}\n\n", f.pos, topics, f.body)
+}
+
+func (sw *sseWriter) flush() bool {
+	if sw.err == nil {
+		_ = sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout))
+		sw.err = sw.rc.Flush()
+	}
+	return sw.err == nil
+}
+
+// LastEventID returns the position a reconnecting client resumes from: the
+// Last-Event-ID header a browser's EventSource sends, or the lastEventId
+// query parameter a client that reconnects by itself passes.
+func LastEventID(r *http.Request) string {
+	return strings.TrimSpace(cmp.Or(r.Header.Get("Last-Event-ID"), r.URL.Query().Get("lastEventId")))
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// LogHead returns the position of the last event a follower can read now: on
+// PostgreSQL the last one whose transaction is older than every transaction
+// still running, so a follower that starts after it skips nothing. It returns
+// the zero Position for an empty log.
+func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
+	var p mohalla.Position
+	sql := `SELECT 0, coalesce(max(seq), 0) FROM events`
+	if q.b.kind() == "postgres" {
+		sql = `SELECT coalesce(max(txid::text::bigint), 0), coalesce(max(seq), 0) FROM (
+			SELECT txid, seq FROM events
+			WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+			ORDER BY txid DESC, seq DESC LIMIT 1) last`
+	}
+	err := q.q.queryRow(ctx, sql).Scan(&p.Tx, &p.ID)
+	return p, err
+}
+
+// PopularProduct is a product and how many units of it were ordered.
+type PopularProduct struct {
+	ProductID string
+	Units     int64
+}
+
+// PopularProducts returns the limit products of which the most units were
+// ordered since the time given, most first, leaving out discontinued ones.
+func (q *Q) PopularProducts(ctx context.Context, since time.Time, limit int) ([]PopularProduct, error) {
+	rs, err := q.q.query(ctx, `SELECT i.product_id, sum(i.quantity) AS units
+		FROM order_items i JOIN orders o ON o.id = i.order_id JOIN products p ON p.id = i.product_id
+		WHERE o.created_at >= $1 AND p.deleted_at IS NULL
+		GROUP BY i.product_id ORDER BY units DESC, i.product_id LIMIT $2`, since.UTC(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []PopularProduct
+	for rs.Next() {
+		var p PopularProduct
+		if err := rs.Scan(&p.ProductID, &p.Units); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rs.Err()
+}
