@@ -26,7 +26,8 @@ type Server struct {
 	cmd     *exec.Cmd
 }
 
-// binary finds mailpit on PATH or in Go's bin directory.
+// binary finds mailpit on PATH or in Go's bin directory, installing it there
+// with go install when it is in neither.
 func binary() (string, error) {
 	if p, err := exec.LookPath("mailpit"); err == nil {
 		return p, nil
@@ -40,8 +41,14 @@ func binary() (string, error) {
 		gobin = filepath.Join(strings.TrimSpace(string(out)), "bin")
 	}
 	p := filepath.Join(gobin, "mailpit")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("mailpit is not installed: run go install github.com/axllent/mailpit@%s", Version)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	// Not there yet: install it, once per machine, as .ci/run does.
+	install := exec.Command("go", "install", "github.com/axllent/mailpit@"+Version)
+	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=-mod=mod")
+	if out, err := install.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("install mailpit: %v\n%s", err, out)
 	}
 	return p, nil
 }
