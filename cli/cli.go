@@ -62,6 +62,8 @@ func (c *CLI) commands() []command {
 		{"migrate", "bring the database schema up to date", c.migrate},
 		{"seed", "fill the store with data (seed --demo)", c.seed},
 		{"token", "print a signed JWT for a caller", c.token},
+		{"reindex", "rebuild this node's search index from the store", c.reindex},
+		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"bench", "measure throughput against the database alone (bench orders)", c.bench},
 	}
 }

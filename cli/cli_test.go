@@ -96,7 +96,7 @@ func TestTokenIsSignedWithTheDataDirSecret(t *testing.T) {
 	}
 }
 
-func TestMigrateAndSeed(t *testing.T) {
+func TestMigrateSeedAndReconcile(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
@@ -119,6 +119,11 @@ func TestMigrateAndSeed(t *testing.T) {
 				if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Msg == "" {
 					t.Errorf("--log-format json logged %q", line)
 				}
+			}
+			// A check of the seeded store builds the index and finds no drift.
+			code, stdout, stderr = run(t, "reconcile", "--data", dir, "--db", db)
+			if code != 0 || !strings.Contains(stdout, ": no drift") || !strings.Contains(stdout, "0 documents reindexed") {
+				t.Errorf("reconcile: exit %d\n%s%s", code, stdout, stderr)
 			}
 			st, err := store.Open(context.Background(), store.Config{URL: db, DataDir: dir})
 			if err != nil {

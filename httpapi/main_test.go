@@ -22,6 +22,8 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
+	"github.com/mohallamart/mohalla/search"
+	"github.com/mohallamart/mohalla/syncmon"
 )
 
 func TestMain(m *testing.M) {
@@ -101,7 +103,10 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 	t.Helper()
 	st := storetest.Open(t, kind)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := &httpapi.Config{Logger: log}
+	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: t.TempDir(), Poll: 10 * time.Millisecond})
+	fatalIf(t, err)
+	t.Cleanup(func() { _ = ix.Close() })
+	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix}
 	var mcfg *market.Config
 	if withEngine {
 		cfg.Engine = startEngine(t, st, fns)
@@ -132,10 +137,15 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 			Category: p.category, ShopID: p.shop, Stock: &p.stock})
 		fatalIf(t, err)
 	}
-	_, err := svc.CreateOrder(ctx, callers["alice"], market.CreateOrder{ID: "order-1", UserID: "alice",
+	_, err = svc.CreateOrder(ctx, callers["alice"], market.CreateOrder{ID: "order-1", UserID: "alice",
 		Items: []market.OrderLine{{ProductID: "apple", Quantity: 2}}, DeliveryAddress: mohalla.Address{
 			Street: "12 Linking Road", City: "Mumbai", Pincode: "400050", State: "Maharashtra"}})
 	fatalIf(t, err)
+	// The index is built from what is there now and follows later writes.
+	fatalIf(t, ix.CatchUp(ctx))
+	runCtx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	go ix.Run(runCtx) //nolint:errcheck // ends with the test
 	return &env{url: srv.URL, store: st, svc: svc}
 }
 

@@ -137,7 +137,8 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
-	}, slices.Concat(s.notificationRoutes(), s.analyticsRoutes(), s.functionRoutes())...)
+	}, slices.Concat(searchRoutes(s.search), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
+		s.functionRoutes())...)
 }
 
 // functionRoutes are the routes of the durable functions and their runs, served

@@ -19,6 +19,8 @@ import (
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/search"
+	"github.com/mohallamart/mohalla/syncmon"
 )
 
 // Config configures a Server. Every field is optional: a zero field, or a nil
@@ -44,6 +46,11 @@ type Config struct {
 	// Analytics, when set, serves the figures under /v1/analytics. Default: those
 	// routes answer 503.
 	Analytics *analytics.Analytics
+	// Sync, when set, serves the sync monitor under /v1/sync. Default: those
+	// routes answer 503.
+	Sync *syncmon.Monitor
+	// Search, when set, serves /v1/search. Default: those routes answer 503.
+	Search *search.Index
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -51,6 +58,8 @@ type Server struct {
 	svc          *market.Service
 	eng          *engine.Engine
 	an           *analytics.Analytics
+	sync         *syncmon.Monitor
+	search       *search.Index
 	signer       *auth.Signer
 	log          *slog.Logger
 	maxBody      int64
@@ -71,6 +80,8 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		svc:          svc,
 		eng:          cfg.Engine,
 		an:           cfg.Analytics,
+		sync:         cfg.Sync,
+		search:       cfg.Search,
 		signer:       signer,
 		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),

@@ -11,6 +11,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/mohallamart/mohalla"
 
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
@@ -22,7 +27,9 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/notify"
+	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/syncmon"
 )
 
 // Config configures a node. Only what differs from the embedded default needs
@@ -41,6 +48,8 @@ type Config struct {
 	// RedisURL is a redis:// URL of the cache shared by the nodes; empty means
 	// an in-process cache.
 	RedisURL string
+	// SyncSchedule is the sync monitor's cron. Default every 5 minutes.
+	SyncSchedule string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
 	Engine engine.Config
 	Logger *slog.Logger
@@ -57,12 +66,18 @@ type Node struct {
 	Handler http.Handler
 	// Cache serves the market's reads of products, shops, users and orders.
 	Cache cache.Cache
+	// Search is this node's product search index, in DataDir/search.
+	Search *search.Index
+	// Sync is the sync monitor of this node's index and the cache.
+	Sync *syncmon.Monitor
 	// Live publishes the live queries of GET /v1/live.
 	Live *live.Hub
 
 	reads *reads
 
-	log *slog.Logger
+	log        *slog.Logger
+	stopSearch context.CancelFunc
+	searching  sync.WaitGroup
 }
 
 // Open opens the store and builds the node's parts; Start starts its background
@@ -105,13 +120,25 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		ncfg.Mailer = sender
 	}
 	an := analytics.New(n.Store, &analytics.Config{Logger: log})
-	if err := n.Engine.Register(append(notify.New(n.Store, ncfg).Functions(), an.Functions()...)...); err != nil {
-		return nil, err
-	}
 	if n.reads, err = openReads(n.Store, cfg.RedisURL, log); err != nil {
 		return nil, err
 	}
 	n.Cache = n.reads.cache
+	if n.Search, err = search.NewIndex(n.Store, &search.IndexConfig{Dir: filepath.Join(cfg.DataDir, "search"), Logger: log}); err != nil {
+		return nil, err
+	}
+	// The live hub is built with the handler below; the monitor reads its
+	// position only when it checks.
+	n.Sync = syncmon.New(n.Store, n.Search, n.Cache, &syncmon.Config{Schedule: cfg.SyncSchedule, Logger: log,
+		Followers: []syncmon.Follower{
+			{Name: "search", Position: n.Search.Position},
+			{Name: "cache", Position: n.reads.proj.Position},
+			{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
+		}})
+	fns := slices.Concat(notify.New(n.Store, ncfg).Functions(), an.Functions(), []*engine.Function{n.Sync.Function()})
+	if err := n.Engine.Register(fns...); err != nil {
+		return nil, err
+	}
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
 		Cache: n.Cache})
 	n.Metrics.WatchStore(n.Store, log)
@@ -120,12 +147,14 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
-	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an})
+	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an,
+		Sync: n.Sync, Search: n.Search})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("/", api)
 	n.reads.mount(mux, n.Service, n.Signer)
 	n.Live = n.reads.hub
+	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil
 }
@@ -136,6 +165,15 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := n.reads.start(ctx); err != nil {
 		return err
 	}
+	// The index builds itself from the store if it is empty or damaged, then
+	// follows the log; searches answer 503 until it is ready.
+	sctx, cancel := context.WithCancel(ctx)
+	n.stopSearch = cancel
+	n.searching.Go(func() {
+		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
+			n.log.ErrorContext(sctx, "search index stopped", slog.Any("err", err))
+		}
+	})
 	return n.Engine.Start(ctx)
 }
 
@@ -144,6 +182,13 @@ func (n *Node) Start(ctx context.Context) error {
 func (n *Node) Close(ctx context.Context) error {
 	err := n.Engine.Stop(ctx)
 	n.reads.stop()
+	if n.stopSearch != nil {
+		n.stopSearch()
+		n.searching.Wait()
+	}
+	if cerr := n.Search.Close(); cerr != nil {
+		n.log.WarnContext(ctx, "closing the search index", slog.Any("err", cerr))
+	}
 	n.Store.Close()
 	if errors.Is(err, context.DeadlineExceeded) {
 		n.log.WarnContext(ctx, "functions still running at shutdown are retried later")

@@ -1,0 +1,205 @@
+package bench
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"time"
+
+	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/search"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// SearchConfig configures Search. The zero value measures 100,000 products on
+// SQLite in a temporary directory.
+type SearchConfig struct {
+	// URL is a postgres:// URL of a server on which the bench creates (and then
+	// drops) a database of its own; empty means SQLite in DataDir.
+	URL string
+	// DataDir holds the SQLite store and the index. When set it is kept, and a
+	// second run finds the neighbourhood seeded. Default: a temporary directory.
+	DataDir string
+	// Products is the size of the demo neighbourhood. Default 100,000.
+	Products int
+	// Shops is its number of shops. Default one per 500 products, at least 20.
+	Shops int
+	// Clients is the number of concurrent searchers. Default 8.
+	Clients int
+	// Duration is how long queries are measured, after a second of warm-up.
+	// Default 10s.
+	Duration time.Duration
+	// Progress, if set, is told how far the index build has got.
+	Progress func(search.Progress)
+	// CPUProfile, if set, receives a CPU profile of the query phase.
+	CPUProfile io.Writer
+	// Logger reports progress. Default: discard.
+	Logger *slog.Logger
+}
+
+// SearchReport is the outcome of Search.
+type SearchReport struct {
+	Products, Shops int
+	Documents       int           // indexed: products and shops
+	IndexTook       time.Duration // reading the rows and building the index
+	IndexCPU        time.Duration
+	DocsPerSecond   float64
+
+	Clients   int
+	Elapsed   time.Duration
+	Queries   int
+	PerSecond float64
+	// P50 and P99 are the latency of a query from when it is sent, its wait for
+	// a CPU included.
+	P50, P99 time.Duration
+	Kinds    []SearchKind
+	// QueryCost is the CPU the process spent per query, GC included.
+	QueryCost time.Duration
+	// FloorP50 and FloorP99 are the latencies of a fixed computation of
+	// QueryCost run by as many clients the same way: what queueing for the
+	// machine's cores, and its other load, add by themselves.
+	FloorP50, FloorP99 time.Duration
+}
+
+// SearchKind is the latency of one kind of query.
+type SearchKind struct {
+	Kind     string
+	Queries  int
+	P50, P99 time.Duration
+}
+
+// Search seeds (or finds) the demo neighbourhood at cfg.Products products,
+// builds the search index from it as "mohalla reindex" does, and then runs a
+// mix of typo, prefix, filtered, faceted and near-me queries, made from the
+// neighbourhood's own names, from cfg.Clients clients for cfg.Duration.
+func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
+	c := *cfg
+	c.Products = cmp.Or(c.Products, 100_000)
+	c.Shops = cmp.Or(c.Shops, max(20, c.Products/500))
+	c.Clients = cmp.Or(c.Clients, 8)
+	c.Duration = cmp.Or(c.Duration, 10*time.Second)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	log := c.Logger
+	if c.DataDir == "" {
+		dir, err := os.MkdirTemp("", "mohalla-bench-search-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		c.DataDir = dir
+	}
+	scfg := store.Config{DataDir: c.DataDir, Logger: log}
+	if c.URL != "" {
+		const name = "mohalla_bench_search"
+		dbURL, err := createDatabase(ctx, c.URL, name)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { _ = dropDatabase(context.WithoutCancel(ctx), c.URL, name) }()
+		scfg.URL = dbURL
+	}
+	st, err := store.Open(ctx, scfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	dcfg := &demo.Config{Products: c.Products, Shops: c.Shops, Users: c.Shops * 10, Logger: log}
+	n, err := demo.Generate(dcfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Read().Product(ctx, n.Products[len(n.Products)-1].ID); errors.Is(err, store.ErrNotFound) {
+		log.InfoContext(ctx, "seeding the demo neighbourhood", slog.Int("products", c.Products), slog.Int("shops", c.Shops))
+		if _, err := demo.Seed(ctx, market.New(st, nil), dcfg); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	mix := newSearchMix(n)
+	n = nil
+
+	dir := filepath.Join(c.DataDir, "bench-search-index")
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	rep := &SearchReport{Products: c.Products, Shops: c.Shops, Clients: c.Clients}
+	runtime.GC()
+	start, cpu := time.Now(), processCPU()
+	if err := ix.Reindex(ctx, c.Progress); err != nil {
+		return nil, err
+	}
+	rep.IndexTook, rep.IndexCPU = time.Since(start), processCPU()-cpu
+	counts, err := ix.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Documents = int(counts.Products + counts.Shops)
+	rep.DocsPerSecond = float64(rep.Documents) / rep.IndexTook.Seconds()
+	log.InfoContext(ctx, "index built", slog.Int("documents", rep.Documents), slog.Duration("took", rep.IndexTook))
+
+	if _, err := driveSearch(ctx, ix, mix, c.Clients, time.Second); err != nil { // warm up
+		return nil, err
+	}
+	runtime.GC()
+	if c.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
+			return nil, err
+		}
+	}
+	cpu = processCPU()
+	lat, err := driveSearch(ctx, ix, mix, c.Clients, c.Duration)
+	if c.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.Elapsed = lat.elapsed
+	var all []time.Duration
+	for _, k := range searchKinds {
+		ds := lat.byKind[k]
+		slices.Sort(ds)
+		all = append(all, ds...)
+		rep.Kinds = append(rep.Kinds, SearchKind{Kind: k, Queries: len(ds), P50: percentile(ds, 50), P99: percentile(ds, 99)})
+	}
+	slices.Sort(all)
+	rep.Queries = len(all)
+	rep.QueryCost = (processCPU() - cpu) / time.Duration(max(1, len(all)))
+	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
+	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
+	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)
+	return rep, nil
+}
+
+// Print writes the report.
+func (r *SearchReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "search: the demo neighbourhood at %d products in %d shops, %d cores\n", r.Products, r.Shops, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "  bulk indexing  %d documents in %s: %.0f docs/s (store rows read and indexed; %s CPU)\n",
+		r.Documents, r.IndexTook.Round(time.Millisecond), r.DocsPerSecond, r.IndexCPU.Round(time.Millisecond))
+	fmt.Fprintf(w, "  queries        %d clients, %d queries in %s: %.0f/s, p50 %s, p99 %s (from sent to answered)\n",
+		r.Clients, r.Queries, r.Elapsed.Round(time.Millisecond), r.PerSecond, msec(r.P50), msec(r.P99))
+	for _, k := range r.Kinds {
+		fmt.Fprintf(w, "    %-9s %6d  p50 %-8s p99 %s\n", k.Kind, k.Queries, msec(k.P50), msec(k.P99))
+	}
+	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
+		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
+}
+
+func msec(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }

@@ -1,0 +1,39 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/search"
+)
+
+// A short search run on SQLite: the index holds the neighbourhood, every kind
+// of query ran, and the report says so.
+func TestSearchShortRun(t *testing.T) {
+	t.Parallel()
+	var reports int
+	rep, err := bench.Search(context.Background(), &bench.SearchConfig{Products: 200, Clients: 2,
+		Duration: 300 * time.Millisecond, Progress: func(search.Progress) { reports++ }})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if rep.Documents != 200+20 || rep.DocsPerSecond <= 0 || reports == 0 {
+		t.Errorf("indexed %d documents at %.0f/s with %d progress reports; want 220, and reports", rep.Documents, rep.DocsPerSecond, reports)
+	}
+	for _, k := range rep.Kinds {
+		if k.Queries == 0 || k.P50 > k.P99 {
+			t.Errorf("%s: %d queries, p50 %v, p99 %v", k.Kind, k.Queries, k.P50, k.P99)
+		}
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	for _, want := range []string{"docs/s", "typo", "geo", "p99", "cpu per query"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+}

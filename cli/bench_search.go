@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/search"
+)
+
+// benchSearch runs "bench search": product search on a scaled demo neighbourhood.
+func (c *CLI) benchSearch(ctx context.Context, args []string) error {
+	fs := c.flagSet("bench search", "[flags]",
+		"Measure product search: seed the demo neighbourhood at --products products (SQLite in --data,\n"+
+			"or a database of its own on --db), build the search index from it as reindex does, then run\n"+
+			"typo, prefix, filtered, faceted and near-me queries from concurrent clients, and print bulk\n"+
+			"indexing docs/s and query latency p50 and p99, per kind and overall.")
+	var cfg bench.SearchConfig
+	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of a server to seed a database of its own on; empty means SQLite")
+	fs.StringVar(&cfg.DataDir, "data", "", "`directory` for the SQLite store and the index, kept so that a second run skips seeding; default a temporary one")
+	fs.IntVar(&cfg.Products, "products", 100_000, "products in the demo neighbourhood")
+	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent searchers")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long queries are measured")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the query phase to `file`")
+	var l logFlags
+	l.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.Products < 1 || cfg.Clients < 1 || cfg.Duration < 100*time.Millisecond {
+		return usageErrorf(fs, "bench search needs at least one product and one client, and a duration of 100ms or more")
+	}
+	log, err := l.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	bar := &progressBar{w: c.stderr, start: time.Now()}
+	cfg.Progress = func(p search.Progress) {
+		if bar.drawn.IsZero() {
+			bar.start = time.Now()
+		}
+		bar.update(p)
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.CPUProfile = f
+	}
+	rep, err := bench.Search(ctx, &cfg)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	rep.Print(c.stdout)
+	if *profile != "" {
+		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", *profile, *profile)
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mohallamart/mohalla/search"
+)
+
+func (c *CLI) reindex(ctx context.Context, args []string) error {
+	fs := c.flagSet("reindex", "[flags]",
+		"Rebuild the search index in --data/search from the store: build a new index beside the one\n"+
+			"there, bring it up to date with the event log, swap it in and remove the old one. A progress\n"+
+			"bar goes to stderr. No server may be using the index: stop it first (a server rebuilds a\n"+
+			"missing or damaged index by itself when it starts).")
+	d := c.dataFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := d.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	st, err := d.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	dir := filepath.Join(d.dir, "search")
+	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: dir, Logger: log})
+	if err != nil {
+		return fmt.Errorf("%w (is a server running on %s?)", err, d.dir)
+	}
+	defer ix.Close()
+	bar := &progressBar{w: c.stderr, start: time.Now()}
+	err = ix.Reindex(ctx, bar.update)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	n, err := ix.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	took := time.Since(bar.start)
+	fmt.Fprintf(c.stdout, "search index %s rebuilt from %s: %d products and %d shops in %s (%.0f documents/s)\n",
+		dir, d.where(), n.Products, n.Shops, took.Round(time.Millisecond), float64(n.Products+n.Shops)/took.Seconds())
+	return nil
+}
+
+// progressBar draws a reindex's progress on one line, at most ten times a
+// second.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+	drawn time.Time
+	last  search.Progress
+}
+
+func (b *progressBar) update(p search.Progress) {
+	b.last = p
+	if time.Since(b.drawn) >= 100*time.Millisecond {
+		b.draw()
+	}
+}
+
+func (b *progressBar) draw() {
+	const width = 30
+	p := b.last
+	filled := width
+	if p.Total > 0 {
+		filled = min(width, width*p.Done/p.Total)
+	}
+	rate := float64(p.Done) / max(time.Since(b.start).Seconds(), 0.001)
+	total := "?"
+	if p.Total > 0 {
+		total = fmt.Sprint(p.Total)
+	}
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%s documents, %.0f/s ", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+		p.Done, total, rate)
+	b.drawn = time.Now()
+}
+
+func (b *progressBar) finish() {
+	if !b.drawn.IsZero() {
+		b.draw()
+		fmt.Fprintln(b.w)
+	}
+}

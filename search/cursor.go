@@ -1,0 +1,49 @@
+package search
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// cursor is where the next page starts: the sort values of the last hit shown,
+// for the same sort and the same matching mode.
+type cursor struct {
+	Sort    string   `json:"s"`
+	After   []string `json:"a"`
+	Skip    int      `json:"k,omitempty"` // hits with the score in After already shown
+	AnyWord bool     `json:"w,omitempty"`
+}
+
+// encodeCursor returns c as an opaque string.
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor reads a cursor for a search sorted by sort with keys sort
+// values. "" is the first page.
+func decodeCursor(s, sort string, keys int) (cursor, error) {
+	var c cursor
+	if s == "" {
+		return c, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.Sort != sort || len(c.After) != keys || c.Skip < 0 || c.Skip > maxSkip {
+		return cursor{}, errBadCursor()
+	}
+	return c, nil
+}
+
+// maxSkip bounds the ties a relevance cursor may skip, and so the size of the
+// search it asks for.
+const maxSkip = 10_000
+
+func errBadCursor() error {
+	return &mohalla.Error{Code: mohalla.EINVALID, Message: "the request has invalid fields",
+		Fields: []mohalla.FieldError{{Field: "cursor", Message: "is not a cursor of this search"}}}
+}

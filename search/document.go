@@ -1,0 +1,187 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/mohallamart/mohalla"
+)
+
+// The fields of the index. Documents are built field by field (not through a
+// Bleve mapping), so each field costs exactly what its options say: text is
+// indexed without term vectors, keywords are one term, only what is sorted or
+// faceted on has doc values, and one compact stored field holds what a hit shows.
+const (
+	fieldKind     = "kind"     // "p" or "s": lets an empty query select products only
+	fieldName     = "name"     // product name, analyzed
+	fieldCategory = "category" // keyword
+	fieldShopID   = "shopId"   // keyword
+	fieldPrice    = "price"    // a trie of the price in paise, for ranges (see price.go)
+	fieldInStock  = "inStock"  // boolean
+	fieldPriceKey = "pk"       // price then id: sorts by price with a unique tie-break
+	fieldNewKey   = "nk"       // creation time, id, shop id: sorts by newest, and by distance
+	fieldShopName = "shopName" // shop name, analyzed
+	fieldShopLoc  = "shopLoc"  // geopoint of a shop
+	fieldFacetKey = "fk"       // category and shop id, counted by facets.go
+	fieldSource   = "src"      // stored only: what a hit shows (source.go)
+)
+
+const (
+	kindProduct = "p"
+	kindShop    = "s"
+)
+
+func productDocID(id string) string { return "p:" + id }
+func shopDocID(id string) string    { return "s:" + id }
+
+// textAnalyzer splits text into words by Unicode rules and folds each word to
+// lower case without diacritics or apostrophes, keeping the byte offsets of the
+// original text so that highlights can mark it. A plural word is indexed as
+// itself and as its singular, at the same place, so "apples" finds "Apple" and
+// "apple" finds "Apples".
+var textAnalyzer analysis.Analyzer = &analysis.DefaultAnalyzer{
+	CharFilters:  []analysis.CharFilter{separators{}},
+	Tokenizer:    unicode.NewUnicodeTokenizer(),
+	TokenFilters: []analysis.TokenFilter{foldFilter{asciifolding.New()}, singularFilter{}},
+}
+
+// queryAnalyzer is textAnalyzer without the singulars, which queries add themselves.
+var queryAnalyzer analysis.Analyzer = &analysis.DefaultAnalyzer{
+	CharFilters:  []analysis.CharFilter{separators{}},
+	Tokenizer:    unicode.NewUnicodeTokenizer(),
+	TokenFilters: []analysis.TokenFilter{foldFilter{asciifolding.New()}},
+}
+
+type foldFilter struct {
+	ascii *asciifolding.AsciiFoldingFilter
+}
+
+var apostrophes = strings.NewReplacer("'", "", "’", "")
+
+// Filter folds each word and drops its apostrophes, and a possessive "'s"
+// ("Haldiram's" -> "haldiram", "D'Souza" -> "dsouza").
+func (f foldFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
+	out := ts[:0]
+	for _, t := range ts {
+		w := string(f.ascii.Filter(bytes.ToLower(t.Term)))
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		if w = apostrophes.Replace(w); w != "" {
+			t.Term = []byte(w)
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// separators turns the characters Unicode lets join words but shoppers do not
+// ("name:bread") into spaces, byte for byte, so offsets still hold.
+type separators struct{}
+
+func (separators) Filter(b []byte) []byte {
+	return bytes.Map(func(r rune) rune {
+		if r == ':' {
+			return ' '
+		}
+		return r
+	}, b)
+}
+
+type singularFilter struct{}
+
+func (singularFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t)
+		if s := singular(string(t.Term)); s != string(t.Term) {
+			c := *t
+			c.Term = []byte(s)
+			out = append(out, &c)
+		}
+	}
+	return out
+}
+
+// singular strips an English plural ending, as Lucene's minimal English
+// stemmer does: "apples" -> "apple", "berries" -> "berry"; "glass" and
+// "tomatoes" stay.
+func singular(w string) string {
+	n := len(w)
+	if n < 4 || w[n-1] != 's' {
+		return w
+	}
+	switch w[n-2] {
+	case 'u', 's':
+		return w
+	case 'e':
+		if w[n-3] == 'i' && w[n-4] != 'a' && w[n-4] != 'e' {
+			return w[:n-3] + "y"
+		}
+		if strings.IndexByte("iaoe", w[n-3]) >= 0 {
+			return w
+		}
+	}
+	return w[:n-1]
+}
+
+// withDocValues is how a field that is sorted or faceted on is indexed. Sorting
+// and faceting read the value of every hit, which are scattered over the index:
+// storing each value on its own, uncompressed, reads just that value instead of
+// decompressing a chunk of a thousand for each.
+const withDocValues = index.IndexField | index.DocValues | index.SkipDVChunking | index.SkipDVCompression
+
+func keyword(name, value string, dv bool) *document.TextField {
+	opts := index.IndexField
+	if dv {
+		opts = withDocValues
+	}
+	return document.NewTextFieldCustom(name, nil, []byte(value), opts, nil)
+}
+
+func stored(b []byte) *document.TextField {
+	return document.NewTextFieldWithIndexingOptions(fieldSource, nil, b, index.StoreField)
+}
+
+// newKey orders by creation time, then id, and ends with the shop id, so that
+// sorting by distance reads this one value per hit (ids never contain '|').
+func newKey(p mohalla.Product) string {
+	return fmt.Sprintf("%016d|%s|%s", p.CreatedAt.UnixMicro(), p.ID, p.ShopID)
+}
+
+// productDocument builds the document of p. It holds nothing of p's shop but
+// its id: searches near a point find the shops in range in the shop table and
+// filter and sort products by shop id, so a shop that moves re-indexes one
+// document, not all its products.
+func productDocument(p mohalla.Product) *document.Document {
+	d := document.NewDocument(productDocID(p.ID))
+	d.AddField(keyword(fieldKind, kindProduct, false))
+	d.AddField(document.NewTextFieldCustom(fieldName, nil, []byte(p.Name), index.IndexField, textAnalyzer))
+	d.AddField(keyword(fieldCategory, p.Category, false))
+	d.AddField(keyword(fieldShopID, p.ShopID, false))
+	d.AddField(priceField(p.Price))
+	d.AddField(document.NewBooleanFieldWithIndexingOptions(fieldInStock, nil, p.Stock > 0, index.IndexField))
+	d.AddField(keyword(fieldPriceKey, fmt.Sprintf("%015d|%s", p.Price, p.ID), true))
+	d.AddField(keyword(fieldNewKey, newKey(p), true))
+	d.AddField(keyword(fieldFacetKey, facetKey(p.Category, p.ShopID), true))
+	d.AddField(stored(productSource{Name: p.Name, ShopID: p.ShopID, Category: p.Category, Price: int64(p.Price),
+		Unit: p.Unit, Stock: p.Stock, Version: p.Version}.encode()))
+	return d
+}
+
+// shopDocument builds the document of sh.
+func shopDocument(sh mohalla.Shop) *document.Document {
+	d := document.NewDocument(shopDocID(sh.ID))
+	d.AddField(keyword(fieldKind, kindShop, false))
+	d.AddField(document.NewTextFieldCustom(fieldShopName, nil, []byte(sh.Name), index.IndexField, textAnalyzer))
+	d.AddField(document.NewGeoPointFieldWithIndexingOptions(fieldShopLoc, nil, sh.Location.Lng, sh.Location.Lat,
+		withDocValues))
+	d.AddField(keyword(fieldNewKey, sh.ID, true))
+	d.AddField(stored(shopSource{Name: sh.Name, Lat: sh.Location.Lat, Lng: sh.Location.Lng, Pincode: sh.Pincode,
+		Address: sh.Address, Version: sh.Version}.encode()))
+	return d
+}

@@ -1,0 +1,149 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// apply brings g up to date with events: it loads the current rows of the
+// products and shops they name and writes their documents, and g's new cursor,
+// in one batch. Events g already reflects are skipped, so applying twice is
+// harmless. The caller holds ix.mu (or owns g alone).
+func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Event) error {
+	var productIDs, shopIDs []string
+	seen := map[string]bool{}
+	var last mohalla.Position
+	for _, e := range events {
+		if !g.pos.Less(e.Pos) {
+			continue
+		}
+		last = e.Pos
+		var ids struct {
+			ProductID string `json:"productId"`
+			ShopID    string `json:"shopId"`
+		}
+		product, shop := strings.HasPrefix(e.Name, "product/"), strings.HasPrefix(e.Name, "shop/")
+		if !product && !shop {
+			continue
+		}
+		if err := json.Unmarshal(e.Data, &ids); err != nil {
+			ix.log.WarnContext(ctx, "event without ids skipped", slog.String("event", e.ID), slog.String("name", e.Name))
+			continue
+		}
+		switch {
+		case product && ids.ProductID != "" && !seen["p"+ids.ProductID]:
+			seen["p"+ids.ProductID] = true
+			productIDs = append(productIDs, ids.ProductID)
+		case shop && ids.ShopID != "" && !seen["s"+ids.ShopID]:
+			seen["s"+ids.ShopID] = true
+			shopIDs = append(shopIDs, ids.ShopID)
+		}
+	}
+	if last.IsZero() {
+		return nil
+	}
+	w := &writer{ix: ix, g: g, b: g.idx.NewBatch()}
+	for _, id := range shopIDs {
+		if err := w.shop(ctx, id); err != nil {
+			return err
+		}
+	}
+	products, err := ix.loadProducts(ctx, productIDs)
+	if err != nil {
+		return err
+	}
+	for i, id := range productIDs {
+		if err := w.product(id, products[i]); err != nil {
+			return err
+		}
+	}
+	pos, _ := last.MarshalText()
+	w.b.SetInternal(cursorKey, pos)
+	if err := g.idx.Batch(w.b); err != nil {
+		return fmt.Errorf("search: index batch: %w", err)
+	}
+	for _, sh := range w.shops {
+		ix.table.put(sh.ID, sh.Location, sh.Version)
+	}
+	ix.log.DebugContext(ctx, "search index updated", slog.String("generation", g.name), slog.String("from", g.pos.String()),
+		slog.String("to", last.String()), slog.Int("products", len(productIDs)), slog.Int("shops", len(shopIDs)))
+	g.pos = last
+	return nil
+}
+
+// writer collects one batch of document changes for a generation.
+type writer struct {
+	ix    *Index
+	g     *generation
+	b     *bleve.Batch
+	shops []mohalla.Shop // indexed in b
+}
+
+// shop indexes the shop's current row if it is newer than its document.
+// Products hold only their shop's id, so they need no change.
+func (w *writer) shop(ctx context.Context, id string) error {
+	sh, err := w.ix.st.Read().Shop(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // shops are never deleted; one rolled back is not there
+	} else if err != nil {
+		return fmt.Errorf("search: load shop %s: %w", id, err)
+	}
+	old, err := w.g.shopVersion(id)
+	if err != nil || old >= sh.Version {
+		return err
+	}
+	w.shops = append(w.shops, sh)
+	return w.b.IndexAdvanced(shopDocument(sh))
+}
+
+// product indexes p (the current row of id, nil if there is none) unless its
+// document is already as new, or removes the document of a product that is gone
+// or discontinued.
+func (w *writer) product(id string, p *mohalla.Product) error {
+	if p == nil || p.DeletedAt != nil {
+		w.b.Delete(productDocID(id))
+		return nil
+	}
+	v, err := w.g.productVersion(p.ID)
+	if err != nil || p.Version <= v {
+		return err
+	}
+	return w.b.IndexAdvanced(productDocument(*p))
+}
+
+// loadProducts loads the current rows of ids, cfg.Loaders at a time; a missing
+// row is nil.
+func (ix *Index) loadProducts(ctx context.Context, ids []string) ([]*mohalla.Product, error) {
+	out := make([]*mohalla.Product, len(ids))
+	errs := make([]error, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(ix.cfg.Loaders, len(ids)) {
+		wg.Go(func() {
+			for i := range next {
+				p, err := ix.st.Read().Product(ctx, ids[i])
+				switch {
+				case err == nil:
+					out[i] = &p
+				case !errors.Is(err, store.ErrNotFound):
+					errs[i] = fmt.Errorf("search: load product %s: %w", ids[i], err)
+				}
+			}
+		})
+	}
+	for i := range ids {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,182 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Boosts rank an exact word above a completed prefix above a typo; the fuzzy
+// match of a word also scores less the more edits it needs.
+const (
+	boostExact  = 3
+	boostPrefix = 1.5
+	boostTypo   = 1
+)
+
+// word is a word of a search text, folded as the index folds words, and its
+// singular (the same word if it is not a plural).
+type word struct{ raw, one string }
+
+// queryWords returns the words of a search text. Punctuation separates words
+// and is never syntax: quotes, *, ~, : and - match nothing and change nothing.
+func queryWords(q string) []word {
+	var ws []word
+	for _, t := range queryAnalyzer.Analyze([]byte(q)) {
+		if len(ws) == maxWords {
+			break
+		}
+		ws = append(ws, word{raw: string(t.Term), one: singular(string(t.Term))})
+	}
+	return ws
+}
+
+// typos is how many typos a word may contain, as Typesense allows by default:
+// one from 4 letters, two from 7.
+func typos(w string) int {
+	switch n := utf8.RuneCountInString(w); {
+	case n >= 7:
+		return 2
+	case n >= 4:
+		return 1
+	}
+	return 0
+}
+
+// wordQuery matches one word in field: exactly or as its singular, with typos,
+// and, for the last word of the text (the one being typed), as a prefix.
+func wordQuery(field string, w word, last bool) query.Query {
+	var qs []query.Query
+	forms := []string{w.raw}
+	if w.one != w.raw {
+		forms = append(forms, w.one)
+	}
+	for _, f := range forms {
+		exact := query.NewTermQuery(f)
+		exact.SetField(field)
+		exact.SetBoost(boostExact)
+		qs = append(qs, exact)
+		if n := typos(w.raw); n > 0 {
+			fz := query.NewFuzzyQuery(f)
+			fz.SetField(field)
+			fz.SetFuzziness(n)
+			fz.SetBoost(boostTypo)
+			qs = append(qs, fz)
+		}
+	}
+	if last {
+		p := query.NewPrefixQuery(w.raw)
+		p.SetField(field)
+		p.SetBoost(boostPrefix)
+		qs = append(qs, p)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// textQuery matches the words in field: every one of them, or with anyWord at
+// least one, ranked by how many and how well.
+func textQuery(field string, ws []word, anyWord bool) query.Query {
+	qs := make([]query.Query, len(ws))
+	for i, w := range ws {
+		qs[i] = wordQuery(field, w, i == len(ws)-1)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	if anyWord {
+		return query.NewDisjunctionQuery(qs)
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+// matches reports whether an indexed term t is found by query word w under the
+// rules of wordQuery.
+func matches(t string, w word, last bool) bool {
+	if t == w.raw || t == w.one || (last && strings.HasPrefix(t, w.raw)) {
+		return true
+	}
+	n := typos(w.raw)
+	return n > 0 && (editDistance(t, w.raw, n) <= n || editDistance(t, w.one, n) <= n)
+}
+
+// Highlight shows which words of a name matched: Name is the name, HTML-escaped,
+// with each matched word wrapped in <mark></mark>; Words lists them.
+type Highlight struct {
+	Name  string   `json:"name"`
+	Words []string `json:"words"`
+}
+
+// highlight marks the words of name that the query words ws match.
+func highlight(name string, ws []word) *Highlight {
+	if len(ws) == 0 {
+		return nil
+	}
+	h := &Highlight{Words: []string{}}
+	var b strings.Builder
+	at := 0
+	for _, t := range textAnalyzer.Analyze([]byte(name)) {
+		if t.Start < at {
+			continue // the singular of a word already marked
+		}
+		term := string(t.Term)
+		hit := false
+		for i, w := range ws {
+			if matches(term, w, i == len(ws)-1) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			continue
+		}
+		b.WriteString(html.EscapeString(name[at:t.Start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(name[t.Start:t.End]))
+		b.WriteString("</mark>")
+		at = t.End
+		h.Words = append(h.Words, name[t.Start:t.End])
+	}
+	b.WriteString(html.EscapeString(name[at:]))
+	h.Name = b.String()
+	return h
+}
+
+// editDistance is the edit distance of a and b in runes, counting a swap of
+// two neighbours as one edit as Bleve's fuzzy matching does, or max+1 once it
+// is known to exceed max.
+func editDistance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
+	}
+	rows := [3][]int{make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)}
+	for j := range rows[1] {
+		rows[1][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		before, prev, cur := rows[0], rows[1], rows[2]
+		cur[0] = i
+		best := i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], before[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > max {
+			return max + 1
+		}
+		rows = [3][]int{prev, cur, before}
+	}
+	return rows[1][len(rb)]
+}
