@@ -23,6 +23,8 @@ func TestCreateOrderRejects(t *testing.T) {
 		withPrice := func(l market.OrderLine, p mohalla.Money) market.OrderLine { l.Price = &p; return l }
 		noAddress := order(line("apples", 1))
 		noAddress.DeliveryAddress = mohalla.Address{}
+		ghost := order(line("apples", 1), line("milk", 1))
+		ghost.UserID = "ghost"
 
 		cases := []struct {
 			name   string
@@ -40,6 +42,7 @@ func TestCreateOrderRejects(t *testing.T) {
 			{"no items", cust, order(), mohalla.EINVALID, "items"},
 			{"no address", cust, noAddress, mohalla.EINVALID, "deliveryAddress.street"},
 			{"not enough of the second item", cust, order(line("apples", 3), line("milk", 2)), mohalla.ECONFLICT, ""},
+			{"for a user who does not exist", admin, ghost, mohalla.EINVALID, "userId"},
 			{"for someone else", mohalla.Caller{ID: "c2", Role: mohalla.RoleCustomer}, order(line("apples", 1)), mohalla.EFORBIDDEN, ""},
 			{"anonymous", mohalla.Anonymous, order(line("apples", 1)), mohalla.EUNAUTHENTICATED, ""},
 			{"shop owner", mohalla.Caller{ID: "c1", Role: mohalla.RoleShopOwner}, order(line("apples", 1)), mohalla.EFORBIDDEN, ""},

@@ -77,6 +77,7 @@ type Node struct {
 
 	log        *slog.Logger
 	stopSearch context.CancelFunc
+	stopUI     context.CancelFunc
 	searching  sync.WaitGroup
 }
 
@@ -143,7 +144,10 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		Cache: n.Cache})
 	n.Metrics.WatchStore(n.Store, log)
 
-	riverUI, err := n.Engine.RiverUI(ctx, httpapi.RiverUIPrefix)
+	// River's UI runs background queries until Close, not until ctx ends.
+	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
+	n.stopUI = stopUI
+	riverUI, err := n.Engine.RiverUI(uiCtx, httpapi.RiverUIPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
@@ -180,6 +184,9 @@ func (n *Node) Start(ctx context.Context) error {
 // Close stops the background work, waiting for it until ctx ends, and closes
 // the store.
 func (n *Node) Close(ctx context.Context) error {
+	if n.stopUI != nil {
+		n.stopUI()
+	}
 	err := n.Engine.Stop(ctx)
 	n.reads.stop()
 	if n.stopSearch != nil {

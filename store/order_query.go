@@ -21,7 +21,7 @@ func scanOrder(r row, o *mohalla.Order) error {
 }
 
 // InsertOrder writes a new order and its items. It returns ErrDuplicate if the id
-// exists.
+// exists and ErrMissingRef if its user or shop does not.
 func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
 	addr, err := json.Marshal(o.DeliveryAddress)
 	if err != nil {

@@ -115,6 +115,11 @@ func (p *postgres) isUnique(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
+func (p *postgres) isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
 func (p *postgres) isRetryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")

@@ -20,6 +20,10 @@ var ErrNotFound = errors.New("store: not found")
 // ErrDuplicate is returned by inserts that hit a unique key.
 var ErrDuplicate = errors.New("store: duplicate key")
 
+// ErrMissingRef is returned by inserts whose row refers to a row that does not
+// exist (a foreign key).
+var ErrMissingRef = errors.New("store: reference to a missing row")
+
 // Config configures Open.
 type Config struct {
 	// URL is a postgres:// URL; empty means the embedded SQLite store in DataDir.
@@ -50,6 +54,7 @@ type backend interface {
 	ping(ctx context.Context) error
 	close()
 	isUnique(err error) bool
+	isForeignKey(err error) bool
 	isRetryable(err error) bool
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
 	// lockKey takes a lock on key until the transaction ends; a no-op where

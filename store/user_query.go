@@ -31,8 +31,13 @@ func (q *Q) UserIDByEmail(ctx context.Context, email string) (string, error) {
 }
 
 func (q *Q) insertErr(err error) error {
-	if err != nil && q.b.isUnique(err) {
+	switch {
+	case err == nil:
+		return nil
+	case q.b.isUnique(err):
 		return ErrDuplicate
+	case q.b.isForeignKey(err):
+		return ErrMissingRef
 	}
 	return err
 }
