@@ -11,7 +11,19 @@ import (
 )
 
 func (c *CLI) bench(ctx context.Context, args []string) error {
-	fs := c.flagSet("bench", "orders [flags]",
+	if len(args) > 0 && args[0] == "functions" {
+		return c.benchFunctions(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "search" {
+		return c.benchSearch(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "live" {
+		return c.benchLive(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "reads" {
+		return c.benchReads(ctx, args[1:])
+	}
+	fs := c.flagSet("bench", "orders|functions|live|reads [flags]",
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
@@ -23,6 +35,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long the app is driven before measuring")
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
 	fs.StringVar(&cfg.SharedDir, "shared", bench.DefaultSharedDir(), "`directory` holding bench/pgbench-order.sql and its schema")
+	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
@@ -32,7 +45,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 			fs.Usage()
 			return flag.ErrHelp
 		}
-		return usageErrorf(fs, "bench needs what to measure: orders")
+		return usageErrorf(fs, "bench needs what to measure: orders, functions, live or reads")
 	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -54,6 +67,58 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		cfg.CPUProfile = f
 	}
 	rep, err := bench.Orders(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	rep.Print(c.stdout)
+	if *profile != "" {
+		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", *profile, *profile)
+	}
+	return nil
+}
+
+func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
+	fs := c.flagSet("bench functions", "[flags]",
+		"Measure durable functions against bare River on the same PostgreSQL: in a database of its\n"+
+			"own, concurrent writers send events that each trigger a no-op function; in another, bare\n"+
+			"River, configured the same way, works a no-op job inserted per transaction. The two take\n"+
+			"turns; it prints commit-to-start latency (p50, p99), completed runs per second, their\n"+
+			"ratio, and what a run cost in CPU and pool connections.")
+	var cfg bench.FunctionsConfig
+	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own databases there")
+	fs.IntVar(&cfg.Writers, "writers", 8, "concurrent writers, one event or job per transaction")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each side is written to, in all")
+	fs.IntVar(&cfg.Rounds, "rounds", 4, "turns each side takes, alternating, so that a shared machine's load weighs on both")
+	fs.DurationVar(&cfg.Warmup, "warmup", time.Second, "how long each side is written to and drained before measuring")
+	fs.IntVar(&cfg.Workers, "workers", 50, "runs (or jobs) worked at once, the engine's Workers and River's MaxWorkers")
+	fs.DurationVar(&cfg.FetchCooldown, "fetch-cooldown", 2*time.Millisecond, "River's FetchCooldown, on both sides")
+	fs.DurationVar(&cfg.FetchPollInterval, "fetch-poll-interval", 50*time.Millisecond, "River's FetchPollInterval, on both sides")
+	maxConns := fs.Int("max-conns", 0, "PostgreSQL connections of each side's pool (default the store's: 4 × cores + 16, at least 24)")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the engine's first measured turn to `file`")
+	var l logFlags
+	l.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.URL == "" {
+		return usageErrorf(fs, "bench functions needs PostgreSQL: pass --db postgres://… or set DATABASE_URL")
+	}
+	cfg.MaxConns = int32(*maxConns)
+	log, err := l.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.CPUProfile = f
+	}
+	rep, err := bench.Functions(ctx, &cfg)
 	if err != nil {
 		return err
 	}

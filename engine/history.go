@@ -165,6 +165,10 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
+	// Every event committed before the call must be visible to the scan.
+	if err := e.st.Read().CatchUp(ctx); err != nil {
+		return 0, err
+	}
 	batch := ulid.Make().String()
 	now := e.cfg.Now().UTC()
 	queued := 0

@@ -52,6 +52,13 @@ func (e *Engine) wakeWaiters(ctx context.Context) {
 			e.log.WarnContext(ctx, "look up waiting runs", slog.Any("err", err))
 			continue
 		}
+		if len(jobs) > 0 {
+			// The log shows an event once every older writing transaction has
+			// ended; wait for those, so the woken runs find it.
+			cctx, cancel := context.WithTimeout(ctx, time.Second)
+			_ = e.st.Read().CatchUp(cctx)
+			cancel()
+		}
 		for _, id := range jobs {
 			go e.wake(ctx, id)
 		}

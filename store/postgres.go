@@ -24,7 +24,9 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: parse database URL: %w", err)
 	}
-	pc.MaxConns = max(cfg.MaxConns, int32(4*runtime.GOMAXPROCS(0)), 8)
+	// Requests, function runs and River's own work share the pool; too few
+	// connections make runs wait for one before they start.
+	pc.MaxConns = int32(max(4*runtime.GOMAXPROCS(0)+16, 24))
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}

@@ -30,7 +30,8 @@ type Config struct {
 	URL string
 	// DataDir holds the SQLite file. Default "./data".
 	DataDir string
-	// MaxConns bounds the PostgreSQL pool. Default 4 × GOMAXPROCS, at least 8.
+	// MaxConns bounds the PostgreSQL pool. Default 4 × GOMAXPROCS + 16, at
+	// least 24.
 	MaxConns int32
 	Logger   *slog.Logger
 }

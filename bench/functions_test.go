@@ -1,0 +1,72 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// A short run on the real server: both sides complete every run they wrote,
+// each handler starts once, the figures are sane, and no database is left.
+func TestFunctionsShortRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eng, riv := "mohalla_bench_fn_test_"+suffix(), "mohalla_bench_river_test_"+suffix()
+	rep, err := bench.Functions(ctx, &bench.FunctionsConfig{URL: storetest.AdminURL(), Writers: 2, Workers: 10,
+		Duration: time.Second, Warmup: 200 * time.Millisecond, Database: eng, RiverDatabase: riv})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	for name, r := range map[string]bench.FunctionsResult{"engine": rep.Engine, "river": rep.River} {
+		if r.Written == 0 || r.Completed != r.Written || r.Repeated != 0 {
+			t.Errorf("%s: %d written, %d completed, %d started twice: want every run completed and started once",
+				name, r.Written, r.Completed, r.Repeated)
+		}
+		if r.PerSecond <= 0 || r.PerSecond > r.WritesPerSecond*1.5 || r.Elapsed < time.Second {
+			t.Errorf("%s: %.1f/s over %s, written at %.1f/s: want a rate no faster than the writes over at least the written second",
+				name, r.PerSecond, r.Elapsed, r.WritesPerSecond)
+		}
+		if r.P99 <= 0 || r.P50 > r.P99 || r.P99 > r.Max || r.Max > r.Elapsed {
+			t.Errorf("%s: p50 %s, p99 %s, max %s: want 0 < p99, p50 ≤ p99 ≤ max ≤ the run", name, r.P50, r.P99, r.Max)
+		}
+		if r.Acquires < 1 || r.AppCPU <= 0 {
+			t.Errorf("%s: %.1f connections and %s of CPU per run: want at least the write's connection and some CPU", name, r.Acquires, r.AppCPU)
+		}
+	}
+	if rep.Ratio <= 0 || rep.Postgres == "" {
+		t.Errorf("ratio %.2f, PostgreSQL %q: want both", rep.Ratio, rep.Postgres)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	for _, want := range []string{"runs/s", "jobs/s", "p99", "ratio", "aim"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+	conn, err := pgx.Connect(ctx, storetest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var left int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", eng, riv).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d bench databases left behind", left)
+	}
+}
+
+func TestFunctionsNeedsPostgres(t *testing.T) {
+	t.Parallel()
+	_, err := bench.Functions(context.Background(), &bench.FunctionsConfig{})
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Fatalf("err = %v, want one asking for PostgreSQL", err)
+	}
+}
