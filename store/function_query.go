@@ -140,7 +140,8 @@ func (q *Q) SetRunStatus(ctx context.Context, id, status, errText string, output
 	if status == RunCompleted || status == RunFailed || status == RunCancelled {
 		ended = &now
 	}
-	n, err := q.q.exec(ctx, `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6
+	n, err := q.q.exec(ctx, `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
+		debounce_key = NULL
 		WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')`,
 		id, status, errText, rawOrNull(output), ended, now)
 	if err == nil && n == 0 {
