@@ -20,9 +20,9 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
-	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/syncmon"
 )
 

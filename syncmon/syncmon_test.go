@@ -140,4 +140,3 @@ func TestMonitorFindsAndRepairsDrift(t *testing.T) {
 		})
 	}
 }
-
