@@ -9,9 +9,12 @@ import (
 	"github.com/mohallamart/mohalla"
 )
 
-// health is the body of /healthz and /readyz.
+// health is the body of /healthz and /readyz. Parts holds the state of each
+// part a request does not depend on (the cache, the search index): reported,
+// never a reason to answer 503.
 type health struct {
-	Status string `json:"status"`
+	Status string         `json:"status"`
+	Parts  map[string]any `json:"parts,omitempty"`
 }
 
 func (s *Server) healthz(*http.Request, mohalla.Caller) (any, error) {
@@ -25,7 +28,14 @@ func (s *Server) readyz(r *http.Request, _ mohalla.Caller) (any, error) {
 		s.log.WarnContext(ctx, "store not ready", slog.Any("err", err))
 		return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "the store is not reachable")
 	}
-	return health{Status: "ok"}, nil
+	h := health{Status: "ok"}
+	if len(s.parts) > 0 {
+		h.Parts = make(map[string]any, len(s.parts))
+		for name, state := range s.parts {
+			h.Parts[name] = state()
+		}
+	}
+	return h, nil
 }
 
 func (s *Server) openapi(*http.Request, mohalla.Caller) (any, error) {

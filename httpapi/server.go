@@ -51,6 +51,9 @@ type Config struct {
 	Sync *syncmon.Monitor
 	// Search, when set, serves /v1/search. Default: those routes answer 503.
 	Search *search.Index
+	// Parts are reported in /readyz by name (such as "cache"), each the value
+	// its function returns at the time; they never make /readyz fail.
+	Parts map[string]func() any
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -60,6 +63,7 @@ type Server struct {
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
 	search       *search.Index
+	parts        map[string]func() any
 	signer       *auth.Signer
 	log          *slog.Logger
 	maxBody      int64
@@ -82,6 +86,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
 		search:       cfg.Search,
+		parts:        cfg.Parts,
 		signer:       signer,
 		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),

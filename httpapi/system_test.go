@@ -23,7 +23,8 @@ func TestSystem(t *testing.T) {
 	runScenarios(t, []scenario{
 		{name: "healthz is up", method: "GET", path: "/healthz", status: 200, contains: []string{`"status":"ok"`}},
 		{name: "healthz ignores credentials", method: "GET", path: "/healthz", header: bearer("garbage"), status: 200},
-		{name: "readyz finds the store", method: "GET", path: "/readyz", status: 200, contains: []string{`"status":"ok"`}},
+		{name: "readyz finds the store", method: "GET", path: "/readyz", status: 200,
+			contains: []string{`"status":"ok"`, `"parts":{"search":{"ready":true}}`}},
 		{name: "the OpenAPI document", method: "GET", path: "/openapi.json",
 			status: 200, contains: []string{`"openapi":"3.1.0"`, `"/v1/orders/{id}/status"`, `"operationId":"createOrder"`}},
 		{name: "an unknown path is a problem 404", method: "GET", path: "/v1/nothing",

@@ -152,7 +152,10 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an,
-		Sync: n.Sync, Search: n.Search})
+		Sync: n.Sync, Search: n.Search, Parts: map[string]func() any{
+			"cache":  func() any { return n.Cache.Health() },
+			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
+		}})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("/", api)
