@@ -20,6 +20,7 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -117,6 +118,8 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 		mcfg = &market.Config{OnEvents: cfg.Engine.Enqueue, AfterCommit: cfg.Engine.AfterCommit}
 	}
 	svc := market.New(st, mcfg)
+	hub := live.NewHub(st, svc, nil)
+	cfg.Live = hub
 	srv := httptest.NewServer(httpapi.New(svc, signer, cfg))
 	t.Cleanup(srv.Close)
 	admin := callers["admin"]
@@ -147,6 +150,8 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 	runCtx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
 	go ix.Run(runCtx) //nolint:errcheck // ends with the test
+	fatalIf(t, hub.Start(ctx))
+	go hub.Run(runCtx) //nolint:errcheck // ends with the test
 	return &env{url: srv.URL, store: st, svc: svc}
 }
 

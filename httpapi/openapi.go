@@ -91,7 +91,9 @@ func operation(g *schemas, rt route) map[string]any {
 		op["security"] = []any{}
 	}
 	ok := map[string]any{"description": http.StatusText(rt.Status)}
-	if rt.Result != nil {
+	if rt.Stream != nil {
+		ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
+	} else if rt.Result != nil {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.Result))}}
 	}
 	responses := map[string]any{strconv.Itoa(rt.Status): ok}

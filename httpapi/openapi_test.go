@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/httpapi"
 )
 
@@ -22,7 +23,9 @@ var doc map[string]any
 
 // withEngine configures a server that serves the function routes, for reading
 // its document and routes only: the engine is never called.
-func withEngine() *httpapi.Config { return &httpapi.Config{Engine: new(engine.Engine)} }
+func withEngine() *httpapi.Config {
+	return &httpapi.Config{Engine: new(engine.Engine), Live: live.NewHub(nil, nil, nil)}
+}
 
 func loadDocument() map[string]any { return documentOf(withEngine()) }
 

@@ -34,6 +34,9 @@ type route struct {
 	// which any route may.
 	Errors []int
 	handle handler
+	// Stream, when set, serves the route itself as a text/event-stream, in
+	// place of handle.
+	Stream http.Handler
 }
 
 // handler does one operation for caller c and returns the success body.
@@ -137,7 +140,7 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
-	}, slices.Concat(searchRoutes(s.search), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
+	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
 		s.functionRoutes())...)
 }
 

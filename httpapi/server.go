@@ -18,6 +18,7 @@ import (
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/syncmon"
@@ -51,6 +52,9 @@ type Config struct {
 	Sync *syncmon.Monitor
 	// Search, when set, serves /v1/search. Default: those routes answer 503.
 	Search *search.Index
+	// Live, when set, serves the live queries: GET /v1/live (the SSE stream)
+	// and the browser client under /v1/live/. Default: not served.
+	Live *live.Hub
 	// Parts are reported in /readyz by name (such as "cache"), each the value
 	// its function returns at the time; they never make /readyz fail.
 	Parts map[string]func() any
@@ -64,6 +68,7 @@ type Server struct {
 	sync         *syncmon.Monitor
 	search       *search.Index
 	parts        map[string]func() any
+	live         http.Handler
 	signer       *auth.Signer
 	log          *slog.Logger
 	maxBody      int64
@@ -93,8 +98,23 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		readyTimeout: cmp.Or(cfg.ReadyTimeout, 2*time.Second),
 		mux:          http.NewServeMux(),
 	}
+	if cfg.Live != nil {
+		verify := func(string) (mohalla.Caller, error) {
+			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
+		}
+		if signer != nil {
+			verify = signer.Verify
+		}
+		s.live = cfg.Live.Handler(live.HandlerConfig{Verify: verify,
+			WriteError: func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }})
+		s.mux.Handle("GET /v1/live/", s.live) // the browser client and its example page
+	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
+		if rt.Stream != nil {
+			s.mux.Handle(rt.pattern(), rt.Stream)
+			continue
+		}
 		s.mux.Handle(rt.pattern(), s.serve(rt))
 	}
 	if cfg.RiverUI != nil {

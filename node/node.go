@@ -151,7 +151,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
-	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an,
+	n.Live = n.reads.newHub(n.Service)
+	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
 		Sync: n.Sync, Search: n.Search, Parts: map[string]func() any{
 			"cache":  func() any { return n.Cache.Health() },
 			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
@@ -159,8 +160,6 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("/", api)
-	n.reads.mount(mux, n.Service, n.Signer)
-	n.Live = n.reads.hub
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil

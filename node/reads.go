@@ -3,11 +3,9 @@ package node
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/eventlog"
 	"github.com/mohallamart/mohalla/live"
@@ -46,11 +44,9 @@ func openReads(st *store.Store, redisURL string, log *slog.Logger) (*reads, erro
 }
 
 // mount builds the hub on svc and serves GET /v1/live and its client files.
-func (r *reads) mount(mux *http.ServeMux, svc *market.Service, signer *auth.Signer) {
+func (r *reads) newHub(svc *market.Service) *live.Hub {
 	r.hub = live.NewHub(r.st, svc, &live.Config{Notifier: r.notifier, Logger: r.log})
-	h := r.hub.Handler(live.HandlerConfig{Verify: signer.Verify})
-	mux.Handle("/v1/live", h)
-	mux.Handle("/v1/live/", h)
+	return r.hub
 }
 
 // start positions the projection and the hub in the log and runs them, the
