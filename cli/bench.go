@@ -58,11 +58,11 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
+	f, err := createProfile(*profile)
+	if err != nil {
+		return err
+	}
+	if f != nil {
 		defer f.Close()
 		cfg.CPUProfile = f
 	}
@@ -71,9 +71,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Print(c.stdout)
-	if *profile != "" {
-		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", *profile, *profile)
-	}
+	c.sayProfile(*profile)
 	return nil
 }
 
@@ -110,11 +108,11 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
+	f, err := createProfile(*profile)
+	if err != nil {
+		return err
+	}
+	if f != nil {
 		defer f.Close()
 		cfg.CPUProfile = f
 	}
@@ -123,8 +121,21 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Print(c.stdout)
-	if *profile != "" {
-		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", *profile, *profile)
-	}
+	c.sayProfile(*profile)
 	return nil
+}
+
+// createProfile creates the file of a --cpuprofile flag; nil for "".
+func createProfile(path string) (*os.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return os.Create(path)
+}
+
+// sayProfile tells where the CPU profile of a --cpuprofile flag went.
+func (c *CLI) sayProfile(path string) {
+	if path != "" {
+		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", path, path)
+	}
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/mohallamart/mohalla/bench"
@@ -44,11 +42,11 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		}
 		bar.update(p)
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
+	f, err := createProfile(*profile)
+	if err != nil {
+		return err
+	}
+	if f != nil {
 		defer f.Close()
 		cfg.CPUProfile = f
 	}
@@ -58,8 +56,6 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Print(c.stdout)
-	if *profile != "" {
-		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", *profile, *profile)
-	}
+	c.sayProfile(*profile)
 	return nil
 }

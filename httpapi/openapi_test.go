@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/live"
 )
 
 // doc is the OpenAPI document of a server with an engine, so with every route,
