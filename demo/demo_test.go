@@ -150,6 +150,10 @@ func checkCounts(t *testing.T, svc *market.Service, users, shops, products int) 
 	t.Helper()
 	ctx := context.Background()
 	admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
+	// The log shows an event once every older writing transaction has ended.
+	if err := svc.Store().Read().CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for name, want := range map[string]int{mohalla.EventUserCreated: users, mohalla.EventShopCreated: shops,
 		mohalla.EventProductCreated: products} {
 		evs, err := svc.Events(ctx, admin, market.EventQuery{Name: name, Limit: 1000})

@@ -167,6 +167,9 @@ func TestReadEventsWaitsForEarlierTransaction(t *testing.T) {
 	if err := <-finished; err != nil {
 		t.Fatal(err)
 	}
+	if err := st.Read().CatchUp(ctx); err != nil { // other tests' transactions on the server
+		t.Fatal(err)
+	}
 	evs, err = st.Read().ReadEvents(ctx, mohalla.Position{}, "", 10)
 	if err != nil {
 		t.Fatal(err)

@@ -197,6 +197,9 @@ func TestReconnectDuringBurst(t *testing.T) {
 func productEvents(t *testing.T, n *node, from, id string) []string {
 	t.Helper()
 	after, _ := mohalla.ParsePosition(from)
+	if err := n.st.Read().CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	evs, err := n.st.Read().ReadEvents(ctx, after, mohalla.EventProductUpdated, 10000)
 	if err != nil {
 		t.Fatal(err)
