@@ -11,19 +11,13 @@ import (
 )
 
 func (c *CLI) bench(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "functions" {
-		return c.benchFunctions(ctx, args[1:])
+	others := map[string]func(context.Context, []string) error{
+		"functions": c.benchFunctions, "search": c.benchSearch, "live": c.benchLive, "reads": c.benchReads,
 	}
-	if len(args) > 0 && args[0] == "search" {
-		return c.benchSearch(ctx, args[1:])
+	if len(args) > 0 && others[args[0]] != nil {
+		return others[args[0]](ctx, args[1:])
 	}
-	if len(args) > 0 && args[0] == "live" {
-		return c.benchLive(ctx, args[1:])
-	}
-	if len(args) > 0 && args[0] == "reads" {
-		return c.benchReads(ctx, args[1:])
-	}
-	fs := c.flagSet("bench", "orders|functions|live|reads [flags]",
+	fs := c.flagSet("bench", "orders|functions|search|live|reads [flags]",
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
@@ -45,7 +39,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 			fs.Usage()
 			return flag.ErrHelp
 		}
-		return usageErrorf(fs, "bench needs what to measure: orders, functions, live or reads")
+		return usageErrorf(fs, "bench needs what to measure: orders, functions, search, live or reads")
 	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err

@@ -173,9 +173,14 @@ func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]RunRow, error) {
 	if before == "" {
 		before = "\U0010FFFF"
 	}
-	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs
-		WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3) AND ($4 = '' OR event_id = $4)
+	return q.runs(ctx, `WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3) AND ($4 = '' OR event_id = $4)
 		ORDER BY id DESC LIMIT $5`, before, f.FunctionID, f.Status, f.EventID, f.Limit)
+}
+
+// runs returns the runs of function_runs that the rest of a query (its WHERE,
+// ORDER BY and LIMIT) selects.
+func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]RunRow, error) {
+	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs `+rest, args...)
 	if err != nil {
 		return nil, err
 	}

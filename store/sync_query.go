@@ -63,21 +63,7 @@ func (q *Q) RunsChangedSince(ctx context.Context, status string, since time.Time
 	if changedBefore {
 		cmp = "<"
 	}
-	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs
-		WHERE status = $1 AND updated_at `+cmp+` $2 ORDER BY updated_at DESC LIMIT $3`, status, since.UTC(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []RunRow
-	for rs.Next() {
-		var r RunRow
-		if err := scanRun(rs, &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+	return q.runs(ctx, `WHERE status = $1 AND updated_at `+cmp+` $2 ORDER BY updated_at DESC LIMIT $3`, status, since.UTC(), limit)
 }
 
 // SyncCheck is one check of the sync monitor.
