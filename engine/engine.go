@@ -75,6 +75,7 @@ type Engine struct {
 	started bool
 
 	retryAt sync.Map // River job id -> time.Time, set by RetryAfter errors
+	status  *statusWriter
 
 	hints   chan []string
 	stop    context.CancelFunc
@@ -105,7 +106,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 		c.Observer = noObserver{}
 	}
 	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
-		hints: make(chan []string, 1024)}
+		hints: make(chan []string, 1024), status: &statusWriter{st: st}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{

@@ -98,7 +98,7 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 	if err := authAdmin(c, false); err != nil {
 		return err
 	}
-	err := e.st.Write().SetRunStatus(ctx, id, store.RunCancelled, "cancelled by "+c.ID, nil, e.cfg.Now().UTC())
+	err := e.st.Write().SetRunStatus(ctx, id, store.RunUpdate{Status: store.RunCancelled, Error: "cancelled by " + c.ID}, e.cfg.Now().UTC())
 	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := e.st.Read().Run(ctx, id); errors.Is(gerr, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "run %q not found", id)

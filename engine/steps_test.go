@@ -41,6 +41,9 @@ func TestStepsAreMemoizedAcrossRetries(t *testing.T) {
 		if runs[0].Attempts != 3 || string(runs[0].Output) != `{"first":10}` && string(runs[0].Output) != `{"first": 10}` {
 			t.Errorf("run = %+v", runs[0])
 		}
+		if r := runs[0]; r.StartedAt == nil || r.EndedAt == nil || r.EndedAt.Before(*r.StartedAt) {
+			t.Errorf("run started %v, ended %v; want both, in order (a short run records its start with its end)", r.StartedAt, r.EndedAt)
+		}
 		d, err := n.eng.Run(ctx, admin, runs[0].ID)
 		if err != nil {
 			t.Fatal(err)

@@ -37,41 +37,113 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 		return fmt.Errorf("function %q is not registered on this node", job.Args.FunctionID)
 	}
 	now := e.cfg.Now().UTC()
-	run, err := e.st.Write().StartRun(ctx, job.Args.RunID, job.Attempt, now)
-	if errors.Is(err, store.ErrNotFound) {
-		return e.notStartable(ctx, job.Args.RunID, now)
-	} else if err != nil {
+	a, err := e.begin(ctx, f, job, now)
+	if a == nil || err != nil {
 		return err
 	}
 	if c := f.opts.Concurrency; c != nil {
-		ok, err := e.acquire(ctx, f, run, now)
+		ok, err := e.acquire(ctx, f, a.run, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			_ = e.st.Write().SetRunStatus(ctx, run.ID, store.RunQueued, run.Error, nil, now)
+			if a.run.Status != store.RunQueued {
+				_ = e.st.Write().SetRunStatus(ctx, a.run.ID, store.RunUpdate{Status: store.RunQueued, Error: a.run.Error}, now)
+			}
 			return river.JobSnooze(jitter(50 * time.Millisecond))
 		}
 		defer func() {
-			if err := e.st.Write().ReleaseSlot(context.WithoutCancel(ctx), f.opts.ID, run.ConcurrencyKey, run.ID, e.cfg.Now()); err != nil {
-				e.log.WarnContext(ctx, "release concurrency slot", slog.String("run", run.ID), slog.Any("err", err))
+			if err := e.st.Write().ReleaseSlot(context.WithoutCancel(ctx), f.opts.ID, a.run.ConcurrencyKey, a.run.ID, e.cfg.Now()); err != nil {
+				e.log.WarnContext(ctx, "release concurrency slot", slog.String("run", a.run.ID), slog.Any("err", err))
 			}
 		}()
 	}
-	ev, err := e.trigger(ctx, run)
-	if err != nil {
-		return err
+	var steps []store.StepRow
+	if a.resumed {
+		if steps, err = e.st.Read().Steps(ctx, a.run.ID); err != nil {
+			return err
+		}
 	}
-	steps, err := e.st.Read().Steps(ctx, run.ID)
-	if err != nil {
-		return err
-	}
-	st := newStep(e, run, ev, job.ID, steps)
+	st := newStep(e, a.run, a.event, job.ID, steps)
+	a.started = e.cfg.Now().UTC()
 	start := time.Now()
-	out, err, susp := call(ctx, f.handler, Input{Event: ev, RunID: run.ID, Attempt: job.Attempt, Step: st})
-	res := e.finish(ctx, f, run, job, ev, out, err, susp)
+	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
+	out, err, susp := call(ctx, f.handler, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	stopMarking()
+	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
 	return res
+}
+
+// attempt is one attempt of a run under way.
+type attempt struct {
+	run     store.RunRow
+	event   mohalla.Event
+	resumed bool      // an earlier attempt may have finished steps
+	started time.Time // when the handler was called
+}
+
+// runningAfter is how long an attempt runs before its run is recorded as
+// running. Most runs finish sooner, and record their start with their end:
+// one write per attempt instead of two.
+const runningAfter = 100 * time.Millisecond
+
+// begin reads the run of job and its triggering event in one query. A nil
+// attempt means the run must not start now: it is finished, cancelled, or
+// debounced to later, and begin's error says what River should do.
+//
+// A function whose queued runs later events still change (debounce moves the
+// run to a newer event; cancel-on cancels queued runs) marks the run running
+// first, so that no event changes a run once its handler has read it.
+func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs], now time.Time) (*attempt, error) {
+	id := job.Args.RunID
+	if f.opts.Debounce != nil || len(f.opts.CancelOn) > 0 {
+		run, err := e.st.Write().StartRun(ctx, id, job.Attempt, now)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, e.notStartable(ctx, id, now)
+		} else if err != nil {
+			return nil, err
+		}
+		ev, err := e.trigger(ctx, run)
+		return &attempt{run: run, event: ev, resumed: true}, err
+	}
+	run, ev, err := e.st.Read().RunWithEvent(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, river.JobCancel(fmt.Errorf("run %s does not exist", id))
+	} else if err != nil {
+		return nil, err
+	}
+	switch run.Status {
+	case store.RunCompleted, store.RunFailed, store.RunCancelled:
+		return nil, nil
+	}
+	if run.EventID == "" {
+		ev = cronEvent(run)
+	}
+	return &attempt{run: run, event: ev, resumed: job.Attempt > 1 || run.Status != store.RunQueued}, nil
+}
+
+// markRunningAfter records the run of a as running if the attempt lasts
+// runningAfter; the function it returns stops the timer, or waits for the
+// record to be written.
+func (e *Engine) markRunningAfter(ctx context.Context, a *attempt, n int) (stop func()) {
+	if a.run.Status == store.RunRunning && a.run.Attempts == n {
+		return func() {}
+	}
+	done := make(chan struct{})
+	t := time.AfterFunc(runningAfter, func() {
+		defer close(done)
+		u := store.RunUpdate{Status: store.RunRunning, Attempt: n, Started: a.started}
+		err := e.st.Write().SetRunStatus(context.WithoutCancel(ctx), a.run.ID, u, e.cfg.Now().UTC())
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.WarnContext(ctx, "record run as running", slog.String("run", a.run.ID), slog.Any("err", err))
+		}
+	})
+	return func() {
+		if !t.Stop() {
+			<-done
+		}
+	}
 }
 
 // outcome names how an attempt ended, for the Observer.
@@ -106,14 +178,17 @@ func call(ctx context.Context, h Handler, in Input) (out any, err error, susp *s
 }
 
 // finish records an attempt's outcome and tells River what to do next.
-func (e *Engine) finish(ctx context.Context, f *Function, run store.RunRow, job *river.Job[runArgs], ev mohalla.Event,
-	out any, runErr error, susp *suspend) error {
+func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river.Job[runArgs], out any, runErr error,
+	susp *suspend) error {
 	ctx = context.WithoutCancel(ctx) // record the outcome even if the attempt timed out
 	now := e.cfg.Now().UTC()
-	w := e.st.Write()
+	set := func(status, errText string, output json.RawMessage) error {
+		return e.status.set(ctx, a.run.ID,
+			store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started}, now)
+	}
 	switch {
 	case susp != nil:
-		if err := w.SetRunStatus(ctx, run.ID, susp.status, "", nil, now); errors.Is(err, store.ErrNotFound) {
+		if err := set(susp.status, "", nil); errors.Is(err, store.ErrNotFound) {
 			return nil // cancelled meanwhile
 		} else if err != nil {
 			return err
@@ -125,23 +200,23 @@ func (e *Engine) finish(ctx context.Context, f *Function, run store.RunRow, job 
 			runErr = NonRetriable(fmt.Errorf("output is not JSON: %w", err))
 			break
 		}
-		if err := w.SetRunStatus(ctx, run.ID, store.RunCompleted, "", b, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := set(store.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
 	if isNonRetriable(runErr) || job.Attempt >= job.MaxAttempts {
-		if err := w.SetRunStatus(ctx, run.ID, store.RunFailed, runErr.Error(), nil, now); errors.Is(err, store.ErrNotFound) {
+		if err := set(store.RunFailed, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if err := e.failed(ctx, f, run, ev, runErr, job.Attempt); err != nil {
+		if err := e.failed(ctx, f, a.run, a.event, runErr, job.Attempt); err != nil {
 			return err // retried; the run is failed already and function/failed is appended once
 		}
 		return river.JobCancel(runErr)
 	}
-	if err := w.SetRunStatus(ctx, run.ID, store.RunQueued, runErr.Error(), nil, now); errors.Is(err, store.ErrNotFound) {
+	if err := set(store.RunQueued, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
@@ -150,7 +225,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, run store.RunRow, job 
 	if errors.As(runErr, &ra) {
 		e.retryAt.Store(job.ID, now.Add(ra.d))
 	}
-	e.log.InfoContext(ctx, "run attempt failed; retrying", slog.String("function", f.opts.ID), slog.String("run", run.ID),
+	e.log.InfoContext(ctx, "run attempt failed; retrying", slog.String("function", f.opts.ID), slog.String("run", a.run.ID),
 		slog.Int("attempt", job.Attempt), slog.Any("err", runErr))
 	return runErr
 }
@@ -204,11 +279,16 @@ func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, now
 // the tick recorded as its input.
 func (e *Engine) trigger(ctx context.Context, run store.RunRow) (mohalla.Event, error) {
 	if run.EventID == "" {
-		return mohalla.Event{ID: "cron-" + run.ID, Name: "cron/tick", Data: run.Input, TS: run.CreatedAt.UnixMilli()}, nil
+		return cronEvent(run), nil
 	}
 	ev, err := e.st.Read().EventByID(ctx, run.EventID)
 	if err != nil {
 		return ev, fmt.Errorf("load event %s of run %s: %w", run.EventID, run.ID, err)
 	}
 	return ev, nil
+}
+
+// cronEvent is the event a cron run gets: the tick recorded as its input.
+func cronEvent(run store.RunRow) mohalla.Event {
+	return mohalla.Event{ID: "cron-" + run.ID, Name: "cron/tick", Data: run.Input, TS: run.CreatedAt.UnixMilli()}
 }

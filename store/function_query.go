@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mohallamart/mohalla"
 )
 
 // Run statuses.
@@ -40,8 +42,14 @@ type RunRow struct {
 	UpdatedAt      time.Time       `json:"updatedAt"`
 }
 
-const runColumns = `id, function_id, idempotency_key, event_id, CAST(input AS text), status, attempts, concurrency_key,
-	cancel_key, debounce_key, debounce_until, CAST(output AS text), error, created_at, started_at, ended_at, updated_at`
+var runColumns = runColumnsOf("")
+
+// runColumnsOf lists a run's columns, each named with prefix ("r." in a join).
+func runColumnsOf(p string) string {
+	return strings.NewReplacer("%", p).Replace(`%id, %function_id, %idempotency_key, %event_id, CAST(%input AS text), %status,
+	%attempts, %concurrency_key, %cancel_key, %debounce_key, %debounce_until, CAST(%output AS text), %error, %created_at,
+	%started_at, %ended_at, %updated_at`)
+}
 
 func scanRun(r row, x *RunRow) error {
 	var input, output *string
@@ -119,6 +127,52 @@ func (q *Q) Run(ctx context.Context, id string) (RunRow, error) {
 	return r, err
 }
 
+// RunWithEvent returns the run with id and, in the same query, the event that
+// triggered it (the zero Event for a run without one, such as a cron tick's).
+// It returns ErrNotFound if there is no such run, and another error if its
+// event is missing.
+func (q *Q) RunWithEvent(ctx context.Context, id string) (RunRow, mohalla.Event, error) {
+	var (
+		r                                   RunRow
+		ev                                  mohalla.Event
+		evTx, evSeq, evTS                   *int64
+		evID, evName, evData, evCaller, evV *string
+	)
+	var input, output *string
+	err := q.q.queryRow(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.b.posTx()+`, e.seq, e.event_id, e.name,
+		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
+		FROM function_runs r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
+		WHERE r.id = $1`, id).Scan(&r.ID, &r.FunctionID, &r.IdempotencyKey, &r.EventID, &input, &r.Status, &r.Attempts,
+		&r.ConcurrencyKey, &r.CancelKey, &r.DebounceKey, &r.DebounceUntil, &output, &r.Error, &r.CreatedAt, &r.StartedAt,
+		&r.EndedAt, &r.UpdatedAt, &evTx, &evSeq, &evID, &evName, &evData, &evCaller, &evTS, &evV)
+	if err != nil {
+		return r, ev, err
+	}
+	if input != nil {
+		r.Input = json.RawMessage(*input)
+	}
+	if output != nil {
+		r.Output = json.RawMessage(*output)
+	}
+	if evID == nil {
+		if r.EventID != "" {
+			return r, ev, fmt.Errorf("run %s: its event %s is not in the log", r.ID, r.EventID)
+		}
+		return r, ev, nil
+	}
+	ev = mohalla.Event{Pos: mohalla.Position{ID: *evSeq}, ID: *evID, Name: *evName, Data: json.RawMessage(*evData), TS: *evTS, V: *evV}
+	if evTx != nil {
+		ev.Pos.Tx = *evTx
+	}
+	if evCaller != nil && *evCaller != "" {
+		ev.User = new(mohalla.Caller)
+		if err := json.Unmarshal([]byte(*evCaller), ev.User); err != nil {
+			return r, ev, fmt.Errorf("event %s: caller: %w", ev.ID, err)
+		}
+	}
+	return r, ev, nil
+}
+
 // StartRun marks an unfinished run running for its attempt-th attempt. It
 // returns ErrNotFound if the run is finished or cancelled, or if a debounce moved
 // its start past now.
@@ -133,21 +187,69 @@ func (q *Q) StartRun(ctx context.Context, id string, attempt int, now time.Time)
 	return r, err
 }
 
-// SetRunStatus records an unfinished run's status and error. A cancelled or
-// finished run is left as it is (ErrNotFound).
-func (q *Q) SetRunStatus(ctx context.Context, id, status, errText string, output json.RawMessage, now time.Time) error {
-	var ended *time.Time
-	if status == RunCompleted || status == RunFailed || status == RunCancelled {
-		ended = &now
-	}
-	n, err := q.q.exec(ctx, `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
-		debounce_key = NULL
-		WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')`,
-		id, status, errText, rawOrNull(output), ended, now)
+// RunUpdate changes an unfinished run's status.
+type RunUpdate struct {
+	Status string
+	Error  string
+	Output json.RawMessage
+	// Attempt, if not zero, is the attempt that ends or parks here, recorded as
+	// the run's attempts; Started is when it began, recorded as the run's start
+	// if it has none. A run that was never marked running gets both here.
+	Attempt int
+	Started time.Time
+}
+
+// SetRunStatus records an unfinished run's status, error and output. A
+// cancelled or finished run is left as it is (ErrNotFound).
+func (q *Q) SetRunStatus(ctx context.Context, id string, u RunUpdate, now time.Time) error {
+	n, err := q.q.exec(ctx, setRunStatusSQL, setRunStatusArgs(id, u, now)...)
 	if err == nil && n == 0 {
 		return ErrNotFound
 	}
 	return err
+}
+
+// RunStatus is one change of SetRunStatuses.
+type RunStatus struct {
+	ID string
+	RunUpdate
+	Now time.Time
+}
+
+// SetRunStatuses records the changes of many runs in one transaction, on
+// PostgreSQL in one round trip. The error of each change, ErrNotFound for a run
+// left as it was (see SetRunStatus), is in errs; err is the batch's own.
+func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs []error, err error) {
+	args := make([][]any, len(changes))
+	for i, c := range changes {
+		args[i] = setRunStatusArgs(c.ID, c.RunUpdate, c.Now)
+	}
+	n, err := s.b.execMany(ctx, setRunStatusSQL, args)
+	if err != nil {
+		return nil, err
+	}
+	errs = make([]error, len(changes))
+	for i := range n {
+		if n[i] == 0 {
+			errs[i] = ErrNotFound
+		}
+	}
+	return errs, nil
+}
+
+const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
+	debounce_key = NULL, attempts = CASE WHEN $7 > 0 THEN $7 ELSE attempts END, started_at = coalesce(started_at, $8)
+	WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')`
+
+func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
+	var ended, started *time.Time
+	if u.Status == RunCompleted || u.Status == RunFailed || u.Status == RunCancelled {
+		ended = &now
+	}
+	if !u.Started.IsZero() {
+		started = &u.Started
+	}
+	return []any{id, u.Status, u.Error, rawOrNull(u.Output), ended, now, u.Attempt, started}
 }
 
 // CancelRunsByKey cancels the unfinished runs of a function whose cancel key is

@@ -89,6 +89,25 @@ func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 func (p *postgres) reader() querier                { return pgxQuerier{p.pool} }
 func (p *postgres) writer() querier                { return pgxQuerier{p.pool} }
 
+func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
+	var b pgx.Batch
+	for _, a := range args {
+		b.Queue(sql, a...)
+	}
+	// A batch is one pipeline ending in one Sync: an implicit transaction.
+	res := p.pool.SendBatch(ctx, &b)
+	n := make([]int64, len(args))
+	for i := range args {
+		tag, err := res.Exec()
+		if err != nil {
+			_ = res.Close()
+			return nil, err
+		}
+		n[i] = tag.RowsAffected()
+	}
+	return n, res.Close()
+}
+
 func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
 	tx, err := p.pool.Begin(ctx)
 	if err != nil {

@@ -84,6 +84,21 @@ func (d *sqliteDB) ping(ctx context.Context) error {
 func (d *sqliteDB) reader() querier { return sqlQuerier{d.read} }
 func (d *sqliteDB) writer() querier { return sqlQuerier{d.write} }
 
+func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := make([]int64, len(args))
+	for i, a := range args {
+		if n[i], err = tx.exec(ctx, sql, a...); err != nil {
+			_ = tx.rollback(ctx)
+			return nil, err
+		}
+	}
+	return n, tx.commit(ctx)
+}
+
 func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {

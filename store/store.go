@@ -51,6 +51,9 @@ type backend interface {
 	begin(ctx context.Context) (txQuerier, error)
 	reader() querier
 	writer() querier
+	// execMany runs sql once per argument list, in one transaction (on
+	// PostgreSQL, in one round trip), and returns the rows each changed.
+	execMany(ctx context.Context, sql string, args [][]any) ([]int64, error)
 	migrate(ctx context.Context) error
 	ping(ctx context.Context) error
 	close()
