@@ -33,8 +33,9 @@
   function patchProduct(p, ev) {
     const d = ev.data;
     if (ev.name === "product/created") {
+      const at = new Date(ev.ts).toISOString();
       return p || { id: d.productId, shopId: d.shopId, name: d.name, category: d.category,
-        price: d.price, stock: d.stock, version: d.version };
+        price: d.price, stock: d.stock, version: d.version, createdAt: at, updatedAt: at };
     }
     if (!p || !newer(d, p)) return p;
     const q = Object.assign({}, p);
@@ -50,9 +51,10 @@
   function patchOrder(o, ev) {
     const d = ev.data;
     if (ev.name === "order/created") {
+      const at = new Date(ev.ts).toISOString();
       return o || { id: d.orderId, userId: d.userId, shopId: d.shopId, items: d.items,
         totalAmount: d.totalAmount, status: d.status, deliveryAddress: d.deliveryAddress,
-        version: 1, createdAt: new Date(ev.ts).toISOString() };
+        version: 1, createdAt: at, updatedAt: at };
     }
     if (!o || !newer(d, o)) return o;
     return Object.assign({}, o, { status: d.status, version: d.version, updatedAt: new Date(ev.ts).toISOString() });
@@ -68,7 +70,10 @@
     } else if (i >= 0) {
       items[i] = next;
     } else {
-      items.push(next);
+      // The server lists by id (byte order), so a new item goes to its place
+      // there, not to the end: ids need not grow with time.
+      const j = items.findIndex((x) => x.id > id);
+      items.splice(j < 0 ? items.length : j, 0, next);
     }
     return items;
   }
