@@ -30,6 +30,11 @@ type FunctionsConfig struct {
 	// Warmup is how long each side is written to, and drained, before
 	// measuring. Default 1s.
 	Warmup time.Duration
+	// Rate is the writes per second, in all, of a second measure of latency
+	// below saturation: each side is written to at that pace for PacedDuration,
+	// in two turns. Default 200; negative skips it.
+	Rate          float64
+	PacedDuration time.Duration // default 4s
 	// Workers, FetchCooldown and FetchPollInterval configure the engine and bare
 	// River alike. Defaults: the engine's (50, 2ms, 50ms).
 	Workers           int
@@ -62,6 +67,11 @@ type FunctionsReport struct {
 
 	Engine, River FunctionsResult
 	Ratio         float64 // Engine.PerSecond / River.PerSecond
+
+	// Rate is the pace of the second measure, and EnginePaced and RiverPaced
+	// its outcome; zero when it was skipped.
+	Rate                    float64
+	EnginePaced, RiverPaced FunctionsResult
 }
 
 // FunctionsResult is the measure of one side.
@@ -111,6 +121,8 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 	c.Duration = cmp.Or(c.Duration, 10*time.Second)
 	c.Warmup = cmp.Or(c.Warmup, time.Second)
 	c.Rounds = cmp.Or(c.Rounds, 4)
+	c.Rate = cmp.Or(c.Rate, 200)
+	c.PacedDuration = cmp.Or(c.PacedDuration, 4*time.Second)
 	c.Workers = cmp.Or(c.Workers, 50)
 	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
 	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
@@ -161,9 +173,10 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 	defer closeRiver()
 
 	sides := []struct {
-		name string
-		sd   fnSide
-		t    fnTally
+		name  string
+		sd    fnSide
+		t     fnTally // at full speed
+		paced fnTally // at c.Rate
 	}{{name: "engine", sd: engSide}, {name: "river", sd: riverSide}}
 	for i := range sides {
 		if err := warmSide(ctx, sides[i].sd, &sides[i].t, c.Writers, c.Warmup); err != nil {
@@ -183,13 +196,34 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 					return nil, fmt.Errorf("cpu profile: %w", err)
 				}
 			}
-			err := roundSide(ctx, x.sd, &x.t, c.Writers, per, fmt.Sprintf("m%d-", r))
+			err := roundSide(ctx, x.sd, &x.t, c.Writers, per, 0, fmt.Sprintf("m%d-", r))
 			if profile {
 				pprof.StopCPUProfile()
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", x.name, err)
 			}
+		}
+	}
+	if c.Rate > 0 {
+		rep.Rate = c.Rate
+		for i := range sides {
+			sides[i].paced.total = sides[i].t.total // the runs written so far, all completed
+		}
+		for r := range 2 {
+			for k := range 2 {
+				x := &sides[(r+k)%2]
+				log.InfoContext(ctx, "measuring at a pace", slog.String("side", x.name), slog.Float64("rate", c.Rate))
+				if err := roundSide(ctx, x.sd, &x.paced, c.Writers, c.PacedDuration/2, c.Rate, fmt.Sprintf("p%d-", r)); err != nil {
+					return nil, fmt.Errorf("%s at %.0f/s: %w", x.name, c.Rate, err)
+				}
+			}
+		}
+		if rep.EnginePaced, err = sides[0].paced.result(engSide.starts); err != nil {
+			return nil, fmt.Errorf("engine at %.0f/s: %w", c.Rate, err)
+		}
+		if rep.RiverPaced, err = sides[1].paced.result(riverSide.starts); err != nil {
+			return nil, fmt.Errorf("river at %.0f/s: %w", c.Rate, err)
 		}
 	}
 	if rep.Engine, err = sides[0].t.result(engSide.starts); err != nil {
@@ -216,6 +250,7 @@ func (r *FunctionsReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "bench functions: no-op work, %d writers (one event or job per transaction), %d workers, "+
 		"fetch cooldown %s, poll %s, %d connections, %s written in %d turns, PostgreSQL %s\n",
 		r.Writers, r.Workers, r.FetchCooldown, r.FetchPollInterval, r.MaxConns, r.Duration, r.Rounds, r.Postgres)
+	fmt.Fprintf(w, "  at full speed (the writers commit one after another):\n")
 	line := func(name, unit string, x FunctionsResult) {
 		fmt.Fprintf(w, "  %-7s %9.1f %s/s  commit→start p50 %s  p99 %s  max %s  (%d written at %.0f/s, %d completed, backlog %d when writes stopped)\n",
 			name, x.PerSecond, unit, ms(x.P50), ms(x.P99), ms(x.Max), x.Written, x.WritesPerSecond, x.Completed, x.Backlog)
@@ -228,9 +263,25 @@ func (r *FunctionsReport) Print(w io.Writer) {
 	}
 	line("engine", "runs", r.Engine)
 	line("river", "jobs", r.River)
+	if r.Rate > 0 {
+		fmt.Fprintf(w, "  at %.0f writes/s (paced, below saturation):\n", r.Rate)
+		for _, x := range []struct {
+			name string
+			res  FunctionsResult
+		}{{"engine", r.EnginePaced}, {"river", r.RiverPaced}} {
+			fmt.Fprintf(w, "  %-7s commit→start p50 %s  p99 %s  max %s  (%d written at %.0f/s)\n",
+				x.name, ms(x.res.P50), ms(x.res.P99), ms(x.res.Max), x.res.Written, x.res.WritesPerSecond)
+		}
+	}
 	fmt.Fprintf(w, "  ratio   %.2f of bare River's throughput (aim ≥ %.1f) %s\n", r.Ratio, fnAimRatio, aimVerdict(r.Ratio >= fnAimRatio))
-	fmt.Fprintf(w, "  engine  commit→start p50 %s (aim < %s) %s, p99 %s (aim < %s) %s\n",
-		ms(r.Engine.P50), fnAimP50, aimVerdict(r.Engine.P50 < fnAimP50), ms(r.Engine.P99), fnAimP99, aimVerdict(r.Engine.P99 < fnAimP99))
+	verdict := func(what string, x FunctionsResult) {
+		fmt.Fprintf(w, "  engine  commit→start %s: p50 %s (aim < %s) %s, p99 %s (aim < %s) %s\n", what,
+			ms(x.P50), fnAimP50, aimVerdict(x.P50 < fnAimP50), ms(x.P99), fnAimP99, aimVerdict(x.P99 < fnAimP99))
+	}
+	verdict("at full speed", r.Engine)
+	if r.Rate > 0 {
+		verdict(fmt.Sprintf("at %.0f/s", r.Rate), r.EnginePaced)
+	}
 }
 
 func micros(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }

@@ -69,7 +69,7 @@ type fnTally struct {
 // warmSide writes to sd for d, drains it, and forgets its starts.
 func warmSide(ctx context.Context, sd fnSide, t *fnTally, writers int, d time.Duration) error {
 	if d > 0 {
-		commits, _, err := writeSide(ctx, sd, writers, d, "u")
+		commits, _, err := writeSide(ctx, sd, writers, d, 0, "u")
 		if err != nil {
 			return err
 		}
@@ -82,12 +82,13 @@ func warmSide(ctx context.Context, sd fnSide, t *fnTally, writers int, d time.Du
 	return nil
 }
 
-// roundSide writes to sd for d from writers goroutines, drains it, and adds
-// the round to t. The round's ids start with prefix.
-func roundSide(ctx context.Context, sd fnSide, t *fnTally, writers int, d time.Duration, prefix string) error {
+// roundSide writes to sd for d from writers goroutines, as fast as they can or
+// at rate writes per second in all if rate > 0, drains it, and adds the round
+// to t. The round's ids start with prefix.
+func roundSide(ctx context.Context, sd fnSide, t *fnTally, writers int, d time.Duration, rate float64, prefix string) error {
 	meter := startCost(ctx, sd.pool)
 	start := time.Now()
-	commits, writing, err := writeSide(ctx, sd, writers, d, prefix)
+	commits, writing, err := writeSide(ctx, sd, writers, d, rate, prefix)
 	if err != nil {
 		return err
 	}
@@ -150,10 +151,12 @@ func (t *fnTally) result(s *runStarts) (FunctionsResult, error) {
 	return res, nil
 }
 
-// writeSide commits from writers goroutines, one write after another, for d,
-// and returns every write with the time its call returned, and how long the
-// writing took. The ids are prefix, the writer and a sequence number.
-func writeSide(ctx context.Context, sd fnSide, writers int, d time.Duration, prefix string) ([]fnCommit, time.Duration, error) {
+// writeSide commits from writers goroutines for d, one write after another,
+// or if rate > 0 each at its turn of a schedule of rate writes per second in all
+// (a writer behind schedule writes at once). It returns every write with the
+// time its call returned, and how long the writing took. The ids are prefix,
+// the writer and a sequence number.
+func writeSide(ctx context.Context, sd fnSide, writers int, d time.Duration, rate float64, prefix string) ([]fnCommit, time.Duration, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	per := make([][]fnCommit, writers)
@@ -164,6 +167,13 @@ func writeSide(ctx context.Context, sd fnSide, writers int, d time.Duration, pre
 		wg.Go(func() {
 			base := prefix + strconv.Itoa(w) + "-"
 			for i := 0; ctx.Err() == nil && time.Now().Before(until); i++ {
+				if rate > 0 {
+					turn := start.Add(time.Duration(float64(i*writers+w) / rate * float64(time.Second)))
+					if turn.After(until) {
+						return
+					}
+					time.Sleep(time.Until(turn))
+				}
 				id := base + strconv.Itoa(i)
 				if err := sd.write(ctx, id); err != nil {
 					cancel(fmt.Errorf("write %s: %w", id, err))

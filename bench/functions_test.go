@@ -19,7 +19,8 @@ func TestFunctionsShortRun(t *testing.T) {
 	ctx := context.Background()
 	eng, riv := "mohalla_bench_fn_test_"+suffix(), "mohalla_bench_river_test_"+suffix()
 	rep, err := bench.Functions(ctx, &bench.FunctionsConfig{URL: storetest.AdminURL(), Writers: 2, Workers: 10,
-		Duration: time.Second, Warmup: 200 * time.Millisecond, Database: eng, RiverDatabase: riv})
+		Duration: time.Second, Warmup: 200 * time.Millisecond, Rate: 100, PacedDuration: 600 * time.Millisecond,
+		Database: eng, RiverDatabase: riv})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
@@ -39,12 +40,19 @@ func TestFunctionsShortRun(t *testing.T) {
 			t.Errorf("%s: %.1f connections and %s of CPU per run: want at least the write's connection and some CPU", name, r.Acquires, r.AppCPU)
 		}
 	}
+	for name, r := range map[string]bench.FunctionsResult{"engine": rep.EnginePaced, "river": rep.RiverPaced} {
+		// 100/s for 0.6 s in all: about 60 writes, at about that pace.
+		if r.Written < 30 || r.Written > 70 || r.WritesPerSecond > 150 || r.P99 <= 0 || r.P50 > r.P99 {
+			t.Errorf("%s at 100/s: %d written at %.0f/s, p50 %s, p99 %s: want about 60 at about 100/s, and latencies",
+				name, r.Written, r.WritesPerSecond, r.P50, r.P99)
+		}
+	}
 	if rep.Ratio <= 0 || rep.Postgres == "" {
 		t.Errorf("ratio %.2f, PostgreSQL %q: want both", rep.Ratio, rep.Postgres)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"runs/s", "jobs/s", "p99", "ratio", "aim"} {
+	for _, want := range []string{"runs/s", "jobs/s", "p99", "ratio", "aim", "at 100/s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}

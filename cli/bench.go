@@ -75,13 +75,16 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 			"own, concurrent writers send events that each trigger a no-op function; in another, bare\n"+
 			"River, configured the same way, works a no-op job inserted per transaction. The two take\n"+
 			"turns; it prints commit-to-start latency (p50, p99), completed runs per second, their\n"+
-			"ratio, and what a run cost in CPU and pool connections.")
+			"ratio, and what a run cost in CPU and pool connections. Then each side is written to at\n"+
+			"--rate writes per second, below saturation, for the latency a run sees at that load.")
 	var cfg bench.FunctionsConfig
 	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own databases there")
 	fs.IntVar(&cfg.Writers, "writers", 8, "concurrent writers, one event or job per transaction")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each side is written to, in all")
 	fs.IntVar(&cfg.Rounds, "rounds", 4, "turns each side takes, alternating, so that a shared machine's load weighs on both")
 	fs.DurationVar(&cfg.Warmup, "warmup", time.Second, "how long each side is written to and drained before measuring")
+	fs.Float64Var(&cfg.Rate, "rate", 200, "writes per second of the paced latency measure; a negative rate skips it")
+	fs.DurationVar(&cfg.PacedDuration, "paced-duration", 4*time.Second, "how long each side is written to at --rate, in all")
 	fs.IntVar(&cfg.Workers, "workers", 50, "runs (or jobs) worked at once, the engine's Workers and River's MaxWorkers")
 	fs.DurationVar(&cfg.FetchCooldown, "fetch-cooldown", 2*time.Millisecond, "River's FetchCooldown, on both sides")
 	fs.DurationVar(&cfg.FetchPollInterval, "fetch-poll-interval", 50*time.Millisecond, "River's FetchPollInterval, on both sides")
