@@ -9,6 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -40,8 +41,11 @@ type ReadsConfig struct {
 	// mohalla_bench_reads.
 	Database string
 	// Keep leaves the database in place after the run.
-	Keep   bool
-	Logger *slog.Logger
+	Keep bool
+	// CPUProfile, if set, receives a CPU profile of the reads through the
+	// in-process cache.
+	CPUProfile io.Writer
+	Logger     *slog.Logger
 }
 
 // ReadsReport is the outcome of Reads: one result per variant, the store
@@ -113,7 +117,16 @@ func Reads(ctx context.Context, cfg *ReadsConfig) (*ReadsReport, error) {
 		c    cache.Cache
 	}{{"none", nil}, {"memory", cache.NewMemory(nil)}, {"redis", rc}} {
 		log.InfoContext(ctx, "reading products", slog.String("cache", v.name), slog.Duration("duration", c.Duration))
+		profile := v.name == "memory" && c.CPUProfile != nil
+		if profile {
+			if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
+				return nil, fmt.Errorf("cpu profile: %w", err)
+			}
+		}
 		r, err := readProducts(ctx, st, v.c, ids, c.Clients, c.Duration)
+		if profile {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -134,20 +147,16 @@ func readProducts(ctx context.Context, st *store.Store, c cache.Cache, ids []str
 	srv := &http.Server{Handler: httpapi.New(svc, nil, nil), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // Close ends it
 	defer srv.Close()
-	base := "http://" + ln.Addr().String() + "/v1/products/"
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}}
-	get := func(id string) bool {
-		resp, err := hc.Get(base + id)
-		if err != nil {
-			return false
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+	addr := ln.Addr().String()
+	get := func(g *rawGetter, id string) bool {
+		status, err := g.get("/v1/products/" + id)
+		return err == nil && status == http.StatusOK
 	}
+	warm := newRawGetter(addr)
 	for _, id := range ids { // the cache starts warm, as for a popular product
-		get(id)
+		get(warm, id)
 	}
+	warm.close()
 	var before cache.StatsSnapshot
 	if c != nil {
 		before = c.Stats().Snapshot()
@@ -161,9 +170,11 @@ func readProducts(ctx context.Context, st *store.Store, c cache.Cache, ids []str
 	for w := range clients {
 		wg.Go(func() {
 			r := mrand.New(mrand.NewPCG(uint64(w), 11))
+			g := newRawGetter(addr)
+			defer g.close()
 			for ctx.Err() == nil && time.Now().Before(until) {
 				t0 := time.Now()
-				if get(ids[r.IntN(len(ids))]) {
+				if get(g, ids[r.IntN(len(ids))]) {
 					lat[w] = append(lat[w], time.Since(t0))
 				} else {
 					failed[w]++

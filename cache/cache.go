@@ -141,6 +141,30 @@ func Read[T Row](ctx context.Context, c Cache, k Key, load func(ctx context.Cont
 	return v, nil
 }
 
+// ReadJSON is Read for a caller that only sends the row on as JSON: it returns
+// the row's JSON encoding (json.Marshal's), on a hit the cache's own, which
+// saves decoding and encoding it again. The caller must not change the bytes.
+func ReadJSON[T Row](ctx context.Context, c Cache, k Key, load func(ctx context.Context, id string) (T, error)) (json.RawMessage, error) {
+	if c != nil {
+		if e, ok := c.Get(ctx, k); ok {
+			return e.Data, nil
+		}
+	}
+	start := time.Now()
+	v, err := load(ctx, k.ID)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		c.Fill(ctx, k, Entry{Version: version(v), Data: data, Value: v, LoadedAt: start})
+	}
+	return data, nil
+}
+
 // decode returns e's row as a T, copying what a caller could change in place.
 func decode[T Row](e Entry) (T, bool) {
 	v, ok := e.Value.(T)

@@ -2,7 +2,9 @@ package cache_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -257,6 +259,50 @@ func TestReadsAllKinds(t *testing.T) {
 			}
 			if got, err := w.svc.Order(ctx, w.buyer, o.ID); err != nil || got.Status != mohalla.StatusConfirmed {
 				t.Fatalf("order after its status changed: %s, %v", got.Status, err)
+			}
+		})
+	}
+}
+
+// ProductJSON answers with the cache's own encoding on a hit: the same bytes as
+// encoding the store's row, and never an old one after a change.
+func TestProductJSON(t *testing.T) {
+	t.Parallel()
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			c := newCache(t, backend)
+			st := storetest.Open(t, "sqlite")
+			w := newWorld(t, st, c)
+			w.product(t, "p1", 10)
+			want := func() string {
+				p, err := st.Read().Product(ctx, "p1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := json.Marshal(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+			for i := range 2 { // a miss, then a hit
+				if got, err := w.svc.ProductJSON(ctx, "p1"); err != nil || string(got) != want() {
+					t.Fatalf("read %d: %s, %v; want %s", i, got, err, want())
+				}
+			}
+			if c.Stats().Snapshot().Hits < 1 {
+				t.Fatal("the second read did not hit the cache")
+			}
+			if _, err := w.svc.ChangeStock(ctx, w.owner, "p1", market.ChangeStock{Delta: -3}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := w.svc.ProductJSON(ctx, "p1")
+			if err != nil || string(got) != want() || !strings.Contains(string(got), `"stock":7`) {
+				t.Fatalf("after the change: %s, %v; want %s", got, err, want())
+			}
+			if _, err := w.svc.ProductJSON(ctx, "nope"); mohalla.ErrorCode(err) != mohalla.ENOTFOUND {
+				t.Fatalf("a missing product: %v, want not found", err)
 			}
 		})
 	}

@@ -57,6 +57,7 @@ func (c *CLI) benchReads(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Products, "products", 1000, "products in the demo store")
 	fs.IntVar(&cfg.Hot, "hot", 200, "how many of them the clients read")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the reads through the in-process cache to `file`")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -67,10 +68,19 @@ func (c *CLI) benchReads(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	f, err := createProfile(*profile)
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		defer f.Close()
+		cfg.CPUProfile = f
+	}
 	rep, err := bench.Reads(ctx, &cfg)
 	if err != nil {
 		return err
 	}
 	rep.Print(c.stdout)
+	c.sayProfile(*profile)
 	return nil
 }

@@ -20,7 +20,7 @@ func (s *Server) createProduct(r *http.Request, c mohalla.Caller) (any, error) {
 }
 
 func (s *Server) product(r *http.Request, _ mohalla.Caller) (any, error) {
-	return s.svc.Product(r.Context(), r.PathValue("id"))
+	return s.svc.ProductJSON(r.Context(), r.PathValue("id"))
 }
 
 func (s *Server) listProducts(r *http.Request, _ mohalla.Caller) (any, error) {

@@ -198,9 +198,12 @@ func (s *Server) caller(r *http.Request) (mohalla.Caller, error) {
 
 // writeJSON writes v as the JSON body with status and returns the status written.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) int {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return s.writeError(w, r, fmt.Errorf("encode response: %w", err))
+	b, ok := v.(json.RawMessage) // encoded already, by json.Marshal
+	if !ok {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			return s.writeError(w, r, fmt.Errorf("encode response: %w", err))
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

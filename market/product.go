@@ -2,6 +2,7 @@ package market
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/mohallamart/mohalla"
@@ -116,6 +117,17 @@ func (s *Service) Product(ctx context.Context, id string) (mohalla.Product, erro
 		return p, s.notFound(ctx, err, "product", id)
 	}
 	return p, nil
+}
+
+// ProductJSON is Product encoded as JSON, for a caller that sends it on: on a
+// cache hit it is the cache's own encoding, neither decoded nor encoded again.
+// The caller must not change the bytes.
+func (s *Service) ProductJSON(ctx context.Context, id string) (json.RawMessage, error) {
+	b, err := cache.ReadJSON(ctx, s.cfg.Cache, cache.Key{Kind: cache.Product, ID: id}, s.store.Read().Product)
+	if err != nil {
+		return nil, s.notFound(ctx, err, "product", id)
+	}
+	return b, nil
 }
 
 // ProductQuery filters ListProducts.
