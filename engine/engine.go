@@ -74,8 +74,9 @@ type Engine struct {
 	cancels map[string][]*Function // cancelling event name -> functions
 	started bool
 
-	retryAt sync.Map // River job id -> time.Time, set by RetryAfter errors
-	status  *statusWriter
+	retryAt sync.Map                            // River job id -> time.Time, set by RetryAfter errors
+	status  *batcher[store.RunStatus, struct{}] // the runs' status changes
+	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
 
 	hints   chan []string
 	stop    context.CancelFunc
@@ -106,7 +107,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 		c.Observer = noObserver{}
 	}
 	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
-		hints: make(chan []string, 1024), status: &statusWriter{st: st}}
+		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{

@@ -88,7 +88,8 @@ type attempt struct {
 // one write per attempt instead of two.
 const runningAfter = 100 * time.Millisecond
 
-// begin reads the run of job and its triggering event in one query. A nil
+// begin reads the run of job and its triggering event in one query, shared
+// with the attempts that start at the same time. A nil
 // attempt means the run must not start now: it is finished, cancelled, or
 // debounced to later, and begin's error says what River should do.
 //
@@ -107,7 +108,8 @@ func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs]
 		ev, err := e.trigger(ctx, run)
 		return &attempt{run: run, event: ev, resumed: true}, err
 	}
-	run, ev, err := e.st.Read().RunWithEvent(ctx, id)
+	x, err := e.runs.call(ctx, id)
+	run, ev := x.Run, x.Event
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, river.JobCancel(fmt.Errorf("run %s does not exist", id))
 	} else if err != nil {
@@ -183,8 +185,9 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 	ctx = context.WithoutCancel(ctx) // record the outcome even if the attempt timed out
 	now := e.cfg.Now().UTC()
 	set := func(status, errText string, output json.RawMessage) error {
-		return e.status.set(ctx, a.run.ID,
-			store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started}, now)
+		u := store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started}
+		_, err := e.status.call(ctx, store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: now})
+		return err
 	}
 	switch {
 	case susp != nil:

@@ -127,26 +127,62 @@ func (q *Q) Run(ctx context.Context, id string) (RunRow, error) {
 	return r, err
 }
 
-// RunWithEvent returns the run with id and, in the same query, the event that
-// triggered it (the zero Event for a run without one, such as a cron tick's).
-// It returns ErrNotFound if there is no such run, and another error if its
-// event is missing.
-func (q *Q) RunWithEvent(ctx context.Context, id string) (RunRow, mohalla.Event, error) {
-	var (
-		r                                   RunRow
-		ev                                  mohalla.Event
-		evTx, evSeq, evTS                   *int64
-		evID, evName, evData, evCaller, evV *string
-	)
-	var input, output *string
-	err := q.q.queryRow(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.b.posTx()+`, e.seq, e.event_id, e.name,
+// RunStart is a run with the event that triggered it (the zero Event for a
+// run without one, such as a cron tick's).
+type RunStart struct {
+	Run   RunRow
+	Event mohalla.Event
+	Err   error // the run's event is missing from the log
+}
+
+// RunsWithEvents returns the runs with ids, each with its triggering event,
+// in one query, by id. A run that does not exist is not in the map.
+func (q *Q) RunsWithEvents(ctx context.Context, ids []string) (map[string]RunStart, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// A list of parameters, not a JSON array: the planner looks each id up in
+	// the primary key instead of scanning every run.
+	var in strings.Builder
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		fmt.Fprintf(&in, "$%d", i+1)
+		args[i] = id
+	}
+	rs, err := q.q.query(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.b.posTx()+`, e.seq, e.event_id, e.name,
 		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
 		FROM function_runs r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
-		WHERE r.id = $1`, id).Scan(&r.ID, &r.FunctionID, &r.IdempotencyKey, &r.EventID, &input, &r.Status, &r.Attempts,
-		&r.ConcurrencyKey, &r.CancelKey, &r.DebounceKey, &r.DebounceUntil, &output, &r.Error, &r.CreatedAt, &r.StartedAt,
-		&r.EndedAt, &r.UpdatedAt, &evTx, &evSeq, &evID, &evName, &evData, &evCaller, &evTS, &evV)
+		WHERE r.id IN (`+in.String()+`)`, args...)
 	if err != nil {
-		return r, ev, err
+		return nil, err
+	}
+	defer rs.Close()
+	out := make(map[string]RunStart, len(ids))
+	for rs.Next() {
+		x, err := scanRunStart(rs)
+		if err != nil {
+			return nil, err
+		}
+		out[x.Run.ID] = x
+	}
+	return out, rs.Err()
+}
+
+func scanRunStart(rs rows) (RunStart, error) {
+	var (
+		x                                   RunStart
+		r                                   = &x.Run
+		evTx, evSeq, evTS                   *int64
+		evID, evName, evData, evCaller, evV *string
+		input, output                       *string
+	)
+	if err := rs.Scan(&r.ID, &r.FunctionID, &r.IdempotencyKey, &r.EventID, &input, &r.Status, &r.Attempts,
+		&r.ConcurrencyKey, &r.CancelKey, &r.DebounceKey, &r.DebounceUntil, &output, &r.Error, &r.CreatedAt, &r.StartedAt,
+		&r.EndedAt, &r.UpdatedAt, &evTx, &evSeq, &evID, &evName, &evData, &evCaller, &evTS, &evV); err != nil {
+		return x, err
 	}
 	if input != nil {
 		r.Input = json.RawMessage(*input)
@@ -156,21 +192,22 @@ func (q *Q) RunWithEvent(ctx context.Context, id string) (RunRow, mohalla.Event,
 	}
 	if evID == nil {
 		if r.EventID != "" {
-			return r, ev, fmt.Errorf("run %s: its event %s is not in the log", r.ID, r.EventID)
+			x.Err = fmt.Errorf("run %s: its event %s is not in the log", r.ID, r.EventID)
 		}
-		return r, ev, nil
+		return x, nil
 	}
-	ev = mohalla.Event{Pos: mohalla.Position{ID: *evSeq}, ID: *evID, Name: *evName, Data: json.RawMessage(*evData), TS: *evTS, V: *evV}
+	x.Event = mohalla.Event{Pos: mohalla.Position{ID: *evSeq}, ID: *evID, Name: *evName, Data: json.RawMessage(*evData),
+		TS: *evTS, V: *evV}
 	if evTx != nil {
-		ev.Pos.Tx = *evTx
+		x.Event.Pos.Tx = *evTx
 	}
 	if evCaller != nil && *evCaller != "" {
-		ev.User = new(mohalla.Caller)
-		if err := json.Unmarshal([]byte(*evCaller), ev.User); err != nil {
-			return r, ev, fmt.Errorf("event %s: caller: %w", ev.ID, err)
+		x.Event.User = new(mohalla.Caller)
+		if err := json.Unmarshal([]byte(*evCaller), x.Event.User); err != nil {
+			x.Err = fmt.Errorf("event %s: caller: %w", x.Event.ID, err)
 		}
 	}
-	return r, ev, nil
+	return x, nil
 }
 
 // StartRun marks an unfinished run running for its attempt-th attempt. It
