@@ -100,7 +100,7 @@ func (ix *Index) browseByDistance(ctx context.Context, q *ProductQuery, near map
 		out.NextCursor = nextCursor(c, string(q.Sort), false, hits)
 	}
 	for _, h := range hits {
-		hit, err := productHit(h, nil, near)
+		hit, err := productHit(h, nil, false, near)
 		if err != nil {
 			return ProductResult{}, err
 		}

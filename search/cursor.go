@@ -8,12 +8,13 @@ import (
 )
 
 // cursor is where the next page starts: the sort values of the last hit shown,
-// for the same sort and the same matching mode.
+// for the same sort and the same matching (typos, any word).
 type cursor struct {
 	Sort    string   `json:"s"`
 	After   []string `json:"a"`
 	Skip    int      `json:"k,omitempty"` // hits with the score in After already shown
 	AnyWord bool     `json:"w,omitempty"`
+	Typos   bool     `json:"t,omitempty"`
 }
 
 // encodeCursor returns c as an opaque string.

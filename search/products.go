@@ -44,8 +44,10 @@ type ProductResult struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// Products searches products. When every word of a text of several words
-// matches nothing together, it looks for products matching any of them. It
+// Products searches products. Words match as typed, as singulars and, the last
+// one, as a prefix; only when that finds nothing do they match with typos; and
+// when every word of a text of several words matches nothing together, it looks
+// for products matching any of them. It
 // returns EINVALID naming the parameter for a malformed query, and EUNAVAILABLE
 // while the index is being built.
 func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, error) {
@@ -86,9 +88,17 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 	if len(q.Facets) > 0 {
 		counts = &facetCounts{}
 	}
+	// As Typesense does by default (typo_tokens_threshold 1), typos are tried
+	// only when the words as typed (or as prefixes) find nothing: an exact
+	// match would rank above them anyway, and a common word's typos would add
+	// thousands of matches to rank.
 	res, err := ix.productSearch(ctx, &q, ws, order, c, near, scored, counts)
+	if err == nil && res.Total == 0 && q.Cursor == "" && typosPossible(ws) {
+		c.Typos = true
+		res, err = ix.productSearch(ctx, &q, ws, order, c, near, scored, counts)
+	}
 	if err == nil && res.Total == 0 && len(ws) > 1 && q.Cursor == "" {
-		c.AnyWord = true
+		c.Typos, c.AnyWord = true, true
 		res, err = ix.productSearch(ctx, &q, ws, order, c, near, scored, counts)
 	}
 	if err != nil {
@@ -104,7 +114,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		out.NextCursor = nextCursor(c, string(q.Sort), scored, hits)
 	}
 	for _, h := range hits {
-		hit, err := productHit(h, ws, near)
+		hit, err := productHit(h, ws, c.Typos, near)
 		if err != nil {
 			return ProductResult{}, err
 		}
@@ -157,11 +167,11 @@ func (ix *Index) productSearch(ctx context.Context, q *ProductQuery, ws []word, 
 	var root query.Query
 	switch {
 	case len(ws) > 0 && len(filters) > 0:
-		b := query.NewBooleanQuery([]query.Query{textQuery(fieldName, ws, c.AnyWord)}, nil, nil)
+		b := query.NewBooleanQuery([]query.Query{textQuery(fieldName, ws, matching{typos: c.Typos, anyWord: c.AnyWord})}, nil, nil)
 		b.AddFilter(all(filters))
 		root = b
 	case len(ws) > 0:
-		root = textQuery(fieldName, ws, c.AnyWord)
+		root = textQuery(fieldName, ws, matching{typos: c.Typos, anyWord: c.AnyWord})
 	case len(filters) > 0:
 		root = all(filters)
 	default:
@@ -220,7 +230,7 @@ func productOrder(q *ProductQuery, scored bool, near map[string]float64) bsearch
 func nextCursor(c cursor, sort string, scored bool, hits []*bsearch.DocumentMatch) string {
 	last := hits[len(hits)-1]
 	if !scored {
-		return encodeCursor(cursor{Sort: sort, After: last.DecodedSort, AnyWord: c.AnyWord})
+		return encodeCursor(cursor{Sort: sort, After: last.DecodedSort, AnyWord: c.AnyWord, Typos: c.Typos})
 	}
 	ties := 0
 	for _, h := range hits {
@@ -232,7 +242,7 @@ func nextCursor(c cursor, sort string, scored bool, hits []*bsearch.DocumentMatc
 	if c.After != nil && c.After[0] == s && ties == len(hits) {
 		ties += c.Skip // the whole page was one run of ties, begun before it
 	}
-	return encodeCursor(cursor{Sort: sort, After: []string{s}, Skip: ties, AnyWord: c.AnyWord})
+	return encodeCursor(cursor{Sort: sort, After: []string{s}, Skip: ties, AnyWord: c.AnyWord, Typos: c.Typos})
 }
 
 // skipTies drops the hits with the cursor's score that earlier pages showed.
@@ -261,14 +271,14 @@ func checkAfter(order bsearch.SortOrder, after []string) error {
 	return nil
 }
 
-func productHit(h *bsearch.DocumentMatch, ws []word, near map[string]float64) (ProductHit, error) {
+func productHit(h *bsearch.DocumentMatch, ws []word, typos bool, near map[string]float64) (ProductHit, error) {
 	var src productSource
 	if err := hitSource(h.ID, h.Fields, &src); err != nil {
 		return ProductHit{}, err
 	}
 	hit := ProductHit{ID: h.ID[len("p:"):], ShopID: src.ShopID, Name: src.Name, Category: src.Category,
 		Price: mohalla.Money(src.Price), Unit: src.Unit, Stock: src.Stock, Version: src.Version,
-		Highlight: highlight(src.Name, ws)}
+		Highlight: highlight(src.Name, ws, typos)}
 	if d, ok := near[src.ShopID]; ok {
 		hit.DistanceKm = new(math.Round(d*1000) / 1000)
 	}

@@ -47,7 +47,7 @@ func (ix *Index) Shops(ctx context.Context, q ShopQuery) (ShopResult, error) {
 	var root query.Query = geoWithin(fieldShopLoc, q.Near, q.RadiusKm)
 	ws := queryWords(q.Q)
 	if len(ws) > 0 {
-		b := query.NewBooleanQuery([]query.Query{textQuery(fieldShopName, ws, false)}, nil, nil)
+		b := query.NewBooleanQuery([]query.Query{textQuery(fieldShopName, ws, matching{typos: true})}, nil, nil)
 		b.AddFilter(root)
 		root = b
 	}
@@ -78,7 +78,7 @@ func (ix *Index) Shops(ctx context.Context, q ShopQuery) (ShopResult, error) {
 		loc := mohalla.Location{Lat: src.Lat, Lng: src.Lng}
 		out.Hits = append(out.Hits, ShopHit{ID: h.ID[len("s:"):], Name: src.Name, Location: loc, Pincode: src.Pincode,
 			Address: src.Address, Version: src.Version, DistanceKm: math.Round(distanceKm(q.Near, loc)*1000) / 1000,
-			Highlight: highlight(src.Name, ws)})
+			Highlight: highlight(src.Name, ws, true)})
 	}
 	return out, nil
 }

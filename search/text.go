@@ -33,9 +33,9 @@ func queryWords(q string) []word {
 	return ws
 }
 
-// typos is how many typos a word may contain, as Typesense allows by default:
-// one from 4 letters, two from 7.
-func typos(w string) int {
+// maxTypos is how many typos a word may contain, as Typesense allows by
+// default: one from 4 letters, two from 7.
+func maxTypos(w string) int {
 	switch n := utf8.RuneCountInString(w); {
 	case n >= 7:
 		return 2
@@ -45,9 +45,10 @@ func typos(w string) int {
 	return 0
 }
 
-// wordQuery matches one word in field: exactly or as its singular, with typos,
-// and, for the last word of the text (the one being typed), as a prefix.
-func wordQuery(field string, w word, last bool) query.Query {
+// wordQuery matches one word in field: exactly or as its singular, with typos
+// if typos is set, and, for the last word of the text (the one being typed),
+// as a prefix.
+func wordQuery(field string, w word, last, typos bool) query.Query {
 	var qs []query.Query
 	forms := []string{w.raw}
 	if w.one != w.raw {
@@ -58,7 +59,7 @@ func wordQuery(field string, w word, last bool) query.Query {
 		exact.SetField(field)
 		exact.SetBoost(boostExact)
 		qs = append(qs, exact)
-		if n := typos(w.raw); n > 0 {
+		if n := maxTypos(w.raw); n > 0 && typos {
 			fz := query.NewFuzzyQuery(f)
 			fz.SetField(field)
 			fz.SetFuzziness(n)
@@ -78,17 +79,23 @@ func wordQuery(field string, w word, last bool) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// textQuery matches the words in field: every one of them, or with anyWord at
-// least one, ranked by how many and how well.
-func textQuery(field string, ws []word, anyWord bool) query.Query {
+// matching is how a search text matches: with typos or without, and every
+// word or any word.
+type matching struct {
+	typos, anyWord bool
+}
+
+// textQuery matches the words in field as m says: every one of them, or with
+// m.anyWord at least one, ranked by how many and how well.
+func textQuery(field string, ws []word, m matching) query.Query {
 	qs := make([]query.Query, len(ws))
 	for i, w := range ws {
-		qs[i] = wordQuery(field, w, i == len(ws)-1)
+		qs[i] = wordQuery(field, w, i == len(ws)-1, m.typos)
 	}
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	if anyWord {
+	if m.anyWord {
 		return query.NewDisjunctionQuery(qs)
 	}
 	return query.NewConjunctionQuery(qs)
@@ -96,12 +103,22 @@ func textQuery(field string, ws []word, anyWord bool) query.Query {
 
 // matches reports whether an indexed term t is found by query word w under the
 // rules of wordQuery.
-func matches(t string, w word, last bool) bool {
+func matches(t string, w word, last, typos bool) bool {
 	if t == w.raw || t == w.one || (last && strings.HasPrefix(t, w.raw)) {
 		return true
 	}
-	n := typos(w.raw)
-	return n > 0 && (editDistance(t, w.raw, n) <= n || editDistance(t, w.one, n) <= n)
+	n := maxTypos(w.raw)
+	return typos && n > 0 && (editDistance(t, w.raw, n) <= n || editDistance(t, w.one, n) <= n)
+}
+
+// typosPossible reports whether any word of ws may match with typos.
+func typosPossible(ws []word) bool {
+	for _, w := range ws {
+		if maxTypos(w.raw) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Highlight shows which words of a name matched: Name is the name, HTML-escaped,
@@ -111,8 +128,9 @@ type Highlight struct {
 	Words []string `json:"words"`
 }
 
-// highlight marks the words of name that the query words ws match.
-func highlight(name string, ws []word) *Highlight {
+// highlight marks the words of name that the query words ws match, with
+// typos if typos is set.
+func highlight(name string, ws []word, typos bool) *Highlight {
 	if len(ws) == 0 {
 		return nil
 	}
@@ -126,7 +144,7 @@ func highlight(name string, ws []word) *Highlight {
 		term := string(t.Term)
 		hit := false
 		for i, w := range ws {
-			if matches(term, w, i == len(ws)-1) {
+			if matches(term, w, i == len(ws)-1, typos) {
 				hit = true
 				break
 			}
