@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/demo"
@@ -20,7 +21,9 @@ import (
 // searchKinds are the kinds of query the search bench mixes in equal parts.
 var searchKinds = []string{"typo", "prefix", "filtered", "faceted", "geo"}
 
-// searchMix makes queries like a shopper's from the neighbourhood's own names.
+// searchMix makes queries like a shopper's from the neighbourhood's own names:
+// a name's words of five letters or more, or for a name of short words, those
+// of three or more that are not numbers or stop words such as "of".
 // It keeps only what it needs, so that the bench's heap does not weigh on the
 // searches it measures.
 type searchMix struct {
@@ -35,6 +38,9 @@ type searchArticle struct {
 	price    mohalla.Money
 }
 
+// stopWords are words of names that nobody searches for alone.
+var stopWords = map[string]bool{"of": true, "and": true, "the": true, "with": true, "for": true, "in": true}
+
 func newSearchMix(n *demo.Neighbourhood) *searchMix {
 	m := &searchMix{articles: make([]searchArticle, len(n.Products)), shops: make([]mohalla.Location, len(n.Shops))}
 	for i, p := range n.Products {
@@ -45,8 +51,15 @@ func newSearchMix(n *demo.Neighbourhood) *searchMix {
 				a.words = append(a.words, w)
 			}
 		}
+		if len(a.words) == 0 { // a name of short words: any a shopper would type
+			for _, w := range ws {
+				if len(w) >= 3 && !stopWords[strings.ToLower(w)] && strings.IndexFunc(w, unicode.IsDigit) < 0 {
+					a.words = append(a.words, w)
+				}
+			}
+		}
 		if len(a.words) == 0 {
-			a.words = ws
+			a.words = ws[:1]
 		}
 		m.articles[i] = a
 	}
