@@ -68,10 +68,7 @@ func wordQuery(field string, w word, last, typos bool) query.Query {
 		}
 	}
 	if last {
-		p := query.NewPrefixQuery(w.raw)
-		p.SetField(field)
-		p.SetBoost(boostPrefix)
-		qs = append(qs, p)
+		qs = append(qs, &completions{field: field, prefix: w.raw, skip: forms, boost: boostPrefix})
 	}
 	if len(qs) == 1 {
 		return qs[0]
