@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -52,14 +53,11 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	f, err := createProfile(*profile)
+	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		defer f.Close()
-		cfg.CPUProfile = f
-	}
+	defer closeProfile()
 	rep, err := bench.Orders(ctx, &cfg)
 	if err != nil {
 		return err
@@ -105,14 +103,11 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	f, err := createProfile(*profile)
+	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		defer f.Close()
-		cfg.CPUProfile = f
-	}
+	defer closeProfile()
 	rep, err := bench.Functions(ctx, &cfg)
 	if err != nil {
 		return err
@@ -122,12 +117,18 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 	return nil
 }
 
-// createProfile creates the file of a --cpuprofile flag; nil for "".
-func createProfile(path string) (*os.File, error) {
+// openProfile creates the file of a --cpuprofile flag and points *w at it;
+// closeFile closes it. With path "" it does nothing.
+func openProfile(path string, w *io.Writer) (closeFile func(), err error) {
 	if path == "" {
-		return nil, nil
+		return func() {}, nil
 	}
-	return os.Create(path)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	*w = f
+	return func() { _ = f.Close() }, nil
 }
 
 // sayProfile tells where the CPU profile of a --cpuprofile flag went.

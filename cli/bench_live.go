@@ -68,14 +68,11 @@ func (c *CLI) benchReads(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	f, err := createProfile(*profile)
+	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		defer f.Close()
-		cfg.CPUProfile = f
-	}
+	defer closeProfile()
 	rep, err := bench.Reads(ctx, &cfg)
 	if err != nil {
 		return err

@@ -42,14 +42,11 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		}
 		bar.update(p)
 	}
-	f, err := createProfile(*profile)
+	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		defer f.Close()
-		cfg.CPUProfile = f
-	}
+	defer closeProfile()
 	rep, err := bench.Search(ctx, &cfg)
 	bar.finish()
 	if err != nil {
