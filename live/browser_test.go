@@ -67,6 +67,50 @@ func TestBrowserExamplePage(t *testing.T) {
 	s.checkCopies(t, page)
 }
 
+// TestBrowserShopProducts follows a shop's products: a product created with
+// every field, and changes of the others, leave the page's copy of the list
+// equal to the store's.
+func TestBrowserShopProducts(t *testing.T) {
+	t.Parallel()
+	s := newLiveServer(t)
+	page := browsertest.New(t)
+	navigate(t, page, s.url("/test.html", "shop:s1:products", token(alice)))
+	waitFor[bool](t, page, "the snapshot", `Array.isArray(live.value("shop:s1:products"))`)
+
+	threshold := int64(7)
+	if _, err := s.svc.CreateProduct(ctx, olga, market.CreateProduct{ID: "p0", ShopID: "s1", Name: "Amul Ghee",
+		Description: "Pure cow ghee", Price: new(mohalla.Money(64500)), Category: "dairy", Stock: new(int64(12)),
+		Unit: "1 l", LowStockThreshold: &threshold}); err != nil {
+		t.Fatal(err)
+	}
+	price := mohalla.Money(4100)
+	if _, err := s.svc.UpdateProduct(ctx, olga, "p2", market.UpdateProduct{Price: &price}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.ChangeStock(ctx, olga, "p0", market.ChangeStock{Delta: -2}); err != nil {
+		t.Fatal(err)
+	}
+	raw := waitFor[[]byte](t, page, "the new product and the changes on the page",
+		`(ps => ps.length === 3 && ps[0].id === "p0" && ps[0].stock === 10 && ps.some((p) => p.price === 41) && ps)(live.value("shop:s1:products"))`)
+	var copied []mohalla.Product
+	if err := json.Unmarshal(raw, &copied); err != nil {
+		t.Fatalf("the page's copy %s: %v", raw, err)
+	}
+	want, err := s.svc.ListProducts(ctx, market.ProductQuery{ShopID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range copied {
+		copied[i] = ms(copied[i])
+	}
+	for i := range want.Items {
+		want.Items[i] = ms(want.Items[i])
+	}
+	if got, want := jsonOf(t, copied), jsonOf(t, want.Items); got != want {
+		t.Errorf("the page's copy of shop:s1:products\n%s\nthe store's\n%s", got, want)
+	}
+}
+
 // TestBrowserReconnectsDuringBurst breaks the stream twice while changes are
 // committed: once by dropping every connection, once by restarting the node
 // (a new hub, answering 503 until it has started, behind a new listener on the

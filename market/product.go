@@ -95,18 +95,22 @@ func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in Create
 
 // ProductEvent is the data of product/created and product/deleted.
 type ProductEvent struct {
-	ProductID string        `json:"productId"`
-	ShopID    string        `json:"shopId"`
-	Name      string        `json:"name"`
-	Category  string        `json:"category"`
-	Price     mohalla.Money `json:"price"`
-	Stock     int64         `json:"stock"`
-	Version   int64         `json:"version"`
+	ProductID         string        `json:"productId"`
+	ShopID            string        `json:"shopId"`
+	Name              string        `json:"name"`
+	Description       string        `json:"description,omitempty"`
+	Category          string        `json:"category"`
+	Price             mohalla.Money `json:"price"`
+	Unit              string        `json:"unit,omitempty"`
+	Stock             int64         `json:"stock"`
+	LowStockThreshold int64         `json:"lowStockThreshold"`
+	Version           int64         `json:"version"`
 }
 
 func productEvent(p mohalla.Product) ProductEvent {
-	return ProductEvent{ProductID: p.ID, ShopID: p.ShopID, Name: p.Name, Category: p.Category,
-		Price: p.Price, Stock: p.Stock, Version: p.Version}
+	return ProductEvent{ProductID: p.ID, ShopID: p.ShopID, Name: p.Name, Description: p.Description,
+		Category: p.Category, Price: p.Price, Unit: p.Unit, Stock: p.Stock, LowStockThreshold: p.LowStockThreshold,
+		Version: p.Version}
 }
 
 // Product returns the product with id, to anyone, including a discontinued one

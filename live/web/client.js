@@ -33,9 +33,15 @@
   function patchProduct(p, ev) {
     const d = ev.data;
     if (ev.name === "product/created") {
+      if (p) return p;
       const at = new Date(ev.ts).toISOString();
-      return p || { id: d.productId, shopId: d.shopId, name: d.name, category: d.category,
-        price: d.price, stock: d.stock, version: d.version, createdAt: at, updatedAt: at };
+      // The fields in the order and the shape the server writes them.
+      const q = { id: d.productId, shopId: d.shopId, name: d.name };
+      if (d.description) q.description = d.description;
+      Object.assign(q, { price: d.price, category: d.category });
+      if (d.unit) q.unit = d.unit;
+      return Object.assign(q, { stock: d.stock, lowStockThreshold: d.lowStockThreshold || 0,
+        version: d.version, createdAt: at, updatedAt: at });
     }
     if (!p || !newer(d, p)) return p;
     const q = Object.assign({}, p);
