@@ -162,6 +162,7 @@
           if (r.ok) { r.body && r.body.cancel(); return null; }
           return r.json().catch(() => ({ status: r.status, detail: r.statusText }));
         }).catch(() => null).then((problem) => {
+          if (this.closed) return; // closed while asking
           if (problem && problem.status >= 400 && problem.status < 500) {
             this.onError(problem); // 401, 403, 404, 422: retrying will not help
             return;
