@@ -52,16 +52,26 @@ func runColumnsOf(p string) string {
 }
 
 func scanRun(r row, x *RunRow) error {
-	var input, output *string
-	err := r.Scan(&x.ID, &x.FunctionID, &x.IdempotencyKey, &x.EventID, &input, &x.Status, &x.Attempts, &x.ConcurrencyKey,
-		&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt)
-	if input != nil {
-		x.Input = json.RawMessage(*input)
-	}
-	if output != nil {
-		x.Output = json.RawMessage(*output)
-	}
+	dest, finish := runDest(x)
+	err := r.Scan(dest...)
+	finish()
 	return err
+}
+
+// runDest returns the scan destinations of runColumns for x, and what puts
+// the scanned JSON columns into x after the scan.
+func runDest(x *RunRow) (dest []any, finish func()) {
+	var input, output *string
+	return []any{&x.ID, &x.FunctionID, &x.IdempotencyKey, &x.EventID, &input, &x.Status, &x.Attempts, &x.ConcurrencyKey,
+			&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt},
+		func() {
+			if input != nil {
+				x.Input = json.RawMessage(*input)
+			}
+			if output != nil {
+				x.Output = json.RawMessage(*output)
+			}
+		}
 }
 
 func rawOrNull(b json.RawMessage) any {
@@ -174,25 +184,17 @@ func (q *Q) RunsWithEvents(ctx context.Context, ids []string) (map[string]RunSta
 func scanRunStart(rs rows) (RunStart, error) {
 	var (
 		x                                   RunStart
-		r                                   = &x.Run
 		evTx, evSeq, evTS                   *int64
 		evID, evName, evData, evCaller, evV *string
-		input, output                       *string
 	)
-	if err := rs.Scan(&r.ID, &r.FunctionID, &r.IdempotencyKey, &r.EventID, &input, &r.Status, &r.Attempts,
-		&r.ConcurrencyKey, &r.CancelKey, &r.DebounceKey, &r.DebounceUntil, &output, &r.Error, &r.CreatedAt, &r.StartedAt,
-		&r.EndedAt, &r.UpdatedAt, &evTx, &evSeq, &evID, &evName, &evData, &evCaller, &evTS, &evV); err != nil {
+	dest, finish := runDest(&x.Run)
+	if err := rs.Scan(append(dest, &evTx, &evSeq, &evID, &evName, &evData, &evCaller, &evTS, &evV)...); err != nil {
 		return x, err
 	}
-	if input != nil {
-		r.Input = json.RawMessage(*input)
-	}
-	if output != nil {
-		r.Output = json.RawMessage(*output)
-	}
+	finish()
 	if evID == nil {
-		if r.EventID != "" {
-			x.Err = fmt.Errorf("run %s: its event %s is not in the log", r.ID, r.EventID)
+		if x.Run.EventID != "" {
+			x.Err = fmt.Errorf("run %s: its event %s is not in the log", x.Run.ID, x.Run.EventID)
 		}
 		return x, nil
 	}
