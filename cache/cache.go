@@ -128,17 +128,8 @@ func Read[T Row](ctx context.Context, c Cache, k Key, load func(ctx context.Cont
 			return v, nil
 		}
 	}
-	start := time.Now()
-	v, err := load(ctx, k.ID)
-	if err != nil {
-		return v, err
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return v, nil // the row is fine; it just will not be cached
-	}
-	c.Fill(ctx, k, Entry{Version: version(v), Data: data, Value: v, LoadedAt: start})
-	return v, nil
+	v, _, err := loadAndFill(ctx, c, k, load)
+	return v, err
 }
 
 // ReadJSON is Read for a caller that only sends the row on as JSON: it returns
@@ -150,19 +141,27 @@ func ReadJSON[T Row](ctx context.Context, c Cache, k Key, load func(ctx context.
 			return e.Data, nil
 		}
 	}
-	start := time.Now()
-	v, err := load(ctx, k.ID)
-	if err != nil {
-		return nil, err
+	v, data, err := loadAndFill(ctx, c, k, load)
+	if err == nil && data == nil {
+		return json.Marshal(v) // and fail as it failed
 	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+	return data, err
+}
+
+// loadAndFill loads the row k and offers it, encoded, to c (which may be
+// nil). data is nil if the row would not encode: it is fine, only not cached.
+func loadAndFill[T Row](ctx context.Context, c Cache, k Key, load func(ctx context.Context, id string) (T, error)) (v T, data []byte, err error) {
+	start := time.Now()
+	if v, err = load(ctx, k.ID); err != nil {
+		return v, nil, err
+	}
+	if data, err = json.Marshal(v); err != nil {
+		return v, nil, nil
 	}
 	if c != nil {
 		c.Fill(ctx, k, Entry{Version: version(v), Data: data, Value: v, LoadedAt: start})
 	}
-	return data, nil
+	return v, data, nil
 }
 
 // decode returns e's row as a T, copying what a caller could change in place.
