@@ -47,9 +47,8 @@ type ProductResult struct {
 // Products searches products. Words match as typed, as singulars and, the last
 // one, as a prefix; only when that finds nothing do they match with typos; and
 // when every word of a text of several words matches nothing together, it looks
-// for products matching any of them. It
-// returns EINVALID naming the parameter for a malformed query, and EUNAVAILABLE
-// while the index is being built.
+// for products matching any of them. It returns EINVALID naming the parameter
+// for a malformed query, and EUNAVAILABLE while the index is being built.
 func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, error) {
 	if err := q.validate(); err != nil {
 		return ProductResult{}, err
