@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime/pprof"
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
@@ -190,16 +189,13 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 		for k := range 2 {
 			x := &sides[(r+k)%2]
 			log.InfoContext(ctx, "measuring", slog.String("side", x.name), slog.Int("round", r+1), slog.Duration("duration", per))
-			profile := x.name == "engine" && r == 0 && c.CPUProfile != nil
-			if profile {
-				if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
-					return nil, fmt.Errorf("cpu profile: %w", err)
-				}
+			var profile io.Writer
+			if x.name == "engine" && r == 0 {
+				profile = c.CPUProfile
 			}
-			err := roundSide(ctx, x.sd, &x.t, c.Writers, per, 0, fmt.Sprintf("m%d-", r))
-			if profile {
-				pprof.StopCPUProfile()
-			}
+			err := profiled(profile, func() error {
+				return roundSide(ctx, x.sd, &x.t, c.Writers, per, 0, fmt.Sprintf("m%d-", r))
+			})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", x.name, err)
 			}

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/mohallamart/mohalla/demo"
@@ -186,15 +185,16 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 
 	log.InfoContext(ctx, "driving POST /v1/orders", slog.String("url", base), slog.Int("clients", c.Clients),
 		slog.Duration("warmup", c.Warmup), slog.Duration("duration", c.Duration))
-	if c.CPUProfile != nil {
-		if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
-		}
-	}
 	l := newLoad(base, n, shoppers, c.Clients)
-	t, elapsed := l.drive(ctx, c.Clients, c.Warmup, c.Duration)
-	if c.CPUProfile != nil {
-		pprof.StopCPUProfile()
+	var (
+		t       *tally
+		elapsed time.Duration
+	)
+	if err := profiled(c.CPUProfile, func() error {
+		t, elapsed = l.drive(ctx, c.Clients, c.Warmup, c.Duration)
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err

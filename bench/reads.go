@@ -9,7 +9,6 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -117,16 +116,15 @@ func Reads(ctx context.Context, cfg *ReadsConfig) (*ReadsReport, error) {
 		c    cache.Cache
 	}{{"none", nil}, {"memory", cache.NewMemory(nil)}, {"redis", rc}} {
 		log.InfoContext(ctx, "reading products", slog.String("cache", v.name), slog.Duration("duration", c.Duration))
-		profile := v.name == "memory" && c.CPUProfile != nil
-		if profile {
-			if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
-				return nil, fmt.Errorf("cpu profile: %w", err)
-			}
+		var profile io.Writer
+		if v.name == "memory" {
+			profile = c.CPUProfile
 		}
-		r, err := readProducts(ctx, st, v.c, ids, c.Clients, c.Duration)
-		if profile {
-			pprof.StopCPUProfile()
-		}
+		var r ReadsResult
+		err := profiled(profile, func() (err error) {
+			r, err = readProducts(ctx, st, v.c, ids, c.Clients, c.Duration)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}

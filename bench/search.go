@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -158,16 +157,12 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		return nil, err
 	}
 	runtime.GC()
-	if c.CPUProfile != nil {
-		if err := pprof.StartCPUProfile(c.CPUProfile); err != nil {
-			return nil, err
-		}
-	}
 	cpu = processCPU()
-	lat, err := driveSearch(ctx, ix, mix, c.Clients, c.Duration)
-	if c.CPUProfile != nil {
-		pprof.StopCPUProfile()
-	}
+	var lat searchLatencies
+	err = profiled(c.CPUProfile, func() (err error) {
+		lat, err = driveSearch(ctx, ix, mix, c.Clients, c.Duration)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

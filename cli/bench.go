@@ -53,18 +53,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
-	if err != nil {
-		return err
-	}
-	defer closeProfile()
-	rep, err := bench.Orders(ctx, &cfg)
-	if err != nil {
-		return err
-	}
-	rep.Print(c.stdout)
-	c.sayProfile(*profile)
-	return nil
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 
 func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
@@ -103,17 +92,23 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.FunctionsReport, error) { return bench.Functions(ctx, &cfg) })
+}
+
+// runBench runs a bench with its --cpuprofile file (path, "" for none)
+// written through *profileTo, and prints its report.
+func runBench[R interface{ Print(io.Writer) }](c *CLI, path string, profileTo *io.Writer, run func() (R, error)) error {
+	closeProfile, err := openProfile(path, profileTo)
 	if err != nil {
 		return err
 	}
 	defer closeProfile()
-	rep, err := bench.Functions(ctx, &cfg)
+	rep, err := run()
 	if err != nil {
 		return err
 	}
 	rep.Print(c.stdout)
-	c.sayProfile(*profile)
+	c.sayProfile(path)
 	return nil
 }
 

@@ -34,12 +34,7 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	rep, err := bench.Live(ctx, &cfg)
-	if err != nil {
-		return err
-	}
-	rep.Print(c.stdout)
-	return nil
+	return runBench(c, "", nil, func() (*bench.LiveReport, error) { return bench.Live(ctx, &cfg) })
 }
 
 // benchReads runs "bench reads": cached product reads beside uncached ones.
@@ -68,16 +63,5 @@ func (c *CLI) benchReads(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
-	if err != nil {
-		return err
-	}
-	defer closeProfile()
-	rep, err := bench.Reads(ctx, &cfg)
-	if err != nil {
-		return err
-	}
-	rep.Print(c.stdout)
-	c.sayProfile(*profile)
-	return nil
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.ReadsReport, error) { return bench.Reads(ctx, &cfg) })
 }

@@ -42,17 +42,8 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		}
 		bar.update(p)
 	}
-	closeProfile, err := openProfile(*profile, &cfg.CPUProfile)
-	if err != nil {
-		return err
-	}
-	defer closeProfile()
-	rep, err := bench.Search(ctx, &cfg)
-	bar.finish()
-	if err != nil {
-		return err
-	}
-	rep.Print(c.stdout)
-	c.sayProfile(*profile)
-	return nil
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.SearchReport, error) {
+		defer bar.finish()
+		return bench.Search(ctx, &cfg)
+	})
 }

@@ -75,19 +75,8 @@ func (e *Engine) wake(ctx context.Context, jobID int64) {
 			e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", jobID), slog.Any("err", err))
 			return
 		}
-		if done || !sleepCtx(ctx, 25*time.Millisecond) {
+		if done || !mohalla.Sleep(ctx, 25*time.Millisecond) {
 			return
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -81,7 +81,7 @@ func (f *Follower) Run(ctx context.Context) error {
 			return ctx.Err()
 		case err != nil:
 			f.log.WarnContext(ctx, "event log follower failed; retrying", slog.Any("err", err))
-			if !sleep(ctx, f.cfg.Retry) {
+			if !mohalla.Sleep(ctx, f.cfg.Retry) {
 				return ctx.Err()
 			}
 			continue
@@ -134,15 +134,4 @@ func (f *Follower) step(ctx context.Context) (int, error) {
 	f.pos = evs[len(evs)-1].Pos
 	f.mu.Unlock()
 	return len(evs), nil
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

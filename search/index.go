@@ -141,7 +141,7 @@ func (ix *Index) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		ix.log.WarnContext(ctx, "search index catch-up failed; retrying", slog.Any("err", err))
-		if !sleep(ctx, ix.cfg.Retry) {
+		if !mohalla.Sleep(ctx, ix.cfg.Retry) {
 			return ctx.Err()
 		}
 	}
@@ -203,15 +203,4 @@ func (ix *Index) handle(ctx context.Context, events []mohalla.Event) error {
 		return errors.New("search: index closed")
 	}
 	return ix.apply(ctx, ix.cur, events)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
