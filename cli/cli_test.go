@@ -146,8 +146,9 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 	var errs bytes.Buffer
 	c := cli.New(&cli.Config{Stdout: outW, Stderr: &errs, Getenv: func(string) string { return "" }})
 	done := make(chan int, 1)
+	data := t.TempDir()
 	go func() {
-		done <- c.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()})
+		done <- c.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data})
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
@@ -169,6 +170,11 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
+	}
+	// A seed beside the running server cannot open its search index: it says
+	// so and fails (it panicked once), and the server goes on.
+	if code, _, stderr := run(t, "seed", "--demo", "--scale", "5", "--data", data); code == 0 || !strings.Contains(stderr, "in use by another process") {
+		t.Errorf("seed beside the server: exit %d, stderr %q; want a failure naming the index in use", code, stderr)
 	}
 	cancel()
 	select {

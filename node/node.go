@@ -90,13 +90,17 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n = &Node{log: log, Metrics: metrics.New()}
+	built := &Node{log: log, Metrics: metrics.New()}
+	n = built
 	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log}); err != nil {
 		return nil, err
 	}
-	defer func() {
+	defer func() { // n is nil by now if Open failed: close what it opened through built
 		if err != nil {
-			n.Store.Close()
+			if built.Search != nil {
+				_ = built.Search.Close()
+			}
+			built.Store.Close()
 		}
 	}()
 	secret, err := auth.LoadSecret(cfg.DataDir)
