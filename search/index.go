@@ -60,6 +60,8 @@ type Index struct {
 	followOnce sync.Once
 	follower   *eventlog.Follower
 	ready      atomic.Bool
+
+	lock *os.File // the directory's lock (see lockDir)
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,
@@ -86,12 +88,18 @@ func NewIndex(st *store.Store, cfg *IndexConfig) (*Index, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	ix := &Index{st: st, cfg: c, log: c.Logger.With(slog.String("component", "search")), alias: bleve.NewIndexAlias()}
+	lock, err := lockDir(c.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ix := &Index{st: st, cfg: c, log: c.Logger.With(slog.String("component", "search")), alias: bleve.NewIndexAlias(),
+		lock: lock}
 	g, err := openCurrent(c.Dir, c.OpenTimeout)
 	switch {
 	case err == nil:
 		if err := ix.table.load(context.Background(), g.idx); err != nil {
 			_ = g.idx.Close()
+			_ = lock.Close()
 			return nil, err
 		}
 		ix.cur = g
@@ -102,6 +110,7 @@ func NewIndex(st *store.Store, cfg *IndexConfig) (*Index, error) {
 	case errors.Is(err, errNoIndex):
 		ix.log.Warn("search index is unusable and will be rebuilt", slog.String("dir", c.Dir), slog.String("reason", err.Error()))
 	default:
+		_ = lock.Close()
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	keep := ""
@@ -125,6 +134,10 @@ func (ix *Index) Close() error {
 	if ix.cur != nil {
 		err = errors.Join(err, ix.cur.idx.Close())
 		ix.cur = nil
+	}
+	if ix.lock != nil {
+		err = errors.Join(err, ix.lock.Close())
+		ix.lock = nil
 	}
 	return err
 }
