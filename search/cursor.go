@@ -3,6 +3,9 @@ package search
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/mohallamart/mohalla"
 )
@@ -12,7 +15,6 @@ import (
 type cursor struct {
 	Sort    string   `json:"s"`
 	After   []string `json:"a"`
-	Skip    int      `json:"k,omitempty"` // hits with the score in After already shown
 	AnyWord bool     `json:"w,omitempty"`
 	Typos   bool     `json:"t,omitempty"`
 }
@@ -34,15 +36,24 @@ func decodeCursor(s, sort string, keys int) (cursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || c.Sort != sort || len(c.After) != keys || c.Skip < 0 || c.Skip > maxSkip {
+	if err != nil || c.Sort != sort || len(c.After) != keys {
 		return cursor{}, errBadCursor()
 	}
 	return c, nil
 }
 
-// maxSkip bounds the ties a relevance cursor may skip, and so the size of the
-// search it asks for.
-const maxSkip = 10_000
+// checkAfter rejects a forged cursor whose numeric sort values are not numbers.
+func checkAfter(order bsearch.SortOrder, after []string) error {
+	for i, s := range order {
+		switch s.(type) {
+		case *bsearch.SortScore, *bsearch.SortGeoDistance:
+			if _, err := strconv.ParseFloat(after[i], 64); err != nil {
+				return errBadCursor()
+			}
+		}
+	}
+	return nil
+}
 
 func errBadCursor() error {
 	return &mohalla.Error{Code: mohalla.EINVALID, Message: "the request has invalid fields",

@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -18,17 +17,12 @@ import (
 // indexed without term vectors, keywords are one term, only what is sorted or
 // faceted on has doc values, and one compact stored field holds what a hit shows.
 const (
-	fieldKind     = "kind"     // "p" or "s": lets an empty query select products only
+	fieldKind     = "kind"     // "p" or "s": counts documents of each kind
 	fieldName     = "name"     // product name, analyzed
-	fieldCategory = "category" // keyword
-	fieldShopID   = "shopId"   // keyword
-	fieldPrice    = "price"    // a trie of the price in paise, for ranges (see price.go)
-	fieldInStock  = "inStock"  // boolean
-	fieldPriceKey = "pk"       // price then id: sorts by price with a unique tie-break
-	fieldNewKey   = "nk"       // creation time, id, shop id: sorts by newest, and by distance
+	fieldColumns  = "col"      // a product's values that searches filter, count and sort by (columns.go)
 	fieldShopName = "shopName" // shop name, analyzed
 	fieldShopLoc  = "shopLoc"  // geopoint of a shop
-	fieldFacetKey = "fk"       // category and shop id, counted by facets.go
+	fieldShopKey  = "sk"       // shop id: sorts shops at the same distance
 	fieldSource   = "src"      // stored only: what a hit shows (source.go)
 )
 
@@ -147,27 +141,16 @@ func stored(b []byte) *document.TextField {
 	return document.NewTextFieldWithIndexingOptions(fieldSource, nil, b, index.StoreField)
 }
 
-// newKey orders by creation time, then id, and ends with the shop id, so that
-// sorting by distance reads this one value per hit (ids never contain '|').
-func newKey(p mohalla.Product) string {
-	return fmt.Sprintf("%016d|%s|%s", p.CreatedAt.UnixMicro(), p.ID, p.ShopID)
-}
-
-// productDocument builds the document of p. It holds nothing of p's shop but
-// its id: searches near a point find the shops in range in the shop table and
-// filter and sort products by shop id, so a shop that moves re-indexes one
-// document, not all its products.
+// productDocument builds the document of p: its name to match, its columns to
+// filter, count and sort by, and its source to show. It holds nothing of p's
+// shop but its id: searches near a point find the shops in range in the shop
+// table and filter and sort products by shop id, so a shop that moves
+// re-indexes one document, not all its products.
 func productDocument(p mohalla.Product) *document.Document {
 	d := document.NewDocument(productDocID(p.ID))
 	d.AddField(keyword(fieldKind, kindProduct, false))
 	d.AddField(document.NewTextFieldCustom(fieldName, nil, []byte(p.Name), index.IndexField, textAnalyzer))
-	d.AddField(keyword(fieldCategory, p.Category, false))
-	d.AddField(keyword(fieldShopID, p.ShopID, false))
-	d.AddField(priceField(p.Price))
-	d.AddField(document.NewBooleanFieldWithIndexingOptions(fieldInStock, nil, p.Stock > 0, index.IndexField))
-	d.AddField(keyword(fieldPriceKey, fmt.Sprintf("%015d|%s", p.Price, p.ID), true))
-	d.AddField(keyword(fieldNewKey, newKey(p), true))
-	d.AddField(keyword(fieldFacetKey, facetKey(p.Category, p.ShopID), true))
+	d.AddField(document.NewTextFieldCustom(fieldColumns, nil, []byte(columnsValue(p)), index.IndexField|index.DocValues, nil))
 	d.AddField(stored(productSource{Name: p.Name, ShopID: p.ShopID, Category: p.Category, Price: int64(p.Price),
 		Unit: p.Unit, Stock: p.Stock, Version: p.Version}.encode()))
 	return d
@@ -180,7 +163,7 @@ func shopDocument(sh mohalla.Shop) *document.Document {
 	d.AddField(document.NewTextFieldCustom(fieldShopName, nil, []byte(sh.Name), index.IndexField, textAnalyzer))
 	d.AddField(document.NewGeoPointFieldWithIndexingOptions(fieldShopLoc, nil, sh.Location.Lng, sh.Location.Lat,
 		withDocValues))
-	d.AddField(keyword(fieldNewKey, sh.ID, true))
+	d.AddField(keyword(fieldShopKey, sh.ID, true))
 	d.AddField(stored(shopSource{Name: sh.Name, Lat: sh.Location.Lat, Lng: sh.Location.Lng, Pincode: sh.Pincode,
 		Address: sh.Address, Version: sh.Version}.encode()))
 	return d

@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/mohallamart/mohalla"
 	bbolt "go.etcd.io/bbolt/errors"
@@ -18,7 +19,7 @@ import (
 
 // schemaVersion names the shape of the documents. An index written with another
 // shape is rebuilt on start.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // Keys of the values a generation stores beside its documents.
 var (
@@ -169,4 +170,22 @@ func removeStale(dir, keep string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// reader returns a snapshot of the generation's index, to be closed after use.
+func (g *generation) reader() (*scorch.IndexSnapshot, error) {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		_ = r.Close()
+		return nil, fmt.Errorf("search: the index reader is a %T, not scorch's", r)
+	}
+	return snap, nil
 }

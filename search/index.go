@@ -42,11 +42,12 @@ type IndexConfig struct {
 // Index is a node's search index. Searches go through a Bleve index alias, so a
 // reindex swaps in a new index without a search ever failing or waiting long.
 type Index struct {
-	st    *store.Store
-	cfg   IndexConfig
-	log   *slog.Logger
-	alias bleve.IndexAlias
-	table shopTable
+	st      *store.Store
+	cfg     IndexConfig
+	log     *slog.Logger
+	alias   bleve.IndexAlias
+	table   shopTable
+	columns columnCache // products' values, per segment (columns.go)
 
 	mu  sync.Mutex  // one writer at a time: the projection, or a swap
 	cur *generation // nil until the first build

@@ -39,7 +39,7 @@ func (ix *Index) Shops(ctx context.Context, q ShopQuery) (ShopResult, error) {
 		return ShopResult{}, err
 	}
 	geo, _ := bsearch.NewSortGeoDistance(fieldShopLoc, "km", q.Near.Lng, q.Near.Lat, false) // "km" is valid
-	order := bsearch.SortOrder{geo, &bsearch.SortField{Field: fieldNewKey, Type: bsearch.SortFieldAsString}}
+	order := bsearch.SortOrder{geo, &bsearch.SortField{Field: fieldShopKey, Type: bsearch.SortFieldAsString}}
 	c, err := decodeCursor(q.Cursor, shopSort, len(order))
 	if err != nil {
 		return ShopResult{}, err

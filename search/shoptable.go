@@ -1,11 +1,9 @@
 package search
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -73,76 +71,6 @@ func (t *shopTable) load(ctx context.Context, idx bleve.Index) error {
 	}
 	return nil
 }
-
-// shopDistanceSort orders products by the distance of their shop, then newest
-// first. It reads one value per hit, the newest key, which ends with the shop
-// id, and looks the shop's distance up in a table made once per search. Its
-// values start with fixed-width millimetres, so they compare as strings, are
-// unique, and serve as cursors.
-type shopDistanceSort struct {
-	keys map[string]string // shop id -> distance key
-	cur  []byte
-	desc bool
-}
-
-func newShopDistanceSort(dist map[string]float64) *shopDistanceSort {
-	keys := make(map[string]string, len(dist))
-	for id, km := range dist {
-		keys[id] = fmt.Sprintf("%015d", int64(math.Round(km*1e6)))
-	}
-	return &shopDistanceSort{keys: keys}
-}
-
-func (s *shopDistanceSort) UpdateVisitor(field string, term []byte) {
-	if field == fieldNewKey {
-		s.cur = term
-	}
-}
-
-func (s *shopDistanceSort) Value(*bsearch.DocumentMatch) string {
-	nk := s.cur
-	s.cur = nil
-	key, ok := s.keys[string(nk[bytes.LastIndexByte(nk, '|')+1:])]
-	if !ok {
-		key = "~" // a shop not in the table: last
-	}
-	var b strings.Builder // one allocation per hit, which sorting needs anyway
-	b.Grow(len(key) + 1 + len(nk))
-	b.WriteString(key)
-	b.WriteByte('|')
-	appendNewestFirst(&b, nk)
-	return b.String()
-}
-
-// appendNewestFirst writes a newest key so that it sorts newest first: the
-// digits of its time nines' complemented, the rest (which keeps it unique) as
-// it is.
-func appendNewestFirst(b *strings.Builder, nk []byte) {
-	i := bytes.IndexByte(nk, '|')
-	if i < 0 {
-		i = len(nk)
-	}
-	for _, c := range nk[:i] {
-		b.WriteByte('9' - (c - '0'))
-	}
-	b.Write(nk[i:])
-}
-
-// newestFirst is appendNewestFirst to a string of its own. It is its own
-// inverse.
-func newestFirst(nk []byte) string {
-	var b strings.Builder
-	appendNewestFirst(&b, nk)
-	return b.String()
-}
-
-func (s *shopDistanceSort) DecodeValue(v string) string { return v }
-func (s *shopDistanceSort) Descending() bool            { return s.desc }
-func (s *shopDistanceSort) RequiresDocID() bool         { return false }
-func (s *shopDistanceSort) RequiresScoring() bool       { return false }
-func (s *shopDistanceSort) RequiresFields() []string    { return []string{fieldNewKey} }
-func (s *shopDistanceSort) Reverse()                    { s.desc = !s.desc }
-func (s *shopDistanceSort) Copy() bsearch.SearchSort    { c := *s; return &c }
 
 // distanceKm is the great-circle distance of a and b.
 func distanceKm(a, b mohalla.Location) float64 {

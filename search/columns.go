@@ -1,0 +1,226 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/mohallamart/mohalla"
+)
+
+// A product search filters, counts and sorts every product its words match,
+// tens of thousands for a common word. Reading each one's values from Bleve's
+// doc values cost about as much as matching it; so each segment of the index,
+// which never changes once written, gets its products' values in arrays the
+// first time a search reads it: an array read per match instead.
+
+// columnsValue is a product's column values as its document holds them, one
+// doc-values term: price in paise, creation time in microseconds, 1 if in
+// stock, the number of words in its name, product id, shop id and category,
+// separated by '|'. Ids never hold a '|'; the category comes last, so it may.
+func columnsValue(p mohalla.Product) string {
+	inStock := 0
+	if p.Stock > 0 {
+		inStock = 1
+	}
+	return fmt.Sprintf("%d|%d|%d|%d|%s|%s", p.Price, p.CreatedAt.UnixMicro(), inStock, nameWords(p.Name), p.ID,
+		facetKey(p.ShopID, p.Category))
+}
+
+// facetKey is a product's shop and category, the values its facets count.
+func facetKey(shopID, category string) string { return shopID + "|" + category }
+
+// nameWords is the number of words in a name, for ranking a match in a short
+// name above one in a long name.
+func nameWords(name string) int {
+	n := 0
+	for _, t := range queryAnalyzer.Analyze([]byte(name)) {
+		if t.Position > n {
+			n = t.Position
+		}
+	}
+	return max(n, 1)
+}
+
+// columns are the values of a segment's products, indexed by document number
+// within the segment. A number that is not a product has facet 0.
+type columns struct {
+	facet   []uint32  // the product's category and shop (see facetDict)
+	price   []int64   // paise
+	created []int64   // microseconds
+	norm    []float32 // 1/sqrt(words in the name)
+	inStock []bool
+	ids     []byte   // product ids, back to back
+	idEnd   []uint32 // where each id ends in ids
+}
+
+func (c *columns) id(doc uint32) []byte {
+	start := uint32(0)
+	if doc > 0 {
+		start = c.idEnd[doc-1]
+	}
+	return c.ids[start:c.idEnd[doc]]
+}
+
+// buildColumns reads the column values of every document of seg.
+func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("search: segment %T has no doc values", seg)
+	}
+	n := int(seg.Count())
+	c := &columns{facet: make([]uint32, n), price: make([]int64, n), created: make([]int64, n),
+		norm: make([]float32, n), inStock: make([]bool, n), idEnd: make([]uint32, n)}
+	fields := []string{fieldColumns}
+	var (
+		state segment.DocVisitState
+		err   error
+		bad   error
+		val   []byte
+	)
+	visit := func(_ string, term []byte) { val = term }
+	var lastKey []byte // neighbouring documents are mostly of one shop
+	var lastOrd uint32
+	ord := func(key []byte) uint32 {
+		if lastOrd == 0 || !bytes.Equal(key, lastKey) {
+			lastOrd, lastKey = facets.ord(key), append(lastKey[:0], key...)
+		}
+		return lastOrd
+	}
+	for doc := range n {
+		val = nil
+		if state, err = dv.VisitDocValues(uint64(doc), fields, visit, state); err != nil {
+			return nil, err
+		}
+		if val != nil && bad == nil {
+			bad = c.set(doc, val, ord)
+		}
+		c.idEnd[doc] = uint32(len(c.ids))
+	}
+	return c, bad
+}
+
+// set parses the column value v of doc.
+func (c *columns) set(doc int, v []byte, ord func(facetKey []byte) uint32) error {
+	var nums [4]int64
+	for i := range nums {
+		j := bytes.IndexByte(v, '|')
+		n, ok := digits(v[:max(j, 0)])
+		if j < 0 || !ok {
+			return fmt.Errorf("search: malformed column value %q", v)
+		}
+		nums[i], v = n, v[j+1:]
+	}
+	j := bytes.IndexByte(v, '|')
+	if j < 0 || nums[3] < 1 {
+		return fmt.Errorf("search: malformed column value %q", v)
+	}
+	c.price[doc], c.created[doc], c.inStock[doc] = nums[0], nums[1], nums[2] == 1
+	c.norm[doc] = float32(1 / math.Sqrt(float64(nums[3])))
+	c.ids = append(c.ids, v[:j]...)
+	c.facet[doc] = ord(v[j+1:])
+	return nil
+}
+
+// digits reads a number written in decimal digits.
+func digits(b []byte) (int64, bool) {
+	var n int64
+	for _, d := range b {
+		if d < '0' || d > '9' || n > (math.MaxInt64-9)/10 {
+			return 0, false
+		}
+		n = n*10 + int64(d-'0')
+	}
+	return n, len(b) > 0
+}
+
+// facetDict numbers the facet keys (shop and category) of products from 1,
+// for the life of the index: they are few (shops times categories), so a
+// search counts and filters matches by them in arrays.
+type facetDict struct {
+	mu     sync.RWMutex
+	ords   map[string]uint32
+	values []facetValue // [ord-1]
+}
+
+type facetValue struct{ shop, category string }
+
+func (d *facetDict) ord(key []byte) uint32 {
+	d.mu.RLock()
+	o, ok := d.ords[string(key)]
+	d.mu.RUnlock()
+	if ok {
+		return o
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if o, ok := d.ords[string(key)]; ok {
+		return o
+	}
+	if d.ords == nil {
+		d.ords = map[string]uint32{}
+	}
+	shop, category, _ := strings.Cut(string(key), "|")
+	d.values = append(d.values, facetValue{shop: shop, category: category})
+	d.ords[string(key)] = uint32(len(d.values))
+	return uint32(len(d.values))
+}
+
+// all returns every key numbered so far: key o is at o-1.
+func (d *facetDict) all() []facetValue {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.values[:len(d.values):len(d.values)]
+}
+
+// columnCache holds the columns of the segments searches read, until their
+// segment leaves the index (merged into a bigger one, or its index replaced).
+type columnCache struct {
+	facets facetDict
+	mu     sync.Mutex
+	m      map[segment.Segment]*columnEntry
+}
+
+type columnEntry struct {
+	once sync.Once
+	c    *columns
+	err  error
+}
+
+// get returns seg's columns, building them on first use.
+func (cc *columnCache) get(seg segment.Segment) (*columns, error) {
+	cc.mu.Lock()
+	if cc.m == nil {
+		cc.m = map[segment.Segment]*columnEntry{}
+	}
+	e := cc.m[seg]
+	if e == nil {
+		e = &columnEntry{}
+		cc.m[seg] = e
+	}
+	cc.mu.Unlock()
+	e.once.Do(func() { e.c, e.err = buildColumns(seg, &cc.facets) })
+	return e.c, e.err
+}
+
+// sweep drops the columns of segments not in live, when the cache holds many
+// more segments than live.
+func (cc *columnCache) sweep(live []segment.Segment) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if len(cc.m) <= 2*len(live)+8 {
+		return
+	}
+	keep := make(map[segment.Segment]bool, len(live))
+	for _, s := range live {
+		keep[s] = true
+	}
+	for s := range cc.m {
+		if !keep[s] {
+			delete(cc.m, s)
+		}
+	}
+}

@@ -1,0 +1,330 @@
+package search
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// productScan is one product search over one snapshot of the index. It finds
+// the documents its words match in each segment as bitmaps of the words'
+// postings, and filters, counts, ranks and keeps the best of them by reading
+// their columns: Bleve's searchers cost a hundred nanoseconds and more per
+// match, which a common word's seventy thousand matches made tens of
+// milliseconds.
+type productScan struct {
+	q      *ProductQuery
+	near   map[string]float64 // shop id -> km from q.Near
+	words  [][]scanTerm       // the terms each word matches, and what they weigh
+	m      matching
+	order  rankOrder
+	after  *rank // the cursor: only hits after it
+	allow  []bool
+	dist   []float64 // by facet: its shop's distance in millimetres (SortDistance)
+	counts []int     // by facet, when facets are asked for
+	found  uint64
+	top    topHits
+}
+
+// scanTerm is a term of the name field that a query word matches, and the
+// weight of that match: the boost of how it matches times the square of the
+// term's inverse document frequency, as Bleve's (Lucene's classic) scoring
+// weighs a term.
+type scanTerm struct {
+	term   string
+	boost  float64
+	weight float64
+}
+
+// segmentScan is a productScan's view of one segment.
+type segmentScan struct {
+	ss    *scorch.SegmentSnapshot
+	cols  *columns
+	terms [][]*roaring.Bitmap // [word][term]: the term's postings
+}
+
+// wordTerms returns the terms of field that w matches and their boosts: its
+// forms exactly; as the last word, the words it begins; and with typos, the
+// words within its allowed edits, each weighing less the more edits it needs.
+func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos bool) ([]scanTerm, error) {
+	boosts := map[string]float64{w.raw: boostExact, w.one: boostExact}
+	add := func(t string, b float64) {
+		if b > boosts[t] {
+			boosts[t] = b
+		}
+	}
+	if last {
+		d, err := snap.FieldDictPrefix(field, []byte(w.raw))
+		if err == nil {
+			err = eachTerm(d, func(t string) { add(t, boostPrefix) })
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if n := maxTypos(w.raw); typos && n > 0 {
+		for _, f := range []string{w.raw, w.one} {
+			d, err := snap.FieldDictFuzzy(field, f, n, "")
+			if err == nil {
+				err = eachTerm(d, func(t string) {
+					if e := editDistance(t, f, n); e > 0 && e <= n {
+						add(t, boostTypo/float64(e))
+					}
+				})
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]scanTerm, 0, len(boosts))
+	for t, b := range boosts {
+		out = append(out, scanTerm{term: t, boost: b})
+	}
+	slices.SortFunc(out, func(a, b scanTerm) int { return strings.Compare(a.term, b.term) })
+	return out, nil
+}
+
+// eachTerm calls f with each term of a field dictionary, and closes it.
+func eachTerm(d index.FieldDict, f func(string)) error {
+	for {
+		de, err := d.Next()
+		if err != nil {
+			_ = d.Close()
+			return err
+		}
+		if de == nil {
+			return d.Close()
+		}
+		f(de.Term)
+	}
+}
+
+// postings returns the documents of seg whose field holds term.
+func postings(dict segment.TermDictionary, term string) (*roaring.Bitmap, error) {
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	bm := roaring.New()
+	if o, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
+		o.OrInto(bm)
+		return bm, nil
+	}
+	it := pl.Iterator(false, false, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return bm, nil
+		}
+		bm.Add(uint32(p.Number()))
+	}
+}
+
+// run scans every segment of snap.
+func (s *productScan) run(snap *scorch.IndexSnapshot, cache *columnCache, ws []word) error {
+	segs := snap.Segments()
+	views := make([]segmentScan, len(segs))
+	live := make([]segment.Segment, len(segs))
+	for i, ss := range segs {
+		cols, err := cache.get(ss.Segment())
+		if err != nil {
+			return err
+		}
+		views[i] = segmentScan{ss: ss, cols: cols}
+		live[i] = ss.Segment()
+	}
+	cache.sweep(live)
+	if len(ws) > 0 {
+		if err := s.matchWords(snap, views, ws); err != nil {
+			return err
+		}
+	}
+	s.filterByFacet(cache.facets.all())
+	for i := range views {
+		s.scanSegment(&views[i], len(ws) > 0)
+	}
+	return nil
+}
+
+// matchWords finds the postings of every term of ws in each segment, and
+// weighs each term by its document frequency in the whole snapshot.
+func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
+	s.words = make([][]scanTerm, len(ws))
+	for i, w := range ws {
+		ts, err := wordTerms(snap, fieldName, w, i == len(ws)-1, s.m.typos)
+		if err != nil {
+			return err
+		}
+		s.words[i] = ts
+	}
+	df := make([][]uint64, len(ws))
+	for i := range ws {
+		df[i] = make([]uint64, len(s.words[i]))
+	}
+	for v := range views {
+		dict, err := views[v].ss.Segment().Dictionary(fieldName)
+		if err != nil {
+			return err
+		}
+		views[v].terms = make([][]*roaring.Bitmap, len(ws))
+		for i, ts := range s.words {
+			views[v].terms[i] = make([]*roaring.Bitmap, len(ts))
+			for j, t := range ts {
+				bm, err := postings(dict, t.term)
+				if err != nil {
+					return fmt.Errorf("search: postings of %q: %w", t.term, err)
+				}
+				views[v].terms[i][j] = bm
+				df[i][j] += bm.GetCardinality()
+			}
+		}
+	}
+	docs, err := snap.DocCount()
+	if err != nil {
+		return err
+	}
+	for i, ts := range s.words {
+		for j := range ts {
+			idf := 1 + math.Log(float64(docs)/float64(df[i][j]+1))
+			ts[j].weight = ts[j].boost * idf * idf
+		}
+	}
+	return nil
+}
+
+// filterByFacet decides which facets (category and shop) pass the query's
+// category, shop and radius, and, sorting by distance, how far each one's
+// shop is.
+func (s *productScan) filterByFacet(values []facetValue) {
+	q := s.q
+	s.allow = make([]bool, len(values)+1)
+	if len(q.Facets) > 0 {
+		s.counts = make([]int, len(values)+1)
+	}
+	if q.Sort == SortDistance {
+		s.dist = make([]float64, len(values)+1)
+	}
+	for i, v := range values {
+		km, inRange := s.near[v.shop]
+		s.allow[i+1] = (q.Category == "" || v.category == q.Category) && (q.ShopID == "" || v.shop == q.ShopID) &&
+			(q.RadiusKm == 0 || inRange)
+		if s.dist != nil {
+			s.dist[i+1] = farAway
+			if inRange {
+				s.dist[i+1] = math.Round(km * 1e6)
+			}
+		}
+	}
+}
+
+// farAway is the distance key of a shop the index does not know the place of.
+const farAway = 1e15
+
+// scanSegment keeps the matches of one segment that pass the filters.
+func (s *productScan) scanSegment(v *segmentScan, text bool) {
+	cols, deleted := v.cols, v.ss.Deleted()
+	var cand *roaring.Bitmap
+	if text {
+		words := make([]*roaring.Bitmap, len(v.terms))
+		for i, ts := range v.terms {
+			words[i] = roaring.FastOr(ts...)
+		}
+		if s.m.anyWord {
+			cand = roaring.FastOr(words...)
+		} else {
+			cand = roaring.FastAnd(words...)
+		}
+	} else {
+		cand = roaring.New()
+		cand.AddRange(0, uint64(len(cols.facet)))
+	}
+	if deleted != nil {
+		cand.AndNot(deleted)
+	}
+	var sc *scorer
+	if s.order.scored {
+		sc = newScorer(s, v, cand)
+	}
+	q := s.q
+	it := cand.Iterator()
+	for it.HasNext() {
+		d := it.Next()
+		f := cols.facet[d]
+		if f == 0 || !s.allow[f] || (q.InStock && !cols.inStock[d]) {
+			continue
+		}
+		if p := cols.price[d]; (q.MinPrice != nil && p < int64(*q.MinPrice)) || (q.MaxPrice != nil && p > int64(*q.MaxPrice)) {
+			continue
+		}
+		s.found++
+		if s.counts != nil {
+			s.counts[f]++
+		}
+		r := rank{t: cols.created[d], id: cols.id(d)}
+		switch {
+		case sc != nil:
+			r.a = sc.score(d)
+		case s.dist != nil:
+			r.a = s.dist[f]
+		case s.order.useA:
+			r.a = float64(cols.price[d])
+		}
+		if s.after != nil && !s.order.before(s.after, &r) {
+			continue
+		}
+		s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
+	}
+}
+
+// scorer scores the matches of a segment: per word, the weight of its best
+// matching term, summed over the words and scaled by the name's length norm;
+// matching any word, also by the share of the words matched.
+type scorer struct {
+	s     *productScan
+	norm  []float32
+	terms [][]roaring.IntPeekable
+}
+
+func newScorer(s *productScan, v *segmentScan, cand *roaring.Bitmap) *scorer {
+	sc := &scorer{s: s, norm: v.cols.norm, terms: make([][]roaring.IntPeekable, len(v.terms))}
+	for i, ts := range v.terms {
+		sc.terms[i] = make([]roaring.IntPeekable, len(ts))
+		for j, bm := range ts {
+			sc.terms[i][j] = roaring.And(bm, cand).Iterator()
+		}
+	}
+	return sc
+}
+
+// score scores document d; documents must come in ascending order.
+func (sc *scorer) score(d uint32) float64 {
+	var sum float64
+	matched := 0
+	for i, its := range sc.terms {
+		best := 0.0
+		for j, it := range its {
+			it.AdvanceIfNeeded(d)
+			if it.HasNext() && it.PeekNext() == d {
+				best = max(best, sc.s.words[i][j].weight)
+			}
+		}
+		if best > 0 {
+			matched++
+		}
+		sum += best
+	}
+	if sc.s.m.anyWord {
+		sum *= float64(matched) / float64(len(sc.terms))
+	}
+	return sum * float64(sc.norm[d])
+}
