@@ -3,10 +3,13 @@ package search
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"math"
 	"strings"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/mohallamart/mohalla"
 )
@@ -55,6 +58,9 @@ type columns struct {
 	inStock []bool
 	ids     []byte   // product ids, back to back
 	idEnd   []uint32 // where each id ends in ids
+	// byFacet holds the products of each facet: a filter on category, shop
+	// or distance starts from the union of its facets' bitmaps.
+	byFacet map[uint32]*roaring.Bitmap
 }
 
 func (c *columns) id(doc uint32) []byte {
@@ -99,6 +105,20 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 			bad = c.set(doc, val, ord)
 		}
 		c.idEnd[doc] = uint32(len(c.ids))
+	}
+	c.byFacet = map[uint32]*roaring.Bitmap{}
+	for doc, f := range c.facet {
+		if f != 0 {
+			bm := c.byFacet[f]
+			if bm == nil {
+				bm = roaring.New()
+				c.byFacet[f] = bm
+			}
+			bm.Add(uint32(doc))
+		}
+	}
+	for _, bm := range c.byFacet {
+		bm.RunOptimize()
 	}
 	return c, bad
 }
@@ -206,21 +226,45 @@ func (cc *columnCache) get(seg segment.Segment) (*columns, error) {
 	return e.c, e.err
 }
 
-// sweep drops the columns of segments not in live, when the cache holds many
-// more segments than live.
-func (cc *columnCache) sweep(live []segment.Segment) {
+// warm builds the columns of g's segments that no search has read yet, so
+// that no search waits for them: the projection calls it after each batch it
+// applies, and a reindex before it swaps its index in. Segments that Bleve
+// merges in between are built by the first search that reads them.
+func (ix *Index) warm(g *generation) {
+	snap, err := g.reader()
+	if err == nil {
+		_, err = ix.columns.of(snap)
+		_ = snap.Close()
+	}
+	if err != nil {
+		ix.log.Warn("search: could not read the index's columns", slog.Any("err", err))
+	}
+}
+
+// of returns the columns of each segment of snap, and forgets those of
+// segments gone from the index once it holds many more than snap has.
+func (cc *columnCache) of(snap *scorch.IndexSnapshot) ([]*columns, error) {
+	segs := snap.Segments()
+	out := make([]*columns, len(segs))
+	for i, ss := range segs {
+		c, err := cc.get(ss.Segment())
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if len(cc.m) <= 2*len(live)+8 {
-		return
-	}
-	keep := make(map[segment.Segment]bool, len(live))
-	for _, s := range live {
-		keep[s] = true
-	}
-	for s := range cc.m {
-		if !keep[s] {
-			delete(cc.m, s)
+	if len(cc.m) > 2*len(segs)+8 {
+		keep := make(map[segment.Segment]bool, len(segs))
+		for _, ss := range segs {
+			keep[ss.Segment()] = true
+		}
+		for s := range cc.m {
+			if !keep[s] {
+				delete(cc.m, s)
+			}
 		}
 	}
+	return out, nil
 }

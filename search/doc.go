@@ -11,4 +11,11 @@
 // batch as the documents, so a node that restarts, even after a crash, resumes
 // exactly where its index stands. A reindex builds a new index beside the one in
 // use and swaps it in through a Bleve index alias.
+//
+// Product searches use Bleve's segments but not its searchers: a word's matches
+// are the union of its terms' postings, as bitmaps, in each segment, and every
+// match is filtered, counted, scored and sorted by reading arrays of the
+// segment's product values (columns.go), built once per segment, since a
+// segment never changes once written. A word in most product names then costs
+// a few nanoseconds per match, where Bleve's searchers cost over a hundred.
 package search

@@ -50,6 +50,20 @@ func (o rankOrder) before(x, y *rank) bool {
 	return bytes.Compare(x.id, y.id) > 0
 }
 
+// beforeOr is before for x and a y without its id yet: the id of document d
+// of cols, read only if a and t tie.
+func (o rankOrder) beforeOr(x, y *rank, cols *columns, d uint32) bool {
+	if (o.useA && x.a != y.a) || x.t != y.t || (x.id != nil && y.id != nil) {
+		return o.before(x, y)
+	}
+	if x.id == nil {
+		x.id = cols.id(d)
+	} else {
+		y.id = cols.id(d)
+	}
+	return o.before(x, y)
+}
+
 // hitRef is a kept hit: its rank, and where its document is.
 type hitRef struct {
 	rank
@@ -62,6 +76,14 @@ type hitRef struct {
 type topHits struct {
 	n    int
 	hits []hitRef
+}
+
+// worst returns the rank of the worst hit kept once n are, else nil.
+func (h *topHits) worst() *rank {
+	if len(h.hits) < h.n || h.n == 0 {
+		return nil
+	}
+	return &h.hits[0].rank
 }
 
 func (h *topHits) offer(o rankOrder, r hitRef) {

@@ -44,6 +44,7 @@ func (ix *Index) Reindex(ctx context.Context, progress func(Progress)) error {
 	if err := ix.catchUpGeneration(ctx, g); err != nil {
 		return ix.discard(g, err)
 	}
+	ix.warm(g)
 	ix.mu.Lock()
 	err = ix.catchUpGeneration(ctx, g)
 	if err == nil {

@@ -132,18 +132,14 @@ func postings(dict segment.TermDictionary, term string) (*roaring.Bitmap, error)
 
 // run scans every segment of snap.
 func (s *productScan) run(snap *scorch.IndexSnapshot, cache *columnCache, ws []word) error {
-	segs := snap.Segments()
-	views := make([]segmentScan, len(segs))
-	live := make([]segment.Segment, len(segs))
-	for i, ss := range segs {
-		cols, err := cache.get(ss.Segment())
-		if err != nil {
-			return err
-		}
-		views[i] = segmentScan{ss: ss, cols: cols}
-		live[i] = ss.Segment()
+	cols, err := cache.of(snap)
+	if err != nil {
+		return err
 	}
-	cache.sweep(live)
+	views := make([]segmentScan, len(cols))
+	for i, ss := range snap.Segments() {
+		views[i] = segmentScan{ss: ss, cols: cols[i]}
+	}
 	if len(ws) > 0 {
 		if err := s.matchWords(snap, views, ws); err != nil {
 			return err
@@ -244,7 +240,7 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 		} else {
 			cand = roaring.FastAnd(words...)
 		}
-	} else {
+	} else if cand = s.facetFilter(cols); cand == nil {
 		cand = roaring.New()
 		cand.AddRange(0, uint64(len(cols.facet)))
 	}
@@ -270,7 +266,7 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 		if s.counts != nil {
 			s.counts[f]++
 		}
-		r := rank{t: cols.created[d], id: cols.id(d)}
+		r := rank{t: cols.created[d]}
 		switch {
 		case sc != nil:
 			r.a = sc.score(d)
@@ -279,11 +275,41 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 		case s.order.useA:
 			r.a = float64(cols.price[d])
 		}
-		if s.after != nil && !s.order.before(s.after, &r) {
+		// Most matches rank below the hits kept; the id is read only when
+		// their scores and times tie.
+		if s.after != nil && !s.order.beforeOr(s.after, &r, cols, d) {
 			continue
 		}
+		if worst := s.top.worst(); worst != nil && !s.order.beforeOr(&r, worst, cols, d) {
+			continue
+		}
+		r.id = cols.id(d)
 		s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
 	}
+}
+
+// facetFilter returns the products of cols in the facets that pass the
+// query's category, shop and distance, or nil when most products pass. A
+// search without words starts from it instead of every document; one with
+// words checks each match's facet, which costs less than the union.
+func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
+	if s.q.Category == "" && s.q.ShopID == "" && s.q.RadiusKm == 0 {
+		return nil
+	}
+	var in []*roaring.Bitmap
+	var n, all uint64
+	for f, bm := range cols.byFacet {
+		c := bm.GetCardinality()
+		all += c
+		if s.allow[f] {
+			in = append(in, bm)
+			n += c
+		}
+	}
+	if n > all/2 {
+		return nil
+	}
+	return roaring.FastOr(in...)
 }
 
 // scorer scores the matches of a segment: per word, the weight of its best
