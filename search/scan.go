@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -250,42 +251,51 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 	var sc *scorer
 	if s.order.scored {
 		sc = newScorer(s, v, cand)
+		defer sc.release()
 	}
-	q := s.q
-	it := cand.Iterator()
-	for it.HasNext() {
-		d := it.Next()
-		f := cols.facet[d]
-		if f == 0 || !s.allow[f] || (q.InStock && !cols.inStock[d]) {
-			continue
+	buf := make([]uint32, 512)
+	it := cand.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			s.consider(v, sc, d)
 		}
-		if p := cols.price[d]; (q.MinPrice != nil && p < int64(*q.MinPrice)) || (q.MaxPrice != nil && p > int64(*q.MaxPrice)) {
-			continue
-		}
-		s.found++
-		if s.counts != nil {
-			s.counts[f]++
-		}
-		r := rank{t: cols.created[d]}
-		switch {
-		case sc != nil:
-			r.a = sc.score(d)
-		case s.dist != nil:
-			r.a = s.dist[f]
-		case s.order.useA:
-			r.a = float64(cols.price[d])
-		}
-		// Most matches rank below the hits kept; the id is read only when
-		// their scores and times tie.
-		if s.after != nil && !s.order.beforeOr(s.after, &r, cols, d) {
-			continue
-		}
-		if worst := s.top.worst(); worst != nil && !s.order.beforeOr(&r, worst, cols, d) {
-			continue
-		}
-		r.id = cols.id(d)
-		s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
 	}
+}
+
+// consider keeps document d of v if it passes the filters and ranks among
+// the best so far; sc, if not nil, has its score.
+func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
+	cols, q := v.cols, s.q
+	f := cols.facet[d]
+	if f == 0 || !s.allow[f] || (q.InStock && !cols.inStock[d]) {
+		return
+	}
+	if p := cols.price[d]; (q.MinPrice != nil && p < int64(*q.MinPrice)) || (q.MaxPrice != nil && p > int64(*q.MaxPrice)) {
+		return
+	}
+	s.found++
+	if s.counts != nil {
+		s.counts[f]++
+	}
+	r := rank{t: cols.created[d]}
+	switch {
+	case sc != nil:
+		r.a = sc.score(d)
+	case s.dist != nil:
+		r.a = s.dist[f]
+	case s.order.useA:
+		r.a = float64(cols.price[d])
+	}
+	// Most matches rank below the hits kept; the id is read only when their
+	// scores and times tie.
+	if s.after != nil && !s.order.beforeOr(s.after, &r, cols, d) {
+		return
+	}
+	if worst := s.top.worst(); worst != nil && !s.order.beforeOr(&r, worst, cols, d) {
+		return
+	}
+	r.id = cols.id(d)
+	s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
 }
 
 // facetFilter returns the products of cols in the facets that pass the
@@ -312,45 +322,70 @@ func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 	return roaring.FastOr(in...)
 }
 
-// scorer scores the matches of a segment: per word, the weight of its best
-// matching term, summed over the words and scaled by the name's length norm;
-// matching any word, also by the share of the words matched.
+// scorer holds the scores of a segment's matches: per word, the weight of its
+// best matching term, summed over the words and scaled by the name's length
+// norm; matching any word, also by the share of the words matched. It fills
+// arrays by document number, term by term, which costs a few nanoseconds per
+// match where checking each match against each term cost tens.
 type scorer struct {
-	s     *productScan
-	norm  []float32
-	terms [][]roaring.IntPeekable
+	*scores
+	norm    []float32
+	words   int
+	anyWord bool
 }
 
+// scores are a scorer's arrays, reused across searches.
+type scores struct {
+	sum, best []float32
+	matched   []uint8
+}
+
+var scoresPool = sync.Pool{New: func() any { return &scores{} }}
+
 func newScorer(s *productScan, v *segmentScan, cand *roaring.Bitmap) *scorer {
-	sc := &scorer{s: s, norm: v.cols.norm, terms: make([][]roaring.IntPeekable, len(v.terms))}
+	n := len(v.cols.norm)
+	sc := &scorer{scores: scoresPool.Get().(*scores), norm: v.cols.norm, words: len(v.terms), anyWord: s.m.anyWord}
+	if cap(sc.sum) < n {
+		sc.sum, sc.best, sc.matched = make([]float32, n), make([]float32, n), make([]uint8, n)
+	}
+	sum, best, matched := sc.sum[:n], sc.best[:n], sc.matched[:n]
+	buf := make([]uint32, 512)
 	for i, ts := range v.terms {
-		sc.terms[i] = make([]roaring.IntPeekable, len(ts))
 		for j, bm := range ts {
-			sc.terms[i][j] = roaring.And(bm, cand).Iterator()
+			w := float32(s.words[i][j].weight)
+			it := roaring.And(bm, cand).ManyIterator()
+			for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+				for _, d := range buf[:k] {
+					best[d] = max(best[d], w)
+				}
+			}
+		}
+		it := cand.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				if b := best[d]; b > 0 {
+					sum[d] += b
+					matched[d]++
+					best[d] = 0
+				}
+			}
 		}
 	}
 	return sc
 }
 
-// score scores document d; documents must come in ascending order.
+// score is the score of document d.
 func (sc *scorer) score(d uint32) float64 {
-	var sum float64
-	matched := 0
-	for i, its := range sc.terms {
-		best := 0.0
-		for j, it := range its {
-			it.AdvanceIfNeeded(d)
-			if it.HasNext() && it.PeekNext() == d {
-				best = max(best, sc.s.words[i][j].weight)
-			}
-		}
-		if best > 0 {
-			matched++
-		}
-		sum += best
+	x := float64(sc.sum[d]) * float64(sc.norm[d])
+	if sc.anyWord {
+		x *= float64(sc.matched[d]) / float64(sc.words)
 	}
-	if sc.s.m.anyWord {
-		sum *= float64(matched) / float64(len(sc.terms))
-	}
-	return sum * float64(sc.norm[d])
+	return x
+}
+
+// release clears the arrays and returns them for reuse.
+func (sc *scorer) release() {
+	clear(sc.sum)
+	clear(sc.matched)
+	scoresPool.Put(sc.scores)
 }
