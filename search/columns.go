@@ -58,9 +58,10 @@ type columns struct {
 	inStock []bool
 	ids     []byte   // product ids, back to back
 	idEnd   []uint32 // where each id ends in ids
-	// byFacet holds the products of each facet: a filter on category, shop
-	// or distance starts from the union of its facets' bitmaps.
-	byFacet map[uint32]*roaring.Bitmap
+	// The products of each shop and of each category: a search without words
+	// that filters by them starts from these. A shop's products are mostly
+	// neighbours, so its bitmap is a few runs and unions of shops are cheap.
+	byShop, byCategory map[string]*roaring.Bitmap
 }
 
 func (c *columns) id(doc uint32) []byte {
@@ -106,21 +107,34 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 		}
 		c.idEnd[doc] = uint32(len(c.ids))
 	}
-	c.byFacet = map[uint32]*roaring.Bitmap{}
+	c.byShop, c.byCategory = map[string]*roaring.Bitmap{}, map[string]*roaring.Bitmap{}
+	values := facets.all()
+	docs := make([][]uint32, len(values)+1) // by facet
 	for doc, f := range c.facet {
-		if f != 0 {
-			bm := c.byFacet[f]
-			if bm == nil {
-				bm = roaring.New()
-				c.byFacet[f] = bm
-			}
-			bm.Add(uint32(doc))
+		docs[f] = append(docs[f], uint32(doc))
+	}
+	for f, ds := range docs[1:] {
+		addTo(c.byShop, values[f].shop, ds)
+		addTo(c.byCategory, values[f].category, ds)
+	}
+	for _, m := range []map[string]*roaring.Bitmap{c.byShop, c.byCategory} {
+		for _, bm := range m {
+			bm.RunOptimize()
 		}
 	}
-	for _, bm := range c.byFacet {
-		bm.RunOptimize()
-	}
 	return c, bad
+}
+
+func addTo(m map[string]*roaring.Bitmap, key string, docs []uint32) {
+	if len(docs) == 0 {
+		return
+	}
+	bm := m[key]
+	if bm == nil {
+		bm = roaring.New()
+		m[key] = bm
+	}
+	bm.AddMany(docs)
 }
 
 // set parses the column value v of doc.

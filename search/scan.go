@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -298,28 +299,32 @@ func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
 	s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
 }
 
-// facetFilter returns the products of cols in the facets that pass the
-// query's category, shop and distance, or nil when most products pass. A
-// search without words starts from it instead of every document; one with
-// words checks each match's facet, which costs less than the union.
+// facetFilter returns the products of cols of the query's category, shop and
+// shops in range, or nil if it has none of these filters. A search without
+// words starts from it instead of every document; one with words checks each
+// match's facet, which costs less than these unions.
 func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
-	if s.q.Category == "" && s.q.ShopID == "" && s.q.RadiusKm == 0 {
-		return nil
-	}
 	var in []*roaring.Bitmap
-	var n, all uint64
-	for f, bm := range cols.byFacet {
-		c := bm.GetCardinality()
-		all += c
-		if s.allow[f] {
-			in = append(in, bm)
-			n += c
-		}
+	none := roaring.New()
+	if s.q.Category != "" {
+		in = append(in, cmp.Or(cols.byCategory[s.q.Category], none))
 	}
-	if n > all/2 {
+	if s.q.ShopID != "" {
+		in = append(in, cmp.Or(cols.byShop[s.q.ShopID], none))
+	}
+	if s.q.RadiusKm > 0 {
+		shops := make([]*roaring.Bitmap, 0, len(s.near))
+		for id := range s.near {
+			if bm := cols.byShop[id]; bm != nil {
+				shops = append(shops, bm)
+			}
+		}
+		in = append(in, roaring.FastOr(shops...))
+	}
+	if len(in) == 0 {
 		return nil
 	}
-	return roaring.FastOr(in...)
+	return roaring.FastAnd(in...)
 }
 
 // scorer holds the scores of a segment's matches: per word, the weight of its
@@ -329,6 +334,7 @@ func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 // match where checking each match against each term cost tens.
 type scorer struct {
 	*scores
+	cand    *roaring.Bitmap // the documents scored
 	norm    []float32
 	words   int
 	anyWord bool
@@ -344,7 +350,8 @@ var scoresPool = sync.Pool{New: func() any { return &scores{} }}
 
 func newScorer(s *productScan, v *segmentScan, cand *roaring.Bitmap) *scorer {
 	n := len(v.cols.norm)
-	sc := &scorer{scores: scoresPool.Get().(*scores), norm: v.cols.norm, words: len(v.terms), anyWord: s.m.anyWord}
+	sc := &scorer{scores: scoresPool.Get().(*scores), cand: cand, norm: v.cols.norm, words: len(v.terms),
+		anyWord: s.m.anyWord}
 	if cap(sc.sum) < n {
 		sc.sum, sc.best, sc.matched = make([]float32, n), make([]float32, n), make([]uint8, n)
 	}
@@ -383,9 +390,17 @@ func (sc *scorer) score(d uint32) float64 {
 	return x
 }
 
-// release clears the arrays and returns them for reuse.
+// release clears the arrays and returns them for reuse: the documents scored,
+// or all of them when that is most.
 func (sc *scorer) release() {
-	clear(sc.sum)
-	clear(sc.matched)
+	if sc.cand.GetCardinality() > uint64(len(sc.sum)/16) {
+		clear(sc.sum)
+		clear(sc.matched)
+	} else {
+		sc.cand.Iterate(func(d uint32) bool {
+			sc.sum[d], sc.matched[d] = 0, 0
+			return true
+		})
+	}
 	scoresPool.Put(sc.scores)
 }
