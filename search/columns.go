@@ -240,10 +240,34 @@ func (cc *columnCache) get(seg segment.Segment) (*columns, error) {
 	return e.c, e.err
 }
 
+// warmSoon warms the live generation in the background, after the projection
+// applies a batch: a warm asked for while one runs is done by it or the next.
+func (ix *Index) warmSoon() {
+	ix.warmPending.Store(true)
+	if !ix.warming.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		for {
+			for ix.warmPending.Swap(false) {
+				ix.readers.RLock()
+				if g := ix.live.Load(); g != nil {
+					ix.warm(g)
+				}
+				ix.readers.RUnlock()
+			}
+			ix.warming.Store(false)
+			if !ix.warmPending.Load() || !ix.warming.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}()
+}
+
 // warm builds the columns of g's segments that no search has read yet, so
-// that no search waits for them: the projection calls it after each batch it
-// applies, and a reindex before it swaps its index in. Segments that Bleve
-// merges in between are built by the first search that reads them.
+// that no search waits for them: in the background after the projection
+// applies a batch, and before a reindex swaps its index in. Segments that
+// Bleve merges in between are built by the first search that reads them.
 func (ix *Index) warm(g *generation) {
 	snap, err := g.reader()
 	if err == nil {

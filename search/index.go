@@ -48,6 +48,8 @@ type Index struct {
 	alias   bleve.IndexAlias
 	table   shopTable
 	columns columnCache // products' values, per segment (columns.go)
+	// warming and warmPending run one warm of the live generation at a time.
+	warming, warmPending atomic.Bool
 
 	mu  sync.Mutex  // one writer at a time: the projection, or a swap
 	cur *generation // nil until the first build

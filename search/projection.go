@@ -77,7 +77,7 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 	ix.log.DebugContext(ctx, "search index updated", slog.String("generation", g.name), slog.String("from", g.pos.String()),
 		slog.String("to", last.String()), slog.Int("products", len(productIDs)), slog.Int("shops", len(shopIDs)))
 	g.pos = last
-	ix.warm(g)
+	ix.warmSoon()
 	return nil
 }
 
