@@ -14,8 +14,9 @@ import (
 
 // The fields of the index. Documents are built field by field (not through a
 // Bleve mapping), so each field costs exactly what its options say: text is
-// indexed without term vectors, keywords are one term, only what is sorted or
-// faceted on has doc values, and one compact stored field holds what a hit shows.
+// indexed without term vectors, keywords are one term, only what is sorted,
+// filtered or counted on has doc values, and one compact stored field holds
+// what a hit shows.
 const (
 	fieldKind     = "kind"     // "p" or "s": counts documents of each kind
 	fieldName     = "name"     // product name, analyzed
@@ -123,11 +124,16 @@ func singular(w string) string {
 	return w[:n-1]
 }
 
-// withDocValues is how a field that is sorted or faceted on is indexed. Sorting
-// and faceting read the value of every hit, which are scattered over the index:
-// storing each value on its own, uncompressed, reads just that value instead of
+// withDocValues is how a shop field that Bleve sorts on is indexed. Sorting
+// reads the value of every hit, which are scattered over the index: storing
+// each value on its own, uncompressed, reads just that value instead of
 // decompressing a chunk of a thousand for each.
 const withDocValues = index.IndexField | index.DocValues | index.SkipDVChunking | index.SkipDVCompression
+
+// columnsOptions is how a product's column value is indexed: its doc values
+// are read once per segment, in order (columns.go), so Bleve's default chunked
+// and compressed doc values suit it.
+const columnsOptions = index.IndexField | index.DocValues
 
 func keyword(name, value string, dv bool) *document.TextField {
 	opts := index.IndexField
@@ -150,7 +156,7 @@ func productDocument(p mohalla.Product) *document.Document {
 	d := document.NewDocument(productDocID(p.ID))
 	d.AddField(keyword(fieldKind, kindProduct, false))
 	d.AddField(document.NewTextFieldCustom(fieldName, nil, []byte(p.Name), index.IndexField, textAnalyzer))
-	d.AddField(document.NewTextFieldCustom(fieldColumns, nil, []byte(columnsValue(p)), index.IndexField|index.DocValues, nil))
+	d.AddField(document.NewTextFieldCustom(fieldColumns, nil, []byte(columnsValue(p)), columnsOptions, nil))
 	d.AddField(stored(productSource{Name: p.Name, ShopID: p.ShopID, Category: p.Category, Price: int64(p.Price),
 		Unit: p.Unit, Stock: p.Stock, Version: p.Version}.encode()))
 	return d
