@@ -50,8 +50,8 @@ func (o rankOrder) before(x, y *rank) bool {
 	return bytes.Compare(x.id, y.id) > 0
 }
 
-// beforeOr is before for x and a y without its id yet: the id of document d
-// of cols, read only if a and t tie.
+// beforeOr is before where x or y, the one whose id is nil, is document d of
+// cols: its id is read (and kept in its rank) only if a and t tie.
 func (o rankOrder) beforeOr(x, y *rank, cols *columns, d uint32) bool {
 	if (o.useA && x.a != y.a) || x.t != y.t || (x.id != nil && y.id != nil) {
 		return o.before(x, y)

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -26,8 +24,8 @@ type productScan struct {
 	words  [][]scanTerm       // the terms each word matches, and what they weigh
 	m      matching
 	order  rankOrder
-	after  *rank // the cursor: only hits after it
-	allow  []bool
+	after  *rank     // the cursor: only hits after it
+	allow  []bool    // by facet: whether it passes the query's category, shop and radius
 	dist   []float64 // by facet: its shop's distance in millimetres (SortDistance)
 	counts []int     // by facet, when facets are asked for
 	found  uint64
@@ -55,6 +53,10 @@ type segmentScan struct {
 // forms exactly; as the last word, the words it begins; and with typos, the
 // words within its allowed edits, each weighing less the more edits it needs.
 func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos bool) ([]scanTerm, error) {
+	forms := []string{w.raw}
+	if w.one != w.raw {
+		forms = append(forms, w.one)
+	}
 	boosts := map[string]float64{w.raw: boostExact, w.one: boostExact}
 	add := func(t string, b float64) {
 		if b > boosts[t] {
@@ -71,7 +73,7 @@ func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos boo
 		}
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
-		for _, f := range []string{w.raw, w.one} {
+		for _, f := range forms {
 			d, err := snap.FieldDictFuzzy(field, f, n, "")
 			if err == nil {
 				err = eachTerm(d, func(t string) {
@@ -89,7 +91,6 @@ func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos boo
 	for t, b := range boosts {
 		out = append(out, scanTerm{term: t, boost: b})
 	}
-	slices.SortFunc(out, func(a, b scanTerm) int { return strings.Compare(a.term, b.term) })
 	return out, nil
 }
 
