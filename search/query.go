@@ -14,10 +14,9 @@ import (
 // Sort orders product hits.
 type Sort string
 
-// The product sort orders. Ties are broken newest product first (then by id),
-// so these orders are total and cursors never skip or repeat a hit; relevance
-// keeps ties in the index's order, which a cursor follows while the index does
-// not change.
+// The product sort orders. Ties, relevance's too, are broken newest product
+// first (then by id), so these orders are total and cursors never skip or
+// repeat a hit.
 const (
 	SortRelevance Sort = "relevance" // best match first; the default
 	SortPriceAsc  Sort = "price_asc"
