@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
@@ -34,9 +38,13 @@ type SearchConfig struct {
 	Shops int
 	// Clients is the number of concurrent searchers. Default 8.
 	Clients int
-	// Duration is how long queries are measured, after a second of warm-up.
-	// Default 10s.
+	// Duration is how long queries are measured, after a second of warm-up,
+	// first alone and then while products change. Default 10s.
 	Duration time.Duration
+	// WriteRate is how many product changes (a new price or stock) per second
+	// are committed during the second query phase, which the index follows
+	// from the log as a node does. Default 100; negative skips the phase.
+	WriteRate int
 	// Progress, if set, is told how far the index build has got.
 	Progress func(search.Progress)
 	// CPUProfile, if set, receives a CPU profile of the query phase.
@@ -67,6 +75,18 @@ type SearchReport struct {
 	// QueryCost run by as many clients the same way: what queueing for the
 	// machine's cores, and its other load, add by themselves.
 	FloorP50, FloorP99 time.Duration
+	// Writing is the same mix while products change at WriteRate a second;
+	// nil if that phase was skipped.
+	Writing *SearchWhileWriting
+}
+
+// SearchWhileWriting is the query latency while the index follows writes.
+type SearchWhileWriting struct {
+	WriteRate int
+	Writes    int // changes committed during the phase
+	Queries   int
+	PerSecond float64
+	P50, P99  time.Duration
 }
 
 // SearchKind is the latency of one kind of query.
@@ -86,6 +106,7 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	c.Shops = cmp.Or(c.Shops, max(20, c.Products/500))
 	c.Clients = cmp.Or(c.Clients, 8)
 	c.Duration = cmp.Or(c.Duration, 10*time.Second)
+	c.WriteRate = cmp.Or(c.WriteRate, 100)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -127,6 +148,10 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		return nil, err
 	}
 	mix := newSearchMix(n)
+	ids := make([]string, len(n.Products))
+	for i, p := range n.Products {
+		ids[i] = p.ID
+	}
 	n = nil
 
 	dir := filepath.Join(c.DataDir, "bench-search-index")
@@ -180,7 +205,105 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
 	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
 	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)
+	if c.WriteRate > 0 {
+		if rep.Writing, err = searchWhileWriting(ctx, st, ix, mix, ids, &c); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
+}
+
+// searchWhileWriting runs the query mix while the index follows the log and
+// products change at cfg.WriteRate a second: new segments are made, merged
+// and read by the searches, as in a live node.
+func searchWhileWriting(ctx context.Context, st *store.Store, ix *search.Index, mix *searchMix, ids []string,
+	cfg *SearchConfig) (*SearchWhileWriting, error) {
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	following := make(chan error, 1)
+	go func() { following <- ix.Run(ctx) }()
+	writes := make(chan error, 1)
+	var done int
+	go func() {
+		var err error
+		done, err = changeProducts(ctx, market.New(st, nil), ids, cfg.WriteRate)
+		writes <- err
+	}()
+	lat, err := driveSearch(ctx, ix, mix, cfg.Clients, cfg.Duration)
+	cancel()
+	if werr := <-writes; err == nil {
+		err = werr
+	}
+	if ferr := <-following; err == nil && !errors.Is(ferr, context.Canceled) {
+		err = ferr
+	}
+	if err == nil || errors.Is(err, context.Canceled) { // the phase's end, unless the bench's own
+		err = parent.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	var all []time.Duration
+	for _, ds := range lat.byKind {
+		all = append(all, ds...)
+	}
+	slices.Sort(all)
+	return &SearchWhileWriting{WriteRate: cfg.WriteRate, Writes: done, Queries: len(all),
+		PerSecond: float64(len(all)) / lat.elapsed.Seconds(), P50: percentile(all, 50), P99: percentile(all, 99)}, nil
+}
+
+// changeProducts commits rate changes a second to random products of ids, a
+// new price or a stock change, each from a goroutine of its own (at most 32
+// at once) so that a slow commit does not hold the next back, until ctx ends.
+// It returns how many it committed.
+func changeProducts(ctx context.Context, svc *market.Service, ids []string, rate int) (int, error) {
+	admin := mohalla.Caller{ID: "bench", Role: mohalla.RoleAdmin}
+	r := rand.New(rand.NewPCG(7, 7))
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	var (
+		wg       sync.WaitGroup
+		inFlight = make(chan struct{}, 32)
+		done     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+	)
+	defer wg.Wait()
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			mu.Lock()
+			defer mu.Unlock()
+			return int(done.Load()), firstErr
+		case <-tick.C:
+		}
+		id, stock, price := ids[r.IntN(len(ids))], r.IntN(2) == 0, mohalla.Money(1000+r.IntN(50_000))
+		delta := []int64{-1, 1, 2, 3}[r.IntN(4)]
+		select {
+		case inFlight <- struct{}{}:
+		default:
+			continue // the store is behind: skip this change
+		}
+		wg.Go(func() {
+			defer func() { <-inFlight }()
+			var err error
+			if stock {
+				_, err = svc.ChangeStock(ctx, admin, id, market.ChangeStock{Delta: delta})
+			} else {
+				_, err = svc.UpdateProduct(ctx, admin, id, market.UpdateProduct{Price: &price})
+			}
+			switch c := mohalla.ErrorCode(err); {
+			case err == nil:
+				done.Add(1)
+			case ctx.Err() == nil && c != mohalla.ECONFLICT: // stock below zero is a conflict
+				mu.Lock()
+				firstErr = cmpErr(firstErr, err)
+				mu.Unlock()
+			}
+		})
+	}
 }
 
 // Print writes the report.
@@ -195,6 +318,10 @@ func (r *SearchReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
 		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
+	if ww := r.Writing; ww != nil {
+		fmt.Fprintf(w, "  while writing  %d product changes/s (%d committed, followed by the index): %d queries, %.0f/s, p50 %s, p99 %s\n",
+			ww.WriteRate, ww.Writes, ww.Queries, ww.PerSecond, msec(ww.P50), msec(ww.P99))
+	}
 }
 
 func msec(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }

@@ -29,9 +29,12 @@ func TestSearchShortRun(t *testing.T) {
 			t.Errorf("%s: %d queries, p50 %v, p99 %v", k.Kind, k.Queries, k.P50, k.P99)
 		}
 	}
+	if w := rep.Writing; w == nil || w.Writes == 0 || w.Queries == 0 || w.P50 > w.P99 {
+		t.Errorf("the phase while writing: %+v; want changes committed and queries answered", w)
+	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"docs/s", "typo", "geo", "p99", "cpu per query"} {
+	for _, want := range []string{"docs/s", "typo", "geo", "p99", "cpu per query", "while writing"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
