@@ -17,8 +17,9 @@ import (
 // A product search filters, counts and sorts every product its words match,
 // tens of thousands for a common word. Reading each one's values from Bleve's
 // doc values cost about as much as matching it; so each segment of the index,
-// which never changes once written, gets its products' values in arrays the
-// first time a search reads it: an array read per match instead.
+// which never changes once written, gets its products' values in arrays, built
+// once (in the background after the projection writes the segment, or by the
+// first search that reads it): an array read per match instead.
 
 // columnsValue is a product's column values as its document holds them, one
 // doc-values term: price in paise, creation time in microseconds, 1 if in
@@ -159,14 +160,21 @@ func (c *columns) set(doc int, v []byte, ord func(facetKey []byte) uint32) error
 	return nil
 }
 
-// digits reads a number written in decimal digits.
+// digits reads a decimal integer.
 func digits(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
 	var n int64
 	for _, d := range b {
 		if d < '0' || d > '9' || n > (math.MaxInt64-9)/10 {
 			return 0, false
 		}
 		n = n*10 + int64(d-'0')
+	}
+	if neg {
+		n = -n
 	}
 	return n, len(b) > 0
 }
