@@ -171,10 +171,28 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
 	}
-	// A seed beside the running server cannot open its search index: it says
-	// so and fails (it panicked once), and the server goes on.
-	if code, _, stderr := run(t, "seed", "--demo", "--scale", "5", "--data", data); code == 0 || !strings.Contains(stderr, "in use by another process") {
-		t.Errorf("seed beside the server: exit %d, stderr %q; want a failure naming the index in use", code, stderr)
+	// A local reconcile beside the running server cannot open its search
+	// index: it says so and fails (it panicked once), and the server goes on.
+	if code, _, stderr := run(t, "reconcile", "--data", data); code == 0 || !strings.Contains(stderr, "in use by another process") {
+		t.Errorf("reconcile beside the server: exit %d, stderr %q; want a failure naming the index in use", code, stderr)
+	}
+	// A seed writes beside it, and the server's index follows the writes.
+	if code, _, stderr := run(t, "seed", "--demo", "--scale", "5", "--data", data); code != 0 {
+		t.Fatalf("seed beside the server: exit %d, stderr %q", code, stderr)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var res struct{ Found int }
+		resp, err := http.Get(base + "/v1/search/products")
+		if err == nil {
+			err = json.NewDecoder(resp.Body).Decode(&res)
+			resp.Body.Close()
+		}
+		if err == nil && res.Found == 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's search found %d products of the 5 seeded beside it (err %v)", res.Found, err)
+		}
 	}
 	cancel()
 	select {

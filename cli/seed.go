@@ -31,15 +31,17 @@ func (c *CLI) seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The seed writes through a whole node, not yet started, so its writes queue
-	// their functions (welcome emails, analytics) like any other; serve runs them.
-	nd, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+	// The seed writes as a node does, so its writes queue their functions
+	// (welcome emails, analytics) like any other, and a serving node runs them
+	// and indexes the products; it holds no search index, so it may run beside
+	// one.
+	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
 	if err != nil {
 		return err
 	}
-	defer nd.Close(ctx)
+	defer w.Close(ctx)
 	start := time.Now()
-	n, err := demo.Seed(ctx, nd.Service,
+	n, err := demo.Seed(ctx, w.Service,
 		&demo.Config{Seed: *seed, Products: *scale, Logger: log})
 	if err != nil {
 		return err

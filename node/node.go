@@ -116,15 +116,10 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}
-	ncfg := &notify.Config{Logger: log}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
-		if err != nil {
-			return nil, err
-		}
-		ncfg.Mailer = sender
+	fns, an, err := marketFunctions(n.Store, cfg, log)
+	if err != nil {
+		return nil, err
 	}
-	an := analytics.New(n.Store, &analytics.Config{Logger: log})
 	if n.reads, err = openReads(n.Store, cfg.RedisURL, log); err != nil {
 		return nil, err
 	}
@@ -140,8 +135,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			{Name: "cache", Position: n.reads.proj.Position},
 			{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
 		}})
-	fns := slices.Concat(notify.New(n.Store, ncfg).Functions(), an.Functions(), []*engine.Function{n.Sync.Function()})
-	if err := n.Engine.Register(fns...); err != nil {
+	if err := n.Engine.Register(append(fns, n.Sync.Function())...); err != nil {
 		return nil, err
 	}
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
@@ -167,6 +161,21 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil
+}
+
+// marketFunctions returns the functions that follow the market's writes:
+// emails and shop notifications, and analytics, with the analytics they feed.
+func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, error) {
+	ncfg := &notify.Config{Logger: log}
+	if cfg.SMTPURL != "" {
+		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, nil, err
+		}
+		ncfg.Mailer = sender
+	}
+	an := analytics.New(st, &analytics.Config{Logger: log})
+	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an, nil
 }
 
 // Start starts the functions engine (and with it cron), and the cache's
