@@ -53,17 +53,23 @@ func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
 // newQueue builds the River client of st's kind and migrates River's tables.
 func newQueue(ctx context.Context, st *store.Store, cfg *river.Config) (queue, error) {
 	if pool := st.Pool(); pool != nil {
-		return build[pgx.Tx](ctx, riverpgxv5.New(pool), cfg)
+		return build[pgx.Tx](ctx, st, riverpgxv5.New(pool), cfg)
 	}
-	return build[*sql.Tx](ctx, riversqlite.New(st.DB()), cfg)
+	return build[*sql.Tx](ctx, st, riversqlite.New(st.DB()), cfg)
 }
 
-func build[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (queue, error) {
+func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[TTx], cfg *river.Config) (queue, error) {
 	m, err := rivermigrate.New(d, nil)
 	if err != nil {
 		return nil, fmt.Errorf("engine: river migrator: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// Under the store's schema lock, so that processes starting together on a
+	// new store do not apply River's migrations twice.
+	err = st.WithSchemaLock(ctx, func() error {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("engine: migrate river: %w", err)
 	}
 	c, err := river.NewClient(d, cfg)

@@ -117,18 +117,22 @@ func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
 }
 
 func (p *postgres) migrate(ctx context.Context) error {
+	return runMigrations(ctx, pgxQuerier{p.pool}, p.begin, postgresMigrations, "migrations/postgres", "timestamptz")
+}
+
+// withSchemaLock holds a session advisory lock on a connection of its own.
+func (p *postgres) withSchemaLock(ctx context.Context, fn func() error) error {
 	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	// Nodes starting together must not migrate at once.
 	const lockKey = 0x6d6f68616c6c61 // "mohalla"
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey) //nolint:errcheck
-	return runMigrations(ctx, pgxQuerier{conn}, p.begin, postgresMigrations, "migrations/postgres", "timestamptz")
+	return fn()
 }
 
 func (p *postgres) isUnique(err error) bool {

@@ -50,7 +50,9 @@ func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	s := &sqliteDB{write: write, read: read, path: path}
-	if err := s.ping(ctx); err != nil {
+	// The first connections to a new file switch it to WAL, which fails at
+	// once, not after busy_timeout, while another process does the same.
+	if err := s.withSchemaLock(ctx, func() error { return s.ping(ctx) }); err != nil {
 		s.close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}

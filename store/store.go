@@ -55,6 +55,7 @@ type backend interface {
 	// PostgreSQL, in one round trip), and returns the rows each changed.
 	execMany(ctx context.Context, sql string, args [][]any) ([]int64, error)
 	migrate(ctx context.Context) error
+	withSchemaLock(ctx context.Context, fn func() error) error
 	ping(ctx context.Context) error
 	close()
 	isUnique(err error) bool
@@ -69,6 +70,14 @@ type backend interface {
 	posTx() string                   // SQL for an events row's Position.Tx
 	catchUp(ctx context.Context, q querier) error
 	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
+}
+
+// WithSchemaLock runs fn while no other process changes the store's schema.
+// The store's migrations run under it, and River's should: nodes (or a seed
+// and a server) starting together on a new store then migrate one at a time,
+// and the later ones find the schema done.
+func (s *Store) WithSchemaLock(ctx context.Context, fn func() error) error {
+	return s.b.withSchemaLock(ctx, fn)
 }
 
 // Open connects to the store cfg names and migrates its schema.
@@ -92,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.migrate(ctx); err != nil {
+	if err := b.withSchemaLock(ctx, func() error { return b.migrate(ctx) }); err != nil {
 		b.close()
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
