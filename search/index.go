@@ -108,6 +108,7 @@ func NewIndex(st *store.Store, cfg *IndexConfig) (*Index, error) {
 		ix.cur = g
 		ix.live.Store(g)
 		ix.alias.Add(g.idx)
+		ix.warmSoon() // so that the first searches do not build the columns
 	case err == errNoIndex: // a new node
 		ix.log.Info("search index will be built", slog.String("dir", c.Dir))
 	case errors.Is(err, errNoIndex):
