@@ -269,6 +269,32 @@ type pageChange struct {
 	Name  string `json:"name"`
 }
 
+// TestBrowserHeartbeatMovesTheClientsLastID: while nothing the page follows
+// changes, heartbeats move client.js's own last id (the one it reopens a
+// stream with after a refusal) to the log's head, so that the stream it reopens
+// after a quiet spell replays nothing it has no use for.
+func TestBrowserHeartbeatMovesTheClientsLastID(t *testing.T) {
+	t.Parallel()
+	s := newLiveServerWith(t, &live.Config{Heartbeat: 50 * time.Millisecond})
+	page := browsertest.New(t)
+	navigate(t, page, s.url("/test.html", "product:p2", token(alice)))
+	start := waitFor[string](t, page, "the snapshot", `live.value("product:p2") && live.lastId`)
+	for range 3 { // changes of a product the page does not follow
+		if _, err := s.svc.ChangeStock(ctx, olga, "p1", market.ChangeStock{Delta: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, err := s.st.Read().LogHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.String() == start {
+		t.Fatalf("the log's head %s is where the page started", head)
+	}
+	waitFor[bool](t, page, "client.js's last id to reach the log's head "+head.String(),
+		fmt.Sprintf(`live.lastId === %q`, head.String()))
+}
+
 // liveServer is one node as a browser sees it: a store, a hub and an HTTP
 // server of the hub's handler and the test page, on an address that stays the
 // same across restarts. It records the status and the last event id of each
@@ -276,6 +302,7 @@ type pageChange struct {
 type liveServer struct {
 	st   *store.Store
 	svc  *market.Service
+	cfg  *live.Config // of its hubs
 	addr string
 
 	mu       sync.Mutex
@@ -293,18 +320,22 @@ type liveRequest struct {
 	param  string // lastEventId, which client.js passes when it opens a new EventSource
 }
 
-// newLiveServer seeds a SQLite store (see seed) and serves it.
-func newLiveServer(t *testing.T) *liveServer {
+// newLiveServer seeds a SQLite store (see seed) and serves it with a hub of
+// the default configuration.
+func newLiveServer(t *testing.T) *liveServer { return newLiveServerWith(t, nil) }
+
+// newLiveServerWith seeds a SQLite store and serves it with hubs of cfg.
+func newLiveServerWith(t *testing.T, cfg *live.Config) *liveServer {
 	t.Helper()
 	st := storetest.OpenConfig(t, storetest.NewConfig(t, "sqlite"))
-	s := &liveServer{st: st, svc: market.New(st, nil), conns: map[net.Conn]bool{}, stopHub: func() {}}
+	s := &liveServer{st: st, svc: market.New(st, nil), cfg: cfg, conns: map[net.Conn]bool{}, stopHub: func() {}}
 	seed(t, &node{st: st, svc: s.svc})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.addr = ln.Addr().String()
-	s.serve(ln, live.NewHub(st, s.svc, nil))
+	s.serve(ln, live.NewHub(st, s.svc, cfg))
 	s.startHub(t)
 	t.Cleanup(func() {
 		s.mu.Lock()
@@ -394,7 +425,7 @@ func (s *liveServer) restart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("listen again on %s: %v", s.addr, err)
 	}
-	s.serve(ln, live.NewHub(s.st, s.svc, nil))
+	s.serve(ln, live.NewHub(s.st, s.svc, s.cfg))
 }
 
 func (s *liveServer) liveRequests() []liveRequest {

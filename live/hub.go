@@ -27,7 +27,8 @@ type Config struct {
 	// Buffer is how many changes may wait for one client; a client that falls
 	// further behind is told to resync and disconnected. Default 256.
 	Buffer int
-	// Heartbeat is the interval of the keep-alive comment. Default 15s.
+	// Heartbeat is the interval of the keep-alive "heartbeat" event, which
+	// carries the hub's position as its id. Default 15s.
 	Heartbeat time.Duration
 	// ReplayWindow is how many events of the log after a client's Last-Event-ID
 	// the hub reads to replay what it missed; a client further behind gets a

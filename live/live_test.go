@@ -263,13 +263,12 @@ func TestHeartbeatMovesTheLastID(t *testing.T) {
 	if err := n.hub.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := "id: " + n.hub.Position().String()
+	want := "heartbeat id: " + n.hub.Position().String()
 	deadline := time.After(5 * time.Second)
-	for sawBeat := false; ; {
+	for {
 		select {
 		case line := <-s.raw:
-			sawBeat = sawBeat || line == ": heartbeat"
-			if sawBeat && line == want {
+			if line == want {
 				return
 			}
 		case <-deadline:

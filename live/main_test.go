@@ -151,7 +151,7 @@ func (m msg) change(t *testing.T) change {
 type stream struct {
 	t      *testing.T
 	msgs   chan msg
-	raw    chan string // comment lines
+	raw    chan string // comment lines, and heartbeats as "heartbeat id: <id>"
 	cancel context.CancelFunc
 	body   io.ReadCloser
 }
@@ -208,10 +208,11 @@ func (s *stream) read(r *bufio.Reader) {
 		line = strings.TrimSuffix(line, "\n")
 		switch {
 		case line == "":
-			if m.data != "" || m.event != "" {
+			switch {
+			case m.event == "heartbeat":
+				s.raw <- "heartbeat id: " + m.id
+			case m.data != "" || m.event != "":
 				s.msgs <- m
-			} else if m.id != "" {
-				s.raw <- "id: " + m.id
 			}
 			m = msg{}
 		case strings.HasPrefix(line, ":"):

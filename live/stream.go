@@ -248,7 +248,10 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 			if last.Less(p) {
 				last = p
 			}
-			sw.printf(": heartbeat\nid: %s\n\n", last)
+			// An event, not a comment: a browser moves its Last-Event-ID on
+			// either, but only an event reaches client.js, which reopens
+			// streams itself with the id it last saw.
+			sw.printf("event: heartbeat\nid: %s\ndata: {}\n\n", last)
 			if !sw.flush() {
 				return
 			}

@@ -14,8 +14,9 @@
 // then each change ("change", with the event-log position as its id). After a
 // dropped connection the browser reconnects with Last-Event-ID and the server
 // replays what was missed, or sends "reset" with the current values if it was
-// too long ago. A "resync" (this client fell behind) reconnects at once from
-// the last id. Values only ever move forward: a change whose version the local
+// too long ago. A "heartbeat" moves the last id forward while nothing this
+// client follows changes. A "resync" (this client fell behind) reconnects at
+// once from the last id. Values only ever move forward: a change whose version the local
 // copy already has is ignored.
 (function (global) {
   "use strict";
@@ -153,6 +154,7 @@
           this.onChange(topic, v, msg.event);
         }
       });
+      es.addEventListener("heartbeat", track);
       es.addEventListener("resync", () => { es.close(); this.onStatus("resync"); this._open(); });
       es.onerror = () => {
         if (es.readyState !== EventSource.CLOSED) { this.onStatus("reconnecting"); return; }
