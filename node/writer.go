@@ -63,7 +63,7 @@ func OpenWriter(ctx context.Context, cfg Config) (w *Writer, err error) {
 	return &Writer{Store: st, Service: svc, engine: eng, cache: c}, nil
 }
 
-// Close closes the cache and the store.
+// Close stops the engine (never started here), and closes the cache and the store.
 func (w *Writer) Close(ctx context.Context) error {
 	err := w.engine.Stop(ctx)
 	if rc, ok := w.cache.(*cache.Redis); ok {
