@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -134,14 +135,13 @@ func highlight(name string, ws []word, typos bool) *Highlight {
 	h := &Highlight{Words: []string{}}
 	var b strings.Builder
 	at := 0
-	for _, t := range textAnalyzer.Analyze([]byte(name)) {
-		if t.Start < at {
+	for _, t := range analyzedNames.tokens(name) {
+		if t.start < at {
 			continue // the singular of a word already marked
 		}
-		term := string(t.Term)
 		hit := false
 		for i, w := range ws {
-			if matches(term, w, i == len(ws)-1, typos) {
+			if matches(t.term, w, i == len(ws)-1, typos) {
 				hit = true
 				break
 			}
@@ -149,16 +149,54 @@ func highlight(name string, ws []word, typos bool) *Highlight {
 		if !hit {
 			continue
 		}
-		b.WriteString(html.EscapeString(name[at:t.Start]))
+		b.WriteString(html.EscapeString(name[at:t.start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(name[t.Start:t.End]))
+		b.WriteString(html.EscapeString(name[t.start:t.end]))
 		b.WriteString("</mark>")
-		at = t.End
-		h.Words = append(h.Words, name[t.Start:t.End])
+		at = t.end
+		h.Words = append(h.Words, name[t.start:t.end])
 	}
 	b.WriteString(html.EscapeString(name[at:]))
 	h.Name = b.String()
 	return h
+}
+
+// nameToken is a word of a name as the index has it, and where it is.
+type nameToken struct {
+	term       string
+	start, end int
+}
+
+// tokenCache keeps the words of the names highlights were made for: analysing
+// a name took a sixth of a search's CPU, and a name is shown again and again
+// (many shops sell the same article). Words depend on the name alone, so a
+// kept entry is never stale; the cache starts over when it is full.
+type tokenCache struct {
+	mu  sync.RWMutex
+	m   map[string][]nameToken
+	max int
+}
+
+var analyzedNames = tokenCache{max: 50_000}
+
+// tokens returns the words of name, as textAnalyzer finds them.
+func (c *tokenCache) tokens(name string) []nameToken {
+	c.mu.RLock()
+	ts, ok := c.m[name]
+	c.mu.RUnlock()
+	if ok {
+		return ts
+	}
+	for _, t := range textAnalyzer.Analyze([]byte(name)) {
+		ts = append(ts, nameToken{term: string(t.Term), start: t.Start, end: t.End})
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[string][]nameToken, min(c.max, 1024))
+	}
+	c.m[name] = ts
+	c.mu.Unlock()
+	return ts
 }
 
 // editDistance is the edit distance of a and b in runes, counting a swap of
