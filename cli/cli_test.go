@@ -51,6 +51,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"seed", "--demo", "--log-format", "xml"}, "--log-format must be text or json"},
 		{[]string{"token", "--role", "customer"}, "token needs --sub"},
 		{[]string{"token", "--sub", "u1", "--role", "king"}, `--role must be customer, shop_owner, admin or service, not "king"`},
+		{[]string{"replay", "--from", "2026-11-26T00:00:00Z"}, "replay needs --function"},
+		{[]string{"replay", "--function", "send-welcome-email", "--from", "yesterday"}, "--from must be an RFC 3339 time"},
 		{[]string{"bench"}, "bench needs what to measure: orders"},
 		{[]string{"bench", "orders"}, "bench orders needs PostgreSQL"},
 	} {
@@ -96,7 +98,7 @@ func TestTokenIsSignedWithTheDataDirSecret(t *testing.T) {
 	}
 }
 
-func TestMigrateSeedAndReconcile(t *testing.T) {
+func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
@@ -124,6 +126,15 @@ func TestMigrateSeedAndReconcile(t *testing.T) {
 			code, stdout, stderr = run(t, "reconcile", "--data", dir, "--db", db)
 			if code != 0 || !strings.Contains(stdout, ": no drift") || !strings.Contains(stdout, "0 documents reindexed") {
 				t.Errorf("reconcile: exit %d\n%s%s", code, stdout, stderr)
+			}
+			// Replaying the welcome emails queues a run per user; none failed.
+			from := time.Now().Add(-time.Hour).Format(time.RFC3339)
+			for status, want := range map[string]string{"": ": 300 runs queued", "failed": ": 0 runs queued"} {
+				code, stdout, stderr = run(t, "replay", "--function", "send-welcome-email", "--from", from, "--status", status,
+					"--data", dir, "--db", db)
+				if code != 0 || !strings.Contains(stdout, want) {
+					t.Errorf("replay --status %q: exit %d, want %q\n%s%s", status, code, want, stdout, stderr)
+				}
 			}
 			st, err := store.Open(context.Background(), store.Config{URL: db, DataDir: dir})
 			if err != nil {

@@ -18,8 +18,10 @@ import (
 type Writer struct {
 	Store   *store.Store
 	Service *market.Service
-	engine  *engine.Engine
-	cache   cache.Cache
+	// Engine queues runs (of the market's functions; not the sync
+	// monitor's) but never runs them: it is not started.
+	Engine *engine.Engine
+	cache  cache.Cache
 }
 
 // OpenWriter opens the store of cfg and the market service on it.
@@ -60,12 +62,12 @@ func OpenWriter(ctx context.Context, cfg Config) (w *Writer, err error) {
 		}
 	}
 	svc := market.New(st, &market.Config{Logger: log, OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit, Cache: c})
-	return &Writer{Store: st, Service: svc, engine: eng, cache: c}, nil
+	return &Writer{Store: st, Service: svc, Engine: eng, cache: c}, nil
 }
 
 // Close stops the engine (never started here), and closes the cache and the store.
 func (w *Writer) Close(ctx context.Context) error {
-	err := w.engine.Stop(ctx)
+	err := w.Engine.Stop(ctx)
 	if rc, ok := w.cache.(*cache.Redis); ok {
 		_ = rc.Close()
 	}
