@@ -29,6 +29,7 @@ import (
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/storefront"
 	"github.com/mohallamart/mohalla/syncmon"
 )
 
@@ -157,6 +158,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		}})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
+	mux.Handle("GET /storefront/", storefront.Handler())
 	mux.Handle("/", api)
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
