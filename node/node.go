@@ -20,6 +20,7 @@ import (
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/cache"
+	"github.com/mohallamart/mohalla/dashboard"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/live"
@@ -159,6 +160,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("GET /storefront/", storefront.Handler())
+	mux.Handle("GET /dashboard/", dashboard.Handler())
 	mux.Handle("/", api)
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
