@@ -23,6 +23,7 @@ func Handler() http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Referrer-Policy", "no-referrer") // the URL may carry a token
 		_, _ = w.Write(page)
 	})
 }

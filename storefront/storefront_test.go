@@ -64,6 +64,8 @@ func TestStorefront(t *testing.T) {
 	stock := func(n int64) string {
 		return fmt.Sprintf(`document.querySelector(%q).textContent === "%d in stock"`, row+" .stock", n)
 	}
+	waitFor(t, page, "the token gone from the address, the words kept",
+		`!location.search.includes("token") && new URLSearchParams(location.search).has("q")`)
 	waitFor(t, page, "the product among the results, followed live",
 		fmt.Sprintf(`document.querySelector(%q) !== null && document.getElementById("live").textContent === "live"`, row)+
 			" && "+stock(p.Stock))
