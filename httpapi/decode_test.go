@@ -32,8 +32,8 @@ func TestBodies(t *testing.T) {
 			ops = append(ops, op)
 		}
 	}
-	if len(ops) != 10 {
-		t.Errorf("%d operations take a body, want 10", len(ops))
+	if len(ops) != 11 {
+		t.Errorf("%d operations take a body, want 11", len(ops))
 	}
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {

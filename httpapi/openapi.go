@@ -13,8 +13,9 @@ import (
 
 const apiDescription = `The data layer of the MohallaMart marketplace.
 
-Callers send "Authorization: Bearer <JWT>" (HS256; claims sub, role, email, exp); no
-header means anonymous, and a bad token is 401 on every /v1 route. Who may do what is
+Callers send "Authorization: Bearer <JWT>" (HS256; claims sub, role, email, exp), or a
+service API key ("Bearer mk_…", made with POST /v1/api-keys) that acts with the service
+role; no header means anonymous, and a bad token or key is 401 on every /v1 route. Who may do what is
 decided by the operation, not by the route: a forbidden call is 401 for anonymous and
 403 for anyone else.
 

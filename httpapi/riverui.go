@@ -74,10 +74,7 @@ func (s *Server) riverUICaller(r *http.Request) (mohalla.Caller, string, error) 
 		}
 		tok, from = ck.Value, "cookie"
 	}
-	if s.signer == nil {
-		return mohalla.Caller{}, from, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
-	}
-	c, err := s.signer.Verify(tok)
+	c, err := s.verify(r.Context(), tok)
 	return c, from, err
 }
 

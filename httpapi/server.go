@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -99,12 +100,9 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		mux:          http.NewServeMux(),
 	}
 	if cfg.Live != nil {
-		verify := func(string) (mohalla.Caller, error) {
-			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
-		}
-		if signer != nil {
-			verify = signer.Verify
-		}
+		// A stream is authorized once, as it opens: a key revoked later ends
+		// no stream already open, as an expiring JWT does not either.
+		verify := func(token string) (mohalla.Caller, error) { return s.verify(context.Background(), token) }
 		s.live = cfg.Live.Handler(live.HandlerConfig{Verify: verify,
 			WriteError: func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }})
 		s.mux.Handle("GET /v1/live/", s.live) // the browser client and its example page
@@ -190,10 +188,7 @@ func (s *Server) caller(r *http.Request) (mohalla.Caller, error) {
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
 	}
-	if s.signer == nil {
-		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
-	}
-	return s.signer.Verify(token)
+	return s.verify(r.Context(), token)
 }
 
 // writeJSON writes v as the JSON body with status and returns the status written.

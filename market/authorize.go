@@ -100,3 +100,10 @@ func authReadNotifications(c mohalla.Caller, userID string) error {
 	}
 	return deny(c, "you may only read your own notifications")
 }
+
+func authManageAPIKeys(c mohalla.Caller) error {
+	if c.Is(mohalla.RoleAdmin) {
+		return nil
+	}
+	return deny(c, "only an admin may manage API keys")
+}

@@ -1,0 +1,124 @@
+package market
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+)
+
+// APIKeyPrefix starts every service API key: "mk_<id>_<secret>". A bearer
+// token that starts with it is a key, not a JWT.
+const APIKeyPrefix = "mk_"
+
+// CreateAPIKey is the input of Service.CreateAPIKey.
+type CreateAPIKey struct {
+	Name string `json:"name"` // what the key is for, such as "delivery-partner"
+}
+
+// NewAPIKey is a key just made: Key is its only copy, shown this once.
+type NewAPIKey struct {
+	store.APIKey
+	Key string `json:"key"`
+}
+
+// CreateAPIKey makes a service API key: a caller presenting it acts with the
+// service role, as "apikey-<id>". Only an admin may; it is audited.
+func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateAPIKey) (NewAPIKey, error) {
+	if err := authManageAPIKeys(c); err != nil {
+		return NewAPIKey{}, err
+	}
+	var v mohalla.Invalid
+	checkText(&v, "name", in.Name, true, 100)
+	if err := v.Err(); err != nil {
+		return NewAPIKey{}, err
+	}
+	id, secret := make([]byte, 8), make([]byte, 32)
+	_, _ = rand.Read(id) // crypto/rand never fails
+	_, _ = rand.Read(secret)
+	k := NewAPIKey{APIKey: store.APIKey{ID: hex.EncodeToString(id), Name: strings.TrimSpace(in.Name),
+		CreatedBy: c.ID, CreatedAt: s.cfg.Now().UTC()}}
+	plain := base64.RawURLEncoding.EncodeToString(secret)
+	k.SecretHash = secretHash(plain)
+	k.Key = APIKeyPrefix + k.ID + "_" + plain
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, store.AuditEntry{At: k.CreatedAt, Actor: c, Action: "apikey.create", Entity: "apikey",
+			EntityID: k.ID, After: map[string]string{"name": k.Name}})
+	})
+	if err != nil {
+		return NewAPIKey{}, s.internal(ctx, err)
+	}
+	return k, nil
+}
+
+// RevokeAPIKey stops key id from working, at once. Only an admin may; it is
+// audited. Revoking a revoked key is a no-op.
+func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string) error {
+	if err := authManageAPIKeys(c); err != nil {
+		return err
+	}
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.APIKey(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ENOTFOUND, "API key %q not found", id)
+		} else if err != nil {
+			return err
+		}
+		now := s.cfg.Now().UTC()
+		revoked, err := tx.RevokeAPIKey(ctx, id, now)
+		if err != nil || !revoked {
+			return err
+		}
+		return tx.InsertAudit(ctx, store.AuditEntry{At: now, Actor: c, Action: "apikey.revoke", Entity: "apikey", EntityID: id})
+	})
+	if err != nil {
+		return s.internal(ctx, err)
+	}
+	return nil
+}
+
+// APIKeys lists the keys, newest first, without their secrets, to an admin.
+func (s *Service) APIKeys(ctx context.Context, c mohalla.Caller) (mohalla.Page[store.APIKey], error) {
+	if err := authManageAPIKeys(c); err != nil {
+		return mohalla.Page[store.APIKey]{}, err
+	}
+	ks, err := s.store.Read().APIKeys(ctx)
+	if err != nil {
+		return mohalla.Page[store.APIKey]{}, s.internal(ctx, err)
+	}
+	return mohalla.Page[store.APIKey]{Items: ks}, nil
+}
+
+// VerifyAPIKey returns the caller of a service API key: EUNAUTHENTICATED for
+// a malformed, unknown or revoked key, or a wrong secret.
+func (s *Service) VerifyAPIKey(ctx context.Context, key string) (mohalla.Caller, error) {
+	bad := mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid API key")
+	id, secret, ok := strings.Cut(strings.TrimPrefix(key, APIKeyPrefix), "_")
+	if !ok || !strings.HasPrefix(key, APIKeyPrefix) || len(id) != 16 || secret == "" {
+		return mohalla.Caller{}, bad
+	}
+	k, err := s.store.Read().APIKey(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return mohalla.Caller{}, bad
+	} else if err != nil {
+		return mohalla.Caller{}, s.internal(ctx, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(secretHash(secret)), []byte(k.SecretHash)) != 1 || k.RevokedAt != nil {
+		return mohalla.Caller{}, bad
+	}
+	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+}
+
+func secretHash(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// APIKey is a service API key. Its secret is kept only as SecretHash.
+type APIKey struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	SecretHash string     `json:"-"`
+	CreatedBy  string     `json:"createdBy"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+}
+
+const apiKeyColumns = `id, name, secret_hash, created_by, created_at, revoked_at`
+
+func scanAPIKey(s interface{ Scan(...any) error }) (APIKey, error) {
+	var k APIKey
+	err := s.Scan(&k.ID, &k.Name, &k.SecretHash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt)
+	return k, err
+}
+
+// InsertAPIKey adds k.
+func (tx *Tx) InsertAPIKey(ctx context.Context, k APIKey) error {
+	_, err := tx.q.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES ($1, $2, $3, $4, $5, NULL)`,
+		k.ID, k.Name, k.SecretHash, k.CreatedBy, k.CreatedAt.UTC())
+	return err
+}
+
+// RevokeAPIKey marks key id revoked at at, unless it is already, and reports
+// whether it did.
+func (tx *Tx) RevokeAPIKey(ctx context.Context, id string, at time.Time) (bool, error) {
+	n, err := tx.q.exec(ctx, `UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, id, at.UTC())
+	return n == 1, err
+}
+
+// APIKey returns key id, or ErrNotFound.
+func (q *Q) APIKey(ctx context.Context, id string) (APIKey, error) {
+	return scanAPIKey(q.q.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE id = $1`, id))
+}
+
+// APIKeys returns every key, newest first.
+func (q *Q) APIKeys(ctx context.Context) ([]APIKey, error) {
+	rs, err := q.q.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := []APIKey{}
+	for rs.Next() {
+		k, err := scanAPIKey(rs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rs.Err()
+}
