@@ -1,7 +1,7 @@
 // Package dashboard is the operator's page a node serves at /dashboard/: the
 // sync monitor's health, the registered functions, their runs and steps (with
-// re-run and cancel), and the node's metrics, read through the same HTTP API
-// an admin's tools would use.
+// re-run and cancel), the latest events, and the node's metrics, read through
+// the same HTTP API an admin's tools would use.
 package dashboard
 
 import (

@@ -75,8 +75,9 @@ func TestDashboard(t *testing.T) {
 	}
 
 	click(t, page, `document.getElementById("check")`)
-	waitFor(t, page, "a sync check with no drift, and the metrics",
+	waitFor(t, page, "a sync check with no drift, the latest events, and the metrics",
 		`[...document.querySelectorAll("#checks tbody td")].some((td) => td.textContent === "no drift") &&
+		 [...document.querySelectorAll("#events tbody td")].some((td) => td.textContent === "product/created") &&
 		 document.getElementById("metrics").textContent.includes("mohalla_")`)
 }
 

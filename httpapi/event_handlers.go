@@ -62,7 +62,16 @@ func (s *Server) events(r *http.Request, c mohalla.Caller) (any, error) {
 	if err != nil {
 		return nil, invalidField("after", "must be a position of the form tx-id, such as a nextCursor")
 	}
-	evs, err := s.svc.Events(r.Context(), c, market.EventQuery{After: after, Name: q.Get("name"), Limit: limit})
+	before, err := mohalla.ParsePosition(q.Get("before"))
+	if err != nil {
+		return nil, invalidField("before", "must be a position of the form tx-id, such as a nextCursor")
+	}
+	order := q.Get("order")
+	if order != "" && order != "oldest" && order != "newest" {
+		return nil, invalidField("order", "must be oldest or newest")
+	}
+	evs, err := s.svc.Events(r.Context(), c, market.EventQuery{After: after, Newest: order == "newest", Before: before,
+		Name: q.Get("name"), Limit: limit})
 	if err != nil {
 		return nil, err
 	}

@@ -126,10 +126,12 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Body: sendBody{},
 			Status: http.StatusOK, Result: sendResult{}, Errors: []int{400, 401, 403, 413, 422}, handle: s.sendEvents},
 		{Method: "GET", Path: "/v1/events", ID: "listEvents", Tag: "events",
-			Summary: "Read the event log in commit order: an admin or a service. Pass nextCursor as after to continue.",
+			Summary: "Read the event log in commit order, or newest first with order=newest: an admin or a service. Pass nextCursor as after (as before, newest first) to continue.",
 			Auth:    true, Query: []param{
 				{"name", "string", "only events of this name"},
 				{"after", "string", "a position (tx-id, as in nextCursor); only events after it"},
+				{"order", "string", "oldest (the default: commit order) or newest"},
+				{"before", "string", "with order=newest, a position (as in nextCursor); only events before it"},
 				{"limit", "integer", "at most this many, 1 to 1000; default 100"},
 			},
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Event]{}, Errors: []int{401, 403, 422}, handle: s.events},

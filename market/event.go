@@ -104,15 +104,19 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 	return ids, nil
 }
 
-// EventQuery selects events for Events: those after position After, named Name if
-// it is not "", at most Limit (default 100, at most 1000).
+// EventQuery selects events for Events: those after position After (or, with
+// Newest, before position Before, the zero position meaning the log's end),
+// named Name if it is not "", at most Limit (default 100, at most 1000).
 type EventQuery struct {
-	After mohalla.Position
-	Name  string
-	Limit int
+	After  mohalla.Position
+	Newest bool
+	Before mohalla.Position
+	Name   string
+	Limit  int
 }
 
-// Events reads the event log in commit order, to admins and services.
+// Events reads the event log in commit order, or newest first, to admins and
+// services.
 func (s *Service) Events(ctx context.Context, c mohalla.Caller, q EventQuery) ([]mohalla.Event, error) {
 	if err := authEvents(c); err != nil {
 		return nil, err
@@ -123,7 +127,20 @@ func (s *Service) Events(ctx context.Context, c mohalla.Caller, q EventQuery) ([
 	case q.Limit < 0 || q.Limit > 1000:
 		return nil, fieldError("limit", "must be between 1 and 1000")
 	}
-	evs, err := s.store.Read().ReadEvents(ctx, q.After, q.Name, q.Limit)
+	var (
+		evs []mohalla.Event
+		err error
+	)
+	switch {
+	case q.Newest && !q.After.IsZero():
+		return nil, fieldError("after", "reads oldest first; newest first continues with before")
+	case !q.Newest && !q.Before.IsZero():
+		return nil, fieldError("before", "reads newest first; pass order=newest")
+	case q.Newest:
+		evs, err = s.store.Read().ReadEventsBefore(ctx, q.Before, q.Name, q.Limit)
+	default:
+		evs, err = s.store.Read().ReadEvents(ctx, q.After, q.Name, q.Limit)
+	}
 	if err != nil {
 		return nil, s.internal(ctx, err)
 	}

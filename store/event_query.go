@@ -71,6 +71,13 @@ func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string,
 	return q.b.readEvents(ctx, q.q, after, name, limit)
 }
 
+// ReadEventsBefore returns up to limit events before the position (the zero
+// position: the newest), newest first, with name if it is not "": what
+// ReadEvents would return, read from the other end, for people to look at.
+func (q *Q) ReadEventsBefore(ctx context.Context, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	return q.b.readEventsBefore(ctx, q.q, before, name, limit)
+}
+
 // CatchUp returns once ReadEvents shows every event committed before the call:
 // on PostgreSQL, when every transaction that was writing at the call has ended
 // (the log's reader waits for them, see ReadEvents). Tests and callers that must

@@ -168,6 +168,21 @@ func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Posi
 	return scanEvents(rs)
 }
 
+func (p *postgres) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	rs, err := q.query(ctx, `
+		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		FROM events
+		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
+		  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+		  AND ($4 = '' OR name = $4)
+		ORDER BY txid DESC, seq DESC
+		LIMIT $5`, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rs)
+}
+
 type pgxConn interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

@@ -128,6 +128,19 @@ func (d *sqliteDB) isRetryable(err error) bool {
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
 }
 
+func (d *sqliteDB) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	rs, err := q.query(ctx, `
+		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
+		FROM events
+		WHERE ($1 = 0 OR seq < $1) AND ($2 = '' OR name = $2)
+		ORDER BY seq DESC
+		LIMIT $3`, before.ID, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rs)
+}
+
 func (d *sqliteDB) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
 	rs, err := q.query(ctx, `
 		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v

@@ -70,6 +70,7 @@ type backend interface {
 	posTx() string                   // SQL for an events row's Position.Tx
 	catchUp(ctx context.Context, q querier) error
 	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
+	readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error)
 }
 
 // WithSchemaLock runs fn while no other process changes the store's schema.
