@@ -191,3 +191,25 @@ func New(t testing.TB) context.Context {
 	})
 	return ctx
 }
+
+// WaitFor polls page every 50ms until the script expr is true, and fails t
+// with expr and the page's text if it is not within 15s.
+func WaitFor(t testing.TB, page context.Context, what, expr string) {
+	t.Helper()
+	_, err := chromedp.Run(page, chromedp.Poll[bool](expr,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+	if err != nil {
+		text, _ := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText.slice(0, 3000)`))
+		t.Fatalf("waiting for %s: %v\n(%s)\nthe page:\n%s", what, err, expr, text)
+	}
+}
+
+// Click clicks the element the script expr evaluates to, from the page's own
+// script, so that a page redrawing its contents meanwhile cannot move it from
+// under a pointer.
+func Click(t testing.TB, page context.Context, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(page, chromedp.Evaluate[bool]("("+expr+").click(), true")); err != nil {
+		t.Fatalf("click %s: %v", expr, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 
+	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -71,6 +72,17 @@ func (c *CLI) secretFlag(fs *flag.FlagSet, dst *string, name, env, usage string)
 // open opens and migrates the store the flags name.
 func (d *dataFlags) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
 	return store.Open(ctx, store.Config{URL: d.db, DataDir: d.dir, Logger: log})
+}
+
+// writer opens a node.Writer on the store the flags name, with the logger
+// they ask for: it writes as a node does and may run beside a serving one.
+func (d *dataFlags) writer(ctx context.Context, fs *flag.FlagSet, stderr io.Writer) (*node.Writer, *slog.Logger, error) {
+	log, err := d.logger(fs, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+	return w, log, err
 }
 
 // where describes the store the flags name, without its password.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/node"
 )
 
 // operator is the caller the command line acts as: whoever runs it on the
@@ -40,11 +39,7 @@ func (c *CLI) replay(ctx context.Context, args []string) error {
 			return usageErrorf(fs, "--to must be an RFC 3339 time, such as 2026-11-26T18:00:00+05:30")
 		}
 	}
-	log, err := d.logger(fs, c.stderr)
-	if err != nil {
-		return err
-	}
-	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+	w, _, err := d.writer(ctx, fs, c.stderr)
 	if err != nil {
 		return err
 	}

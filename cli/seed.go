@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/demo"
-	"github.com/mohallamart/mohalla/node"
 )
 
 func (c *CLI) seed(ctx context.Context, args []string) error {
@@ -27,15 +26,10 @@ func (c *CLI) seed(ctx context.Context, args []string) error {
 	if *scale < 1 {
 		return usageErrorf(fs, "--scale must be at least 1")
 	}
-	log, err := d.logger(fs, c.stderr)
-	if err != nil {
-		return err
-	}
 	// The seed writes as a node does, so its writes queue their functions
 	// (welcome emails, analytics) like any other, and a serving node runs them
-	// and indexes the products; it holds no search index, so it may run beside
-	// one.
-	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+	// and indexes the products.
+	w, log, err := d.writer(ctx, fs, c.stderr)
 	if err != nil {
 		return err
 	}

@@ -5,32 +5,14 @@
 package dashboard
 
 import (
-	"embed"
+	_ "embed"
 	"net/http"
+
+	"github.com/mohallamart/mohalla/httpapi"
 )
 
 //go:embed web/index.html
-var web embed.FS
-
-var page = must(web.ReadFile("web/index.html"))
+var page []byte
 
 // Handler serves the page at GET /dashboard/.
-func Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/dashboard/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("Referrer-Policy", "no-referrer") // the URL may carry a token
-		_, _ = w.Write(page)
-	})
-}
-
-func must(b []byte, err error) []byte {
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func Handler() http.Handler { return httpapi.Page("/dashboard/", page) }

@@ -3,7 +3,6 @@ package storefront_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/node"
+	"github.com/mohallamart/mohalla/node/nodetest"
 )
 
 var admin = mohalla.Caller{ID: "storefront-test", Role: mohalla.RoleAdmin}
@@ -25,14 +24,7 @@ var admin = mohalla.Caller{ID: "storefront-test", Role: mohalla.RoleAdmin}
 func TestStorefront(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	n, err := node.Open(ctx, node.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = n.Close(context.Background()) })
-	if err := n.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	n, srv := nodetest.Serve(t)
 	hood, err := demo.Seed(ctx, n.Service, &demo.Config{Users: 8, Shops: 3, Products: 40})
 	if err != nil {
 		t.Fatal(err)
@@ -40,9 +32,6 @@ func TestStorefront(t *testing.T) {
 	if err := n.Search.CatchUp(ctx); err != nil { // the seeded products are searchable
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(n.Handler)
-	t.Cleanup(srv.Close)
-
 	customer := hood.Customers()[0]
 	token, err := n.Signer.Sign(customer.Caller(), time.Hour)
 	if err != nil {
@@ -64,21 +53,21 @@ func TestStorefront(t *testing.T) {
 	stock := func(n int64) string {
 		return fmt.Sprintf(`document.querySelector(%q).textContent === "%d in stock"`, row+" .stock", n)
 	}
-	waitFor(t, page, "the token gone from the address, the words kept",
+	browsertest.WaitFor(t, page, "the token gone from the address, the words kept",
 		`!location.search.includes("token") && new URLSearchParams(location.search).has("q")`)
-	waitFor(t, page, "the product among the results, followed live",
+	browsertest.WaitFor(t, page, "the product among the results, followed live",
 		fmt.Sprintf(`document.querySelector(%q) !== null && document.getElementById("live").textContent === "live"`, row)+
 			" && "+stock(p.Stock))
 
 	if _, err := n.Service.ChangeStock(ctx, admin, p.ID, market.ChangeStock{Delta: 5}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, page, "the restock on the page", stock(p.Stock+5))
+	browsertest.WaitFor(t, page, "the restock on the page", stock(p.Stock+5))
 
 	if err := chromedp.Do(page, chromedp.Click(row+" button")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, page, "the order, pending, and the stock it took",
+	browsertest.WaitFor(t, page, "the order, pending, and the stock it took",
 		`document.querySelector("#orders li .status")?.textContent === "pending" && `+stock(p.Stock+4))
 	id, err := chromedp.Run(page, chromedp.Evaluate[string](`document.querySelector("#orders li").id.slice("order-".length)`))
 	if err != nil {
@@ -94,17 +83,5 @@ func TestStorefront(t *testing.T) {
 	if _, err := n.Service.ChangeOrderStatus(ctx, admin, id, market.ChangeOrderStatus{Status: mohalla.StatusConfirmed}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, page, "the confirmation on the page", `document.querySelector("#orders li .status").textContent === "confirmed"`)
-}
-
-// waitFor polls the page until expr is true, failing t with what the page
-// shows after 15s.
-func waitFor(t *testing.T, page context.Context, what, expr string) {
-	t.Helper()
-	_, err := chromedp.Run(page, chromedp.Poll[bool](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
-	if err != nil {
-		text, _ := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText.slice(0, 2000)`))
-		t.Fatalf("waiting for %s: %v\n(%s)\nthe page:\n%s", what, err, expr, text)
-	}
+	browsertest.WaitFor(t, page, "the confirmation on the page", `document.querySelector("#orders li .status").textContent === "confirmed"`)
 }
