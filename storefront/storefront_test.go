@@ -49,15 +49,21 @@ func TestStorefront(t *testing.T) {
 		url.Values{"token": {token}, "q": {p.Name}}.Encode())); err != nil {
 		t.Fatal(err)
 	}
+	var shopName string
+	for _, sh := range hood.Shops {
+		if sh.ID == p.ShopID {
+			shopName = sh.Name
+		}
+	}
 	row := "#product-" + p.ID
 	stock := func(n int64) string {
 		return fmt.Sprintf(`document.querySelector(%q).textContent === "%d in stock"`, row+" .stock", n)
 	}
 	browsertest.WaitFor(t, page, "the token gone from the address, the words kept",
 		`!location.search.includes("token") && new URLSearchParams(location.search).has("q")`)
-	browsertest.WaitFor(t, page, "the product among the results, followed live",
-		fmt.Sprintf(`document.querySelector(%q) !== null && document.getElementById("live").textContent === "live"`, row)+
-			" && "+stock(p.Stock))
+	browsertest.WaitFor(t, page, "the product among the results with its shop's name, followed live",
+		fmt.Sprintf(`document.querySelector(%q)?.textContent === %q && document.getElementById("live").textContent === "live"`,
+			row+" .shop", shopName)+" && "+stock(p.Stock))
 
 	if _, err := n.Service.ChangeStock(ctx, admin, p.ID, market.ChangeStock{Delta: 5}); err != nil {
 		t.Fatal(err)
