@@ -269,13 +269,10 @@ func changeProducts(ctx context.Context, svc *market.Service, ids []string, rate
 		mu       sync.Mutex
 		firstErr error
 	)
-	defer wg.Wait()
 	for {
 		select {
 		case <-ctx.Done():
-			wg.Wait()
-			mu.Lock()
-			defer mu.Unlock()
+			wg.Wait() // no change writes firstErr after this
 			return int(done.Load()), firstErr
 		case <-tick.C:
 		}

@@ -80,13 +80,19 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 			return out, nil // no shop is in range
 		}
 	}
+	// The columns, and the facet values they number, serve every attempt below.
+	cols, err := ix.columns.of(snap)
+	if err != nil {
+		return ProductResult{}, err
+	}
+	facets := ix.columns.facets.all()
 	scan := func(m matching) (*productScan, error) {
 		s := &productScan{q: &q, near: near, m: m, order: orderOf(q.Sort, scored), after: after,
 			top: topHits{n: q.Limit + 1}}
 		if err := ctx.Err(); err != nil {
 			return nil, ix.searchErr(err)
 		}
-		return s, s.run(snap, &ix.columns, ws)
+		return s, s.run(snap, cols, facets, ws)
 	}
 	// As Typesense does by default (typo_tokens_threshold 1), typos are tried
 	// only when the words as typed (or as prefixes) find nothing: an exact
@@ -121,7 +127,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		out.Hits = append(out.Hits, hit)
 	}
 	if res.counts != nil {
-		fillFacets(&out, res.counts, ix.columns.facets.all())
+		fillFacets(&out, res.counts, facets)
 	}
 	return out, nil
 }

@@ -133,12 +133,9 @@ func postings(dict segment.TermDictionary, term string) (*roaring.Bitmap, error)
 	}
 }
 
-// run scans every segment of snap.
-func (s *productScan) run(snap *scorch.IndexSnapshot, cache *columnCache, ws []word) error {
-	cols, err := cache.of(snap)
-	if err != nil {
-		return err
-	}
+// run scans every segment of snap, whose columns are cols; facets are the
+// facet values numbered when they were built.
+func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []facetValue, ws []word) error {
 	views := make([]segmentScan, len(cols))
 	for i, ss := range snap.Segments() {
 		views[i] = segmentScan{ss: ss, cols: cols[i]}
@@ -148,7 +145,7 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cache *columnCache, ws []w
 			return err
 		}
 	}
-	s.filterByFacet(cache.facets.all())
+	s.filterByFacet(facets)
 	for i := range views {
 		s.scanSegment(&views[i], len(ws) > 0)
 	}
