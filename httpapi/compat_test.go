@@ -113,6 +113,14 @@ func TestTypesenseAPI(t *testing.T) {
 					status: 404},
 				{name: "search without a key", method: "GET", path: search + "q=*", status: 401},
 
+				// Pages elsewhere may search, with their key in a header.
+				{name: "a search's preflight", method: "OPTIONS", path: "/typesense/collections/products/documents/search", status: 204,
+					wantHeader: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type, X-TYPESENSE-API-KEY"}},
+				{name: "a multi-search's preflight", method: "OPTIONS", path: "/typesense/multi_search", status: 204,
+					wantHeader: map[string]string{"Access-Control-Allow-Methods": "GET, POST, OPTIONS"}},
+				{name: "answers allow any page", method: "GET", path: search + "q=*", header: key, status: 200,
+					wantHeader: map[string]string{"Access-Control-Allow-Origin": "*"}},
+
 				// Several at once.
 				{name: "a multi-search", method: "POST", path: "/typesense/multi_search?query_by=name", header: key,
 					body: `{"searches":[{"collection":"products","q":"aple"},{"collection":"orders","q":"*"},` +

@@ -69,6 +69,21 @@ type Health struct {
 	OK bool `json:"ok"`
 }
 
+// Preflight answers a browser's CORS preflight (OPTIONS) for a search: as
+// Typesense does by default, any page may search, with its key in a header.
+// Keys are sent as headers, never cookies, so no page gains what it has not
+// got a key for.
+func (a *API) Preflight() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, X-TYPESENSE-API-KEY")
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
 // Health serves GET /health, to anyone: ok once the index is built, else 503.
 func (a *API) Health() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -369,6 +384,7 @@ func (a *API) write(w http.ResponseWriter, r *http.Request, status int, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -13,12 +13,15 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/mohallamart/mohalla/browsertest"
 )
 
 // TestOfficialClients builds the mohalla command, installs the suite's
 // dependencies from its committed lockfile (npm ci, once per lockfile), and
-// runs node --test. Node and npm are required: without them the test fails,
-// it does not skip.
+// runs node --test, with headless Chromium for the InstantSearch page
+// (installed by browsertest if missing). Node and npm are required: without
+// them the test fails, it does not skip.
 func TestOfficialClients(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -28,11 +31,15 @@ func TestOfficialClients(t *testing.T) {
 	if err != nil {
 		t.Fatal("npm is needed to install the official clients: apt-get install npm")
 	}
+	chromium, err := browsertest.Chromium()
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := filepath.Join(t.TempDir(), "mohalla")
 	run(t, ".", filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "../../cmd/mohalla")
 	installOnce(t, npm)
 	cmd := exec.CommandContext(t.Context(), node, "--test", "--test-reporter=spec")
-	cmd.Env = append(os.Environ(), "MOHALLA_BIN="+bin)
+	cmd.Env = append(os.Environ(), "MOHALLA_BIN="+bin, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test: %v\n%s", err, out)
