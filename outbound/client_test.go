@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/outbound"
+	"github.com/mohallamart/mohalla/outbound/outboundtest"
 )
 
 // receiver counts the requests it is sent.
@@ -42,7 +43,7 @@ func TestClientRefusesNamesResolvingToLoopbackWhenDialled(t *testing.T) {
 	defer plain.Close()
 	_, tlsPort, _ := net.SplitHostPort(strings.TrimPrefix(tlsSrv.URL, "https://"))
 	_, plainPort, _ := net.SplitHostPort(strings.TrimPrefix(plain.URL, "http://"))
-	resolver := startDNS(t, map[string][]netip.Addr{
+	resolver := outboundtest.StartDNS(t, map[string][]netip.Addr{
 		"loopback.test":       {netip.MustParseAddr("127.0.0.1")},
 		"loopback-other.test": {netip.MustParseAddr("127.9.9.9")},
 		"loopback6.test":      {netip.MustParseAddr("::1")},

@@ -1,4 +1,7 @@
-package outbound_test
+// Package outboundtest serves what tests of outbound requests need: a DNS
+// server on loopback that resolves chosen names to chosen addresses, as a
+// hostile one would, so a test can prove a name is refused when dialled.
+package outboundtest
 
 import (
 	"context"
@@ -17,9 +20,10 @@ type dnsServer struct {
 	names map[string][]netip.Addr
 }
 
-// startDNS serves names until the test ends and returns a resolver that asks
-// it alone.
-func startDNS(t *testing.T, names map[string][]netip.Addr) *net.Resolver {
+// StartDNS serves names (lower case, without the final dot) until the test
+// ends and returns a resolver that asks it alone, for outbound.Config.Resolver.
+// A name it does not know is NXDOMAIN.
+func StartDNS(t testing.TB, names map[string][]netip.Addr) *net.Resolver {
 	t.Helper()
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
