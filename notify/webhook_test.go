@@ -61,15 +61,16 @@ func TestShopIsNotifiedOfOrderBySignedWebhook(t *testing.T) {
 		srv := httptest.NewServer(shop)
 		defer srv.Close()
 
-		owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner}
-		cust := mohalla.Caller{ID: "c1", Role: mohalla.RoleCustomer}
+		mailTag := strings.ToLower(strings.ReplaceAll(tag, "/", "-"))
+		owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner, Email: "o1-" + mailTag + "@example.com"}
+		cust := mohalla.Caller{ID: "c1", Role: mohalla.RoleCustomer, Email: "c1-" + mailTag + "@example.com"}
 		steps := []func() error{
 			func() error {
-				_, err := s.svc.CreateUser(ctx, owner, market.CreateUser{ID: "o1", Email: "o1-" + strings.ToLower(strings.ReplaceAll(tag, "/", "-")) + "@example.com", Name: "Owner"})
+				_, err := s.svc.CreateUser(ctx, owner, market.CreateUser{ID: "o1", Email: owner.Email, Name: "Owner"})
 				return err
 			},
 			func() error {
-				_, err := s.svc.CreateUser(ctx, cust, market.CreateUser{ID: "c1", Email: "c1-" + strings.ToLower(strings.ReplaceAll(tag, "/", "-")) + "@example.com", Name: "Cust"})
+				_, err := s.svc.CreateUser(ctx, cust, market.CreateUser{ID: "c1", Email: cust.Email, Name: "Cust"})
 				return err
 			},
 			func() error {
