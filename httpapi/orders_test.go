@@ -66,7 +66,12 @@ func TestOrders(t *testing.T) {
 
 		// read
 		{name: "the customer reads her order", method: "GET", path: "/v1/orders/order-1", as: "alice",
-			status: 200, contains: []string{`"id":"order-1"`, `"totalAmount":99`, `"productId":"apple"`, `"quantity":2`, `"city":"Mumbai"`}},
+			status: 200, contains: []string{`"id":"order-1"`, `"totalAmount":99`, `"productId":"apple"`, `"quantity":2`, `"city":"Mumbai"`},
+			wantHeader: map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}},
+		{name: "her order list is not to be cached either", method: "GET", path: "/v1/orders", as: "alice",
+			status: 200, wantHeader: map[string]string{"Cache-Control": "no-store"}},
+		{name: "what anyone may read may be cached", method: "GET", path: "/v1/products/apple",
+			status: 200, wantHeader: map[string]string{"Cache-Control": ""}},
 		{name: "another customer is told it does not exist", method: "GET", path: "/v1/orders/order-1", as: "bob", status: 404,
 			contains: []string{`"code":"not_found"`, `order \"order-1\" not found`}, notContains: []string{"Linking", "alice", "shop-a"}},
 		{name: "an order that does not exist answers the same", method: "GET", path: "/v1/orders/order-9", as: "bob", status: 404,
