@@ -21,6 +21,13 @@ export interface SubscribeOptions {
   onError?: (err: ProblemError) => void;
   /** onReset is called when the server sent current values in place of the changes missed. */
   onReset?: (values: Record<string, unknown>) => void;
+  /**
+   * lastEventId resumes from a position a previous subscription reached (its
+   * lastEventId, kept across a page reload, say): the server replays the
+   * changes after it, or resets if it is too far back. Default: start with a
+   * snapshot.
+   */
+  lastEventId?: string;
 }
 
 /** Subscription is one live stream of one or more topics. */
@@ -76,6 +83,7 @@ class Stream implements Subscription {
 
   constructor(private readonly cfg: LiveConfig, private readonly topics: string[],
     private readonly onChange: OnChange, private readonly opts: SubscribeOptions) {
+    this.lastEventId = opts.lastEventId ?? "";
     void this.run();
   }
 
