@@ -69,7 +69,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A product's orders, units, revenue (net of cancellations, and gross) and views per day
+         * A product's figures per day
          * @description A product's orders, units, revenue (net of cancellations, and gross) and views per day: the shop's owner or an admin. Sales count on the day the order was placed; a cancellation reverses them there.
          */
         get: operations["productAnalytics"];
@@ -89,7 +89,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A shop's orders, revenue (net and gross), average order value and cancellations per day, and the funnel of order statuses with the time spent in each
+         * A shop's figures per day and its order funnel
          * @description A shop's orders, revenue (net and gross), average order value and cancellations per day, and the funnel of order statuses with the time spent in each: the shop's owner or an admin.
          */
         get: operations["shopAnalytics"];
@@ -219,7 +219,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Re-run a function for its past events with timestamps from from to to (RFC 3339, inclusive), or only those whose latest run of it ended in status
+         * Re-run a function for its past events
          * @description Re-run a function for its past events with timestamps from from to to (RFC 3339, inclusive), or only those whose latest run of it ended in status: an admin. Answers how many runs were queued.
          */
         post: operations["replayFunction"];
@@ -277,7 +277,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List one customer's or one shop's orders; a customer naming neither gets their own
+         * List a customer's or a shop's orders
          * @description List one customer's or one shop's orders; a customer naming neither gets their own.
          */
         get: operations["listOrders"];
@@ -323,7 +323,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move an order along pending → confirmed → packed → out_for_delivery → delivered, or cancel it
+         * Move an order to its next status, or cancel it
          * @description Move an order along pending → confirmed → packed → out_for_delivery → delivered, or cancel it: the shop's owner or an admin.
          */
         post: operations["changeOrderStatus"];
@@ -475,7 +475,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue a new run of the run's function for the same event, with fresh steps, answering with its id
+         * Queue a new run for the same event
          * @description Queue a new run of the run's function for the same event, with fresh steps, answering with its id: an admin. 409 if the function is no longer registered.
          */
         post: operations["rerunRun"];
@@ -513,7 +513,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find shops near a point, nearest first, to anyone; q matches their names as product search does
+         * Find shops near a point
          * @description Find shops near a point, nearest first, to anyone; q matches their names as product search does.
          */
         get: operations["searchShops"];
@@ -578,7 +578,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * Register where the shop's new orders are posted, signed with HMAC-SHA256 of the body with secret in the Mohalla-Signature header (t=<unix>,v1=<hex> of "<t>
+         * Register the shop's order webhook
          * @description Register where the shop's new orders are posted, signed with HMAC-SHA256 of the body with secret in the Mohalla-Signature header (t=<unix>,v1=<hex> of "<t>.<body>"): the shop's owner or an admin.
          */
         put: operations["putShopWebhook"];
@@ -599,7 +599,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run a sync check now on this node, repairing what it finds, and answer with its findings
+         * Run a sync check now
          * @description Run a sync check now on this node, repairing what it finds, and answer with its findings: an admin or a service.
          */
         post: operations["syncCheck"];
@@ -617,7 +617,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The sync monitor's last checks (what each found and repaired) and the followers' current lags
+         * The sync monitor's last checks and the lags
          * @description The sync monitor's last checks (what each found and repaired) and the followers' current lags: an admin or a service.
          */
         get: operations["syncStatus"];
