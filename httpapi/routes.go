@@ -68,8 +68,8 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Body: market.CreateUser{}, Idempotent: true,
 			Status: http.StatusCreated, Result: mohalla.User{}, Errors: createErrors, handle: s.createUser},
 		{Method: "GET", Path: "/v1/users/{id}", ID: "getUser", Tag: "users",
-			Summary: "Get a user: the user itself, an admin or a service.",
-			Auth:    true, Status: http.StatusOK, Result: mohalla.User{}, Errors: []int{401, 403, 404}, handle: s.user},
+			Summary: "Get a user: the user itself, an admin or a service; to anyone else it is not found.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.User{}, Errors: []int{401, 404}, handle: s.user},
 
 		{Method: "POST", Path: "/v1/shops", ID: "createShop", Tag: "shops",
 			Summary: "Create a shop: a shop owner for themself, or an admin.",
@@ -112,8 +112,8 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Body: market.CreateOrder{}, Idempotent: true,
 			Status: http.StatusCreated, Result: mohalla.Order{}, Errors: createErrors, handle: s.createOrder},
 		{Method: "GET", Path: "/v1/orders/{id}", ID: "getOrder", Tag: "orders",
-			Summary: "Get an order: its customer, its shop's owner, an admin or a service.",
-			Auth:    true, Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{401, 403, 404}, handle: s.order},
+			Summary: "Get an order: its customer, its shop's owner, an admin or a service; to anyone else it is not found.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{401, 404}, handle: s.order},
 		{Method: "GET", Path: "/v1/orders", ID: "listOrders", Tag: "orders",
 			Summary: "List one customer's or one shop's orders; a customer naming neither gets their own.",
 			Auth:    true, Query: append([]param{

@@ -165,6 +165,11 @@ func (s *Server) serve(rt route) http.Handler {
 				return
 			}
 		}
+		if c.Role != mohalla.RoleAnonymous {
+			// What a signed-in caller is answered may be theirs alone (an
+			// order, a user, an API key's secret): no cache may keep it.
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		if rt.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		}
