@@ -65,7 +65,7 @@ func (c *CLI) commands() []command {
 		{"reindex", "rebuild this node's search index from the store", c.reindex},
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
-		{"bench", "measure throughput against the database alone (bench orders)", c.bench},
+		{"bench", "measure the node: bench orders, functions, search, live or reads", c.bench},
 	}
 }
 
@@ -114,8 +114,13 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 func (c *CLI) usage() {
 	var b strings.Builder
 	b.WriteString("mohalla is the MohallaMart data layer.\n\nUsage:\n\n\tmohalla <command> [flags]\n\nCommands:\n\n")
-	for _, k := range c.commands() {
-		fmt.Fprintf(&b, "\t%-8s %s\n", k.name, k.summary)
+	cmds := c.commands()
+	width := 0
+	for _, k := range cmds {
+		width = max(width, len(k.name))
+	}
+	for _, k := range cmds {
+		fmt.Fprintf(&b, "\t%-*s  %s\n", width, k.name, k.summary)
 	}
 	b.WriteString("\nRun 'mohalla <command> -h' for a command's flags.\n")
 	io.WriteString(c.stderr, b.String())

@@ -215,3 +215,33 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 		t.Fatal("serve did not stop within 15s of its context ending")
 	}
 }
+
+// The command list of "mohalla help" is a column: every summary starts where
+// the others do, and bench's names every measurement.
+func TestHelpListsCommandsInAColumn(t *testing.T) {
+	t.Parallel()
+	_, _, stderr := run(t, "help")
+	_, list, ok := strings.Cut(stderr, "Commands:\n\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	if !ok || list == "" {
+		t.Fatalf("help lists no commands:\n%s", stderr)
+	}
+	column := -1
+	for line := range strings.Lines(list) {
+		name, rest, _ := strings.Cut(strings.TrimPrefix(line, "\t"), " ")
+		at := len(name) + 1 + len(rest) - len(strings.TrimLeft(rest, " "))
+		if column == -1 {
+			column = at
+		}
+		if at != column {
+			t.Errorf("%q: its summary starts at column %d, the first command's at %d", strings.TrimSpace(line), at, column)
+		}
+		if name == "bench" {
+			for _, m := range []string{"orders", "functions", "search", "live", "reads"} {
+				if !strings.Contains(rest, m) {
+					t.Errorf("bench's summary %q does not name %s", strings.TrimSpace(rest), m)
+				}
+			}
+		}
+	}
+}
