@@ -42,7 +42,7 @@ func (c *CLI) reconcile(ctx context.Context, args []string) error {
 	if *url != "" {
 		rep, err = remoteCheck(ctx, *url, d.dir)
 	} else {
-		rep, err = localCheck(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+		rep, err = localCheck(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log, Engine: d.engine()})
 	}
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, Logger: log})
+		RedisURL: *redisURL, Logger: log, Engine: d.engine()})
 	if err != nil {
 		return err
 	}
