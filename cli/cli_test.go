@@ -184,8 +184,9 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 	}
 	// A local reconcile beside the running server cannot open its search
 	// index: it says so and fails (it panicked once), and the server goes on.
-	if code, _, stderr := run(t, "reconcile", "--data", data); code == 0 || !strings.Contains(stderr, "in use by another process") {
-		t.Errorf("reconcile beside the server: exit %d, stderr %q; want a failure naming the index in use", code, stderr)
+	if code, _, stderr := run(t, "reconcile", "--data", data); code == 0 || !strings.Contains(stderr, "in use by this process") ||
+		!strings.Contains(stderr, "mohalla reconcile --url") {
+		t.Errorf("reconcile beside the server: exit %d, stderr %q; want a failure naming the index in use and --url", code, stderr)
 	}
 	// A seed writes beside it, and the server's index follows the writes.
 	if code, _, stderr := run(t, "seed", "--demo", "--scale", "5", "--data", data); code != 0 {

@@ -45,7 +45,8 @@ func (c *CLI) reconcile(ctx context.Context, args []string) error {
 		rep, err = localCheck(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log, Engine: d.engine()})
 	}
 	if err != nil {
-		return err
+		return inUse(err, "A server is using that index (%s): ask it to check with\n"+
+			"mohalla reconcile --url http://localhost:8080 (its address), or stop it first.")
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
