@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -22,12 +23,16 @@ type Config struct {
 	Stderr io.Writer
 	// Getenv reads the environment (DATABASE_URL). Default os.Getenv.
 	Getenv func(string) string
+	// Name is how the user runs the command, in the commands it prints for
+	// them to run next ("./mohalla"). Default "mohalla".
+	Name string
 }
 
 // CLI runs the mohalla subcommands.
 type CLI struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	name           string
 }
 
 // New returns a CLI writing and reading what cfg says.
@@ -35,7 +40,7 @@ func New(cfg *Config) *CLI {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	c := &CLI{stdout: cfg.Stdout, stderr: cfg.Stderr, getenv: cfg.Getenv}
+	c := &CLI{stdout: cfg.Stdout, stderr: cfg.Stderr, getenv: cfg.Getenv, name: cmp.Or(cfg.Name, "mohalla")}
 	if c.stdout == nil {
 		c.stdout = os.Stdout
 	}

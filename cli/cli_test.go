@@ -110,11 +110,29 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			if code != 0 || !strings.Contains(stdout, "schema up to date") {
 				t.Fatalf("migrate: exit %d\n%s%s", code, stdout, stderr)
 			}
-			for range 2 { // the second seed finds everything there
-				code, stdout, stderr = run(t, "seed", "--demo", "--scale", "60", "--data", dir, "--db", db, "--log-format", "json")
-				if code != 0 || !strings.Contains(stdout, "300 users, 20 shops, 60 products") {
-					t.Fatalf("seed: exit %d\n%s%s", code, stdout, stderr)
+			// The second seed finds everything there and says so; a larger
+			// scale writes only the new products. Each names whom to try it as.
+			for _, tc := range []struct{ scale, want string }{
+				{"60", ": wrote 300 users, 20 shops and 60 products in "},
+				{"60", ": wrote nothing in "},
+				{"70", ": wrote 0 users, 0 shops and 10 products in "},
+			} {
+				code, stdout, stderr = run(t, "seed", "--demo", "--scale", tc.scale, "--data", dir, "--db", db, "--log-format", "json")
+				if code != 0 || !strings.Contains(stdout, tc.want) {
+					t.Fatalf("seed --scale %s: exit %d, want %q\n%s%s", tc.scale, code, tc.want, stdout, stderr)
 				}
+				for _, want := range []string{
+					"a customer    ", "(demo-user-0021)\n", "TOKEN=$(mohalla token --data " + dir + " --sub demo-user-0021 --role customer)\n",
+					"a shop owner  ", "(demo-user-0001), who owns ", "(demo-shop-01)\n", "--sub demo-user-0001 --role shop_owner)\n",
+					"an admin      ", "--sub admin --role admin)\n",
+				} {
+					if !strings.Contains(stdout, want) {
+						t.Errorf("seed --scale %s does not print %q:\n%s", tc.scale, want, stdout)
+					}
+				}
+			}
+			if want := "; 300 users, 20 shops and 60 products were there already\n"; !strings.Contains(stdout, want) {
+				t.Errorf("the last seed does not say %q:\n%s", want, stdout)
 			}
 			for line := range strings.Lines(stderr) {
 				var rec struct{ Msg string }
@@ -142,8 +160,8 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			}
 			defer st.Close()
 			ps, err := market.New(st, nil).ListProducts(context.Background(), market.ProductQuery{PageRequest: market.PageRequest{Limit: 500}})
-			if err != nil || len(ps.Items) != 60 {
-				t.Errorf("the store lists %d products (%v), want 60", len(ps.Items), err)
+			if err != nil || len(ps.Items) != 70 {
+				t.Errorf("the store lists %d products (%v), want 70", len(ps.Items), err)
 			}
 		})
 	}

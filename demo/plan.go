@@ -81,6 +81,14 @@ type Neighbourhood struct {
 	People   []Person
 	Shops    []mohalla.Shop
 	Products []mohalla.Product
+	// Written counts what Seed wrote; the rest was there already. Generate
+	// leaves it zero.
+	Written Counts
+}
+
+// Counts are numbers of users, shops and products.
+type Counts struct {
+	Users, Shops, Products int
 }
 
 // Customers returns the people who are not shop owners.
