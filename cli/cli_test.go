@@ -117,7 +117,7 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 				{"60", ": wrote nothing in "},
 				{"70", ": wrote 0 users, 0 shops and 10 products in "},
 			} {
-				code, stdout, stderr = run(t, "seed", "--demo", "--scale", tc.scale, "--data", dir, "--db", db, "--log-format", "json")
+				code, stdout, stderr = run(t, "seed", "--demo", "--scale", tc.scale, "--data", dir, "--db", db, "--log-format", "json", "--debug")
 				if code != 0 || !strings.Contains(stdout, tc.want) {
 					t.Fatalf("seed --scale %s: exit %d, want %q\n%s%s", tc.scale, code, tc.want, stdout, stderr)
 				}

@@ -36,7 +36,7 @@ type Config struct {
 	Stock int64
 	// Workers is how many creates Seed runs at once. Default 8.
 	Workers int
-	// Logger reports progress. Default: discard.
+	// Logger reports progress, at debug level. Default: discard.
 	Logger *slog.Logger
 }
 

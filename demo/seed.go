@@ -88,7 +88,7 @@ func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood
 			return nil, fmt.Errorf("demo: seed %s: %w", s.what, err)
 		}
 		*s.written = int(written.Load())
-		c.Logger.InfoContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Int("written", *s.written),
+		c.Logger.DebugContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Int("written", *s.written),
 			slog.Duration("took", time.Since(start)))
 	}
 	return n, nil
