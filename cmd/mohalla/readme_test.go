@@ -303,3 +303,32 @@ func (s *syncBuilder) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// The documents' relative links name files of the repository, so that a clone
+// has what they point to.
+func TestDocLinksStayInTheRepository(t *testing.T) {
+	t.Parallel()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+	for _, doc := range []string{"README.md", "docs/ARCHITECTURE.md"} {
+		b, err := os.ReadFile(filepath.Join(root, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path := filepath.Join(root, filepath.Dir(doc), filepath.FromSlash(target))
+			if rel, err := filepath.Rel(root, path); err != nil || strings.HasPrefix(rel, "..") {
+				t.Errorf("%s links %s, outside the repository", doc, target)
+			} else if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s links %s: %v", doc, target, err)
+			}
+		}
+	}
+}
