@@ -46,7 +46,7 @@ func (c *CLI) reconcile(ctx context.Context, args []string) error {
 	}
 	if err != nil {
 		return inUse(err, "A server is using that index (%s): ask it to check with\n"+
-			"mohalla reconcile --url http://localhost:8080 (its address), or stop it first.")
+			strings.ReplaceAll(c.name, "%", "%%")+" reconcile --url http://localhost:8080 (its address), or stop it first.")
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
