@@ -118,6 +118,16 @@ func followRunIt(t *testing.T, bin string, steps []step, dbURL string) {
 			t.Errorf("%s\nexited %s and printed\n%s\non stderr:\n%s\nthe README shows\n%s", s.cmd, rc, stdout, stderr, want)
 		}
 	}
+	// Point 2 of the first hour: a second process on the same --data is told
+	// which process holds the index and what to do.
+	pid := serve.cmd.Process.Pid
+	out, err := shell(ctx, dir, env, "./mohalla reindex")
+	for _, want := range []string{fmt.Sprintf("index data/search is in use by process %d\n", pid),
+		fmt.Sprintf("Stop process %d first", pid)} {
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("./mohalla reindex beside the server: %v, printed\n%s\nwant %q", err, out, want)
+		}
+	}
 	serve.stop(t)
 }
 
