@@ -37,6 +37,11 @@ type route struct {
 	// Stream, when set, serves the route itself as a text/event-stream, in
 	// place of handle.
 	Stream http.Handler
+	// Compat, when set, serves the route itself in another product's API
+	// (Typesense's, Inngest's), in place of handle, with its own
+	// authentication; its errors are CompatError's JSON, not problem+json.
+	Compat      http.Handler
+	CompatError any
 }
 
 // handler does one operation for caller c and returns the success body.
@@ -143,7 +148,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.functionRoutes(), s.apiKeyRoutes())...)
+		s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
 }
 
 // functionRoutes are the routes of the durable functions and their runs, served

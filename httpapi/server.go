@@ -113,6 +113,10 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 			s.mux.Handle(rt.pattern(), rt.Stream)
 			continue
 		}
+		if rt.Compat != nil {
+			s.mux.Handle(rt.pattern(), rt.Compat)
+			continue
+		}
 		s.mux.Handle(rt.pattern(), s.serve(rt))
 	}
 	if cfg.RiverUI != nil {
