@@ -15,6 +15,6 @@ func (s *Server) liveRoutes() []route {
 				{"token", "string", "a JWT, for browsers, whose EventSource sends no Authorization header"},
 				{"lastEventId", "string", "the id of the last event seen, as the Last-Event-ID header"},
 			},
-			Status: http.StatusOK, Errors: []int{401, 403, 404, 422}, Stream: s.live},
+			Status: http.StatusOK, Errors: []int{401, 403, 404, 422}, Stream: s.live, Budget: budgetLive},
 	}
 }
