@@ -103,11 +103,18 @@ func newEngineEnv(t *testing.T, kind string, fns ...*engine.Function) *env {
 
 func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function) *env {
 	t.Helper()
-	return openEnvWith(t, kind, withEngine, fns, nil)
+	return openEnvWith(t, kind, withEngine, fns, envOptions{})
 }
 
-// openEnvWith is openEnv whose server's config configure changes last.
-func openEnvWith(t *testing.T, kind string, withEngine bool, fns []*engine.Function, configure func(*httpapi.Config)) *env {
+// envOptions change the server of openEnvWith.
+type envOptions struct {
+	configure func(*httpapi.Config) // changes the config last
+	live      *live.Config          // the hub's config
+	timeouts  *httpapi.Timeouts     // serve with httpapi.HTTPServer's timeouts
+}
+
+// openEnvWith is openEnv with opts.
+func openEnvWith(t *testing.T, kind string, withEngine bool, fns []*engine.Function, opts envOptions) *env {
 	t.Helper()
 	st := storetest.Open(t, kind)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -125,12 +132,16 @@ func openEnvWith(t *testing.T, kind string, withEngine bool, fns []*engine.Funct
 		mcfg = &market.Config{OnEvents: cfg.Engine.Enqueue, AfterCommit: cfg.Engine.AfterCommit}
 	}
 	svc := market.New(st, mcfg)
-	hub := live.NewHub(st, svc, nil)
+	hub := live.NewHub(st, svc, opts.live)
 	cfg.Live = hub
-	if configure != nil {
-		configure(cfg)
+	if opts.configure != nil {
+		opts.configure(cfg)
 	}
-	srv := httptest.NewServer(httpapi.New(svc, signer, cfg))
+	srv := httptest.NewUnstartedServer(httpapi.New(svc, signer, cfg))
+	if opts.timeouts != nil {
+		srv.Config = httpapi.HTTPServer(srv.Config.Handler, *opts.timeouts, nil)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	admin := callers["admin"]
 	for _, id := range []string{"alice", "bob", "olga", "oscar"} {

@@ -207,10 +207,9 @@ func (h *Hub) values(ctx context.Context, caller mohalla.Caller, ts []topic) (ma
 func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	defer s.Close()
 	rc := http.NewResponseController(w)
-	// The server's read and write timeouts are for requests, not for a
-	// stream that lives for hours: a read deadline passing would end it (the
-	// server reads on, to see the client go), and each write sets its own.
-	_ = rc.SetReadDeadline(time.Time{})
+	// The server's write timeout is for answers, not for a stream that lives
+	// for hours: lifted here, each write below sets a deadline of its own.
+	// (The server lifts its read timeout itself once the request is read.)
 	_ = rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
