@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/node"
 )
 
@@ -24,7 +25,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	c.secretFlag(fs, smtpURL, "smtp", "SMTP_URL", "SMTP server `URL` (smtp://user:pass@host:port) for emails; empty records them only")
 	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
 	redisURL := new(string)
-	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache the nodes share; empty caches in-process")
+	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache and the rate limits the nodes share; empty keeps both in process")
+	limits := limitFlags(fs)
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,7 +36,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, Logger: log})
+		RedisURL: *redisURL, Limits: limits, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -53,12 +55,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           n.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := httpapi.HTTPServer(n.Handler, httpapi.DefaultTimeouts(), slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	u := baseURL(ln.Addr())
 	fmt.Fprintf(c.stdout, "mohalla serving on %s (%s)\n", u, d.where())
 	log.InfoContext(ctx, "serving", slog.String("url", u), slog.String("store", d.where()))

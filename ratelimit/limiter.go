@@ -26,12 +26,19 @@ type Limit struct {
 // Off reports whether l limits nothing.
 func (l Limit) Off() bool { return l.Quota <= 0 || l.Window <= 0 }
 
-// String is the limit as a flag takes it: "300/1m0s", or "off".
+// String is the limit as a flag takes it: "300/1m", or "off".
 func (l Limit) String() string {
 	if l.Off() {
 		return "off"
 	}
-	return strconv.Itoa(l.Quota) + "/" + l.Window.String()
+	w := l.Window.String()
+	if strings.HasSuffix(w, "m0s") {
+		w = strings.TrimSuffix(w, "0s")
+	}
+	if strings.HasSuffix(w, "h0m") {
+		w = strings.TrimSuffix(w, "0m")
+	}
+	return strconv.Itoa(l.Quota) + "/" + w
 }
 
 // ParseLimit reads "QUOTA/WINDOW" (such as "300/1m"), or "off" or "0" for no

@@ -152,7 +152,7 @@ func TestSlots(t *testing.T) {
 
 func TestParseLimit(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"300/1m": "300/1m0s", "off": "off", "0": "off", "5/1h": "5/1h0m0s"} {
+	for in, want := range map[string]string{"300/1m": "300/1m", "off": "off", "0": "off", "5/1h": "5/1h", "10/90s": "10/1m30s"} {
 		l, err := ratelimit.ParseLimit("x", in)
 		if err != nil || l.String() != want {
 			t.Errorf("ParseLimit(%q) = %v, %v; want %s", in, l, err, want)
