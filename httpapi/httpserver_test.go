@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -80,6 +81,52 @@ func TestLiveOutlivesServerTimeouts(t *testing.T) {
 				}
 			}
 			t.Fatalf("the stream ended before the change: %v", lines.Err())
+		})
+	}
+}
+
+// TestLiveEndsWhenItsKeyIsRevoked: a stream opened with a service API key
+// ends at the first heartbeat after the key is revoked.
+func TestLiveEndsWhenItsKeyIsRevoked(t *testing.T) {
+	t.Parallel()
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := openEnvWith(t, kind, false, nil, envOptions{live: &live.Config{Heartbeat: 50 * time.Millisecond}})
+			res, body := e.do(t, "POST", "/v1/api-keys", "admin", nil, `{"name":"courier"}`)
+			var made struct{ ID, Key string }
+			if res.StatusCode != 201 || json.Unmarshal([]byte(body), &made) != nil {
+				t.Fatalf("make a key: %d %s", res.StatusCode, body)
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(sctx, "GET", e.url+"/v1/live?topics=shop:shop-a:orders", nil)
+			req.Header.Set("Authorization", "Bearer "+made.Key)
+			stream, err := http.DefaultClient.Do(req)
+			fatalIf(t, err)
+			defer stream.Body.Close()
+			if stream.StatusCode != 200 {
+				t.Fatalf("open with the key: %d", stream.StatusCode)
+			}
+			lines := bufio.NewScanner(stream.Body)
+			waitFor := func(want string) {
+				t.Helper()
+				for lines.Scan() {
+					if strings.Contains(lines.Text(), want) {
+						return
+					}
+				}
+				t.Fatalf("the stream ended without %q: %v", want, lines.Err())
+			}
+			waitFor("event: heartbeat") // the key held at a heartbeat
+			e.run(t, scenario{method: "DELETE", path: "/v1/api-keys/" + made.ID, as: "admin", status: 204})
+			waitFor("event: end")
+			waitFor("credential")
+			for lines.Scan() {
+				if lines.Text() != "" { // the end message's own blank line
+					t.Errorf("after the end: %q", lines.Text())
+				}
+			}
 		})
 	}
 }

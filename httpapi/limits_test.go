@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
@@ -245,6 +246,32 @@ func TestRateLimitsRedisDown(t *testing.T) {
 			spend(t, e, 3, "read", "GET", "/v1/products/apple", "alice", "", nil)
 			if st := lim.Stats(); st.Errors.Load() == 0 || st.FailOpen.Load() != 1 {
 				t.Errorf("Redis errors %d, fail-open %d; want errors and fail-open 1", st.Errors.Load(), st.FailOpen.Load())
+			}
+		})
+	}
+}
+
+// TestTrustedProxies: behind a trusted proxy each client of X-Forwarded-For
+// has its own budget; from anyone else the header is the client's own to
+// forge and is ignored.
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	loopback := netip.MustParsePrefix("127.0.0.0/8")
+	for name, trusted := range map[string][]netip.Prefix{"trusted": {loopback}, "untrusted": nil} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := limitedEnv(t, "sqlite", httpapi.Limits{Read: perHour("read", 2), TrustedProxies: trusted})
+			from := func(xff string) map[string]string { return map[string]string{"X-Forwarded-For": xff} }
+			spend(t, e, 2, "read", "GET", "/v1/shops/shop-a", "", "", from("203.0.113.7"))
+			// A forged leftmost hop changes nothing: the proxy appended the real one.
+			res, b := e.do(t, "GET", "/v1/shops/shop-a", "", from("198.51.100.1, 203.0.113.7"), "")
+			wantLimited(t, res, b, "read")
+			res, b = e.do(t, "GET", "/v1/shops/shop-a", "", from("203.0.113.8"), "")
+			if trusted != nil && res.StatusCode != 200 {
+				t.Errorf("another client behind the proxy: %d %s", res.StatusCode, b)
+			}
+			if trusted == nil && res.StatusCode != 429 {
+				t.Errorf("an untrusted X-Forwarded-For earned a new budget: %d", res.StatusCode)
 			}
 		})
 	}
