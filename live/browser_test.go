@@ -252,15 +252,40 @@ const testPage = `<!doctype html>
 <script src="/v1/live/client.js"></script>
 <script>
   const q = new URLSearchParams(location.search);
-  const changes = [], statuses = [], problems = [];
+  const changes = [], statuses = [], problems = [], tokenCalls = [];
   const live = new MohallaLive(q.get("topics").split(","), {
-    token: q.get("token") || "",
+    // With fresh, the token is a function, asked at each connection.
+    token: q.has("fresh") ? () => { tokenCalls.push(Date.now()); return q.get("token"); } : (q.get("token") || ""),
     onChange(topic, value, event) { if (event) changes.push({ topic, pos: event.pos, name: event.name }); },
     onError(problem) { problems.push(problem); },
     onStatus(s) { statuses.push(s); },
   });
 </script>
 `
+
+// TestBrowserEndReconnects: when the server ends a stream (here at the hub's
+// longest lifetime; as well at its token's expiry), client.js reconnects at
+// once from its last id, asking its token function for a fresh token, and
+// misses nothing.
+func TestBrowserEndReconnects(t *testing.T) {
+	t.Parallel()
+	s := newLiveServerWith(t, &live.Config{MaxLifetime: 700 * time.Millisecond})
+	page := browsertest.New(t)
+	navigate(t, page, s.url("/test.html", "product:p1", token(alice))+"&fresh=1")
+	waitFor[bool](t, page, "the snapshot", `live.value("product:p1") !== undefined`)
+	waitFor[bool](t, page, "two ends and a token for each connection",
+		`statuses.filter((s) => s === "end").length >= 2 && tokenCalls.length >= 3`)
+	if _, err := s.svc.ChangeStock(ctx, olga, "p1", market.ChangeStock{Delta: -5}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor[bool](t, page, "the change", `live.value("product:p1").stock === 994`)
+	if got := waitFor[float64](t, page, "the changes", `changes.length`); got != 1 {
+		t.Errorf("%v changes applied, want the one", got)
+	}
+	if got := waitFor[[]any](t, page, "the problems", `problems`); len(got) != 0 {
+		t.Errorf("problems %v", got)
+	}
+}
 
 // pageChange is one change the test page recorded for one topic.
 type pageChange struct {
