@@ -152,8 +152,7 @@
 
     _connect(token) {
       if (this.closed) return;
-      const src = this._src(token);
-      const es = new EventSource(src);
+      const es = new EventSource(this._src(token));
       this.es = es;
       const track = (e) => { if (e.lastEventId) this.lastId = e.lastEventId; };
       const setAll = (e) => {
@@ -186,7 +185,7 @@
         // The server refused the stream (or is gone): ask it why.
         this.onStatus("closed");
         let wait = 0;
-        fetch(src, { headers: { Accept: "application/problem+json" } }).then((r) => {
+        fetch(this._src(token), { headers: { Accept: "application/problem+json" } }).then((r) => {
           if (r.ok) { r.body && r.body.cancel(); return null; }
           wait = 1000 * (parseInt(r.headers.get("Retry-After"), 10) || 0);
           return r.json().catch(() => ({ status: r.status, detail: r.statusText }));
