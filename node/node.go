@@ -172,8 +172,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		built.Limiter = limits.Limiter
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Limits: &limits,
-		Sync:   n.Sync, Search: n.Search, Parts: map[string]func() any{
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Parts: map[string]func() any{
 			"cache":  func() any { return n.Cache.Health() },
 			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
 		}})
