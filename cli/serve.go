@@ -27,6 +27,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	redisURL := new(string)
 	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache and the rate limits the nodes share; empty keeps both in process")
 	limits := limitFlags(fs)
+	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
+		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -36,7 +38,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, Limits: limits, Logger: log})
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -56,6 +58,9 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := httpapi.HTTPServer(n.Handler, httpapi.DefaultTimeouts(), slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	if *allowPrivate {
+		log.WarnContext(ctx, "webhooks may reach loopback and private addresses (--allow-private-webhooks): for development only")
+	}
 	u := baseURL(ln.Addr())
 	fmt.Fprintf(c.stdout, "mohalla serving on %s (%s)\n", u, d.where())
 	log.InfoContext(ctx, "serving", slog.String("url", u), slog.String("store", d.where()))

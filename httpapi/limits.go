@@ -147,6 +147,17 @@ func (s *Server) admitLive(w http.ResponseWriter, r *http.Request, c mohalla.Cal
 	return s.admitStream(w, r, c)
 }
 
+// limitCompat charges each request of a compat route to its budget by client
+// IP: those routes read their caller's key themselves. Its 429 is a
+// problem+json, as on every route.
+func (s *Server) limitCompat(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.admit(w, r, rt.Budget, mohalla.Anonymous) {
+			rt.Compat.ServeHTTP(w, r)
+		}
+	})
+}
+
 func ceilSeconds(d time.Duration) int {
 	return int(math.Ceil(d.Seconds()))
 }

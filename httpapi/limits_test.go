@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"testing"
@@ -102,6 +102,16 @@ func TestRateLimits(t *testing.T) {
 			spend(t, e, 3, "search", "GET", "/v1/search/products?q=fresh", "alice", "", nil)
 			// Search and reads are separate budgets: alice's reads are spent,
 			// her searches were not refused for it.
+
+			// Typesense's search reads its key itself: it is charged to the
+			// client IP, keyless requests (401) too.
+			for i := range 3 {
+				if res, b := e.do(t, "GET", "/typesense/collections/products/documents/search?q=*", "", nil, ""); res.StatusCode != 401 {
+					t.Fatalf("typesense search %d without a key: %d %s", i+1, res.StatusCode, clip(b))
+				}
+			}
+			res, b = e.do(t, "GET", "/typesense/collections/products/documents/search?q=*", "", nil, "")
+			wantLimited(t, res, b, "search")
 
 			for range 2 {
 				res, cancel := openStream(t, e, "topics=product:apple", "olga")
