@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -138,9 +139,13 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		if _, hidden := props[name]; hidden {
 			continue
 		}
-		if slices.Contains(anyValue[t], f.Name) {
+		switch rule := f.Tag.Get("rule"); {
+		case slices.Contains(anyValue[t], f.Name):
 			props[name] = map[string]any{"description": "any JSON value"}
-		} else {
+		case rule != "":
+			// The rule market's checks hold the field to, stated here too.
+			props[name] = ruleSchema(maps.Clone(g.of(f.Type)), rule)
+		default:
 			props[name] = g.of(f.Type)
 		}
 		if !hasOption(opts, "omitempty") && !hasOption(opts, "omitzero") {

@@ -20,7 +20,7 @@ const APIKeyPrefix = "mk_"
 
 // CreateAPIKey is the input of Service.CreateAPIKey.
 type CreateAPIKey struct {
-	Name string `json:"name"` // what the key is for, such as "delivery-partner"
+	Name string `json:"name" rule:"keyName"` // what the key is for, such as "delivery-partner"
 }
 
 // NewAPIKey is a key just made: Key is its only copy, shown this once.
@@ -36,7 +36,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 		return NewAPIKey{}, err
 	}
 	var v mohalla.Invalid
-	checkText(&v, "name", in.Name, true, 100)
+	checkText(&v, "name", in.Name, "keyName")
 	if err := v.Err(); err != nil {
 		return NewAPIKey{}, err
 	}
