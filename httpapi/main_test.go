@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
@@ -89,7 +90,7 @@ type env struct {
 // after which apple has 8 in stock, milk 5 and bread 3.
 func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
-	return openEnv(t, kind, false, nil)
+	return openEnv(t, kind, envOptions{})
 }
 
 // newEngineEnv is newEnv with an engine running fns, started before the world
@@ -97,10 +98,17 @@ func newEnv(t *testing.T, kind string) *env {
 // routes and River's UI.
 func newEngineEnv(t *testing.T, kind string, fns ...*engine.Function) *env {
 	t.Helper()
-	return openEnv(t, kind, true, fns)
+	return openEnv(t, kind, envOptions{engine: true, fns: fns})
 }
 
-func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function) *env {
+// envOptions says what an env serves beyond the market and search.
+type envOptions struct {
+	engine    bool // the function routes and River's UI, on an engine running fns
+	fns       []*engine.Function
+	analytics bool // the analytics routes (their figures stay empty: nothing counts them)
+}
+
+func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	t.Helper()
 	st := storetest.Open(t, kind)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -110,8 +118,11 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix,
 		Parts: map[string]func() any{"search": func() any { return map[string]bool{"ready": ix.Ready()} }}}
 	var mcfg *market.Config
-	if withEngine {
-		cfg.Engine = startEngine(t, st, fns)
+	if opts.analytics {
+		cfg.Analytics = analytics.New(st, nil)
+	}
+	if opts.engine {
+		cfg.Engine = startEngine(t, st, opts.fns)
 		ui, err := cfg.Engine.RiverUI(t.Context(), httpapi.RiverUIPrefix)
 		fatalIf(t, err)
 		cfg.RiverUI = ui
