@@ -144,11 +144,20 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 			props[name] = map[string]any{"description": "any JSON value"}
 		case rule != "":
 			// The rule market's checks hold the field to, stated here too.
-			props[name] = ruleSchema(maps.Clone(g.of(f.Type)), rule)
+			ps := ruleSchema(maps.Clone(g.of(f.Type)), rule)
+			if optional(opts) && ps["type"] == "string" {
+				// An optional string left empty is absent, as encoding/json
+				// writes it.
+				delete(ps, "minLength")
+				if p, ok := ps["pattern"].(string); ok {
+					ps["pattern"] = "^(" + strings.TrimSuffix(strings.TrimPrefix(p, "^"), "$") + ")?$"
+				}
+			}
+			props[name] = ps
 		default:
 			props[name] = g.of(f.Type)
 		}
-		if !hasOption(opts, "omitempty") && !hasOption(opts, "omitzero") {
+		if !optional(opts) {
 			*required = append(*required, name)
 		}
 	}
@@ -156,6 +165,9 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		g.fields(e, props, required)
 	}
 }
+
+// optional reports whether a field with these json tag options may be absent.
+func optional(opts string) bool { return hasOption(opts, "omitempty") || hasOption(opts, "omitzero") }
 
 func hasOption(opts, want string) bool {
 	for o := range strings.SplitSeq(opts, ",") {
