@@ -138,6 +138,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	var ops []docOp
 	for _, op := range operations() {
+		if tags, _ := op.op["tags"].([]any); slices.Contains(tags, any("compat")) {
+			continue // the Typesense and Inngest APIs take their own keys; typesenseapi and inngestapi test them
+		}
 		if _, ok := authzMatrix[op.id]; !ok {
 			t.Errorf("%s (%s) has no row in authzMatrix: add one saying who may call it", op.key(), op.id)
 		}

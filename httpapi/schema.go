@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -189,6 +190,14 @@ func schemaName(t reflect.Type) string {
 	}
 	r := []rune(name)
 	r[0] = unicode.ToUpper(r[0])
+	// The compatibility APIs' types take their product's name: their Hit,
+	// Error or Event are not ours.
+	switch path.Base(t.PkgPath()) {
+	case "typesenseapi":
+		return "Typesense" + string(r)
+	case "inngestapi":
+		return "Inngest" + string(r)
+	}
 	return string(r)
 }
 
