@@ -40,7 +40,7 @@ func fixed(s string) func(string) string { return func(string) string { return s
 var authzMatrix = map[string]authzRow{
 	"createUser": {path: fixed("/v1/users"), body: fixed(`{"id":"alice","email":"alice@example.com","name":"Alice"}`),
 		want: [7]int{401, 201, 403, 403, 403, 201, 201}},
-	"getUser": {path: fixed("/v1/users/alice"), want: [7]int{401, 200, 403, 403, 403, 200, 200}},
+	"getUser": {path: fixed("/v1/users/alice"), want: [7]int{401, 200, 404, 404, 404, 200, 200}},
 	"createShop": {path: fixed("/v1/shops"), body: func(who string) string {
 		return `{"id":"shop-` + who + `","name":"S","ownerId":"olga","location":{"lat":19.1,"lng":72.8},"pincode":"400050"}`
 	}, want: [7]int{401, 403, 403, 201, 403, 201, 403}},
@@ -58,9 +58,9 @@ var authzMatrix = map[string]authzRow{
 	"createOrder": {path: fixed("/v1/orders"), body: func(who string) string {
 		return `{"id":"o-` + who + `","userId":"alice","items":[{"productId":"milk","quantity":1}],` + addr + `}`
 	}, want: [7]int{401, 201, 403, 403, 403, 201, 403}},
-	"getOrder":          {path: fixed("/v1/orders/order-1"), want: [7]int{401, 200, 403, 200, 403, 200, 200}},
+	"getOrder":          {path: fixed("/v1/orders/order-1"), want: [7]int{401, 200, 404, 200, 404, 200, 200}},
 	"listOrders":        {path: fixed("/v1/orders?userId=alice"), want: [7]int{401, 200, 403, 403, 403, 200, 200}},
-	"changeOrderStatus": {path: func(who string) string { return "/v1/orders/ord-" + who + "/status" }, body: fixed(`{"status":"confirmed"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"changeOrderStatus": {path: func(who string) string { return "/v1/orders/ord-" + who + "/status" }, body: fixed(`{"status":"confirmed"}`), want: [7]int{401, 403, 404, 200, 404, 200, 403}},
 	"sendEvents":        {path: fixed("/v1/events"), body: fixed(`{"name":"app/matrix"}`), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"listEvents":        {path: fixed("/v1/events?limit=1"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"searchProducts":    {path: fixed("/v1/search/products?q=apple"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
