@@ -124,7 +124,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		if rt.Stream != nil {
-			s.mux.Handle(rt.pattern(), rt.Stream)
+			s.mux.Handle(rt.pattern(), s.checked(rt))
 			continue
 		}
 		if rt.Compat != nil {
@@ -193,6 +193,10 @@ func (s *Server) serve(rt route) http.Handler {
 			// order, a user, an API key's secret): no cache may keep it.
 			w.Header().Set("Cache-Control", "no-store")
 		}
+		if err := checkRequest(rt, r); err != nil {
+			status = s.writeError(w, r, err)
+			return
+		}
 		if rt.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		}
@@ -206,6 +210,30 @@ func (s *Server) serve(rt route) http.Handler {
 			return
 		}
 		status = s.writeJSON(w, r, rt.Status, v)
+	})
+}
+
+// checkRequest is what every route's request is held to before its handler
+// runs: its path and query (checkParams) and, for a route with a body, its
+// Content-Type.
+func checkRequest(rt route, r *http.Request) error {
+	if err := checkParams(rt, r); err != nil {
+		return err
+	}
+	if rt.Body != nil {
+		return checkContentType(r)
+	}
+	return nil
+}
+
+// checked serves a streaming route after checkRequest.
+func (s *Server) checked(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkRequest(rt, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		rt.Stream.ServeHTTP(w, r)
 	})
 }
 
