@@ -59,23 +59,8 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 			return 0, err
 		}
 		start := n.cfg.Now()
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, wh.URL, bytes.NewReader(body))
-		if err != nil {
-			return 0, engine.NonRetriable(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(SignatureHeader, Sign(wh.Secret, start, body))
-		req.Header.Set("Idempotency-Key", noteID)
 		d := store.Delivery{NotificationID: noteID, ShopID: shopID, URL: wh.URL, Attempt: len(prior) + 1, At: start.UTC()}
-		resp, err := n.cfg.HTTPClient.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			resp.Body.Close()
-			d.StatusCode = resp.StatusCode
-			if resp.StatusCode/100 != 2 {
-				err = fmt.Errorf("webhook %s answered %s", wh.URL, resp.Status)
-			}
-		}
+		d.StatusCode, err = n.Post(ctx, wh.URL, wh.Secret, noteID, body)
 		if err != nil {
 			d.Error = err.Error()
 		}
@@ -86,4 +71,29 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 		return d.StatusCode, err
 	})
 	return err
+}
+
+// Post sends body (JSON) to url, signed with secret in SignatureHeader and
+// with idempotencyKey in Idempotency-Key, and returns the answer's status. An
+// answer other than 2xx is an error; a malformed url is NonRetriable. Shops'
+// webhooks and operators' alert webhooks both go out here, through
+// cfg.HTTPClient, so the same outbound rules apply to both.
+func (n *Notifier) Post(ctx context.Context, url, secret, idempotencyKey string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, engine.NonRetriable(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(SignatureHeader, Sign(secret, n.cfg.Now(), body))
+	req.Header.Set("Idempotency-Key", idempotencyKey)
+	resp, err := n.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return resp.StatusCode, fmt.Errorf("webhook %s answered %s", url, resp.Status)
+	}
+	return resp.StatusCode, nil
 }
