@@ -133,12 +133,17 @@ func (a *Alerts) List(ctx context.Context, c mohalla.Caller, cursor string, limi
 	if !c.Is(mohalla.RoleAdmin) && !c.Is(mohalla.RoleService) {
 		return mohalla.Page[store.Alert]{}, mohalla.Errorf(mohalla.EFORBIDDEN, "only admins and services may read alerts")
 	}
-	if limit <= 0 {
+	var v mohalla.Invalid
+	if limit == 0 {
 		limit = 50
+	} else if limit < 1 || limit > 500 {
+		v.Add("limit", "must be 1 to 500")
 	}
-	limit = min(limit, 200)
-	at, id, err := parseCursor(cursor)
-	if err != nil {
+	at, id, ok := parseCursor(cursor)
+	if !ok {
+		v.Add("cursor", "not a cursor from an earlier page")
+	}
+	if err := v.Err(); err != nil {
 		return mohalla.Page[store.Alert]{}, err
 	}
 	items, err := a.st.Read().Alerts(ctx, at, id, limit)
@@ -156,16 +161,11 @@ func (a *Alerts) List(ctx context.Context, c mohalla.Caller, cursor string, limi
 	return p, nil
 }
 
-func parseCursor(s string) (time.Time, string, error) {
+func parseCursor(s string) (time.Time, string, bool) {
 	if s == "" {
-		return time.Time{}, "", nil
+		return time.Time{}, "", true
 	}
 	ts, id, ok := strings.Cut(s, "_")
 	t, err := time.Parse(time.RFC3339Nano, ts)
-	if !ok || err != nil || id == "" {
-		var v mohalla.Invalid
-		v.Add("cursor", "not a cursor from an earlier page")
-		return time.Time{}, "", v.Err()
-	}
-	return t, id, nil
+	return t, id, ok && err == nil && id != ""
 }

@@ -25,6 +25,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
 	redisURL := new(string)
 	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache the nodes share; empty caches in-process")
+	ops := c.opsFlags(fs)
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,7 +35,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, Logger: log})
+		RedisURL: *redisURL, Alerts: ops.config(), Retention: ops.retain, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
@@ -56,6 +57,8 @@ type Config struct {
 	// Live, when set, serves the live queries: GET /v1/live (the SSE stream)
 	// and the browser client under /v1/live/. Default: not served.
 	Live *live.Hub
+	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
+	Alerts *alerts.Alerts
 	// Parts are reported in /readyz by name (such as "cache"), each the value
 	// its function returns at the time; they never make /readyz fail.
 	Parts map[string]func() any
@@ -67,6 +70,7 @@ type Server struct {
 	eng          *engine.Engine
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
+	alerts       *alerts.Alerts
 	search       *search.Index
 	parts        map[string]func() any
 	live         http.Handler
@@ -91,6 +95,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		eng:          cfg.Engine,
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
+		alerts:       cfg.Alerts,
 		search:       cfg.Search,
 		parts:        cfg.Parts,
 		signer:       signer,

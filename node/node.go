@@ -17,6 +17,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/cache"
@@ -28,6 +29,7 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/notify"
+	"github.com/mohallamart/mohalla/retention"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/storefront"
@@ -54,6 +56,12 @@ type Config struct {
 	SyncSchedule string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
 	Engine engine.Config
+	// Alerts says whom to tell of failures, drift, lag and retry storms, and
+	// how often; the mailer (SMTPURL's), the webhook client (the shops'), the
+	// followers watched and the logger are set here.
+	Alerts alerts.Config
+	// Retention says how long history is kept before the pruner deletes it.
+	Retention retention.Config
 	Logger *slog.Logger
 }
 
@@ -74,6 +82,8 @@ type Node struct {
 	Sync *syncmon.Monitor
 	// Live publishes the live queries of GET /v1/live.
 	Live *live.Hub
+	// Alerts records and sends the operators' alerts.
+	Alerts *alerts.Alerts
 
 	reads *reads
 
@@ -118,7 +128,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}
-	fns, an, err := marketFunctions(n.Store, cfg, log)
+	fns, an, notifier, err := marketFunctions(n.Store, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -131,13 +141,30 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	// The live hub is built with the handler below; the monitor reads its
 	// position only when it checks.
+	followers := []syncmon.Follower{
+		{Name: "search", Position: n.Search.Position},
+		{Name: "cache", Position: n.reads.proj.Position},
+		{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
+	}
 	n.Sync = syncmon.New(n.Store, n.Search, n.Cache, &syncmon.Config{Schedule: cfg.SyncSchedule, Logger: log,
-		Followers: []syncmon.Follower{
-			{Name: "search", Position: n.Search.Position},
-			{Name: "cache", Position: n.reads.proj.Position},
-			{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
-		}})
-	if err := n.Engine.Register(append(fns, n.Sync.Function())...); err != nil {
+		Followers: followers})
+	acfg := cfg.Alerts
+	acfg.Post, acfg.Logger = notifier.Post, log
+	for _, f := range followers {
+		acfg.Followers = append(acfg.Followers, alerts.Follower{Name: f.Name, Position: f.Position})
+	}
+	if cfg.SMTPURL != "" && len(acfg.Emails) > 0 {
+		if acfg.Mailer, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	n.Alerts = alerts.New(n.Store, &acfg)
+	rcfg := cfg.Retention
+	rcfg.Logger = log
+	pruner := retention.New(n.Store, &rcfg)
+	n.Metrics.Registry.MustRegister(pruner.Collector())
+	if err := n.Engine.Register(slices.Concat(fns, []*engine.Function{n.Sync.Function(), pruner.Function()},
+		n.Alerts.Functions())...); err != nil {
 		return nil, err
 	}
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
@@ -153,7 +180,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n.Live = n.reads.newHub(n.Service)
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Parts: map[string]func() any{
+		Sync: n.Sync, Search: n.Search, Alerts: n.Alerts, Parts: map[string]func() any{
 			"cache":  func() any { return n.Cache.Health() },
 			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
 		}})
@@ -168,18 +195,20 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 }
 
 // marketFunctions returns the functions that follow the market's writes:
-// emails and shop notifications, and analytics, with the analytics they feed.
-func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, error) {
+// emails and shop notifications, and analytics, with the analytics they feed
+// and the notifier (whose webhook client the alerts share).
+func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, *notify.Notifier, error) {
 	ncfg := &notify.Config{Logger: log}
 	if cfg.SMTPURL != "" {
 		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		ncfg.Mailer = sender
 	}
 	an := analytics.New(st, &analytics.Config{Logger: log})
-	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an, nil
+	notifier := notify.New(st, ncfg)
+	return slices.Concat(notifier.Functions(), an.Functions()), an, notifier, nil
 }
 
 // Start starts the functions engine (and with it cron), and the cache's
