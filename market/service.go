@@ -148,10 +148,10 @@ func (s *Service) internal(ctx context.Context, err error) error {
 		return e
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return mohalla.Errorf(mohalla.EUNAVAILABLE, "the request was cancelled or timed out")
+		return &mohalla.Error{Code: mohalla.EUNAVAILABLE, Message: "the request was cancelled or timed out", Err: err}
 	}
 	s.log.ErrorContext(ctx, "store operation failed", slog.Any("err", err))
-	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error"}
+	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error", Err: err}
 }
 
 // notFound maps store.ErrNotFound to ENOTFOUND naming what was looked up.
