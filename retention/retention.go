@@ -115,7 +115,10 @@ func (p *Pruner) Prune(ctx context.Context) (Pruned, bool, error) {
 	out := Pruned{}
 	// Runs before keys (a run's key must be kept before the key's own pruning
 	// is considered) and markers by their final day.
-	final := now.Add(-max(p.cfg.Events, p.cfg.FailedRuns)).Truncate(Day)
+	final := now.Add(-max(p.cfg.Events, p.cfg.FailedRuns))
+	if max(p.cfg.Events, p.cfg.FailedRuns) >= Day { // a whole day, not a test's or a bench's seconds
+		final = final.Truncate(Day)
+	}
 	tasks := []struct {
 		table string
 		prune func(context.Context) (int64, error)
