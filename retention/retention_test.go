@@ -60,8 +60,8 @@ func pruneAt(t *testing.T, st *store.Store, now time.Time) retention.Pruned {
 // 40 days ago (one keyed by the event's id, one by a key in its data), prunes
 // the completed runs and the event, and sends the same event again: it is
 // stored again, since the log forgot it, but no function runs twice, and
-// another event with the same data key does not run the keyed function. A
-// fresh event runs both; once the keys' own retention has passed, the
+// another event with the same data key does not run the keyed function. An
+// event whose run has not ended is kept. A fresh event runs both; once the keys' own retention has passed, the
 // duplicate runs again.
 func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 	for _, kind := range storetest.Kinds {
@@ -78,6 +78,8 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 					func(context.Context, engine.Input) (any, error) { byEvent.Add(1); return nil, nil }),
 				engine.NewFunction(engine.FunctionOpts{ID: "by-key", Idempotency: "data.key"}, engine.OnEvent("test/arrived"),
 					func(context.Context, engine.Input) (any, error) { byKey.Add(1); return nil, nil }),
+				engine.NewFunction(engine.FunctionOpts{ID: "sleeper"}, engine.OnEvent("test/sleepy"),
+					func(ctx context.Context, in engine.Input) (any, error) { in.Step.Sleep(ctx, "nap", time.Hour); return nil, nil }),
 			); err != nil {
 				t.Fatal(err)
 			}
@@ -122,6 +124,11 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 			send("evt-1", "k1")
 			waitDone("by-event", 1)
 			waitDone("by-key", 1)
+			// An event as old whose run has not ended (it sleeps) is kept, and
+			// so is the log after it.
+			if _, err := svc.SendEvents(ctx, admin, []market.SendEvent{{ID: "sleepy", Name: "test/sleepy", TS: old}}); err != nil {
+				t.Fatal(err)
+			}
 
 			// Past the runs' 7 days and the event's 30.
 			pruned := pruneAt(t, st, time.Now().Add(8*retention.Day))
@@ -133,6 +140,16 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 			}
 			if n := len(runs("by-event")) + len(runs("by-key")); n != 0 {
 				t.Fatalf("%d runs left after pruning", n)
+			}
+			if _, err := st.Read().EventByID(ctx, "sleepy"); err != nil {
+				t.Fatalf("the event of a sleeping run was pruned: %v", err)
+			}
+			sleeping := runs("sleeper")
+			if len(sleeping) != 1 {
+				t.Fatalf("sleeper runs %+v", sleeping)
+			}
+			if err := eng.Cancel(ctx, admin, sleeping[0].ID); err != nil { // it ends: its event may go
+				t.Fatal(err)
 			}
 
 			send("evt-1", "k1") // the same event again: the log takes it, the keys refuse its runs
@@ -156,8 +173,8 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 
 			// Past the keys' 90 days everything is forgotten, and the duplicate runs.
 			pruned = pruneAt(t, st, time.Now().Add(100*retention.Day))
-			if pruned["function_keys"] != 5 {
-				t.Fatalf("pruned %v, want the 5 keys kept", pruned)
+			if pruned["function_keys"] != 6 || pruned["events"] != 4 {
+				t.Fatalf("pruned %v, want the 6 keys kept (the sleeper's too) and the 4 events left", pruned)
 			}
 			send("evt-1", "k1")
 			waitDone("by-event", 1)

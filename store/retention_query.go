@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,7 +163,8 @@ func (tx *Tx) ids(ctx context.Context, sql string, args ...any) ([]string, error
 
 // PruneEvents deletes up to limit events from the start of the log, in log
 // order, stopping at the first that happened at or after before, and moves the
-// log's horizon to the last one deleted. Only a prefix of the log is ever
+// log's horizon to the last one deleted; it also stops at the first event
+// of a run that has not ended. Only a prefix of the log is ever
 // deleted, as followers see it, so a follower whose cursor is before the
 // horizon has missed events, and one at or after it has missed none.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
@@ -174,16 +176,33 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 			return err
 		}
 		var ids []string
-		var last mohalla.Position
 		for _, e := range evs {
 			if e.TS >= before.UnixMilli() {
 				break
 			}
-			ids, last = append(ids, e.ID), e.Pos
+			ids = append(ids, e.ID)
 		}
 		if len(ids) == 0 {
 			return nil
 		}
+		// A run that has not ended still reads its event (and a wait, the
+		// events after it): the prefix stops before the first such event.
+		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
+			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+			idList(ids))
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if slices.Contains(busy, id) {
+				ids = ids[:i]
+				break
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		last := evs[len(ids)-1].Pos
 		if n, err = tx.q.exec(ctx, `DELETE FROM events WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`)`,
 			idList(ids)); err != nil {
 			return err
