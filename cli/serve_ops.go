@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/alerts"
+	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/retention"
 )
 
@@ -55,6 +56,18 @@ func (c *CLI) opsFlags(fs *flag.FlagSet) *opsFlags {
 	days(fs, &o.retain.Keys, "retain-keys", 90, "refuse a duplicate event this `long` (at least as long as runs and events are kept)")
 	days(fs, &o.retain.Alerts, "retain-alerts", 90, "keep alerts this `long`")
 	return o
+}
+
+// check refuses an alert webhook the outbound policy would refuse at each
+// post (as a shop's is refused when registered), so serve fails at start.
+func (o *opsFlags) check(allowPrivate bool) error {
+	if o.webhook == "" {
+		return nil
+	}
+	if err := outbound.CheckURL(o.webhook, allowPrivate); err != nil {
+		return fmt.Errorf("--alert-webhook: %w", err)
+	}
+	return nil
 }
 
 // config returns the alerts' configuration the flags ask for.

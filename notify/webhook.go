@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -59,8 +60,9 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 			return 0, err
 		}
 		start := n.cfg.Now()
-		d := store.Delivery{NotificationID: noteID, ShopID: shopID, URL: wh.URL, Attempt: len(prior) + 1, At: start.UTC()}
-		d.StatusCode, err = n.Post(ctx, wh.URL, wh.Secret, noteID, body)
+		shown := outbound.Redact(wh.URL) // never a user name or password in a record or an error
+		d := store.Delivery{NotificationID: noteID, ShopID: shopID, URL: shown, Attempt: len(prior) + 1, At: start.UTC()}
+		err = n.post(ctx, wh, shown, noteID, start, body, &d)
 		if err != nil {
 			d.Error = err.Error()
 		}
@@ -73,27 +75,44 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 	return err
 }
 
-// Post sends body (JSON) to url, signed with secret in SignatureHeader and
-// with idempotencyKey in Idempotency-Key, and returns the answer's status. An
-// answer other than 2xx is an error; a malformed url is NonRetriable. Shops'
-// webhooks and operators' alert webhooks both go out here, through
-// cfg.HTTPClient, so the same outbound rules apply to both.
-func (n *Notifier) Post(ctx context.Context, url, secret, idempotencyKey string, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+// post makes one delivery attempt and sets d's status code. A URL the policy
+// refuses (registered before it, or under the development switch) fails for
+// good; a redirect fails like any other answer but 2xx, and is not followed.
+func (n *Notifier) post(ctx context.Context, wh store.Webhook, shown, noteID string, at time.Time, body []byte, d *store.Delivery) error {
+	if err := outbound.CheckURL(wh.URL, n.cfg.AllowPrivateWebhooks); err != nil {
+		return engine.NonRetriable(fmt.Errorf("webhook %s: url %w", shown, err))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, wh.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, engine.NonRetriable(err)
+		return engine.NonRetriable(fmt.Errorf("webhook %s: %w", shown, outbound.RedactError(err)))
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(SignatureHeader, Sign(secret, n.cfg.Now(), body))
-	req.Header.Set("Idempotency-Key", idempotencyKey)
+	req.Header.Set(SignatureHeader, Sign(wh.Secret, at, body))
+	req.Header.Set("Idempotency-Key", noteID)
 	resp, err := n.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return 0, err
+		return outbound.RedactError(err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	// The client bounds the body; it is read only so the connection is reused.
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("webhook %s answered %s", url, resp.Status)
+	d.StatusCode = resp.StatusCode
+	switch {
+	case resp.StatusCode/100 == 3:
+		return fmt.Errorf("webhook %s answered %s: redirects are not followed", shown, resp.Status)
+	case resp.StatusCode/100 != 2:
+		return fmt.Errorf("webhook %s answered %s", shown, resp.Status)
 	}
-	return resp.StatusCode, nil
+	return nil
+}
+
+// Post sends body (JSON) to url as shops' webhooks are sent: checked against
+// the same outbound policy, through the same client, signed with secret in
+// SignatureHeader, with idempotencyKey in Idempotency-Key. It returns the
+// answer's status; an answer other than 2xx is an error, and a URL the policy
+// refuses is NonRetriable. The operators' alert webhook goes out here.
+func (n *Notifier) Post(ctx context.Context, url, secret, idempotencyKey string, body []byte) (int, error) {
+	var d store.Delivery
+	err := n.post(ctx, store.Webhook{URL: url, Secret: secret}, outbound.Redact(url), idempotencyKey, n.cfg.Now(), body, &d)
+	return d.StatusCode, err
 }
