@@ -124,7 +124,9 @@ func TestAlertsTellOperators(t *testing.T) {
 				t.Fatal(err)
 			}
 			broken := engine.NewFunction(engine.FunctionOpts{ID: "always-fails", Retries: 3}, engine.OnEvent("test/poke"),
-				func(context.Context, engine.Input) (any, error) { return nil, errors.New("the shop's printer is on fire") })
+				func(context.Context, engine.Input) (any, error) {
+					return nil, errors.New("the shop's printer is on fire")
+				})
 			if err := eng.Register(append(al.Functions(), broken)...); err != nil {
 				t.Fatal(err)
 			}

@@ -66,7 +66,7 @@ type Config struct {
 	Alerts alerts.Config
 	// Retention says how long history is kept before the pruner deletes it.
 	Retention retention.Config
-	Logger *slog.Logger
+	Logger    *slog.Logger
 }
 
 // Node is a running process's parts.
