@@ -92,12 +92,16 @@ func (s *Store) PruneKeys(ctx context.Context, before time.Time, limit int) (int
 		`SELECT function_id, idempotency_key FROM function_keys WHERE created_at < $1 LIMIT $2`, before.UTC(), limit)
 }
 
-// PruneNotifications deletes up to limit notifications made before before,
+// PruneNotifications deletes up to limit notifications of events before
+// before and made before it,
 // with their webhook deliveries.
 func (s *Store) PruneNotifications(ctx context.Context, before time.Time, limit int) (int64, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		ids, err := tx.ids(ctx, `SELECT id FROM notifications WHERE id < $1 ORDER BY id LIMIT $2`, ulidBefore(before), limit)
+		// The id's time is its event's; created_at keeps a message sent late
+		// (for an old event) for its whole retention.
+		ids, err := tx.ids(ctx, `SELECT id FROM notifications WHERE id < $1 AND created_at < $2 ORDER BY id LIMIT $3`,
+			ulidBefore(before), before.UTC(), limit)
 		if err != nil || len(ids) == 0 {
 			n = 0
 			return err
