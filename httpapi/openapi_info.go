@@ -24,13 +24,14 @@ var tagDescriptions = map[string]string{
 	"analytics":     "Figures per product and shop, per day.",
 	"sync":          "The sync monitor: whether the search index and cache agree with the store.",
 	"functions":     "Durable functions, their runs and steps.",
+	"alerts":        "What operators were told of: failed runs, drift, follower lag, retry storms.",
 	"auth":          "Service API keys.",
 	"system":        "Health, readiness and this document.",
 }
 
 // tagOrder is the order tags are listed in: the marketplace first, operations last.
 var tagOrder = []string{"users", "shops", "products", "orders", "search", "live", "events",
-	"notifications", "analytics", "functions", "sync", "auth", "system"}
+	"notifications", "analytics", "functions", "sync", "alerts", "auth", "system"}
 
 func documentTags() []any {
 	tags := make([]any, 0, len(tagOrder))
@@ -69,6 +70,7 @@ var summaries = map[string]string{
 	"searchShops":       "Find shops near a point",
 	"syncStatus":        "The sync monitor's last checks and the lags",
 	"syncCheck":         "Run a sync check now",
+	"listAlerts":        "List the alerts, newest first",
 }
 
 // summaryOf is the short summary of rt's operation: its entry in summaries, or

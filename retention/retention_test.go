@@ -201,7 +201,7 @@ func TestFollowerBehindHorizonRebuilds(t *testing.T) {
 				}
 			}
 			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner}
-			must(svc.CreateUser(ctx, owner, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Owner"}))
+			must(svc.CreateUser(ctx, admin, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Owner"}))
 			must(svc.CreateShop(ctx, owner, market.CreateShop{ID: "s1", Name: "Shop", OwnerID: "o1",
 				Location: &mohalla.Location{Lat: 19.1, Lng: 72.9}, Pincode: "400050"}))
 			for _, id := range []string{"p1", "p2", "p3"} {
