@@ -215,8 +215,9 @@ func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.F
 	return slices.Concat(notifier.Functions(), an.Functions()), an, notifier, nil
 }
 
-// Start starts the functions engine (and with it cron), and the cache's
-// projection and warmer and the live hub.
+// Start starts the functions engine (and with it cron), the cache's
+// projection and warmer, the live hub, the search index and, once that is
+// ready, a first sync check.
 func (n *Node) Start(ctx context.Context) error {
 	if err := n.reads.start(ctx); err != nil {
 		return err
@@ -228,6 +229,17 @@ func (n *Node) Start(ctx context.Context) error {
 	n.searching.Go(func() {
 		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
 			n.log.ErrorContext(sctx, "search index stopped", slog.Any("err", err))
+		}
+	})
+	// A new node shows its health at once rather than at the monitor's first
+	// cron tick, minutes away: one check of this node's index and cache as
+	// soon as the index has caught up with the log.
+	n.searching.Go(func() {
+		if n.Search.WaitReady(sctx) != nil {
+			return
+		}
+		if _, _, _, err := n.Sync.Check(sctx); err != nil && sctx.Err() == nil {
+			n.log.WarnContext(sctx, "the first sync check failed", slog.Any("err", err))
 		}
 	})
 	return n.Engine.Start(ctx)
