@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
@@ -120,7 +121,7 @@ func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: t.TempDir(), Poll: 10 * time.Millisecond})
 	fatalIf(t, err)
 	t.Cleanup(func() { _ = ix.Close() })
-	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix,
+	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix, Alerts: alerts.New(st, nil),
 		Parts: map[string]func() any{"search": func() any { return map[string]bool{"ready": ix.Ready()} }}}
 	var mcfg *market.Config
 	if opts.analytics {

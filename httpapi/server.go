@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
@@ -61,6 +62,8 @@ type Config struct {
 	// bound its live streams. Default: no limits (the serve command sets
 	// DefaultLimits).
 	Limits *Limits
+	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
+	Alerts *alerts.Alerts
 	// Parts are reported in /readyz by name (such as "cache"), each the value
 	// its function returns at the time; they never make /readyz fail.
 	Parts map[string]func() any
@@ -72,6 +75,7 @@ type Server struct {
 	eng          *engine.Engine
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
+	alerts       *alerts.Alerts
 	search       *search.Index
 	parts        map[string]func() any
 	live         http.Handler
@@ -99,6 +103,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		eng:          cfg.Engine,
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
+		alerts:       cfg.Alerts,
 		search:       cfg.Search,
 		parts:        cfg.Parts,
 		signer:       signer,
