@@ -27,6 +27,7 @@ type Metrics struct {
 	attemptD  *prometheus.HistogramVec
 	steps     *prometheus.HistogramVec
 	stepFails *prometheus.CounterVec
+	rescued   prometheus.Counter
 }
 
 // New returns metrics registered on a new registry, with Go's runtime metrics.
@@ -49,8 +50,10 @@ func New() *Metrics {
 			[]string{"function", "kind"}),
 		stepFails: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mohalla_step_errors_total",
 			Help: "Steps that returned an error, by function."}, []string{"function"}),
+		rescued: prometheus.NewCounter(prometheus.CounterOpts{Name: "mohalla_function_rescued_attempts_total",
+			Help: "Running attempts of dead nodes (heartbeat too old) that this node re-queued."}),
 	}
-	r.MustRegister(m.requests, m.latency, m.attempts, m.attemptD, m.steps, m.stepFails)
+	r.MustRegister(m.requests, m.latency, m.attempts, m.attemptD, m.steps, m.stepFails, m.rescued)
 	return m
 }
 
@@ -97,6 +100,9 @@ func (m *Metrics) AttemptDone(function, outcome string, _ int, d time.Duration) 
 	m.attempts.WithLabelValues(function, outcome).Inc()
 	m.attemptD.WithLabelValues(function).Observe(d.Seconds())
 }
+
+// Rescued implements engine.Observer.
+func (m *Metrics) Rescued(jobs int64) { m.rescued.Add(float64(jobs)) }
 
 // StepDone implements engine.Observer.
 func (m *Metrics) StepDone(function, kind string, d time.Duration, err error) {

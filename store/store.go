@@ -61,6 +61,9 @@ type backend interface {
 	isUnique(err error) bool
 	isForeignKey(err error) bool
 	isRetryable(err error) bool
+	// requeueJobsOf is SQL that makes the queue jobs running on the engine node
+	// $1 available again (see RescueDeadNodes).
+	requeueJobsOf() string
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
 	// lockKey takes a lock on key until the transaction ends; a no-op where
 	// writers are serialized anyway.
