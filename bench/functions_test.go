@@ -20,7 +20,7 @@ func TestFunctionsShortRun(t *testing.T) {
 	eng, riv := "mohalla_bench_fn_test_"+suffix(), "mohalla_bench_river_test_"+suffix()
 	rep, err := bench.Functions(ctx, &bench.FunctionsConfig{URL: storetest.AdminURL(), Writers: 2, Workers: 10,
 		Duration: time.Second, Warmup: 200 * time.Millisecond, Rate: 100, PacedDuration: 600 * time.Millisecond,
-		Database: eng, RiverDatabase: riv})
+		Database: eng, RiverDatabase: riv, MaxConns: storetest.MaxConns})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}

@@ -75,7 +75,7 @@ func crashy(marks string, hang bool) *engine.Function {
 
 // workerMain is a child node: it runs crashy until it is killed or stopped.
 func workerMain() int {
-	st, err := store.Open(context.Background(), store.Config{URL: os.Getenv(urlEnv), DataDir: os.Getenv(dirEnv)})
+	st, err := store.Open(context.Background(), store.Config{URL: os.Getenv(urlEnv), DataDir: os.Getenv(dirEnv), MaxConns: storetest.MaxConns})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

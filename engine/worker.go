@@ -313,7 +313,7 @@ func (e *Engine) notStartable(ctx context.Context, runID string, now time.Time) 
 // acquire takes a concurrency slot for run, leased for the attempt's timeout.
 func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, now time.Time) (bool, error) {
 	var ok bool
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
+	err := e.st.InTx(store.WithOperation(ctx, "acquire_slot"), func(tx *store.Tx) error {
 		var err error
 		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, f.opts.Concurrency.Limit,
 			now.Add(f.opts.Timeout+time.Minute), now)

@@ -42,6 +42,8 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is a postgres:// URL; empty means SQLite in DataDir.
 	DatabaseURL string
+	// MaxConns bounds the PostgreSQL pool. Default the store's.
+	MaxConns int32
 	// SMTPURL is an smtp://[user:pass@]host:port URL; empty records emails
 	// without sending them.
 	SMTPURL string
@@ -94,7 +96,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	built := &Node{log: log, Metrics: metrics.New()}
 	n = built
-	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log}); err != nil {
+	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns, Logger: log}); err != nil {
 		return nil, err
 	}
 	defer func() { // n is nil by now if Open failed: close what it opened through built

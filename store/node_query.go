@@ -21,7 +21,7 @@ func (q *Q) Heartbeat(ctx context.Context, id string, now time.Time) (known bool
 // RemoveNode forgets the engine node id, which stops, and makes the queue jobs
 // it still runs available again (see RescueDeadNodes). It returns how many.
 func (s *Store) RemoveNode(ctx context.Context, id string) (jobs int64, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.InTx(WithOperation(ctx, "remove_node"), func(tx *Tx) error {
 		jobs, err = tx.removeNode(ctx, id)
 		return err
 	})
@@ -44,7 +44,7 @@ func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 // The queue's tables are River's: a job's attempted_by lists the clients that
 // fetched it, the last one running it now.
 func (s *Store) RescueDeadNodes(ctx context.Context, before time.Time) (dead []string, jobs int64, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.InTx(WithOperation(ctx, "rescue_dead_nodes"), func(tx *Tx) error {
 		dead, jobs = nil, 0
 		rs, err := tx.q.query(ctx, `SELECT id FROM engine_nodes WHERE heartbeat_at < $1`, before.UTC())
 		if err != nil {
@@ -95,6 +95,38 @@ func (q *Q) EngineNodes(ctx context.Context) ([]EngineNode, error) {
 			return nil, err
 		}
 		out = append(out, n)
+	}
+	return out, rs.Err()
+}
+
+// QueueState is how many queue jobs are in one state, and how long the
+// oldest of them has been there: for a running job since its attempt began,
+// for any other since it was due (for scheduled jobs, in the future: negative).
+type QueueState struct {
+	State         string
+	Jobs          int64
+	OldestSeconds float64
+}
+
+// QueueStates counts the queue's jobs (River's) by state.
+func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
+	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
+	age := `coalesce(extract(epoch FROM now() - min(` + since + `))::float8, 0)`
+	if q.b.kind() == "sqlite" {
+		age = `coalesce((julianday('now') - julianday(min(` + since + `))) * 86400.0, 0)`
+	}
+	rs, err := q.q.query(ctx, `SELECT state::text, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []QueueState
+	for rs.Next() {
+		var s QueueState
+		if err := rs.Scan(&s.State, &s.Jobs, &s.OldestSeconds); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, rs.Err()
 }

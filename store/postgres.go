@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -234,3 +235,19 @@ type pgxTx struct {
 func (t pgxTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
 func (t pgxTx) driver() any                        { return t.tx }
+
+// IsUnavailable reports whether err says the database could not take the
+// query now, rather than that the query is wrong: no connection could be
+// made, the server has no connection slot left (SQLSTATE class 53), or it is
+// shutting down or starting (57P01–57P03). Callers answer 503, to be retried.
+func IsUnavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "53") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return false
+}
