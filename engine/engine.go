@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/logthrottle"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 	"github.com/riverqueue/river"
@@ -61,6 +62,10 @@ type Config struct {
 	Now func() time.Time
 	// Observer, when set, hears of each attempt and step, for metrics.
 	Observer Observer
+	// RiverLog, when set, is River's own logger. Default Logger, each message
+	// at most once a minute (logthrottle), since River repeats a failure at
+	// every poll while the database is down.
+	RiverLog *slog.Logger
 }
 
 // Observer hears of what the engine does. Its methods must be quick and safe
@@ -134,6 +139,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	if c.Observer == nil {
 		c.Observer = noObserver{}
 	}
+	if c.RiverLog == nil {
+		c.RiverLog = slog.New(logthrottle.New(c.Logger.Handler(), "river", time.Minute))
+	}
 	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	e.renewLease()
@@ -141,7 +149,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
 		ID:                   c.NodeID,
-		Logger:               c.Logger,
+		Logger:               c.RiverLog,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:              workers,
 		FetchCooldown:        c.FetchCooldown,

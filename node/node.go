@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/live"
+	"github.com/mohallamart/mohalla/logthrottle"
 	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
@@ -77,7 +79,8 @@ type Node struct {
 	// Live publishes the live queries of GET /v1/live.
 	Live *live.Hub
 
-	reads *reads
+	reads     *reads
+	throttled []*logthrottle.Handler // the libraries' loggers, for mohalla_logs_suppressed_total
 
 	log        *slog.Logger
 	stopSearch context.CancelFunc
@@ -96,7 +99,14 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	built := &Node{log: log, Metrics: metrics.New()}
 	n = built
-	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns, Logger: log}); err != nil {
+	pgxLog := logthrottle.New(log.Handler(), "pgx", time.Minute)
+	riverLog := logthrottle.New(log.Handler(), "river", time.Minute)
+	n.throttled = []*logthrottle.Handler{pgxLog, riverLog}
+	if cfg.RedisURL != "" {
+		n.throttled = append(n.throttled, cache.LogRedisClient(log))
+	}
+	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns, Logger: log,
+		Observer: n.Metrics, DriverLog: slog.New(pgxLog)}); err != nil {
 		return nil, err
 	}
 	defer func() { // n is nil by now if Open failed: close what it opened through built
@@ -116,7 +126,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 
 	ecfg := cfg.Engine
-	ecfg.Logger, ecfg.Observer = log, n.Metrics
+	ecfg.Logger, ecfg.Observer, ecfg.RiverLog = log, n.Metrics, slog.New(riverLog)
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}

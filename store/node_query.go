@@ -111,11 +111,11 @@ type QueueState struct {
 // QueueStates counts the queue's jobs (River's) by state.
 func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
 	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
-	age := `coalesce(extract(epoch FROM now() - min(` + since + `))::float8, 0)`
+	state, age := `state::text`, `coalesce(extract(epoch FROM now() - min(`+since+`))::float8, 0)`
 	if q.b.kind() == "sqlite" {
-		age = `coalesce((julianday('now') - julianday(min(` + since + `))) * 86400.0, 0)`
+		state, age = `state`, `coalesce((julianday('now') - julianday(min(`+since+`))) * 86400.0, 0)`
 	}
-	rs, err := q.q.query(ctx, `SELECT state::text, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)
+	rs, err := q.q.query(ctx, `SELECT `+state+`, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)
 	if err != nil {
 		return nil, err
 	}

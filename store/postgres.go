@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -13,12 +15,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/logthrottle"
 )
 
 //go:embed migrations/postgres/*.sql
 var postgresMigrations embed.FS
 
-type postgres struct{ pool *pgxpool.Pool }
+type postgres struct {
+	pool   *pgxpool.Pool
+	tracer *pgTracer
+}
 
 func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	pc, err := pgxpool.ParseConfig(cfg.URL)
@@ -31,6 +37,12 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}
+	tr := &pgTracer{log: cfg.DriverLog}
+	if tr.log == nil {
+		log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+		tr.log = slog.New(logthrottle.New(log.Handler(), "pgx", time.Minute))
+	}
+	pc.ConnConfig.Tracer = tr
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -39,7 +51,7 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &postgres{pool: pool}, nil
+	return &postgres{pool: pool, tracer: tr}, nil
 }
 
 // Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite.

@@ -37,6 +37,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Observer, when set, hears of each transaction, for metrics.
 	Observer Observer
+	// DriverLog is where pgx's connection failures are logged. Default
+	// Logger, each message at most once a minute (logthrottle), since a
+	// database that is down fails every connection attempt.
+	DriverLog *slog.Logger
 }
 
 // Observer hears of the store's transactions. Its methods must be quick and
