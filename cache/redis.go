@@ -59,8 +59,8 @@ type Redis struct {
 	epoch     uint64    // bumped by each failure
 	floor     time.Time // fills of reads begun before it are refused
 	probing   bool
-	downAt    time.Time // when the current outage began
-	errsAt    int64     // Stats.Errors then
+	downAt    time.Time                       // when the current outage began
+	errsAt    int64                           // Stats.Errors then
 	recoverFn func(ctx context.Context) error // the Projection's catch-up
 }
 
