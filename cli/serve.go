@@ -33,6 +33,9 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := (serveConfig{db: d.db, redis: *redisURL, smtp: *smtpURL, mailFrom: *mailFrom}).check(ctx, fs, log); err != nil {
+		return err
+	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
 		RedisURL: *redisURL, Logger: log})
 	if err != nil {

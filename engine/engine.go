@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -111,6 +112,7 @@ type Engine struct {
 	stopped  sync.WaitGroup
 	stopBeat context.CancelFunc
 	beating  sync.WaitGroup
+	lastBeat atomic.Int64 // unix nanoseconds of the last recorded heartbeat
 }
 
 // New returns an engine on st, with River's tables migrated. Register functions,
@@ -238,9 +240,11 @@ func (e *Engine) Start(ctx context.Context) error {
 	e.mu.Unlock()
 	// The heartbeat row exists before the node fetches its first job, so its
 	// jobs are never orphaned by a node other nodes do not know of.
-	if _, err := e.st.Write().Heartbeat(ctx, e.cfg.NodeID, time.Now()); err != nil {
+	now := time.Now()
+	if _, err := e.st.Write().Heartbeat(ctx, e.cfg.NodeID, now); err != nil {
 		return fmt.Errorf("engine: first heartbeat: %w", err)
 	}
+	e.lastBeat.Store(now.UnixNano())
 	beatCtx, stopBeat := context.WithCancel(context.WithoutCancel(ctx))
 	e.stopBeat = stopBeat
 	e.beating.Go(func() { e.heartbeat(beatCtx) })

@@ -32,7 +32,11 @@ func (e *Engine) heartbeat(ctx context.Context) {
 // beat is one heartbeat and one look for dead nodes. Heartbeats use the wall
 // clock, not Config.Now, since other processes compare them.
 func (e *Engine) beat(ctx context.Context) {
-	known, err := e.st.Write().Heartbeat(ctx, e.cfg.NodeID, time.Now())
+	now := time.Now()
+	known, err := e.st.Write().Heartbeat(ctx, e.cfg.NodeID, now)
+	if err == nil {
+		e.lastBeat.Store(now.UnixNano())
+	}
 	switch {
 	case err != nil:
 		if ctx.Err() == nil {
@@ -78,4 +82,31 @@ func (e *Engine) renewLease() {
 		e.leaseCancel(errDeclaredDead)
 	}
 	e.leaseCtx, e.leaseCancel = context.WithCancelCause(context.Background())
+}
+
+// Health is the engine's state on this node, for /readyz.
+type Health struct {
+	// Status is "ok" while the heartbeat is recorded on time, "degraded" when
+	// it is late, and "down" when it is so late that other nodes take this
+	// one for dead, or the engine is not running.
+	Status        string    `json:"status"`
+	Node          string    `json:"node"`
+	LastHeartbeat time.Time `json:"lastHeartbeat,omitzero"`
+}
+
+// Health reports whether this node's engine runs and heartbeats on time.
+func (e *Engine) Health() Health {
+	h := Health{Status: "down", Node: e.cfg.NodeID}
+	last := e.lastBeat.Load()
+	if last == 0 {
+		return h
+	}
+	h.LastHeartbeat = time.Unix(0, last).UTC()
+	switch age := time.Since(h.LastHeartbeat); {
+	case age < 3*e.cfg.Heartbeat:
+		h.Status = "ok"
+	case age < e.cfg.NodeDeadAfter:
+		h.Status = "degraded"
+	}
+	return h
 }

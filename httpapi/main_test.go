@@ -108,7 +108,12 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 	fatalIf(t, err)
 	t.Cleanup(func() { _ = ix.Close() })
 	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix,
-		Parts: map[string]func() any{"search": func() any { return map[string]bool{"ready": ix.Ready()} }}}
+		Probes: map[string]httpapi.Probe{"search": func(context.Context) (string, any) {
+			if !ix.Ready() {
+				return httpapi.StatusDegraded, "building"
+			}
+			return httpapi.StatusOK, nil
+		}}}
 	var mcfg *market.Config
 	if withEngine {
 		cfg.Engine = startEngine(t, st, fns)

@@ -33,7 +33,7 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds a request body; larger bodies are 413. Default 1 MiB.
 	MaxBodyBytes int64
-	// ReadyTimeout bounds the store ping of /readyz. Default 2s.
+	// ReadyTimeout bounds the checks of /readyz. Default 2s.
 	ReadyTimeout time.Duration
 	// Engine, when set, serves the durable functions and their runs under
 	// /v1/functions and /v1/runs, and the OpenAPI document lists them. Default:
@@ -56,9 +56,10 @@ type Config struct {
 	// Live, when set, serves the live queries: GET /v1/live (the SSE stream)
 	// and the browser client under /v1/live/. Default: not served.
 	Live *live.Hub
-	// Parts are reported in /readyz by name (such as "cache"), each the value
-	// its function returns at the time; they never make /readyz fail.
-	Parts map[string]func() any
+	// Probes are the components /readyz checks besides the store, by name
+	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
+	// the node degraded, never 503. ReadyTimeout bounds them all.
+	Probes map[string]Probe
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -68,7 +69,7 @@ type Server struct {
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
 	search       *search.Index
-	parts        map[string]func() any
+	probes       map[string]Probe
 	live         http.Handler
 	signer       *auth.Signer
 	log          *slog.Logger
@@ -92,7 +93,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
 		search:       cfg.Search,
-		parts:        cfg.Parts,
+		probes:       cfg.Probes,
 		signer:       signer,
 		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),

@@ -130,10 +130,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}
-	fns, an, err := marketFunctions(n.Store, cfg, log)
-	if err != nil {
-		return nil, err
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
 	}
+	fns, an := marketFunctions(n.Store, sender, log)
 	if n.reads, err = openReads(n.Store, cfg.RedisURL, log); err != nil {
 		return nil, err
 	}
@@ -165,10 +168,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n.Live = n.reads.newHub(n.Service)
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Parts: map[string]func() any{
-			"cache":  func() any { return n.Cache.Health() },
-			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
-		}})
+		Sync: n.Sync, Search: n.Search, Probes: n.probes(sender)})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("GET /storefront/", storefront.Handler())
@@ -181,17 +181,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 
 // marketFunctions returns the functions that follow the market's writes:
 // emails and shop notifications, and analytics, with the analytics they feed.
-func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, error) {
+func marketFunctions(st *store.Store, sender *mail.Sender, log *slog.Logger) ([]*engine.Function, *analytics.Analytics) {
 	ncfg := &notify.Config{Logger: log}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
-		if err != nil {
-			return nil, nil, err
-		}
+	if sender != nil {
 		ncfg.Mailer = sender
 	}
 	an := analytics.New(st, &analytics.Config{Logger: log})
-	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an, nil
+	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an
 }
 
 // Start starts the functions engine (and with it cron), and the cache's
