@@ -52,7 +52,7 @@ func TestReadyzStoreDown(t *testing.T) {
 			e := newEnv(t, kind)
 			e.store.Close()
 			e.run(t, scenario{method: "GET", path: "/readyz", status: 503,
-				contains: []string{`"code":"unavailable"`, "not reachable", `"store":{"status":"down"`, `"search":{"status":"ok"`},
+				contains:    []string{`"code":"unavailable"`, "not reachable", `"store":{"status":"down"`, `"search":{"status":"ok"`},
 				notContains: []string{"closed"}})
 			e.run(t, scenario{method: "GET", path: "/healthz", status: 200})
 			e.run(t, scenario{method: "GET", path: "/v1/shops", status: 500,
