@@ -74,13 +74,13 @@ func TestRedisOutage(t *testing.T) {
 	// Redis comes back, empty: the cache heals and is used again.
 	srv.start()
 	waitHealth("ok")
-	// The outage logged one line as it began and one as it ended, with a count.
-	if got := logs.String(); strings.Count(got, "cache down") != 1 || strings.Count(got, "cache recovered") != 1 ||
+	// Each outage logged one line as it began and one as it ended, with a
+	// count, however many calls failed meanwhile. (A loaded machine may
+	// make a slow answer count as an outage of its own before the real one.)
+	got, outages := logs.String(), int(c.Health().Stats.Outages)
+	if outages < 1 || strings.Count(got, "cache down") != outages || strings.Count(got, "cache recovered") != outages ||
 		!strings.Contains(got, "failedCalls=") {
-		t.Errorf("the outage's log, want one line as it began and one as it ended with its failed calls:\n%s", got)
-	}
-	if c.Health().Stats.Outages != 1 {
-		t.Errorf("outages = %d, want 1", c.Health().Stats.Outages)
+		t.Errorf("%d outages; want one line as each began and one as it ended with its failed calls:\n%s", outages, got)
 	}
 	readStock(16)
 	hits := c.Stats().Hits.Load()

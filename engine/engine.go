@@ -299,7 +299,14 @@ type retryPolicy struct{ e *Engine }
 // time with RetryAfter.
 func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	if t, ok := p.e.retryAt.LoadAndDelete(job.ID); ok {
-		return t.(time.Time)
+		// River replaces a time already past with its own policy (attempt⁴
+		// seconds): a short RetryAfter that elapsed while a loaded machine
+		// recorded the attempt means now, not 16 seconds later.
+		at, now := t.(time.Time), time.Now()
+		if at.Before(now) {
+			return now
+		}
+		return at
 	}
 	d := p.e.cfg.RetryBase << min(max(job.Attempt-1, 0), 30)
 	if d <= 0 || d > p.e.cfg.RetryMax {
