@@ -33,7 +33,13 @@ type Error struct {
 	Message string
 	Fields  []FieldError   // for EINVALID
 	Detail  map[string]any // extra facts for the caller, such as the stock left
+	// Err is the cause, kept for errors.Is and errors.As and for logs; its text
+	// is never shown to a caller.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if len(e.Fields) == 0 {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"os"
@@ -14,24 +15,49 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// The files of the raw floor, in the shared bench directory.
+// The files of the raw floor. The repository keeps copies in bench/floor,
+// identical to ../shared/bench, which stays the reference
+// (TestFloorFilesMatchTheReference compares them).
 const (
 	floorSchema = "pgbench-order-schema.sql"
 	floorScript = "pgbench-order.sql"
 )
 
-// checkFloor reports what would stop the floor from running, before the bench
-// spends time on the application: pgbench missing, or the shared files.
-func checkFloor(benchDir string) error {
+//go:embed floor/pgbench-order-schema.sql floor/pgbench-order.sql
+var floorFiles embed.FS
+
+// floorDir returns the directory holding the floor's files: dir itself, or,
+// when dir is empty, a temporary one holding the built-in copies, which
+// cleanup removes. It reports what would stop the floor from running before
+// the bench spends time on the application: pgbench missing, or the files.
+func floorDir(dir string) (_ string, cleanup func(), err error) {
+	cleanup = func() {}
 	if _, err := exec.LookPath("pgbench"); err != nil {
-		return errors.New("pgbench is not on PATH; it measures the raw floor: install PostgreSQL's client programs (apt-get install postgresql-client)")
+		return "", cleanup, errors.New("pgbench is not on PATH; it measures the raw floor: install PostgreSQL's client programs (apt-get install postgresql-client)")
 	}
-	for _, f := range []string{floorSchema, floorScript} {
-		if _, err := os.Stat(filepath.Join(benchDir, f)); err != nil {
-			return fmt.Errorf("the raw floor needs %s: %w (point --shared at the directory holding bench/%s)", f, err, f)
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "mohalla-floor"); err != nil {
+			return "", cleanup, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		for _, f := range []string{floorSchema, floorScript} {
+			b, err := floorFiles.ReadFile("floor/" + f)
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, f), b, 0o644)
+			}
+			if err != nil {
+				cleanup()
+				return "", func() {}, err
+			}
 		}
 	}
-	return nil
+	for _, f := range []string{floorSchema, floorScript} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			cleanup()
+			return "", func() {}, fmt.Errorf("the raw floor needs %s: %w (point --floor at the directory holding it, such as ../shared/bench)", f, err)
+		}
+	}
+	return dir, cleanup, nil
 }
 
 var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)

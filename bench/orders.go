@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/mohallamart/mohalla/demo"
@@ -35,9 +34,9 @@ type OrdersConfig struct {
 	Warmup time.Duration
 	// Products is the size of the demo store. Default 3,000.
 	Products int
-	// SharedDir holds bench/pgbench-order.sql and its schema. Default
-	// DefaultSharedDir().
-	SharedDir string
+	// FloorDir holds pgbench-order.sql and its schema. Default: the copies
+	// built into the binary (bench/floor), identical to ../shared/bench.
+	FloorDir string
 	// Database and FloorDatabase name the databases the bench creates and drops.
 	// Default mohalla_bench and mohalla_floor.
 	Database, FloorDatabase string
@@ -84,7 +83,6 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 	c.Duration = cmp.Or(c.Duration, 15*time.Second)
 	c.Warmup = cmp.Or(c.Warmup, 2*time.Second)
 	c.Products = cmp.Or(c.Products, 3000)
-	c.SharedDir = cmp.Or(c.SharedDir, DefaultSharedDir())
 	c.Database = cmp.Or(c.Database, "mohalla_bench")
 	c.FloorDatabase = cmp.Or(c.FloorDatabase, "mohalla_floor")
 	if c.Logger == nil {
@@ -97,10 +95,11 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 	if c.Clients < 1 || c.Duration < time.Second || c.Warmup < 0 {
 		return nil, errors.New("bench orders needs at least one client and a duration of a second or more")
 	}
-	benchDir := filepath.Join(c.SharedDir, "bench")
-	if err := checkFloor(benchDir); err != nil {
+	benchDir, cleanup, err := floorDir(c.FloorDir)
+	if err != nil {
 		return nil, err
 	}
+	defer cleanup()
 
 	appURL, err := createDatabase(ctx, c.URL, c.Database)
 	if err != nil {
@@ -235,20 +234,3 @@ func (r *OrdersReport) Print(w io.Writer) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
-
-// DefaultSharedDir is ../shared next to the module that holds the working
-// directory (found by its go.mod), or ../shared if there is none.
-func DefaultSharedDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("..", "shared")
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join("..", "shared")
-		}
-	}
-}

@@ -57,7 +57,7 @@ func TestOrdersShortRun(t *testing.T) {
 
 func TestOrdersFailsEarlyWithoutTheFloorScript(t *testing.T) {
 	t.Parallel()
-	_, err := bench.Orders(context.Background(), &bench.OrdersConfig{URL: storetest.AdminURL(), SharedDir: t.TempDir()})
+	_, err := bench.Orders(context.Background(), &bench.OrdersConfig{URL: storetest.AdminURL(), FloorDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "pgbench-order") {
 		t.Fatalf("err = %v, want one naming the missing pgbench-order files", err)
 	}

@@ -29,7 +29,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.Duration, "duration", 15*time.Second, "how long each side is measured")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long the app is driven before measuring")
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
-	fs.StringVar(&cfg.SharedDir, "shared", bench.DefaultSharedDir(), "`directory` holding bench/pgbench-order.sql and its schema")
+	fs.StringVar(&cfg.FloorDir, "floor", "", "`directory` holding pgbench-order.sql and its schema, such as ../shared/bench (default: the copies built in)")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")

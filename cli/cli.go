@@ -65,6 +65,7 @@ func (c *CLI) commands() []command {
 		{"reindex", "rebuild this node's search index from the store", c.reindex},
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
+		{"openapi", "print the OpenAPI document of the HTTP API", c.openapi},
 		{"bench", "measure throughput against the database alone (bench orders)", c.bench},
 	}
 }

@@ -35,10 +35,20 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 				if c.Event != ev.Name {
 					continue
 				}
-				if key := lookup(ev, c.Match); key != "" {
-					if _, err := tx.CancelRunsByKey(ctx, f.opts.ID, key, now); err != nil {
-						return fmt.Errorf("cancel runs of %s: %w", f.opts.ID, err)
+				key := lookup(ev, c.Match)
+				if key == "" {
+					continue
+				}
+				// A run this call created for an earlier event is still in
+				// runs: write it first, so that the cancel sees it.
+				if pending(runs, f.opts.ID, key) {
+					if err := e.insertRuns(ctx, tx, runs, scheduled); err != nil {
+						return err
 					}
+					runs, scheduled = nil, nil
+				}
+				if _, err := tx.CancelRunsByKey(ctx, f.opts.ID, key, now); err != nil {
+					return fmt.Errorf("cancel runs of %s: %w", f.opts.ID, err)
 				}
 			}
 		}
@@ -62,6 +72,16 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 		}
 	}
 	return e.insertRuns(ctx, tx, runs, scheduled)
+}
+
+// pending reports whether runs holds a run of function fn with cancel key key.
+func pending(runs []store.RunRow, fn, key string) bool {
+	for _, r := range runs {
+		if r.FunctionID == fn && r.CancelKey == key {
+			return true
+		}
+	}
+	return false
 }
 
 // newRun builds the run of f for ev.

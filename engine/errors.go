@@ -31,7 +31,12 @@ func isNonRetriable(err error) bool {
 }
 
 // suspend is panicked by a step that parks the run (a sleep or a wait); the
-// worker recovers it and snoozes the job until wake.
+// worker recovers it and snoozes the job until wake. The contract for
+// handlers: Sleep, SleepUntil and WaitForEvent unwind the handler with a
+// panic, so call steps from the handler's own goroutine. A handler may
+// recover panics (the step remembers it parked the run, and the worker parks
+// it all the same), but code after a swallowed suspension runs in vain: its
+// steps park again, and its result is discarded.
 type suspend struct {
 	status string
 	wake   time.Time

@@ -25,10 +25,11 @@ type Step struct {
 
 	abandoned atomic.Bool // see Engine.callBounded
 
-	mu    sync.Mutex
-	memo  map[string]store.StepRow
-	used  map[string]int
-	count int
+	mu        sync.Mutex
+	memo      map[string]store.StepRow
+	used      map[string]int
+	count     int
+	suspended *suspend // set once a sleep or wait parked the run in this attempt
 }
 
 func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, rows []store.StepRow) *Step {
@@ -39,10 +40,33 @@ func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, rows []
 	return s
 }
 
+// park suspends the run until sp.wake: it records the suspension, which
+// outlives a handler's recover (see parked), and unwinds the handler.
+func (s *Step) park(sp suspend) {
+	s.mu.Lock()
+	s.suspended = &sp
+	s.mu.Unlock()
+	panic(sp)
+}
+
+// parked returns the suspension of this attempt, if a step parked the run.
+// The worker honours it whatever the handler did afterwards: a handler that
+// recovered the suspension's panic and returned still parks the run.
+func (s *Step) parked() *suspend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.suspended
+}
+
 // claim returns the step's unique id in this attempt and its memo, if any.
+// Once the run is parked, every later step parks it again, so a handler that
+// swallowed the suspension cannot run the steps that come after it.
 func (s *Step) claim(id string) (string, store.StepRow, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.suspended != nil {
+		panic(*s.suspended)
+	}
 	n := s.used[id]
 	s.used[id] = n + 1
 	if n > 0 {
@@ -136,13 +160,13 @@ func (s *Step) SleepUntil(ctx context.Context, id string, t time.Time) {
 		}
 		return
 	case ok && memo.WakeAt != nil:
-		panic(suspend{status: store.RunSleeping, wake: *memo.WakeAt})
+		s.park(suspend{status: store.RunSleeping, wake: *memo.WakeAt})
 	}
 	wake := t.UTC()
 	if err := s.save(ctx, store.StepRow{StepID: id, Kind: "sleep", Status: store.StepSleeping, WakeAt: &wake, StartedAt: now}); err != nil {
 		panic(fmt.Errorf("step %s: record sleep: %w", id, err))
 	}
-	panic(suspend{status: store.RunSleeping, wake: wake})
+	s.park(suspend{status: store.RunSleeping, wake: wake})
 }
 
 // SendEvent appends events once per run: a retried run does not send them again.

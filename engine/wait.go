@@ -80,7 +80,8 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 	if err := s.save(ctx, memo); err != nil {
 		return nil, fmt.Errorf("step %s: record wait: %w", id, err)
 	}
-	panic(suspend{status: store.RunWaiting, wake: wake})
+	s.park(suspend{status: store.RunWaiting, wake: wake})
+	return nil, nil // unreachable: park unwinds the handler
 }
 
 // search reads the log past w.After for the awaited event, moving w.After along.

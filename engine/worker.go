@@ -209,13 +209,17 @@ func (e *Engine) callBounded(ctx context.Context, f *Function, st *Step, in Inpu
 }
 
 // call runs the handler, turning a step's suspension and any panic into values.
+// A suspension wins over whatever the handler returned or panicked with after
+// it, so a handler's own recover (a guard turning panics into errors) cannot
+// complete or fail a run that a sleep or wait parked.
 func call(ctx context.Context, h Handler, in Input) (out any, err error, susp *suspend) {
 	defer func() {
-		if r := recover(); r != nil {
-			if s, ok := r.(suspend); ok {
-				susp = &s
-				return
-			}
+		r := recover()
+		if sp := in.Step.parked(); sp != nil {
+			out, err, susp = nil, nil, sp
+			return
+		}
+		if r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()

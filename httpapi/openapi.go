@@ -44,14 +44,14 @@ func openAPIDocument(routes []route) map[string]any {
 		item[strings.ToLower(rt.Method)] = operation(g, rt)
 	}
 	g.defs["Problem"] = problemSchema(g)
+	info := documentInfo()
+	info["description"] = apiDescription
 	return map[string]any{
 		"openapi": "3.1.0",
-		"info": map[string]any{
-			"title":       "MohallaMart API",
-			"version":     "1",
-			"description": apiDescription,
-		},
-		"paths": paths,
+		"info":    info,
+		"servers": documentServers(),
+		"tags":    documentTags(),
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas": g.defs,
 			"securitySchemes": map[string]any{
@@ -64,7 +64,8 @@ func openAPIDocument(routes []route) map[string]any {
 var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
 
 func operation(g *schemas, rt route) map[string]any {
-	op := map[string]any{"operationId": rt.ID, "summary": rt.Summary, "tags": []string{rt.Tag}}
+	op := map[string]any{"operationId": rt.ID, "summary": summaryOf(rt), "description": rt.Summary,
+		"tags": []string{rt.Tag}}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
@@ -99,11 +100,12 @@ func operation(g *schemas, rt route) map[string]any {
 	}
 	responses := map[string]any{strconv.Itoa(rt.Status): ok}
 	for _, status := range errorStatuses(rt) {
-		responses[strconv.Itoa(status)] = map[string]any{
-			"description": http.StatusText(status),
-			"content": map[string]any{"application/problem+json": map[string]any{
-				"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}},
+		content := map[string]any{"application/problem+json": map[string]any{
+			"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
+		if rt.CompatError != nil {
+			content = map[string]any{"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.CompatError))}}
 		}
+		responses[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": content}
 	}
 	op["responses"] = responses
 	return op

@@ -34,6 +34,11 @@ type Config struct {
 	// Cache, if set, serves the reads of a product, shop, user or order, and is
 	// invalidated after each commit. Default: none, every read goes to the store.
 	Cache cache.Cache
+	// AllowPrivateWebhooks is the development switch (serve
+	// --allow-private-webhooks): webhook URLs may be http:// and point at
+	// loopback or private addresses. Never in production. Default false:
+	// outbound.CheckURL's rules.
+	AllowPrivateWebhooks bool
 }
 
 // Service runs the marketplace operations on a store.
@@ -149,10 +154,10 @@ func (s *Service) internal(ctx context.Context, err error) error {
 		return e
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return mohalla.Errorf(mohalla.EUNAVAILABLE, "the request was cancelled or timed out")
+		return &mohalla.Error{Code: mohalla.EUNAVAILABLE, Message: "the request was cancelled or timed out", Err: err}
 	}
 	s.log.ErrorContext(ctx, "store operation failed", slog.Any("err", err))
-	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error"}
+	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error", Err: err}
 }
 
 // notFound maps store.ErrNotFound to ENOTFOUND naming what was looked up.
