@@ -39,9 +39,11 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Logger: log})
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Logger: log, Engine: d.engine()})
 	if err != nil {
-		return err
+		return inUse(err, "Each server keeps its own search index in its --data directory: stop %s (another mohalla\n"+
+			"serve, reindex or reconcile) or give this server a --data directory of its own. To write\n"+
+			"beside a running server, use seed, token or replay, which do not open the index.")
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)

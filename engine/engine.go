@@ -28,6 +28,12 @@ import (
 // Config configures an Engine. The zero value is ready to use.
 type Config struct {
 	Logger *slog.Logger
+	// RiverLogger receives River's own logs. Default: Logger tagged
+	// component=river, at info level and above even when Logger logs debug,
+	// since River's debug lines (every fetch loop, every notification) would
+	// bury the engine's own, and each message at most once a minute with a
+	// count of the repeats (see Engine.RiverLogThrottle).
+	RiverLogger *slog.Logger
 	// Workers is how many runs execute at once on this node. Default 50.
 	Workers int
 	// FetchCooldown and FetchPollInterval are River's: how soon after one fetch
@@ -63,10 +69,6 @@ type Config struct {
 	Now func() time.Time
 	// Observer, when set, hears of each attempt and step, for metrics.
 	Observer Observer
-	// RiverLog, when set, is River's own logger. Default Logger, each message
-	// at most once a minute (logthrottle), since River repeats a failure at
-	// every poll while the database is down.
-	RiverLog *slog.Logger
 }
 
 // Observer hears of what the engine does. Its methods must be quick and safe
@@ -103,6 +105,8 @@ type Engine struct {
 	status  *batcher[store.RunStatus, struct{}] // the runs' status changes
 	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
 
+	riverThrottle *logthrottle.Handler // River's default logger, or nil
+
 	leaseMu     sync.Mutex
 	leaseCtx    context.Context // see lease
 	leaseCancel context.CancelCauseFunc
@@ -138,20 +142,24 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	var riverThrottle *logthrottle.Handler
+	if c.RiverLogger == nil {
+		// River repeats a failure at every poll while the database is down:
+		// each message at most once a minute, with a count.
+		riverThrottle = logthrottle.New(atLeast{c.Logger.Handler(), slog.LevelInfo}, "river", time.Minute)
+		c.RiverLogger = slog.New(riverThrottle).With(slog.String("component", "river"))
+	}
 	if c.Observer == nil {
 		c.Observer = noObserver{}
 	}
-	if c.RiverLog == nil {
-		c.RiverLog = slog.New(logthrottle.New(c.Logger.Handler(), "river", time.Minute))
-	}
-	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
+	e := &Engine{st: st, cfg: c, log: c.Logger, riverThrottle: riverThrottle, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	e.renewLease()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
 		ID:                   c.NodeID,
-		Logger:               c.RiverLog,
+		Logger:               c.RiverLogger,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:              workers,
 		FetchCooldown:        c.FetchCooldown,
@@ -208,6 +216,10 @@ func (e *Engine) Register(fns ...*Function) error {
 	}
 	return nil
 }
+
+// RiverLogThrottle is what keeps River's repeated log lines out, with its
+// count of them, or nil when Config.RiverLogger was given.
+func (e *Engine) RiverLogThrottle() *logthrottle.Handler { return e.riverThrottle }
 
 // Functions lists the registered functions.
 func (e *Engine) Functions() []FunctionInfo {

@@ -196,7 +196,7 @@ func (s *Server) caller(r *http.Request) (mohalla.Caller, error) {
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be `Bearer TOKEN`")
 	}
 	return s.verify(r.Context(), token)
 }

@@ -112,7 +112,12 @@ func (e *badBody) Error() string { return e.msg }
 // decode reads one event or an array of them, refusing unknown fields.
 func decode(r io.Reader) ([]Event, error) {
 	var raw json.RawMessage
-	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+	outer := json.NewDecoder(r)
+	err := outer.Decode(&raw)
+	if err == nil && outer.Decode(&struct{}{}) != io.EOF {
+		return nil, &badBody{http.StatusBadRequest, "the body must hold one JSON value"}
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, &badBody{http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", tooBig.Limit)}
@@ -122,7 +127,6 @@ func decode(r io.Reader) ([]Event, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var evs []Event
-	var err error
 	if bytes.HasPrefix(bytes.TrimLeft(raw, " \t\r\n"), []byte("[")) {
 		err = dec.Decode(&evs)
 	} else {

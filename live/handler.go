@@ -111,7 +111,7 @@ func Caller(r *http.Request, verify func(string) (mohalla.Caller, error)) (mohal
 	if hdr := r.Header.Get("Authorization"); hdr != "" {
 		scheme, t, _ := strings.Cut(hdr, " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
-			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
+			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be `Bearer TOKEN`")
 		}
 		token = strings.TrimSpace(t)
 	}

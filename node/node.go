@@ -104,8 +104,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	built := &Node{log: log, Metrics: metrics.New()}
 	n = built
 	pgxLog := logthrottle.New(log.Handler(), "pgx", time.Minute)
-	riverLog := logthrottle.New(log.Handler(), "river", time.Minute)
-	n.throttled = []*logthrottle.Handler{pgxLog, riverLog}
+	n.throttled = []*logthrottle.Handler{pgxLog}
 	if cfg.RedisURL != "" {
 		n.throttled = append(n.throttled, cache.LogRedisClient(log))
 	}
@@ -130,9 +129,12 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 
 	ecfg := cfg.Engine
-	ecfg.Logger, ecfg.Observer, ecfg.RiverLog = log, n.Metrics, slog.New(riverLog)
+	ecfg.Logger, ecfg.Observer = log, n.Metrics
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
+	}
+	if h := n.Engine.RiverLogThrottle(); h != nil {
+		n.throttled = append(n.throttled, h)
 	}
 	var sender *mail.Sender
 	if cfg.SMTPURL != "" {
@@ -194,8 +196,9 @@ func marketFunctions(st *store.Store, cfg Config, sender *mail.Sender, log *slog
 	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an
 }
 
-// Start starts the functions engine (and with it cron), and the cache's
-// projection and warmer and the live hub.
+// Start starts the functions engine (and with it cron), the cache's
+// projection and warmer, the live hub, the search index and, once that is
+// ready, a first sync check.
 func (n *Node) Start(ctx context.Context) error {
 	if err := n.reads.start(ctx); err != nil {
 		return err
@@ -207,6 +210,17 @@ func (n *Node) Start(ctx context.Context) error {
 	n.searching.Go(func() {
 		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
 			n.log.ErrorContext(sctx, "search index stopped", slog.Any("err", err))
+		}
+	})
+	// A new node shows its health at once rather than at the monitor's first
+	// cron tick, minutes away: one check of this node's index and cache as
+	// soon as the index has caught up with the log.
+	n.searching.Go(func() {
+		if n.Search.WaitReady(sctx) != nil {
+			return
+		}
+		if _, _, _, err := n.Sync.Check(sctx); err != nil && sctx.Err() == nil {
+			n.log.WarnContext(sctx, "the first sync check failed", slog.Any("err", err))
 		}
 	})
 	return n.Engine.Start(ctx)

@@ -5,19 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplates()
-	os.Exit(code)
-}
 
 type readiness struct {
 	Status     string `json:"status"`

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -165,7 +166,11 @@ func (a *API) MultiSearch() http.Handler {
 		var body MultiSearchBody
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, a.maxBody))
 		dec.UseNumber()
-		if err := dec.Decode(&body); err != nil {
+		err := dec.Decode(&body)
+		if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+			err = errors.New("more after the body")
+		}
+		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				a.write(w, r, http.StatusRequestEntityTooLarge, Error{Message: fmt.Sprintf("The body is over %d bytes.", tooBig.Limit)})

@@ -135,7 +135,7 @@ func (f *filter) price(cond string) error {
 	}{
 		{">=", atLeast}, {"<=", atMost},
 		{">", func(m mohalla.Money) { atLeast(m + 1) }},
-		{"<", func(m mohalla.Money) { atMost(m - 1) }},
+		{"<", func(m mohalla.Money) { atMost(max(m-1, 0)) }},
 		{"=", func(m mohalla.Money) { atLeast(m); atMost(m) }},
 	} {
 		if rest, ok := strings.CutPrefix(c, op.prefix); ok {

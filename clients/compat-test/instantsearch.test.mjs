@@ -55,7 +55,7 @@ async function shown(want, what) {
   try {
     await page.waitForFunction(
       (want) => JSON.stringify([...document.querySelectorAll('.hit')].map((e) => e.dataset.id)) === want,
-      JSON.stringify(want), { timeout: 30_000 });
+      JSON.stringify(want), { timeout: 120_000 });
   } catch (err) {
     const got = await page.evaluate(() => [...document.querySelectorAll('.hit')].map((e) => e.dataset.id));
     const searchError = await page.evaluate(() => window.searchError);

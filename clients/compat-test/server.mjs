@@ -22,7 +22,7 @@ function binary(dir) {
 }
 
 // waitFor calls check until it returns a truthy value, for up to ms.
-export async function waitFor(what, check, ms = 60_000) {
+export async function waitFor(what, check, ms = 180_000) {
   const deadline = Date.now() + ms;
   let last;
   while (Date.now() < deadline) {
