@@ -143,7 +143,7 @@ func (s *Server) routeTable() []route {
 
 		{Method: "GET", Path: "/healthz", ID: "health", Tag: "system", Summary: "The process is up.",
 			Status: http.StatusOK, Result: health{}, handle: s.healthz},
-		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "Each component's state (store, engine, search, cache; Redis and SMTP when configured) and latency: status ok, or degraded when one besides the store is not ok; 503 only when the store does not answer.",
+		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "Each component's state and latency: the store, engine, search and cache, and Redis and SMTP when configured. Status ok, or degraded when one besides the store is not; 503 only when the store does not answer.",
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},

@@ -69,8 +69,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Each component's state (store, engine, search, cache; Redis and SMTP when configured) and latency
-         * @description Each component's state (store, engine, search, cache; Redis and SMTP when configured) and latency: status ok, or degraded when one besides the store is not ok; 503 only when the store does not answer.
+         * Each component's state and latency
+         * @description Each component's state and latency: the store, engine, search and cache, and Redis and SMTP when configured. Status ok, or degraded when one besides the store is not; 503 only when the store does not answer.
          */
         get: operations["ready"];
         put?: never;
