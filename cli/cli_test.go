@@ -53,6 +53,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"token", "--sub", "u1", "--role", "king"}, `--role must be customer, shop_owner, admin or service, not "king"`},
 		{[]string{"replay", "--from", "2026-11-26T00:00:00Z"}, "replay needs --function"},
 		{[]string{"replay", "--function", "send-welcome-email", "--from", "yesterday"}, "--from must be an RFC 3339 time"},
+		{[]string{"serve", "--limit-read", "lots"}, "want QUOTA/WINDOW"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy"}, `"proxy" is not an IP address or CIDR`},
 		{[]string{"bench"}, "bench needs what to measure: orders"},
 		{[]string{"bench", "orders"}, "bench orders needs PostgreSQL"},
 	} {

@@ -61,6 +61,16 @@ var (
 	CacheUp            = Def{"mohalla_cache_up", "1 while the cache serves reads, 0 while it is down or recovering."}
 )
 
+// Rate limits.
+var (
+	RateLimitAllowed     = Def{"mohalla_ratelimit_allowed_total", "Requests within their caller's budget."}
+	RateLimitLimited     = Def{"mohalla_ratelimit_limited_total", "Requests refused with 429 for being over their caller's budget."}
+	RateLimitRedisErrors = Def{"mohalla_ratelimit_redis_errors_total",
+		"Failed calls to the Redis of the shared budgets, each answered by this node's own."}
+	RateLimitFailOpen = Def{"mohalla_ratelimit_fail_open",
+		"1 while the shared budgets' Redis is unreachable and this node limits on its own; 0 otherwise."}
+)
+
 // Logs.
 var (
 	LogsSuppressed = Def{"mohalla_logs_suppressed_total",

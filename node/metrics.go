@@ -28,6 +28,13 @@ func (n *Node) watch() {
 	} {
 		m.Counter(c.def, func() float64 { return float64(c.v()) })
 	}
+	if n.Limiter != nil {
+		ls := n.Limiter.Stats()
+		m.Counter(metrics.RateLimitAllowed, func() float64 { return float64(ls.Allowed.Load()) })
+		m.Counter(metrics.RateLimitLimited, func() float64 { return float64(ls.Limited.Load()) })
+		m.Counter(metrics.RateLimitRedisErrors, func() float64 { return float64(ls.Errors.Load()) })
+		m.Gauge(metrics.RateLimitFailOpen, func() float64 { return float64(ls.FailOpen.Load()) })
+	}
 	m.Gauge(metrics.CacheUp, func() float64 {
 		if n.Cache.Health().Status == "ok" {
 			return 1

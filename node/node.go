@@ -30,6 +30,7 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/notify"
+	"github.com/mohallamart/mohalla/ratelimit"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/storefront"
@@ -54,6 +55,12 @@ type Config struct {
 	// RedisURL is a redis:// URL of the cache shared by the nodes; empty means
 	// an in-process cache.
 	RedisURL string
+	// Limits are each caller's request budgets and live stream bounds (see
+	// httpapi.Limits). Nil means httpapi.DefaultLimits; a Limits whose
+	// budgets are all Off limits nothing. Without a Limiter of its own, the
+	// node keeps the budgets in Redis at RedisURL, shared by every node, or
+	// in process without one.
+	Limits *httpapi.Limits
 	// AllowPrivateWebhooks is the development switch (serve
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
@@ -82,6 +89,8 @@ type Node struct {
 	Sync *syncmon.Monitor
 	// Live publishes the live queries of GET /v1/live.
 	Live *live.Hub
+	// Limiter keeps the callers' request budgets.
+	Limiter *ratelimit.Limiter
 
 	reads     *reads
 	throttled []*logthrottle.Handler // the libraries' loggers, for mohalla_logs_suppressed_total
@@ -173,8 +182,18 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
 	n.Live = n.reads.newHub(n.Service)
+	limits := httpapi.DefaultLimits()
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+	}
+	if limits.Limiter == nil {
+		if limits.Limiter, err = newLimiter(cfg.RedisURL, log); err != nil {
+			return nil, err
+		}
+		built.Limiter = limits.Limiter
+	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Probes: n.probes(sender)})
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Probes: n.probes(sender)})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("GET /storefront/", storefront.Handler())
@@ -183,6 +202,15 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil
+}
+
+// newLimiter keeps the request budgets in the Redis at redisURL, shared by
+// every node, or in process without one.
+func newLimiter(redisURL string, log *slog.Logger) (*ratelimit.Limiter, error) {
+	if redisURL == "" {
+		return ratelimit.NewLimiter(), nil
+	}
+	return ratelimit.NewRedisLimiter(&ratelimit.RedisConfig{URL: redisURL, Logger: log})
 }
 
 // marketFunctions returns the functions that follow the market's writes:
@@ -240,6 +268,9 @@ func (n *Node) Close(ctx context.Context) error {
 	}
 	if cerr := n.Search.Close(); cerr != nil {
 		n.log.WarnContext(ctx, "closing the search index", slog.Any("err", cerr))
+	}
+	if n.Limiter != nil {
+		_ = n.Limiter.Close()
 	}
 	n.Store.Close()
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -3,7 +3,8 @@
 //
 //   <script src="/v1/live/client.js"></script>
 //   const live = new MohallaLive(["product:p1", "user:u1:orders"], {
-//     token: "…",                                  // omit for public topics
+//     token: "…",      // omit for public topics; or a function returning a
+//                      // token (or a promise of one), asked at every (re)connection
 //     onChange(topic, value, event) { render(topic, value); },
 //     onError(problem) { console.warn(problem.detail); },
 //   });
@@ -14,9 +15,12 @@
 // then each change ("change", with the event-log position as its id). After a
 // dropped connection the browser reconnects with Last-Event-ID and the server
 // replays what was missed, or sends "reset" with the current values if it was
-// too long ago. A "heartbeat" moves the last id forward while nothing this
-// client follows changes. A "resync" (this client fell behind) reconnects at
-// once from the last id. Values only ever move forward: a change whose version the local
+// too long ago, or not from this server's log. A "heartbeat" moves the last id
+// forward while nothing this client follows changes. A "resync" (this client
+// fell behind) and an "end" (the stream reached its token's expiry or the
+// server's longest lifetime, or its key was revoked) reconnect at once from the
+// last id, with a fresh token if the token option is a function. A 429 (too
+// many streams, or too many opened) is retried after its Retry-After. Values only ever move forward: a change whose version the local
 // copy already has is ignored.
 (function (global) {
   "use strict";
@@ -122,16 +126,33 @@
       clearTimeout(this.timer);
     }
 
-    _src() {
+    _src(token) {
       const q = new URLSearchParams({ topics: this.topics.join(",") });
-      if (this.token) q.set("token", this.token);
+      if (token) q.set("token", token);
       if (this.lastId) q.set("lastEventId", this.lastId);
       return this.url + "?" + q.toString();
     }
 
+    // _open connects with the token, asking the token function for a fresh
+    // one first if there is one.
     _open() {
       if (this.closed) return;
-      const es = new EventSource(this._src());
+      if (typeof this.token !== "function") { this._connect(this.token); return; }
+      Promise.resolve().then(() => this.token()).then(
+        (token) => this._connect(token || ""),
+        (err) => { if (!this.closed) this.onError({ status: 0, detail: "no token: " + err }); });
+    }
+
+    // _reopen closes es and connects again from the last id.
+    _reopen(es, status) {
+      es.close();
+      this.onStatus(status);
+      this._open();
+    }
+
+    _connect(token) {
+      if (this.closed) return;
+      const es = new EventSource(this._src(token));
       this.es = es;
       const track = (e) => { if (e.lastEventId) this.lastId = e.lastEventId; };
       const setAll = (e) => {
@@ -144,7 +165,9 @@
       };
       es.onopen = () => { this.retry = 1000; this.onStatus("open"); };
       es.addEventListener("snapshot", setAll);
-      es.addEventListener("reset", setAll);
+      // A reset is a fresh snapshot: the server could not replay from the
+      // last id, so every value is replaced, as on the first connection.
+      es.addEventListener("reset", (e) => { setAll(e); this.onStatus("reset"); });
       es.addEventListener("change", (e) => {
         track(e);
         const msg = JSON.parse(e.data);
@@ -155,21 +178,25 @@
         }
       });
       es.addEventListener("heartbeat", track);
-      es.addEventListener("resync", () => { es.close(); this.onStatus("resync"); this._open(); });
+      es.addEventListener("resync", () => this._reopen(es, "resync"));
+      es.addEventListener("end", (e) => { track(e); this._reopen(es, "end"); });
       es.onerror = () => {
         if (es.readyState !== EventSource.CLOSED) { this.onStatus("reconnecting"); return; }
         // The server refused the stream (or is gone): ask it why.
         this.onStatus("closed");
-        fetch(this._src(), { headers: { Accept: "application/problem+json" } }).then((r) => {
+        let wait = 0;
+        fetch(this._src(token), { headers: { Accept: "application/problem+json" } }).then((r) => {
           if (r.ok) { r.body && r.body.cancel(); return null; }
+          wait = 1000 * (parseInt(r.headers.get("Retry-After"), 10) || 0);
           return r.json().catch(() => ({ status: r.status, detail: r.statusText }));
         }).catch(() => null).then((problem) => {
           if (this.closed) return; // closed while asking
-          if (problem && problem.status >= 400 && problem.status < 500) {
+          if (problem && problem.status >= 400 && problem.status < 500 && problem.status !== 429) {
             this.onError(problem); // 401, 403, 404, 422: retrying will not help
             return;
           }
-          this.timer = setTimeout(() => this._open(), this.retry);
+          // A 429 says when to come back; anything else backs off.
+          this.timer = setTimeout(() => this._open(), Math.max(wait, this.retry));
           this.retry = Math.min(this.retry * 2, 30000);
         });
       };
