@@ -346,7 +346,7 @@ export interface paths {
         };
         /**
          * Follow topics as Server-Sent Events
-         * @description Follow topics as Server-Sent Events: product:{id} and shop:{id}:products (anyone), order:{id}, user:{id}:orders and shop:{id}:orders (those who may read them). A snapshot event carries every topic's value, then a change event follows each event-log entry, its id the log position; reconnecting with Last-Event-ID replays what was missed, or sends reset with current values when it is too old. A heartbeat event every 15 s carries the latest position as its id. The client script is at /v1/live/client.js.
+         * @description Follow topics as Server-Sent Events: product:{id} and shop:{id}:products (anyone), order:{id}, user:{id}:orders and shop:{id}:orders (those who may read them). A snapshot event carries every topic's value, then a change event follows each event-log entry, its id the log position; reconnecting with Last-Event-ID replays what was missed, or sends reset with current values when it is too old or past the log's head. A heartbeat event every 15 s carries the latest position as its id. An end event closes the stream at its token's expiry, after an hour, or at the heartbeat after its API key is revoked: reconnect with its id. Product topics carry only a product's public fields. 429 beyond the caller's (or IP's) open streams or stream opens. The client script is at /v1/live/client.js.
          */
         get: operations["live"];
         put?: never;
@@ -1477,6 +1477,21 @@ export interface operations {
                     "application/json": components["schemas"]["InngestError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -1551,6 +1566,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal Server Error */
@@ -1649,6 +1679,21 @@ export interface operations {
                     "application/json": components["schemas"]["TypesenseError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -1741,6 +1786,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal Server Error */
@@ -1888,6 +1948,21 @@ export interface operations {
                     "application/json": components["schemas"]["TypesenseError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2005,6 +2080,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2080,6 +2170,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2165,6 +2270,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2215,6 +2335,21 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2443,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2367,6 +2517,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2443,6 +2608,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2536,6 +2716,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2577,6 +2772,21 @@ export interface operations {
             /** @description Unauthorized */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2681,6 +2891,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2762,6 +2987,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2828,6 +3068,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,6 +3166,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3016,6 +3286,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3068,6 +3353,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3181,6 +3481,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3240,6 +3555,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3345,6 +3675,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3397,6 +3742,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3462,6 +3822,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3575,6 +3950,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3682,6 +4072,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3758,6 +4163,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3819,6 +4239,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3901,6 +4336,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3971,6 +4421,21 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4058,6 +4523,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4125,6 +4605,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4180,6 +4675,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4795,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4337,6 +4862,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4441,6 +4981,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4497,6 +5052,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4547,6 +5117,21 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4652,6 +5237,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4704,6 +5304,21 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
