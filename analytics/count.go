@@ -36,7 +36,7 @@ type Counted struct {
 func (a *Analytics) count(id string, c counter) engine.Handler {
 	return func(ctx context.Context, in engine.Input) (any, error) {
 		var out Counted
-		err := a.st.InTx(ctx, func(tx *store.Tx) error {
+		err := a.st.InTx(store.WithOperation(ctx, "count_analytics"), func(tx *store.Tx) error {
 			out = Counted{}
 			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID, in.Event.TS)
 			if err != nil || !fresh {

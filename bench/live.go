@@ -59,8 +59,10 @@ type LiveConfig struct {
 	// mohalla_bench_live.
 	Database string
 	// Keep leaves the database in place after the run.
-	Keep   bool
-	Logger *slog.Logger
+	Keep bool
+	// MaxConns bounds each node's PostgreSQL pool. Default the store's.
+	MaxConns int32
+	Logger   *slog.Logger
 }
 
 // LiveReport is the outcome of Live.
@@ -108,6 +110,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 		return nil, err
 	}
 	defer cleanup()
+	scfg.MaxConns = c.MaxConns
 	if c.URL == "" {
 		c.Nodes = 1
 	}
@@ -340,6 +343,17 @@ func (cl *sseBenchClient) run(ctx context.Context, hc *http.Client, u string, re
 		return err
 	}
 	resp, err := hc.Do(req)
+	// A 503 (the store had no connection free) asks to come back shortly, as
+	// client.js does.
+	for try := 1; err == nil && resp.StatusCode == http.StatusServiceUnavailable && try < 10; try++ {
+		resp.Body.Close()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Duration(try) * 100 * time.Millisecond):
+		}
+		resp, err = hc.Do(req)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,8 @@ import (
 func TestLiveShortRun(t *testing.T) {
 	t.Parallel()
 	rep, err := bench.Live(context.Background(), &bench.LiveConfig{URL: storetest.AdminURL(), Clients: 30, Rate: 40,
-		Duration: time.Second, Products: 60, Database: "mohalla_bench_live_test_" + suffix()})
+		Duration: time.Second, Products: 60, Database: "mohalla_bench_live_test_" + suffix(), MaxConns: storetest.MaxConns,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}

@@ -78,6 +78,7 @@ type Stats struct {
 	Invalidations atomic.Int64 // entries removed or tombstones recorded
 	Errors        atomic.Int64 // failed calls to the cache's backend
 	Evictions     atomic.Int64 // entries pushed out by the size bound
+	Outages       atomic.Int64 // times the backend went down
 }
 
 // StatsSnapshot is a copy of Stats at one moment.
@@ -90,13 +91,14 @@ type StatsSnapshot struct {
 	Invalidations int64 `json:"invalidations"`
 	Errors        int64 `json:"errors"`
 	Evictions     int64 `json:"evictions"`
+	Outages       int64 `json:"outages"`
 }
 
 // Snapshot copies the counters.
 func (s *Stats) Snapshot() StatsSnapshot {
 	return StatsSnapshot{Hits: s.Hits.Load(), Misses: s.Misses.Load(), Bypassed: s.Bypassed.Load(),
 		Fills: s.Fills.Load(), StaleFills: s.StaleFills.Load(), Invalidations: s.Invalidations.Load(),
-		Errors: s.Errors.Load(), Evictions: s.Evictions.Load()}
+		Errors: s.Errors.Load(), Evictions: s.Evictions.Load(), Outages: s.Outages.Load()}
 }
 
 // Health is the state of a cache, as /readyz reports it. A cache that is not

@@ -1,7 +1,11 @@
 package cache_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +19,9 @@ import (
 func TestRedisOutage(t *testing.T) {
 	t.Parallel()
 	srv := startRedisServer(t)
-	c := newRedis(t, srv.url(), cache.RedisConfig{Timeout: 50 * time.Millisecond, Probe: 50 * time.Millisecond})
+	var logs syncBuffer
+	c := newRedis(t, srv.url(), cache.RedisConfig{Timeout: 50 * time.Millisecond, Probe: 50 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	st := storetest.Open(t, "postgres")
 	w := newWorld(t, st, c)
 	w.product(t, "p1", 10)
@@ -68,6 +74,14 @@ func TestRedisOutage(t *testing.T) {
 	// Redis comes back, empty: the cache heals and is used again.
 	srv.start()
 	waitHealth("ok")
+	// Each outage logged one line as it began and one as it ended, with a
+	// count, however many calls failed meanwhile. (A loaded machine may
+	// make a slow answer count as an outage of its own before the real one.)
+	got, outages := logs.String(), int(c.Health().Stats.Outages)
+	if outages < 1 || strings.Count(got, "cache down") != outages || strings.Count(got, "cache recovered") != outages ||
+		!strings.Contains(got, "failedCalls=") {
+		t.Errorf("%d outages; want one line as each began and one as it ended with its failed calls:\n%s", outages, got)
+	}
 	readStock(16)
 	hits := c.Stats().Hits.Load()
 	readStock(16)
@@ -97,4 +111,22 @@ func TestRedisOutage(t *testing.T) {
 	if v := held(c, "p1"); v != stored(t, st, "p1").Version {
 		t.Fatalf("the cache holds version %d, the store %d", v, stored(t, st, "p1").Version)
 	}
+}
+
+// syncBuffer is a log sink written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/logthrottle"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
@@ -58,6 +59,8 @@ type Redis struct {
 	epoch     uint64    // bumped by each failure
 	floor     time.Time // fills of reads begun before it are refused
 	probing   bool
+	downAt    time.Time                       // when the current outage began
+	errsAt    int64                           // Stats.Errors then
 	recoverFn func(ctx context.Context) error // the Projection's catch-up
 }
 
@@ -246,8 +249,13 @@ func (c *Redis) failed(ctx context.Context, op string, err error) {
 	c.epoch++
 	c.lastErr = op + ": " + err.Error()
 	if c.state != "down" {
-		c.log.WarnContext(ctx, "cache down; reads go to the store", slog.String("op", op), slog.Any("err", err))
 		c.state, c.since = "down", time.Now()
+		if c.downAt.IsZero() { // a new outage, not a failed recovery
+			c.downAt, c.errsAt = c.since, c.stats.Errors.Load()-1
+			c.stats.Outages.Add(1)
+			c.log.WarnContext(ctx, "cache down; reads go to the store until it recovers", slog.String("op", op), slog.Any("err", err),
+				slog.Int64("outage", c.stats.Outages.Load()))
+		}
 	}
 	if !c.probing {
 		c.probing = true
@@ -289,8 +297,11 @@ func (c *Redis) probe() {
 		default:
 			now := time.Now()
 			c.state, c.since, c.floor, c.probing = "ok", now, now, false
+			lasted, failed := now.Sub(c.downAt), c.stats.Errors.Load()-c.errsAt
+			c.downAt = time.Time{}
 			c.mu.Unlock()
-			c.log.InfoContext(c.ctx, "cache recovered")
+			c.log.InfoContext(c.ctx, "cache recovered", slog.Duration("lasted", lasted.Round(time.Millisecond)),
+				slog.Int64("failedCalls", failed), slog.Int64("outage", c.stats.Outages.Load()))
 			return
 		}
 	}
@@ -370,4 +381,23 @@ func (c *Redis) invalidateAll(ctx context.Context, invs []Invalidation) error {
 		}
 	}
 	return nil
+}
+
+// LogRedisClient sends go-redis's own log lines (its pool's dial and
+// connection errors, one or more a second while the server is down) to log at
+// debug level, each message at most once a minute with a count of the repeats.
+// The cache itself logs an outage once when it starts and once when it ends.
+// go-redis has one logger per process, so this sets it for every client.
+func LogRedisClient(log *slog.Logger) *logthrottle.Handler {
+	h := logthrottle.New(log.Handler(), "redis", time.Minute)
+	redis.SetLogger(redisLogger{slog.New(h)})
+	return h
+}
+
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	// The message is the format, so the repeats of one kind of line are
+	// counted together whatever their arguments.
+	l.log.DebugContext(ctx, format, slog.String("text", fmt.Sprintf(format, v...)))
 }

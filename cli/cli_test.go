@@ -237,6 +237,29 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 	}
 }
 
+// TestServeChecksItsConfig: serve refuses a malformed URL (a usage error) or a
+// database that does not answer, before it starts, with a message that names
+// the flag and never the password; an optional service that does not answer
+// is a warning, and the node serves.
+func TestServeChecksItsConfig(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--db", "mysql://u:pw@localhost/x"}, 2, "--db must be a postgres://"},
+		{[]string{"--db", "postgres://u:secretpw@127.0.0.1:1/x?sslmode=disable"}, 1, "--db: the database at 127.0.0.1:1 does not answer"},
+		{[]string{"--redis", "http://127.0.0.1:6379"}, 2, "--redis must be a redis://"},
+		{[]string{"--smtp", "mail.example.com:25"}, 2, "--smtp and --mail-from"},
+	} {
+		code, _, stderr := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "secretpw") {
+			t.Errorf("serve %v: exit %d, stderr %q; want exit %d and %q, without the password", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
 // The command list of "mohalla help" is a column: every summary starts where
 // the others do, and bench's names every measurement.
 func TestHelpListsCommandsInAColumn(t *testing.T) {

@@ -41,6 +41,9 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err := ops.check(*allowPrivate); err != nil {
 		return usageErrorf(fs, "%v", err)
 	}
+	if err := (serveConfig{db: d.db, redis: *redisURL, smtp: *smtpURL, mailFrom: *mailFrom}).check(ctx, fs, log); err != nil {
+		return err
+	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
 		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Alerts: ops.config(), Retention: ops.retain,
 		Logger: log, Engine: d.engine()})

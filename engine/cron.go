@@ -58,7 +58,7 @@ func (e *Engine) queueTick(ctx context.Context, f *Function, tick time.Time) err
 	now := e.cfg.Now().UTC()
 	r := store.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: "cron:" + tick.UTC().Format(time.RFC3339),
 		Input: input, CreatedAt: now, UpdatedAt: now}
-	return e.st.InTx(ctx, func(tx *store.Tx) error {
+	return e.st.InTx(store.WithOperation(ctx, "cron_tick"), func(tx *store.Tx) error {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
 		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})

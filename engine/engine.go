@@ -12,11 +12,15 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/logthrottle"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/oklog/ulid/v2"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -27,7 +31,8 @@ type Config struct {
 	// RiverLogger receives River's own logs. Default: Logger tagged
 	// component=river, at info level and above even when Logger logs debug,
 	// since River's debug lines (every fetch loop, every notification) would
-	// bury the engine's own.
+	// bury the engine's own, and each message at most once a minute with a
+	// count of the repeats (see Engine.RiverLogThrottle).
 	RiverLogger *slog.Logger
 	// Workers is how many runs execute at once on this node. Default 50.
 	Workers int
@@ -36,10 +41,24 @@ type Config struct {
 	// Defaults 2ms and 50ms, chosen for commit-to-start latency.
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
-	// RescueAfter is how long an attempt may look stuck (its worker died) before
-	// it is retried elsewhere. Default 1 minute past the function's timeout... at
-	// least; River rescues by age, so keep it above the longest Timeout.
+	// RescueAfter is River's last resort for an attempt whose node died without
+	// a heartbeat row (see NodeDeadAfter): an attempt running longer than this
+	// is retried elsewhere. River judges by age alone, so it must exceed the
+	// longest function Timeout by RescueMargin, or a slow attempt that is still
+	// running would run twice; Register refuses a function that breaks this.
+	// Default 2 minutes.
 	RescueAfter time.Duration
+	// NodeID names this node in the queue (River's client id) and in its
+	// heartbeat row. Default a random id.
+	NodeID string
+	// Heartbeat is how often the node records that it is alive and looks for
+	// dead nodes. Default 1s.
+	Heartbeat time.Duration
+	// NodeDeadAfter is how old a node's heartbeat may grow before another node
+	// declares it dead and re-queues its running attempts, which then resume
+	// after their last finished step. A node that learns it was declared dead
+	// (it was paused that long) stops its attempts. Default 5s.
+	NodeDeadAfter time.Duration
 	// RetryBase is the first retry's delay; each later one doubles it, with
 	// jitter, up to RetryMax. Defaults 1s and 10m.
 	RetryBase, RetryMax time.Duration
@@ -55,6 +74,8 @@ type Config struct {
 // Observer hears of what the engine does. Its methods must be quick and safe
 // for concurrent use.
 type Observer interface {
+	// Rescued reports attempts of dead nodes this node re-queued.
+	Rescued(jobs int64)
 	// AttemptDone reports an attempt of a run of function: outcome is
 	// "completed", "failed", "retrying", "sleeping", "waiting" or "skipped".
 	AttemptDone(function, outcome string, attempt int, d time.Duration)
@@ -66,6 +87,7 @@ type noObserver struct{}
 
 func (noObserver) AttemptDone(string, string, int, time.Duration) {}
 func (noObserver) StepDone(string, string, time.Duration, error)  {}
+func (noObserver) Rescued(int64)                                  {}
 
 // Engine registers functions, queues their runs and executes them.
 type Engine struct {
@@ -83,9 +105,18 @@ type Engine struct {
 	status  *batcher[store.RunStatus, struct{}] // the runs' status changes
 	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
 
-	hints   chan []string
-	stop    context.CancelFunc
-	stopped sync.WaitGroup
+	riverThrottle *logthrottle.Handler // River's default logger, or nil
+
+	leaseMu     sync.Mutex
+	leaseCtx    context.Context // see lease
+	leaseCancel context.CancelCauseFunc
+
+	hints    chan []string
+	stop     context.CancelFunc
+	stopped  sync.WaitGroup
+	stopBeat context.CancelFunc
+	beating  sync.WaitGroup
+	lastBeat atomic.Int64 // unix nanoseconds of the last recorded heartbeat
 }
 
 // New returns an engine on st, with River's tables migrated. Register functions,
@@ -99,6 +130,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
 	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
 	c.RescueAfter = cmp.Or(c.RescueAfter, 2*time.Minute)
+	c.NodeID = cmp.Or(c.NodeID, "node-"+strings.ToLower(ulid.Make().String()))
+	c.Heartbeat = cmp.Or(c.Heartbeat, time.Second)
+	c.NodeDeadAfter = cmp.Or(c.NodeDeadAfter, 5*time.Second)
 	c.RetryBase = cmp.Or(c.RetryBase, time.Second)
 	c.RetryMax = cmp.Or(c.RetryMax, 10*time.Minute)
 	c.WaitPoll = cmp.Or(c.WaitPoll, time.Second)
@@ -108,17 +142,23 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	var riverThrottle *logthrottle.Handler
 	if c.RiverLogger == nil {
-		c.RiverLogger = slog.New(atLeast{c.Logger.Handler(), slog.LevelInfo}).With(slog.String("component", "river"))
+		// River repeats a failure at every poll while the database is down:
+		// each message at most once a minute, with a count.
+		riverThrottle = logthrottle.New(atLeast{c.Logger.Handler(), slog.LevelInfo}, "river", time.Minute)
+		c.RiverLogger = slog.New(riverThrottle).With(slog.String("component", "river"))
 	}
 	if c.Observer == nil {
 		c.Observer = noObserver{}
 	}
-	e := &Engine{st: st, cfg: c, log: c.Logger, fns: map[string]*Function{}, cancels: map[string][]*Function{},
+	e := &Engine{st: st, cfg: c, log: c.Logger, riverThrottle: riverThrottle, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
+	e.renewLease()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
+		ID:                   c.NodeID,
 		Logger:               c.RiverLogger,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:              workers,
@@ -136,8 +176,15 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	return e, nil
 }
 
+// RescueMargin is how much longer than the longest function Timeout River's
+// rescue age (Config.RescueAfter) must be: the time an attempt that timed out
+// may take to stop and record its outcome, and the time between River
+// starting an attempt and the attempt's timer starting.
+const RescueMargin = 30 * time.Second
+
 // Register adds functions. It must be called before Start; a second function
-// with an id already registered is an error.
+// with an id already registered is an error, and so is a function whose
+// Timeout plus RescueMargin is not less than Config.RescueAfter.
 func (e *Engine) Register(fns ...*Function) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -152,6 +199,11 @@ func (e *Engine) Register(fns ...*Function) error {
 				OnEvent(mohalla.EventFunctionFailed).Where(func(ev mohalla.Event) bool { return lookup(ev, "data.functionId") == id }),
 				f.opts.OnFailure))
 		}
+		if limit := e.cfg.RescueAfter - RescueMargin; f.opts.Timeout >= limit {
+			return fmt.Errorf("engine: function %q: timeout %s must be less than the engine's RescueAfter (%s) minus RescueMargin (%s), "+
+				"or River would retry a slow attempt while it still runs; raise RescueAfter or lower the timeout",
+				f.opts.ID, f.opts.Timeout, e.cfg.RescueAfter, RescueMargin)
+		}
 		for _, g := range all {
 			if _, dup := e.fns[g.opts.ID]; dup {
 				return fmt.Errorf("engine: function %q registered twice", g.opts.ID)
@@ -164,6 +216,10 @@ func (e *Engine) Register(fns ...*Function) error {
 	}
 	return nil
 }
+
+// RiverLogThrottle is what keeps River's repeated log lines out, with its
+// count of them, or nil when Config.RiverLogger was given.
+func (e *Engine) RiverLogThrottle() *logthrottle.Handler { return e.riverThrottle }
 
 // Functions lists the registered functions.
 func (e *Engine) Functions() []FunctionInfo {
@@ -194,7 +250,18 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 	}
 	e.mu.Unlock()
+	// The heartbeat row exists before the node fetches its first job, so its
+	// jobs are never orphaned by a node other nodes do not know of.
+	now := time.Now()
+	if _, err := e.st.Write().Heartbeat(ctx, e.cfg.NodeID, now); err != nil {
+		return fmt.Errorf("engine: first heartbeat: %w", err)
+	}
+	e.lastBeat.Store(now.UnixNano())
+	beatCtx, stopBeat := context.WithCancel(context.WithoutCancel(ctx))
+	e.stopBeat = stopBeat
+	e.beating.Go(func() { e.heartbeat(beatCtx) })
 	if err := e.q.start(ctx); err != nil {
+		e.stopHeartbeat(ctx)
 		return fmt.Errorf("engine: start queue: %w", err)
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -205,6 +272,19 @@ func (e *Engine) Start(ctx context.Context) error {
 	return nil
 }
 
+// stopHeartbeat ends the heartbeat and forgets this node, re-queuing any
+// attempt still marked running on it.
+func (e *Engine) stopHeartbeat(ctx context.Context) {
+	e.stopBeat()
+	e.beating.Wait()
+	jobs, err := e.st.RemoveNode(context.WithoutCancel(ctx), e.cfg.NodeID)
+	if err != nil {
+		e.log.WarnContext(ctx, "engine: forget this node", slog.String("node", e.cfg.NodeID), slog.Any("err", err))
+	} else if jobs > 0 {
+		e.log.InfoContext(ctx, "engine: attempts left running at stop re-queued", slog.Int64("jobs", jobs))
+	}
+}
+
 // Stop stops taking new runs and waits for running attempts to finish, or for
 // ctx to end, when they are cancelled and retried later.
 func (e *Engine) Stop(ctx context.Context) error {
@@ -213,7 +293,11 @@ func (e *Engine) Stop(ctx context.Context) error {
 	}
 	e.stop()
 	e.stopped.Wait()
-	return e.q.stop(ctx)
+	// The heartbeat goes on while running attempts finish, so no other node
+	// takes them for dead ones meanwhile.
+	err := e.q.stop(ctx)
+	e.stopHeartbeat(ctx)
+	return err
 }
 
 // jitter returns d ± 20%.
@@ -227,7 +311,14 @@ type retryPolicy struct{ e *Engine }
 // time with RetryAfter.
 func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	if t, ok := p.e.retryAt.LoadAndDelete(job.ID); ok {
-		return t.(time.Time)
+		// River replaces a time already past with its own policy (attempt⁴
+		// seconds): a short RetryAfter that elapsed while a loaded machine
+		// recorded the attempt means now, not 16 seconds later.
+		at, now := t.(time.Time), time.Now()
+		if at.Before(now) {
+			return now
+		}
+		return at
 	}
 	d := p.e.cfg.RetryBase << min(max(job.Attempt-1, 0), 30)
 	if d <= 0 || d > p.e.cfg.RetryMax {

@@ -127,7 +127,7 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 	r := store.RunRow{ID: ulid.Make().String(), FunctionID: old.FunctionID, IdempotencyKey: "rerun:" + ulid.Make().String(),
 		EventID: old.EventID, Input: old.Input, ConcurrencyKey: old.ConcurrencyKey, CancelKey: old.CancelKey,
 		CreatedAt: now, UpdatedAt: now}
-	err = e.st.InTx(ctx, func(tx *store.Tx) error {
+	err = e.st.InTx(store.WithOperation(ctx, "rerun"), func(tx *store.Tx) error {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
 		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
@@ -202,7 +202,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 			for i := range at {
 				at[i] = now
 			}
-			if err := e.st.InTx(ctx, func(tx *store.Tx) error {
+			if err := e.st.InTx(store.WithOperation(ctx, "replay"), func(tx *store.Tx) error {
 				e.mu.RLock()
 				defer e.mu.RUnlock()
 				return e.insertRuns(ctx, tx, runs, at)

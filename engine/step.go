@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -20,6 +22,8 @@ type Step struct {
 	run   store.RunRow
 	event mohalla.Event
 	jobID int64
+
+	abandoned atomic.Bool // see Engine.callBounded
 
 	mu        sync.Mutex
 	memo      map[string]store.StepRow
@@ -72,7 +76,15 @@ func (s *Step) claim(id string) (string, store.StepRow, bool) {
 	return id, r, ok
 }
 
+// errAbandoned is what the steps of an abandoned attempt return.
+var errAbandoned = errors.New("engine: this attempt was stopped; its steps no longer run")
+
+func (s *Step) abandon() { s.abandoned.Store(true) }
+
 func (s *Step) save(ctx context.Context, r store.StepRow) error {
+	if s.abandoned.Load() {
+		return errAbandoned
+	}
 	s.mu.Lock()
 	if old, ok := s.memo[r.StepID]; ok {
 		r.Seq, r.StartedAt = old.Seq, old.StartedAt
@@ -99,6 +111,9 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 			return zero, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", id, v, err))
 		}
 		return v, nil
+	}
+	if s.abandoned.Load() {
+		return zero, errAbandoned
 	}
 	start := s.e.cfg.Now().UTC()
 	v, err := fn(ctx)

@@ -27,6 +27,11 @@ func (w *runWorker) Timeout(job *river.Job[runArgs]) time.Duration {
 }
 
 func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
+	// An attempt also ends when this node learns it was declared dead: its
+	// run was queued again and may run elsewhere already.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(w.e.lease(), func() { cancel(errDeclaredDead) })()
 	return w.e.execute(ctx, job)
 }
 
@@ -68,7 +73,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
-	out, err, susp := call(ctx, f.handler, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	out, err, susp := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	stopMarking()
 	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
@@ -162,6 +167,45 @@ func outcome(res, runErr error, susp *suspend) string {
 		return "retrying"
 	}
 	return "skipped"
+}
+
+// stopGrace is how long a handler whose attempt timed out (or whose node was
+// declared dead) has to return by itself before it is abandoned.
+const stopGrace = time.Second
+
+// callBounded calls f's handler, and stops the attempt when ctx ends (the
+// function's Timeout, or this node declared dead): a handler that does not
+// return within stopGrace is abandoned. An abandoned handler may go on in the
+// background, but its steps neither start nor record anything from then on,
+// so it cannot race the attempt that follows.
+func (e *Engine) callBounded(ctx context.Context, f *Function, st *Step, in Input) (any, error, *suspend) {
+	type result struct {
+		out  any
+		err  error
+		susp *suspend
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err, susp := call(ctx, f.handler, in)
+		done <- result{out, err, susp}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		select {
+		case r = <-done:
+		case <-time.After(stopGrace):
+			st.abandon()
+			r.err = fmt.Errorf("attempt stopped: %w", context.Cause(ctx))
+			e.log.WarnContext(ctx, "attempt abandoned: its handler did not return when its context ended",
+				slog.String("function", f.opts.ID), slog.String("run", in.RunID), slog.Any("cause", context.Cause(ctx)))
+		}
+	}
+	if r.err != nil && errors.Is(r.err, context.DeadlineExceeded) && ctx.Err() != nil {
+		r.err = fmt.Errorf("attempt timed out after %s: %w", f.opts.Timeout, r.err)
+	}
+	return r.out, r.err, r.susp
 }
 
 // call runs the handler, turning a step's suspension and any panic into values.
@@ -273,7 +317,7 @@ func (e *Engine) notStartable(ctx context.Context, runID string, now time.Time) 
 // acquire takes a concurrency slot for run, leased for the attempt's timeout.
 func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, now time.Time) (bool, error) {
 	var ok bool
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
+	err := e.st.InTx(store.WithOperation(ctx, "acquire_slot"), func(tx *store.Tx) error {
 		var err error
 		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, f.opts.Concurrency.Limit,
 			now.Add(f.opts.Timeout+time.Minute), now)

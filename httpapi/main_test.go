@@ -122,7 +122,12 @@ func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	fatalIf(t, err)
 	t.Cleanup(func() { _ = ix.Close() })
 	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix, Alerts: alerts.New(st, nil),
-		Parts: map[string]func() any{"search": func() any { return map[string]bool{"ready": ix.Ready()} }}}
+		Probes: map[string]httpapi.Probe{"search": func(context.Context) (string, any) {
+			if !ix.Ready() {
+				return httpapi.StatusDegraded, "building"
+			}
+			return httpapi.StatusOK, nil
+		}}}
 	var mcfg *market.Config
 	if opts.analytics {
 		cfg.Analytics = analytics.New(st, nil)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // statusOf is the one place that maps an error code to an HTTP status.
@@ -73,6 +74,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) i
 				p[k] = v
 			}
 		}
+	case store.IsUnavailable(err):
+		s.log.WarnContext(r.Context(), "request found the store unavailable", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+		p["status"], p["detail"], p["code"] = http.StatusServiceUnavailable, "the store is unavailable; try again shortly", mohalla.EUNAVAILABLE
+		w.Header().Set("Retry-After", "1")
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Any("err", err))

@@ -159,7 +159,7 @@ func (s *Server) routeTable() []route {
 
 		{Method: "GET", Path: "/healthz", ID: "health", Tag: "system", Summary: "The process is up.",
 			Status: http.StatusOK, Result: health{}, handle: s.healthz, Budget: budgetNone},
-		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "The store answers; 503 if it does not.",
+		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "Each component's state and latency: the store, engine, search and cache, and Redis and SMTP when configured. Status ok, or degraded when one besides the store is not; 503 only when the store does not answer.",
 			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz, Budget: budgetNone},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},

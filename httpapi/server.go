@@ -35,7 +35,7 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds a request body; larger bodies are 413. Default 1 MiB.
 	MaxBodyBytes int64
-	// ReadyTimeout bounds the store ping of /readyz. Default 2s.
+	// ReadyTimeout bounds the checks of /readyz. Default 2s.
 	ReadyTimeout time.Duration
 	// Engine, when set, serves the durable functions and their runs under
 	// /v1/functions and /v1/runs, and the OpenAPI document lists them. Default:
@@ -64,9 +64,10 @@ type Config struct {
 	Limits *Limits
 	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
 	Alerts *alerts.Alerts
-	// Parts are reported in /readyz by name (such as "cache"), each the value
-	// its function returns at the time; they never make /readyz fail.
-	Parts map[string]func() any
+	// Probes are the components /readyz checks besides the store, by name
+	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
+	// the node degraded, never 503. ReadyTimeout bounds them all.
+	Probes map[string]Probe
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -77,7 +78,7 @@ type Server struct {
 	sync         *syncmon.Monitor
 	alerts       *alerts.Alerts
 	search       *search.Index
-	parts        map[string]func() any
+	probes       map[string]Probe
 	live         http.Handler
 	signer       *auth.Signer
 	log          *slog.Logger
@@ -105,7 +106,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		sync:         cfg.Sync,
 		alerts:       cfg.Alerts,
 		search:       cfg.Search,
-		parts:        cfg.Parts,
+		probes:       cfg.Probes,
 		signer:       signer,
 		log:          cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),

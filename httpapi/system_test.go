@@ -24,7 +24,7 @@ func TestSystem(t *testing.T) {
 		{name: "healthz is up", method: "GET", path: "/healthz", status: 200, contains: []string{`"status":"ok"`}},
 		{name: "healthz ignores credentials", method: "GET", path: "/healthz", header: bearer("garbage"), status: 200},
 		{name: "readyz finds the store", method: "GET", path: "/readyz", status: 200,
-			contains: []string{`"status":"ok"`, `"parts":{"search":{"ready":true}}`}},
+			contains: []string{`"status":"ok"`, `"search":{"status":"ok","latencyMs":`, `"store":{"status":"ok","latencyMs":`}},
 		{name: "the OpenAPI document", method: "GET", path: "/openapi.json",
 			status: 200, contains: []string{`"openapi":"3.1.0"`, `"/v1/orders/{id}/status"`, `"operationId":"createOrder"`}},
 		{name: "an unknown path is a problem 404", method: "GET", path: "/v1/nothing",
@@ -56,7 +56,8 @@ func TestReadyzStoreDown(t *testing.T) {
 			e := newEnv(t, kind)
 			e.store.Close()
 			e.run(t, scenario{method: "GET", path: "/readyz", status: 503,
-				contains: []string{`"code":"unavailable"`, "not reachable"}, notContains: []string{"closed"}})
+				contains:    []string{`"code":"unavailable"`, "not reachable", `"store":{"status":"down"`, `"search":{"status":"ok"`},
+				notContains: []string{"closed"}})
 			e.run(t, scenario{method: "GET", path: "/healthz", status: 200})
 			e.run(t, scenario{method: "GET", path: "/v1/shops", status: 500,
 				contains: []string{`"code":"internal"`, `"detail":"internal error"`}, notContains: []string{"closed", "sql"}})

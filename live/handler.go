@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -42,7 +43,9 @@ type HandlerConfig struct {
 	// with one is 401.
 	Verify func(token string) (mohalla.Caller, error)
 	// WriteError writes an error before the stream starts; the HTTP API passes
-	// its problem+json writer. Default: a plain RFC 9457 problem.
+	// its problem+json writer. Default: a plain RFC 9457 problem, and a log
+	// line on the hub's Logger for an internal error, whose text the client
+	// never sees.
 	WriteError func(w http.ResponseWriter, r *http.Request, err error)
 	// Admit, when set, is asked before a stream opens, with its caller. If it
 	// returns false it has answered the request (the HTTP API's 429 when the
@@ -63,7 +66,12 @@ type HandlerConfig struct {
 func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 	writeError := cfg.WriteError
 	if writeError == nil {
-		writeError = writeProblem
+		writeError = func(w http.ResponseWriter, r *http.Request, err error) {
+			if writeProblem(w, r, err) == http.StatusInternalServerError {
+				h.log.ErrorContext(r.Context(), "live request failed", slog.String("method", r.Method),
+					slog.String("path", r.URL.Path), slog.Any("err", err))
+			}
+		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -160,8 +168,8 @@ func bearer(r *http.Request) (string, error) {
 }
 
 // writeProblem is the fallback error writer for a Handler used without the
-// HTTP API.
-func writeProblem(w http.ResponseWriter, _ *http.Request, err error) {
+// HTTP API. It returns the status it wrote.
+func writeProblem(w http.ResponseWriter, _ *http.Request, err error) int {
 	status := http.StatusInternalServerError
 	detail := "internal error"
 	var me *mohalla.Error
@@ -198,4 +206,5 @@ func writeProblem(w http.ResponseWriter, _ *http.Request, err error) {
 	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
+	return status
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // Stream is one client's subscription: authorized, registered with the hub and
@@ -68,6 +69,9 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	s.floor = s.at
 	if s.values, err = h.values(ctx, caller, ts); err != nil {
 		s.Close()
+		if store.IsUnavailable(err) {
+			return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "the store has no connection free; try again shortly")
+		}
 		return nil, err
 	}
 	if lastEventID == "" {

@@ -198,3 +198,25 @@ func NewMessageID(key, domain string) string {
 	}, key)
 	return clean + "@" + domain
 }
+
+// Ping connects to the server and reads its greeting, for /readyz: it
+// reports whether mail could be sent now.
+func (s *Sender) Ping(ctx context.Context) error {
+	d := net.Dialer{Timeout: s.Timeout}
+	conn, err := d.DialContext(ctx, "tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("mail: connect: %w", err)
+	}
+	defer conn.Close()
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(s.Timeout)
+	}
+	_ = conn.SetDeadline(deadline)
+	c, err := smtp.NewClient(conn, s.host)
+	if err != nil {
+		return fmt.Errorf("mail: greeting: %w", err)
+	}
+	_ = c.Quit()
+	return nil
+}

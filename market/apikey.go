@@ -65,7 +65,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 	plain := base64.RawURLEncoding.EncodeToString(secret)
 	k.SecretHash = secretHash(plain)
 	k.Key = APIKeyPrefix + k.ID + "_" + plain
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.store.InTx(store.WithOperation(ctx, "create_api_key"), func(tx *store.Tx) error {
 		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 	if err := authManageAPIKeys(c); err != nil {
 		return err
 	}
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.store.InTx(store.WithOperation(ctx, "revoke_api_key"), func(tx *store.Tx) error {
 		if _, err := tx.APIKey(ctx, id); errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "API key %q not found", id)
 		} else if err != nil {

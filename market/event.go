@@ -99,7 +99,7 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "send_events", func(ctx context.Context, w *change) error {
 		w.events = events
 		return nil
 	})

@@ -90,7 +90,7 @@ func (s *Service) CreateOrder(ctx context.Context, c mohalla.Caller, in CreateOr
 	scope, key := idempotencyKey("order", c, in.IdempotencyKey, in.ID)
 	hash := requestHash(in)
 	var o mohalla.Order
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "create_order", func(ctx context.Context, w *change) error {
 		id, done, err := replay(ctx, w.tx, scope, key, hash)
 		if err != nil || done {
 			if done {

@@ -42,7 +42,7 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 		return mohalla.Order{}, deny(c, "") // before the order is looked up: its existence is private
 	}
 	var o mohalla.Order
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "change_order_status", func(ctx context.Context, w *change) error {
 		var err error
 		o, err = w.tx.OrderForUpdate(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {

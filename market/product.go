@@ -51,7 +51,7 @@ func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in Create
 	scope, key := idempotencyKey("product", c, in.IdempotencyKey, in.ID)
 	hash := requestHash(in)
 	var p mohalla.Product
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "create_product", func(ctx context.Context, w *change) error {
 		sh, err := w.tx.Shop(ctx, in.ShopID)
 		if errors.Is(err, store.ErrNotFound) {
 			if err := authManageProduct(c, ""); err != nil {

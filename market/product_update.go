@@ -66,7 +66,7 @@ func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string
 		return mohalla.Product{}, err
 	}
 	var p mohalla.Product
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "update_product", func(ctx context.Context, w *change) error {
 		var err error
 		if p, err = s.managedProduct(ctx, w, id); err != nil {
 			return err
@@ -111,7 +111,7 @@ func set[T comparable](changes map[string]Change, name string, field *T, v *T) {
 // but is no longer listed, searchable or orderable. It appends product/deleted.
 // Only the shop's owner or an admin may. Discontinuing it again changes nothing.
 func (s *Service) DeleteProduct(ctx context.Context, c mohalla.Caller, id string) error {
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "delete_product", func(ctx context.Context, w *change) error {
 		p, err := s.managedProduct(ctx, w, id)
 		if err != nil || p.DeletedAt != nil {
 			return err

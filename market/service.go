@@ -98,7 +98,8 @@ func (c *change) audit(ctx context.Context, action, entity, id string, before, a
 var errRaced = errors.New("market: concurrent create with the same key")
 
 // write runs fn in one transaction, appends the events it emitted and commits.
-func (s *Service) write(ctx context.Context, caller mohalla.Caller, fn func(ctx context.Context, c *change) error) error {
+func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, fn func(ctx context.Context, c *change) error) error {
+	ctx = store.WithOperation(ctx, op)
 	var events []mohalla.Event
 	var err error
 	for range 3 {

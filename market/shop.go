@@ -49,7 +49,7 @@ func (s *Service) CreateShop(ctx context.Context, c mohalla.Caller, in CreateSho
 	scope, key := idempotencyKey("shop", c, in.IdempotencyKey, in.ID)
 	hash := requestHash(in)
 	var sh mohalla.Shop
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "create_shop", func(ctx context.Context, w *change) error {
 		id, done, err := replay(ctx, w.tx, scope, key, hash)
 		if err != nil || done {
 			if done {

@@ -30,7 +30,7 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 		return mohalla.Product{}, err
 	}
 	var p mohalla.Product
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "change_stock", func(ctx context.Context, w *change) error {
 		owner, err := w.tx.ProductOwner(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "product %q not found", id)

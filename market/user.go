@@ -48,7 +48,7 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 	scope, key := idempotencyKey("user", c, in.IdempotencyKey, in.ID)
 	hash := requestHash(in)
 	var u mohalla.User
-	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
+	err := s.write(ctx, c, "create_user", func(ctx context.Context, w *change) error {
 		id, done, err := replay(ctx, w.tx, scope, key, hash)
 		if err != nil || done {
 			if done {

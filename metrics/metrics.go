@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mohallamart/mohalla/store"
@@ -27,30 +28,37 @@ type Metrics struct {
 	attemptD  *prometheus.HistogramVec
 	steps     *prometheus.HistogramVec
 	stepFails *prometheus.CounterVec
+	rescued   prometheus.Counter
+	txD       *prometheus.HistogramVec
+	txRetries *prometheus.CounterVec
+}
+
+func counterVec(d Def, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: d.Name, Help: d.Help}, labels)
+}
+
+func histogramVec(d Def, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: d.Name, Help: d.Help, Buckets: buckets}, labels)
 }
 
 // New returns metrics registered on a new registry, with Go's runtime metrics.
 func New() *Metrics {
 	r := prometheus.NewRegistry()
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	fine := prometheus.ExponentialBuckets(0.0005, 2, 18)
 	m := &Metrics{
-		Registry: r,
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mohalla_http_requests_total",
-			Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mohalla_http_request_duration_seconds",
-			Help: "HTTP request latency by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"route"}),
-		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mohalla_function_attempts_total",
-			Help: "Function run attempts by function and outcome (completed, failed, retrying, sleeping, waiting, skipped)."},
-			[]string{"function", "outcome"}),
-		attemptD: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mohalla_function_attempt_duration_seconds",
-			Help: "Duration of function run attempts.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)}, []string{"function"}),
-		steps: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mohalla_step_duration_seconds",
-			Help: "Duration of executed steps by function and kind.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)},
-			[]string{"function", "kind"}),
-		stepFails: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mohalla_step_errors_total",
-			Help: "Steps that returned an error, by function."}, []string{"function"}),
+		Registry:  r,
+		requests:  counterVec(HTTPRequests, "method", "route", "code"),
+		latency:   histogramVec(HTTPDuration, prometheus.ExponentialBuckets(0.0005, 2, 16), "method", "route"),
+		attempts:  counterVec(FunctionAttempts, "function", "outcome"),
+		attemptD:  histogramVec(FunctionAttemptDuration, fine, "function"),
+		steps:     histogramVec(StepDuration, fine, "function", "kind"),
+		stepFails: counterVec(StepErrors, "function"),
+		rescued:   prometheus.NewCounter(prometheus.CounterOpts{Name: FunctionRescued.Name, Help: FunctionRescued.Help}),
+		txD:       histogramVec(DBTxDuration, fine, "operation", "outcome"),
+		txRetries: counterVec(DBTxRetries, "operation"),
 	}
-	r.MustRegister(m.requests, m.latency, m.attempts, m.attemptD, m.steps, m.stepFails)
+	r.MustRegister(m.requests, m.latency, m.attempts, m.attemptD, m.steps, m.stepFails, m.rescued, m.txD, m.txRetries)
 	return m
 }
 
@@ -59,20 +67,30 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
-// Middleware counts and times requests by the pattern of the route that served
-// them ("POST /v1/orders"), so ids in paths do not make a label per request.
+// Middleware counts and times requests by method and the pattern of the route
+// that served them ("/v1/orders/{id}"), so ids in paths do not make a label
+// per request.
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
-		}
-		m.requests.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
-		m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		method, route := routeOf(r)
+		m.requests.WithLabelValues(method, route, strconv.Itoa(sw.code)).Inc()
+		m.latency.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// routeOf splits the pattern that served r ("POST /v1/orders") into its
+// method and path; a pattern without a method takes the request's.
+func routeOf(r *http.Request) (method, route string) {
+	if r.Pattern == "" {
+		return r.Method, "unmatched"
+	}
+	if m, path, ok := strings.Cut(r.Pattern, " "); ok && !strings.HasPrefix(m, "/") {
+		return m, path
+	}
+	return r.Method, r.Pattern
 }
 
 type statusWriter struct {
@@ -98,6 +116,9 @@ func (m *Metrics) AttemptDone(function, outcome string, _ int, d time.Duration) 
 	m.attemptD.WithLabelValues(function).Observe(d.Seconds())
 }
 
+// Rescued implements engine.Observer.
+func (m *Metrics) Rescued(jobs int64) { m.rescued.Add(float64(jobs)) }
+
 // StepDone implements engine.Observer.
 func (m *Metrics) StepDone(function, kind string, d time.Duration, err error) {
 	m.steps.WithLabelValues(function, kind).Observe(d.Seconds())
@@ -106,14 +127,53 @@ func (m *Metrics) StepDone(function, kind string, d time.Duration, err error) {
 	}
 }
 
+// TxDone implements store.Observer.
+func (m *Metrics) TxDone(operation string, d time.Duration, retries int, committed bool) {
+	outcome := "committed"
+	if !committed {
+		outcome = "failed"
+	}
+	m.txD.WithLabelValues(operation, outcome).Observe(d.Seconds())
+	if retries > 0 {
+		m.txRetries.WithLabelValues(operation).Add(float64(retries))
+	}
+}
+
 // Gauge registers a gauge read from fn at each scrape.
-func (m *Metrics) Gauge(name, help string, fn func() float64) {
-	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
+func (m *Metrics) Gauge(d Def, fn func() float64) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: d.Name, Help: d.Help}, fn))
 }
 
 // Counter registers a counter read from fn at each scrape.
-func (m *Metrics) Counter(name, help string, fn func() float64) {
-	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
+func (m *Metrics) Counter(d Def, fn func() float64) {
+	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: d.Name, Help: d.Help}, fn))
+}
+
+// GaugeByLabel registers one gauge with a label, one series per key of fns,
+// read at each scrape.
+func (m *Metrics) GaugeByLabel(d Def, label string, fns map[string]func() float64) {
+	m.Registry.MustRegister(&labelled{desc: prometheus.NewDesc(d.Name, d.Help, []string{label}, nil), fns: fns,
+		kind: prometheus.GaugeValue})
+}
+
+// CounterByLabel registers one counter with a label, one series per key of
+// fns, read at each scrape.
+func (m *Metrics) CounterByLabel(d Def, label string, fns map[string]func() float64) {
+	m.Registry.MustRegister(&labelled{desc: prometheus.NewDesc(d.Name, d.Help, []string{label}, nil), fns: fns,
+		kind: prometheus.CounterValue})
+}
+
+type labelled struct {
+	desc *prometheus.Desc
+	fns  map[string]func() float64
+	kind prometheus.ValueType
+}
+
+func (l *labelled) Describe(ch chan<- *prometheus.Desc) { ch <- l.desc }
+func (l *labelled) Collect(ch chan<- prometheus.Metric) {
+	for v, fn := range l.fns {
+		ch <- prometheus.MustNewConstMetric(l.desc, l.kind, fn(), v)
+	}
 }
 
 // WatchStore registers gauges of runs by function and status, the queue depth,
@@ -126,10 +186,11 @@ func (m *Metrics) WatchStore(st *store.Store, log *slog.Logger) {
 }
 
 var (
-	runsDesc = prometheus.NewDesc("mohalla_runs", "Function runs by function and status.", []string{"function", "status"}, nil)
-	depth    = prometheus.NewDesc("mohalla_queue_depth", "Runs waiting to start or resume (queued, sleeping, waiting).", nil, nil)
-	notes    = prometheus.NewDesc("mohalla_notifications", "Notifications by channel (email, shop) and status (sent, pending, recorded, …).",
-		[]string{"channel", "status"}, nil)
+	runsDesc = prometheus.NewDesc(Runs.Name, Runs.Help, []string{"function", "status"}, nil)
+	depth    = prometheus.NewDesc(QueueDepth.Name, QueueDepth.Help, nil, nil)
+	notes    = prometheus.NewDesc(Notifications.Name, Notifications.Help, []string{"channel", "status"}, nil)
+	jobs     = prometheus.NewDesc(QueueJobs.Name, QueueJobs.Help, []string{"state"}, nil)
+	oldest   = prometheus.NewDesc(QueueOldestAge.Name, QueueOldestAge.Help, []string{"state"}, nil)
 )
 
 type storeCollector struct {
@@ -141,6 +202,8 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- runsDesc
 	ch <- depth
 	ch <- notes
+	ch <- jobs
+	ch <- oldest
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -164,5 +227,15 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, n := range ns {
 		ch <- prometheus.MustNewConstMetric(notes, prometheus.GaugeValue, float64(n.N), n.Channel, n.Status)
+	}
+	qs, err := c.st.Read().QueueStates(ctx)
+	if err != nil {
+		c.log.WarnContext(ctx, "metrics: count queue jobs", slog.Any("err", err))
+	}
+	for _, q := range qs {
+		ch <- prometheus.MustNewConstMetric(jobs, prometheus.GaugeValue, float64(q.Jobs), q.State)
+		if q.State != "completed" && q.State != "cancelled" && q.State != "discarded" {
+			ch <- prometheus.MustNewConstMetric(oldest, prometheus.GaugeValue, q.OldestSeconds, q.State)
+		}
 	}
 }

@@ -36,9 +36,14 @@ func TestMetricsReportWhatHappened(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			st := storetest.Open(t, kind)
 			m := metrics.New()
+			cfg := storetest.NewConfig(t, kind)
+			cfg.Observer = m
+			st := storetest.OpenConfig(t, cfg)
 			m.WatchStore(st, nil)
+			if pool := st.Pool(); pool != nil {
+				m.WatchPool(pool, st.PoolWaiting)
+			}
 			eng, err := engine.New(ctx, st, &engine.Config{Observer: m, FetchPollInterval: 20 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
@@ -75,10 +80,16 @@ func TestMetricsReportWhatHappened(t *testing.T) {
 			}
 			<-done
 			want := []string{
-				`mohalla_http_requests_total{code="418",route="GET /v1/things/{id}"} 2`,
+				`mohalla_http_requests_total{code="418",method="GET",route="/v1/things/{id}"} 2`,
+				`mohalla_http_request_duration_seconds_count{method="GET",route="/v1/things/{id}"} 2`,
+				`mohalla_db_transaction_duration_seconds_count{operation="send_events",outcome="committed"} 1`,
+				`mohalla_queue_jobs{state="completed"} 1`,
 				`mohalla_step_duration_seconds_count{function="count-me",kind="run"} 1`,
 				`mohalla_runs{function="count-me",status="completed"} 1`,
 				`mohalla_function_attempts_total{function="count-me",outcome="completed"} 1`,
+			}
+			if kind == "postgres" {
+				want = append(want, `mohalla_db_pool_max_connections `, `mohalla_db_pool_acquires_total `, `mohalla_db_pool_waiting `)
 			}
 			var body string
 			deadline := time.Now().Add(5 * time.Second)

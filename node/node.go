@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/live"
+	"github.com/mohallamart/mohalla/logthrottle"
 	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
@@ -45,6 +47,8 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is a postgres:// URL; empty means SQLite in DataDir.
 	DatabaseURL string
+	// MaxConns bounds the PostgreSQL pool. Default the store's.
+	MaxConns int32
 	// SMTPURL is an smtp://[user:pass@]host:port URL; empty records emails
 	// without sending them.
 	SMTPURL string
@@ -98,7 +102,8 @@ type Node struct {
 	// Alerts records and sends the operators' alerts.
 	Alerts *alerts.Alerts
 
-	reads *reads
+	reads     *reads
+	throttled []*logthrottle.Handler // the libraries' loggers, for mohalla_logs_suppressed_total
 
 	log        *slog.Logger
 	stopSearch context.CancelFunc
@@ -117,7 +122,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	built := &Node{log: log, Metrics: metrics.New()}
 	n = built
-	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log}); err != nil {
+	pgxLog := logthrottle.New(log.Handler(), "pgx", time.Minute)
+	n.throttled = []*logthrottle.Handler{pgxLog}
+	if cfg.RedisURL != "" {
+		n.throttled = append(n.throttled, cache.LogRedisClient(log))
+	}
+	if n.Store, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns, Logger: log,
+		Observer: n.Metrics, DriverLog: slog.New(pgxLog)}); err != nil {
 		return nil, err
 	}
 	defer func() { // n is nil by now if Open failed: close what it opened through built
@@ -141,10 +152,16 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}
-	fns, an, notifier, err := marketFunctions(n.Store, cfg, log)
-	if err != nil {
-		return nil, err
+	if h := n.Engine.RiverLogThrottle(); h != nil {
+		n.throttled = append(n.throttled, h)
 	}
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	fns, an, notifier := marketFunctions(n.Store, cfg, sender, log)
 	if n.reads, err = openReads(n.Store, cfg.RedisURL, log); err != nil {
 		return nil, err
 	}
@@ -166,10 +183,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	for _, f := range followers {
 		acfg.Followers = append(acfg.Followers, alerts.Follower{Name: f.Name, Position: f.Position})
 	}
-	if cfg.SMTPURL != "" && len(acfg.Emails) > 0 {
-		if acfg.Mailer, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
-			return nil, err
-		}
+	if sender != nil && len(acfg.Emails) > 0 {
+		acfg.Mailer = sender
 	}
 	n.Alerts = alerts.New(n.Store, &acfg)
 	rcfg := cfg.Retention
@@ -203,10 +218,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		built.Limiter = limits.Limiter
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Parts: map[string]func() any{
-			"cache":  func() any { return n.Cache.Health() },
-			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
-		}})
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Probes: n.probes(sender)})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("GET /storefront/", storefront.Handler())
@@ -229,18 +241,14 @@ func newLimiter(redisURL string, log *slog.Logger) (*ratelimit.Limiter, error) {
 // marketFunctions returns the functions that follow the market's writes:
 // emails and shop notifications, and analytics, with the analytics they feed
 // and the notifier (whose webhook client the alerts share).
-func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, *notify.Notifier, error) {
+func marketFunctions(st *store.Store, cfg Config, sender *mail.Sender, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, *notify.Notifier) {
 	ncfg := &notify.Config{Logger: log, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
-		if err != nil {
-			return nil, nil, nil, err
-		}
+	if sender != nil {
 		ncfg.Mailer = sender
 	}
 	an := analytics.New(st, &analytics.Config{Logger: log})
 	notifier := notify.New(st, ncfg)
-	return slices.Concat(notifier.Functions(), an.Functions()), an, notifier, nil
+	return slices.Concat(notifier.Functions(), an.Functions()), an, notifier
 }
 
 // Start starts the functions engine (and with it cron), the cache's

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )
@@ -46,11 +47,14 @@ func OpenWriter(ctx context.Context, cfg Config) (w *Writer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	fns, _, _, err := marketFunctions(st, cfg, log)
-	if err == nil {
-		err = eng.Register(fns...)
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
+	fns, _, _ := marketFunctions(st, cfg, sender, log)
+	if err := eng.Register(fns...); err != nil {
 		return nil, err
 	}
 	// Writes evict what they change from a shared cache; an in-process one

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -13,12 +15,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/logthrottle"
 )
 
 //go:embed migrations/postgres/*.sql
 var postgresMigrations embed.FS
 
-type postgres struct{ pool *pgxpool.Pool }
+type postgres struct {
+	pool   *pgxpool.Pool
+	tracer *pgTracer
+}
 
 func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	pc, err := pgxpool.ParseConfig(cfg.URL)
@@ -31,6 +37,12 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}
+	tr := &pgTracer{log: cfg.DriverLog}
+	if tr.log == nil {
+		log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+		tr.log = slog.New(logthrottle.New(log.Handler(), "pgx", time.Minute))
+	}
+	pc.ConnConfig.Tracer = tr
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -39,7 +51,7 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &postgres{pool: pool}, nil
+	return &postgres{pool: pool, tracer: tr}, nil
 }
 
 // Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite.
@@ -50,7 +62,11 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() string                    { return "postgres" }
+func (p *postgres) kind() string { return "postgres" }
+func (p *postgres) requeueJobsOf() string {
+	return `UPDATE river_job SET state = 'available', scheduled_at = now(), max_attempts = greatest(max_attempts, attempt + 1)
+		WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1`
+}
 func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
 func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
 func (p *postgres) jsonEach(param string) string {
@@ -236,3 +252,19 @@ type pgxTx struct {
 func (t pgxTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
 func (t pgxTx) driver() any                        { return t.tx }
+
+// IsUnavailable reports whether err says the database could not take the
+// query now, rather than that the query is wrong: no connection could be
+// made, the server has no connection slot left (SQLSTATE class 53), or it is
+// shutting down or starting (57P01–57P03). Callers answer 503, to be retried.
+func IsUnavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "53") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return false
+}

@@ -67,7 +67,14 @@ func (s *Store) DB() *sql.DB {
 	return nil
 }
 
-func (d *sqliteDB) kind() string                                   { return "sqlite" }
+func (d *sqliteDB) kind() string { return "sqlite" }
+
+// requeueJobsOf schedules a job at its last attempt's start, which River
+// wrote in its own time format, so the job is due now.
+func (d *sqliteDB) requeueJobsOf() string {
+	return `UPDATE river_job SET state = 'available', scheduled_at = attempted_at, max_attempts = max(max_attempts, attempt + 1)
+		WHERE state = 'running' AND json_extract(attempted_by, '$[#-1]') = $1`
+}
 func (d *sqliteDB) forUpdate() string                              { return "" }
 func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }
 func (d *sqliteDB) jsonText(col, key string) string {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 )
@@ -34,12 +35,43 @@ type Config struct {
 	// least 24.
 	MaxConns int32
 	Logger   *slog.Logger
+	// Observer, when set, hears of each transaction, for metrics.
+	Observer Observer
+	// DriverLog is where pgx's connection failures are logged. Default
+	// Logger, each message at most once a minute (logthrottle), since a
+	// database that is down fails every connection attempt.
+	DriverLog *slog.Logger
+}
+
+// Observer hears of the store's transactions. Its methods must be quick and
+// safe for concurrent use.
+type Observer interface {
+	// TxDone reports a transaction of operation (see WithOperation), its
+	// duration over all its attempts, how often it was retried after a
+	// transient conflict, and whether it committed.
+	TxDone(operation string, d time.Duration, retries int, committed bool)
+}
+
+type opKey struct{}
+
+// WithOperation names the transactions InTx runs with ctx, for metrics
+// ("create_order"). Unnamed ones are "other".
+func WithOperation(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, opKey{}, name)
+}
+
+func operation(ctx context.Context) string {
+	if op, ok := ctx.Value(opKey{}).(string); ok {
+		return op
+	}
+	return "other"
 }
 
 // Store is an open database.
 type Store struct {
 	b      backend
 	logger *slog.Logger
+	obs    Observer
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced after each commit that appended events
@@ -65,6 +97,9 @@ type backend interface {
 	// on PostgreSQL SQLSTATE class 22 (data exception: a NUL in text, invalid
 	// UTF-8, a number out of range) or 23514 (a CHECK), on SQLite a CHECK.
 	isBadValue(err error) bool
+	// requeueJobsOf is SQL that makes the queue jobs running on the engine node
+	// $1 available again (see RescueDeadNodes).
+	requeueJobsOf() string
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
 	// lockKey takes a lock on key until the transaction ends; a no-op where
 	// writers are serialized anyway.
@@ -110,7 +145,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		b.close()
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	return &Store{b: b, logger: logger, changed: make(chan struct{})}, nil
+	return &Store{b: b, logger: logger, obs: cfg.Observer, changed: make(chan struct{})}, nil
 }
 
 // MaxStock is the most stock a product may hold; both stores hold it with a
@@ -161,16 +196,19 @@ const maxAttempts = 5
 // InTx runs fn in one transaction and commits if fn returns nil. If fn fails, or
 // the commit does, nothing fn wrote remains. fn may run again when the database
 // reports a transient conflict, so it must not have effects outside the Tx.
-func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	start, retries := time.Now(), 0
+	if s.obs != nil {
+		defer func() { s.obs.TxDone(operation(ctx), time.Since(start), retries, err == nil) }()
+	}
+	for attempt := 1; ; attempt++ {
 		err = s.inTx(ctx, fn)
-		if err == nil || !s.b.isRetryable(err) {
+		if err == nil || !s.b.isRetryable(err) || attempt == maxAttempts {
 			return err
 		}
+		retries++
 		s.logger.DebugContext(ctx, "transaction retried", slog.Int("attempt", attempt), slog.Any("err", err))
 	}
-	return err
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {

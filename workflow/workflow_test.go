@@ -33,7 +33,7 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 			if cfg.DataDir == "" {
 				cfg.DataDir = t.TempDir()
 			}
-			n, err := node.Open(ctx, node.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL,
+			n, err := node.Open(ctx, node.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MaxConns: cfg.MaxConns,
 				Engine: engine.Config{FetchPollInterval: 20 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)

@@ -17,6 +17,14 @@ import (
 	"github.com/mohallamart/mohalla/store"
 )
 
+// MaxConns bounds the PostgreSQL pool of every store a test opens. CI runs
+// `go test -p 2`: two packages at once, each running GOMAXPROCS parallel
+// tests, each with up to three stores (nodes) on the one server, whose
+// max_connections is 100. With 2 cores that is 2 × 2 × 3 × 8 = 96 at the very
+// worst; pools open connections only as they need them. The store's default
+// (4 × GOMAXPROCS + 16) is sized for one process per server.
+const MaxConns = 8
+
 // Kinds are the stores every conformance test runs on.
 var Kinds = []string{"sqlite", "postgres"}
 
@@ -52,7 +60,7 @@ func NewConfig(t testing.TB, kind string) store.Config {
 	case "sqlite":
 		cfg.DataDir = t.TempDir()
 	case "postgres":
-		cfg.URL = NewDatabase(t)
+		cfg.URL, cfg.MaxConns = NewDatabase(t), MaxConns
 	default:
 		t.Fatalf("storetest: unknown store kind %q", kind)
 	}
@@ -106,7 +114,7 @@ func makeTemplate(ctx context.Context) (string, error) {
 	if err := adminExec(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", err
 	}
-	st, err := store.Open(ctx, store.Config{URL: DatabaseURL(name)})
+	st, err := store.Open(ctx, store.Config{URL: DatabaseURL(name), MaxConns: MaxConns})
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,7 @@
+-- The engine's nodes and their heartbeats: a live node re-queues the running
+-- attempts of a node whose heartbeat stopped, long before River's rescuer would.
+CREATE TABLE engine_nodes (
+    id           text PRIMARY KEY,
+    started_at   timestamptz NOT NULL,
+    heartbeat_at timestamptz NOT NULL
+);

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Heartbeat records that the engine node id is alive at now. It reports false
+// when the node had no row: it is new, or another node found its heartbeat too
+// old, declared it dead and re-queued its running attempts.
+func (q *Q) Heartbeat(ctx context.Context, id string, now time.Time) (known bool, err error) {
+	n, err := q.q.exec(ctx, `UPDATE engine_nodes SET heartbeat_at = $2 WHERE id = $1`, id, now.UTC())
+	if err != nil || n == 1 {
+		return n == 1, err
+	}
+	_, err = q.q.exec(ctx, `INSERT INTO engine_nodes (id, started_at, heartbeat_at) VALUES ($1, $2, $2)
+		ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`, id, now.UTC())
+	return false, err
+}
+
+// RemoveNode forgets the engine node id, which stops, and makes the queue jobs
+// it still runs available again (see RescueDeadNodes). It returns how many.
+func (s *Store) RemoveNode(ctx context.Context, id string) (jobs int64, err error) {
+	err = s.InTx(WithOperation(ctx, "remove_node"), func(tx *Tx) error {
+		jobs, err = tx.removeNode(ctx, id)
+		return err
+	})
+	return jobs, err
+}
+
+func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
+	if _, err := tx.q.exec(ctx, `DELETE FROM engine_nodes WHERE id = $1`, id); err != nil {
+		return 0, err
+	}
+	return tx.q.exec(ctx, tx.b.requeueJobsOf(), id)
+}
+
+// RescueDeadNodes declares dead every engine node whose heartbeat is older
+// than before, forgets it, and makes the queue jobs it was running available
+// again at once, in one transaction. A job keeps its attempt count; it gets one
+// more attempt if the dead one was its last, since a dead node is no failure of
+// the run. It returns the dead nodes' ids and how many jobs it re-queued.
+//
+// The queue's tables are River's: a job's attempted_by lists the clients that
+// fetched it, the last one running it now.
+func (s *Store) RescueDeadNodes(ctx context.Context, before time.Time) (dead []string, jobs int64, err error) {
+	err = s.InTx(WithOperation(ctx, "rescue_dead_nodes"), func(tx *Tx) error {
+		dead, jobs = nil, 0
+		rs, err := tx.q.query(ctx, `SELECT id FROM engine_nodes WHERE heartbeat_at < $1`, before.UTC())
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				rs.Close()
+				return err
+			}
+			dead = append(dead, id)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		for _, id := range dead {
+			n, err := tx.removeNode(ctx, id)
+			if err != nil {
+				return err
+			}
+			jobs += n
+		}
+		return nil
+	})
+	return dead, jobs, err
+}
+
+// EngineNode is an engine node's heartbeat row.
+type EngineNode struct {
+	ID          string    `json:"id"`
+	StartedAt   time.Time `json:"startedAt"`
+	HeartbeatAt time.Time `json:"heartbeatAt"`
+}
+
+// EngineNodes returns the engine nodes with a heartbeat row, by id.
+func (q *Q) EngineNodes(ctx context.Context) ([]EngineNode, error) {
+	rs, err := q.q.query(ctx, `SELECT id, started_at, heartbeat_at FROM engine_nodes ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []EngineNode
+	for rs.Next() {
+		var n EngineNode
+		if err := rs.Scan(&n.ID, &n.StartedAt, &n.HeartbeatAt); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rs.Err()
+}
+
+// QueueState is how many queue jobs are in one state, and how long the
+// oldest of them has been there: for a running job since its attempt began,
+// for any other since it was due (for scheduled jobs, in the future: negative).
+type QueueState struct {
+	State         string
+	Jobs          int64
+	OldestSeconds float64
+}
+
+// QueueStates counts the queue's jobs (River's) by state.
+func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
+	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
+	state, age := `state::text`, `coalesce(extract(epoch FROM now() - min(`+since+`))::float8, 0)`
+	if q.b.kind() == "sqlite" {
+		state, age = `state`, `coalesce((julianday('now') - julianday(min(`+since+`))) * 86400.0, 0)`
+	}
+	rs, err := q.q.query(ctx, `SELECT `+state+`, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []QueueState
+	for rs.Next() {
+		var s QueueState
+		if err := rs.Scan(&s.State, &s.Jobs, &s.OldestSeconds); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rs.Err()
+}
