@@ -138,7 +138,7 @@ func (d *sqliteDB) isBadValue(err error) bool {
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
 		return true
-	case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the stock cap's triggers (migration 006)
+	case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the stock cap's triggers (migration 009)
 		return strings.Contains(se.Error(), "CHECK constraint failed")
 	}
 	return false
