@@ -25,6 +25,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
 	redisURL := new(string)
 	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache the nodes share; empty caches in-process")
+	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
+		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,7 +36,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, Logger: log})
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -58,6 +60,9 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if *allowPrivate {
+		log.WarnContext(ctx, "webhooks may reach loopback and private addresses (--allow-private-webhooks): for development only")
 	}
 	u := baseURL(ln.Addr())
 	fmt.Fprintf(c.stdout, "mohalla serving on %s (%s)\n", u, d.where())

@@ -8,11 +8,17 @@ import (
 	_ "embed"
 	"net/http"
 
-	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/webpage"
 )
 
 //go:embed web/index.html
 var page []byte
 
-// Handler serves the page at GET /dashboard/.
-func Handler() http.Handler { return httpapi.Page("/dashboard/", page) }
+//go:embed web/dashboard.js
+var script []byte
+
+// Handler serves the page at GET /dashboard/ and its script at
+// /dashboard/dashboard.js, with webpage's headers.
+func Handler() http.Handler {
+	return webpage.Handler("/dashboard/", page, map[string][]byte{"dashboard.js": script})
+}

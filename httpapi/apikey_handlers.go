@@ -15,7 +15,7 @@ import (
 func (s *Server) apiKeyRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/v1/api-keys", ID: "createApiKey", Tag: "auth",
-			Summary: "Make a service API key (mk_…): a caller presenting it as its bearer token acts with the service role. The key is in this answer only; the store keeps its SHA-256. An admin.",
+			Summary: "Make an API key (mk_…) of kind service (the default: a caller presenting it as its bearer token acts with the service role) or search (it only searches, as the Typesense API's X-TYPESENSE-API-KEY). The key is in this answer only; the store keeps its SHA-256. An admin.",
 			Auth:    true, Body: market.CreateAPIKey{},
 			Status: http.StatusCreated, Result: market.NewAPIKey{}, Errors: []int{400, 401, 403, 413, 422}, handle: s.createAPIKey},
 		{Method: "GET", Path: "/v1/api-keys", ID: "listApiKeys", Tag: "auth",

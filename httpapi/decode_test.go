@@ -10,6 +10,8 @@ import (
 // TestBodies sends every operation that takes a body the same broken bodies. The
 // body is read before the operation runs, so the answers do not depend on who
 // asks or what exists; an admin asks, so authorization cannot be the reason.
+// The compatibility routes answer in their products' shapes, with their own
+// keys: compat_test.go sends them broken bodies.
 func TestBodies(t *testing.T) {
 	t.Parallel()
 	big := `{"name":"` + strings.Repeat("a", 1<<20) + `"}`
@@ -28,7 +30,7 @@ func TestBodies(t *testing.T) {
 	}
 	var ops []docOp
 	for _, op := range operations() {
-		if op.op["requestBody"] != nil {
+		if tags, _ := op.op["tags"].([]any); op.op["requestBody"] != nil && !(len(tags) > 0 && tags[0] == "compat") {
 			ops = append(ops, op)
 		}
 	}

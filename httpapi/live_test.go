@@ -15,7 +15,8 @@ func TestLive(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{name: "anonymous may not follow an order", method: "GET", path: "/v1/live?topics=order:order-1", status: 401},
-		{name: "another customer may not follow it", method: "GET", path: "/v1/live?topics=order:order-1", as: "bob", status: 403},
+		{name: "another customer is told it does not exist", method: "GET", path: "/v1/live?topics=order:order-1", as: "bob", status: 404},
+		{name: "as for an order that does not", method: "GET", path: "/v1/live?topics=order:order-9", as: "bob", status: 404},
 		{name: "a shop's orders are its owner's", method: "GET", path: "/v1/live?topics=shop:shop-a:orders", as: "oscar", status: 403},
 		{name: "no topics is named", method: "GET", path: "/v1/live", as: "alice", status: 422, contains: []string{`"field":"topics"`}},
 		{name: "an unknown topic is named", method: "GET", path: "/v1/live?topics=weather:today", as: "alice", status: 422},

@@ -50,7 +50,7 @@ var (
 	callers = map[string]mohalla.Caller{
 		"alice":   {ID: "alice", Role: mohalla.RoleCustomer, Email: "alice@example.com"},
 		"bob":     {ID: "bob", Role: mohalla.RoleCustomer},
-		"carol":   {ID: "carol", Role: mohalla.RoleCustomer},
+		"carol":   {ID: "carol", Role: mohalla.RoleCustomer, Email: "carol@example.com"},
 		"olga":    {ID: "olga", Role: mohalla.RoleShopOwner},
 		"oscar":   {ID: "oscar", Role: mohalla.RoleShopOwner},
 		"admin":   {ID: "root", Role: mohalla.RoleAdmin},

@@ -100,11 +100,12 @@ func operation(g *schemas, rt route) map[string]any {
 	}
 	responses := map[string]any{strconv.Itoa(rt.Status): ok}
 	for _, status := range errorStatuses(rt) {
-		responses[strconv.Itoa(status)] = map[string]any{
-			"description": http.StatusText(status),
-			"content": map[string]any{"application/problem+json": map[string]any{
-				"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}},
+		content := map[string]any{"application/problem+json": map[string]any{
+			"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
+		if rt.CompatError != nil {
+			content = map[string]any{"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.CompatError))}}
 		}
+		responses[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": content}
 	}
 	op["responses"] = responses
 	return op

@@ -26,11 +26,12 @@ var tagDescriptions = map[string]string{
 	"functions":     "Durable functions, their runs and steps.",
 	"auth":          "Service API keys.",
 	"system":        "Health, readiness and this document.",
+	"compat":        "Typesense's search API and Inngest's event API, as their official clients call them, in those products' shapes.",
 }
 
 // tagOrder is the order tags are listed in: the marketplace first, operations last.
 var tagOrder = []string{"users", "shops", "products", "orders", "search", "live", "events",
-	"notifications", "analytics", "functions", "sync", "auth", "system"}
+	"notifications", "analytics", "functions", "sync", "auth", "compat", "system"}
 
 func documentTags() []any {
 	tags := make([]any, 0, len(tagOrder))

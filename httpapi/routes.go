@@ -37,6 +37,11 @@ type route struct {
 	// Stream, when set, serves the route itself as a text/event-stream, in
 	// place of handle.
 	Stream http.Handler
+	// Compat, when set, serves the route itself in another product's API
+	// (Typesense's, Inngest's), in place of handle, with its own
+	// authentication; its errors are CompatError's JSON, not problem+json.
+	Compat      http.Handler
+	CompatError any
 }
 
 // handler does one operation for caller c and returns the success body.
@@ -63,8 +68,8 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Body: market.CreateUser{}, Idempotent: true,
 			Status: http.StatusCreated, Result: mohalla.User{}, Errors: createErrors, handle: s.createUser},
 		{Method: "GET", Path: "/v1/users/{id}", ID: "getUser", Tag: "users",
-			Summary: "Get a user: the user itself, an admin or a service.",
-			Auth:    true, Status: http.StatusOK, Result: mohalla.User{}, Errors: []int{401, 403, 404}, handle: s.user},
+			Summary: "Get a user: the user itself, an admin or a service; to anyone else it is not found.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.User{}, Errors: []int{401, 404}, handle: s.user},
 
 		{Method: "POST", Path: "/v1/shops", ID: "createShop", Tag: "shops",
 			Summary: "Create a shop: a shop owner for themself, or an admin.",
@@ -107,8 +112,8 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Body: market.CreateOrder{}, Idempotent: true,
 			Status: http.StatusCreated, Result: mohalla.Order{}, Errors: createErrors, handle: s.createOrder},
 		{Method: "GET", Path: "/v1/orders/{id}", ID: "getOrder", Tag: "orders",
-			Summary: "Get an order: its customer, its shop's owner, an admin or a service.",
-			Auth:    true, Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{401, 403, 404}, handle: s.order},
+			Summary: "Get an order: its customer, its shop's owner, an admin or a service; to anyone else it is not found.",
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{401, 404}, handle: s.order},
 		{Method: "GET", Path: "/v1/orders", ID: "listOrders", Tag: "orders",
 			Summary: "List one customer's or one shop's orders; a customer naming neither gets their own.",
 			Auth:    true, Query: append([]param{
@@ -143,7 +148,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.functionRoutes(), s.apiKeyRoutes())...)
+		s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
 }
 
 // functionRoutes are the routes of the durable functions and their runs, served

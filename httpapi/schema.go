@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -172,6 +173,14 @@ func schemaName(t reflect.Type) string {
 	}
 	r := []rune(name)
 	r[0] = unicode.ToUpper(r[0])
+	// The compatibility APIs' types take their product's name: their Hit,
+	// Error or Event are not ours.
+	switch path.Base(t.PkgPath()) {
+	case "typesenseapi":
+		return "Typesense" + string(r)
+	case "inngestapi":
+		return "Inngest" + string(r)
+	}
 	return string(r)
 }
 

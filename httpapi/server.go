@@ -113,6 +113,10 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 			s.mux.Handle(rt.pattern(), rt.Stream)
 			continue
 		}
+		if rt.Compat != nil {
+			s.mux.Handle(rt.pattern(), rt.Compat)
+			continue
+		}
 		s.mux.Handle(rt.pattern(), s.serve(rt))
 	}
 	if cfg.RiverUI != nil {
@@ -160,6 +164,11 @@ func (s *Server) serve(rt route) http.Handler {
 				status = s.writeError(w, r, err)
 				return
 			}
+		}
+		if c.Role != mohalla.RoleAnonymous {
+			// What a signed-in caller is answered may be theirs alone (an
+			// order, a user, an API key's secret): no cache may keep it.
+			w.Header().Set("Cache-Control", "no-store")
 		}
 		if rt.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)

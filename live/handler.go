@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/webpage"
 )
 
-//go:embed web/client.js web/example.html
+//go:embed web/client.js web/example.html web/example.js
 var web embed.FS
 
 // ClientJS is the browser client served at /v1/live/client.js: it subscribes,
@@ -20,6 +21,11 @@ var ClientJS = must(web.ReadFile("web/client.js"))
 // ExampleHTML is a page that follows topics with ClientJS, served at
 // /v1/live/example.html.
 var ExampleHTML = must(web.ReadFile("web/example.html"))
+
+var (
+	exampleJS     = must(web.ReadFile("web/example.js"))
+	examplePolicy = webpage.Policy(ExampleHTML)
+)
 
 func must(b []byte, err error) []byte {
 	if err != nil {
@@ -57,7 +63,11 @@ func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 		case "/v1/live/client.js":
 			serveFile(w, "text/javascript; charset=utf-8", ClientJS)
 		case "/v1/live/example.html":
-			serveFile(w, "text/html; charset=utf-8", ExampleHTML)
+			webpage.SetHeaders(w.Header(), examplePolicy)
+			_, _ = w.Write(ExampleHTML)
+		case "/v1/live/example.js":
+			webpage.SetScriptHeaders(w.Header())
+			_, _ = w.Write(exampleJS)
 		case "/v1/live":
 			c, err := Caller(r, cfg.Verify)
 			if err != nil {
@@ -80,6 +90,7 @@ var errMethod = errors.New("method not allowed")
 
 func serveFile(w http.ResponseWriter, contentType string, b []byte) {
 	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(b)
 }

@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,9 +19,20 @@ import (
 // token that starts with it is a key, not a JWT.
 const APIKeyPrefix = "mk_"
 
+// The kinds of API key.
+const (
+	// KeyService acts with the service role, wherever it is presented.
+	KeyService = "service"
+	// KeySearch may only search, through the Typesense-compatible API (a
+	// Typesense "search-only" key, safe to ship in a web page).
+	KeySearch = "search"
+)
+
 // CreateAPIKey is the input of Service.CreateAPIKey.
 type CreateAPIKey struct {
 	Name string `json:"name"` // what the key is for, such as "delivery-partner"
+	// Kind is KeyService (the default) or KeySearch.
+	Kind string `json:"kind,omitempty"`
 }
 
 // NewAPIKey is a key just made: Key is its only copy, shown this once.
@@ -29,21 +41,26 @@ type NewAPIKey struct {
 	Key string `json:"key"`
 }
 
-// CreateAPIKey makes a service API key: a caller presenting it acts with the
-// service role, as "apikey-<id>". Only an admin may; it is audited.
+// CreateAPIKey makes an API key: a caller presenting a service key acts with
+// the service role, as "apikey-<id>"; a search key only searches. Only an
+// admin may; it is audited.
 func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateAPIKey) (NewAPIKey, error) {
 	if err := authManageAPIKeys(c); err != nil {
 		return NewAPIKey{}, err
 	}
 	var v mohalla.Invalid
 	checkText(&v, "name", in.Name, true, 100)
+	kind := cmp.Or(in.Kind, KeyService)
+	if kind != KeyService && kind != KeySearch {
+		v.Add("kind", "must be %s or %s", KeyService, KeySearch)
+	}
 	if err := v.Err(); err != nil {
 		return NewAPIKey{}, err
 	}
 	id, secret := make([]byte, 8), make([]byte, 32)
 	_, _ = rand.Read(id) // crypto/rand never fails
 	_, _ = rand.Read(secret)
-	k := NewAPIKey{APIKey: store.APIKey{ID: hex.EncodeToString(id), Name: strings.TrimSpace(in.Name),
+	k := NewAPIKey{APIKey: store.APIKey{ID: hex.EncodeToString(id), Name: strings.TrimSpace(in.Name), Kind: kind,
 		CreatedBy: c.ID, CreatedAt: s.cfg.Now().UTC()}}
 	plain := base64.RawURLEncoding.EncodeToString(secret)
 	k.SecretHash = secretHash(plain)
@@ -53,7 +70,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 			return err
 		}
 		return tx.InsertAudit(ctx, store.AuditEntry{At: k.CreatedAt, Actor: c, Action: "apikey.create", Entity: "apikey",
-			EntityID: k.ID, After: map[string]string{"name": k.Name}})
+			EntityID: k.ID, After: map[string]string{"name": k.Name, "kind": k.Kind}})
 	})
 	if err != nil {
 		return NewAPIKey{}, s.internal(ctx, err)
@@ -99,23 +116,51 @@ func (s *Service) APIKeys(ctx context.Context, c mohalla.Caller) (mohalla.Page[s
 }
 
 // VerifyAPIKey returns the caller of a service API key: EUNAUTHENTICATED for
-// a malformed, unknown or revoked key, or a wrong secret.
+// a malformed, unknown or revoked key, or a wrong secret, and EFORBIDDEN for
+// a search key, which only searches.
 func (s *Service) VerifyAPIKey(ctx context.Context, key string) (mohalla.Caller, error) {
+	k, err := s.apiKey(ctx, key)
+	if err != nil {
+		return mohalla.Caller{}, err
+	}
+	if k.Kind != KeyService {
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EFORBIDDEN, "a search key may only search, through the Typesense API")
+	}
+	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+}
+
+// VerifySearchKey returns the caller of an API key of either kind presented
+// to search: a service key's, or for a search key an anonymous caller, who
+// may search and nothing more. Its errors are VerifyAPIKey's, bar EFORBIDDEN.
+func (s *Service) VerifySearchKey(ctx context.Context, key string) (mohalla.Caller, error) {
+	k, err := s.apiKey(ctx, key)
+	if err != nil {
+		return mohalla.Caller{}, err
+	}
+	if k.Kind == KeySearch {
+		return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleAnonymous}, nil
+	}
+	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+}
+
+// apiKey returns the live key whose secret key is: EUNAUTHENTICATED for a
+// malformed, unknown or revoked key, or a wrong secret.
+func (s *Service) apiKey(ctx context.Context, key string) (store.APIKey, error) {
 	bad := mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid API key")
 	id, secret, ok := strings.Cut(strings.TrimPrefix(key, APIKeyPrefix), "_")
 	if !ok || !strings.HasPrefix(key, APIKeyPrefix) || len(id) != 16 || secret == "" {
-		return mohalla.Caller{}, bad
+		return store.APIKey{}, bad
 	}
 	k, err := s.store.Read().APIKey(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return mohalla.Caller{}, bad
+		return store.APIKey{}, bad
 	} else if err != nil {
-		return mohalla.Caller{}, s.internal(ctx, err)
+		return store.APIKey{}, s.internal(ctx, err)
 	}
 	if subtle.ConstantTimeCompare([]byte(secretHash(secret)), []byte(k.SecretHash)) != 1 || k.RevokedAt != nil {
-		return mohalla.Caller{}, bad
+		return store.APIKey{}, bad
 	}
-	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+	return k, nil
 }
 
 func secretHash(secret string) string {

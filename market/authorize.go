@@ -1,6 +1,10 @@
 package market
 
-import "github.com/mohallamart/mohalla"
+import (
+	"strings"
+
+	"github.com/mohallamart/mohalla"
+)
 
 // This file is the one place that says who may do what. Each operation calls its
 // rule once, in the write or read path, so HTTP and in-process callers get the same
@@ -19,11 +23,30 @@ func self(c mohalla.Caller, id string) bool {
 	return c.ID != "" && c.ID == id && c.Role != mohalla.RoleAnonymous
 }
 
-func authCreateUser(c mohalla.Caller, id string) error {
-	if c.Privileged() || self(c, id) {
+// hidden turns the refusal to read a resource whose existence is private into
+// the ENOTFOUND a missing one gets, so that ids cannot be probed. Anonymous
+// callers still get EUNAUTHENTICATED, which says nothing of the resource.
+func hidden(err error, what, id string) error {
+	if mohalla.ErrorCode(err) == mohalla.EFORBIDDEN {
+		return mohalla.Errorf(mohalla.ENOTFOUND, "%s %q not found", what, id)
+	}
+	return err
+}
+
+// authCreateUser: a user may create itself, with the email its token was
+// issued for (the token's verified email claim), so no one registers an
+// address that is not theirs; admins and services anyone.
+func authCreateUser(c mohalla.Caller, id, email string) error {
+	if c.Privileged() {
 		return nil
 	}
-	return deny(c, "a user can only be created by itself, an admin or a service")
+	if !self(c, id) {
+		return deny(c, "a user can only be created by itself, an admin or a service")
+	}
+	if c.Email == "" || !strings.EqualFold(strings.TrimSpace(c.Email), email) {
+		return deny(c, "a user's email must be the one its token was issued for")
+	}
+	return nil
 }
 
 func authReadUser(c mohalla.Caller, id string) error {

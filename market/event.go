@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,7 +20,12 @@ type SendEvent struct {
 	Data json.RawMessage `json:"data,omitempty"`
 	// TS is the time of the event in Unix milliseconds; default now.
 	TS int64 `json:"ts,omitempty"`
+	// V is the version of the event's data, as the sender names it (Inngest's
+	// "v"); default mohalla.EventVersion.
+	V string `json:"v,omitempty"`
 }
+
+var versionPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
 
@@ -84,8 +90,11 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		} else if ts < 0 || ts > now.Add(24*time.Hour).UnixMilli() {
 			v.Add(f+"ts", "must be a time in Unix milliseconds, not in the future")
 		}
+		if len(e.V) > 64 || !versionPattern.MatchString(cmp.Or(e.V, "-")) {
+			v.Add(f+"v", "must be at most 64 letters, digits, '.', '_' or '-'")
+		}
 		caller := c
-		events[i] = mohalla.Event{ID: id, Name: e.Name, Data: data, User: &caller, TS: ts, V: mohalla.EventVersion}
+		events[i] = mohalla.Event{ID: id, Name: e.Name, Data: data, User: &caller, TS: ts, V: cmp.Or(e.V, mohalla.EventVersion)}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -193,7 +193,8 @@ func whyNotReserved(ctx context.Context, tx *store.Tx, i int, it OrderLine) erro
 }
 
 // Order returns the order with id to its customer, its shop's owner, an admin or
-// a service; ENOTFOUND if there is none.
+// a service; ENOTFOUND if there is none, and to anyone else who is signed in,
+// so an order's existence is not told to those who may not see it.
 func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohalla.Order, error) {
 	if c.Role == mohalla.RoleAnonymous {
 		return mohalla.Order{}, deny(c, "")
@@ -212,7 +213,7 @@ func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohal
 		owner = sh.OwnerID
 	}
 	if err := authReadOrder(c, o.UserID, owner); err != nil {
-		return mohalla.Order{}, err
+		return mohalla.Order{}, hidden(err, "order", id)
 	}
 	return o, nil
 }

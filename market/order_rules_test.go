@@ -1,6 +1,7 @@
 package market_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mohallamart/mohalla"
@@ -124,9 +125,17 @@ func TestOrderReadPermissions(t *testing.T) {
 				t.Errorf("%s reads the order: %v", c.ID, err)
 			}
 		}
-		wantCode(t, mustErr(f.svc.Order(ctx, stranger, "o1")), mohalla.EFORBIDDEN)
-		wantCode(t, mustErr(f.svc.Order(ctx, other, "o1")), mohalla.EFORBIDDEN)
+		// Those who may not see the order are told it does not exist, in the
+		// words an order that does not exist gets.
+		for _, c := range []mohalla.Caller{stranger, other} {
+			hid := wantCode(t, mustErr(f.svc.Order(ctx, c, "o1")), mohalla.ENOTFOUND)
+			none := wantCode(t, mustErr(f.svc.Order(ctx, c, "o9")), mohalla.ENOTFOUND)
+			if strings.ReplaceAll(none.Message, "o9", "o1") != hid.Message {
+				t.Errorf("%s: an order not theirs says %q, one that does not exist %q", c.ID, hid.Message, none.Message)
+			}
+		}
 		wantCode(t, mustErr(f.svc.Order(ctx, mohalla.Anonymous, "o1")), mohalla.EUNAUTHENTICATED)
+		wantCode(t, mustErr(f.svc.Order(ctx, mohalla.Anonymous, "o9")), mohalla.EUNAUTHENTICATED)
 
 		mine, err := f.svc.ListOrders(ctx, cust, market.OrderQuery{})
 		if err != nil || len(mine.Items) != 1 {

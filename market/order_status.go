@@ -31,10 +31,15 @@ type OrderUpdated struct {
 // ChangeOrderStatus moves an order along its state machine, appends order/updated
 // with the old and new status, and audits it. Cancelling returns the items' stock
 // in the same transaction. Only the order's shop owner or an admin may. A move the
-// state machine does not allow is ECONFLICT and lists the allowed ones.
+// state machine does not allow is ECONFLICT and lists the allowed ones. A
+// caller who may not see the order gets ENOTFOUND, as for an order that does
+// not exist.
 func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id string, in ChangeOrderStatus) (mohalla.Order, error) {
 	if !in.Status.Valid() {
 		return mohalla.Order{}, fieldError("status", "must be one of pending, confirmed, packed, out_for_delivery, delivered, cancelled")
+	}
+	if c.Role == mohalla.RoleAnonymous || c.Role == "" {
+		return mohalla.Order{}, deny(c, "") // before the order is looked up: its existence is private
 	}
 	var o mohalla.Order
 	err := s.write(ctx, c, func(ctx context.Context, w *change) error {
@@ -50,6 +55,9 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 			return err
 		}
 		if err := authChangeOrderStatus(c, sh.OwnerID); err != nil {
+			if rerr := authReadOrder(c, o.UserID, sh.OwnerID); rerr != nil {
+				return hidden(rerr, "order", id) // as if there were none
+			}
 			return err
 		}
 		if in.ShopID != "" && in.ShopID != o.ShopID {

@@ -33,8 +33,13 @@ func TestOrderStatusMachine(t *testing.T) {
 		if !strings.Contains(e.Message, "confirmed, cancelled") {
 			t.Errorf("disallowed move says %q; want the allowed moves", e.Message)
 		}
-		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, other, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.EFORBIDDEN)
+		// Another shop's owner may not see the order: it does not exist for
+		// them. Its customer may see it but not move it.
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, other, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.ENOTFOUND)
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, other, "nothing", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.ENOTFOUND)
 		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, cust, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.EFORBIDDEN)
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, mohalla.Anonymous, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.EUNAUTHENTICATED)
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, mohalla.Anonymous, "nothing", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})), mohalla.EUNAUTHENTICATED)
 		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, owner, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed, ShopID: "s2"})), mohalla.EINVALID)
 		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, owner, "o1", market.ChangeOrderStatus{Status: "shipped"})), mohalla.EINVALID)
 		wantCode(t, move("nothing", mohalla.StatusConfirmed), mohalla.ENOTFOUND)

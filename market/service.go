@@ -34,6 +34,11 @@ type Config struct {
 	// Cache, if set, serves the reads of a product, shop, user or order, and is
 	// invalidated after each commit. Default: none, every read goes to the store.
 	Cache cache.Cache
+	// AllowPrivateWebhooks is the development switch (serve
+	// --allow-private-webhooks): webhook URLs may be http:// and point at
+	// loopback or private addresses. Never in production. Default false:
+	// outbound.CheckURL's rules.
+	AllowPrivateWebhooks bool
 }
 
 // Service runs the marketplace operations on a store.

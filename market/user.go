@@ -42,7 +42,7 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 	if err := in.validate(); err != nil {
 		return mohalla.User{}, err
 	}
-	if err := authCreateUser(c, in.ID); err != nil {
+	if err := authCreateUser(c, in.ID, in.Email); err != nil {
 		return mohalla.User{}, err
 	}
 	scope, key := idempotencyKey("user", c, in.IdempotencyKey, in.ID)
@@ -89,10 +89,10 @@ type UserEvent struct {
 }
 
 // User returns the user with id to itself, an admin or a service. It returns
-// ENOTFOUND if there is none.
+// ENOTFOUND if there is none, and to anyone else who is signed in.
 func (s *Service) User(ctx context.Context, c mohalla.Caller, id string) (mohalla.User, error) {
 	if err := authReadUser(c, id); err != nil {
-		return mohalla.User{}, err
+		return mohalla.User{}, hidden(err, "user", id)
 	}
 	u, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.User, ID: id}, s.store.Read().User)
 	if err != nil {

@@ -1,6 +1,8 @@
 package market_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/mohallamart/mohalla"
@@ -9,7 +11,7 @@ import (
 
 func TestCreateUser(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
-		u1 := mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer}
+		u1 := mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer, Email: "U1@Example.com"}
 		in := market.CreateUser{ID: "u1", Email: "u1@example.com", Name: "Asha"}
 		u, err := f.svc.CreateUser(ctx, u1, in)
 		if err != nil {
@@ -40,8 +42,44 @@ func TestCreateUser(t *testing.T) {
 		if _, err := f.svc.User(ctx, u1, "u1"); err != nil {
 			t.Errorf("read self: %v", err)
 		}
-		wantCode(t, mustErr(f.svc.User(ctx, mohalla.Caller{ID: "u9", Role: mohalla.RoleCustomer}, "u1")), mohalla.EFORBIDDEN)
+		// Another user's existence is private: not found, as a user that is not.
+		wantCode(t, mustErr(f.svc.User(ctx, mohalla.Caller{ID: "u9", Role: mohalla.RoleCustomer}, "u1")), mohalla.ENOTFOUND)
+		wantCode(t, mustErr(f.svc.User(ctx, mohalla.Caller{ID: "u9", Role: mohalla.RoleCustomer}, "u8")), mohalla.ENOTFOUND)
+		wantCode(t, mustErr(f.svc.User(ctx, mohalla.Anonymous, "u1")), mohalla.EUNAUTHENTICATED)
 		wantCode(t, mustErr(f.svc.User(ctx, admin, "nobody")), mohalla.ENOTFOUND)
+	})
+}
+
+// TestCreateUserEmailIsTheTokens: a user creates itself only with the email
+// its token was issued for; admins and services with any. A refused create
+// writes nothing.
+func TestCreateUserEmailIsTheTokens(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		for _, c := range []mohalla.Caller{
+			{ID: "u1", Role: mohalla.RoleCustomer, Email: "someone-else@example.com"},
+			{ID: "u1", Role: mohalla.RoleCustomer}, // a token without an email claim
+			{ID: "u1", Role: mohalla.RoleShopOwner, Email: "u1@example.co"},
+		} {
+			wantCode(t, mustErr(f.svc.CreateUser(ctx, c, market.CreateUser{ID: "u1", Email: "u1@example.com", Name: "A"})), mohalla.EFORBIDDEN)
+		}
+		if n := len(f.events("")); n != 0 {
+			t.Fatalf("refused creates appended %d events", n)
+		}
+		owner := mohalla.Caller{ID: "u1", Role: mohalla.RoleShopOwner, Email: "u1@example.com"}
+		if _, err := f.svc.CreateUser(ctx, owner, market.CreateUser{Email: " u1@example.com ", Name: "A"}); err != nil {
+			t.Fatalf("a shop owner creating itself with its token's email: %v", err)
+		}
+		svc := mohalla.Caller{ID: "indexer", Role: mohalla.RoleService}
+		if _, err := f.svc.CreateUser(ctx, svc, market.CreateUser{ID: "u2", Email: "u2@example.com", Name: "Bhavna"}); err != nil {
+			t.Fatalf("a service creating a user: %v", err)
+		}
+		// A duplicate email is a conflict that does not say whose it is.
+		u3 := mohalla.Caller{ID: "u3", Role: mohalla.RoleCustomer, Email: "u2@example.com"}
+		e := wantCode(t, mustErr(f.svc.CreateUser(ctx, u3, market.CreateUser{Email: "u2@example.com", Name: "C"})), mohalla.ECONFLICT)
+		said := strings.ReplaceAll(e.Error()+fmt.Sprint(e.Fields), "u2@example.com", "")
+		if strings.Contains(said, "u2") || strings.Contains(said, "Bhavna") {
+			t.Errorf("the conflict names the user: %v %+v", e, e.Fields)
+		}
 	})
 }
 

@@ -3,9 +3,9 @@ package market
 import (
 	"context"
 	"errors"
-	"net/url"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -17,12 +17,14 @@ type PutWebhook struct {
 
 // PutWebhook registers (or replaces) where a shop's order notifications are
 // posted, signed with Secret. Only the shop's owner or an admin may; it is
-// audited, without the secret.
+// audited, without the secret. The URL must pass outbound.CheckURL (https,
+// no credentials, no private address) unless Config.AllowPrivateWebhooks.
 func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID string, in PutWebhook) (store.Webhook, error) {
 	var v mohalla.Invalid
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.URL) > 2000 {
-		v.Add("url", "must be an http:// or https:// URL")
+	if len(in.URL) > 2000 {
+		v.Add("url", "must be at most 2000 characters")
+	} else if err := outbound.CheckURL(in.URL, s.cfg.AllowPrivateWebhooks); err != nil {
+		v.Add("url", "%s", err)
 	}
 	if len(in.Secret) < 16 || len(in.Secret) > 200 {
 		v.Add("secret", "must be 16 to 200 characters")
@@ -31,7 +33,7 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 		return store.Webhook{}, err
 	}
 	var w store.Webhook
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		sh, err := tx.Shop(ctx, shopID)
 		if errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "shop %q not found", shopID)

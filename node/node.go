@@ -51,6 +51,10 @@ type Config struct {
 	// RedisURL is a redis:// URL of the cache shared by the nodes; empty means
 	// an in-process cache.
 	RedisURL string
+	// AllowPrivateWebhooks is the development switch (serve
+	// --allow-private-webhooks): shops' webhooks may be http:// and point at
+	// loopback and private addresses. Never in production.
+	AllowPrivateWebhooks bool
 	// SyncSchedule is the sync monitor's cron. Default every 5 minutes.
 	SyncSchedule string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
@@ -142,7 +146,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, err
 	}
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
-		Cache: n.Cache})
+		Cache: n.Cache, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks})
 	n.Metrics.WatchStore(n.Store, log)
 
 	// River's UI runs background queries until Close, not until ctx ends.
@@ -173,7 +177,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 // marketFunctions returns the functions that follow the market's writes:
 // emails and shop notifications, and analytics, with the analytics they feed.
 func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, error) {
-	ncfg := &notify.Config{Logger: log}
+	ncfg := &notify.Config{Logger: log, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks}
 	if cfg.SMTPURL != "" {
 		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {

@@ -61,7 +61,8 @@ func OpenWriter(ctx context.Context, cfg Config) (w *Writer, err error) {
 			return nil, err
 		}
 	}
-	svc := market.New(st, &market.Config{Logger: log, OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit, Cache: c})
+	svc := market.New(st, &market.Config{Logger: log, OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit, Cache: c,
+		AllowPrivateWebhooks: cfg.AllowPrivateWebhooks})
 	return &Writer{Store: st, Service: svc, Engine: eng, cache: c}, nil
 }
 

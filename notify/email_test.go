@@ -20,8 +20,8 @@ func TestOrderEmails(t *testing.T) {
 		s := start(t, st, nil)
 		custEmail := strings.ToLower("cust-"+tag) + "@example.com"
 		ownerEmail := strings.ToLower("owner-"+tag) + "@example.com"
-		cust := mohalla.Caller{ID: "c1", Role: mohalla.RoleCustomer}
-		owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner}
+		cust := mohalla.Caller{ID: "c1", Role: mohalla.RoleCustomer, Email: custEmail}
+		owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner, Email: ownerEmail}
 		if _, err := s.svc.CreateUser(ctx, cust, market.CreateUser{ID: "c1", Email: custEmail, Name: "Asha Patil"}); err != nil {
 			t.Fatal(err)
 		}

@@ -71,7 +71,8 @@ func start(t *testing.T, st *store.Store, cfg *notify.Config) *stack {
 		defer cancel()
 		_ = eng.Stop(c)
 	})
-	return &stack{st: st, eng: eng, svc: market.New(st, &market.Config{OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit})}
+	return &stack{st: st, eng: eng, svc: market.New(st, &market.Config{OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit,
+		AllowPrivateWebhooks: cfg.AllowPrivateWebhooks})}
 }
 
 func eachStore(t *testing.T, body func(t *testing.T, st *store.Store, tag string)) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/mail"
+	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
@@ -31,8 +32,14 @@ type Config struct {
 	Mailer Mailer
 	// Domain is the right-hand side of Message-IDs. Default "mohalla.local".
 	Domain string
-	// HTTPClient posts webhooks. Default a client with a 10s timeout.
+	// HTTPClient posts webhooks. Default outbound.NewClient's: no private
+	// addresses (unless AllowPrivateWebhooks), no redirects, 10s per
+	// attempt, 64 KiB of response body.
 	HTTPClient *http.Client
+	// AllowPrivateWebhooks is the development switch (serve
+	// --allow-private-webhooks): webhooks may be http:// and reach loopback and
+	// private addresses. Never in production.
+	AllowPrivateWebhooks bool
 	// Retries of each function. Default the engine's.
 	Retries int
 	// AfterSend, when set, runs after an email was handed to the mailer and
@@ -57,7 +64,7 @@ func New(st *store.Store, cfg *Config) *Notifier {
 	c := *cfg
 	c.Domain = cmp.Or(c.Domain, "mohalla.local")
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		c.HTTPClient = outbound.NewClient(&outbound.Config{AllowPrivate: c.AllowPrivateWebhooks})
 	}
 	if c.Now == nil {
 		c.Now = time.Now

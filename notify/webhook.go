@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -59,23 +60,9 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 			return 0, err
 		}
 		start := n.cfg.Now()
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, wh.URL, bytes.NewReader(body))
-		if err != nil {
-			return 0, engine.NonRetriable(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(SignatureHeader, Sign(wh.Secret, start, body))
-		req.Header.Set("Idempotency-Key", noteID)
-		d := store.Delivery{NotificationID: noteID, ShopID: shopID, URL: wh.URL, Attempt: len(prior) + 1, At: start.UTC()}
-		resp, err := n.cfg.HTTPClient.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			resp.Body.Close()
-			d.StatusCode = resp.StatusCode
-			if resp.StatusCode/100 != 2 {
-				err = fmt.Errorf("webhook %s answered %s", wh.URL, resp.Status)
-			}
-		}
+		shown := outbound.Redact(wh.URL) // never a user name or password in a record or an error
+		d := store.Delivery{NotificationID: noteID, ShopID: shopID, URL: shown, Attempt: len(prior) + 1, At: start.UTC()}
+		err = n.post(ctx, wh, shown, noteID, start, body, &d)
 		if err != nil {
 			d.Error = err.Error()
 		}
@@ -86,4 +73,35 @@ func (n *Notifier) webhook(ctx context.Context, in engine.Input, noteID, shopID,
 		return d.StatusCode, err
 	})
 	return err
+}
+
+// post makes one delivery attempt and sets d's status code. A URL the policy
+// refuses (registered before it, or under the development switch) fails for
+// good; a redirect fails like any other answer but 2xx, and is not followed.
+func (n *Notifier) post(ctx context.Context, wh store.Webhook, shown, noteID string, at time.Time, body []byte, d *store.Delivery) error {
+	if err := outbound.CheckURL(wh.URL, n.cfg.AllowPrivateWebhooks); err != nil {
+		return engine.NonRetriable(fmt.Errorf("webhook %s: url %w", shown, err))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, wh.URL, bytes.NewReader(body))
+	if err != nil {
+		return engine.NonRetriable(fmt.Errorf("webhook %s: %w", shown, outbound.RedactError(err)))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(SignatureHeader, Sign(wh.Secret, at, body))
+	req.Header.Set("Idempotency-Key", noteID)
+	resp, err := n.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return outbound.RedactError(err)
+	}
+	// The client bounds the body; it is read only so the connection is reused.
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d.StatusCode = resp.StatusCode
+	switch {
+	case resp.StatusCode/100 == 3:
+		return fmt.Errorf("webhook %s answered %s: redirects are not followed", shown, resp.Status)
+	case resp.StatusCode/100 != 2:
+		return fmt.Errorf("webhook %s answered %s", shown, resp.Status)
+	}
+	return nil
 }

@@ -68,12 +68,15 @@ func (ix *Index) build(ctx context.Context, head mohalla.Position, total int, pr
 	if lerr := <-listed; err == nil {
 		err = lerr
 	}
-	if err == nil && done == 0 {
-		// Bleve's builder cannot close an index of no documents (it panics), so
-		// an empty store's index holds one marker that no search selects.
+	if done == 0 {
+		// Bleve's builder cannot close an index of no documents (it panics),
+		// even one abandoned when ctx ended, so an empty store's index holds
+		// one marker that no search selects.
 		marker := document.NewDocument("m:empty")
 		marker.AddField(keyword(fieldKind, "m", false))
-		err = b.Index(marker.ID(), preAnalyze(marker))
+		if ierr := b.Index(marker.ID(), preAnalyze(marker)); err == nil {
+			err = ierr
+		}
 	}
 	if cerr := b.Close(); err == nil {
 		err = cerr

@@ -26,6 +26,10 @@ type ProductHit struct {
 	// DistanceKm is the distance of the product's shop from the query's Near.
 	DistanceKm *float64   `json:"distanceKm,omitempty"`
 	Highlight  *Highlight `json:"highlight,omitempty"`
+	// Score is how well the hit matches the query's words, the higher the
+	// better, when it is sorted by relevance; else 0. Not part of the JSON:
+	// it has no meaning across queries.
+	Score float64 `json:"-"`
 }
 
 // FacetCount is how many hits have one value of a facet.
@@ -98,14 +102,14 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 	// only when the words as typed (or as prefixes) find nothing: an exact
 	// match would rank above them anyway, and a common word's typos would add
 	// thousands of matches to rank.
-	m := matching{typos: c.Typos, anyWord: c.AnyWord}
+	m := matching{typos: c.Typos, anyWord: c.AnyWord, noPrefix: q.NoPrefix}
 	res, err := scan(m)
-	if err == nil && res.found == 0 && q.Cursor == "" && typosPossible(ws) {
+	if err == nil && res.found == 0 && q.Cursor == "" && typosPossible(ws) && !q.NoTypos {
 		m.typos = true
 		res, err = scan(m)
 	}
 	if err == nil && res.found == 0 && len(ws) > 1 && q.Cursor == "" {
-		m.typos, m.anyWord = true, true
+		m.typos, m.anyWord = !q.NoTypos, true
 		res, err = scan(m)
 	}
 	if err != nil {
@@ -120,9 +124,12 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 			AnyWord: m.anyWord, Typos: m.typos}.encode()
 	}
 	for _, h := range hits {
-		hit, err := productHit(h, ws, m.typos, near)
+		hit, err := productHit(h, ws, m, near)
 		if err != nil {
 			return ProductResult{}, err
+		}
+		if scored {
+			hit.Score = h.a
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -149,7 +156,7 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 	return r, func() { _ = r.Close(); ix.readers.RUnlock() }, nil
 }
 
-func productHit(h hitRef, ws []word, typos bool, near map[string]float64) (ProductHit, error) {
+func productHit(h hitRef, ws []word, m matching, near map[string]float64) (ProductHit, error) {
 	id := string(h.id)
 	var src productSource
 	err := errBadSource
@@ -165,7 +172,7 @@ func productHit(h hitRef, ws []word, typos bool, near map[string]float64) (Produ
 	}
 	hit := ProductHit{ID: id, ShopID: src.ShopID, Name: src.Name, Category: src.Category,
 		Price: mohalla.Money(src.Price), Unit: src.Unit, Stock: src.Stock, Version: src.Version,
-		Highlight: highlight(src.Name, ws, typos)}
+		Highlight: highlight(src.Name, ws, m)}
 	if d, ok := near[src.ShopID]; ok {
 		hit.DistanceKm = new(math.Round(d*1000) / 1000)
 	}

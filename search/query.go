@@ -39,18 +39,26 @@ const (
 	MaxRadiusKm    = 50
 	DefaultLimit   = 20
 	MaxLimit       = 100
-	maxWords       = 10 // words of q that count; the rest are ignored
+	maxWords       = 10  // words of q that count; the rest are ignored
+	maxListed      = 100 // values of Categories or ShopIDs
 )
 
 // ProductQuery is a product search. The zero value lists every product on sale,
 // most relevant (here: newest) first.
 type ProductQuery struct {
-	Q        string         // words to find in product names; data, never syntax
-	Category string         // only this category
-	ShopID   string         // only this shop's products
-	MinPrice *mohalla.Money // only products at least this price
-	MaxPrice *mohalla.Money // only products at most this price
-	InStock  bool           // only products with stock
+	Q        string // words to find in product names; data, never syntax
+	Category string // only this category
+	ShopID   string // only this shop's products
+	// Categories and ShopIDs, if not empty, keep the products of any of them
+	// (as well as Category and ShopID, if set).
+	Categories []string
+	ShopIDs    []string
+	// NoTypos never matches words with typos; NoPrefix matches the last word
+	// as typed only, not as the start of longer words.
+	NoTypos, NoPrefix bool
+	MinPrice          *mohalla.Money // only products at least this price
+	MaxPrice          *mohalla.Money // only products at most this price
+	InStock           bool           // only products with stock
 	// Near, if set, gives each hit its shop's distance from it, and with
 	// RadiusKm (at most 50) keeps only products of shops within that distance.
 	Near     *mohalla.Location
@@ -149,6 +157,12 @@ func (q *ProductQuery) validate() error {
 	}
 	if utf8.RuneCountInString(q.Q) > MaxQueryLength || !utf8.ValidString(q.Q) {
 		bad.Add("q", "must be valid text of at most %d characters", MaxQueryLength)
+	}
+	if len(q.Categories) > maxListed {
+		bad.Add("categories", "must list at most %d", maxListed)
+	}
+	if len(q.ShopIDs) > maxListed {
+		bad.Add("shopIds", "must list at most %d", maxListed)
 	}
 	q.Limit = max(q.Limit, 0)
 	if q.Limit == 0 {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -157,7 +158,7 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []
 func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
 	s.words = make([][]scanTerm, len(ws))
 	for i, w := range ws {
-		ts, err := wordTerms(snap, fieldName, w, i == len(ws)-1, s.m.typos)
+		ts, err := wordTerms(snap, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 		if err != nil {
 			return err
 		}
@@ -212,7 +213,7 @@ func (s *productScan) filterByFacet(values []facetValue) {
 	}
 	for i, v := range values {
 		km, inRange := s.near[v.shop]
-		s.allow[i+1] = (q.Category == "" || v.category == q.Category) && (q.ShopID == "" || v.shop == q.ShopID) &&
+		s.allow[i+1] = oneOf(v.category, q.Category, q.Categories) && oneOf(v.shop, q.ShopID, q.ShopIDs) &&
 			(q.RadiusKm == 0 || inRange)
 		if s.dist != nil {
 			s.dist[i+1] = farAway
@@ -303,12 +304,11 @@ func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
 // match's facet, which costs less than these unions.
 func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 	var in []*roaring.Bitmap
-	none := roaring.New()
-	if s.q.Category != "" {
-		in = append(in, cmp.Or(cols.byCategory[s.q.Category], none))
+	if bm := anyOf(cols.byCategory, s.q.Category, s.q.Categories); bm != nil {
+		in = append(in, bm)
 	}
-	if s.q.ShopID != "" {
-		in = append(in, cmp.Or(cols.byShop[s.q.ShopID], none))
+	if bm := anyOf(cols.byShop, s.q.ShopID, s.q.ShopIDs); bm != nil {
+		in = append(in, bm)
 	}
 	if s.q.RadiusKm > 0 {
 		shops := make([]*roaring.Bitmap, 0, len(s.near))
@@ -323,6 +323,33 @@ func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 		return nil
 	}
 	return roaring.FastAnd(in...)
+}
+
+// oneOf reports whether v passes a filter of one value and a list: each
+// passes everything when empty.
+func oneOf(v, one string, list []string) bool {
+	return (one == "" || v == one) && (len(list) == 0 || slices.Contains(list, v))
+}
+
+// anyOf returns the products of by whose value passes the filter of one value
+// and a list (as oneOf), or nil if both are empty.
+func anyOf(by map[string]*roaring.Bitmap, one string, list []string) *roaring.Bitmap {
+	if one == "" && len(list) == 0 {
+		return nil
+	}
+	if one != "" {
+		if len(list) > 0 && !slices.Contains(list, one) {
+			return roaring.New()
+		}
+		return cmp.Or(by[one], roaring.New())
+	}
+	bms := make([]*roaring.Bitmap, 0, len(list))
+	for _, v := range list {
+		if bm := by[v]; bm != nil {
+			bms = append(bms, bm)
+		}
+	}
+	return roaring.FastOr(bms...)
 }
 
 // scorer holds the scores of a segment's matches: per word, the weight of its

@@ -78,7 +78,7 @@ func (ix *Index) Shops(ctx context.Context, q ShopQuery) (ShopResult, error) {
 		loc := mohalla.Location{Lat: src.Lat, Lng: src.Lng}
 		out.Hits = append(out.Hits, ShopHit{ID: h.ID[len("s:"):], Name: src.Name, Location: loc, Pincode: src.Pincode,
 			Address: src.Address, Version: src.Version, DistanceKm: math.Round(distanceKm(q.Near, loc)*1000) / 1000,
-			Highlight: highlight(src.Name, ws, true)})
+			Highlight: highlight(src.Name, ws, matching{typos: true})})
 	}
 	return out, nil
 }

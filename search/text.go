@@ -77,10 +77,10 @@ func wordQuery(field string, w word, last, typos bool) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// matching is how a search text matches: with typos or without, and every
-// word or any word.
+// matching is how a search text matches: with typos or without, every word
+// or any word, and the last word as a prefix too unless noPrefix.
 type matching struct {
-	typos, anyWord bool
+	typos, anyWord, noPrefix bool
 }
 
 // textQuery matches the words in field as m says: every one of them, or with
@@ -88,7 +88,7 @@ type matching struct {
 func textQuery(field string, ws []word, m matching) query.Query {
 	qs := make([]query.Query, len(ws))
 	for i, w := range ws {
-		qs[i] = wordQuery(field, w, i == len(ws)-1, m.typos)
+		qs[i] = wordQuery(field, w, i == len(ws)-1 && !m.noPrefix, m.typos)
 	}
 	if len(qs) == 1 {
 		return qs[0]
@@ -126,9 +126,8 @@ type Highlight struct {
 	Words []string `json:"words"`
 }
 
-// highlight marks the words of name that the query words ws match, with
-// typos if typos is set.
-func highlight(name string, ws []word, typos bool) *Highlight {
+// highlight marks the words of name that the query words ws match as m says.
+func highlight(name string, ws []word, m matching) *Highlight {
 	if len(ws) == 0 {
 		return nil
 	}
@@ -141,7 +140,7 @@ func highlight(name string, ws []word, typos bool) *Highlight {
 		}
 		hit := false
 		for i, w := range ws {
-			if matches(t.term, w, i == len(ws)-1, typos) {
+			if matches(t.term, w, i == len(ws)-1 && !m.noPrefix, m.typos) {
 				hit = true
 				break
 			}

@@ -25,7 +25,7 @@ func TestEditDistance(t *testing.T) {
 
 func TestHighlightMarksMatchedWordsAndEscapes(t *testing.T) {
 	t.Parallel()
-	h := highlight(`Amul <Butter> & "Salted" Butters`, queryWords("amul buter"), true)
+	h := highlight(`Amul <Butter> & "Salted" Butters`, queryWords("amul buter"), matching{typos: true})
 	want := `<mark>Amul</mark> &lt;<mark>Butter</mark>&gt; &amp; &#34;Salted&#34; <mark>Butters</mark>`
 	if h.Name != want {
 		t.Errorf("highlight\n got %s\nwant %s", h.Name, want)
@@ -33,7 +33,7 @@ func TestHighlightMarksMatchedWordsAndEscapes(t *testing.T) {
 	if len(h.Words) != 3 {
 		t.Errorf("words %q, want Amul, Butter, Butters", h.Words)
 	}
-	if h := highlight("Organic Shimla Apple", queryWords("organic app"), false); h.Name != "<mark>Organic</mark> Shimla <mark>Apple</mark>" {
+	if h := highlight("Organic Shimla Apple", queryWords("organic app"), matching{}); h.Name != "<mark>Organic</mark> Shimla <mark>Apple</mark>" {
 		t.Errorf("prefix highlight %s", h.Name)
 	}
 }

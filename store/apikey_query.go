@@ -7,26 +7,29 @@ import (
 
 // APIKey is a service API key. Its secret is kept only as SecretHash.
 type APIKey struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Kind is what the key may do: "service" (act with the service role) or
+	// "search" (only search).
+	Kind       string     `json:"kind"`
 	SecretHash string     `json:"-"`
 	CreatedBy  string     `json:"createdBy"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
 }
 
-const apiKeyColumns = `id, name, secret_hash, created_by, created_at, revoked_at`
+const apiKeyColumns = `id, name, kind, secret_hash, created_by, created_at, revoked_at`
 
 func scanAPIKey(s interface{ Scan(...any) error }) (APIKey, error) {
 	var k APIKey
-	err := s.Scan(&k.ID, &k.Name, &k.SecretHash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt)
+	err := s.Scan(&k.ID, &k.Name, &k.Kind, &k.SecretHash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt)
 	return k, err
 }
 
 // InsertAPIKey adds k.
 func (tx *Tx) InsertAPIKey(ctx context.Context, k APIKey) error {
-	_, err := tx.q.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES ($1, $2, $3, $4, $5, NULL)`,
-		k.ID, k.Name, k.SecretHash, k.CreatedBy, k.CreatedAt.UTC())
+	_, err := tx.q.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, NULL)`,
+		k.ID, k.Name, k.Kind, k.SecretHash, k.CreatedBy, k.CreatedAt.UTC())
 	return err
 }
 

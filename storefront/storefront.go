@@ -8,11 +8,17 @@ import (
 	_ "embed"
 	"net/http"
 
-	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/webpage"
 )
 
 //go:embed web/index.html
 var page []byte
 
-// Handler serves the page at GET /storefront/.
-func Handler() http.Handler { return httpapi.Page("/storefront/", page) }
+//go:embed web/storefront.js
+var script []byte
+
+// Handler serves the page at GET /storefront/ and its script at
+// /storefront/storefront.js, with webpage's headers.
+func Handler() http.Handler {
+	return webpage.Handler("/storefront/", page, map[string][]byte{"storefront.js": script})
+}

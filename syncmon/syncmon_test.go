@@ -41,7 +41,7 @@ func TestMonitorFindsAndRepairsDrift(t *testing.T) {
 			}
 			st := storetest.Open(t, kind)
 			svc := market.New(st, nil)
-			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner}
+			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner, Email: "o1@example.com"}
 			must(svc.CreateUser(ctx, owner, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Owner"}))
 			must(svc.CreateShop(ctx, owner, market.CreateShop{ID: "s1", Name: "Shop", OwnerID: "o1",
 				Location: &mohalla.Location{Lat: 19.1, Lng: 72.9}, Pincode: "400050"}))

@@ -45,7 +45,7 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 			wf := workflow.New(n.Service, n.Engine)
 			admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 
-			reg, err := wf.UserRegistration(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer},
+			reg, err := wf.UserRegistration(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer, Email: "u1@example.com"},
 				market.CreateUser{ID: "u1", Email: "u1@example.com", Name: "Asha"})
 			if err != nil {
 				t.Fatal(err)
@@ -53,7 +53,7 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 			if !slices.Contains(reg.Follows, "send-welcome-email") {
 				t.Errorf("registration follows %v; want the welcome email", reg.Follows)
 			}
-			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner}
+			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner, Email: "o1@example.com"}
 			if _, err := wf.UserRegistration(ctx, owner, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Ravi"}); err != nil {
 				t.Fatal(err)
 			}
