@@ -8,8 +8,9 @@ package apidocs
 import (
 	"embed"
 	"net/http"
+	"strings"
 
-	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/webpage"
 )
 
 //go:embed web/index.html web/redoc.standalone.js
@@ -27,15 +28,33 @@ func must(b []byte, err error) []byte {
 	return b
 }
 
+// policy is the page's Content-Security-Policy: webpage's, but with the
+// inline styles Redoc's components set and the search worker it starts from a
+// blob. The page carries no token and runs only the node's own script.
+var policy = strings.Join([]string{
+	"default-src 'none'",
+	"script-src 'self'",
+	"worker-src 'self' blob:",
+	"style-src 'self' 'unsafe-inline'",
+	"img-src 'self' data:",
+	"font-src 'self' data:",
+	"connect-src 'self'",
+	"base-uri 'none'",
+	"form-action 'self'",
+	"frame-ancestors 'none'",
+}, "; ")
+
 // Handler serves the reference at GET /docs/ and its script at
-// /docs/redoc.standalone.js; mount it at "GET /docs/". GET /docs redirects
-// to /docs/.
+// /docs/redoc.standalone.js; mount it at "GET /docs/".
 func Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /docs/{$}", httpapi.Page("/docs/", page))
+	mux.HandleFunc("GET /docs/{$}", func(w http.ResponseWriter, _ *http.Request) {
+		webpage.SetHeaders(w.Header(), policy)
+		_, _ = w.Write(page)
+	})
 	mux.HandleFunc("GET /docs/redoc.standalone.js", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		w.Header().Set("Cache-Control", "public, max-age=86400")
+		webpage.SetScriptHeaders(w.Header())
+		w.Header().Set("Cache-Control", "public, max-age=86400") // 1 MB that changes only with the binary
 		_, _ = w.Write(bundle)
 	})
 	return mux

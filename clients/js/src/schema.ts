@@ -1,6 +1,26 @@
 // Generated from openapi.json by openapi-typescript (npm run gen). Do not edit.
 
 export interface paths {
+    "/e/{eventKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inngest's event API, as the Inngest SDK's send posts
+         * @description Inngest's event API, as the Inngest SDK's send posts: one event or an array ({name, data, user, id, ts, v}), validated as POST /v1/events, stored once per id, triggering the functions. eventKey is a service API key. user is accepted and not kept.
+         */
+        post: operations["inngestSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -57,6 +77,94 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/typesense/collections/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Typesense's collection schema, of products or shops
+         * @description Typesense's collection schema, of products or shops. Needs an API key of either kind as X-TYPESENSE-API-KEY (header or query parameter).
+         */
+        get: operations["typesenseCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/typesense/collections/{name}/documents/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Typesense's search, of products or shops, over this node's index
+         * @description Typesense's search, of products or shops, over this node's index. Needs an API key of either kind as X-TYPESENSE-API-KEY (header or query parameter). A parameter this server does not support is 400 naming it, never ignored.
+         */
+        get: operations["typesenseSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight of a search from a web page
+         * @description CORS preflight of a search from a web page: any origin may search, with its key as X-TYPESENSE-API-KEY.
+         */
+        options: operations["typesenseSearchPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/typesense/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Typesense's health check, to anyone
+         * @description Typesense's health check, to anyone: ok once the search index is built, else 503.
+         */
+        get: operations["typesenseHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/typesense/multi_search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Typesense's multi-search
+         * @description Typesense's multi-search: several searches in one request, each with its collection; the query string's parameters apply to all. A search that fails has its code and error in place of its result. Needs an API key as X-TYPESENSE-API-KEY.
+         */
+        post: operations["typesenseMultiSearch"];
+        delete?: never;
+        /**
+         * CORS preflight of a multi-search from a web page (InstantSearch's adapter)
+         * @description CORS preflight of a multi-search from a web page (InstantSearch's adapter): any origin may search, with its key as X-TYPESENSE-API-KEY.
+         */
+        options: operations["typesenseMultiSearchPreflight"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -135,8 +243,8 @@ export interface paths {
         get: operations["listApiKeys"];
         put?: never;
         /**
-         * Make a service API key (mk_…)
-         * @description Make a service API key (mk_…): a caller presenting it as its bearer token acts with the service role. The key is in this answer only; the store keeps its SHA-256. An admin.
+         * Make an API key (mk_…) of kind service (the default
+         * @description Make an API key (mk_…) of kind service (the default: a caller presenting it as its bearer token acts with the service role) or search (it only searches, as the Typesense API's X-TYPESENSE-API-KEY). The key is in this answer only; the store keeps its SHA-256. An admin.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -302,7 +410,7 @@ export interface paths {
         };
         /**
          * Get an order
-         * @description Get an order: its customer, its shop's owner, an admin or a service.
+         * @description Get an order: its customer, its shop's owner, an admin or a service; to anyone else it is not found.
          */
         get: operations["getOrder"];
         put?: never;
@@ -658,7 +766,7 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description Get a user: the user itself, an admin or a service.
+         * @description Get a user: the user itself, an admin or a service; to anyone else it is not found.
          */
         get: operations["getUser"];
         put?: never;
@@ -678,6 +786,7 @@ export interface components {
             createdAt: string;
             createdBy: string;
             id: string;
+            kind: string;
             name: string;
             /** Format: date-time */
             revokedAt?: string;
@@ -720,6 +829,7 @@ export interface components {
             Limit: number;
         };
         CreateAPIKey: {
+            kind?: string;
             name: string;
         };
         CreateOrder: {
@@ -829,6 +939,22 @@ export interface components {
             name: string;
             words: string[];
         };
+        InngestError: {
+            error: string;
+            status: number;
+        };
+        InngestEvent: {
+            data?: Record<string, never>;
+            id?: string;
+            name: string;
+            ts?: number;
+            user?: Record<string, never>;
+            v?: string;
+        };
+        InngestResult: {
+            ids: string[];
+            status: number;
+        };
         Lag: {
             behind: number;
             follower: string;
@@ -844,6 +970,7 @@ export interface components {
             createdBy: string;
             id: string;
             key: string;
+            kind: string;
             name: string;
             /** Format: date-time */
             revokedAt?: string;
@@ -1059,6 +1186,7 @@ export interface components {
             id?: string;
             name: string;
             ts?: number;
+            v?: string;
         };
         SendResult: {
             ids: string[];
@@ -1178,6 +1306,75 @@ export interface components {
             timeZone: string;
             to: string;
         };
+        TypesenseCollection: {
+            created_at: number;
+            default_sorting_field: string;
+            fields: components["schemas"]["TypesenseField"][];
+            name: string;
+            num_documents: number;
+        };
+        TypesenseError: {
+            message: string;
+        };
+        TypesenseFacetCount: {
+            count: number;
+            highlighted: string;
+            value: string;
+        };
+        TypesenseFacetCounts: {
+            counts: components["schemas"]["TypesenseFacetCount"][];
+            field_name: string;
+            sampled: boolean;
+        };
+        TypesenseField: {
+            facet: boolean;
+            index: boolean;
+            name: string;
+            optional: boolean;
+            sort: boolean;
+            type: string;
+        };
+        TypesenseHealth: {
+            ok: boolean;
+        };
+        TypesenseHighlight: {
+            field?: string;
+            matched_tokens: string[];
+            snippet: string;
+        };
+        TypesenseHit: {
+            document: unknown;
+            geo_distance_meters?: {
+                [key: string]: number;
+            };
+            highlight: {
+                [key: string]: components["schemas"]["TypesenseHighlight"];
+            };
+            highlights: components["schemas"]["TypesenseHighlight"][];
+            text_match: number;
+        };
+        TypesenseMultiSearchBody: {
+            searches: {
+                [key: string]: unknown;
+            }[];
+        };
+        TypesenseMultiSearchResult: {
+            results: unknown[];
+        };
+        TypesenseRequestParams: {
+            collection_name: string;
+            per_page: number;
+            q: string;
+        };
+        TypesenseSearchResult: {
+            facet_counts: components["schemas"]["TypesenseFacetCounts"][];
+            found: number;
+            hits: components["schemas"]["TypesenseHit"][];
+            out_of: number;
+            page: number;
+            request_params: components["schemas"]["TypesenseRequestParams"];
+            search_time_ms: number;
+        };
         UpdateProduct: {
             category?: string;
             description?: string;
@@ -1215,6 +1412,86 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    inngestSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InngestEvent"][];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InngestError"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1325,6 +1602,339 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    typesenseCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseCollection"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+        };
+    };
+    typesenseSearch: {
+        parameters: {
+            query?: {
+                /** @description words to find in names; * for every document */
+                q?: string;
+                /** @description name, the one field searched */
+                query_by?: string;
+                /** @description one weight per query_by field */
+                query_by_weights?: string;
+                /** @description clauses joined by &&: category and shopId (:=value or :[a,b]), price (:>, :>=, :<, :<=, := or :[a..b], rupees), stock:>0, location:(lat, lng, r km) */
+                filter_by?: string;
+                /** @description category and/or shopId */
+                facet_by?: string;
+                /** @description values per facet, 1 to 20; default 10 */
+                max_facet_values?: number;
+                /** @description _text_match:desc (default), price:asc, price:desc or location(lat,lng):asc */
+                sort_by?: string;
+                /** @description from 1; default 1 */
+                page?: number;
+                /** @description 0 to 100; default 10 */
+                per_page?: number;
+                /** @description name (default) or none */
+                highlight_fields?: string;
+                /** @description name */
+                highlight_full_fields?: string;
+                /** @description 0, or 2 (default: words of 4+ letters allow one typo, 7+ two) */
+                num_typos?: number;
+                /** @description true (default): the last word is a prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseSearchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+        };
+    };
+    typesenseSearchPreflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+        };
+    };
+    typesenseHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseHealth"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseHealth"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseHealth"];
+                };
+            };
+        };
+    };
+    typesenseMultiSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TypesenseMultiSearchBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseMultiSearchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+        };
+    };
+    typesenseMultiSearchPreflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypesenseError"];
                 };
             };
         };
@@ -2443,15 +3053,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4088,15 +4689,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

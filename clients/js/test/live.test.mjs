@@ -15,7 +15,7 @@ before(async () => {
   shop = await admin.call({ method: "GET", path: "/v1/shops/demo-shop-02" });
   ownerToken = srv.token(shop.ownerId, "shop_owner");
   owner = createClient({ baseUrl: srv.url, token: ownerToken });
-  customer = createClient({ baseUrl: srv.url, token: srv.token("ts-live-customer", "customer") });
+  customer = createClient({ baseUrl: srv.url, token: srv.token("ts-live-customer", "customer", "live@example.in") });
   await customer.createUser({ id: "ts-live-customer", email: "live@example.in", name: "Live Customer" });
 });
 
