@@ -61,11 +61,12 @@ test("resume through a forced disconnect: every change once, in log order, none 
     const want = await owner.getProduct(p.id);
     proxy.resume();
 
+    // Generous: the client backs off up to 30 s between attempts while cut off.
     await waitFor("the missed changes", () => {
       const v = sub.value(topics[0]);
       const orders = sub.value(topics[1]);
       return v.version === want.version && orders.some((x) => x.id === o.id && x.status === "confirmed");
-    });
+    }, 180000);
     const v = sub.value(topics[0]);
     for (const k of ["id", "name", "price", "stock", "version", "shopId", "category"]) assert.deepEqual(v[k], want[k], k);
 
