@@ -86,15 +86,22 @@ func (s *Signer) Sign(c mohalla.Caller, ttl time.Duration) (string, error) {
 // Verify checks a token's signature and expiry and returns its caller. Any
 // failure is EUNAUTHENTICATED.
 func (s *Signer) Verify(token string) (mohalla.Caller, error) {
+	c, _, err := s.VerifyExpiry(token)
+	return c, err
+}
+
+// VerifyExpiry is Verify that also returns when the token expires (its exp),
+// for what lasts as long as the token does, such as a live stream.
+func (s *Signer) VerifyExpiry(token string) (mohalla.Caller, time.Time, error) {
 	var cl claims
 	_, err := jwt.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return s.secret, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(30*time.Second))
 	if err != nil {
-		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: %v", err)
+		return mohalla.Caller{}, time.Time{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: %v", err)
 	}
 	c := mohalla.Caller{ID: cl.Subject, Role: mohalla.Role(cl.Role), Email: cl.Email}
 	if c.ID == "" || !c.Role.Valid() {
-		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: it needs a sub and a role of customer, shop_owner, admin or service")
+		return mohalla.Caller{}, time.Time{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: it needs a sub and a role of customer, shop_owner, admin or service")
 	}
-	return c, nil
+	return c, cl.ExpiresAt.Time, nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/node"
 )
 
@@ -144,7 +145,8 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 		return err
 	}
 	defer os.RemoveAll(dir)
-	nd, err := node.Open(ctx, node.Config{DataDir: dir, DatabaseURL: dbURL, Logger: log})
+	// No request budgets: the bench measures the server, not its limits.
+	nd, err := node.Open(ctx, node.Config{DataDir: dir, DatabaseURL: dbURL, Logger: log, Limits: &httpapi.Limits{}})
 	if err != nil {
 		return err
 	}

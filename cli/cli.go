@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -22,12 +23,16 @@ type Config struct {
 	Stderr io.Writer
 	// Getenv reads the environment (DATABASE_URL). Default os.Getenv.
 	Getenv func(string) string
+	// Name is how the user runs the command, in the commands it prints for
+	// them to run next ("./mohalla"). Default "mohalla".
+	Name string
 }
 
 // CLI runs the mohalla subcommands.
 type CLI struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	name           string
 }
 
 // New returns a CLI writing and reading what cfg says.
@@ -35,7 +40,7 @@ func New(cfg *Config) *CLI {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	c := &CLI{stdout: cfg.Stdout, stderr: cfg.Stderr, getenv: cfg.Getenv}
+	c := &CLI{stdout: cfg.Stdout, stderr: cfg.Stderr, getenv: cfg.Getenv, name: cmp.Or(cfg.Name, "mohalla")}
 	if c.stdout == nil {
 		c.stdout = os.Stdout
 	}
@@ -66,7 +71,7 @@ func (c *CLI) commands() []command {
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
 		{"openapi", "print the OpenAPI document of the HTTP API", c.openapi},
-		{"bench", "measure throughput against the database alone (bench orders)", c.bench},
+		{"bench", "measure the node: bench orders, functions, search, live or reads", c.bench},
 	}
 }
 
@@ -115,8 +120,13 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 func (c *CLI) usage() {
 	var b strings.Builder
 	b.WriteString("mohalla is the MohallaMart data layer.\n\nUsage:\n\n\tmohalla <command> [flags]\n\nCommands:\n\n")
-	for _, k := range c.commands() {
-		fmt.Fprintf(&b, "\t%-8s %s\n", k.name, k.summary)
+	cmds := c.commands()
+	width := 0
+	for _, k := range cmds {
+		width = max(width, len(k.name))
+	}
+	for _, k := range cmds {
+		fmt.Fprintf(&b, "\t%-*s  %s\n", width, k.name, k.summary)
 	}
 	b.WriteString("\nRun 'mohalla <command> -h' for a command's flags.\n")
 	io.WriteString(c.stderr, b.String())

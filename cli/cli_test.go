@@ -53,6 +53,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"token", "--sub", "u1", "--role", "king"}, `--role must be customer, shop_owner, admin or service, not "king"`},
 		{[]string{"replay", "--from", "2026-11-26T00:00:00Z"}, "replay needs --function"},
 		{[]string{"replay", "--function", "send-welcome-email", "--from", "yesterday"}, "--from must be an RFC 3339 time"},
+		{[]string{"serve", "--limit-read", "lots"}, "want QUOTA/WINDOW"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy"}, `"proxy" is not an IP address or CIDR`},
 		{[]string{"bench"}, "bench needs what to measure: orders"},
 		{[]string{"bench", "orders"}, "bench orders needs PostgreSQL"},
 	} {
@@ -110,11 +112,29 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			if code != 0 || !strings.Contains(stdout, "schema up to date") {
 				t.Fatalf("migrate: exit %d\n%s%s", code, stdout, stderr)
 			}
-			for range 2 { // the second seed finds everything there
-				code, stdout, stderr = run(t, "seed", "--demo", "--scale", "60", "--data", dir, "--db", db, "--log-format", "json")
-				if code != 0 || !strings.Contains(stdout, "300 users, 20 shops, 60 products") {
-					t.Fatalf("seed: exit %d\n%s%s", code, stdout, stderr)
+			// The second seed finds everything there and says so; a larger
+			// scale writes only the new products. Each names whom to try it as.
+			for _, tc := range []struct{ scale, want string }{
+				{"60", ": wrote 300 users, 20 shops and 60 products in "},
+				{"60", ": wrote nothing in "},
+				{"70", ": wrote 0 users, 0 shops and 10 products in "},
+			} {
+				code, stdout, stderr = run(t, "seed", "--demo", "--scale", tc.scale, "--data", dir, "--db", db, "--log-format", "json", "--debug")
+				if code != 0 || !strings.Contains(stdout, tc.want) {
+					t.Fatalf("seed --scale %s: exit %d, want %q\n%s%s", tc.scale, code, tc.want, stdout, stderr)
 				}
+				for _, want := range []string{
+					"a customer    ", "(demo-user-0021)\n", "TOKEN=$(mohalla token --data " + dir + " --sub demo-user-0021 --role customer)\n",
+					"a shop owner  ", "(demo-user-0001), who owns ", "(demo-shop-01)\n", "--sub demo-user-0001 --role shop_owner)\n",
+					"an admin      ", "--sub admin --role admin)\n",
+				} {
+					if !strings.Contains(stdout, want) {
+						t.Errorf("seed --scale %s does not print %q:\n%s", tc.scale, want, stdout)
+					}
+				}
+			}
+			if want := "; 300 users, 20 shops and 60 products were there already\n"; !strings.Contains(stdout, want) {
+				t.Errorf("the last seed does not say %q:\n%s", want, stdout)
 			}
 			for line := range strings.Lines(stderr) {
 				var rec struct{ Msg string }
@@ -142,8 +162,8 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			}
 			defer st.Close()
 			ps, err := market.New(st, nil).ListProducts(context.Background(), market.ProductQuery{PageRequest: market.PageRequest{Limit: 500}})
-			if err != nil || len(ps.Items) != 60 {
-				t.Errorf("the store lists %d products (%v), want 60", len(ps.Items), err)
+			if err != nil || len(ps.Items) != 70 {
+				t.Errorf("the store lists %d products (%v), want 70", len(ps.Items), err)
 			}
 		})
 	}
@@ -184,8 +204,9 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 	}
 	// A local reconcile beside the running server cannot open its search
 	// index: it says so and fails (it panicked once), and the server goes on.
-	if code, _, stderr := run(t, "reconcile", "--data", data); code == 0 || !strings.Contains(stderr, "in use by another process") {
-		t.Errorf("reconcile beside the server: exit %d, stderr %q; want a failure naming the index in use", code, stderr)
+	if code, _, stderr := run(t, "reconcile", "--data", data); code == 0 || !strings.Contains(stderr, "in use by this process") ||
+		!strings.Contains(stderr, "mohalla reconcile --url") {
+		t.Errorf("reconcile beside the server: exit %d, stderr %q; want a failure naming the index in use and --url", code, stderr)
 	}
 	// A seed writes beside it, and the server's index follows the writes.
 	if code, _, stderr := run(t, "seed", "--demo", "--scale", "5", "--data", data); code != 0 {
@@ -213,5 +234,35 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop within 15s of its context ending")
+	}
+}
+
+// The command list of "mohalla help" is a column: every summary starts where
+// the others do, and bench's names every measurement.
+func TestHelpListsCommandsInAColumn(t *testing.T) {
+	t.Parallel()
+	_, _, stderr := run(t, "help")
+	_, list, ok := strings.Cut(stderr, "Commands:\n\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	if !ok || list == "" {
+		t.Fatalf("help lists no commands:\n%s", stderr)
+	}
+	column := -1
+	for line := range strings.Lines(list) {
+		name, rest, _ := strings.Cut(strings.TrimPrefix(line, "\t"), " ")
+		at := len(name) + 1 + len(rest) - len(strings.TrimLeft(rest, " "))
+		if column == -1 {
+			column = at
+		}
+		if at != column {
+			t.Errorf("%q: its summary starts at column %d, the first command's at %d", strings.TrimSpace(line), at, column)
+		}
+		if name == "bench" {
+			for _, m := range []string{"orders", "functions", "search", "live", "reads"} {
+				if !strings.Contains(rest, m) {
+					t.Errorf("bench's summary %q does not name %s", strings.TrimSpace(rest), m)
+				}
+			}
+		}
 	}
 }

@@ -8,28 +8,47 @@ import (
 	"net/url"
 	"path/filepath"
 
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/store"
 )
 
 // logFlags are the logging flags of every subcommand that logs.
 type logFlags struct {
-	debug  bool
-	format string
+	debug      bool
+	debugRiver bool
+	format     string
+	// river is River's own logger once logger has run: nil leaves the engine's
+	// default, River at info level.
+	river *slog.Logger
 }
 
 func (l *logFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&l.debug, "debug", false, "log at debug level")
+	fs.BoolVar(&l.debug, "debug", false, "log at debug level (River's own logs stay at info; see --debug-river)")
+	fs.BoolVar(&l.debugRiver, "debug-river", false, "log River's own debug lines too")
 	fs.StringVar(&l.format, "log-format", "text", "log format: text or json")
 }
 
-// logger returns the logger the flags ask for, writing to w. An unknown format is
-// a usage error.
+// logger returns the logger the flags ask for, writing to w, and keeps River's
+// in l.river. An unknown format is a usage error.
 func (l *logFlags) logger(fs *flag.FlagSet, w io.Writer) (*slog.Logger, error) {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	level := slog.LevelInfo
 	if l.debug {
-		opts.Level = slog.LevelDebug
+		level = slog.LevelDebug
 	}
+	log, err := l.newLogger(fs, w, level)
+	if err != nil || !l.debugRiver {
+		return log, err
+	}
+	l.river, err = l.newLogger(fs, w, slog.LevelDebug)
+	if err == nil {
+		l.river = l.river.With(slog.String("component", "river"))
+	}
+	return log, err
+}
+
+func (l *logFlags) newLogger(fs *flag.FlagSet, w io.Writer, level slog.Level) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: level}
 	switch l.format {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
@@ -38,6 +57,9 @@ func (l *logFlags) logger(fs *flag.FlagSet, w io.Writer) (*slog.Logger, error) {
 	}
 	return nil, usageErrorf(fs, "--log-format must be text or json, not %q", l.format)
 }
+
+// engine is the functions engine's configuration the flags ask for.
+func (l *logFlags) engine() engine.Config { return engine.Config{RiverLogger: l.river} }
 
 // dataFlags are the flags of every subcommand that opens the store.
 type dataFlags struct {
@@ -81,7 +103,7 @@ func (d *dataFlags) writer(ctx context.Context, fs *flag.FlagSet, stderr io.Writ
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+	w, err := node.OpenWriter(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log, Engine: d.engine()})
 	return w, log, err
 }
 

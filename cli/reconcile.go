@@ -42,10 +42,11 @@ func (c *CLI) reconcile(ctx context.Context, args []string) error {
 	if *url != "" {
 		rep, err = remoteCheck(ctx, *url, d.dir)
 	} else {
-		rep, err = localCheck(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log})
+		rep, err = localCheck(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, Logger: log, Engine: d.engine()})
 	}
 	if err != nil {
-		return err
+		return inUse(err, "A server is using that index (%s): ask it to check with\n"+
+			strings.ReplaceAll(c.name, "%", "%%")+" reconcile --url http://localhost:8080 (its address), or stop it first.")
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)

@@ -33,7 +33,8 @@ func (c *CLI) reindex(ctx context.Context, args []string) error {
 	dir := filepath.Join(d.dir, "search")
 	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: dir, Logger: log})
 	if err != nil {
-		return fmt.Errorf("%w (is a server running on %s?)", err, d.dir)
+		return inUse(err, "Stop %s first: a reindex builds over the index, which no server may be using.\n"+
+			"(A server rebuilds a missing or damaged index by itself when it starts.)")
 	}
 	defer ix.Close()
 	bar := &progressBar{w: c.stderr, start: time.Now()}

@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/demo"
 )
 
@@ -40,7 +44,52 @@ func (c *CLI) seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "demo neighbourhood (seed %d) on %s: %d users, %d shops, %d products, in %s\n",
-		*seed, d.where(), len(n.People), len(n.Shops), len(n.Products), time.Since(start).Round(time.Millisecond))
+	took := time.Since(start).Round(time.Millisecond)
+	all := demo.Counts{Users: len(n.People), Shops: len(n.Shops), Products: len(n.Products)}
+	there := demo.Counts{Users: all.Users - n.Written.Users, Shops: all.Shops - n.Written.Shops,
+		Products: all.Products - n.Written.Products}
+	fmt.Fprintf(c.stdout, "demo neighbourhood (seed %d) on %s: ", *seed, d.where())
+	switch {
+	case there == demo.Counts{}:
+		fmt.Fprintf(c.stdout, "wrote %s in %s\n", counts(n.Written), took)
+	case n.Written == demo.Counts{}:
+		fmt.Fprintf(c.stdout, "wrote nothing in %s; its %s were there already\n", took, counts(all))
+	default:
+		fmt.Fprintf(c.stdout, "wrote %s in %s; %s were there already\n", counts(n.Written), took, counts(there))
+	}
+	c.printAccounts(n, d.dir)
 	return nil
+}
+
+func counts(n demo.Counts) string {
+	return fmt.Sprintf("%d users, %d shops and %d products", n.Users, n.Shops, n.Products)
+}
+
+// printAccounts prints whom to try the neighbourhood as, and the token command
+// of each: the first customer, the first shop's owner, and an admin.
+func (c *CLI) printAccounts(n *demo.Neighbourhood, dataDir string) {
+	token := c.name + " token"
+	if filepath.Clean(dataDir) != "data" {
+		token += " --data " + shellQuote(dataDir)
+	}
+	owner, shop := n.People[0], n.Shops[0]
+	var b strings.Builder
+	b.WriteString("Try it as (a token is valid for 24h):\n")
+	line := func(who, what string, p mohalla.Caller) {
+		fmt.Fprintf(&b, "  %-13s %s\n  %-13s TOKEN=$(%s --sub %s --role %s)\n", who, what, "", token, p.ID, p.Role)
+	}
+	if cs := n.Customers(); len(cs) > 0 {
+		line("a customer", fmt.Sprintf("%s (%s)", cs[0].Name, cs[0].ID), cs[0].Caller())
+	}
+	line("a shop owner", fmt.Sprintf("%s (%s), who owns %s (%s)", owner.Name, owner.ID, shop.Name, shop.ID), owner.Caller())
+	line("an admin", "any id will do: an admin needs no user row", mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin})
+	io.WriteString(c.stdout, b.String())
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:@+=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

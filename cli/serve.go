@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/node"
 )
 
@@ -24,7 +25,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	c.secretFlag(fs, smtpURL, "smtp", "SMTP_URL", "SMTP server `URL` (smtp://user:pass@host:port) for emails; empty records them only")
 	mailFrom := fs.String("mail-from", "Mohalla Mart <orders@mohalla.local>", "sender `address` of emails")
 	redisURL := new(string)
-	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache the nodes share; empty caches in-process")
+	c.secretFlag(fs, redisURL, "redis", "REDIS_URL", "Redis `URL` (redis://…) of the read cache and the rate limits the nodes share; empty keeps both in process")
+	limits := limitFlags(fs)
 	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
 		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
 	d := c.dataFlags(fs)
@@ -36,9 +38,11 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Logger: log})
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Logger: log, Engine: d.engine()})
 	if err != nil {
-		return err
+		return inUse(err, "Each server keeps its own search index in its --data directory: stop %s (another mohalla\n"+
+			"serve, reindex or reconcile) or give this server a --data directory of its own. To write\n"+
+			"beside a running server, use seed, token or replay, which do not open the index.")
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
@@ -55,12 +59,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           n.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := httpapi.HTTPServer(n.Handler, httpapi.DefaultTimeouts(), slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	if *allowPrivate {
 		log.WarnContext(ctx, "webhooks may reach loopback and private addresses (--allow-private-webhooks): for development only")
 	}

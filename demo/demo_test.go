@@ -129,18 +129,30 @@ func TestSeedIsIdempotent(t *testing.T) {
 				t.Errorf("stored shop %+v (%v), planned %+v", sh, err, n.Shops[2])
 			}
 			checkCounts(t, svc, 30, 4, 120)
+			checkWritten(t, "the first seed", n, demo.Counts{Users: 30, Shops: 4, Products: 120})
 
-			if _, err := demo.Seed(ctx, svc, &cfg); err != nil {
+			again, err := demo.Seed(ctx, svc, &cfg)
+			if err != nil {
 				t.Fatalf("seed again: %v", err)
 			}
 			checkCounts(t, svc, 30, 4, 120)
+			checkWritten(t, "seeding again", again, demo.Counts{})
 
 			cfg.Users, cfg.Products = 40, 150
-			if _, err := demo.Seed(ctx, svc, &cfg); err != nil {
+			more, err := demo.Seed(ctx, svc, &cfg)
+			if err != nil {
 				t.Fatalf("seed more: %v", err)
 			}
 			checkCounts(t, svc, 40, 4, 150)
+			checkWritten(t, "seeding more", more, demo.Counts{Users: 10, Products: 30})
 		})
+	}
+}
+
+func checkWritten(t *testing.T, what string, n *demo.Neighbourhood, want demo.Counts) {
+	t.Helper()
+	if n.Written != want {
+		t.Errorf("%s wrote %+v, want %+v", what, n.Written, want)
 	}
 }
 

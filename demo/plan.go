@@ -36,7 +36,7 @@ type Config struct {
 	Stock int64
 	// Workers is how many creates Seed runs at once. Default 8.
 	Workers int
-	// Logger reports progress. Default: discard.
+	// Logger reports progress, at debug level. Default: discard.
 	Logger *slog.Logger
 }
 
@@ -81,6 +81,14 @@ type Neighbourhood struct {
 	People   []Person
 	Shops    []mohalla.Shop
 	Products []mohalla.Product
+	// Written counts what Seed wrote; the rest was there already. Generate
+	// leaves it zero.
+	Written Counts
+}
+
+// Counts are numbers of users, shops and products.
+type Counts struct {
+	Users, Shops, Products int
 }
 
 // Customers returns the people who are not shop owners.

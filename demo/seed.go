@@ -16,7 +16,8 @@ import (
 // people register themselves, and each owner creates their shop and its
 // products, so every row comes with its event. Every create carries its id, so
 // seeding again with the same Config writes nothing new, and seeding with more
-// users or products adds only the new ones. It returns the neighbourhood.
+// users or products adds only the new ones. It returns the neighbourhood, with
+// Written counting what this call wrote.
 func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
@@ -30,38 +31,80 @@ func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood
 	for i, sh := range n.Shops {
 		owners[sh.ID] = n.People[i].Caller()
 	}
+	// Each step reads a row before it creates it, to tell what it wrote from
+	// what a seed before it did; a row already there is left as it is, as its
+	// create would have left it.
 	steps := []struct {
-		what  string
-		count int
-		fn    func(ctx context.Context, i int) error
+		what    string
+		count   int
+		written *int
+		fn      func(ctx context.Context, i int) (bool, error)
 	}{
-		{"users", len(n.People), func(ctx context.Context, i int) error {
+		{"users", len(n.People), &n.Written.Users, func(ctx context.Context, i int) (bool, error) {
 			p := n.People[i]
-			_, err := svc.CreateUser(ctx, p.Caller(), market.CreateUser{ID: p.ID, Email: p.Email, Name: p.Name, Phone: p.Phone})
-			return wrap(p.ID, err)
+			return create(ctx, p.ID, func(ctx context.Context) error {
+				_, err := svc.User(ctx, p.Caller(), p.ID)
+				return err
+			}, func(ctx context.Context) error {
+				_, err := svc.CreateUser(ctx, p.Caller(), market.CreateUser{ID: p.ID, Email: p.Email, Name: p.Name, Phone: p.Phone})
+				return err
+			})
 		}},
-		{"shops", len(n.Shops), func(ctx context.Context, i int) error {
+		{"shops", len(n.Shops), &n.Written.Shops, func(ctx context.Context, i int) (bool, error) {
 			sh := n.Shops[i]
-			_, err := svc.CreateShop(ctx, owners[sh.ID], market.CreateShop{ID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
-				Location: &sh.Location, Pincode: sh.Pincode, Address: sh.Address})
-			return wrap(sh.ID, err)
+			return create(ctx, sh.ID, func(ctx context.Context) error {
+				_, err := svc.Shop(ctx, sh.ID)
+				return err
+			}, func(ctx context.Context) error {
+				_, err := svc.CreateShop(ctx, owners[sh.ID], market.CreateShop{ID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
+					Location: &sh.Location, Pincode: sh.Pincode, Address: sh.Address})
+				return err
+			})
 		}},
-		{"products", len(n.Products), func(ctx context.Context, i int) error {
+		{"products", len(n.Products), &n.Written.Products, func(ctx context.Context, i int) (bool, error) {
 			p := n.Products[i]
-			_, err := svc.CreateProduct(ctx, owners[p.ShopID], market.CreateProduct{ID: p.ID, Name: p.Name,
-				Description: p.Description, Price: &p.Price, Category: p.Category, ShopID: p.ShopID,
-				Stock: &p.Stock, Unit: p.Unit})
-			return wrap(p.ID, err)
+			return create(ctx, p.ID, func(ctx context.Context) error {
+				_, err := svc.Product(ctx, p.ID)
+				return err
+			}, func(ctx context.Context) error {
+				_, err := svc.CreateProduct(ctx, owners[p.ShopID], market.CreateProduct{ID: p.ID, Name: p.Name,
+					Description: p.Description, Price: &p.Price, Category: p.Category, ShopID: p.ShopID,
+					Stock: &p.Stock, Unit: p.Unit})
+				return err
+			})
 		}},
 	}
 	for _, s := range steps {
 		start := time.Now()
-		if err := parallel(ctx, c.Workers, s.count, s.fn); err != nil {
+		var written atomic.Int64
+		err := parallel(ctx, c.Workers, s.count, func(ctx context.Context, i int) error {
+			wrote, err := s.fn(ctx, i)
+			if wrote {
+				written.Add(1)
+			}
+			return err
+		})
+		if err != nil {
 			return nil, fmt.Errorf("demo: seed %s: %w", s.what, err)
 		}
-		c.Logger.InfoContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Duration("took", time.Since(start)))
+		*s.written = int(written.Load())
+		c.Logger.DebugContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Int("written", *s.written),
+			slog.Duration("took", time.Since(start)))
 	}
 	return n, nil
+}
+
+// create calls write unless find finds the row already there, and reports
+// whether it wrote.
+func create(ctx context.Context, id string, find, write func(context.Context) error) (bool, error) {
+	err := find(ctx)
+	if err == nil {
+		return false, nil
+	}
+	if mohalla.ErrorCode(err) != mohalla.ENOTFOUND {
+		return false, wrap(id, err)
+	}
+	return true, wrap(id, write(ctx))
 }
 
 // parallel calls fn for 0 ≤ i < n from up to workers goroutines and returns the

@@ -24,6 +24,11 @@ import (
 // Config configures an Engine. The zero value is ready to use.
 type Config struct {
 	Logger *slog.Logger
+	// RiverLogger receives River's own logs. Default: Logger tagged
+	// component=river, at info level and above even when Logger logs debug,
+	// since River's debug lines (every fetch loop, every notification) would
+	// bury the engine's own.
+	RiverLogger *slog.Logger
 	// Workers is how many runs execute at once on this node. Default 50.
 	Workers int
 	// FetchCooldown and FetchPollInterval are River's: how soon after one fetch
@@ -103,6 +108,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.RiverLogger == nil {
+		c.RiverLogger = slog.New(atLeast{c.Logger.Handler(), slog.LevelInfo}).With(slog.String("component", "river"))
+	}
 	if c.Observer == nil {
 		c.Observer = noObserver{}
 	}
@@ -111,7 +119,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
-		Logger:               c.Logger,
+		Logger:               c.RiverLogger,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:              workers,
 		FetchCooldown:        c.FetchCooldown,

@@ -16,7 +16,7 @@ import (
 // Its background services run until ctx ends. It checks no caller: serve it only
 // to callers AuthorizeRiverUI allows.
 func (e *Engine) RiverUI(ctx context.Context, prefix string) (http.Handler, error) {
-	opts := &riverui.HandlerOpts{Logger: e.log, Prefix: prefix}
+	opts := &riverui.HandlerOpts{Logger: e.cfg.RiverLogger, Prefix: prefix}
 	switch q := e.q.(type) {
 	case riverQueue[pgx.Tx]:
 		opts.Endpoints = riverui.NewEndpoints(q.c, nil)

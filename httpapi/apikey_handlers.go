@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
@@ -52,4 +53,19 @@ func (s *Server) verify(ctx context.Context, token string) (mohalla.Caller, erro
 		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
 	}
 	return s.signer.Verify(token)
+}
+
+// tokenExpiry says until when a live stream's token holds: a JWT until its
+// exp; an API key until it is revoked, which this, asked again at each
+// heartbeat, finds out (EUNAUTHENTICATED).
+func (s *Server) tokenExpiry(ctx context.Context, token string) (time.Time, error) {
+	if strings.HasPrefix(token, market.APIKeyPrefix) {
+		_, err := s.svc.VerifyAPIKey(ctx, token)
+		return time.Time{}, err
+	}
+	if s.signer == nil {
+		return time.Time{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
+	}
+	_, exp, err := s.signer.VerifyExpiry(token)
+	return exp, err
 }

@@ -77,6 +77,7 @@ type env struct {
 	url   string
 	store *store.Store
 	svc   *market.Service
+	cfg   *httpapi.Config
 }
 
 // newEnv opens a store of kind, fills it with the world and serves it:
@@ -102,6 +103,19 @@ func newEngineEnv(t *testing.T, kind string, fns ...*engine.Function) *env {
 
 func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function) *env {
 	t.Helper()
+	return openEnvWith(t, kind, withEngine, fns, envOptions{})
+}
+
+// envOptions change the server of openEnvWith.
+type envOptions struct {
+	configure func(*httpapi.Config) // changes the config last
+	live      *live.Config          // the hub's config
+	timeouts  *httpapi.Timeouts     // serve with httpapi.HTTPServer's timeouts
+}
+
+// openEnvWith is openEnv with opts.
+func openEnvWith(t *testing.T, kind string, withEngine bool, fns []*engine.Function, opts envOptions) *env {
+	t.Helper()
 	st := storetest.Open(t, kind)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: t.TempDir(), Poll: 10 * time.Millisecond})
@@ -118,9 +132,16 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 		mcfg = &market.Config{OnEvents: cfg.Engine.Enqueue, AfterCommit: cfg.Engine.AfterCommit}
 	}
 	svc := market.New(st, mcfg)
-	hub := live.NewHub(st, svc, nil)
+	hub := live.NewHub(st, svc, opts.live)
 	cfg.Live = hub
-	srv := httptest.NewServer(httpapi.New(svc, signer, cfg))
+	if opts.configure != nil {
+		opts.configure(cfg)
+	}
+	srv := httptest.NewUnstartedServer(httpapi.New(svc, signer, cfg))
+	if opts.timeouts != nil {
+		srv.Config = httpapi.HTTPServer(srv.Config.Handler, *opts.timeouts, nil)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	admin := callers["admin"]
 	for _, id := range []string{"alice", "bob", "olga", "oscar"} {
@@ -152,7 +173,7 @@ func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function)
 	go ix.Run(runCtx) //nolint:errcheck // ends with the test
 	fatalIf(t, hub.Start(ctx))
 	go hub.Run(runCtx) //nolint:errcheck // ends with the test
-	return &env{url: srv.URL, store: st, svc: svc}
+	return &env{url: srv.URL, store: st, svc: svc, cfg: cfg}
 }
 
 // startEngine starts an engine with fns on st, with quick retries and polls; it
@@ -293,14 +314,15 @@ func cover(op string, status int) {
 }
 
 // uncovered lists the documented responses no test saw, but for the 500 and 503
-// every operation documents and only faults cause.
+// every operation documents and only faults cause, and the 429 of every budget.
 func uncovered() []string {
 	coverage.Lock()
 	defer coverage.Unlock()
 	var missing []string
 	for _, op := range operations() {
 		for _, status := range op.statuses {
-			if status == 500 || (status == 503 && op.id != "ready") {
+			// 429 is every limited route's; the limits tests see it for each budget.
+			if status == 500 || status == 429 || (status == 503 && op.id != "ready") {
 				continue
 			}
 			if !coverage.seen[op.key()][status] {

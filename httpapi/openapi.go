@@ -27,6 +27,11 @@ Creates are idempotent by their client id or an Idempotency-Key header: a repeat
 the first result with 201 again and writes nothing; the same key with a different body
 is 409.
 
+Each caller (a token's subject or an API key; an anonymous caller by its IP) has budgets
+of reads, writes, searches and live stream opens, and a bound on its open live streams.
+Answers carry the IETF draft RateLimit-Policy and RateLimit headers; over a budget the
+answer is 429 with Retry-After (seconds).
+
 Errors are RFC 9457 problem+json: "code" is the data layer's error code, "errors" lists
 invalid fields, and other members carry facts such as the stock left or the allowed
 order statuses.`
@@ -102,19 +107,30 @@ func operation(g *schemas, rt route) map[string]any {
 	for _, status := range errorStatuses(rt) {
 		content := map[string]any{"application/problem+json": map[string]any{
 			"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
-		if rt.CompatError != nil {
+		if rt.CompatError != nil && status != http.StatusTooManyRequests { // the limits' 429 is a problem
 			content = map[string]any{"application/json": map[string]any{"schema": g.of(reflect.TypeOf(rt.CompatError))}}
 		}
 		responses[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status), "content": content}
+	}
+	if r, ok := responses["429"].(map[string]any); ok {
+		str := map[string]any{"type": "string"}
+		r["headers"] = map[string]any{
+			"Retry-After":      map[string]any{"description": "seconds until the budget allows a request", "schema": map[string]any{"type": "integer"}},
+			"RateLimit-Policy": map[string]any{"description": `the budget, as "name";q=quota;w=window-seconds`, "schema": str},
+			"RateLimit":        map[string]any{"description": `what is left of it, as "name";r=remaining;t=seconds-to-full`, "schema": str},
+		}
 	}
 	op["responses"] = responses
 	return op
 }
 
-// errorStatuses are rt's error statuses: its own and the 500 and 503 any route
-// may answer.
+// errorStatuses are rt's error statuses: its own, the 500 and 503 any route
+// may answer, and 429 if it spends a budget.
 func errorStatuses(rt route) []int {
 	s := append(slices.Clone(rt.Errors), http.StatusInternalServerError, http.StatusServiceUnavailable)
+	if rt.Budget != budgetNone {
+		s = append(s, http.StatusTooManyRequests)
+	}
 	slices.Sort(s)
 	return slices.Compact(s)
 }

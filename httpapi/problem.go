@@ -38,6 +38,12 @@ type httpError struct {
 
 func (e *httpError) Error() string { return e.detail }
 
+// signInHint ends every 401's detail: a caller who has no token yet learns
+// where one comes from.
+const signInHint = "; send the header `Authorization: Bearer TOKEN`, with a TOKEN from " +
+	"`mohalla token --sub USER_ID --role ROLE` (signed with the server's secret) " +
+	"or a service API key an admin makes with POST /v1/api-keys"
+
 // reserved are the problem members that Detail entries may not replace.
 var reserved = map[string]bool{"type": true, "title": true, "status": true, "detail": true, "instance": true,
 	"code": true, "errors": true}
@@ -56,6 +62,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) i
 		p["status"], p["detail"] = he.status, he.detail
 	case errors.As(err, &me) && me.Code != mohalla.EINTERNAL:
 		p["status"], p["detail"], p["code"] = statusOf(me.Code), me.Message, me.Code
+		if me.Code == mohalla.EUNAUTHENTICATED {
+			p["detail"] = me.Message + signInHint
+		}
 		if len(me.Fields) > 0 {
 			p["errors"] = me.Fields
 		}

@@ -37,6 +37,9 @@ type route struct {
 	// Stream, when set, serves the route itself as a text/event-stream, in
 	// place of handle.
 	Stream http.Handler
+	// Budget is the caller's budget the route spends (429 beyond it; see
+	// Limits). Default: read for GET, write for any other method.
+	Budget budget
 	// Compat, when set, serves the route itself in another product's API
 	// (Typesense's, Inngest's), in place of handle, with its own
 	// authentication; its errors are CompatError's JSON, not problem+json.
@@ -62,7 +65,7 @@ var (
 
 // routeTable lists every route the server serves.
 func (s *Server) routeTable() []route {
-	return append([]route{
+	rts := append([]route{
 		{Method: "POST", Path: "/v1/users", ID: "createUser", Tag: "users",
 			Summary: "Create a user: the caller itself (sub = id), an admin or a service.",
 			Auth:    true, Body: market.CreateUser{}, Idempotent: true,
@@ -142,13 +145,23 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Event]{}, Errors: []int{401, 403, 422}, handle: s.events},
 
 		{Method: "GET", Path: "/healthz", ID: "health", Tag: "system", Summary: "The process is up.",
-			Status: http.StatusOK, Result: health{}, handle: s.healthz},
+			Status: http.StatusOK, Result: health{}, handle: s.healthz, Budget: budgetNone},
 		{Method: "GET", Path: "/readyz", ID: "ready", Tag: "system", Summary: "The store answers; 503 if it does not.",
-			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz},
+			Status: http.StatusOK, Result: health{}, Errors: []int{http.StatusServiceUnavailable}, handle: s.readyz, Budget: budgetNone},
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
 		s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
+	for i, rt := range rts {
+		switch {
+		case rt.Budget != "":
+		case rt.Method == http.MethodGet:
+			rts[i].Budget = budgetRead
+		default:
+			rts[i].Budget = budgetWrite
+		}
+	}
+	return rts
 }
 
 // functionRoutes are the routes of the durable functions and their runs, served

@@ -29,7 +29,7 @@ func searchRoutes(ix *search.Index) []route {
 				{"limit", "integer", "hits per page, 1 to 100; default 20"},
 				{"cursor", "string", "the nextCursor of the previous page"},
 			},
-			Status: http.StatusOK, Result: search.ProductResult{}, Errors: errs, handle: searchHandler(ix, searchProducts)},
+			Status: http.StatusOK, Result: search.ProductResult{}, Errors: errs, handle: searchHandler(ix, searchProducts), Budget: budgetSearch},
 		{Method: "GET", Path: "/v1/search/shops", ID: "searchShops", Tag: "search",
 			Summary: "Find shops near a point, nearest first, to anyone; q matches their names as product search does.",
 			Auth:    true, Query: []param{
@@ -39,7 +39,7 @@ func searchRoutes(ix *search.Index) []route {
 				{"limit", "integer", "hits per page, 1 to 100; default 20"},
 				{"cursor", "string", "the nextCursor of the previous page"},
 			},
-			Status: http.StatusOK, Result: search.ShopResult{}, Errors: errs, handle: searchHandler(ix, searchShops)},
+			Status: http.StatusOK, Result: search.ShopResult{}, Errors: errs, handle: searchHandler(ix, searchShops), Budget: budgetSearch},
 	}
 }
 

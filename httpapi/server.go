@@ -21,6 +21,7 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/ratelimit"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/syncmon"
 )
@@ -56,6 +57,10 @@ type Config struct {
 	// Live, when set, serves the live queries: GET /v1/live (the SSE stream)
 	// and the browser client under /v1/live/. Default: not served.
 	Live *live.Hub
+	// Limits, when set, hold each caller to its budgets (429 beyond) and
+	// bound its live streams. Default: no limits (the serve command sets
+	// DefaultLimits).
+	Limits *Limits
 	// Parts are reported in /readyz by name (such as "cache"), each the value
 	// its function returns at the time; they never make /readyz fail.
 	Parts map[string]func() any
@@ -74,6 +79,9 @@ type Server struct {
 	log          *slog.Logger
 	maxBody      int64
 	readyTimeout time.Duration
+	limits       *Limits
+	limiter      *ratelimit.Limiter
+	streams      *ratelimit.Slots
 
 	mux     *http.ServeMux
 	routes  []route
@@ -98,12 +106,18 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		maxBody:      cmp.Or(cfg.MaxBodyBytes, 1<<20),
 		readyTimeout: cmp.Or(cfg.ReadyTimeout, 2*time.Second),
 		mux:          http.NewServeMux(),
+		streams:      ratelimit.NewSlots(),
+	}
+	if cfg.Limits != nil {
+		l := *cfg.Limits
+		s.limits = &l
+		s.limiter = cmp.Or(l.Limiter, ratelimit.NewLimiter())
 	}
 	if cfg.Live != nil {
-		// A stream is authorized once, as it opens: a key revoked later ends
-		// no stream already open, as an expiring JWT does not either.
+		// A stream ends when its JWT expires, and within a heartbeat of its
+		// API key's revocation.
 		verify := func(token string) (mohalla.Caller, error) { return s.verify(context.Background(), token) }
-		s.live = cfg.Live.Handler(live.HandlerConfig{Verify: verify,
+		s.live = cfg.Live.Handler(live.HandlerConfig{Verify: verify, Check: s.tokenExpiry, Admit: s.admitLive,
 			WriteError: func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }})
 		s.mux.Handle("GET /v1/live/", s.live) // the browser client and its example page
 	}
@@ -114,7 +128,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 			continue
 		}
 		if rt.Compat != nil {
-			s.mux.Handle(rt.pattern(), rt.Compat)
+			s.mux.Handle(rt.pattern(), s.limitCompat(rt))
 			continue
 		}
 		s.mux.Handle(rt.pattern(), s.serve(rt))
@@ -161,9 +175,18 @@ func (s *Server) serve(rt route) http.Handler {
 		if rt.Auth {
 			var err error
 			if c, err = s.caller(r); err != nil {
+				// Charged to the client IP, so guessing tokens costs budget too.
+				if !s.admit(w, r, rt.Budget, mohalla.Anonymous) {
+					status = http.StatusTooManyRequests
+					return
+				}
 				status = s.writeError(w, r, err)
 				return
 			}
+		}
+		if !s.admit(w, r, rt.Budget, c) {
+			status = http.StatusTooManyRequests
+			return
 		}
 		if c.Role != mohalla.RoleAnonymous {
 			// What a signed-in caller is answered may be theirs alone (an
@@ -195,7 +218,7 @@ func (s *Server) caller(r *http.Request) (mohalla.Caller, error) {
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
+		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be `Bearer TOKEN`")
 	}
 	return s.verify(r.Context(), token)
 }

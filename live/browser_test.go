@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,15 +253,74 @@ const testPage = `<!doctype html>
 <script src="/v1/live/client.js"></script>
 <script>
   const q = new URLSearchParams(location.search);
-  const changes = [], statuses = [], problems = [];
+  const changes = [], statuses = [], problems = [], tokenCalls = [];
   const live = new MohallaLive(q.get("topics").split(","), {
-    token: q.get("token") || "",
+    // With fresh, the token is a function, asked at each connection.
+    token: q.has("fresh") ? () => { tokenCalls.push(Date.now()); return q.get("token"); } : (q.get("token") || ""),
     onChange(topic, value, event) { if (event) changes.push({ topic, pos: event.pos, name: event.name }); },
     onError(problem) { problems.push(problem); },
     onStatus(s) { statuses.push(s); },
   });
 </script>
 `
+
+// TestBrowserEndReconnects: when the server ends a stream (here at the hub's
+// longest lifetime; as well at its token's expiry), client.js reconnects at
+// once from its last id, asking its token function for a fresh token, and
+// misses nothing.
+func TestBrowserEndReconnects(t *testing.T) {
+	t.Parallel()
+	s := newLiveServerWith(t, &live.Config{MaxLifetime: 700 * time.Millisecond})
+	page := browsertest.New(t)
+	navigate(t, page, s.url("/test.html", "product:p1", token(alice))+"&fresh=1")
+	waitFor[bool](t, page, "the snapshot", `live.value("product:p1") !== undefined`)
+	waitFor[bool](t, page, "two ends and a token for each connection",
+		`statuses.filter((s) => s === "end").length >= 2 && tokenCalls.length >= 3`)
+	if _, err := s.svc.ChangeStock(ctx, olga, "p1", market.ChangeStock{Delta: -5}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor[bool](t, page, "the change", `live.value("product:p1").stock === 994`)
+	if got := waitFor[float64](t, page, "the changes", `changes.length`); got != 1 {
+		t.Errorf("%v changes applied, want the one", got)
+	}
+	if got := waitFor[[]any](t, page, "the problems", `problems`); len(got) != 0 {
+		t.Errorf("problems %v", got)
+	}
+}
+
+// TestBrowserRetriesAfter429: a stream refused with 429 (too many streams or
+// opens) is not an error to give up on: client.js comes back after its
+// Retry-After.
+func TestBrowserRetriesAfter429(t *testing.T) {
+	t.Parallel()
+	s := newLiveServer(t)
+	var refused atomic.Int64
+	s.mu.Lock()
+	s.admit = func(w http.ResponseWriter, r *http.Request, c mohalla.Caller) (func(), bool) {
+		if refused.Add(1) > 2 { // the stream, and the client's request for the reason
+			return func() {}, true
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"type":"about:blank","title":"Too Many Requests","status":429,"detail":"too many streams"}`))
+		return nil, false
+	}
+	s.mu.Unlock()
+	page := browsertest.New(t)
+	navigate(t, page, s.url("/test.html", "product:p1", token(alice)))
+	waitFor[bool](t, page, "the snapshot after the refusals", `live.value("product:p1") !== undefined`)
+	if got := waitFor[[]any](t, page, "the problems", `problems`); len(got) != 0 {
+		t.Errorf("the client was told of problems %v", got)
+	}
+	var statuses []int
+	for _, r := range s.liveRequests() {
+		statuses = append(statuses, r.status)
+	}
+	if !slices.Equal(statuses, []int{429, 429, 200}) {
+		t.Errorf("the server answered %v, want 429, 429, 200", statuses)
+	}
+}
 
 // pageChange is one change the test page recorded for one topic.
 type pageChange struct {
@@ -311,6 +371,8 @@ type liveServer struct {
 	hub      *live.Hub
 	stopHub  func()
 	requests []liveRequest
+	// admit, if set, admits each stream as the HTTP API's limits do.
+	admit func(w http.ResponseWriter, r *http.Request, c mohalla.Caller) (func(), bool)
 }
 
 // liveRequest is a GET /v1/live the server answered.
@@ -353,7 +415,16 @@ func (s *liveServer) url(path, topics, tok string) string {
 
 // serve serves hub's handler, recording its stream requests, and the test page.
 func (s *liveServer) serve(ln net.Listener, hub *live.Hub) {
-	lh := hub.Handler(live.HandlerConfig{Verify: signer.Verify})
+	lh := hub.Handler(live.HandlerConfig{Verify: signer.Verify,
+		Admit: func(w http.ResponseWriter, r *http.Request, c mohalla.Caller) (func(), bool) {
+			s.mu.Lock()
+			admit := s.admit
+			s.mu.Unlock()
+			if admit == nil {
+				return func() {}, true
+			}
+			return admit(w, r, c)
+		}})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/live/", lh)
 	mux.Handle("/v1/live", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,11 +1,13 @@
 package live
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/webpage"
@@ -42,6 +44,16 @@ type HandlerConfig struct {
 	// WriteError writes an error before the stream starts; the HTTP API passes
 	// its problem+json writer. Default: a plain RFC 9457 problem.
 	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+	// Admit, when set, is asked before a stream opens, with its caller. If it
+	// returns false it has answered the request (the HTTP API's 429 when the
+	// caller is over its budget or has too many streams open); else release
+	// is called when the stream ends.
+	Admit func(w http.ResponseWriter, r *http.Request, c mohalla.Caller) (release func(), ok bool)
+	// Check, when set, is asked of the token a stream opened with, as it
+	// opens and at each heartbeat: until when it holds (a JWT's exp; zero for
+	// no end), or an error. The stream ends at that time, or at a heartbeat
+	// when Check returns EUNAUTHENTICATED (a revoked API key).
+	Check func(ctx context.Context, token string) (until time.Time, err error)
 }
 
 // Handler serves GET /v1/live?topics=… (the stream), /v1/live/client.js and
@@ -74,11 +86,33 @@ func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 				writeError(w, r, err)
 				return
 			}
+			var until time.Time
+			var check func(context.Context) error
+			if tok, _ := bearer(r); tok != "" && cfg.Check != nil {
+				if until, err = cfg.Check(r.Context(), tok); err != nil {
+					writeError(w, r, err)
+					return
+				}
+				if !until.IsZero() && !until.After(time.Now()) {
+					// Within a verifier's leeway: a stream would end at once.
+					writeError(w, r, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the token has expired"))
+					return
+				}
+				check = func(ctx context.Context) error { _, err := cfg.Check(ctx, tok); return err }
+			}
+			if cfg.Admit != nil {
+				release, ok := cfg.Admit(w, r, c)
+				if !ok {
+					return
+				}
+				defer release()
+			}
 			s, err := h.Open(r.Context(), c, r.URL.Query().Get("topics"), LastEventID(r))
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
+			s.Limit(until, check)
 			s.Serve(w, r)
 		default:
 			writeError(w, r, mohalla.Errorf(mohalla.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
@@ -99,13 +133,9 @@ func serveFile(w http.ResponseWriter, contentType string, b []byte) {
 // parameter, or Anonymous without either. Any token that verify rejects, or any
 // token at all when verify is nil, is EUNAUTHENTICATED.
 func Caller(r *http.Request, verify func(string) (mohalla.Caller, error)) (mohalla.Caller, error) {
-	token := r.URL.Query().Get("token")
-	if hdr := r.Header.Get("Authorization"); hdr != "" {
-		scheme, t, _ := strings.Cut(hdr, " ")
-		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
-			return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <token>\"")
-		}
-		token = strings.TrimSpace(t)
+	token, err := bearer(r)
+	if err != nil {
+		return mohalla.Caller{}, err
 	}
 	if token == "" {
 		return mohalla.Anonymous, nil
@@ -114,6 +144,19 @@ func Caller(r *http.Request, verify func(string) (mohalla.Caller, error)) (mohal
 		return mohalla.Caller{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "this server accepts no tokens")
 	}
 	return verify(token)
+}
+
+// bearer returns r's token: from the Authorization header or, failing that,
+// the token query parameter; "" for none.
+func bearer(r *http.Request) (string, error) {
+	if hdr := r.Header.Get("Authorization"); hdr != "" {
+		scheme, t, _ := strings.Cut(hdr, " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
+			return "", mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the Authorization header must be `Bearer TOKEN`")
+		}
+		return strings.TrimSpace(t), nil
+	}
+	return r.URL.Query().Get("token"), nil
 }
 
 // writeProblem is the fallback error writer for a Handler used without the

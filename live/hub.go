@@ -36,6 +36,11 @@ type Config struct {
 	ReplayWindow int
 	// ListLimit bounds the items of a list topic's current value. Default 200.
 	ListLimit int
+	// MaxLifetime ends every stream this long after it opened, with an "end"
+	// event; the client reconnects from its last id, so nothing is lost, and
+	// a stream never outlives the hub's checks of its credential for long.
+	// Default 1h.
+	MaxLifetime time.Duration
 	// WriteTimeout bounds one write to a client. Default 10s.
 	WriteTimeout time.Duration
 	// Poll is how often the follower reads the log for other nodes' writes
@@ -84,6 +89,7 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 	c.ReplayWindow = cmp.Or(c.ReplayWindow, 10_000)
 	c.ListLimit = cmp.Or(c.ListLimit, 200)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, 10*time.Second)
+	c.MaxLifetime = cmp.Or(c.MaxLifetime, time.Hour)
 	c.Poll = cmp.Or(c.Poll, 100*time.Millisecond)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	return &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}, done: make(chan struct{})}
@@ -255,7 +261,13 @@ type changeEvent struct {
 	Pos  mohalla.Position `json:"pos"`
 }
 
+// changeBody is e as a change message carries it; a product event carries
+// only its public fields (public.go).
 func changeBody(e mohalla.Event) []byte {
-	b, _ := json.Marshal(changeEvent{ID: e.ID, Name: e.Name, Data: e.Data, TS: e.TS, Pos: e.Pos})
+	data := e.Data
+	if publicProductEvents[e.Name] {
+		data = publicProductData(e.Name, data)
+	}
+	b, _ := json.Marshal(changeEvent{ID: e.ID, Name: e.Name, Data: data, TS: e.TS, Pos: e.Pos})
 	return b
 }

@@ -59,6 +59,12 @@ type node struct {
 // newNode starts a node on the store cfg names; nodes on one cfg share the data.
 func newNode(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.Listener) net.Listener) *node {
 	t.Helper()
+	return newNodeWith(t, cfg, hc, wrap, live.HandlerConfig{Verify: signer.Verify})
+}
+
+// newNodeWith is newNode whose handler has the config handler.
+func newNodeWith(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.Listener) net.Listener, handler live.HandlerConfig) *node {
+	t.Helper()
 	st := storetest.OpenConfig(t, cfg)
 	n := &node{st: st, svc: market.New(st, nil)}
 	runCtx, cancel := context.WithCancel(ctx)
@@ -72,7 +78,7 @@ func newNode(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.Liste
 	}
 	done := make(chan struct{})
 	go func() { n.hub.Run(runCtx); close(done) }()
-	srv := httptest.NewUnstartedServer(n.hub.Handler(live.HandlerConfig{Verify: signer.Verify}))
+	srv := httptest.NewUnstartedServer(n.hub.Handler(handler))
 	if wrap != nil {
 		srv.Listener = wrap(srv.Listener)
 	}

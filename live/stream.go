@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,6 +29,12 @@ type Stream struct {
 	replay []frame
 	floor  mohalla.Position // changes at or before it were sent already
 	closed bool
+	// until ends the stream (with an "end" event); never after the hub's
+	// MaxLifetime from its opening.
+	until time.Time
+	// check, if set, is asked at each heartbeat whether the stream's
+	// credential still holds; EUNAUTHENTICATED ends the stream.
+	check func(context.Context) error
 }
 
 // Open subscribes caller to the comma-separated topics. Each topic is
@@ -55,7 +62,7 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	for _, t := range ts {
 		c.topics[t.name] = true
 	}
-	s := &Stream{h: h, c: c, topics: ts, start: "snapshot"}
+	s := &Stream{h: h, c: c, topics: ts, start: "snapshot", until: time.Now().Add(h.cfg.MaxLifetime)}
 	// Registered before the values are read, so no change between the two is lost.
 	s.at = h.register(c)
 	s.floor = s.at
@@ -73,6 +80,19 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 		return s, nil
 	}
 	if !last.Less(s.at) { // the client is as far as this node, or further
+		// Further than the log itself is an id from another log (a restored
+		// or another store) or made up: the client could wait forever for
+		// what it thinks comes next, so it gets the current values instead.
+		head, err := h.st.Read().LogHead(ctx)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("live: log head: %w", err)
+		}
+		if head.Less(last) {
+			s.start = "reset"
+			h.stats.Resets.Add(1)
+			return s, nil
+		}
 		s.start, s.floor = "replay", last
 		return s, nil
 	}
@@ -89,6 +109,17 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	s.start, s.replay, s.values = "replay", replay, nil
 	h.stats.Replayed.Add(int64(len(replay)))
 	return s, nil
+}
+
+// Limit ends the stream at until, if that is sooner than it would end
+// otherwise (a token's expiry), and, with check, when check says at a
+// heartbeat that its credential no longer holds (EUNAUTHENTICATED: a revoked
+// API key). Other errors of check leave the stream open.
+func (s *Stream) Limit(until time.Time, check func(context.Context) error) {
+	if !until.IsZero() && until.Before(s.until) {
+		s.until = until
+	}
+	s.check = check
 }
 
 // Close unregisters the stream.
@@ -176,6 +207,10 @@ func (h *Hub) values(ctx context.Context, caller mohalla.Caller, ts []topic) (ma
 func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	defer s.Close()
 	rc := http.NewResponseController(w)
+	// The server's write timeout is for answers, not for a stream that lives
+	// for hours: lifted here, each write below sets a deadline of its own.
+	// (The server lifts its read timeout itself once the request is read.)
+	_ = rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -200,6 +235,8 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	s.replay, s.values = nil, nil
 	beat := time.NewTicker(s.h.cfg.Heartbeat)
 	defer beat.Stop()
+	end := time.NewTimer(time.Until(s.until))
+	defer end.Stop()
 	// write sends queued changes after last, up to a batch, without waiting.
 	write := func(first *frame) {
 		if first != nil && last.Less(first.pos) {
@@ -218,9 +255,19 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// ending tells the client why the stream ends; it reconnects with its
+	// last id (and, if it has one, a fresh token) and misses nothing.
+	ending := func(reason string) {
+		write(nil)
+		sw.printf("event: end\nid: %s\ndata: {\"reason\":%q}\n\n", last, reason)
+		sw.flush()
+	}
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-end.C:
+			ending("the stream reached its end of life (its token's expiry, or the server's longest stream); reconnect")
 			return
 		case <-s.h.done:
 			return // the client reconnects, to another node or this one restarted
@@ -235,6 +282,13 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-beat.C:
+			if s.check != nil {
+				var me *mohalla.Error
+				if err := s.check(r.Context()); errors.As(err, &me) && me.Code == mohalla.EUNAUTHENTICATED {
+					ending("the stream's credential no longer holds: " + me.Message)
+					return
+				}
+			}
 			// Every change up to the hub's position is queued for this client
 			// already, so once they are written the client's last id may move
 			// there, sparing it a long replay after a quiet spell.

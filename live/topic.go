@@ -98,6 +98,9 @@ func topicsOf(e mohalla.Event) []string {
 	}
 	var out []string
 	if kind == "product" {
+		if !publicProductEvents[e.Name] {
+			return nil
+		}
 		if d.ProductID != "" {
 			out = append(out, "product:"+d.ProductID)
 		}

@@ -23,6 +23,17 @@ func (n *Node) watch() {
 	} {
 		n.Metrics.Counter(c.name, c.help, func() float64 { return float64(c.v()) })
 	}
+	if n.Limiter != nil {
+		ls := n.Limiter.Stats()
+		n.Metrics.Counter("mohalla_ratelimit_allowed_total", "Requests within their caller's budget.",
+			func() float64 { return float64(ls.Allowed.Load()) })
+		n.Metrics.Counter("mohalla_ratelimit_limited_total", "Requests refused with 429 for being over their caller's budget.",
+			func() float64 { return float64(ls.Limited.Load()) })
+		n.Metrics.Counter("mohalla_ratelimit_redis_errors_total", "Failed calls to the Redis of the shared budgets, each answered by this node's own.",
+			func() float64 { return float64(ls.Errors.Load()) })
+		n.Metrics.Gauge("mohalla_ratelimit_fail_open", "1 while the shared budgets' Redis is unreachable and this node limits on its own; 0 otherwise.",
+			func() float64 { return float64(ls.FailOpen.Load()) })
+	}
 	n.Metrics.Gauge("mohalla_cache_up", "1 while the cache serves reads, 0 while it is down or recovering.", func() float64 {
 		if n.Cache.Health().Status == "ok" {
 			return 1

@@ -29,6 +29,7 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/notify"
+	"github.com/mohallamart/mohalla/ratelimit"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/storefront"
@@ -51,6 +52,12 @@ type Config struct {
 	// RedisURL is a redis:// URL of the cache shared by the nodes; empty means
 	// an in-process cache.
 	RedisURL string
+	// Limits are each caller's request budgets and live stream bounds (see
+	// httpapi.Limits). Nil means httpapi.DefaultLimits; a Limits whose
+	// budgets are all Off limits nothing. Without a Limiter of its own, the
+	// node keeps the budgets in Redis at RedisURL, shared by every node, or
+	// in process without one.
+	Limits *httpapi.Limits
 	// AllowPrivateWebhooks is the development switch (serve
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
@@ -79,6 +86,8 @@ type Node struct {
 	Sync *syncmon.Monitor
 	// Live publishes the live queries of GET /v1/live.
 	Live *live.Hub
+	// Limiter keeps the callers' request budgets.
+	Limiter *ratelimit.Limiter
 
 	reads *reads
 
@@ -157,8 +166,18 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
 	n.Live = n.reads.newHub(n.Service)
+	limits := httpapi.DefaultLimits()
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+	}
+	if limits.Limiter == nil {
+		if limits.Limiter, err = newLimiter(cfg.RedisURL, log); err != nil {
+			return nil, err
+		}
+		built.Limiter = limits.Limiter
+	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Parts: map[string]func() any{
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Parts: map[string]func() any{
 			"cache":  func() any { return n.Cache.Health() },
 			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
 		}})
@@ -172,6 +191,15 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
 	return n, nil
+}
+
+// newLimiter keeps the request budgets in the Redis at redisURL, shared by
+// every node, or in process without one.
+func newLimiter(redisURL string, log *slog.Logger) (*ratelimit.Limiter, error) {
+	if redisURL == "" {
+		return ratelimit.NewLimiter(), nil
+	}
+	return ratelimit.NewRedisLimiter(&ratelimit.RedisConfig{URL: redisURL, Logger: log})
 }
 
 // marketFunctions returns the functions that follow the market's writes:
@@ -189,8 +217,9 @@ func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.F
 	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an, nil
 }
 
-// Start starts the functions engine (and with it cron), and the cache's
-// projection and warmer and the live hub.
+// Start starts the functions engine (and with it cron), the cache's
+// projection and warmer, the live hub, the search index and, once that is
+// ready, a first sync check.
 func (n *Node) Start(ctx context.Context) error {
 	if err := n.reads.start(ctx); err != nil {
 		return err
@@ -202,6 +231,17 @@ func (n *Node) Start(ctx context.Context) error {
 	n.searching.Go(func() {
 		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
 			n.log.ErrorContext(sctx, "search index stopped", slog.Any("err", err))
+		}
+	})
+	// A new node shows its health at once rather than at the monitor's first
+	// cron tick, minutes away: one check of this node's index and cache as
+	// soon as the index has caught up with the log.
+	n.searching.Go(func() {
+		if n.Search.WaitReady(sctx) != nil {
+			return
+		}
+		if _, _, _, err := n.Sync.Check(sctx); err != nil && sctx.Err() == nil {
+			n.log.WarnContext(sctx, "the first sync check failed", slog.Any("err", err))
 		}
 	})
 	return n.Engine.Start(ctx)
@@ -221,6 +261,9 @@ func (n *Node) Close(ctx context.Context) error {
 	}
 	if cerr := n.Search.Close(); cerr != nil {
 		n.log.WarnContext(ctx, "closing the search index", slog.Any("err", cerr))
+	}
+	if n.Limiter != nil {
+		_ = n.Limiter.Close()
 	}
 	n.Store.Close()
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -55,7 +55,7 @@ func TestOrderEmails(t *testing.T) {
 		order("ord2", 1)
 		move("ord2", mohalla.StatusCancelled)
 
-		// welcome, 2 confirmations, confirmed, out for delivery, delivered, cancelled
+		// welcome, 2 receipts, confirmed, out for delivery, delivered, cancelled
 		s.waitRunsDone(t, "send-order-status-email", 5)
 		s.waitRunsDone(t, "send-order-confirmation", 2)
 		s.waitRunsDone(t, "send-welcome-email", 2)
@@ -64,8 +64,8 @@ func TestOrderEmails(t *testing.T) {
 		for _, m := range msgs {
 			subjects[m.Subject]++
 		}
-		want := []string{"Welcome to Mohalla Mart, Asha Patil", "Order ord1 confirmed: ₹99", "Order ord1: confirmed",
-			"Order ord1: out for delivery", "Order ord1: delivered", "Order ord2 confirmed: ₹49.5", "Order ord2: cancelled"}
+		want := []string{"Welcome to Mohalla Mart, Asha Patil", "Order ord1 received: ₹99", "Order ord1: confirmed",
+			"Order ord1: out for delivery", "Order ord1: delivered", "Order ord2 received: ₹49.5", "Order ord2: cancelled"}
 		for _, w := range want {
 			if subjects[w] != 1 {
 				t.Errorf("subject %q arrived %d times, want once; got %v", w, subjects[w], subjects)
@@ -76,8 +76,8 @@ func TestOrderEmails(t *testing.T) {
 		}
 		for _, m := range msgs {
 			switch m.Subject {
-			case "Order ord1 confirmed: ₹99":
-				for _, part := range []string{"2 × Toned Milk 1L at ₹49.5", "Total: ₹99", "12 Hill Road, Mumbai 400050, Maharashtra", "Ravi Kirana"} {
+			case "Order ord1 received: ₹99":
+				for _, part := range []string{"pending until the shop confirms it", "2 × Toned Milk 1L at ₹49.5", "Total: ₹99", "12 Hill Road, Mumbai 400050, Maharashtra", "Ravi Kirana"} {
 					if !strings.Contains(m.Text, part) {
 						t.Errorf("confirmation text lacks %q:\n%s", part, m.Text)
 					}

@@ -164,28 +164,42 @@ func TestWebhooksWithoutTheDevelopmentSwitch(t *testing.T) {
 		}
 		order(t, s, "stored-before")
 		s.waitRunsDone(t, "notify-shop-of-order", 4)
+		// One stored with credentials is refused, and no record or error
+		// shows them.
+		if err := st.Write().PutWebhook(ctx, store.Webhook{ShopID: "s1", URL: "https://shopuser:pa55word@127.0.0.1:" + port + "/creds",
+			Secret: secret, CreatedAt: now, UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		order(t, s, "with-credentials")
+		s.waitRunsDone(t, "notify-shop-of-order", 5)
 		if n := rcv.calls.Load(); n != 0 {
 			t.Fatalf("the receiver got %d requests; want none", n)
 		}
-		var errs []string
 		notes, err := st.Read().ListNotifications(ctx, store.NotificationFilter{UserID: "o1", Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
+		var loopback, creds int
 		for _, n := range notes {
 			ds, err := st.Read().Deliveries(ctx, n.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, d := range ds {
-				if d.StatusCode != 0 || !strings.Contains(d.Error, "must not point at a loopback address") {
-					t.Errorf("delivery %+v; want no status and a loopback refusal", d)
+				switch {
+				case strings.Contains(d.URL+d.Error, "pa55word") || strings.Contains(d.URL+d.Error, "shopuser"):
+					t.Errorf("delivery %+v shows the URL's credentials", d)
+				case d.StatusCode == 0 && strings.Contains(d.Error, "must not point at a loopback address"):
+					loopback++
+				case d.StatusCode == 0 && strings.Contains(d.Error, "user name or password") && strings.HasSuffix(d.URL, "127.0.0.1:"+port+"/creds"):
+					creds++
+				default:
+					t.Errorf("delivery %+v; want no status and a refusal", d)
 				}
-				errs = append(errs, d.Error)
 			}
 		}
-		if len(errs) != 4 {
-			t.Fatalf("recorded attempts %q; want 4", errs)
+		if loopback != 4 || creds != 1 {
+			t.Fatalf("recorded %d loopback and %d credentials refusals; want 4 and 1", loopback, creds)
 		}
 	})
 }

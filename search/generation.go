@@ -98,7 +98,7 @@ func openCurrent(dir string, openTimeout time.Duration) (*generation, error) {
 	}
 	idx, err := bleve.OpenUsing(filepath.Join(dir, name), scorchConfig(openTimeout))
 	if errors.Is(err, bbolt.ErrTimeout) {
-		return nil, fmt.Errorf("index %s is in use by another process", filepath.Join(dir, name))
+		return nil, &InUseError{Dir: dir, PID: holder(dir)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: open %s: %v", errNoIndex, name, err)

@@ -63,6 +63,8 @@ type Index struct {
 	followOnce sync.Once
 	follower   *eventlog.Follower
 	ready      atomic.Bool
+	readyOnce  sync.Once
+	readyC     chan struct{} // closed when ready first turns true
 
 	lock *os.File // the directory's lock (see lockDir)
 }
@@ -96,7 +98,7 @@ func NewIndex(st *store.Store, cfg *IndexConfig) (*Index, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	ix := &Index{st: st, cfg: c, log: c.Logger.With(slog.String("component", "search")), alias: bleve.NewIndexAlias(),
-		lock: lock}
+		lock: lock, readyC: make(chan struct{})}
 	g, err := openCurrent(c.Dir, c.OpenTimeout)
 	switch {
 	case err == nil:
@@ -177,12 +179,24 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 		return fmt.Errorf("search: catch up: %w", err)
 	}
 	ix.ready.Store(true)
+	ix.readyOnce.Do(func() { close(ix.readyC) })
 	return nil
 }
 
 // Ready reports whether the index has been built and has caught up with the
 // log at least once.
 func (ix *Index) Ready() bool { return ix.ready.Load() }
+
+// WaitReady waits until the index is ready, or ctx ends (and returns its
+// error).
+func (ix *Index) WaitReady(ctx context.Context) error {
+	select {
+	case <-ix.readyC:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Position returns the position of the last event the index reflects.
 func (ix *Index) Position() mohalla.Position {

@@ -1,6 +1,9 @@
 package search_test
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -18,8 +21,10 @@ func TestIndexDirHasOneOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := search.NewIndex(st, &search.IndexConfig{Dir: dir}); err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Fatalf("a second NewIndex of an unbuilt index: %v, want it refused as in use", err)
+	_, err = search.NewIndex(st, &search.IndexConfig{Dir: dir})
+	var iu *search.InUseError
+	if !errors.As(err, &iu) || iu.PID != os.Getpid() || !strings.Contains(err.Error(), fmt.Sprintf("in use by this process (pid %d)", os.Getpid())) {
+		t.Fatalf("a second NewIndex of an unbuilt index: %v, want it refused as in use by pid %d", err, os.Getpid())
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)

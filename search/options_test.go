@@ -22,7 +22,9 @@ func TestQueryOptionsBeyondTheURL(t *testing.T) {
 		want check
 	}{
 		{"any of two categories", search.ProductQuery{Categories: []string{demo.Dairy, demo.Fruits}},
-			found(func(_ *demo.Neighbourhood, p mohalla.Product) bool { return p.Category == demo.Dairy || p.Category == demo.Fruits })},
+			found(func(_ *demo.Neighbourhood, p mohalla.Product) bool {
+				return p.Category == demo.Dairy || p.Category == demo.Fruits
+			})},
 		{"any of two shops, with a word", search.ProductQuery{Q: "milk", ShopIDs: []string{"demo-shop-01", "demo-shop-02"}},
 			func(t *testing.T, _ *demo.Neighbourhood, res search.ProductResult) {
 				t.Helper()

@@ -6,14 +6,27 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/mohallamart/mohalla/cli"
 )
 
 func main() {
 	tuneGC()
-	os.Exit(cli.New(nil).Run(context.Background(), os.Args[1:]))
+	os.Exit(cli.New(&cli.Config{Name: invocation()}).Run(context.Background(), os.Args[1:]))
+}
+
+// invocation is how the user ran this command, for the commands it prints for
+// them to run next: as they typed it ("./mohalla", "mohalla"), or "go run
+// ./cmd/mohalla" for a binary go run built in its temporary directory.
+func invocation() string {
+	name := os.Args[0]
+	if strings.Contains(filepath.ToSlash(name), "/go-build") {
+		return "go run ./cmd/mohalla"
+	}
+	return name
 }
 
 // tuneGC collects garbage less often than Go's default unless GOGC or

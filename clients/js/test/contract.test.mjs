@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { documentPath, documentText, root, schemaPath, typesOf } from "../scripts/generate.mjs";
 import { startServer } from "../scripts/server.mjs";
-import { clientJS, clientJSPath } from "../scripts/client-js.mjs";
 
 const stale = "stale: run `npm run gen` in clients/js and commit the result";
 
@@ -31,8 +30,4 @@ test("openapi.json lints clean with Redocly (no errors, no warnings)", async () 
   const problems = report.problems.map((p) => `${p.ruleId} at ${p.location?.[0]?.pointer}: ${p.message}`);
   assert.deepEqual(problems, []);
   assert.deepEqual([report.totals.errors, report.totals.warnings], [0, 0]);
-});
-
-test("the server's live/web/client.js is built from browser/mohalla-live.ts and src/reduce.ts", async () => {
-  assert.equal(readFileSync(clientJSPath, "utf8"), await clientJS(), "live/web/client.js is stale: run `npm run build:client-js` in clients/js");
 });
