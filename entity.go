@@ -15,8 +15,8 @@ type User struct {
 
 // Location is a point in degrees.
 type Location struct {
-	Lat float64 `json:"lat"`
-	Lng float64 `json:"lng"`
+	Lat float64 `json:"lat" rule:"lat"`
+	Lng float64 `json:"lng" rule:"lng"`
 }
 
 // Shop is a neighbourhood store owned by one user.
@@ -52,10 +52,10 @@ type Product struct {
 
 // Address is where an order is delivered.
 type Address struct {
-	Street  string `json:"street"`
-	City    string `json:"city"`
-	Pincode string `json:"pincode"`
-	State   string `json:"state"`
+	Street  string `json:"street" rule:"name"`
+	City    string `json:"city" rule:"place"`
+	Pincode string `json:"pincode" rule:"pincode"`
+	State   string `json:"state" rule:"place"`
 }
 
 // OrderItem is one line of an order, at the price when it was ordered.

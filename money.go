@@ -49,12 +49,16 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 // int64 overflow when summed.
 const maxMoney = 100_000_000_000_000
 
-// ParseRupees converts a decimal rupee amount ("150", "49.5", "1e2") into paise
-// exactly. It fails for non-numbers, for more than two decimals and for amounts
-// beyond a trillion rupees.
+// ParseRupees converts a decimal rupee amount ("150", "49.5") into paise
+// exactly. It fails for non-numbers, for more than two decimals, for amounts
+// beyond a trillion rupees, and, before any parse, for what CheckNumberText
+// refuses (an exponent, more than MaxNumberLength characters).
 func ParseRupees(s string) (Money, error) {
 	if s == "" || s[0] == '"' || s == "null" || s == "true" || s == "false" {
 		return 0, fmt.Errorf("not a number: %s", s)
+	}
+	if err := CheckNumberText(s); err != nil {
+		return 0, err
 	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {

@@ -38,7 +38,7 @@ func (a *Analytics) count(id string, c counter) engine.Handler {
 		var out Counted
 		err := a.st.InTx(ctx, func(tx *store.Tx) error {
 			out = Counted{}
-			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID)
+			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID, in.Event.TS)
 			if err != nil || !fresh {
 				out.Note = "already counted"
 				return err

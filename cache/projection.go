@@ -71,7 +71,7 @@ func (p *Projection) Start(ctx context.Context) error {
 		from, err := p.from(ctx)
 		if err == nil {
 			f := eventlog.NewFollower(p.st, from, p.apply, &eventlog.Config{Name: "cache",
-				Poll: p.cfg.Poll, Retry: p.cfg.Retry, Logger: p.log})
+				Poll: p.cfg.Poll, Retry: p.cfg.Retry, Logger: p.log, Rebuild: p.rebuild})
 			p.mu.Lock()
 			p.f = f
 			p.mu.Unlock()
@@ -215,4 +215,11 @@ func (p *Projection) currentVersion(ctx context.Context, k Key) (int64, error) {
 		return math.MaxInt64, nil
 	}
 	return v, err
+}
+
+// rebuild resumes at the head of the log when events after the cursor were
+// pruned: the entries their invalidations were for expired long ago, since
+// events are kept for days and entries for minutes (their TTL).
+func (p *Projection) rebuild(ctx context.Context) (mohalla.Position, error) {
+	return p.st.Read().LogHead(ctx)
 }

@@ -29,6 +29,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	limits := limitFlags(fs)
 	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
 		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
+	ops := c.opsFlags(fs)
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -37,8 +38,12 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := ops.check(*allowPrivate); err != nil {
+		return usageErrorf(fs, "%v", err)
+	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Logger: log, Engine: d.engine()})
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Alerts: ops.config(), Retention: ops.retain,
+		Logger: log, Engine: d.engine()})
 	if err != nil {
 		return inUse(err, "Each server keeps its own search index in its --data directory: stop %s (another mohalla\n"+
 			"serve, reindex or reconcile) or give this server a --data directory of its own. To write\n"+

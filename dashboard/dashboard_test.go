@@ -9,10 +9,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/node/nodetest"
+	"github.com/mohallamart/mohalla/store"
 )
 
 var admin = mohalla.Caller{ID: "dashboard-test", Role: mohalla.RoleAdmin}
@@ -21,13 +23,18 @@ var admin = mohalla.Caller{ID: "dashboard-test", Role: mohalla.RoleAdmin}
 // whose seed queued welcome emails: the page lists the functions and the
 // runs, shows a run's steps, re-runs it (the engine then holds one more run
 // of that function), runs a sync check that finds no drift, and shows the
-// node's metrics.
+// node's metrics and the alerts recorded.
 func TestDashboard(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	n, srv := nodetest.Serve(t)
 	hood, err := demo.Seed(ctx, n.Service, &demo.Config{Users: 8, Shops: 2, Products: 10})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Store.Write().RecordAlert(ctx, store.Alert{ID: "alert-1", Kind: alerts.FunctionFailed,
+		Subject: "send-welcome-email", State: store.AlertFiring, Summary: "run r1 failed after 5 attempts: smtp down",
+		At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	token, err := n.Signer.Sign(admin, time.Hour)
@@ -68,5 +75,6 @@ func TestDashboard(t *testing.T) {
 	browsertest.WaitFor(t, page, "a sync check with no drift, the latest events, and the metrics",
 		`[...document.querySelectorAll("#checks tbody td")].some((td) => td.textContent === "no drift") &&
 		 [...document.querySelectorAll("#events tbody td")].some((td) => td.textContent === "product/created") &&
-		 document.getElementById("metrics").textContent.includes("mohalla_")`)
+		 document.getElementById("metrics").textContent.includes("mohalla_") &&
+		 [...document.querySelectorAll("#alerts tbody td")].some((td) => td.textContent.includes("smtp down"))`)
 }

@@ -7,6 +7,8 @@ package eventlog
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -30,9 +32,19 @@ type Config struct {
 	// Batch is the most events handed over at once. Default 500.
 	Batch int
 	// Retry is the pause after a failed read or handler. Default 1s.
-	Retry  time.Duration
-	Logger *slog.Logger
+	Retry time.Duration
+	// Rebuild, when the follower finds that events after its cursor were
+	// pruned from the log (its cursor is before the log's horizon), rebuilds
+	// the projection from the store and returns the position it now reflects.
+	// Without it such a follower fails with ErrBehindHorizon rather than skip
+	// the pruned events.
+	Rebuild func(ctx context.Context) (mohalla.Position, error)
+	Logger  *slog.Logger
 }
+
+// ErrBehindHorizon is the error of a follower without a Rebuild whose cursor
+// is before the log's horizon: events it has not seen were pruned.
+var ErrBehindHorizon = errors.New("eventlog: events after the cursor were pruned; the projection must be rebuilt")
 
 // Follower reads the event log from a cursor.
 type Follower struct {
@@ -41,9 +53,10 @@ type Follower struct {
 	cfg Config
 	log *slog.Logger
 
-	stepMu sync.Mutex // one batch at a time, whether Run or CatchUp reads it
-	mu     sync.Mutex
-	pos    mohalla.Position
+	stepMu  sync.Mutex // one batch at a time, whether Run or CatchUp reads it
+	started bool       // the horizon was checked once; under stepMu
+	mu      sync.Mutex
+	pos     mohalla.Position
 }
 
 // NewFollower returns a follower that hands h the events after from.
@@ -52,11 +65,12 @@ func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config)
 		cfg = &Config{}
 	}
 	c := Config{
-		Name:   cmp.Or(cfg.Name, "follower"),
-		Poll:   cmp.Or(cfg.Poll, 100*time.Millisecond),
-		Batch:  cmp.Or(cfg.Batch, 500),
-		Retry:  cmp.Or(cfg.Retry, time.Second),
-		Logger: cfg.Logger,
+		Name:    cmp.Or(cfg.Name, "follower"),
+		Poll:    cmp.Or(cfg.Poll, 100*time.Millisecond),
+		Batch:   cmp.Or(cfg.Batch, 500),
+		Retry:   cmp.Or(cfg.Retry, time.Second),
+		Rebuild: cfg.Rebuild,
+		Logger:  cfg.Logger,
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -124,8 +138,24 @@ func (f *Follower) step(ctx context.Context) (int, error) {
 	defer f.stepMu.Unlock()
 	pos := f.Position()
 	evs, err := f.st.Read().ReadEvents(ctx, pos, "", f.cfg.Batch)
-	if err != nil || len(evs) == 0 {
+	if err != nil || (len(evs) == 0 && f.started) {
 		return 0, err
+	}
+	// Pruning deletes a prefix of the log and moves the horizon in the same
+	// transaction, so a horizon read after the events shows any prune that
+	// this read missed events to. A later empty read moves no cursor and needs
+	// no check; the first is checked, so a projection whose missed events were
+	// all pruned rebuilds at once, not at the next write.
+	horizon, err := f.st.Read().LogHorizon(ctx)
+	if err != nil {
+		return 0, err
+	}
+	f.started = true
+	if pos.Less(horizon) {
+		return f.rebuild(ctx, pos, horizon)
+	}
+	if len(evs) == 0 {
+		return 0, nil
 	}
 	if err := f.h(ctx, evs); err != nil {
 		return 0, err
@@ -134,4 +164,25 @@ func (f *Follower) step(ctx context.Context) (int, error) {
 	f.pos = evs[len(evs)-1].Pos
 	f.mu.Unlock()
 	return len(evs), nil
+}
+
+// rebuild has the projection rebuilt from the store, and moves the cursor to
+// the position it then reflects.
+func (f *Follower) rebuild(ctx context.Context, pos, horizon mohalla.Position) (int, error) {
+	if f.cfg.Rebuild == nil {
+		return 0, fmt.Errorf("%w (cursor %s, horizon %s)", ErrBehindHorizon, pos, horizon)
+	}
+	f.log.WarnContext(ctx, "events after the cursor were pruned; rebuilding",
+		slog.String("cursor", pos.String()), slog.String("horizon", horizon.String()))
+	to, err := f.cfg.Rebuild(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("rebuild behind the log's horizon: %w", err)
+	}
+	if to.Less(horizon) {
+		return 0, fmt.Errorf("rebuild reached %s, still before the log's horizon %s", to, horizon)
+	}
+	f.mu.Lock()
+	f.pos = to
+	f.mu.Unlock()
+	return f.cfg.Batch, nil // as a full batch: read on at once, the events after the rebuild
 }

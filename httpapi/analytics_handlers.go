@@ -12,8 +12,8 @@ import (
 // decides who may read what: a shop's owner its own shop, admins everything.
 func (s *Server) analyticsRoutes() []route {
 	rangeParams := []param{
-		{"from", "string", "the first day, YYYY-MM-DD, in the analytics time zone (Asia/Kolkata by default); default 29 days before to"},
-		{"to", "string", "the last day, YYYY-MM-DD, included; default today. The range spans at most 366 days"},
+		{Name: "from", Type: "string", Doc: "the first day, YYYY-MM-DD, in the analytics time zone (Asia/Kolkata by default); default 29 days before to"},
+		{Name: "to", Type: "string", Doc: "the last day, YYYY-MM-DD, included; default today. The range spans at most 366 days"},
 	}
 	errs := []int{401, 403, 404, 422}
 	return []route{
@@ -28,8 +28,8 @@ func (s *Server) analyticsRoutes() []route {
 		{Method: "GET", Path: "/v1/analytics/top-products", ID: "topProducts", Tag: "analytics",
 			Summary: "The 10 products with the most net revenue over the last days: of one shop, to its owner or an admin; of all shops, to an admin.",
 			Auth:    true, Query: []param{
-				{"shopId", "string", "only this shop's products; without it, every shop's (admins only)"},
-				{"days", "integer", "the last this many days, today included, 1 to 90; default 7"},
+				{Name: "shopId", Type: "string", Doc: "only this shop's products; without it, every shop's (admins only)", ID: true},
+				{Name: "days", Type: "integer", Doc: "the last this many days, today included, 1 to 90; default 7", Min: 1, Max: 90},
 			},
 			Status: http.StatusOK, Result: analytics.TopProducts{}, Errors: errs, handle: s.topProducts},
 	}

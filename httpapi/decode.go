@@ -6,33 +6,57 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
 )
 
-// decode reads r's body, one JSON value and nothing after it, into v. Unknown
-// fields are rejected. A body that is not JSON is 400, one over the size limit
-// 413, and a value of the wrong type for its field EINVALID naming the field.
+// decode reads r's body, one JSON value and nothing after it, into v. The body
+// is first held to the rules of bodyCheck (valid UTF-8, no duplicate keys, no
+// null, required fields present, short plain numbers, no control characters);
+// then unknown fields are rejected. A body that is not JSON is 400, one over
+// the size limit 413, and a value of the wrong type for its field EINVALID
+// naming the field.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	if err := checkBody(data, reflect.TypeOf(v).Elem()); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return bodyError(err)
-		}
 		return &httpError{status: http.StatusBadRequest, detail: "the request body has more after its JSON value"}
 	}
 	return nil
+}
+
+// checkContentType answers 415 for a body that is not application/json. A
+// request without a body and without a Content-Type passes, to be told its
+// body is empty.
+func checkContentType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return nil
+	}
+	if mt, params, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" &&
+		(params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")) {
+		return nil
+	}
+	return &httpError{status: http.StatusUnsupportedMediaType,
+		detail: "the request body must be JSON, sent with Content-Type: application/json"}
 }
 
 // decodeStrict unmarshals data into v rejecting unknown fields, for bodies that
@@ -118,13 +142,17 @@ const maxIdempotencyKey = 255
 // idempotencyKey returns r's Idempotency-Key header, "" if there is none.
 func idempotencyKey(r *http.Request) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
-	if len(k) > maxIdempotencyKey {
+	switch {
+	case len(k) > maxIdempotencyKey:
 		return "", invalidField("Idempotency-Key", fmt.Sprintf("must be at most %d characters", maxIdempotencyKey))
+	case !utf8.ValidString(k) || market.HasControl(k, false):
+		return "", invalidField("Idempotency-Key", market.ControlRule(false))
 	}
 	return k, nil
 }
 
-// queryInt reads an integer query parameter; absent is 0.
+// queryInt reads an integer query parameter; absent is 0. The route table
+// has checked it already (checkParams); this only converts it.
 func queryInt(q url.Values, name string) (int, error) {
 	s := q.Get(name)
 	if s == "" {

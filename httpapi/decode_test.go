@@ -19,14 +19,20 @@ func TestBodies(t *testing.T) {
 		name, body string
 		status     int
 		contains   []string
+		header     map[string]string
 	}{
-		{"malformed JSON is 400", `{"name":`, 400, []string{"not valid JSON"}},
-		{"a syntax error is 400", `{"name" "x"}`, 400, []string{"not valid JSON"}},
-		{"an empty body is 400", ``, 400, []string{"empty"}},
-		{"data after the value is 400", `{} {}`, 400, []string{"more after"}},
-		{"a bare string is 400", `"hello"`, 400, []string{"must be a JSON"}},
-		{"a body over 1 MiB is 413", big, 413, []string{"larger than 1048576 bytes"}},
-		{"an unknown field is 422 naming it", `{"zzz":1}`, 422, []string{`"field":"zzz"`, "not a field"}},
+		{"malformed JSON is 400", `{"name":`, 400, []string{"not valid JSON"}, nil},
+		{"a syntax error is 400", `{"name" "x"}`, 400, []string{"not valid JSON"}, nil},
+		{"an empty body is 400", ``, 400, []string{"empty"}, nil},
+		{"data after the value is 400", `{} {}`, 400, []string{"more after"}, nil},
+		{"a bare string is 400", `"hello"`, 400, []string{"must be a JSON"}, nil},
+		{"a body over 1 MiB is 413", big, 413, []string{"larger than 1048576 bytes"}, nil},
+		{"an unknown field is 422 naming it", `{"zzz":1}`, 422, []string{`"field":"zzz"`, "not a field"}, nil},
+		{"a body of null is 422", `null`, 422, []string{"null"}, nil},
+		{"a key twice is 400", `{"zzz":1,"zzz":2}`, 400, []string{`key \"zzz\" twice`}, nil},
+		{"invalid UTF-8 is 400", "{\"name\":\"\xff\"}", 400, []string{"UTF-8"}, nil},
+		{"text/plain is 415", `{}`, 415, []string{"application/json"}, map[string]string{"Content-Type": "text/plain"}},
+		{"a form is 415", `a=1`, 415, []string{"application/json"}, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}},
 	}
 	var ops []docOp
 	for _, op := range operations() {
@@ -45,7 +51,7 @@ func TestBodies(t *testing.T) {
 				path := pathParam.ReplaceAllString(op.path, "apple")
 				for _, c := range cases {
 					t.Run(op.id+"/"+c.name, func(t *testing.T) {
-						e.run(t, scenario{method: op.method, path: path, as: "admin", body: c.body, status: c.status,
+						e.run(t, scenario{method: op.method, path: path, as: "admin", body: c.body, status: c.status, header: c.header,
 							contains: append([]string{`"type":"about:blank"`}, c.contains...)})
 					})
 				}

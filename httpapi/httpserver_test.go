@@ -24,7 +24,7 @@ var short = httpapi.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 200 * tim
 // closes the connection long before they end.
 func TestSlowLorisIsCutOff(t *testing.T) {
 	t.Parallel()
-	e := openEnvWith(t, "sqlite", false, nil, envOptions{timeouts: &short})
+	e := openEnv(t, "sqlite", envOptions{timeouts: &short})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
 	fatalIf(t, err)
 	defer conn.Close()
@@ -55,7 +55,7 @@ func TestLiveOutlivesServerTimeouts(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			e := openEnvWith(t, kind, false, nil, envOptions{timeouts: &short,
+			e := openEnv(t, kind, envOptions{timeouts: &short,
 				live: &live.Config{Heartbeat: 50 * time.Millisecond}})
 			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
@@ -92,7 +92,7 @@ func TestLiveEndsWhenItsKeyIsRevoked(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			e := openEnvWith(t, kind, false, nil, envOptions{live: &live.Config{Heartbeat: 50 * time.Millisecond}})
+			e := openEnv(t, kind, envOptions{live: &live.Config{Heartbeat: 50 * time.Millisecond}})
 			res, body := e.do(t, "POST", "/v1/api-keys", "admin", nil, `{"name":"courier"}`)
 			var made struct{ ID, Key string }
 			if res.StatusCode != 201 || json.Unmarshal([]byte(body), &made) != nil {

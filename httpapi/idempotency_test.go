@@ -89,6 +89,7 @@ func TestConcurrentBuyers(t *testing.T) {
 					req, _ := http.NewRequestWithContext(ctx, "POST", e.url+"/v1/orders",
 						strings.NewReader(`{"userId":"alice","items":[{"productId":"mango","quantity":1}],`+addr+`}`))
 					req.Header.Set("Authorization", "Bearer "+tokens["alice"])
+					req.Header.Set("Content-Type", "application/json")
 					status := 0
 					if res, err := http.DefaultClient.Do(req); err != nil {
 						t.Error(err)

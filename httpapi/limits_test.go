@@ -26,7 +26,7 @@ func perHour(name string, quota int) ratelimit.Limit {
 // limitedEnv is newEnv whose server holds callers to limits.
 func limitedEnv(t *testing.T, kind string, limits httpapi.Limits) *env {
 	t.Helper()
-	return openEnvWith(t, kind, false, nil, envOptions{configure: func(c *httpapi.Config) { c.Limits = &limits }})
+	return openEnv(t, kind, envOptions{configure: func(c *httpapi.Config) { c.Limits = &limits }})
 }
 
 var rateLimitHeader = regexp.MustCompile(`^"(\w+)";r=(\d+);t=(\d+)$`)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
+	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
@@ -90,7 +92,7 @@ type env struct {
 // after which apple has 8 in stock, milk 5 and bread 3.
 func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
-	return openEnv(t, kind, false, nil)
+	return openEnv(t, kind, envOptions{})
 }
 
 // newEngineEnv is newEnv with an engine running fns, started before the world
@@ -98,34 +100,35 @@ func newEnv(t *testing.T, kind string) *env {
 // routes and River's UI.
 func newEngineEnv(t *testing.T, kind string, fns ...*engine.Function) *env {
 	t.Helper()
-	return openEnv(t, kind, true, fns)
+	return openEnv(t, kind, envOptions{engine: true, fns: fns})
 }
 
-func openEnv(t *testing.T, kind string, withEngine bool, fns []*engine.Function) *env {
-	t.Helper()
-	return openEnvWith(t, kind, withEngine, fns, envOptions{})
-}
-
-// envOptions change the server of openEnvWith.
+// envOptions says what an env serves beyond the market and search, and how.
 type envOptions struct {
+	engine    bool // the function routes and River's UI, on an engine running fns
+	fns       []*engine.Function
+	analytics bool                  // the analytics routes (their figures stay empty: nothing counts them)
 	configure func(*httpapi.Config) // changes the config last
 	live      *live.Config          // the hub's config
 	timeouts  *httpapi.Timeouts     // serve with httpapi.HTTPServer's timeouts
 }
 
-// openEnvWith is openEnv with opts.
-func openEnvWith(t *testing.T, kind string, withEngine bool, fns []*engine.Function, opts envOptions) *env {
+// openEnv opens a store of kind and serves the world of newEnv on it, as opts say.
+func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	t.Helper()
 	st := storetest.Open(t, kind)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ix, err := search.NewIndex(st, &search.IndexConfig{Dir: t.TempDir(), Poll: 10 * time.Millisecond})
 	fatalIf(t, err)
 	t.Cleanup(func() { _ = ix.Close() })
-	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix,
+	cfg := &httpapi.Config{Logger: log, Sync: syncmon.New(st, ix, nil, nil), Search: ix, Alerts: alerts.New(st, nil),
 		Parts: map[string]func() any{"search": func() any { return map[string]bool{"ready": ix.Ready()} }}}
 	var mcfg *market.Config
-	if withEngine {
-		cfg.Engine = startEngine(t, st, fns)
+	if opts.analytics {
+		cfg.Analytics = analytics.New(st, nil)
+	}
+	if opts.engine {
+		cfg.Engine = startEngine(t, st, opts.fns)
 		ui, err := cfg.Engine.RiverUI(t.Context(), httpapi.RiverUIPrefix)
 		fatalIf(t, err)
 		cfg.RiverUI = ui

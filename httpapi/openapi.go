@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"fmt"
+	"github.com/mohallamart/mohalla/market"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -20,8 +22,13 @@ decided by the operation, not by the route: a forbidden call is 401 for anonymou
 403 for anyone else.
 
 Amounts are rupees as JSON numbers with at most two decimals ("price": 49.5), kept as
-integer paise. Request bodies are at most 1 MiB (413 beyond), must be one JSON value
-(400 otherwise) and may not carry unknown fields (422).
+integer paise; an order costs at most 1000000 rupees. Request bodies are sent as
+Content-Type: application/json (415 otherwise), are at most 1 MiB (413 beyond), must be
+one JSON value of valid UTF-8 without a key twice in one object (400 otherwise), and may
+not carry unknown fields, null for a field, a number longer than 32 characters or with
+an exponent, or control characters in text (tab and line breaks only in multi-line
+text) (422, naming the field). Path and query values are held to the rules stated for
+each parameter (422); every id is 1 to 64 letters, digits, '_' or '-'.
 
 Creates are idempotent by their client id or an Idempotency-Key header: a repeat returns
 the first result with 201 again and writes nothing; the same key with a different body
@@ -74,11 +81,11 @@ func operation(g *schemas, rt route) map[string]any {
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
-			"schema": map[string]any{"type": "string"}})
+			"schema": ruleSchema(map[string]any{"type": "string"}, "id")})
 	}
 	for _, p := range rt.Query {
 		params = append(params, map[string]any{"name": p.Name, "in": "query", "description": p.Doc,
-			"schema": map[string]any{"type": p.Type}})
+			"schema": p.schema()})
 	}
 	if rt.Idempotent {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
@@ -125,11 +132,24 @@ func operation(g *schemas, rt route) map[string]any {
 }
 
 // errorStatuses are rt's error statuses: its own, the 500 and 503 any route
-// may answer, and 429 if it spends a budget.
+// may answer, 429 if it spends a budget, and those checkRequest and decode may
+// answer (422 for a path or query, 400, 413, 415 and 422 for a body).
 func errorStatuses(rt route) []int {
 	s := append(slices.Clone(rt.Errors), http.StatusInternalServerError, http.StatusServiceUnavailable)
 	if rt.Budget != budgetNone {
 		s = append(s, http.StatusTooManyRequests)
+	}
+	if rt.Compat != nil {
+		// Served as the API it copies answers, without checkRequest.
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	if len(rt.Query) > 0 || strings.Contains(rt.Path, "{") {
+		s = append(s, http.StatusUnprocessableEntity)
+	}
+	if rt.Body != nil {
+		s = append(s, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
+			http.StatusUnprocessableEntity)
 	}
 	slices.Sort(s)
 	return slices.Compact(s)
@@ -152,4 +172,53 @@ func problemSchema(g *schemas) map[string]any {
 		},
 		"additionalProperties": true,
 	}
+}
+
+// schema states p's rules (checkParams holds them) as a JSON Schema.
+func (p param) schema() map[string]any {
+	s := map[string]any{"type": p.Type}
+	switch {
+	case p.ID:
+		ruleSchema(s, "id")
+	case p.Number:
+		s["pattern"], s["maxLength"] = mohalla.NumberPattern, mohalla.MaxNumberLength
+	case p.Point:
+		s["pattern"], s["maxLength"] = pointPattern, 2*mohalla.MaxNumberLength+3
+	}
+	if p.Max > 0 {
+		s["minimum"], s["maximum"] = p.Min, p.Max
+	}
+	if p.MaxLength > 0 {
+		s["maxLength"] = p.MaxLength
+	}
+	if len(p.Enum) > 0 {
+		s["enum"] = p.Enum
+	}
+	return s
+}
+
+// ruleSchema adds to s the keywords of the market rule named rule.
+func ruleSchema(s map[string]any, rule string) map[string]any {
+	r, ok := market.RuleOf(rule)
+	if !ok {
+		panic(fmt.Sprintf("httpapi: no market rule %q", rule))
+	}
+	if r.MinLength > 0 {
+		s["minLength"] = r.MinLength
+	}
+	if r.MaxLength > 0 {
+		s["maxLength"] = r.MaxLength
+	}
+	switch {
+	case r.Pattern != nil:
+		s["pattern"] = r.Pattern.String()
+	case r.MaxLength > 0 && r.Multiline: // text: no control characters (market.HasControl)
+		s["pattern"] = `^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$`
+	case r.MaxLength > 0:
+		s["pattern"] = `^[^\x00-\x1f\x7f-\x9f]*$`
+	}
+	if r.HasRange {
+		s["minimum"], s["maximum"] = r.Min, r.Max
+	}
+	return s
 }

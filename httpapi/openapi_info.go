@@ -24,6 +24,7 @@ var tagDescriptions = map[string]string{
 	"analytics":     "Figures per product and shop, per day.",
 	"sync":          "The sync monitor: whether the search index and cache agree with the store.",
 	"functions":     "Durable functions, their runs and steps.",
+	"alerts":        "What operators were told of: failed runs, drift, follower lag, retry storms.",
 	"auth":          "Service API keys.",
 	"system":        "Health, readiness and this document.",
 	"compat":        "Typesense's search API and Inngest's event API, as their official clients call them, in those products' shapes.",
@@ -31,7 +32,7 @@ var tagDescriptions = map[string]string{
 
 // tagOrder is the order tags are listed in: the marketplace first, operations last.
 var tagOrder = []string{"users", "shops", "products", "orders", "search", "live", "events",
-	"notifications", "analytics", "functions", "sync", "auth", "compat", "system"}
+	"notifications", "analytics", "functions", "sync", "alerts", "auth", "compat", "system"}
 
 func documentTags() []any {
 	tags := make([]any, 0, len(tagOrder))
@@ -70,6 +71,7 @@ var summaries = map[string]string{
 	"searchShops":       "Find shops near a point",
 	"syncStatus":        "The sync monitor's last checks and the lags",
 	"syncCheck":         "Run a sync check now",
+	"listAlerts":        "List the alerts, newest first",
 }
 
 // summaryOf is the short summary of rt's operation: its entry in summaries, or

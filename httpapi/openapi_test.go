@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
@@ -244,6 +245,7 @@ func validate(s map[string]any, v any, at string) []string {
 		return []string{fmt.Sprintf("%s: %s is not of type %s", at, clip(fmt.Sprint(v)), typ)}
 	}
 	var errs []string
+	errs = append(errs, validateRules(s, v, at)...)
 	switch v := v.(type) {
 	case map[string]any:
 		props, _ := s["properties"].(map[string]any)
@@ -292,4 +294,36 @@ func isType(typ string, v any) bool {
 		return ok && !strings.ContainsAny(string(n), ".eE")
 	}
 	return false
+}
+
+// validateRules checks the rule keywords of s (lengths, pattern, bounds).
+func validateRules(s map[string]any, v any, at string) []string {
+	var errs []string
+	switch v := v.(type) {
+	case string:
+		n := json.Number(strconv.Itoa(utf8.RuneCountInString(v)))
+		if lim, ok := s["minLength"].(json.Number); ok && numLess(n, lim) {
+			errs = append(errs, fmt.Sprintf("%s: shorter than minLength %s", at, lim))
+		}
+		if lim, ok := s["maxLength"].(json.Number); ok && numLess(lim, n) {
+			errs = append(errs, fmt.Sprintf("%s: longer than maxLength %s", at, lim))
+		}
+		if p, ok := s["pattern"].(string); ok && !regexp.MustCompile(p).MatchString(v) {
+			errs = append(errs, fmt.Sprintf("%s: %q does not match %s", at, clip(v), p))
+		}
+	case json.Number:
+		if lim, ok := s["minimum"].(json.Number); ok && numLess(v, lim) {
+			errs = append(errs, fmt.Sprintf("%s: %s is below minimum %s", at, v, lim))
+		}
+		if lim, ok := s["maximum"].(json.Number); ok && numLess(lim, v) {
+			errs = append(errs, fmt.Sprintf("%s: %s is above maximum %s", at, v, lim))
+		}
+	}
+	return errs
+}
+
+func numLess(a, b json.Number) bool {
+	x, _ := a.Float64()
+	y, _ := b.Float64()
+	return x < y
 }

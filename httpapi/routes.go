@@ -50,15 +50,28 @@ type route struct {
 // handler does one operation for caller c and returns the success body.
 type handler func(r *http.Request, c mohalla.Caller) (any, error)
 
-// param is a query parameter.
+// param is a query parameter. Its rules are held by checkParams before the
+// handler runs, and stated by the OpenAPI document: one definition for both.
+// Any value of any parameter is also refused with control characters.
 type param struct {
 	Name, Type, Doc string // Type is "string" or "integer"
+	// ID holds the value to the id rule (market.CheckID).
+	ID bool
+	// Number holds it to a plain decimal (mohalla.CheckNumberText); Point to
+	// two of them, "lat,lng".
+	Number, Point bool
+	// Min and Max bound an integer, when Max > 0.
+	Min, Max int
+	// MaxLength bounds a string, in characters, when more than 0.
+	MaxLength int
+	// Enum lists the values allowed, when set.
+	Enum []string
 }
 
 var (
 	pageParams = []param{
-		{"limit", "integer", "page size, 1 to 500; default 50"},
-		{"cursor", "string", "the nextCursor of the previous page"},
+		{Name: "limit", Type: "integer", Doc: "page size, 1 to 500; default 50", Min: 1, Max: 500},
+		{Name: "cursor", Type: "string", Doc: "the nextCursor of the previous page"},
 	}
 	createErrors = []int{400, 401, 403, 409, 413, 422}
 )
@@ -94,8 +107,8 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/v1/products", ID: "listProducts", Tag: "products",
 			Summary: "List the products on sale, to anyone.",
 			Auth:    true, Query: append([]param{
-				{"shopId", "string", "only this shop's products"},
-				{"category", "string", "only this category"},
+				{Name: "shopId", Type: "string", Doc: "only this shop's products", ID: true},
+				{Name: "category", Type: "string", Doc: "only this category", MaxLength: 50},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Product]{}, Errors: []int{401, 422}, handle: s.listProducts},
 		{Method: "PATCH", Path: "/v1/products/{id}", ID: "updateProduct", Tag: "products",
@@ -120,8 +133,8 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/v1/orders", ID: "listOrders", Tag: "orders",
 			Summary: "List one customer's or one shop's orders; a customer naming neither gets their own.",
 			Auth:    true, Query: append([]param{
-				{"userId", "string", "only this customer's orders"},
-				{"shopId", "string", "only this shop's orders"},
+				{Name: "userId", Type: "string", Doc: "only this customer's orders", ID: true},
+				{Name: "shopId", Type: "string", Doc: "only this shop's orders", ID: true},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Order]{}, Errors: []int{401, 403, 404, 422}, handle: s.listOrders},
 		{Method: "POST", Path: "/v1/orders/{id}/status", ID: "changeOrderStatus", Tag: "orders",
@@ -136,11 +149,11 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/v1/events", ID: "listEvents", Tag: "events",
 			Summary: "Read the event log in commit order, or newest first with order=newest: an admin or a service. Pass nextCursor as after (as before, newest first) to continue.",
 			Auth:    true, Query: []param{
-				{"name", "string", "only events of this name"},
-				{"after", "string", "a position (tx-id, as in nextCursor); only events after it"},
-				{"order", "string", "oldest (the default: commit order) or newest"},
-				{"before", "string", "with order=newest, a position (as in nextCursor); only events before it"},
-				{"limit", "integer", "at most this many, 1 to 1000; default 100"},
+				{Name: "name", Type: "string", Doc: "only events of this name", MaxLength: 100},
+				{Name: "after", Type: "string", Doc: "a position (tx-id, as in nextCursor); only events after it"},
+				{Name: "order", Type: "string", Doc: "oldest (the default: commit order) or newest", Enum: []string{"oldest", "newest"}},
+				{Name: "before", Type: "string", Doc: "with order=newest, a position (as in nextCursor); only events before it"},
+				{Name: "limit", Type: "integer", Doc: "at most this many, 1 to 1000; default 100", Min: 1, Max: 1000},
 			},
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Event]{}, Errors: []int{401, 403, 422}, handle: s.events},
 
@@ -151,7 +164,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
+		s.alertRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
 	for i, rt := range rts {
 		switch {
 		case rt.Budget != "":
@@ -182,9 +195,9 @@ func (s *Server) functionRoutes() []route {
 		{Method: "GET", Path: "/v1/runs", ID: "listRuns", Tag: "functions",
 			Summary: "List function runs, newest first: an admin or a service.",
 			Auth:    true, Query: append([]param{
-				{"function", "string", "only this function's runs"},
-				{"status", "string", "only runs in this status: queued, running, sleeping, waiting, completed, failed or cancelled"},
-				{"event", "string", "only the runs this event id triggered"},
+				{Name: "function", Type: "string", Doc: "only this function's runs", ID: true},
+				{Name: "status", Type: "string", Doc: "only runs in this status: queued, running, sleeping, waiting, completed, failed or cancelled", Enum: []string{store.RunQueued, store.RunRunning, store.RunSleeping, store.RunWaiting, store.RunCompleted, store.RunFailed, store.RunCancelled}},
+				{Name: "event", Type: "string", Doc: "only the runs this event id triggered", ID: true},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
 		{Method: "GET", Path: "/v1/runs/{id}", ID: "getRun", Tag: "functions",

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
 	"slices"
@@ -139,12 +140,25 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		if _, hidden := props[name]; hidden {
 			continue
 		}
-		if slices.Contains(anyValue[t], f.Name) {
+		switch rule := f.Tag.Get("rule"); {
+		case slices.Contains(anyValue[t], f.Name):
 			props[name] = map[string]any{"description": "any JSON value"}
-		} else {
+		case rule != "":
+			// The rule market's checks hold the field to, stated here too.
+			ps := ruleSchema(maps.Clone(g.of(f.Type)), rule)
+			if optional(opts) && ps["type"] == "string" {
+				// An optional string left empty is absent, as encoding/json
+				// writes it.
+				delete(ps, "minLength")
+				if p, ok := ps["pattern"].(string); ok {
+					ps["pattern"] = "^(" + strings.TrimSuffix(strings.TrimPrefix(p, "^"), "$") + ")?$"
+				}
+			}
+			props[name] = ps
+		default:
 			props[name] = g.of(f.Type)
 		}
-		if !hasOption(opts, "omitempty") && !hasOption(opts, "omitzero") {
+		if !optional(opts) {
 			*required = append(*required, name)
 		}
 	}
@@ -152,6 +166,9 @@ func (g *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		g.fields(e, props, required)
 	}
 }
+
+// optional reports whether a field with these json tag options may be absent.
+func optional(opts string) bool { return hasOption(opts, "omitempty") || hasOption(opts, "omitzero") }
 
 func hasOption(opts, want string) bool {
 	for o := range strings.SplitSeq(opts, ",") {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/engine"
@@ -61,6 +62,8 @@ type Config struct {
 	// bound its live streams. Default: no limits (the serve command sets
 	// DefaultLimits).
 	Limits *Limits
+	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
+	Alerts *alerts.Alerts
 	// Parts are reported in /readyz by name (such as "cache"), each the value
 	// its function returns at the time; they never make /readyz fail.
 	Parts map[string]func() any
@@ -72,6 +75,7 @@ type Server struct {
 	eng          *engine.Engine
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
+	alerts       *alerts.Alerts
 	search       *search.Index
 	parts        map[string]func() any
 	live         http.Handler
@@ -99,6 +103,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		eng:          cfg.Engine,
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
+		alerts:       cfg.Alerts,
 		search:       cfg.Search,
 		parts:        cfg.Parts,
 		signer:       signer,
@@ -124,7 +129,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		if rt.Stream != nil {
-			s.mux.Handle(rt.pattern(), rt.Stream)
+			s.mux.Handle(rt.pattern(), s.checked(rt))
 			continue
 		}
 		if rt.Compat != nil {
@@ -193,6 +198,10 @@ func (s *Server) serve(rt route) http.Handler {
 			// order, a user, an API key's secret): no cache may keep it.
 			w.Header().Set("Cache-Control", "no-store")
 		}
+		if err := checkRequest(rt, r); err != nil {
+			status = s.writeError(w, r, err)
+			return
+		}
 		if rt.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		}
@@ -206,6 +215,30 @@ func (s *Server) serve(rt route) http.Handler {
 			return
 		}
 		status = s.writeJSON(w, r, rt.Status, v)
+	})
+}
+
+// checkRequest is what every route's request is held to before its handler
+// runs: its path and query (checkParams) and, for a route with a body, its
+// Content-Type.
+func checkRequest(rt route, r *http.Request) error {
+	if err := checkParams(rt, r); err != nil {
+		return err
+	}
+	if rt.Body != nil {
+		return checkContentType(r)
+	}
+	return nil
+}
+
+// checked serves a streaming route after checkRequest.
+func (s *Server) checked(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkRequest(rt, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		rt.Stream.ServeHTTP(w, r)
 	})
 }
 

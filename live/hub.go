@@ -104,7 +104,10 @@ func (h *Hub) Start(ctx context.Context) error {
 	}
 	h.mu.Lock()
 	h.pos = head
-	h.f = eventlog.NewFollower(h.st, head, h.dispatch, &eventlog.Config{Name: "live", Poll: h.cfg.Poll, Logger: h.log})
+	// Behind the log's horizon (a hub stalled for days) it resumes at the head:
+	// a stream's client loads the current rows when it opens, as after a gap.
+	h.f = eventlog.NewFollower(h.st, head, h.dispatch, &eventlog.Config{Name: "live", Poll: h.cfg.Poll, Logger: h.log,
+		Rebuild: h.st.Read().LogHead})
 	h.mu.Unlock()
 	return nil
 }

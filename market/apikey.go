@@ -30,7 +30,7 @@ const (
 
 // CreateAPIKey is the input of Service.CreateAPIKey.
 type CreateAPIKey struct {
-	Name string `json:"name"` // what the key is for, such as "delivery-partner"
+	Name string `json:"name" rule:"keyName"` // what the key is for, such as "delivery-partner"
 	// Kind is KeyService (the default) or KeySearch.
 	Kind string `json:"kind,omitempty"`
 }
@@ -49,7 +49,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 		return NewAPIKey{}, err
 	}
 	var v mohalla.Invalid
-	checkText(&v, "name", in.Name, true, 100)
+	checkText(&v, "name", in.Name, "keyName")
 	kind := cmp.Or(in.Kind, KeyService)
 	if kind != KeyService && kind != KeySearch {
 		v.Add("kind", "must be %s or %s", KeyService, KeySearch)

@@ -15,7 +15,7 @@ import (
 // SendEvent is one event of Service.SendEvents, Inngest's send: ID is optional, and
 // an event sent twice with the same ID is stored once.
 type SendEvent struct {
-	ID   string          `json:"id,omitempty"`
+	ID   string          `json:"id,omitempty" rule:"id"`
 	Name string          `json:"name"`
 	Data json.RawMessage `json:"data,omitempty"`
 	// TS is the time of the event in Unix milliseconds; default now.

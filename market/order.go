@@ -15,19 +15,19 @@ import (
 // optional; when given they must equal what the server computes from current
 // prices.
 type CreateOrder struct {
-	ID              string          `json:"id,omitempty"`
-	UserID          string          `json:"userId"`
+	ID              string          `json:"id,omitempty" rule:"id"`
+	UserID          string          `json:"userId" rule:"id"`
 	Items           []OrderLine     `json:"items"`
-	TotalAmount     *mohalla.Money  `json:"totalAmount,omitempty"`
+	TotalAmount     *mohalla.Money  `json:"totalAmount,omitempty" rule:"price"`
 	DeliveryAddress mohalla.Address `json:"deliveryAddress"`
 	IdempotencyKey  string          `json:"-"`
 }
 
 // OrderLine is one item of CreateOrder.
 type OrderLine struct {
-	ProductID string         `json:"productId"`
-	Quantity  int64          `json:"quantity"`
-	Price     *mohalla.Money `json:"price,omitempty"`
+	ProductID string         `json:"productId" rule:"id"`
+	Quantity  int64          `json:"quantity" rule:"quantity"`
+	Price     *mohalla.Money `json:"price,omitempty" rule:"price"`
 }
 
 func (in *CreateOrder) validate() error {
@@ -55,10 +55,10 @@ func (in *CreateOrder) validate() error {
 	}
 	checkPrice(&v, "totalAmount", in.TotalAmount, false)
 	a := in.DeliveryAddress
-	checkText(&v, "deliveryAddress.street", a.Street, true, maxName)
-	checkText(&v, "deliveryAddress.city", a.City, true, 100)
+	checkText(&v, "deliveryAddress.street", a.Street, "name")
+	checkText(&v, "deliveryAddress.city", a.City, "place")
 	checkPincode(&v, "deliveryAddress.pincode", a.Pincode)
-	checkText(&v, "deliveryAddress.state", a.State, true, 100)
+	checkText(&v, "deliveryAddress.state", a.State, "place")
 	return v.Err()
 }
 
@@ -130,9 +130,16 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		}
 		changes[i] = sc
 		o.Items[i] = mohalla.OrderItem{ProductID: it.ProductID, Name: sc.Name, Quantity: it.Quantity, Price: sc.Price}
-		o.TotalAmount += sc.Price * mohalla.Money(it.Quantity)
 	}
 	var v mohalla.Invalid
+	total, over := orderTotal(o.Items)
+	o.TotalAmount = total
+	switch {
+	case over >= 0:
+		v.Add(fmt.Sprintf("items.%d.quantity", over), "costs more than the largest order, %s rupees", MaxOrderTotal)
+	case o.TotalAmount > MaxOrderTotal:
+		v.Add("totalAmount", "the items cost more than the largest order, %s rupees", MaxOrderTotal)
+	}
 	o.ShopID = changes[0].ShopID
 	for i, sc := range changes {
 		if sc.ShopID != o.ShopID {
@@ -142,7 +149,7 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 			v.Add(fmt.Sprintf("items.%d.price", i), "is %s, but the current price is %s", p, sc.Price)
 		}
 	}
-	if in.TotalAmount != nil && *in.TotalAmount != o.TotalAmount {
+	if in.TotalAmount != nil && *in.TotalAmount != o.TotalAmount && over < 0 && total <= MaxOrderTotal {
 		v.Add("totalAmount", "is %s, but the items cost %s at current prices", in.TotalAmount, o.TotalAmount)
 	}
 	if err := v.Err(); err != nil {
@@ -166,6 +173,23 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		}
 	}
 	return o, w.audit(ctx, "order.create", "order", o.ID, nil, reservations(changes))
+}
+
+// orderTotal sums the items' price × quantity. It checks each product and
+// the running sum against MaxOrderTotal before making it, so no sum can
+// overflow: over is the first line whose own cost is beyond it (else -1), and
+// a total beyond it is returned as MaxOrderTotal + 1.
+func orderTotal(items []mohalla.OrderItem) (total mohalla.Money, over int) {
+	for i, it := range items {
+		if it.Quantity <= 0 || it.Price < 0 || (it.Price > 0 && it.Quantity > int64(MaxOrderTotal/it.Price)) {
+			return 0, i
+		}
+		total += it.Price * mohalla.Money(it.Quantity) // each term and the sum so far are at most MaxOrderTotal
+		if total > MaxOrderTotal {
+			return MaxOrderTotal + 1, -1
+		}
+	}
+	return total, -1
 }
 
 func reservations(changes []store.StockChange) []map[string]any {

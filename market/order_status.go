@@ -15,7 +15,7 @@ import (
 // when given it must be the order's shop.
 type ChangeOrderStatus struct {
 	Status mohalla.OrderStatus `json:"status"`
-	ShopID string              `json:"shopId,omitempty"`
+	ShopID string              `json:"shopId,omitempty" rule:"id"`
 }
 
 // OrderUpdated is the data of order/updated.
@@ -108,7 +108,10 @@ func returnStock(ctx context.Context, w *change, o mohalla.Order) error {
 	sort.Slice(items, func(a, b int) bool { return items[a].ProductID < items[b].ProductID })
 	for _, it := range items {
 		sc, err := w.tx.AdjustStock(ctx, it.ProductID, it.Quantity, false, w.now)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return mohalla.Errorf(mohalla.ECONFLICT, "returning %d of product %q would put its stock above the most a product may hold, %d",
+				it.Quantity, it.ProductID, MaxStock)
+		} else if err != nil {
 			return fmt.Errorf("return stock of %s: %w", it.ProductID, err)
 		}
 		if err := w.stockChanged(ctx, sc, "cancel", o.ID); err != nil {

@@ -15,29 +15,29 @@ const DefaultLowStockThreshold = 10
 
 // CreateProduct is the input of Service.CreateProduct.
 type CreateProduct struct {
-	ID                string         `json:"id,omitempty"`
-	Name              string         `json:"name"`
-	Description       string         `json:"description,omitempty"`
-	Price             *mohalla.Money `json:"price"`
-	Category          string         `json:"category"`
-	ShopID            string         `json:"shopId"`
-	Stock             *int64         `json:"stock"`
-	Unit              string         `json:"unit,omitempty"`
-	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty"`
+	ID                string         `json:"id,omitempty" rule:"id"`
+	Name              string         `json:"name" rule:"name"`
+	Description       string         `json:"description,omitempty" rule:"text"`
+	Price             *mohalla.Money `json:"price" rule:"price"`
+	Category          string         `json:"category" rule:"category"`
+	ShopID            string         `json:"shopId" rule:"id"`
+	Stock             *int64         `json:"stock" rule:"stock"`
+	Unit              string         `json:"unit,omitempty" rule:"unit"`
+	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty" rule:"stock"`
 	IdempotencyKey    string         `json:"-"`
 }
 
 func (in *CreateProduct) validate() error {
 	var v mohalla.Invalid
 	checkID(&v, "id", in.ID, false)
-	checkText(&v, "name", in.Name, true, maxName)
-	checkText(&v, "description", in.Description, false, maxText)
+	checkText(&v, "name", in.Name, "name")
+	checkText(&v, "description", in.Description, "text")
 	checkPrice(&v, "price", in.Price, true)
-	checkText(&v, "category", in.Category, true, 50)
+	checkText(&v, "category", in.Category, "category")
 	checkID(&v, "shopId", in.ShopID, true)
-	checkCount(&v, "stock", in.Stock, true, 0, maxStock)
-	checkText(&v, "unit", in.Unit, false, 30)
-	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, 0, maxStock)
+	checkCount(&v, "stock", in.Stock, true, "stock")
+	checkText(&v, "unit", in.Unit, "unit")
+	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, "stock")
 	return v.Err()
 }
 

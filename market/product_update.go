@@ -10,30 +10,30 @@ import (
 
 // UpdateProduct is the input of Service.UpdateProduct: the fields to change.
 type UpdateProduct struct {
-	Name              *string        `json:"name,omitempty"`
-	Description       *string        `json:"description,omitempty"`
-	Price             *mohalla.Money `json:"price,omitempty"`
-	Category          *string        `json:"category,omitempty"`
-	Unit              *string        `json:"unit,omitempty"`
-	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty"`
+	Name              *string        `json:"name,omitempty" rule:"name"`
+	Description       *string        `json:"description,omitempty" rule:"text"`
+	Price             *mohalla.Money `json:"price,omitempty" rule:"price"`
+	Category          *string        `json:"category,omitempty" rule:"category"`
+	Unit              *string        `json:"unit,omitempty" rule:"unit"`
+	LowStockThreshold *int64         `json:"lowStockThreshold,omitempty" rule:"stock"`
 }
 
 func (in *UpdateProduct) validate() error {
 	var v mohalla.Invalid
 	if in.Name != nil {
-		checkText(&v, "name", *in.Name, true, maxName)
+		checkText(&v, "name", *in.Name, "name")
 	}
 	if in.Description != nil {
-		checkText(&v, "description", *in.Description, false, maxText)
+		checkText(&v, "description", *in.Description, "text")
 	}
 	checkPrice(&v, "price", in.Price, false)
 	if in.Category != nil {
-		checkText(&v, "category", *in.Category, true, 50)
+		checkText(&v, "category", *in.Category, "category")
 	}
 	if in.Unit != nil {
-		checkText(&v, "unit", *in.Unit, false, 30)
+		checkText(&v, "unit", *in.Unit, "unit")
 	}
-	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, 0, maxStock)
+	checkCount(&v, "lowStockThreshold", in.LowStockThreshold, false, "stock")
 	return v.Err()
 }
 

@@ -155,6 +155,12 @@ func (s *Service) internal(ctx context.Context, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &mohalla.Error{Code: mohalla.EUNAVAILABLE, Message: "the request was cancelled or timed out", Err: err}
 	}
+	if s.store.IsBadValue(err) {
+		// A backstop: validation refuses such values first. Which field the
+		// database refused is not known here, and its text is not for callers.
+		s.log.WarnContext(ctx, "the store refused a value", slog.Any("err", err))
+		return mohalla.Errorf(mohalla.EINVALID, "the request holds a value the store cannot keep")
+	}
 	s.log.ErrorContext(ctx, "store operation failed", slog.Any("err", err))
 	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error", Err: err}
 }

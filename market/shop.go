@@ -12,23 +12,23 @@ import (
 
 // CreateShop is the input of Service.CreateShop.
 type CreateShop struct {
-	ID             string            `json:"id,omitempty"`
-	Name           string            `json:"name"`
-	OwnerID        string            `json:"ownerId"`
+	ID             string            `json:"id,omitempty" rule:"id"`
+	Name           string            `json:"name" rule:"name"`
+	OwnerID        string            `json:"ownerId" rule:"id"`
 	Location       *mohalla.Location `json:"location"`
-	Pincode        string            `json:"pincode"`
-	Address        string            `json:"address,omitempty"`
+	Pincode        string            `json:"pincode" rule:"pincode"`
+	Address        string            `json:"address,omitempty" rule:"text"`
 	IdempotencyKey string            `json:"-"`
 }
 
 func (in *CreateShop) validate() error {
 	var v mohalla.Invalid
 	checkID(&v, "id", in.ID, false)
-	checkText(&v, "name", in.Name, true, maxName)
+	checkText(&v, "name", in.Name, "name")
 	checkID(&v, "ownerId", in.OwnerID, true)
 	checkLocation(&v, "location", in.Location)
 	checkPincode(&v, "pincode", in.Pincode)
-	checkText(&v, "address", in.Address, false, maxText)
+	checkText(&v, "address", in.Address, "text")
 	return v.Err()
 }
 

@@ -11,20 +11,21 @@ import (
 
 // ChangeStock is the input of Service.ChangeStock.
 type ChangeStock struct {
-	Delta  int64  `json:"delta"`
-	Reason string `json:"reason,omitempty"` // free text kept in the audit row
+	Delta  int64  `json:"delta" rule:"delta"`
+	Reason string `json:"reason,omitempty" rule:"line"` // free text kept in the audit row
 }
 
 // ChangeStock adds Delta (negative to remove) to a product's stock, appends
 // product/updated and any inventory event the change causes, and audits it. Only
 // the shop's owner, an admin or a service may. Stock never goes below zero: a
-// change that would is ECONFLICT and names the stock left.
+// change that would is ECONFLICT and names the stock left; nor above MaxStock:
+// a change that would is EINVALID on delta.
 func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, in ChangeStock) (mohalla.Product, error) {
 	var v mohalla.Invalid
 	if in.Delta == 0 || in.Delta > maxStock || in.Delta < -maxStock {
 		v.Add("delta", "must be a non-zero whole number between -%d and %d", maxStock, maxStock)
 	}
-	checkText(&v, "reason", in.Reason, false, maxName)
+	checkText(&v, "reason", in.Reason, "line")
 	if err := v.Err(); err != nil {
 		return mohalla.Product{}, err
 	}
@@ -44,6 +45,10 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 			cur, err := w.tx.Product(ctx, id)
 			if err != nil {
 				return err
+			}
+			if in.Delta > 0 {
+				return fieldError("delta", fmt.Sprintf("would make the stock %d, above the most a product may hold, %d",
+					cur.Stock+in.Delta, MaxStock))
 			}
 			return insufficient(cur, -in.Delta)
 		} else if err != nil {

@@ -13,10 +13,10 @@ import (
 // CreateUser is the input of Service.CreateUser. ID is optional: without it the
 // server assigns a ULID.
 type CreateUser struct {
-	ID    string `json:"id,omitempty"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Phone string `json:"phone,omitempty"`
+	ID    string `json:"id,omitempty" rule:"id"`
+	Email string `json:"email" rule:"email"`
+	Name  string `json:"name" rule:"name"`
+	Phone string `json:"phone,omitempty" rule:"phone"`
 	// IdempotencyKey makes a create without an ID safe to repeat.
 	IdempotencyKey string `json:"-"`
 }
@@ -25,8 +25,8 @@ func (in *CreateUser) validate() error {
 	var v mohalla.Invalid
 	checkID(&v, "id", in.ID, false)
 	checkEmail(&v, "email", in.Email)
-	checkText(&v, "name", in.Name, true, maxName)
-	checkText(&v, "phone", in.Phone, false, 20)
+	checkText(&v, "name", in.Name, "name")
+	checkText(&v, "phone", in.Phone, "phone")
 	return v.Err()
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 
+	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/apidocs"
 	"github.com/mohallamart/mohalla/auth"
@@ -30,6 +31,7 @@ import (
 	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/ratelimit"
+	"github.com/mohallamart/mohalla/retention"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/storefront"
@@ -66,7 +68,13 @@ type Config struct {
 	SyncSchedule string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
 	Engine engine.Config
-	Logger *slog.Logger
+	// Alerts says whom to tell of failures, drift, lag and retry storms, and
+	// how often; the mailer (SMTPURL's), the webhook client (the shops'), the
+	// followers watched and the logger are set here.
+	Alerts alerts.Config
+	// Retention says how long history is kept before the pruner deletes it.
+	Retention retention.Config
+	Logger    *slog.Logger
 }
 
 // Node is a running process's parts.
@@ -88,6 +96,8 @@ type Node struct {
 	Live *live.Hub
 	// Limiter keeps the callers' request budgets.
 	Limiter *ratelimit.Limiter
+	// Alerts records and sends the operators' alerts.
+	Alerts *alerts.Alerts
 
 	reads *reads
 
@@ -132,7 +142,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.Engine, err = engine.New(ctx, n.Store, &ecfg); err != nil {
 		return nil, err
 	}
-	fns, an, err := marketFunctions(n.Store, cfg, log)
+	fns, an, notifier, err := marketFunctions(n.Store, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -145,13 +155,30 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	// The live hub is built with the handler below; the monitor reads its
 	// position only when it checks.
+	followers := []syncmon.Follower{
+		{Name: "search", Position: n.Search.Position},
+		{Name: "cache", Position: n.reads.proj.Position},
+		{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
+	}
 	n.Sync = syncmon.New(n.Store, n.Search, n.Cache, &syncmon.Config{Schedule: cfg.SyncSchedule, Logger: log,
-		Followers: []syncmon.Follower{
-			{Name: "search", Position: n.Search.Position},
-			{Name: "cache", Position: n.reads.proj.Position},
-			{Name: "live", Position: func() mohalla.Position { return n.Live.Position() }},
-		}})
-	if err := n.Engine.Register(append(fns, n.Sync.Function())...); err != nil {
+		Followers: followers})
+	acfg := cfg.Alerts
+	acfg.Post, acfg.Logger = notifier.Post, log
+	for _, f := range followers {
+		acfg.Followers = append(acfg.Followers, alerts.Follower{Name: f.Name, Position: f.Position})
+	}
+	if cfg.SMTPURL != "" && len(acfg.Emails) > 0 {
+		if acfg.Mailer, err = mail.NewSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	n.Alerts = alerts.New(n.Store, &acfg)
+	rcfg := cfg.Retention
+	rcfg.Logger = log
+	pruner := retention.New(n.Store, &rcfg)
+	n.Metrics.Registry.MustRegister(pruner.Collector())
+	if err := n.Engine.Register(slices.Concat(fns, []*engine.Function{n.Sync.Function(), pruner.Function()},
+		n.Alerts.Functions())...); err != nil {
 		return nil, err
 	}
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
@@ -177,7 +204,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		built.Limiter = limits.Limiter
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Limits: &limits, Parts: map[string]func() any{
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Parts: map[string]func() any{
 			"cache":  func() any { return n.Cache.Health() },
 			"search": func() any { return map[string]any{"ready": n.Search.Ready(), "position": n.Search.Position()} },
 		}})
@@ -203,18 +230,20 @@ func newLimiter(redisURL string, log *slog.Logger) (*ratelimit.Limiter, error) {
 }
 
 // marketFunctions returns the functions that follow the market's writes:
-// emails and shop notifications, and analytics, with the analytics they feed.
-func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, error) {
+// emails and shop notifications, and analytics, with the analytics they feed
+// and the notifier (whose webhook client the alerts share).
+func marketFunctions(st *store.Store, cfg Config, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, *notify.Notifier, error) {
 	ncfg := &notify.Config{Logger: log, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks}
 	if cfg.SMTPURL != "" {
 		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		ncfg.Mailer = sender
 	}
 	an := analytics.New(st, &analytics.Config{Logger: log})
-	return slices.Concat(notify.New(st, ncfg).Functions(), an.Functions()), an, nil
+	notifier := notify.New(st, ncfg)
+	return slices.Concat(notifier.Functions(), an.Functions()), an, notifier, nil
 }
 
 // Start starts the functions engine (and with it cron), the cache's

@@ -46,7 +46,7 @@ func OpenWriter(ctx context.Context, cfg Config) (w *Writer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	fns, _, err := marketFunctions(st, cfg, log)
+	fns, _, _, err := marketFunctions(st, cfg, log)
 	if err == nil {
 		err = eng.Register(fns...)
 	}

@@ -105,3 +105,14 @@ func (n *Notifier) post(ctx context.Context, wh store.Webhook, shown, noteID str
 	}
 	return nil
 }
+
+// Post sends body (JSON) to url as shops' webhooks are sent: checked against
+// the same outbound policy, through the same client, signed with secret in
+// SignatureHeader, with idempotencyKey in Idempotency-Key. It returns the
+// answer's status; an answer other than 2xx is an error, and a URL the policy
+// refuses is NonRetriable. The operators' alert webhook goes out here.
+func (n *Notifier) Post(ctx context.Context, url, secret, idempotencyKey string, body []byte) (int, error) {
+	var d store.Delivery
+	err := n.post(ctx, store.Webhook{URL: url, Secret: secret}, outbound.Redact(url), idempotencyKey, n.cfg.Now(), body, &d)
+	return d.StatusCode, err
+}

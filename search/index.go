@@ -221,6 +221,7 @@ func (ix *Index) followerOnce() *eventlog.Follower {
 	ix.followOnce.Do(func() {
 		ix.follower = eventlog.NewFollower(ix.st, ix.Position(), ix.handle, &eventlog.Config{
 			Name: "search", Poll: ix.cfg.Poll, Batch: ix.cfg.Batch, Retry: ix.cfg.Retry, Logger: ix.cfg.Logger,
+			Rebuild: ix.rebuild,
 		})
 	})
 	return ix.follower
@@ -234,4 +235,14 @@ func (ix *Index) handle(ctx context.Context, events []mohalla.Event) error {
 		return errors.New("search: index closed")
 	}
 	return ix.apply(ctx, ix.cur, events)
+}
+
+// rebuild builds the index anew from the store, for a follower whose unseen
+// events were pruned from the log (an index restored from a backup, or on a
+// node stopped for longer than events are kept).
+func (ix *Index) rebuild(ctx context.Context) (mohalla.Position, error) {
+	if err := ix.Reindex(ctx, nil); err != nil {
+		return mohalla.Position{}, err
+	}
+	return ix.Position(), nil
 }

@@ -11,11 +11,12 @@ import (
 // commute and functions may run in any order); reads sum them over days, which
 // are "YYYY-MM-DD" strings and so compare as dates.
 
-// MarkProcessed records that consumer counted the event. It returns false if it
-// had already: the caller then counts nothing, in the same transaction.
-func (tx *Tx) MarkProcessed(ctx context.Context, consumer, eventID string) (bool, error) {
-	n, err := tx.q.exec(ctx, `INSERT INTO analytics_processed (consumer, event_id) VALUES ($1, $2)
-		ON CONFLICT (consumer, event_id) DO NOTHING`, consumer, eventID)
+// MarkProcessed records that consumer counted the event, which happened at ts
+// (Unix ms; the marker is pruned once that day is final). It returns false if
+// it had already: the caller then counts nothing, in the same transaction.
+func (tx *Tx) MarkProcessed(ctx context.Context, consumer, eventID string, ts int64) (bool, error) {
+	n, err := tx.q.exec(ctx, `INSERT INTO analytics_processed (consumer, event_id, ts) VALUES ($1, $2, $3)
+		ON CONFLICT (consumer, event_id) DO NOTHING`, consumer, eventID, ts)
 	return n == 1, err
 }
 

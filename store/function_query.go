@@ -82,27 +82,35 @@ func rawOrNull(b json.RawMessage) any {
 }
 
 // InsertRuns writes new runs in one statement. A run whose (function,
-// idempotency key) exists, or that would be a second queued run of one debounce
+// idempotency key) exists or was kept after its run was pruned, or that would be a second queued run of one debounce
 // key, is not written. It returns the ids of the runs written.
 func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
+	// The rows go through a VALUES list so that a key kept after its run was
+	// pruned (function_keys) refuses the run as the run itself would. On
+	// PostgreSQL the list's parameters need their types.
+	json, ts := "$%d", "$%d"
+	if tx.b.kind() == "postgres" {
+		json, ts = "CAST($%d AS jsonb)", "CAST($%d AS timestamptz)"
+	}
+	row := "($%d, $%d, $%d, $%d, " + json + ", $%d, $%d, $%d, $%d, " + ts + ", " + ts + ", " + ts + ")"
 	var b strings.Builder
 	b.WriteString(`INSERT INTO function_runs (id, function_id, idempotency_key, event_id, input, status, concurrency_key,
-		cancel_key, debounce_key, debounce_until, created_at, updated_at) VALUES `)
+		cancel_key, debounce_key, debounce_until, created_at, updated_at) SELECT * FROM (VALUES `)
 	args := make([]any, 0, 11*len(runs))
 	for i, r := range runs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+11)
+		fmt.Fprintf(&b, row, n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+11)
 		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), RunQueued,
 			r.ConcurrencyKey, r.CancelKey, r.DebounceKey, r.DebounceUntil, r.CreatedAt)
 	}
-	b.WriteString(` ON CONFLICT DO NOTHING RETURNING id`)
+	b.WriteString(`) AS v WHERE NOT EXISTS (SELECT 1 FROM function_keys k
+		WHERE k.function_id = v.column2 AND k.idempotency_key = v.column3) ON CONFLICT DO NOTHING RETURNING id`)
 	rs, err := tx.q.query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, err

@@ -94,15 +94,15 @@ type StockChange struct {
 }
 
 // AdjustStock adds delta to a product's stock and bumps its version, unless the
-// stock would go below zero or, when orderable is set, the product is
-// discontinued. It returns ErrNotFound if no row was changed; the caller loads the
+// stock would go below zero or above MaxStock or, when orderable is set, the
+// product is discontinued. It returns ErrNotFound if no row was changed; the caller loads the
 // product to say why. Concurrent calls on one row are serialized by the database,
 // so stock never goes below zero.
 func (q *Q) AdjustStock(ctx context.Context, id string, delta int64, orderable bool, now time.Time) (StockChange, error) {
 	c := StockChange{ProductID: id}
 	err := q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
-		WHERE id = $1 AND stock + $2 >= 0 AND (NOT $4 OR deleted_at IS NULL)
-		RETURNING shop_id, name, price, stock, low_stock_threshold, version`, id, delta, now, orderable).
+		WHERE id = $1 AND stock + $2 >= 0 AND stock + $2 <= $5 AND (NOT $4 OR deleted_at IS NULL)
+		RETURNING shop_id, name, price, stock, low_stock_threshold, version`, id, delta, now, orderable, MaxStock).
 		Scan(&c.ShopID, &c.Name, &c.Price, &c.New, &c.Threshold, &c.Version)
 	c.Old = c.New - delta
 	return c, err

@@ -123,6 +123,20 @@ func (d *sqliteDB) isForeignKey(err error) bool {
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
+func (d *sqliteDB) isBadValue(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
+		return true
+	case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the stock cap's triggers (migration 006)
+		return strings.Contains(se.Error(), "CHECK constraint failed")
+	}
+	return false
+}
+
 func (d *sqliteDB) isRetryable(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)

@@ -61,6 +61,10 @@ type backend interface {
 	isUnique(err error) bool
 	isForeignKey(err error) bool
 	isRetryable(err error) bool
+	// isBadValue reports an error the database raised for a value it refuses:
+	// on PostgreSQL SQLSTATE class 22 (data exception: a NUL in text, invalid
+	// UTF-8, a number out of range) or 23514 (a CHECK), on SQLite a CHECK.
+	isBadValue(err error) bool
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
 	// lockKey takes a lock on key until the transaction ends; a no-op where
 	// writers are serialized anyway.
@@ -108,6 +112,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	return &Store{b: b, logger: logger, changed: make(chan struct{})}, nil
 }
+
+// MaxStock is the most stock a product may hold; both stores hold it with a
+// CHECK constraint (on SQLite, triggers that fail as one).
+const MaxStock = 1_000_000_000
+
+// IsBadValue reports whether err is the database refusing a value it was
+// given (see backend.isBadValue). Input is validated before it gets here, so
+// this is a backstop: the one place errors are classified maps it to EINVALID
+// instead of an internal error.
+func (s *Store) IsBadValue(err error) bool { return err != nil && s.b.isBadValue(err) }
 
 // Kind is "postgres" or "sqlite".
 func (s *Store) Kind() string { return s.b.kind() }

@@ -43,6 +43,9 @@ async function refresh() {
     rows("lags", sync.lags, (l) => [l.follower, l.position, l.behind]);
     rows("checks", sync.checks, (c) => [when(c.startedAt), c.durationMs + " ms",
       c.drift ? { text: short(c.findings), cls: "failed" } : { text: "no drift", cls: "completed" }, short(c.repaired)]);
+    const alerts = await api("/v1/alerts?limit=20");
+    rows("alerts", alerts.items, (a) => [when(a.at), a.kind, a.subject,
+      { text: a.state, cls: a.state === "firing" ? "failed" : "completed" }, a.summary, a.messageId ? "sent" : "held back"]);
     const q = new URLSearchParams({ limit: "50" });
     if ($("function").value) q.set("function", $("function").value);
     if ($("status").value) q.set("status", $("status").value);

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/oklog/ulid/v2"
+)
+
+// The pruning of history. Each call deletes at most limit rows in one short
+// transaction, found through a primary key or an index, so it holds its locks
+// for milliseconds; the caller repeats it until it deletes fewer than limit.
+
+// ulidBefore is the smallest ULID of time t: every ULID made before t sorts
+// below it. Runs and notifications have ULID ids, so "created before t" is a
+// range of their primary key.
+func ulidBefore(t time.Time) string {
+	var id ulid.ULID
+	_ = id.SetTime(ulid.Timestamp(t))
+	return id.String()
+}
+
+// idList returns ids as a JSON array, the parameter of jsonEach.
+func idList(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// PruneRuns deletes up to limit runs in one of statuses that were created and
+// ended before before, with their steps and concurrency slots. Each run's
+// idempotency key is kept in function_keys, so a duplicate of its event still
+// runs nothing (see InsertRuns). It returns how many runs and steps it deleted.
+func (s *Store) PruneRuns(ctx context.Context, statuses []string, before time.Time, limit int) (runs, steps int64, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		runs, steps = 0, 0
+		rs, err := tx.q.query(ctx, `SELECT id, function_id, idempotency_key, created_at FROM function_runs
+			WHERE id < $1 AND status IN (SELECT value FROM `+tx.b.jsonEach("$2")+`) AND ended_at < $3
+			ORDER BY id LIMIT $4`, ulidBefore(before), idList(statuses), before.UTC(), limit)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		var keys strings.Builder
+		var args []any
+		for rs.Next() {
+			var id, fn, key string
+			var at time.Time
+			if err := rs.Scan(&id, &fn, &key, &at); err != nil {
+				rs.Close()
+				return err
+			}
+			ids = append(ids, id)
+			if len(args) > 0 {
+				keys.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&keys, "($%d, $%d, $%d)", n+1, n+2, n+3)
+			args = append(args, fn, key, at.UTC())
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		if _, err := tx.q.exec(ctx, `INSERT INTO function_keys (function_id, idempotency_key, created_at) VALUES `+
+			keys.String()+` ON CONFLICT DO NOTHING`, args...); err != nil {
+			return fmt.Errorf("keep keys: %w", err)
+		}
+		in := ` IN (SELECT value FROM ` + tx.b.jsonEach("$1") + `)`
+		list := idList(ids)
+		if steps, err = tx.q.exec(ctx, `DELETE FROM function_steps WHERE run_id`+in, list); err != nil {
+			return err
+		}
+		if _, err = tx.q.exec(ctx, `DELETE FROM function_slots WHERE run_id`+in, list); err != nil {
+			return err
+		}
+		runs, err = tx.q.exec(ctx, `DELETE FROM function_runs WHERE id`+in, list)
+		return err
+	})
+	return runs, steps, err
+}
+
+// PruneKeys deletes up to limit kept idempotency keys of runs created before
+// before. A duplicate event after that runs its functions again.
+func (s *Store) PruneKeys(ctx context.Context, before time.Time, limit int) (int64, error) {
+	return s.pruneWhere(ctx, "function_keys", "(function_id, idempotency_key)",
+		`SELECT function_id, idempotency_key FROM function_keys WHERE created_at < $1 LIMIT $2`, before.UTC(), limit)
+}
+
+// PruneNotifications deletes up to limit notifications of events before
+// before and made before it,
+// with their webhook deliveries.
+func (s *Store) PruneNotifications(ctx context.Context, before time.Time, limit int) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		// The id's time is its event's; created_at keeps a message sent late
+		// (for an old event) for its whole retention.
+		ids, err := tx.ids(ctx, `SELECT id FROM notifications WHERE id < $1 AND created_at < $2 ORDER BY id LIMIT $3`,
+			ulidBefore(before), before.UTC(), limit)
+		if err != nil || len(ids) == 0 {
+			n = 0
+			return err
+		}
+		in := ` IN (SELECT value FROM ` + tx.b.jsonEach("$1") + `)`
+		if _, err := tx.q.exec(ctx, `DELETE FROM webhook_deliveries WHERE notification_id`+in, idList(ids)); err != nil {
+			return err
+		}
+		n, err = tx.q.exec(ctx, `DELETE FROM notifications WHERE id`+in, idList(ids))
+		return err
+	})
+	return n, err
+}
+
+// PruneProcessed deletes up to limit analytics markers of events that happened
+// before before. A marker written before markers had a time is never pruned.
+func (s *Store) PruneProcessed(ctx context.Context, before time.Time, limit int) (int64, error) {
+	return s.pruneWhere(ctx, "analytics_processed", "(consumer, event_id)",
+		`SELECT consumer, event_id FROM analytics_processed WHERE ts > 0 AND ts < $1 LIMIT $2`, before.UnixMilli(), limit)
+}
+
+// PruneAlerts deletes up to limit alerts recorded before before, and the
+// messages sent before it.
+func (s *Store) PruneAlerts(ctx context.Context, before time.Time, limit int) (int64, error) {
+	n, err := s.pruneWhere(ctx, "alerts", "id", `SELECT id FROM alerts WHERE at < $1 LIMIT $2`, before.UTC(), limit)
+	if err != nil {
+		return n, err
+	}
+	m, err := s.pruneWhere(ctx, "alert_messages", "id", `SELECT id FROM alert_messages WHERE sent_at < $1 LIMIT $2`,
+		before.UTC(), limit)
+	return n + m, err
+}
+
+// pruneWhere deletes from table the rows whose key (one column, or a tuple of
+// two) the query selects, in one transaction.
+func (s *Store) pruneWhere(ctx context.Context, table, key, sel string, args ...any) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.q.exec(ctx, `DELETE FROM `+table+` WHERE `+key+` IN (`+sel+`)`, args...)
+		return err
+	})
+	return n, err
+}
+
+// ids runs a query of one text column.
+func (tx *Tx) ids(ctx context.Context, sql string, args ...any) ([]string, error) {
+	rs, err := tx.q.query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []string
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rs.Err()
+}
+
+// PruneEvents deletes up to limit events from the start of the log, in log
+// order, stopping at the first that happened at or after before, and moves the
+// log's horizon to the last one deleted; it also stops at the first event
+// of a run that has not ended. Only a prefix of the log is ever
+// deleted, as followers see it, so a follower whose cursor is before the
+// horizon has missed events, and one at or after it has missed none.
+func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		n = 0
+		evs, err := tx.b.readEvents(ctx, tx.q, mohalla.Position{}, "", limit)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, e := range evs {
+			if e.TS >= before.UnixMilli() {
+				break
+			}
+			ids = append(ids, e.ID)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		// A run that has not ended still reads its event (and a wait, the
+		// events after it): the prefix stops before the first such event.
+		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
+			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+			idList(ids))
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if slices.Contains(busy, id) {
+				ids = ids[:i]
+				break
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		last := evs[len(ids)-1].Pos
+		if n, err = tx.q.exec(ctx, `DELETE FROM events WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`)`,
+			idList(ids)); err != nil {
+			return err
+		}
+		_, err = tx.q.exec(ctx, `INSERT INTO log_horizon (id, tx, seq, pruned_at) VALUES (1, $1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET tx = excluded.tx, seq = excluded.seq, pruned_at = excluded.pruned_at`,
+			last.Tx, last.ID, time.Now().UTC())
+		return err
+	})
+	return n, err
+}
+
+// LogHorizon returns the position of the newest event pruned from the log, or
+// the zero position if none was.
+func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
+	var p mohalla.Position
+	err := q.q.queryRow(ctx, `SELECT tx, seq FROM log_horizon WHERE id = 1`).Scan(&p.Tx, &p.ID)
+	if errors.Is(err, ErrNotFound) {
+		return mohalla.Position{}, nil
+	}
+	return p, err
+}
+
+// TableSizes returns the rows and, on PostgreSQL, the bytes (heap, indexes and
+// TOAST) of each table named.
+func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int64, error) {
+	out := make(map[string][2]int64, len(tables))
+	for _, t := range tables {
+		var rows, bytes int64
+		if err := q.q.queryRow(ctx, `SELECT count(*) FROM `+t).Scan(&rows); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t, err)
+		}
+		sql := `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`
+		if q.b.kind() == "postgres" {
+			sql = `SELECT pg_total_relation_size($1::regclass)`
+		}
+		if err := q.q.queryRow(ctx, sql, t).Scan(&bytes); err != nil {
+			bytes = -1 // dbstat is not compiled into every SQLite
+		}
+		out[t] = [2]int64{rows, bytes}
+	}
+	return out, nil
+}
