@@ -20,6 +20,7 @@ import (
 
 	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/analytics"
+	"github.com/mohallamart/mohalla/apidocs"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/dashboard"
@@ -223,6 +224,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	mux.Handle("GET /storefront/", storefront.Handler())
 	mux.Handle("GET /dashboard/", dashboard.Handler())
+	mux.Handle("GET /docs/", apidocs.Handler())
+	mux.Handle("GET /docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently))
 	mux.Handle("/", api)
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)

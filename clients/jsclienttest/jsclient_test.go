@@ -34,7 +34,13 @@ func TestClient(t *testing.T) {
 	if stale(t, dir) {
 		run(t, dir, 10*time.Minute, nil, "npm", "ci", "--no-audit", "--no-fund")
 	}
-	run(t, dir, 15*time.Minute, []string{"MOHALLA_BIN=" + bin}, "npm", "test")
+	t.Run("npm test", func(t *testing.T) {
+		run(t, dir, 15*time.Minute, []string{"MOHALLA_BIN=" + bin}, "npm", "test")
+	})
+	t.Run("useProduct in Chromium", func(t *testing.T) {
+		run(t, dir, 5*time.Minute, nil, "npm", "run", "build:example")
+		testProductPage(t, bin, filepath.Join(dir, "dist", "example"))
+	})
 }
 
 // stale reports whether node_modules must be installed again: npm keeps a

@@ -17,7 +17,7 @@ function binary(dir) {
 }
 
 // startServer seeds a demo neighbourhood of scale products and serves it. It
-// returns {url, bin, data, token(sub, role), stop()}.
+// returns {url, bin, data, token(sub, role, email?), stop()}.
 export async function startServer({ scale = 40 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mohalla-jsclient-"));
   const data = join(dir, "data");
@@ -38,8 +38,9 @@ export async function startServer({ scale = 40 } = {}) {
   });
   return {
     url, bin, data,
-    token(sub, role) {
-      return execFileSync(bin, ["token", "--sub", sub, "--role", role, "--data", data], { encoding: "utf8" }).trim();
+    token(sub, role, email) {
+      const args = ["token", "--sub", sub, "--role", role, "--data", data, ...(email ? ["--email", email] : [])];
+      return execFileSync(bin, args, { encoding: "utf8" }).trim();
     },
     log: () => log,
     async stop() {

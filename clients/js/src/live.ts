@@ -140,6 +140,11 @@ class Stream implements Subscription {
       const r = await this.cfg.fetch(url, { headers, signal: abort.signal, cache: "no-store" });
       if (!r.ok || !r.body) {
         const p = await ProblemError.fromResponse(r);
+        if (p.status === 429) {
+          // Too many streams, or opened too fast: try again when the server says.
+          this.serverDelay = 1000 * (Number(r.headers.get("Retry-After")) || 1);
+          return undefined;
+        }
         return p.status >= 400 && p.status < 500 ? p : undefined; // 5xx: the server may come back
       }
       this.setStatus("open");
@@ -153,7 +158,7 @@ class Stream implements Subscription {
           abort.abort();
         }
       });
-      if (resync) this.delay = 0; // fell behind: reconnect at once from the last id
+      if (resync) this.delay = this.serverDelay = 0; // reconnect at once from the last id, with a fresh token
     } catch {
       // a dropped connection, or reconnect(): either way, reconnect
     }
@@ -182,7 +187,8 @@ class Stream implements Subscription {
         }
         break;
       }
-      case "resync":
+      case "resync": // fell behind
+      case "end": // the token expired, or the stream reached its longest lifetime
         return true;
     }
     if (m.id) this.lastEventId = m.id;

@@ -169,6 +169,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the alerts, newest first
+         * @description List the alerts recorded (failed runs, sync drift, follower lag, retry storms, firing or resolved), newest first, each with the message that told operators of it (none yet while its kind's window holds it back): an admin or a service.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/products/{id}": {
         parameters: {
             query?: never;
@@ -346,7 +366,7 @@ export interface paths {
         };
         /**
          * Follow topics as Server-Sent Events
-         * @description Follow topics as Server-Sent Events: product:{id} and shop:{id}:products (anyone), order:{id}, user:{id}:orders and shop:{id}:orders (those who may read them). A snapshot event carries every topic's value, then a change event follows each event-log entry, its id the log position; reconnecting with Last-Event-ID replays what was missed, or sends reset with current values when it is too old. A heartbeat event every 15 s carries the latest position as its id. The client script is at /v1/live/client.js.
+         * @description Follow topics as Server-Sent Events: product:{id} and shop:{id}:products (anyone), order:{id}, user:{id}:orders and shop:{id}:orders (those who may read them). A snapshot event carries every topic's value, then a change event follows each event-log entry, its id the log position; reconnecting with Last-Event-ID replays what was missed, or sends reset with current values when it is too old or past the log's head. A heartbeat event every 15 s carries the latest position as its id. An end event closes the stream at its token's expiry, after an hour, or at the heartbeat after its API key is revoked: reconnect with its id. Product topics carry only a product's public fields. 429 beyond the caller's (or IP's) open streams or stream opens. The client script is at /v1/live/client.js.
          */
         get: operations["live"];
         put?: never;
@@ -800,6 +820,21 @@ export interface components {
             pincode: string;
             state: string;
             street: string;
+        };
+        Alert: {
+            /** Format: date-time */
+            at: string;
+            data?: Record<string, never>;
+            id: string;
+            kind: string;
+            messageId?: string;
+            state: string;
+            subject?: string;
+            summary: string;
+        };
+        AlertPage: {
+            items: components["schemas"]["Alert"][];
+            nextCursor?: string;
         };
         Caller: {
             email?: string;
@@ -1472,6 +1507,21 @@ export interface operations {
                     "application/json": components["schemas"]["InngestError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -1546,6 +1596,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal Server Error */
@@ -1644,6 +1709,21 @@ export interface operations {
                     "application/json": components["schemas"]["TypesenseError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -1736,6 +1816,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal Server Error */
@@ -1883,6 +1978,21 @@ export interface operations {
                     "application/json": components["schemas"]["TypesenseError"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -1935,6 +2045,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TypesenseError"];
+                };
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description page size, 1 to 500; default 50 */
+                limit?: number;
+                /** @description the nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1994,6 +2189,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2081,6 +2291,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2160,6 +2385,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2210,6 +2450,21 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2312,6 +2567,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2380,6 +2650,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2456,6 +2741,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,6 +2858,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2599,6 +2914,21 @@ export interface operations {
             /** @description Unauthorized */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2712,6 +3042,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2793,6 +3138,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -2859,6 +3219,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2942,6 +3317,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3056,6 +3446,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3117,6 +3522,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3239,6 +3659,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3298,6 +3733,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3412,6 +3862,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3473,6 +3938,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3547,6 +4027,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3669,6 +4164,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3785,6 +4295,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3861,6 +4386,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -3931,6 +4471,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4022,6 +4577,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4101,6 +4671,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4188,6 +4773,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4255,6 +4855,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4310,6 +4925,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4424,6 +5054,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4485,6 +5130,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4598,6 +5258,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4654,6 +5329,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4704,6 +5394,21 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4818,6 +5523,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -4879,6 +5599,21 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -13,7 +13,7 @@ before(async () => {
   anon = createClient({ baseUrl: srv.url });
   shop = await anon.call({ method: "GET", path: "/v1/shops/demo-shop-01" });
   owner = createClient({ baseUrl: srv.url, token: srv.token(shop.ownerId, "shop_owner") });
-  customer = createClient({ baseUrl: srv.url, token: () => srv.token("ts-customer", "customer") });
+  customer = createClient({ baseUrl: srv.url, token: () => srv.token("ts-customer", "customer", "ts@example.in") });
 });
 
 after(async () => { await srv?.stop(); });

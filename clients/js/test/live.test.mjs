@@ -15,7 +15,7 @@ before(async () => {
   shop = await admin.call({ method: "GET", path: "/v1/shops/demo-shop-02" });
   ownerToken = srv.token(shop.ownerId, "shop_owner");
   owner = createClient({ baseUrl: srv.url, token: ownerToken });
-  customer = createClient({ baseUrl: srv.url, token: srv.token("ts-live-customer", "customer") });
+  customer = createClient({ baseUrl: srv.url, token: srv.token("ts-live-customer", "customer", "live@example.in") });
   await customer.createUser({ id: "ts-live-customer", email: "live@example.in", name: "Live Customer" });
 });
 
@@ -61,11 +61,12 @@ test("resume through a forced disconnect: every change once, in log order, none 
     const want = await owner.getProduct(p.id);
     proxy.resume();
 
+    // Generous: the client backs off up to 30 s between attempts while cut off.
     await waitFor("the missed changes", () => {
       const v = sub.value(topics[0]);
       const orders = sub.value(topics[1]);
       return v.version === want.version && orders.some((x) => x.id === o.id && x.status === "confirmed");
-    });
+    }, 180000);
     const v = sub.value(topics[0]);
     for (const k of ["id", "name", "price", "stock", "version", "shopId", "category"]) assert.deepEqual(v[k], want[k], k);
 
