@@ -69,8 +69,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The store answers; 503 if it does not
-         * @description The store answers; 503 if it does not.
+         * Each component's state and latency
+         * @description Each component's state and latency: the store, engine, search and cache, and Redis and SMTP when configured. Status ok, or degraded when one besides the store is not; 503 only when the store does not answer.
          */
         get: operations["ready"];
         put?: never;
@@ -859,6 +859,11 @@ export interface components {
             findings: components["schemas"]["Findings"];
             summary: components["schemas"]["Summary"];
         };
+        Component: {
+            detail?: unknown;
+            latencyMs: number;
+            status: string;
+        };
         Concurrency: {
             Key: string;
             Limit: number;
@@ -965,8 +970,8 @@ export interface components {
             totalMs: number;
         };
         Health: {
-            parts?: {
-                [key: string]: unknown;
+            components?: {
+                [key: string]: components["schemas"]["Component"];
             };
             status: string;
         };
