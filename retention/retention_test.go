@@ -79,7 +79,10 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 				engine.NewFunction(engine.FunctionOpts{ID: "by-key", Idempotency: "data.key"}, engine.OnEvent("test/arrived"),
 					func(context.Context, engine.Input) (any, error) { byKey.Add(1); return nil, nil }),
 				engine.NewFunction(engine.FunctionOpts{ID: "sleeper"}, engine.OnEvent("test/sleepy"),
-					func(ctx context.Context, in engine.Input) (any, error) { in.Step.Sleep(ctx, "nap", time.Hour); return nil, nil }),
+					func(ctx context.Context, in engine.Input) (any, error) {
+						in.Step.Sleep(ctx, "nap", time.Hour)
+						return nil, nil
+					}),
 			); err != nil {
 				t.Fatal(err)
 			}
