@@ -82,8 +82,8 @@ func rawOrNull(b json.RawMessage) any {
 }
 
 // InsertRuns writes new runs in one statement. A run whose (function,
-// idempotency key) exists or was kept after its run was pruned, or that would be a second queued run of one debounce
-// key, is not written. It returns the ids of the runs written.
+// idempotency key) exists or was kept after its run was pruned, or that would
+// be a second queued run of one debounce key, is not written. It returns the ids of the runs written.
 func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, nil
