@@ -12,7 +12,6 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -75,7 +74,7 @@ func decode[T any](ev mohalla.Event) (T, error) {
 // units, orders and revenue, its shop's orders and revenue, its customer's
 // orders, spend and order times, and its entry into the pending status.
 func (a *Analytics) orderCreated(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
-	o, err := decode[market.OrderEvent](ev)
+	o, err := decode[mohalla.OrderEvent](ev)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +110,7 @@ func (a *Analytics) orderCreated(ctx context.Context, tx *store.Tx, ev mohalla.E
 // too. A day's net figures can therefore drop after the day, when one of its
 // orders is cancelled later.
 func (a *Analytics) orderUpdated(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
-	up, err := decode[market.OrderUpdated](ev)
+	up, err := decode[mohalla.OrderUpdated](ev)
 	if err != nil {
 		return "", err
 	}
@@ -131,7 +130,7 @@ func (a *Analytics) orderUpdated(ctx context.Context, tx *store.Tx, ev mohalla.E
 // cancel reverses a cancelled order's sales on the day it was placed and counts
 // the cancellation on the day it happened. The order's lines, total and time
 // come from its row, which never changes.
-func (a *Analytics) cancel(ctx context.Context, tx *store.Tx, up market.OrderUpdated, day string) error {
+func (a *Analytics) cancel(ctx context.Context, tx *store.Tx, up mohalla.OrderUpdated, day string) error {
 	o, err := tx.Order(ctx, up.OrderID)
 	if errors.Is(err, store.ErrNotFound) {
 		return engine.NonRetriable(fmt.Errorf("cancelled order %s does not exist", up.OrderID))

@@ -122,12 +122,8 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	mcfg := &market.Config{Logger: log, AfterCommit: func(_ context.Context, events []mohalla.Event) {
 		now := time.Now()
 		for _, e := range events {
-			if e.Name == mohalla.EventOrderCreated {
-				var d struct {
-					OrderID string `json:"orderId"`
-				}
-				_ = json.Unmarshal(e.Data, &d)
-				commits.Store(d.OrderID, now)
+			if o, err := mohalla.OrderCreatedEvent.Decode(e); err == nil {
+				commits.Store(o.OrderID, now)
 			}
 		}
 	}}
@@ -383,17 +379,19 @@ func (cl *sseBenchClient) run(ctx context.Context, hc *http.Client, u string, re
 			}
 			at := time.Now()
 			var m struct {
-				Event struct {
-					Data struct {
-						OrderID string `json:"orderId"`
-					} `json:"data"`
-				} `json:"event"`
+				Event mohalla.Event `json:"event"`
 			}
-			if json.Unmarshal([]byte(s[len("data: "):]), &m) == nil {
-				cl.mu.Lock()
-				cl.got = append(cl.got, received{order: m.Event.Data.OrderID, at: at})
-				cl.mu.Unlock()
+			if json.Unmarshal([]byte(s[len("data: "):]), &m) != nil {
+				continue
 			}
+			// Every change counts as received; an order's also has a latency.
+			rcv := received{at: at}
+			if sub, ok := mohalla.SubjectsOf(m.Event); ok && sub.Entity == mohalla.EntityOrder {
+				rcv.order = sub.ID
+			}
+			cl.mu.Lock()
+			cl.got = append(cl.got, rcv)
+			cl.mu.Unlock()
 		case s == "":
 			event = ""
 		}

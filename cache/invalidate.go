@@ -2,8 +2,6 @@ package cache
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 
 	"github.com/mohallamart/mohalla"
 )
@@ -34,34 +32,8 @@ func Invalidations(events []mohalla.Event) []Invalidation {
 		out = append(out, Invalidation{Key: k, Version: v})
 	}
 	for _, e := range events {
-		kind, verb, _ := strings.Cut(e.Name, "/")
-		switch kind {
-		case "product", "order", "user", "shop":
-		default:
-			continue
-		}
-		var d struct {
-			ProductID string `json:"productId"`
-			OrderID   string `json:"orderId"`
-			UserID    string `json:"userId"`
-			ShopID    string `json:"shopId"`
-			Version   int64  `json:"version"`
-		}
-		if json.Unmarshal(e.Data, &d) != nil {
-			continue
-		}
-		if verb == "created" && d.Version == 0 {
-			d.Version = 1 // rows are created at version 1
-		}
-		switch kind {
-		case "product":
-			add(Key{Product, d.ProductID}, d.Version)
-		case "order":
-			add(Key{Order, d.OrderID}, d.Version)
-		case "user":
-			add(Key{User, d.UserID}, d.Version)
-		case "shop":
-			add(Key{Shop, d.ShopID}, d.Version)
+		if sub, ok := mohalla.SubjectsOf(e); ok && sub.Entity != "" {
+			add(Key{Kind(sub.Entity), sub.ID}, sub.Version)
 		}
 	}
 	return out

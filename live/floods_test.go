@@ -69,7 +69,7 @@ func TestProductTopicsArePublic(t *testing.T) {
 			if _, err := n.svc.ChangeOrderStatus(ctx, olga, "o-secret", market.ChangeOrderStatus{Status: mohalla.StatusCancelled}); err != nil {
 				t.Fatal(err)
 			}
-			viewed, err := market.ProductViewedEvent.New("", market.ProductViewed{ProductID: "p1", UserID: bob.ID})
+			viewed, err := market.NewEvent(mohalla.ProductViewedEvent, "", mohalla.ProductViewed{ProductID: "p1", UserID: bob.ID})
 			if err != nil {
 				t.Fatal(err)
 			}

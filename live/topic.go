@@ -1,7 +1,6 @@
 package live
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -81,42 +80,28 @@ func parseTopic(name string) (topic, bool) {
 	return t, topicID.MatchString(t.id)
 }
 
-// topicsOf returns the names of the topics event e changes.
+// topicsOf returns the names of the topics event e changes: a product's and its
+// shop's products for the public product events, an order's, its customer's
+// and its shop's orders for the order events.
 func topicsOf(e mohalla.Event) []string {
-	kind, _, _ := strings.Cut(e.Name, "/")
-	if kind != "product" && kind != "order" {
-		return nil
-	}
-	var d struct {
-		ProductID string `json:"productId"`
-		OrderID   string `json:"orderId"`
-		UserID    string `json:"userId"`
-		ShopID    string `json:"shopId"`
-	}
-	if json.Unmarshal(e.Data, &d) != nil {
+	sub, ok := mohalla.SubjectsOf(e)
+	if !ok {
 		return nil
 	}
 	var out []string
-	if kind == "product" {
-		if !publicProductEvents[e.Name] {
-			return nil
+	add := func(prefix, id, suffix string) {
+		if id != "" {
+			out = append(out, prefix+id+suffix)
 		}
-		if d.ProductID != "" {
-			out = append(out, "product:"+d.ProductID)
-		}
-		if d.ShopID != "" {
-			out = append(out, "shop:"+d.ShopID+":products")
-		}
-		return out
 	}
-	if d.OrderID != "" {
-		out = append(out, "order:"+d.OrderID)
-	}
-	if d.UserID != "" {
-		out = append(out, "user:"+d.UserID+":orders")
-	}
-	if d.ShopID != "" {
-		out = append(out, "shop:"+d.ShopID+":orders")
+	switch {
+	case sub.Entity == mohalla.EntityProduct && publicProductEvents[e.Name]:
+		add("product:", sub.ID, "")
+		add("shop:", sub.ShopID, ":products")
+	case sub.Entity == mohalla.EntityOrder:
+		add("order:", sub.ID, "")
+		add("user:", sub.UserID, ":orders")
+		add("shop:", sub.ShopID, ":orders")
 	}
 	return out
 }

@@ -34,7 +34,7 @@ var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-
 // so only the writes they describe may append them. product/viewed is the one
 // product event clients send.
 func reserved(name string) bool {
-	if name == ProductViewedEvent.Name {
+	if name == mohalla.ProductViewedEvent.Name {
 		return false
 	}
 	for _, p := range []string{"user/", "shop/", "product/", "order/", "inventory/", "function/", "sync/"} {

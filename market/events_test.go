@@ -16,23 +16,23 @@ func TestTypedEvents(t *testing.T) {
 			Items: []market.OrderLine{{ProductID: "p1", Quantity: 2}}, DeliveryAddress: address()}); err != nil {
 			t.Fatal(err)
 		}
-		evs := f.events(market.OrderCreatedEvent.Name)
-		o, err := market.OrderCreatedEvent.Decode(evs[0])
+		evs := f.events(mohalla.OrderCreatedEvent.Name)
+		o, err := mohalla.OrderCreatedEvent.Decode(evs[0])
 		if err != nil || o.OrderID != "o1" || o.TotalAmount != 5000 || o.Items[0].Quantity != 2 {
 			t.Fatalf("decoded order/created = %+v, %v", o, err)
 		}
-		if _, err := market.UserCreatedEvent.Decode(evs[0]); err == nil {
+		if _, err := mohalla.UserCreatedEvent.Decode(evs[0]); err == nil {
 			t.Error("decoding order/created as user/created succeeded")
 		}
 
-		viewed, err := market.ProductViewedEvent.New("view-1", market.ProductViewed{ProductID: "p1", UserID: "c1"})
+		viewed, err := market.NewEvent(mohalla.ProductViewedEvent, "view-1", mohalla.ProductViewed{ProductID: "p1", UserID: "c1"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.SendEvents(ctx, mohalla.System, []market.SendEvent{viewed}); err != nil {
 			t.Fatal(err)
 		}
-		v, err := market.ProductViewedEvent.Decode(f.events("product/viewed")[0])
+		v, err := mohalla.ProductViewedEvent.Decode(f.events("product/viewed")[0])
 		if err != nil || v.ProductID != "p1" || v.UserID != "c1" {
 			t.Fatalf("product/viewed = %+v, %v", v, err)
 		}

@@ -62,17 +62,6 @@ func (in *CreateOrder) validate() error {
 	return v.Err()
 }
 
-// OrderEvent is the data of order/created.
-type OrderEvent struct {
-	OrderID         string              `json:"orderId"`
-	UserID          string              `json:"userId"`
-	ShopID          string              `json:"shopId"`
-	Items           []mohalla.OrderItem `json:"items"`
-	TotalAmount     mohalla.Money       `json:"totalAmount"`
-	Status          mohalla.OrderStatus `json:"status"`
-	DeliveryAddress mohalla.Address     `json:"deliveryAddress"`
-}
-
 // CreateOrder places an order: in one transaction it reserves the stock of every
 // item (all or nothing), computes the total from current prices, writes the order
 // and appends order/created and a product/updated per item. Only the customer
@@ -163,7 +152,7 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 	} else if err != nil {
 		return o, err
 	}
-	if err := w.emit(mohalla.EventOrderCreated, OrderEvent{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
+	if err := w.emit(mohalla.EventOrderCreated, mohalla.OrderEvent{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
 		Items: o.Items, TotalAmount: o.TotalAmount, Status: o.Status, DeliveryAddress: o.DeliveryAddress}); err != nil {
 		return o, err
 	}

@@ -18,16 +18,6 @@ type ChangeOrderStatus struct {
 	ShopID string              `json:"shopId,omitempty" rule:"id"`
 }
 
-// OrderUpdated is the data of order/updated.
-type OrderUpdated struct {
-	OrderID   string              `json:"orderId"`
-	UserID    string              `json:"userId"`
-	ShopID    string              `json:"shopId"`
-	OldStatus mohalla.OrderStatus `json:"oldStatus"`
-	Status    mohalla.OrderStatus `json:"status"`
-	Version   int64               `json:"version"`
-}
-
 // ChangeOrderStatus moves an order along its state machine, appends order/updated
 // with the old and new status, and audits it. Cancelling returns the items' stock
 // in the same transaction. Only the order's shop owner or an admin may. A move the
@@ -71,7 +61,7 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 			return err
 		}
 		o.Status, o.UpdatedAt = in.Status, w.now
-		if err := w.emit(mohalla.EventOrderUpdated, OrderUpdated{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
+		if err := w.emit(mohalla.EventOrderUpdated, mohalla.OrderUpdated{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
 			OldStatus: from, Status: o.Status, Version: o.Version}); err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func TestOrderStatusMachine(t *testing.T) {
 			t.Errorf("stock after cancel = %d, want 8", got)
 		}
 		updates := f.events(mohalla.EventOrderUpdated)
-		var last market.OrderUpdated
+		var last mohalla.OrderUpdated
 		if err := json.Unmarshal(updates[len(updates)-1].Data, &last); err != nil {
 			t.Fatal(err)
 		}

@@ -93,22 +93,8 @@ func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in Create
 	return p, err
 }
 
-// ProductEvent is the data of product/created and product/deleted.
-type ProductEvent struct {
-	ProductID         string        `json:"productId"`
-	ShopID            string        `json:"shopId"`
-	Name              string        `json:"name"`
-	Description       string        `json:"description,omitempty"`
-	Category          string        `json:"category"`
-	Price             mohalla.Money `json:"price"`
-	Unit              string        `json:"unit,omitempty"`
-	Stock             int64         `json:"stock"`
-	LowStockThreshold int64         `json:"lowStockThreshold"`
-	Version           int64         `json:"version"`
-}
-
-func productEvent(p mohalla.Product) ProductEvent {
-	return ProductEvent{ProductID: p.ID, ShopID: p.ShopID, Name: p.Name, Description: p.Description,
+func productEvent(p mohalla.Product) mohalla.ProductEvent {
+	return mohalla.ProductEvent{ProductID: p.ID, ShopID: p.ShopID, Name: p.Name, Description: p.Description,
 		Category: p.Category, Price: p.Price, Unit: p.Unit, Stock: p.Stock, LowStockThreshold: p.LowStockThreshold,
 		Version: p.Version}
 }

@@ -37,7 +37,7 @@ func TestProductLifecycle(t *testing.T) {
 		if len(evs) != 1 {
 			t.Fatalf("product/updated events = %d", len(evs))
 		}
-		var upd market.ProductUpdated
+		var upd mohalla.ProductUpdated
 		if err := json.Unmarshal(evs[0].Data, &upd); err != nil {
 			t.Fatal(err)
 		}

@@ -37,22 +37,6 @@ func (in *UpdateProduct) validate() error {
 	return v.Err()
 }
 
-// Change is a field's value before and after an update.
-type Change struct {
-	Old any `json:"old"`
-	New any `json:"new"`
-}
-
-// ProductUpdated is the data of product/updated: what changed, and why.
-type ProductUpdated struct {
-	ProductID string            `json:"productId"`
-	ShopID    string            `json:"shopId"`
-	Version   int64             `json:"version"`
-	Changes   map[string]Change `json:"changes"`
-	Reason    string            `json:"reason"` // "edit", "stock", "order", "cancel"
-	OrderID   string            `json:"orderId,omitempty"`
-}
-
 // UpdateProduct changes a product's details (not its stock) and appends
 // product/updated listing the changes. Only the shop's owner or an admin may. A
 // discontinued product cannot be changed (ECONFLICT). An update that changes
@@ -74,7 +58,7 @@ func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string
 		if p.DeletedAt != nil {
 			return mohalla.Errorf(mohalla.ECONFLICT, "product %q is discontinued", id)
 		}
-		changes := map[string]Change{}
+		changes := map[string]mohalla.Change{}
 		set(changes, "name", &p.Name, in.Name)
 		set(changes, "description", &p.Description, in.Description)
 		set(changes, "price", &p.Price, in.Price)
@@ -94,15 +78,15 @@ func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string
 				return err
 			}
 		}
-		return w.emit(mohalla.EventProductUpdated, ProductUpdated{ProductID: p.ID, ShopID: p.ShopID, Version: p.Version,
+		return w.emit(mohalla.EventProductUpdated, mohalla.ProductUpdated{ProductID: p.ID, ShopID: p.ShopID, Version: p.Version,
 			Changes: changes, Reason: "edit"})
 	})
 	return p, err
 }
 
-func set[T comparable](changes map[string]Change, name string, field *T, v *T) {
+func set[T comparable](changes map[string]mohalla.Change, name string, field *T, v *T) {
 	if v != nil && *v != *field {
-		changes[name] = Change{Old: *field, New: *v}
+		changes[name] = mohalla.Change{Old: *field, New: *v}
 		*field = *v
 	}
 }

@@ -75,19 +75,10 @@ func (s *Service) CreateShop(ctx context.Context, c mohalla.Caller, in CreateSho
 		if err := remember(ctx, w, scope, key, hash, sh.ID); err != nil {
 			return err
 		}
-		return w.emit(mohalla.EventShopCreated, ShopEvent{ShopID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
+		return w.emit(mohalla.EventShopCreated, mohalla.ShopEvent{ShopID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
 			Location: sh.Location, Pincode: sh.Pincode})
 	})
 	return sh, err
-}
-
-// ShopEvent is the data of shop/created.
-type ShopEvent struct {
-	ShopID   string           `json:"shopId"`
-	Name     string           `json:"name"`
-	OwnerID  string           `json:"ownerId"`
-	Location mohalla.Location `json:"location"`
-	Pincode  string           `json:"pincode"`
 }
 
 // Shop returns the shop with id, to anyone; ENOTFOUND if there is none.

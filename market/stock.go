@@ -78,26 +78,16 @@ func insufficient(p mohalla.Product, want int64) error {
 // of any boundary it crossed. Each crossing happens in exactly one transaction
 // (the database serializes changes of one row), so each gets exactly one event.
 func (w *change) stockChanged(ctx context.Context, sc store.StockChange, reason, orderID string) error {
-	err := w.emit(mohalla.EventProductUpdated, ProductUpdated{ProductID: sc.ProductID, ShopID: sc.ShopID, Version: sc.Version,
-		Changes: map[string]Change{"stock": {Old: sc.Old, New: sc.New}}, Reason: reason, OrderID: orderID})
+	err := w.emit(mohalla.EventProductUpdated, mohalla.ProductUpdated{ProductID: sc.ProductID, ShopID: sc.ShopID, Version: sc.Version,
+		Changes: map[string]mohalla.Change{"stock": {Old: sc.Old, New: sc.New}}, Reason: reason, OrderID: orderID})
 	if err != nil {
 		return err
 	}
 	if name := crossing(sc.Old, sc.New, sc.Threshold); name != "" {
-		return w.emit(name, InventoryEvent{ProductID: sc.ProductID, ShopID: sc.ShopID, Name: sc.Name,
+		return w.emit(name, mohalla.InventoryEvent{ProductID: sc.ProductID, ShopID: sc.ShopID, Name: sc.Name,
 			Stock: sc.New, PreviousStock: sc.Old, Threshold: sc.Threshold})
 	}
 	return nil
-}
-
-// InventoryEvent is the data of the inventory/* events.
-type InventoryEvent struct {
-	ProductID     string `json:"productId"`
-	ShopID        string `json:"shopId"`
-	Name          string `json:"name"`
-	Stock         int64  `json:"stock"`
-	PreviousStock int64  `json:"previousStock"`
-	Threshold     int64  `json:"threshold"`
 }
 
 // crossing names the inventory event of a stock change from old to new, or "".

@@ -75,17 +75,9 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 		if err := remember(ctx, w, scope, key, hash, u.ID); err != nil {
 			return err
 		}
-		return w.emit(mohalla.EventUserCreated, UserEvent{UserID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone})
+		return w.emit(mohalla.EventUserCreated, mohalla.UserEvent{UserID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone})
 	})
 	return u, err
-}
-
-// UserEvent is the data of user/created.
-type UserEvent struct {
-	UserID string `json:"userId"`
-	Email  string `json:"email"`
-	Name   string `json:"name"`
-	Phone  string `json:"phone,omitempty"`
 }
 
 // User returns the user with id to itself, an admin or a service. It returns

@@ -5,7 +5,6 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/market"
 )
 
 type userCreated struct {
@@ -25,7 +24,7 @@ func (n *Notifier) welcome(ctx context.Context, in engine.Input) (any, error) {
 }
 
 func (n *Notifier) orderConfirmation(ctx context.Context, in engine.Input) (any, error) {
-	o, err := decode[market.OrderEvent](in.Event)
+	o, err := decode[mohalla.OrderEvent](in.Event)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +49,7 @@ var statusMessages = map[mohalla.OrderStatus][2]string{
 }
 
 func (n *Notifier) orderStatus(ctx context.Context, in engine.Input) (any, error) {
-	up, err := decode[market.OrderUpdated](in.Event)
+	up, err := decode[mohalla.OrderUpdated](in.Event)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +78,7 @@ func (n *Notifier) orderStatus(ctx context.Context, in engine.Input) (any, error
 // signed webhook if the shop registered one. The live topic shop:{id}:orders
 // carries the order itself, from the event log.
 func (n *Notifier) shopOrder(ctx context.Context, in engine.Input) (any, error) {
-	o, err := decode[market.OrderEvent](in.Event)
+	o, err := decode[mohalla.OrderEvent](in.Event)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +103,7 @@ var inventoryMessages = map[string][2]string{
 // inventory alerts the shop owner of a stock crossing: a notification, and an
 // email when a mailer is configured.
 func (n *Notifier) inventory(ctx context.Context, in engine.Input) (any, error) {
-	item, err := decode[market.InventoryEvent](in.Event)
+	item, err := decode[mohalla.InventoryEvent](in.Event)
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -27,25 +25,17 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 			continue
 		}
 		last = e.Pos
-		var ids struct {
-			ProductID string `json:"productId"`
-			ShopID    string `json:"shopId"`
-		}
-		product, shop := strings.HasPrefix(e.Name, "product/"), strings.HasPrefix(e.Name, "shop/")
-		if !product && !shop {
-			continue
-		}
-		if err := json.Unmarshal(e.Data, &ids); err != nil {
-			ix.log.WarnContext(ctx, "event without ids skipped", slog.String("event", e.ID), slog.String("name", e.Name))
+		sub, ok := mohalla.SubjectsOf(e)
+		if !ok {
 			continue
 		}
 		switch {
-		case product && ids.ProductID != "" && !seen["p"+ids.ProductID]:
-			seen["p"+ids.ProductID] = true
-			productIDs = append(productIDs, ids.ProductID)
-		case shop && ids.ShopID != "" && !seen["s"+ids.ShopID]:
-			seen["s"+ids.ShopID] = true
-			shopIDs = append(shopIDs, ids.ShopID)
+		case sub.Entity == mohalla.EntityProduct && !seen["p"+sub.ID]:
+			seen["p"+sub.ID] = true
+			productIDs = append(productIDs, sub.ID)
+		case sub.Entity == mohalla.EntityShop && !seen["s"+sub.ID]:
+			seen["s"+sub.ID] = true
+			shopIDs = append(shopIDs, sub.ID)
 		}
 	}
 	if last.IsZero() {
