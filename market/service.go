@@ -2,6 +2,13 @@
 // authorizes its caller, and writes its rows, its events and its audit rows in one
 // transaction. It is the Go package behind the HTTP API; in-process callers use it
 // directly and get the same rules.
+//
+// The seed's workflows are operations here, not orchestration: user registration
+// is Service.CreateUser and order creation is Service.CreateOrder. Each is one
+// transaction whose event (user/created, order/created) queues, in that same
+// transaction, the functions that follow it: the welcome email and analytics;
+// the confirmation email, the shop's notification, inventory alerts and
+// analytics. engine.Engine.Subscribers names them.
 package market
 
 import (

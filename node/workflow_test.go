@@ -1,8 +1,7 @@
-package workflow_test
+package node_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -13,18 +12,12 @@ import (
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
-	"github.com/mohallamart/mohalla/workflow"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplates()
-	os.Exit(code)
-}
-
-// TestWorkflowsRunTheirFunctions registers a user and places an order on a whole
-// node: the functions each workflow says follow do run, once each.
-func TestWorkflowsRunTheirFunctions(t *testing.T) {
+// TestSeedWorkflowsRunTheirFunctions runs the seed's two workflows, user
+// registration and order creation, on a whole node: each is one write of the
+// market, and the functions the engine says follow its event do run.
+func TestSeedWorkflowsRunTheirFunctions(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
@@ -42,19 +35,17 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 			if err := n.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
-			wf := workflow.New(n.Service, n.Engine)
 			admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 
-			reg, err := wf.UserRegistration(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer, Email: "u1@example.com"},
-				market.CreateUser{ID: "u1", Email: "u1@example.com", Name: "Asha"})
-			if err != nil {
+			if _, err := n.Service.CreateUser(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer, Email: "u1@example.com"},
+				market.CreateUser{ID: "u1", Email: "u1@example.com", Name: "Asha"}); err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Contains(reg.Follows, "send-welcome-email") {
-				t.Errorf("registration follows %v; want the welcome email", reg.Follows)
+			if follows := n.Engine.Subscribers(mohalla.EventUserCreated); !slices.Contains(follows, "send-welcome-email") {
+				t.Errorf("registration follows %v; want the welcome email", follows)
 			}
 			owner := mohalla.Caller{ID: "o1", Role: mohalla.RoleShopOwner, Email: "o1@example.com"}
-			if _, err := wf.UserRegistration(ctx, owner, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Ravi"}); err != nil {
+			if _, err := n.Service.CreateUser(ctx, owner, market.CreateUser{ID: "o1", Email: "o1@example.com", Name: "Ravi"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := n.Service.CreateShop(ctx, owner, market.CreateShop{ID: "s1", Name: "Ravi Stores", OwnerID: "o1",
@@ -66,15 +57,15 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 				Category: "staples", ShopID: "s1", Stock: &stock}); err != nil {
 				t.Fatal(err)
 			}
-			pl, err := wf.OrderCreation(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer}, market.CreateOrder{
+			o, err := n.Service.CreateOrder(ctx, mohalla.Caller{ID: "u1", Role: mohalla.RoleCustomer}, market.CreateOrder{
 				UserID: "u1", Items: []market.OrderLine{{ProductID: "p1", Quantity: 2}},
 				DeliveryAddress: mohalla.Address{Street: "1 Link Road", City: "Mumbai", Pincode: "400050", State: "Maharashtra"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[string]string{"send-welcome-email": "", "send-order-confirmation": pl.Order.ID, "notify-shop-of-order": pl.Order.ID}
-			for _, fn := range pl.Follows {
-				want[fn] = pl.Order.ID
+			want := map[string]string{"send-welcome-email": "", "send-order-confirmation": o.ID, "notify-shop-of-order": o.ID}
+			for _, fn := range n.Engine.Subscribers(mohalla.EventOrderCreated) {
+				want[fn] = o.ID
 			}
 			deadline := time.Now().Add(15 * time.Second)
 			for fn := range want {
@@ -87,7 +78,7 @@ func TestWorkflowsRunTheirFunctions(t *testing.T) {
 						break
 					}
 					if time.Now().After(deadline) {
-						t.Fatalf("no completed run of %s, which the workflow said follows", fn)
+						t.Fatalf("no completed run of %s, which the engine said follows", fn)
 					}
 					time.Sleep(30 * time.Millisecond)
 				}
