@@ -73,7 +73,8 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
-	out, err, susp := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	r := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	out, err, susp := r.out, r.err, r.susp
 	stopMarking()
 	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
@@ -178,18 +179,10 @@ const stopGrace = time.Second
 // return within stopGrace is abandoned. An abandoned handler may go on in the
 // background, but its steps neither start nor record anything from then on,
 // so it cannot race the attempt that follows.
-func (e *Engine) callBounded(ctx context.Context, f *Function, st *Step, in Input) (any, error, *suspend) {
-	type result struct {
-		out  any
-		err  error
-		susp *suspend
-	}
-	done := make(chan result, 1)
-	go func() {
-		out, err, susp := call(ctx, f.handler, in)
-		done <- result{out, err, susp}
-	}()
-	var r result
+func (e *Engine) callBounded(ctx context.Context, f *Function, st *Step, in Input) handled {
+	done := make(chan handled, 1)
+	go func() { done <- call(ctx, f.handler, in) }()
+	var r handled
 	select {
 	case r = <-done:
 	case <-ctx.Done():
@@ -205,26 +198,34 @@ func (e *Engine) callBounded(ctx context.Context, f *Function, st *Step, in Inpu
 	if r.err != nil && errors.Is(r.err, context.DeadlineExceeded) && ctx.Err() != nil {
 		r.err = fmt.Errorf("attempt timed out after %s: %w", f.opts.Timeout, r.err)
 	}
-	return r.out, r.err, r.susp
+	return r
+}
+
+// handled is what an attempt's handler did: returned out or err, or parked the
+// run in a sleep or wait (susp).
+type handled struct {
+	out  any
+	err  error
+	susp *suspend
 }
 
 // call runs the handler, turning a step's suspension and any panic into values.
 // A suspension wins over whatever the handler returned or panicked with after
 // it, so a handler's own recover (a guard turning panics into errors) cannot
 // complete or fail a run that a sleep or wait parked.
-func call(ctx context.Context, h Handler, in Input) (out any, err error, susp *suspend) {
+func call(ctx context.Context, h Handler, in Input) (res handled) {
 	defer func() {
 		r := recover()
 		if sp := in.Step.parked(); sp != nil {
-			out, err, susp = nil, nil, sp
+			res = handled{susp: sp}
 			return
 		}
 		if r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			res.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	out, err = h(ctx, in)
-	return out, err, nil
+	out, err := h(ctx, in)
+	return handled{out: out, err: err}
 }
 
 // finish records an attempt's outcome and tells River what to do next.

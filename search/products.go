@@ -185,13 +185,6 @@ func term(field, value string) *query.TermQuery {
 	return t
 }
 
-func all(qs []query.Query) query.Query {
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewConjunctionQuery(qs)
-}
-
 func geoWithin(field string, p mohalla.Location, km float64) query.Query {
 	g := query.NewGeoDistanceQuery(p.Lng, p.Lat, strconv.FormatFloat(km, 'f', -1, 64)+"km")
 	g.SetField(field)

@@ -11,7 +11,6 @@ import (
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -169,22 +168,6 @@ func TestIndexIsUnavailableUntilBuilt(t *testing.T) {
 	}
 	if c, err := ix.Counts(ctx); err != nil || c.Products != uint64(smallDemo.Products) || !ix.Ready() {
 		t.Fatalf("after the build: %+v, %v, ready %v", c, err, ix.Ready())
-	}
-}
-
-func productCount(t *testing.T, st *store.Store) int {
-	t.Helper()
-	n, after := 0, ""
-	for {
-		ps, err := st.Read().ListProducts(context.Background(), store.ProductFilter{After: after, Limit: 500})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n += len(ps)
-		if len(ps) < 500 {
-			return n
-		}
-		after = ps[len(ps)-1].ID
 	}
 }
 

@@ -66,6 +66,7 @@ func (ix *Index) Reindex(ctx context.Context, progress func(Progress)) error {
 	ix.live.Store(g)
 	ix.mu.Unlock()
 	ix.readers.Lock() // wait for the readers of old
+	//lint:ignore SA2001 taking the lock once is the wait
 	ix.readers.Unlock()
 	if old != nil {
 		if err := old.closeAndRemove(); err != nil {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/mohallamart/mohalla/browsertest"
@@ -36,7 +35,7 @@ func TestOfficialClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "mohalla")
-	run(t, ".", filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "../../cmd/mohalla")
+	run(t, ".", "go", "build", "-o", bin, "../../cmd/mohalla")
 	installOnce(t, npm)
 	cmd := exec.CommandContext(t.Context(), node, "--test", "--test-reporter=spec")
 	cmd.Env = append(os.Environ(), "MOHALLA_BIN="+bin, "CHROMIUM="+chromium)
