@@ -21,7 +21,7 @@ func scanOrder(r row, o *mohalla.Order) error {
 }
 
 // InsertOrder writes a new order and its items. It returns ErrDuplicate if the id
-// exists and ErrMissingRef if its user or shop does not.
+// exists and ErrMissingRef if its user, its shop or an item's product does not.
 func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
 	addr, err := json.Marshal(o.DeliveryAddress)
 	if err != nil {
@@ -47,7 +47,7 @@ func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
 		args = append(args, i, it.ProductID, it.Name, it.Quantity, it.Price)
 	}
 	_, err = q.q.exec(ctx, b.String(), args...)
-	return err
+	return q.insertErr(err)
 }
 
 // Order returns the order with id and its items, or ErrNotFound.
