@@ -93,19 +93,11 @@ func (q *Q) Alerts(ctx context.Context, beforeAt time.Time, beforeID string, lim
 	rs, err := q.q.query(ctx, `SELECT `+alertColumns+` FROM alerts
 		WHERE $1 OR at < $2 OR (at = $2 AND id < $3) ORDER BY at DESC, id DESC LIMIT $4`,
 		beforeAt.IsZero(), beforeAt.UTC(), beforeID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []Alert
-	for rs.Next() {
+	return collect(rs, err, func(r row) (Alert, error) {
 		var a Alert
-		if err := scanAlert(rs, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rs.Err()
+		err := scanAlert(r, &a)
+		return a, err
+	})
 }
 
 // ClaimAlerts makes message id of the alerts of kind that no message told of
@@ -176,19 +168,11 @@ func (s *Store) ClaimAlerts(ctx context.Context, kind, id string, now time.Time,
 // PendingAlertKinds returns the kinds that have alerts no message told of.
 func (q *Q) PendingAlertKinds(ctx context.Context) ([]string, error) {
 	rs, err := q.q.query(ctx, `SELECT DISTINCT kind FROM alerts WHERE message_id = '' ORDER BY kind`)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []string
-	for rs.Next() {
+	return collect(rs, err, func(r row) (string, error) {
 		var k string
-		if err := rs.Scan(&k); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rs.Err()
+		err := r.Scan(&k)
+		return k, err
+	})
 }
 
 // RetriesSince returns, per function, how many retries its runs changed since

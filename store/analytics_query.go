@@ -157,20 +157,12 @@ func (tx *Tx) AddShopDay(ctx context.Context, d ShopDay) error {
 func (q *Q) ShopDays(ctx context.Context, shopID, from, to string) ([]ShopDay, error) {
 	rs, err := q.q.query(ctx, `SELECT shop_id, day, orders, revenue, cancelled_orders, cancelled_revenue, cancellations
 		FROM analytics_shop_daily WHERE shop_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, shopID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []ShopDay
-	for rs.Next() {
+	return collect(rs, err, func(r row) (ShopDay, error) {
 		var d ShopDay
-		if err := rs.Scan(&d.ShopID, &d.Day, &d.Orders, &d.Revenue, &d.CancelledOrders, &d.CancelledRevenue,
-			&d.Cancellations); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rs.Err()
+		err := r.Scan(&d.ShopID, &d.Day, &d.Orders, &d.Revenue, &d.CancelledOrders, &d.CancelledRevenue,
+			&d.Cancellations)
+		return d, err
+	})
 }
 
 // Customer is a customer's counters: the orders placed and their gross spend,
@@ -278,17 +270,9 @@ func (q *Q) Funnel(ctx context.Context, shopID, from, to string) ([]FunnelStage,
 			CAST(sum(total_ms) AS bigint)
 		FROM analytics_funnel WHERE ($1 = '' OR shop_id = $1) AND day >= $2 AND day <= $3
 		GROUP BY status ORDER BY status`, shopID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []FunnelStage
-	for rs.Next() {
+	return collect(rs, err, func(r row) (FunnelStage, error) {
 		var f FunnelStage
-		if err := rs.Scan(&f.Status, &f.Entered, &f.Exited, &f.TotalMS); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rs.Err()
+		err := r.Scan(&f.Status, &f.Entered, &f.Exited, &f.TotalMS)
+		return f, err
+	})
 }

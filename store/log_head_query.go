@@ -41,17 +41,9 @@ func (q *Q) PopularProducts(ctx context.Context, since time.Time, limit int) ([]
 		FROM order_items i JOIN orders o ON o.id = i.order_id JOIN products p ON p.id = i.product_id
 		WHERE o.created_at >= $1 AND p.deleted_at IS NULL
 		GROUP BY i.product_id ORDER BY units DESC, i.product_id LIMIT $2`, since.UTC(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []PopularProduct
-	for rs.Next() {
+	return collect(rs, err, func(r row) (PopularProduct, error) {
 		var p PopularProduct
-		if err := rs.Scan(&p.ProductID, &p.Units); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rs.Err()
+		err := r.Scan(&p.ProductID, &p.Units)
+		return p, err
+	})
 }

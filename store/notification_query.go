@@ -96,19 +96,11 @@ func (q *Q) ListNotifications(ctx context.Context, f NotificationFilter) ([]Noti
 	}
 	rs, err := q.q.query(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE id < $1 AND ($2 = '' OR user_id = $2) ORDER BY id DESC LIMIT $3`, before, f.UserID, f.Limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []Notification
-	for rs.Next() {
+	return collect(rs, err, func(r row) (Notification, error) {
 		var n Notification
-		if err := scanNotification(rs, &n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rs.Err()
+		err := scanNotification(r, &n)
+		return n, err
+	})
 }
 
 // Webhook is where a shop wants its order notifications posted.
@@ -159,19 +151,11 @@ func (q *Q) InsertDelivery(ctx context.Context, d Delivery) error {
 func (q *Q) Deliveries(ctx context.Context, notificationID string) ([]Delivery, error) {
 	rs, err := q.q.query(ctx, `SELECT notification_id, shop_id, url, attempt, status_code, error, duration_ms, at
 		FROM webhook_deliveries WHERE notification_id = $1 ORDER BY id`, notificationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []Delivery
-	for rs.Next() {
+	return collect(rs, err, func(r row) (Delivery, error) {
 		var d Delivery
-		if err := rs.Scan(&d.NotificationID, &d.ShopID, &d.URL, &d.Attempt, &d.StatusCode, &d.Error, &d.DurationMS, &d.At); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rs.Err()
+		err := r.Scan(&d.NotificationID, &d.ShopID, &d.URL, &d.Attempt, &d.StatusCode, &d.Error, &d.DurationMS, &d.At)
+		return d, err
+	})
 }
 
 // NotificationCount is the number of notifications of one channel in one status.
@@ -184,17 +168,9 @@ type NotificationCount struct {
 // NotificationCounts counts notifications by channel and status.
 func (q *Q) NotificationCounts(ctx context.Context) ([]NotificationCount, error) {
 	rs, err := q.q.query(ctx, `SELECT channel, status, count(*) FROM notifications GROUP BY channel, status ORDER BY 1, 2`)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []NotificationCount
-	for rs.Next() {
+	return collect(rs, err, func(r row) (NotificationCount, error) {
 		var c NotificationCount
-		if err := rs.Scan(&c.Channel, &c.Status, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rs.Err()
+		err := r.Scan(&c.Channel, &c.Status, &c.N)
+		return c, err
+	})
 }

@@ -10,9 +10,10 @@ import (
 const productColumns = `id, shop_id, name, description, price, category, unit, stock, low_stock_threshold,
 	version, created_at, updated_at, deleted_at`
 
-func scanProduct(r row, p *mohalla.Product) error {
-	return r.Scan(&p.ID, &p.ShopID, &p.Name, &p.Description, &p.Price, &p.Category, &p.Unit, &p.Stock,
+func scanProduct(r row) (p mohalla.Product, err error) {
+	err = r.Scan(&p.ID, &p.ShopID, &p.Name, &p.Description, &p.Price, &p.Category, &p.Unit, &p.Stock,
 		&p.LowStockThreshold, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.DeletedAt)
+	return p, err
 }
 
 // InsertProduct writes a new product. It returns ErrDuplicate if the id exists.
@@ -26,17 +27,13 @@ func (q *Q) InsertProduct(ctx context.Context, p *mohalla.Product) error {
 
 // Product returns the product with id, discontinued or not, or ErrNotFound.
 func (q *Q) Product(ctx context.Context, id string) (mohalla.Product, error) {
-	var p mohalla.Product
-	err := scanProduct(q.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`, id), &p)
-	return p, err
+	return scanProduct(q.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`, id))
 }
 
 // ProductForUpdate is Product, locking the row until the transaction ends, so the
 // details read are still the stored ones when the transaction writes them.
 func (tx *Tx) ProductForUpdate(ctx context.Context, id string) (mohalla.Product, error) {
-	var p mohalla.Product
-	err := scanProduct(tx.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`+tx.b.forUpdate(), id), &p)
-	return p, err
+	return scanProduct(tx.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`+tx.b.forUpdate(), id))
 }
 
 // ProductFilter selects products for ListProducts. Discontinued products are never
@@ -53,19 +50,7 @@ func (q *Q) ListProducts(ctx context.Context, f ProductFilter) ([]mohalla.Produc
 	rs, err := q.q.query(ctx, `SELECT `+productColumns+` FROM products
 		WHERE id > $1 AND ($2 = '' OR shop_id = $2) AND ($3 = '' OR category = $3) AND deleted_at IS NULL
 		ORDER BY id LIMIT $4`, f.After, f.ShopID, f.Category, f.Limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []mohalla.Product
-	for rs.Next() {
-		var p mohalla.Product
-		if err := scanProduct(rs, &p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanProduct)
 }
 
 // UpdateProduct writes p's details (not its stock) if the stored version is

@@ -27,3 +27,22 @@ type rows interface {
 type row interface {
 	Scan(dest ...any) error
 }
+
+// collect reads every row of a query with scan and closes the rows: the one
+// loop over rows of the store's queries. err is the query's error, so a call
+// reads collect(rs, err, scan) right after the query.
+func collect[T any](rs rows, err error, scan func(r row) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []T
+	for rs.Next() {
+		v, err := scan(rs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
+}

@@ -150,19 +150,11 @@ func (s *Store) pruneWhere(ctx context.Context, table, key, sel string, args ...
 // ids runs a query of one text column.
 func (tx *Tx) ids(ctx context.Context, sql string, args ...any) ([]string, error) {
 	rs, err := tx.q.query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []string
-	for rs.Next() {
+	return collect(rs, err, func(r row) (string, error) {
 		var id string
-		if err := rs.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rs.Err()
+		err := r.Scan(&id)
+		return id, err
+	})
 }
 
 // PruneEvents deletes up to limit events from the start of the log, in log

@@ -8,9 +8,10 @@ import (
 
 const shopColumns = `id, name, owner_id, lat, lng, pincode, address, version, created_at, updated_at`
 
-func scanShop(r row, s *mohalla.Shop) error {
-	return r.Scan(&s.ID, &s.Name, &s.OwnerID, &s.Location.Lat, &s.Location.Lng, &s.Pincode, &s.Address,
+func scanShop(r row) (s mohalla.Shop, err error) {
+	err = r.Scan(&s.ID, &s.Name, &s.OwnerID, &s.Location.Lat, &s.Location.Lng, &s.Pincode, &s.Address,
 		&s.Version, &s.CreatedAt, &s.UpdatedAt)
+	return s, err
 }
 
 // InsertShop writes a new shop. It returns ErrDuplicate if the id exists.
@@ -23,9 +24,7 @@ func (q *Q) InsertShop(ctx context.Context, s *mohalla.Shop) error {
 
 // Shop returns the shop with id, or ErrNotFound.
 func (q *Q) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
-	var s mohalla.Shop
-	err := scanShop(q.q.queryRow(ctx, `SELECT `+shopColumns+` FROM shops WHERE id = $1`, id), &s)
-	return s, err
+	return scanShop(q.q.queryRow(ctx, `SELECT `+shopColumns+` FROM shops WHERE id = $1`, id))
 }
 
 // ShopFilter selects shops for ListShops.
@@ -40,17 +39,5 @@ func (q *Q) ListShops(ctx context.Context, f ShopFilter) ([]mohalla.Shop, error)
 	rs, err := q.q.query(ctx, `SELECT `+shopColumns+` FROM shops
 		WHERE id > $1 AND ($2 = '' OR owner_id = $2)
 		ORDER BY id LIMIT $3`, f.After, f.OwnerID, f.Limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []mohalla.Shop
-	for rs.Next() {
-		var s mohalla.Shop
-		if err := scanShop(rs, &s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanShop)
 }

@@ -29,19 +29,11 @@ func (q *Q) ShopVersions(ctx context.Context, after string, limit int) ([]RowVer
 
 func (q *Q) versions(ctx context.Context, sql, after string, limit int) ([]RowVersion, error) {
 	rs, err := q.q.query(ctx, sql, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []RowVersion
-	for rs.Next() {
+	return collect(rs, err, func(r row) (RowVersion, error) {
 		var v RowVersion
-		if err := rs.Scan(&v.ID, &v.Version, &v.Deleted); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rs.Err()
+		err := r.Scan(&v.ID, &v.Version, &v.Deleted)
+		return v, err
+	})
 }
 
 // EventsAfter counts the events of the log after a position: how far behind a

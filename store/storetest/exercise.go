@@ -377,8 +377,8 @@ func product(id, shopID, category string, stock int64) *mohalla.Product {
 
 func order(id, userID, shopID string, productIDs ...string) *mohalla.Order {
 	o := &mohalla.Order{ID: id, UserID: userID, ShopID: shopID, Status: mohalla.StatusPending, Version: 1,
-		DeliveryAddress: mohalla.Address{Street: "1 Link Road", City: "Mumbai", Pincode: "400050", State: "Maharashtra"},
 		CreatedAt: at, UpdatedAt: at}
+	o.DeliveryAddress = mohalla.Address{Street: "1 Link Road", City: "Mumbai", Pincode: "400050", State: "Maharashtra"}
 	for _, p := range productIDs {
 		o.Items = append(o.Items, mohalla.OrderItem{ProductID: p, Name: "Product " + p, Quantity: 1, Price: 2500})
 		o.TotalAmount += 2500
