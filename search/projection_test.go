@@ -81,7 +81,7 @@ func TestProjectionFollowsWrites(t *testing.T) {
 			svc, n := seedDemo(t, st, &smallDemo)
 			ix := openIndex(t, st, t.TempDir())
 			running(t, ix)
-			ctx := context.Background()
+			ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 			shop := n.Shops[0].ID
 
 			p := newProduct(t, svc, shop, "Zafrani Jalebi", 12000, 5)
@@ -154,7 +154,7 @@ func TestIndexIsUnavailableUntilBuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	if _, err := ix.Products(ctx, search.ProductQuery{Q: "milk"}); mohalla.ErrorCode(err) != mohalla.EUNAVAILABLE {
 		t.Fatalf("search before the build: %v, want EUNAVAILABLE", err)
 	}
@@ -176,7 +176,7 @@ func productCount(t *testing.T, st *store.Store) int {
 	t.Helper()
 	n, after := 0, ""
 	for {
-		ps, err := st.Read().ListProducts(context.Background(), store.ProductFilter{After: after, Limit: 500})
+		ps, err := st.Read().ListProducts(store.AsProjection(context.Background(), "test"), store.ProductFilter{After: after, Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
