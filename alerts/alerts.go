@@ -130,6 +130,7 @@ func (a *Alerts) Functions() []*engine.Function {
 // newest first, with the next page's cursor ("" at the end). Admins and
 // services may.
 func (a *Alerts) List(ctx context.Context, c mohalla.Caller, cursor string, limit int) (mohalla.Page[store.Alert], error) {
+	ctx = store.WithCaller(ctx, c)
 	if c.Role == mohalla.RoleAnonymous || c.Role == "" {
 		return mohalla.Page[store.Alert]{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "sign in to read alerts")
 	}

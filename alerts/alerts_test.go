@@ -28,7 +28,7 @@ import (
 )
 
 var (
-	ctx     = context.Background()
+	ctx     = store.AsSystem(context.Background(), "test") // the tests read the log raw, as the system
 	admin   = mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 	mailpit *mailpittest.Server
 )

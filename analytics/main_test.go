@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	ctx     = context.Background()
+	ctx     = store.AsSystem(context.Background(), "test") // the tests run handlers directly, as the engine would
 	admin   = mohalla.Caller{ID: "root", Role: mohalla.RoleAdmin}
 	kolkata = func() *time.Location {
 		loc, err := time.LoadLocation("Asia/Kolkata")

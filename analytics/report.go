@@ -60,6 +60,7 @@ type ProductReport struct {
 // and to admins. Errors: EUNAUTHENTICATED, EFORBIDDEN, ENOTFOUND if there is no
 // such product (discontinued ones have figures), EINVALID naming from or to.
 func (a *Analytics) Product(ctx context.Context, c mohalla.Caller, productID string, r Range) (ProductReport, error) {
+	ctx = store.WithCaller(ctx, c)
 	var none ProductReport
 	if err := authAny(c); err != nil {
 		return none, err
@@ -188,6 +189,7 @@ type ShopReport struct {
 // Errors: EUNAUTHENTICATED, EFORBIDDEN, ENOTFOUND if there is no such shop,
 // EINVALID naming from or to.
 func (a *Analytics) Shop(ctx context.Context, c mohalla.Caller, shopID string, r Range) (ShopReport, error) {
+	ctx = store.WithCaller(ctx, c)
 	var none ShopReport
 	sh, err := a.authShop(ctx, c, shopID)
 	if err != nil {
@@ -223,6 +225,7 @@ func (a *Analytics) Shop(ctx context.Context, c mohalla.Caller, shopID string, r
 // Funnel returns the funnel of every shop together for the days of r, to
 // admins. Errors: EUNAUTHENTICATED, EFORBIDDEN, EINVALID naming from or to.
 func (a *Analytics) Funnel(ctx context.Context, c mohalla.Caller, r Range) ([]FunnelStage, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authAll(c); err != nil {
 		return nil, err
 	}
@@ -254,6 +257,7 @@ type CustomerReport struct {
 // admins; a customer without orders has zeros. Errors: EUNAUTHENTICATED,
 // EFORBIDDEN.
 func (a *Analytics) Customer(ctx context.Context, c mohalla.Caller, userID string) (CustomerReport, error) {
+	ctx = store.WithCaller(ctx, c)
 	if !c.Is(mohalla.RoleAdmin) && (c.ID == "" || c.ID != userID || c.Role == mohalla.RoleAnonymous) {
 		return CustomerReport{}, deny(c, "only the customer themself or an admin may read a customer's analytics")
 	}

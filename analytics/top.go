@@ -48,6 +48,7 @@ type TopProducts struct {
 // admins; without a shop, to admins only. Errors: EUNAUTHENTICATED, EFORBIDDEN,
 // ENOTFOUND if there is no such shop, EINVALID naming days.
 func (a *Analytics) TopProducts(ctx context.Context, c mohalla.Caller, q TopQuery) (TopProducts, error) {
+	ctx = store.WithCaller(ctx, c)
 	var none TopProducts
 	if q.ShopID == "" {
 		if err := authAll(c); err != nil {

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	ctx   = context.Background()
+	ctx   = store.AsProjection(context.Background(), "test") // the tests read the store raw, as a projection
 	admin = mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 )
 

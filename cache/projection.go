@@ -67,6 +67,7 @@ func NewProjection(st *store.Store, c Cache, cfg *ProjectionConfig) *Projection 
 // retries until the cache answers or ctx ends; meanwhile the cache is down, so
 // reads go to the store.
 func (p *Projection) Start(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "cache")
 	for {
 		from, err := p.from(ctx)
 		if err == nil {
@@ -93,6 +94,7 @@ func (p *Projection) Start(ctx context.Context) error {
 // Run starts the projection if Start was not called, then follows the log
 // until ctx ends.
 func (p *Projection) Run(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "cache")
 	if p.follower() == nil {
 		if err := p.Start(ctx); err != nil {
 			return err
@@ -108,6 +110,7 @@ func (p *Projection) Run(ctx context.Context) error {
 // it first waits for the transactions running at the call to end (see
 // store.Q.CatchUp).
 func (p *Projection) CatchUp(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "cache")
 	f := p.follower()
 	if f == nil {
 		return errors.New("cache: the projection has not started")

@@ -66,6 +66,7 @@ func (w *Warmer) Run(ctx context.Context) error {
 // them (renewing the TTL of those it holds already). It returns how many it
 // offered.
 func (w *Warmer) Warm(ctx context.Context) (int, error) {
+	ctx = store.AsProjection(ctx, "cache-warmer")
 	top, err := w.st.Read().PopularProducts(ctx, time.Now().Add(-w.cfg.Window), w.cfg.Top)
 	if err != nil {
 		return 0, fmt.Errorf("cache: popular products: %w", err)

@@ -76,7 +76,8 @@ func (b *batcher[In, Out]) drain() {
 }
 
 func (b *batcher[In, Out]) handle(batch []batchCall[In, Out]) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// A batch serves many attempts: it acts as the engine, not as one of them.
+	ctx, cancel := context.WithTimeout(store.AsSystem(context.Background(), "engine"), 30*time.Second)
 	defer cancel()
 	ins := make([]In, len(batch))
 	for i, c := range batch {

@@ -241,6 +241,8 @@ func (e *Engine) function(id string) *Function {
 
 // Start begins executing runs and firing cron functions on this node.
 func (e *Engine) Start(ctx context.Context) error {
+	// The heartbeat, cron and the waiters' wake-ups act as the engine.
+	ctx = store.AsSystem(ctx, "engine")
 	e.mu.Lock()
 	e.started = true
 	var crons []*Function

@@ -43,6 +43,7 @@ var runStatuses = map[string]bool{store.RunQueued: true, store.RunRunning: true,
 
 // Runs lists runs to admins and services.
 func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohalla.Page[store.RunRow], error) {
+	ctx = store.WithCaller(ctx, c)
 	var none mohalla.Page[store.RunRow]
 	if err := authAdmin(c, true); err != nil {
 		return none, err
@@ -76,6 +77,7 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 
 // Run returns a run and its steps to admins and services.
 func (e *Engine) Run(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authAdmin(c, true); err != nil {
 		return RunDetail{}, err
 	}
@@ -95,6 +97,7 @@ func (e *Engine) Run(ctx context.Context, c mohalla.Caller, id string) (RunDetai
 // Cancel cancels an unfinished run; an attempt under way finishes its current
 // step and records nothing more. Admins only.
 func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error {
+	ctx = store.WithCaller(ctx, c)
 	if err := authAdmin(c, false); err != nil {
 		return err
 	}
@@ -111,6 +114,7 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 // Rerun starts a new run of the same function for the same event, with fresh
 // steps. Admins only. It returns the new run's id.
 func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authAdmin(c, false); err != nil {
 		return "", err
 	}
@@ -145,6 +149,7 @@ type Replay struct {
 
 // Replay queues the runs a Replay selects.
 func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string, r Replay) (int, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authAdmin(c, false); err != nil {
 		return 0, err
 	}

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	ctx   = context.Background()
+	ctx   = store.AsSystem(context.Background(), "test") // the tests write events and read rows raw, as the system
 	admin = mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 )
 

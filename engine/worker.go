@@ -29,7 +29,8 @@ func (w *runWorker) Timeout(job *river.Job[runArgs]) time.Duration {
 func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	// An attempt also ends when this node learns it was declared dead: its
 	// run was queued again and may run elsewhere already.
-	ctx, cancel := context.WithCancelCause(ctx)
+	// A run acts as the system caller named for its function.
+	ctx, cancel := context.WithCancelCause(store.AsSystem(ctx, "function:"+job.Args.FunctionID))
 	defer cancel(nil)
 	defer context.AfterFunc(w.e.lease(), func() { cancel(errDeclaredDead) })()
 	return w.e.execute(ctx, job)

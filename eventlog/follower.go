@@ -87,6 +87,7 @@ func (f *Follower) Position() mohalla.Position {
 
 // Run follows the log until ctx ends, then returns ctx's error.
 func (f *Follower) Run(ctx context.Context) error {
+	ctx = f.as(ctx)
 	for {
 		changed := f.st.Changed() // taken before reading, so no commit is missed between
 		n, err := f.step(ctx)
@@ -117,6 +118,7 @@ func (f *Follower) Run(ctx context.Context) error {
 // CatchUp hands over every event committed before it was called and returns. It
 // may run beside Run; the two never hand over the same batch.
 func (f *Follower) CatchUp(ctx context.Context) error {
+	ctx = f.as(ctx)
 	// On PostgreSQL the log shows an event once every older transaction ended.
 	if err := f.st.Read().CatchUp(ctx); err != nil {
 		return err
@@ -130,6 +132,13 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// as returns ctx acting as the read-only caller named for the follower, which
+// reads the whole log and whatever rows its projection copies (see
+// store.AsProjection); its handler and rebuild run with it.
+func (f *Follower) as(ctx context.Context) context.Context {
+	return store.AsProjection(ctx, f.cfg.Name)
 }
 
 // step reads and hands over one batch, returning its size.

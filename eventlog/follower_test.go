@@ -34,7 +34,7 @@ func TestFollowerSeesEveryEventOnce(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			st := storetest.Open(t, kind)
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test")) // the writers append raw, as the system
 			defer cancel()
 
 			var (
@@ -135,7 +135,7 @@ var errRollback = fmt.Errorf("deliberate rollback")
 func TestReadEventsWaitsForEarlierTransaction(t *testing.T) {
 	t.Parallel()
 	st := storetest.Open(t, "postgres")
-	ctx := context.Background()
+	ctx := store.AsSystem(context.Background(), "test")
 
 	holding, release, finished := make(chan struct{}), make(chan struct{}), make(chan error)
 	go func() {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -59,7 +60,7 @@ func TestAPIKeys(t *testing.T) {
 			if list := status("GET", "/v1/api-keys", "admin", nil, "", http.StatusOK); !strings.Contains(list, `"revokedAt"`) {
 				t.Errorf("the list does not show the key revoked: %s", list)
 			}
-			audit, err := e.store.Read().Audit(ctx, "apikey", made.ID)
+			audit, err := e.store.Read().Audit(store.AsSystem(ctx, "test"), "apikey", made.ID)
 			if err != nil || len(audit) != 2 || audit[0].Action != "apikey.create" || audit[1].Action != "apikey.revoke" {
 				t.Errorf("the key's audit trail: %+v (%v); want its creation and its revocation", audit, err)
 			}

@@ -98,6 +98,7 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 // Start positions the hub at the head of the log. Run calls it if it was not
 // called; serving streams before the hub started is an error.
 func (h *Hub) Start(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "live")
 	head, err := h.st.Read().LogHead(ctx)
 	if err != nil {
 		return fmt.Errorf("live: log head: %w", err)
@@ -115,6 +116,7 @@ func (h *Hub) Start(ctx context.Context) error {
 // Run follows the log until ctx ends. Then it ends every stream, so that an
 // HTTP server shutting down need not wait for them, and Open refuses new ones.
 func (h *Hub) Run(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "live")
 	defer h.once.Do(func() { close(h.done) })
 	if h.follower() == nil {
 		if err := h.Start(ctx); err != nil {
@@ -131,6 +133,7 @@ func (h *Hub) Run(ctx context.Context) error {
 // CatchUp hands the clients every event committed before it was called (after
 // the transactions running then have ended).
 func (h *Hub) CatchUp(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "live")
 	f := h.follower()
 	if f == nil {
 		return fmt.Errorf("live: the hub has not started")

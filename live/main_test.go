@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	ctx    = context.Background()
+	ctx    = store.AsProjection(context.Background(), "test") // the tests read the log raw, as a projection
 	signer = must(auth.NewSigner([]byte("live-test-secret-0123456789abcdef")))
 	admin  = mohalla.Caller{ID: "root", Role: mohalla.RoleAdmin}
 	alice  = mohalla.Caller{ID: "alice", Role: mohalla.RoleCustomer}

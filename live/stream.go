@@ -47,6 +47,7 @@ type Stream struct {
 // Last-Event-ID), the stream replays the changes after it, or resets if it is
 // further back than the replay window (or unreadable).
 func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEventID string) (*Stream, error) {
+	ctx = store.AsProjection(ctx, "live")
 	if h.follower() == nil {
 		return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "live updates are starting; try again shortly")
 	}

@@ -45,6 +45,7 @@ type NewAPIKey struct {
 // the service role, as "apikey-<id>"; a search key only searches. Only an
 // admin may; it is audited.
 func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateAPIKey) (NewAPIKey, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authManageAPIKeys(c); err != nil {
 		return NewAPIKey{}, err
 	}
@@ -81,6 +82,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 // RevokeAPIKey stops key id from working, at once. Only an admin may; it is
 // audited. Revoking a revoked key is a no-op.
 func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string) error {
+	ctx = store.WithCaller(ctx, c)
 	if err := authManageAPIKeys(c); err != nil {
 		return err
 	}
@@ -105,6 +107,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 
 // APIKeys lists the keys, newest first, without their secrets, to an admin.
 func (s *Service) APIKeys(ctx context.Context, c mohalla.Caller) (mohalla.Page[store.APIKey], error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authManageAPIKeys(c); err != nil {
 		return mohalla.Page[store.APIKey]{}, err
 	}
@@ -146,6 +149,8 @@ func (s *Service) VerifySearchKey(ctx context.Context, key string) (mohalla.Call
 // apiKey returns the live key whose secret key is: EUNAUTHENTICATED for a
 // malformed, unknown or revoked key, or a wrong secret.
 func (s *Service) apiKey(ctx context.Context, key string) (store.APIKey, error) {
+	// No caller is known yet: the key is what will tell.
+	ctx = store.AsSystem(ctx, "auth")
 	bad := mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid API key")
 	id, secret, ok := strings.Cut(strings.TrimPrefix(key, APIKeyPrefix), "_")
 	if !ok || !strings.HasPrefix(key, APIKeyPrefix) || len(id) != 16 || secret == "" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // SendEvent is one event of Service.SendEvents, Inngest's send: ID is optional, and
@@ -127,6 +128,7 @@ type EventQuery struct {
 // Events reads the event log in commit order, or newest first, to admins and
 // services.
 func (s *Service) Events(ctx context.Context, c mohalla.Caller, q EventQuery) ([]mohalla.Event, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authEvents(c); err != nil {
 		return nil, err
 	}

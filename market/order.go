@@ -209,6 +209,7 @@ func whyNotReserved(ctx context.Context, tx *store.Tx, i int, it OrderLine) erro
 // a service; ENOTFOUND if there is none, and to anyone else who is signed in,
 // so an order's existence is not told to those who may not see it.
 func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohalla.Order, error) {
+	ctx = store.WithCaller(ctx, c)
 	if c.Role == mohalla.RoleAnonymous {
 		return mohalla.Order{}, deny(c, "")
 	}
@@ -242,6 +243,7 @@ type OrderQuery struct {
 // ListOrders returns a page of orders of one customer (to that customer) or of one
 // shop (to its owner); admins and services may list any, or all.
 func (s *Service) ListOrders(ctx context.Context, c mohalla.Caller, q OrderQuery) (mohalla.Page[mohalla.Order], error) {
+	ctx = store.WithCaller(ctx, c)
 	var none mohalla.Page[mohalla.Order]
 	limit, err := q.limit()
 	if err != nil {

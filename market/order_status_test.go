@@ -7,6 +7,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 func TestOrderStatusMachine(t *testing.T) {
@@ -80,7 +81,7 @@ func TestOrderStatusMachine(t *testing.T) {
 		if len(updates) != 6 || last.OldStatus != mohalla.StatusConfirmed || last.Status != mohalla.StatusCancelled {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
-		audit, err := f.svc.Store().Read().Audit(ctx, "order", "o2")
+		audit, err := f.svc.Store().Read().Audit(store.WithCaller(ctx, admin), "order", "o2")
 		if err != nil || len(audit) != 3 || audit[2].Action != "order.status" {
 			t.Errorf("audit of o2 = %+v, %v; want create and two status rows", audit, err)
 		}

@@ -102,6 +102,7 @@ func productEvent(p mohalla.Product) mohalla.ProductEvent {
 // Product returns the product with id, to anyone, including a discontinued one
 // (DeletedAt set); ENOTFOUND if there is none.
 func (s *Service) Product(ctx context.Context, id string) (mohalla.Product, error) {
+	ctx = public(ctx)
 	p, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Product, ID: id}, s.store.Read().Product)
 	if err != nil {
 		return p, s.notFound(ctx, err, "product", id)
@@ -113,6 +114,7 @@ func (s *Service) Product(ctx context.Context, id string) (mohalla.Product, erro
 // cache hit it is the cache's own encoding, neither decoded nor encoded again.
 // The caller must not change the bytes.
 func (s *Service) ProductJSON(ctx context.Context, id string) (json.RawMessage, error) {
+	ctx = public(ctx)
 	b, err := cache.ReadJSON(ctx, s.cfg.Cache, cache.Key{Kind: cache.Product, ID: id}, s.store.Read().Product)
 	if err != nil {
 		return nil, s.notFound(ctx, err, "product", id)
@@ -129,6 +131,7 @@ type ProductQuery struct {
 
 // ListProducts returns a page of products still on sale, to anyone.
 func (s *Service) ListProducts(ctx context.Context, q ProductQuery) (mohalla.Page[mohalla.Product], error) {
+	ctx = public(ctx)
 	limit, err := q.limit()
 	if err != nil {
 		return mohalla.Page[mohalla.Product]{}, err

@@ -117,6 +117,11 @@ func (s *Service) DeleteProduct(ctx context.Context, c mohalla.Caller, id string
 func (s *Service) managedProduct(ctx context.Context, w *change, id string) (mohalla.Product, error) {
 	p, err := w.tx.ProductForUpdate(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
+		// Row-level security hides from a locking read the rows the caller
+		// may read but not change; authManageProduct answers them.
+		p, err = w.tx.Product(ctx, id)
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		return p, mohalla.Errorf(mohalla.ENOTFOUND, "product %q not found", id)
 	} else if err != nil {
 		return p, err

@@ -106,7 +106,7 @@ var errRaced = errors.New("market: concurrent create with the same key")
 
 // write runs fn in one transaction, appends the events it emitted and commits.
 func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, fn func(ctx context.Context, c *change) error) error {
-	ctx = store.WithOperation(ctx, op)
+	ctx = store.WithCaller(store.WithOperation(ctx, op), caller)
 	var events []mohalla.Event
 	var err error
 	for range 3 {
@@ -151,6 +151,16 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 		}
 	}
 	return nil
+}
+
+// public returns ctx for a read anyone may make (shops, products on sale):
+// with its caller if it carries one, else as an anonymous caller, which the
+// store's row-level security lets read only what is public.
+func public(ctx context.Context) context.Context {
+	if _, ok := store.CallerOf(ctx); ok {
+		return ctx
+	}
+	return store.WithCaller(ctx, mohalla.Anonymous)
 }
 
 // internal passes *mohalla.Error through and wraps anything else as EINTERNAL,

@@ -83,6 +83,7 @@ func (s *Service) CreateShop(ctx context.Context, c mohalla.Caller, in CreateSho
 
 // Shop returns the shop with id, to anyone; ENOTFOUND if there is none.
 func (s *Service) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
+	ctx = public(ctx)
 	sh, err := cache.Read(ctx, s.cfg.Cache, cache.Key{Kind: cache.Shop, ID: id}, s.store.Read().Shop)
 	if err != nil {
 		return sh, s.notFound(ctx, err, "shop", id)
@@ -92,6 +93,7 @@ func (s *Service) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
 
 // ListShops returns a page of shops, to anyone.
 func (s *Service) ListShops(ctx context.Context, p PageRequest) (mohalla.Page[mohalla.Shop], error) {
+	ctx = public(ctx)
 	limit, err := p.limit()
 	if err != nil {
 		return mohalla.Page[mohalla.Shop]{}, err

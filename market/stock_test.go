@@ -5,6 +5,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 func TestChangeStock(t *testing.T) {
@@ -59,7 +60,7 @@ func TestChangeStock(t *testing.T) {
 			t.Errorf("insufficient stock detail = %+v", e.Detail)
 		}
 
-		audit, err := f.svc.Store().Read().Audit(ctx, "product", "rice")
+		audit, err := f.svc.Store().Read().Audit(store.WithCaller(ctx, admin), "product", "rice")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,6 +83,7 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 // User returns the user with id to itself, an admin or a service. It returns
 // ENOTFOUND if there is none, and to anyone else who is signed in.
 func (s *Service) User(ctx context.Context, c mohalla.Caller, id string) (mohalla.User, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authReadUser(c, id); err != nil {
 		return mohalla.User{}, hidden(err, "user", id)
 	}

@@ -20,6 +20,7 @@ type PutWebhook struct {
 // audited, without the secret. The URL must pass outbound.CheckURL (https,
 // no credentials, no private address) unless Config.AllowPrivateWebhooks.
 func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID string, in PutWebhook) (store.Webhook, error) {
+	ctx = store.WithCaller(ctx, c)
 	var v mohalla.Invalid
 	if len(in.URL) > 2000 {
 		v.Add("url", "must be at most 2000 characters")
@@ -67,6 +68,7 @@ type NotificationQuery struct {
 // Notifications lists the messages sent: a user sees their own, an admin or a
 // service anyone's.
 func (s *Service) Notifications(ctx context.Context, c mohalla.Caller, q NotificationQuery) (mohalla.Page[store.Notification], error) {
+	ctx = store.WithCaller(ctx, c)
 	var none mohalla.Page[store.Notification]
 	limit, err := q.limit()
 	if err != nil {

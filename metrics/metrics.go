@@ -207,7 +207,7 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(store.AsProjection(context.Background(), "metrics"), 2*time.Second)
 	defer cancel()
 	runs, err := c.st.Read().RunCounts(ctx)
 	if err != nil {

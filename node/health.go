@@ -6,6 +6,7 @@ import (
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/mail"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // lagDegraded is how many events a follower may trail the log head by before
@@ -26,7 +27,7 @@ func (n *Node) probes(sender *mail.Sender) map[string]httpapi.Probe {
 			if !n.Search.Ready() {
 				return httpapi.StatusDegraded, detail
 			}
-			head, err := n.Store.Read().LogHead(ctx)
+			head, err := n.Store.Read().LogHead(store.AsProjection(ctx, "health"))
 			if err != nil {
 				return httpapi.StatusDegraded, detail
 			}

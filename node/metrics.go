@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/metrics"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // watch registers the cache's counters and health, the followers' positions
@@ -42,7 +43,7 @@ func (n *Node) watch() {
 		return 0
 	})
 	m.Gauge(metrics.EventLogHead, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(store.AsProjection(context.Background(), "metrics"), 2*time.Second)
 		defer cancel()
 		head, err := n.Store.Read().LogHead(ctx)
 		if err != nil {

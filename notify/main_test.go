@@ -18,7 +18,7 @@ import (
 )
 
 var (
-	ctx     = context.Background()
+	ctx     = store.AsSystem(context.Background(), "test") // the tests read and write rows raw, as the system
 	admin   = mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 	mailpit *mailpittest.Server
 )

@@ -21,7 +21,7 @@ import (
 )
 
 var (
-	ctx   = context.Background()
+	ctx   = store.AsSystem(context.Background(), "test") // the tests write and read rows raw, as the system
 	admin = mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
 )
 

@@ -151,6 +151,7 @@ func (ix *Index) Close() error {
 // Run builds the index if it has none, then follows the event log until ctx
 // ends, and returns ctx's error. A failed build is retried after cfg.Retry.
 func (ix *Index) Run(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "search")
 	for {
 		err := ix.CatchUp(ctx)
 		if err == nil {
@@ -170,6 +171,7 @@ func (ix *Index) Run(ctx context.Context) error {
 // CatchUp builds the index if it has none, then applies every event committed
 // before it was called. It may run beside Run.
 func (ix *Index) CatchUp(ctx context.Context) error {
+	ctx = store.AsProjection(ctx, "search")
 	if ix.generation() == nil {
 		if err := ix.Reindex(ctx, nil); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
+	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -80,7 +81,7 @@ func TestProjectionFollowsWrites(t *testing.T) {
 			svc, n := seedDemo(t, st, &smallDemo)
 			ix := openIndex(t, st, t.TempDir())
 			running(t, ix)
-			ctx := context.Background()
+			ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 			shop := n.Shops[0].ID
 
 			p := newProduct(t, svc, shop, "Zafrani Jalebi", 12000, 5)
@@ -153,7 +154,7 @@ func TestIndexIsUnavailableUntilBuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	if _, err := ix.Products(ctx, search.ProductQuery{Q: "milk"}); mohalla.ErrorCode(err) != mohalla.EUNAVAILABLE {
 		t.Fatalf("search before the build: %v, want EUNAVAILABLE", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // Progress is how far a reindex has got: Done documents written of about Total
@@ -22,6 +23,7 @@ type Progress struct {
 // nil, is called every thousand documents and once at the end. One reindex runs
 // at a time; a failed or cancelled one leaves the index in use as it was.
 func (ix *Index) Reindex(ctx context.Context, progress func(Progress)) error {
+	ctx = store.AsProjection(ctx, "search")
 	ix.reindexMu.Lock()
 	defer ix.reindexMu.Unlock()
 	began := time.Now()

@@ -8,12 +8,14 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // Refresh re-indexes products from their current rows, whatever their documents
 // say, and removes the documents of products gone or discontinued. The sync
 // monitor repairs drift with it.
 func (ix *Index) Refresh(ctx context.Context, productIDs []string) error {
+	ctx = store.AsProjection(ctx, "search")
 	if len(productIDs) == 0 {
 		return nil
 	}

@@ -31,7 +31,7 @@ const (
 // runNode is the main of the node process: it follows the log into its index
 // and says "ready" once caught up, until it is killed.
 func runNode() {
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	st, err := store.Open(ctx, store.Config{URL: os.Getenv(nodeStoreURL), DataDir: os.Getenv(nodeStoreDir)})
 	if err != nil {
 		fmt.Println("node:", err)
@@ -59,7 +59,7 @@ func TestRestartCatchesUp(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
+			ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 			var cfg store.Config
 			if kind == "postgres" {
 				cfg.URL = storetest.NewDatabase(t)
@@ -129,7 +129,7 @@ func TestRestartCatchesUp(t *testing.T) {
 // write creates products from..from+count, renames every third and
 // discontinues every fifth.
 func write(t *testing.T, svc *market.Service, shop string, from, count int, pause time.Duration) {
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	for i := from; i < from+count; i++ {
 		p, err := svc.CreateProduct(ctx, admin, market.CreateProduct{Name: uniqueName(i), Price: new(mohalla.Money(5000)),
 			Category: "snacks", ShopID: shop, Stock: new(int64(10))})
@@ -151,7 +151,7 @@ func write(t *testing.T, svc *market.Service, shop string, from, count int, paus
 // its stored version.
 func assertMirrors(t *testing.T, st *store.Store, ix *search.Index) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	total, after := 0, ""
 	for {
 		ps, err := st.Read().ListProducts(ctx, store.ProductFilter{After: after, Limit: 500})

@@ -23,7 +23,7 @@ import (
 // the filters, in the documented order, with the same counts.
 func TestScanAgreesWithTheStore(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 	dir := t.TempDir()
 	st, err := store.Open(ctx, store.Config{DataDir: dir})
 	if err != nil {

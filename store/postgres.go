@@ -103,16 +103,23 @@ func (p *postgres) catchUp(ctx context.Context, q querier) error {
 
 func (p *postgres) close()                         { p.pool.Close() }
 func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
-func (p *postgres) reader() querier                { return pgxQuerier{p.pool} }
-func (p *postgres) writer() querier                { return pgxQuerier{p.pool} }
+func (p *postgres) reader() querier                { return pgxSession{p.pool} }
+func (p *postgres) writer() querier                { return pgxSession{p.pool} }
 
 func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
-	var b pgx.Batch
+	b, err := sessionBatch(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range args {
 		b.Queue(sql, a...)
 	}
 	// A batch is one pipeline ending in one Sync: an implicit transaction.
-	res := p.pool.SendBatch(ctx, &b)
+	res := p.pool.SendBatch(ctx, b)
+	if _, err := res.Exec(); err != nil {
+		_ = res.Close()
+		return nil, err
+	}
 	n := make([]int64, len(args))
 	for i := range args {
 		tag, err := res.Exec()
@@ -125,7 +132,24 @@ func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]in
 	return n, res.Close()
 }
 
+// begin is the one place a store transaction starts: BEGIN and the switch to
+// AppRole with ctx's caller go in one message, one round trip, as the BEGIN
+// alone did before.
 func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
+	session, err := sessionSQL(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: "BEGIN; " + session})
+	if err != nil {
+		return nil, err
+	}
+	return pgxTx{pgxQuerier{tx}, tx}, nil
+}
+
+// beginOwner begins a transaction as the connection's own role, the tables'
+// owner: for migrations only.
+func (p *postgres) beginOwner(ctx context.Context) (txQuerier, error) {
 	tx, err := p.pool.Begin(ctx)
 	if err != nil {
 		return nil, err
@@ -134,7 +158,7 @@ func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
 }
 
 func (p *postgres) migrate(ctx context.Context) error {
-	return runMigrations(ctx, pgxQuerier{p.pool}, p.begin, postgresMigrations, "migrations/postgres", "timestamptz")
+	return runMigrations(ctx, pgxQuerier{p.pool}, p.beginOwner, postgresMigrations, "migrations/postgres", "timestamptz")
 }
 
 // withSchemaLock holds a session advisory lock on a connection of its own.
@@ -149,7 +173,12 @@ func (p *postgres) withSchemaLock(ctx context.Context, fn func() error) error {
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey) //nolint:errcheck
-	return fn()
+	if err := fn(); err != nil {
+		return err
+	}
+	// fn may have created tables (River's) that AppRole needs.
+	_, err = conn.Exec(ctx, grantRiverSQL)
+	return err
 }
 
 func (p *postgres) isUnique(err error) bool {

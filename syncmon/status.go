@@ -16,6 +16,7 @@ type Status struct {
 
 // Status returns the last checks and current lags, to admins and services.
 func (m *Monitor) Status(ctx context.Context, c mohalla.Caller) (Status, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authorize(c); err != nil {
 		return Status{}, err
 	}
@@ -38,6 +39,7 @@ func (m *Monitor) Status(ctx context.Context, c mohalla.Caller) (Status, error) 
 
 // CheckNow runs a check for an admin (mohalla reconcile, POST /v1/sync/check).
 func (m *Monitor) CheckNow(ctx context.Context, c mohalla.Caller) (Summary, Findings, error) {
+	ctx = store.WithCaller(ctx, c)
 	if err := authorize(c); err != nil {
 		return Summary{}, Findings{}, err
 	}

@@ -1,0 +1,4 @@
+-- SQLite has no row-level security, and no roles: PostgreSQL's migration 011
+-- has no counterpart here. An embedded store is one process's file; what
+-- guards it is that process's own checks (market/authorize.go) and the file's
+-- permissions (see the README's Security section).

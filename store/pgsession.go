@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// sessionArgsSQL is sessionSQL with its values bound, for batches: one text
+// for every caller, so pgx prepares it once per connection.
+const sessionArgsSQL = `SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)`
+
+// sessionBatch returns a batch whose first statement switches to AppRole with
+// ctx's caller. A batch is one pipeline ending in one Sync, an implicit
+// transaction, so the settings last to its end and no further.
+func sessionBatch(ctx context.Context) (*pgx.Batch, error) {
+	if _, err := sessionSQL(ctx); err != nil {
+		return nil, err
+	}
+	c, _ := CallerOf(ctx)
+	b := &pgx.Batch{}
+	b.Queue(sessionArgsSQL, AppRole, c.ID, string(c.Role))
+	return b, nil
+}
+
+// grantRiverSQL grants AppRole the rows of River's tables, which River's own
+// migrations create after the store's: the engine inserts River jobs inside
+// the store's transactions.
+const grantRiverSQL = `DO $$ DECLARE t text; BEGIN
+	FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'river\_%' LOOP
+		EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO ` + AppRole + `', t); END LOOP;
+	EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO ` + AppRole + `', current_schema()); END $$`
+
+// pgxSession runs each statement outside a transaction as AppRole with the
+// caller of its ctx: the switch and the statement go in one batch, one round
+// trip.
+type pgxSession struct{ pool *pgxpool.Pool }
+
+func (q pgxSession) send(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+	b, err := sessionBatch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.Queue(sql, args...)
+	res := q.pool.SendBatch(ctx, b)
+	if _, err := res.Exec(); err != nil {
+		_ = res.Close()
+		return nil, err
+	}
+	return res, nil
+}
+
+func (q pgxSession) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	res, err := q.send(ctx, sql, args)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := res.Exec()
+	if cerr := res.Close(); err == nil {
+		err = cerr
+	}
+	return tag.RowsAffected(), err
+}
+
+func (q pgxSession) query(ctx context.Context, sql string, args ...any) (rows, error) {
+	res, err := q.send(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := res.Query()
+	if err != nil {
+		_ = res.Close()
+		return nil, err
+	}
+	return batchRows{pgxRows{rs}, res}, nil
+}
+
+func (q pgxSession) queryRow(ctx context.Context, sql string, args ...any) row {
+	res, err := q.send(ctx, sql, args)
+	if err != nil {
+		return errRow{err}
+	}
+	return batchRow{pgxRow{res.QueryRow()}, res}
+}
+
+// batchRows closes its batch with its rows.
+type batchRows struct {
+	pgxRows
+	res pgx.BatchResults
+}
+
+func (r batchRows) Close() {
+	r.pgxRows.Close()
+	_ = r.res.Close()
+}
+
+// batchRow closes its batch once scanned.
+type batchRow struct {
+	r   pgxRow
+	res pgx.BatchResults
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	if cerr := r.res.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
