@@ -1,12 +1,12 @@
 import { ProblemError } from "./problem.js";
 import { Live } from "./live.js";
+import { tokenOf, type Token } from "./follow.js";
 import type {
   ChangeStock, CreateOrder, CreateProduct, CreateUser, ListOrdersQuery, Order, OrderPage, OrderStatus,
   Product, ProductResult, SearchProductsQuery, SendEvent, SendResult, UpdateProduct, User,
 } from "./types.js";
 
-/** Token is a caller's JWT or service API key, or a function that returns the current one. */
-export type Token = string | undefined | (() => string | undefined | Promise<string | undefined>);
+export type { Token } from "./follow.js";
 
 /** ClientOptions configure createClient. */
 export interface ClientOptions {
@@ -56,9 +56,8 @@ export class Client {
   }
 
   /** token returns the current token. */
-  async token(): Promise<string | undefined> {
-    const t = this.opts.token;
-    return typeof t === "function" ? await t() : t;
+  token(): Promise<string | undefined> {
+    return tokenOf(this.opts.token);
   }
 
   createUser(user: CreateUser, o?: CreateOptions): Promise<User> {
