@@ -113,8 +113,11 @@ export class Client {
   }
 
   /**
-   * sendEvent sends one event or several, such as product/viewed. Each gets an
-   * id when it has none, so a retry stores it once.
+   * sendEvent sends one event or several. Each gets an id when it has none, so
+   * a retry stores it once. A customer may send product/viewed
+   * ({productId}), one per call, in their own name (the server sets
+   * data.userId to the caller); admins and services any event but the data
+   * layer's own. Others get a 403 ProblemError.
    */
   sendEvent(events: SendEvent | SendEvent[]): Promise<SendResult> {
     const list = (Array.isArray(events) ? events : [events]).map((e) => ({ ...e, id: e.id ?? newKey() }));
