@@ -68,6 +68,9 @@ type Config struct {
 	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
 	// the node degraded, never 503. ReadyTimeout bounds them all.
 	Probes map[string]Probe
+	// CORSOrigins are the origins (as ParseOrigins returns them) whose
+	// browser apps may call the API; see cors.go. Default none: no CORS.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -87,6 +90,7 @@ type Server struct {
 	limits       *Limits
 	limiter      *ratelimit.Limiter
 	streams      *ratelimit.Slots
+	cors         cors
 
 	mux     *http.ServeMux
 	routes  []route
@@ -113,6 +117,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		readyTimeout: cmp.Or(cfg.ReadyTimeout, 2*time.Second),
 		mux:          http.NewServeMux(),
 		streams:      ratelimit.NewSlots(),
+		cors:         newCORS(cfg.CORSOrigins),
 	}
 	if cfg.Limits != nil {
 		l := *cfg.Limits
@@ -154,6 +159,10 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 // ServeHTTP serves the routes; any other path is a problem+json 404, and a known
 // path with another method a 405 listing the allowed ones.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = identify(w, r)
+	if s.handleCORS(w, r) {
+		return
+	}
 	if h, pattern := s.mux.Handler(r); pattern == "" {
 		s.unmatched(w, r, h)
 		return
