@@ -70,8 +70,8 @@ func (s *Server) handleCORS(w http.ResponseWriter, r *http.Request) bool {
 	h.Add("Vary", "Origin")
 	if !s.cors[origin] {
 		if preflight {
-			s.writeError(w, r, &httpError{status: http.StatusForbidden,
-				detail: fmt.Sprintf("the origin %q may not call this API; the server's --cors-origins lists those that may", origin)})
+			s.writeError(w, r, &httpError{Status: http.StatusForbidden,
+				Detail: fmt.Sprintf("the origin %q may not call this API; the server's --cors-origins lists those that may", origin)})
 		}
 		return preflight
 	}

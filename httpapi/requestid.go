@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"regexp"
+
+	"github.com/mohallamart/mohalla/problem"
 )
 
 // RequestIDHeader carries a request's id: the one a proxy in front set, if it
@@ -15,13 +17,8 @@ const RequestIDHeader = "X-Request-Id"
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
-type requestIDKey struct{}
-
 // RequestID returns the id of the request whose context ctx is, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return problem.RequestID(ctx) }
 
 // identify gives r its request id, in its context and in the answer's header.
 func identify(w http.ResponseWriter, r *http.Request) *http.Request {
@@ -32,5 +29,5 @@ func identify(w http.ResponseWriter, r *http.Request) *http.Request {
 		id = hex.EncodeToString(b[:])
 	}
 	w.Header().Set(RequestIDHeader, id)
-	return r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	return r.WithContext(problem.WithRequestID(r.Context(), id))
 }
