@@ -11,7 +11,7 @@ export type LiveStatus = "connecting" | "open" | "reconnecting" | "closed";
 export interface SubscribeOptions {
   /** onStatus is told each time the stream's status changes. */
   onStatus?: (status: LiveStatus) => void;
-  /** onError gets the problem the server refused the stream with (401, 403, 404, 422); the subscription then closes. */
+  /** onError gets the problem the server refused the stream with (401, 403, 404, 422), or one of status 0 when the token function failed; the subscription then closes. */
   onError?: (err: ProblemError) => void;
   /** onReset is called when the server sent current values in place of the changes missed. */
   onReset?: (values: Record<string, unknown>) => void;
