@@ -51,7 +51,7 @@ const maxSend = 1000
 
 // clientEvents are the events a customer may send: the storefront's record of
 // what its user does, which analytics counts. Each is about its sender.
-var clientEvents = map[string]bool{ProductViewedEvent.Name: true}
+var clientEvents = map[string]bool{mohalla.EventProductViewed: true}
 
 // SendEvents appends events from outside to the log in one transaction, where the
 // functions that follow them are queued too. Admins and services may send any
