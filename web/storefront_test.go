@@ -87,6 +87,10 @@ func TestStorefront(t *testing.T) {
 				 document.querySelectorAll("#results .group").length > 5 && document.getElementById("live").textContent === "live" &&
 				 document.querySelector("#order-`+past.ID+` .status")?.dataset.status === "pending"`)
 			webtest.CheckAccessibility(t, page, "the storefront as it opens")
+			if screen.Mobile {
+				webtest.CheckNarrow(t, page, screen)
+				webtest.CheckKeyboard(t, page, 40, `document.querySelector("#results .offer .add")`)
+			}
 
 			// Near: a locality picked from the list, or the browser's location.
 			place := `[...document.querySelectorAll("#localities option")].find((o) => o.textContent.includes("` + hood.Shops[0].Pincode + `")).value`
