@@ -63,6 +63,9 @@ type Config struct {
 	// node keeps the budgets in Redis at RedisURL, shared by every node, or
 	// in process without one.
 	Limits *httpapi.Limits
+	// CORSOrigins are the origins whose browser apps may call the API
+	// (httpapi.Config.CORSOrigins). Default none.
+	CORSOrigins []string
 	// AllowPrivateWebhooks is the development switch (serve
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
@@ -218,7 +221,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		built.Limiter = limits.Limiter
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
-		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Probes: n.probes(sender)})
+		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Probes: n.probes(sender),
+		CORSOrigins: cfg.CORSOrigins})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	web.Register(mux)

@@ -118,6 +118,7 @@ func TestStorefront(t *testing.T) {
 				group+`.querySelector(".open").getAttribute("aria-expanded") === "true" &&
 				 [...`+group+`.querySelectorAll(".offer")].every((o) => !o.hidden) &&
 				 performance.getEntriesByType("resource").some((e) => e.name.endsWith("/v1/events"))`)
+			viewedBy(t, n.Service, customer.ID, p.ID)
 
 			row := "#offer-" + p.ID
 			if _, err := n.Service.ChangeStock(ctx, admin, p.ID, market.ChangeStock{Delta: 5}); err != nil {
@@ -189,4 +190,24 @@ func ordersOf(t *testing.T, svc *market.Service, c mohalla.Caller) int {
 		t.Fatal(err)
 	}
 	return len(page.Items)
+}
+
+// viewedBy fails t unless the log holds a product/viewed of productID by
+// userID, within a few seconds of the page sending it.
+func viewedBy(t *testing.T, svc *market.Service, userID, productID string) {
+	t.Helper()
+	want := fmt.Sprintf(`"productId":%q`, productID)
+	for range 50 {
+		evs, err := svc.Events(context.Background(), admin, market.EventQuery{Name: "product/viewed", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if strings.Contains(string(ev.Data), want) && strings.Contains(string(ev.Data), fmt.Sprintf(`"userId":%q`, userID)) {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("no product/viewed of %s by %s in the log", productID, userID)
 }
