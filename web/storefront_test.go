@@ -211,3 +211,38 @@ func viewedBy(t *testing.T, svc *market.Service, userID, productID string) {
 	}
 	t.Errorf("no product/viewed of %s by %s in the log", productID, userID)
 }
+
+// TestStorefrontSignedOut: no one signed in still browses and fills a cart,
+// and is told to sign in, beside the cart, when placing the order; nothing
+// is placed, and My orders says how to see one's orders.
+func TestStorefrontSignedOut(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	n, srv := nodetest.Serve(t)
+	if _, err := demo.Seed(ctx, n.Service, &demo.Config{Users: 4, Shops: 2, Products: 12}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Search.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page := webtest.Open(t, webtest.Screens[0])
+	if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"/storefront/")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitFor(t, page, "products to browse, a way to sign in",
+		`document.querySelectorAll("#results .offer .add:not(:disabled)").length > 0 &&
+		 document.getElementById("orders-note").textContent.includes("Sign in") &&
+		 document.querySelector(".site-header [data-session] a").getAttribute("href") === "/#signin"`)
+	browsertest.Click(t, page, `document.querySelector("#results .offer .add:not(:disabled)")`)
+	browsertest.Click(t, page, `document.querySelector("#carts .place")`)
+	browsertest.WaitFor(t, page, "told to sign in beside the cart, which is kept",
+		`document.querySelector("#carts .shop-problem").textContent.includes("Sign in") && document.getElementById("cart-count").textContent === "1"`)
+	orders, err := n.Service.ListOrders(ctx, admin, market.OrderQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orders.Items) != 0 {
+		t.Errorf("a signed-out checkout placed %d orders", len(orders.Items))
+	}
+	webtest.CheckAccessibility(t, page, "the storefront signed out, with a cart")
+}
