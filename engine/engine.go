@@ -107,6 +107,7 @@ type Engine struct {
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
 
+	attempts    sync.Map // store.JobAttempt -> when it ended, zero while running; see requeueOrphans
 	leaseMu     sync.Mutex
 	leaseCtx    context.Context // see lease
 	leaseCancel context.CancelCauseFunc

@@ -49,6 +49,7 @@ func (e *Engine) beat(ctx context.Context) {
 		e.log.WarnContext(ctx, "engine node was declared dead; stopping its running attempts", slog.String("node", e.cfg.NodeID))
 		e.renewLease()
 	}
+	e.requeueOrphans(ctx)
 	dead, jobs, err := e.st.RescueDeadNodes(ctx, time.Now().Add(-e.cfg.NodeDeadAfter))
 	if err != nil {
 		if ctx.Err() == nil {

@@ -32,6 +32,8 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer context.AfterFunc(w.e.lease(), func() { cancel(errDeclaredDead) })()
+	w.e.attemptStarted(job.ID, job.Attempt)
+	defer w.e.attemptEnded(job.ID, job.Attempt)
 	return w.e.execute(ctx, job)
 }
 
