@@ -77,7 +77,8 @@ type Observer interface {
 	// Rescued reports attempts of dead nodes this node re-queued.
 	Rescued(jobs int64)
 	// AttemptDone reports an attempt of a run of function: outcome is
-	// "completed", "failed", "retrying", "sleeping", "waiting" or "skipped".
+	// "completed", "failed", "retrying", "sleeping", "waiting", "skipped" or
+	// "superseded" (re-queued while it ran; see store.ErrStaleAttempt).
 	AttemptDone(function, outcome string, attempt int, d time.Duration)
 	// StepDone reports a step executed (not one answered from its memo).
 	StepDone(function, kind string, d time.Duration, err error)

@@ -71,12 +71,17 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 			return err
 		}
 	}
-	st := newStep(e, a.run, a.event, job.ID, steps)
+	st := newStep(e, a.run, a.event, job.ID, job.Attempt, steps)
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
 	out, err, susp := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	stopMarking()
+	if st.superseded.Load() {
+		// The run's current attempt records its outcome, not this one.
+		e.cfg.Observer.AttemptDone(f.opts.ID, "superseded", job.Attempt, time.Since(start))
+		return fmt.Errorf("%w: run %s, attempt %d", store.ErrStaleAttempt, a.run.ID, job.Attempt)
+	}
 	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
 	return res
