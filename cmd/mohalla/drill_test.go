@@ -48,11 +48,7 @@ func TestDrill(t *testing.T) {
 	}
 	proxy := startProxy(t, u.Host)
 	u.Host = proxy.Addr()
-	// 8 connections a node, and one more each for its event-log listener:
-	// 27 in all, beside the other packages' tests (see storetest.MaxConns).
-	q := u.Query()
-	q.Set("pool_max_conns", "8")
-	u.RawQuery = q.Encode()
+	nodeDB := storetest.PoolURL(u.String()) // see storetest.MaxConns
 	redis := startRedis(t)
 	mp, err := mailpittest.Start()
 	if err != nil {
@@ -71,7 +67,7 @@ func TestDrill(t *testing.T) {
 	for i := range nodes {
 		nodes[i] = &serveProc{name: fmt.Sprintf("node %d", i), bin: bin, addr: freeAddr(t), env: env,
 			logPath: filepath.Join(dir, fmt.Sprintf("node%d.log", i)),
-			args: []string{"--data", filepath.Join(dir, fmt.Sprintf("data%d", i)), "--db", u.String(), "--redis", redis.URL(),
+			args: []string{"--data", filepath.Join(dir, fmt.Sprintf("data%d", i)), "--db", nodeDB, "--redis", redis.URL(),
 				"--smtp", mp.SMTPURL, "--log-format", "json", "--limit-read", "off", "--limit-write", "off",
 				"--limit-search", "off", "--limit-live", "off"}}
 		nodes[i].Start(t)
