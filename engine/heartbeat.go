@@ -85,6 +85,9 @@ func (e *Engine) renewLease() {
 	e.leaseCtx, e.leaseCancel = context.WithCancelCause(context.Background())
 }
 
+// NodeID is this node's id in the queue and in its heartbeat row.
+func (e *Engine) NodeID() string { return e.cfg.NodeID }
+
 // Health is the engine's state on this node, for /readyz.
 type Health struct {
 	// Status is "ok" while the heartbeat is recorded on time, "degraded" when

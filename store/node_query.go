@@ -34,6 +34,9 @@ func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 	if _, err := tx.q.exec(ctx, `DELETE FROM engine_nodes WHERE id = $1`, id); err != nil {
 		return 0, err
 	}
+	if _, err := tx.q.exec(ctx, `DELETE FROM follower_positions WHERE node_id = $1`, id); err != nil {
+		return 0, err
+	}
 	return tx.q.exec(ctx, tx.b.requeueJobsOf(), id)
 }
 
