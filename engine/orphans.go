@@ -8,9 +8,9 @@ import (
 	"github.com/mohallamart/mohalla/store"
 )
 
-// OrphanAfter is how long the queue may show an attempt running on this node
-// while none of the node's workers executes it before the node makes its job
-// available again. That happens when the database went away at the wrong
+// OrphanAfter is the default of Config.OrphanAfter: how long the queue may
+// show an attempt running on a node while none of the node's workers executes
+// it before the node makes its job available again. That happens when the database went away at the wrong
 // moment: River's completer records an attempt's end in at most three tries
 // of up to 10 s each, 1 s and 2 s apart, and then gives up for good; and a
 // fetch whose answer was lost leaves jobs marked running that no worker
@@ -31,12 +31,12 @@ func (e *Engine) attemptEnded(job int64, attempt int) {
 }
 
 // requeueOrphans makes available again the jobs the queue shows running on
-// this node, begun more than OrphanAfter ago, whose attempt no worker here
-// executes or ended within OrphanAfter. Their runs resume as a dead node's
+// this node, begun more than Config.OrphanAfter ago, whose attempt no worker
+// here executes or ended within it. Their runs resume as a dead node's
 // do: a finished run is not run again, and finished steps are not executed
 // again.
 func (e *Engine) requeueOrphans(ctx context.Context) {
-	cutoff := time.Now().Add(-OrphanAfter)
+	cutoff := time.Now().Add(-e.cfg.OrphanAfter)
 	e.attempts.Range(func(k, v any) bool {
 		if t := v.(time.Time); !t.IsZero() && t.Before(cutoff) {
 			e.attempts.CompareAndDelete(k, v)
