@@ -67,8 +67,12 @@ type Config struct {
 	// messages held back by Window. Default every minute.
 	Schedule string
 	// LagLimit is how many events a follower may trail the log by. Default 1000.
-	LagLimit  int64
-	Followers []Follower
+	LagLimit int64
+	// Followers are this node's; ReportPositions records their positions
+	// every ReportEvery (default 5 s), and the watch, on whichever node it
+	// runs, checks those of every live node.
+	Followers   []Follower
+	ReportEvery time.Duration
 	// StormRetries in StormWindow of one function's runs is a retry storm.
 	// Defaults 20 in 5 minutes.
 	StormRetries int
@@ -95,6 +99,7 @@ func New(st *store.Store, cfg *Config) *Alerts {
 	c.Window = cmp.Or(c.Window, 10*time.Minute)
 	c.Schedule = cmp.Or(c.Schedule, "* * * * *")
 	c.LagLimit = cmp.Or(c.LagLimit, 1000)
+	c.ReportEvery = cmp.Or(c.ReportEvery, 5*time.Second)
 	c.StormRetries = cmp.Or(c.StormRetries, 20)
 	c.StormWindow = cmp.Or(c.StormWindow, 5*time.Minute)
 	c.Domain = cmp.Or(c.Domain, "mohalla.local")

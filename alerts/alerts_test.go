@@ -114,8 +114,7 @@ func TestAlertsTellOperators(t *testing.T) {
 			notifier := notify.New(st, &notify.Config{AllowPrivateWebhooks: true})
 			al := alerts.New(st, &alerts.Config{Emails: []string{to}, Mailer: sender, Webhook: srv.URL,
 				WebhookSecret: "hook-secret", Post: notifier.Post, Window: time.Hour, Schedule: "* * * * * *",
-				LagLimit: 1, Followers: []alerts.Follower{{Name: "probe", Position: func() mohalla.Position { return *probe.Load() }}},
-				StormRetries: 3, StormWindow: 10 * time.Minute,
+				LagLimit: 1, StormRetries: 3, StormWindow: 10 * time.Minute,
 				Now: func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }})
 
 			eng, err := engine.New(ctx, st, &engine.Config{RetryBase: 10 * time.Millisecond, RetryMax: 40 * time.Millisecond,
@@ -137,6 +136,24 @@ func TestAlertsTellOperators(t *testing.T) {
 				c, cancel := context.WithTimeout(ctx, 5*time.Second)
 				defer cancel()
 				_ = eng.Stop(c)
+			})
+			// The lagging follower is another node's: the watch, which runs on
+			// this one, sees it through the positions that node records.
+			other := alerts.New(st, &alerts.Config{ReportEvery: 50 * time.Millisecond,
+				Followers: []alerts.Follower{{Name: "probe", Position: func() mohalla.Position { return *probe.Load() }}}})
+			octx, stopOther := context.WithCancel(ctx)
+			var others sync.WaitGroup
+			t.Cleanup(func() { stopOther(); others.Wait() })
+			others.Go(func() { other.ReportPositions(octx, "other-node") })
+			others.Go(func() {
+				for {
+					if _, err := st.Write().Heartbeat(octx, "other-node", time.Now()); err != nil && octx.Err() == nil {
+						t.Error(err)
+					}
+					if !mohalla.Sleep(octx, 500*time.Millisecond) {
+						return
+					}
+				}
 			})
 			svc := market.New(st, &market.Config{OnEvents: eng.Enqueue, AfterCommit: eng.AfterCommit})
 			if _, err := svc.SendEvents(ctx, admin, []market.SendEvent{{Name: "test/poke"}, {Name: "test/poke"}}); err != nil {
@@ -183,7 +200,7 @@ func TestAlertsTellOperators(t *testing.T) {
 					len(subjects()) == 3 && len(texts) == 3
 			}, state)
 			for _, want := range []string{"[mohalla] function failed", "[mohalla] retry storm: always-fails",
-				"[mohalla] follower lag: probe"} {
+				"[mohalla] follower lag: probe on other-node"} {
 				n := 0
 				for _, s := range subjects() {
 					if strings.HasPrefix(s, want) {
@@ -221,7 +238,7 @@ func TestAlertsTellOperators(t *testing.T) {
 				all := strings.Join(subjects(), "\n")
 				return len(texts) == len(subjects()) &&
 					strings.Contains(all, "[mohalla] RESOLVED retry storm: always-fails") &&
-					strings.Contains(all, "[mohalla] RESOLVED follower lag: probe")
+					strings.Contains(all, "[mohalla] RESOLVED follower lag: probe on other-node")
 			}, state)
 		})
 	}

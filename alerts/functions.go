@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/store"
@@ -115,26 +117,65 @@ func (a *Alerts) transition(ctx context.Context, kind, subject string, firing bo
 	return 1, err
 }
 
-// checkLag finds the followers of this node that trail the log by more than
-// LagLimit events, and those that caught up again.
+// checkLag finds the followers of every live node that trail the log by more
+// than LagLimit events, and those that caught up again or whose node left the
+// cluster. Each node records its followers' positions (ReportPositions), so
+// the watch sees them all on whichever node it runs.
 func (a *Alerts) checkLag(ctx context.Context) (int, error) {
-	n := 0
-	for _, f := range a.cfg.Followers {
-		behind, err := a.st.Read().EventsAfter(ctx, f.Position())
+	positions, err := a.st.Read().FollowerPositions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, seen := 0, map[string]bool{}
+	for _, p := range positions {
+		behind, err := a.st.Read().EventsAfter(ctx, p.Position)
 		if err != nil {
 			return n, err
 		}
+		subject := p.Follower + " on " + p.Node
+		seen[subject] = true
 		lagging := behind > a.cfg.LagLimit
-		summary := fmt.Sprintf("follower %s is %d events behind the log (limit %d)", f.Name, behind, a.cfg.LagLimit)
+		summary := fmt.Sprintf("follower %s is %d events behind the log (limit %d)", subject, behind, a.cfg.LagLimit)
 		if !lagging {
-			summary = fmt.Sprintf("follower %s is back within %d events of the log (%d behind)", f.Name, a.cfg.LagLimit, behind)
+			summary = fmt.Sprintf("follower %s is back within %d events of the log (%d behind)", subject, a.cfg.LagLimit, behind)
 		}
-		k, err := a.transition(ctx, FollowerLag, f.Name, lagging, summary)
+		k, err := a.transition(ctx, FollowerLag, subject, lagging, summary)
 		if n += k; err != nil {
 			return n, err
 		}
 	}
+	firing, err := a.st.Read().Firing(ctx, FollowerLag)
+	if err != nil {
+		return n, err
+	}
+	for _, subject := range firing {
+		if !seen[subject] {
+			k, err := a.transition(ctx, FollowerLag, subject, false, fmt.Sprintf("follower %s is gone: its node left the cluster", subject))
+			if n += k; err != nil {
+				return n, err
+			}
+		}
+	}
 	return n, nil
+}
+
+// ReportPositions records this node's followers' positions in the store
+// under node (its engine node id) every ReportEvery until ctx ends. A node
+// declared dead loses its rows with its heartbeat.
+func (a *Alerts) ReportPositions(ctx context.Context, node string) {
+	for {
+		positions := make(map[string]mohalla.Position, len(a.cfg.Followers))
+		for _, f := range a.cfg.Followers {
+			positions[f.Name] = f.Position()
+		}
+		// Wall-clock time, as heartbeats: other processes read it.
+		if err := a.st.Write().RecordFollowerPositions(ctx, node, positions, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.DebugContext(ctx, "alerts: record the followers' positions", slog.Any("err", err))
+		}
+		if !mohalla.Sleep(ctx, a.cfg.ReportEvery) {
+			return
+		}
+	}
 }
 
 // checkStorms finds functions retried StormRetries times or more in the last

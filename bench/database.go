@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 var databaseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -59,7 +60,13 @@ func dropDatabase(ctx context.Context, serverURL, name string) error {
 
 // serverExec runs one statement on a connection of its own to serverURL.
 func serverExec(ctx context.Context, serverURL, sql string) error {
-	conn, err := pgx.Connect(ctx, serverURL)
+	// The store's parser, which knows a URL's pool_max_conns (pgx would send
+	// it to the server as a setting).
+	pc, err := pgxpool.ParseConfig(serverURL)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, pc.ConnConfig)
 	if err != nil {
 		return err
 	}

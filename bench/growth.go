@@ -37,7 +37,11 @@ type GrowthConfig struct {
 	// Checkpoints is how many times the tables are measured. Default 10.
 	Checkpoints int
 	Keep        bool
-	Logger      *slog.Logger
+	// Vacuum vacuums the history tables after each prune, for a PostgreSQL
+	// server whose autovacuum is off: without it, deleted rows' space is
+	// never reused and the tables' bytes grow while their rows level off.
+	Vacuum bool
+	Logger *slog.Logger
 }
 
 // GrowthReport is the tables' sizes as orders were written with the
@@ -137,6 +141,12 @@ func Growth(ctx context.Context, cfg *GrowthConfig) (*GrowthReport, error) {
 			}
 			for t, n := range pruned {
 				rep.Pruned[t] += n
+			}
+			if c.Vacuum {
+				if err := st.Write().Vacuum(pctx, historyTables); err != nil && pctx.Err() == nil {
+					pruneErr.Store(&err)
+					return
+				}
 			}
 		}
 	})

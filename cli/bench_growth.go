@@ -19,6 +19,7 @@ func (c *CLI) benchGrowth(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Writers, "writers", 4, "concurrent writers")
 	fs.IntVar(&cfg.Checkpoints, "checkpoints", 10, "how many times the tables are measured")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench's database after the run")
+	fs.BoolVar(&cfg.Vacuum, "vacuum", false, "VACUUM the history tables after each prune, for a PostgreSQL server whose autovacuum is off")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {

@@ -107,7 +107,7 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			t.Parallel()
 			dir, db := t.TempDir(), ""
 			if kind == "postgres" {
-				db = storetest.NewDatabase(t)
+				db = storetest.PoolURL(storetest.NewDatabase(t))
 			}
 			code, stdout, stderr := run(t, "migrate", "--data", dir, "--db", db)
 			if code != 0 || !strings.Contains(stdout, "schema up to date") {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/mail"
 )
@@ -32,7 +33,7 @@ func (s serveConfig) check(ctx context.Context, fs *flag.FlagSet, log *slog.Logg
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 			return usageErrorf(fs, "--db must be a postgres://user:password@host:port/database URL, or empty for SQLite")
 		}
-		if _, err := pgx.ParseConfig(s.db); err != nil {
+		if _, err := pgxpool.ParseConfig(s.db); err != nil {
 			return usageErrorf(fs, "--db: %v", redactErr(err, s.db))
 		}
 	}
@@ -50,7 +51,8 @@ func (s serveConfig) check(ctx context.Context, fs *flag.FlagSet, log *slog.Logg
 	if s.db != "" {
 		cctx, cancel := context.WithTimeout(ctx, checkTimeout)
 		defer cancel()
-		conn, err := pgx.Connect(cctx, s.db)
+		pc, _ := pgxpool.ParseConfig(s.db) // the store's parser: it knows pool_max_conns
+		conn, err := pgx.ConnectConfig(cctx, pc.ConnConfig)
 		if err != nil {
 			return fmt.Errorf("--db: the database at %s does not answer: %v", host(s.db), redactErr(err, s.db))
 		}

@@ -59,6 +59,10 @@ type Config struct {
 	// after their last finished step. A node that learns it was declared dead
 	// (it was paused that long) stops its attempts. Default 5s.
 	NodeDeadAfter time.Duration
+	// OrphanAfter is how long the queue may show an attempt running on this
+	// node that none of its workers executes before the node re-queues it.
+	// Default OrphanAfter (35 s); shorter only in tests.
+	OrphanAfter time.Duration
 	// RetryBase is the first retry's delay; each later one doubles it, with
 	// jitter, up to RetryMax. Defaults 1s and 10m.
 	RetryBase, RetryMax time.Duration
@@ -77,7 +81,8 @@ type Observer interface {
 	// Rescued reports attempts of dead nodes this node re-queued.
 	Rescued(jobs int64)
 	// AttemptDone reports an attempt of a run of function: outcome is
-	// "completed", "failed", "retrying", "sleeping", "waiting" or "skipped".
+	// "completed", "failed", "retrying", "sleeping", "waiting", "skipped" or
+	// "superseded" (re-queued while it ran; see store.ErrStaleAttempt).
 	AttemptDone(function, outcome string, attempt int, d time.Duration)
 	// StepDone reports a step executed (not one answered from its memo).
 	StepDone(function, kind string, d time.Duration, err error)
@@ -107,6 +112,7 @@ type Engine struct {
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
 
+	attempts    sync.Map // store.JobAttempt -> when it ended, zero while running; see requeueOrphans
 	leaseMu     sync.Mutex
 	leaseCtx    context.Context // see lease
 	leaseCancel context.CancelCauseFunc
@@ -133,6 +139,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	c.NodeID = cmp.Or(c.NodeID, "node-"+strings.ToLower(ulid.Make().String()))
 	c.Heartbeat = cmp.Or(c.Heartbeat, time.Second)
 	c.NodeDeadAfter = cmp.Or(c.NodeDeadAfter, 5*time.Second)
+	c.OrphanAfter = cmp.Or(c.OrphanAfter, OrphanAfter)
 	c.RetryBase = cmp.Or(c.RetryBase, time.Second)
 	c.RetryMax = cmp.Or(c.RetryMax, 10*time.Minute)
 	c.WaitPoll = cmp.Or(c.WaitPoll, time.Second)

@@ -49,6 +49,7 @@ func (e *Engine) beat(ctx context.Context) {
 		e.log.WarnContext(ctx, "engine node was declared dead; stopping its running attempts", slog.String("node", e.cfg.NodeID))
 		e.renewLease()
 	}
+	e.requeueOrphans(ctx)
 	dead, jobs, err := e.st.RescueDeadNodes(ctx, time.Now().Add(-e.cfg.NodeDeadAfter))
 	if err != nil {
 		if ctx.Err() == nil {
@@ -83,6 +84,9 @@ func (e *Engine) renewLease() {
 	}
 	e.leaseCtx, e.leaseCancel = context.WithCancelCause(context.Background())
 }
+
+// NodeID is this node's id in the queue and in its heartbeat row.
+func (e *Engine) NodeID() string { return e.cfg.NodeID }
 
 // Health is the engine's state on this node, for /readyz.
 type Health struct {

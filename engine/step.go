@@ -18,12 +18,14 @@ import (
 // first time. Step ids are unique within a run; an id used again in the same
 // attempt (in a loop) is numbered, "id:1", "id:2", ….
 type Step struct {
-	e     *Engine
-	run   store.RunRow
-	event mohalla.Event
-	jobID int64
+	e       *Engine
+	run     store.RunRow
+	event   mohalla.Event
+	jobID   int64
+	attempt int // the job's attempt this Step belongs to; see save
 
-	abandoned atomic.Bool // see Engine.callBounded
+	abandoned  atomic.Bool // see Engine.callBounded
+	superseded atomic.Bool // a save found the attempt no longer current
 
 	mu        sync.Mutex
 	memo      map[string]store.StepRow
@@ -32,8 +34,8 @@ type Step struct {
 	suspended *suspend // set once a sleep or wait parked the run in this attempt
 }
 
-func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, rows []store.StepRow) *Step {
-	s := &Step{e: e, run: run, event: ev, jobID: jobID, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows)}
+func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, attempt int, rows []store.StepRow) *Step {
+	s := &Step{e: e, run: run, event: ev, jobID: jobID, attempt: attempt, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows)}
 	for _, r := range rows {
 		s.memo[r.StepID] = r
 	}
@@ -95,7 +97,14 @@ func (s *Step) save(ctx context.Context, r store.StepRow) error {
 	s.memo[r.StepID] = r
 	s.mu.Unlock()
 	r.RunID = s.run.ID
-	return s.e.st.Write().SaveStep(context.WithoutCancel(ctx), r)
+	err := s.e.st.Write().SaveStep(context.WithoutCancel(ctx), r, s.jobID, s.attempt)
+	if errors.Is(err, store.ErrStaleAttempt) {
+		// Re-queued while it ran: the current attempt, elsewhere, owns the
+		// run's steps from now on, so this one stops.
+		s.abandon()
+		s.superseded.Store(true)
+	}
+	return err
 }
 
 // Run executes fn as the step id once per run and stores its result, which must

@@ -33,6 +33,8 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	ctx, cancel := context.WithCancelCause(store.AsSystem(ctx, "function:"+job.Args.FunctionID))
 	defer cancel(nil)
 	defer context.AfterFunc(w.e.lease(), func() { cancel(errDeclaredDead) })()
+	w.e.attemptStarted(job.ID, job.Attempt)
+	defer w.e.attemptEnded(job.ID, job.Attempt)
 	return w.e.execute(ctx, job)
 }
 
@@ -70,13 +72,18 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 			return err
 		}
 	}
-	st := newStep(e, a.run, a.event, job.ID, steps)
+	st := newStep(e, a.run, a.event, job.ID, job.Attempt, steps)
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
 	r := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	out, err, susp := r.out, r.err, r.susp
 	stopMarking()
+	if st.superseded.Load() {
+		// The run's current attempt records its outcome, not this one.
+		e.cfg.Observer.AttemptDone(f.opts.ID, "superseded", job.Attempt, time.Since(start))
+		return fmt.Errorf("%w: run %s, attempt %d", store.ErrStaleAttempt, a.run.ID, job.Attempt)
+	}
 	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
 	return res

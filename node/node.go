@@ -283,6 +283,8 @@ func (n *Node) Start(ctx context.Context) error {
 			n.log.WarnContext(sctx, "the first sync check failed", slog.Any("err", err))
 		}
 	})
+	// Every node's followers' positions are in the store, for the lag alert.
+	n.searching.Go(func() { n.Alerts.ReportPositions(sctx, n.Engine.NodeID()) })
 	return n.Engine.Start(ctx)
 }
 

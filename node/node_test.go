@@ -27,7 +27,7 @@ func TestFirstSyncCheckRunsAtStart(t *testing.T) {
 			ctx := context.Background()
 			cfg := node.Config{DataDir: t.TempDir(), SyncSchedule: "0 0 1 1 *"}
 			if kind == "postgres" {
-				cfg.DatabaseURL = storetest.NewDatabase(t)
+				cfg.DatabaseURL, cfg.MaxConns = storetest.NewDatabase(t), storetest.MaxConns
 			}
 			n, err := node.Open(ctx, cfg)
 			if err != nil {

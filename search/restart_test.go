@@ -62,7 +62,7 @@ func TestRestartCatchesUp(t *testing.T) {
 			ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
 			var cfg store.Config
 			if kind == "postgres" {
-				cfg.URL = storetest.NewDatabase(t)
+				cfg.URL, cfg.MaxConns = storetest.NewDatabase(t), storetest.MaxConns
 			} else {
 				cfg.DataDir = t.TempDir()
 			}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -30,6 +32,9 @@ func (s *Store) RemoveNode(ctx context.Context, id string) (jobs int64, err erro
 
 func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 	if _, err := tx.q.exec(ctx, `DELETE FROM engine_nodes WHERE id = $1`, id); err != nil {
+		return 0, err
+	}
+	if _, err := tx.q.exec(ctx, `DELETE FROM follower_positions WHERE node_id = $1`, id); err != nil {
 		return 0, err
 	}
 	return tx.q.exec(ctx, tx.b.requeueJobsOf(), id)
@@ -72,6 +77,57 @@ func (s *Store) RescueDeadNodes(ctx context.Context, before time.Time) (dead []s
 		return nil
 	})
 	return dead, jobs, err
+}
+
+// JobAttempt names one attempt of a queue job.
+type JobAttempt struct {
+	Job     int64
+	Attempt int
+}
+
+// RunningJobsOf returns the queue jobs running on the engine node id whose
+// attempt began before before, with their attempt numbers.
+func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]JobAttempt, error) {
+	sql, at := `SELECT id, attempt FROM river_job WHERE state = 'running'
+		AND attempted_by[array_length(attempted_by, 1)] = $1 AND attempted_at < $2`, any(before.UTC())
+	if q.b.kind() == "sqlite" { // River's SQLite driver writes times as datetime('now', 'subsec') does
+		sql = `SELECT id, attempt FROM river_job WHERE state = 'running'
+			AND json_extract(attempted_by, '$[#-1]') = $1 AND attempted_at < $2`
+		at = before.UTC().Format("2006-01-02 15:04:05.000")
+	}
+	rs, err := q.q.query(ctx, sql, id, at)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []JobAttempt
+	for rs.Next() {
+		var a JobAttempt
+		if err := rs.Scan(&a.Job, &a.Attempt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rs.Err()
+}
+
+// RequeueOrphans makes the given job attempts available again if they are
+// still running on the engine node id: attempts the node's workers are not
+// executing, although the queue shows them running there. An attempt is named
+// with its number, so a job fetched again since is left alone. It returns how
+// many it re-queued. A job keeps its attempt count and gets one more attempt
+// if that was its last, as in RescueDeadNodes.
+func (q *Q) RequeueOrphans(ctx context.Context, id string, attempts []JobAttempt) (int64, error) {
+	if len(attempts) == 0 {
+		return 0, nil
+	}
+	keys := make([]string, len(attempts))
+	for i, a := range attempts {
+		keys[i] = strconv.FormatInt(a.Job, 10) + ":" + strconv.Itoa(a.Attempt)
+	}
+	b, _ := json.Marshal(keys)
+	return q.q.exec(ctx, q.b.requeueJobsOf()+` AND CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
+		q.b.jsonEach("$2")+`)`, id, string(b))
 }
 
 // EngineNode is an engine node's heartbeat row.

@@ -33,7 +33,11 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	}
 	// Requests, function runs and River's own work share the pool; too few
 	// connections make runs wait for one before they start.
-	pc.MaxConns = int32(max(4*runtime.GOMAXPROCS(0)+16, 24))
+	// A URL's own pool_max_conns is kept, so an operator can size each
+	// node's pool in --db.
+	if !strings.Contains(cfg.URL, "pool_max_conns=") {
+		pc.MaxConns = int32(max(4*runtime.GOMAXPROCS(0)+16, 24))
+	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}

@@ -222,6 +222,17 @@ func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 	return p, err
 }
 
+// Vacuum makes the space of deleted rows of the tables named reusable, as
+// PostgreSQL's autovacuum does when it is on; on SQLite it does nothing, since
+// SQLite reuses free pages by itself.
+func (q *Q) Vacuum(ctx context.Context, tables []string) error {
+	if q.b.kind() != "postgres" {
+		return nil
+	}
+	_, err := q.q.exec(ctx, `VACUUM `+strings.Join(tables, ", "))
+	return err
+}
+
 // TableSizes returns the rows and, on PostgreSQL, the bytes (heap, indexes and
 // TOAST) of each table named.
 func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int64, error) {

@@ -66,15 +66,24 @@ func (q *Q) Steps(ctx context.Context, runID string) ([]StepRow, error) {
 	return out, rs.Err()
 }
 
-// SaveStep writes a step's memo, replacing the earlier one of the same id.
-func (q *Q) SaveStep(ctx context.Context, s StepRow) error {
-	_, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+// SaveStep writes a step's memo, replacing the earlier one of the same id, if
+// the attempt that executed it is still current: its queue job (River's) is
+// running that attempt. Otherwise it writes nothing and returns
+// ErrStaleAttempt, so an attempt that was re-queued while it still ran (its
+// node was declared dead) and now runs elsewhere cannot overwrite what the
+// current attempt records.
+func (q *Q) SaveStep(ctx context.Context, s StepRow, job int64, attempt int) error {
+	n, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+		WHERE EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')
 		ON CONFLICT (run_id, step_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
 		  output = excluded.output, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
 		  wait = excluded.wait, job_id = excluded.job_id, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`,
 		s.RunID, s.StepID, s.Kind, s.Status, rawOrNull(s.Output), s.Error, s.Attempts, s.WakeAt, rawOrNull(s.Wait),
-		s.JobID, s.StartedAt, s.EndedAt, s.DurationMS, s.Seq)
+		s.JobID, s.StartedAt, s.EndedAt, s.DurationMS, s.Seq, job, attempt)
+	if err == nil && n == 0 {
+		return ErrStaleAttempt
+	}
 	return err
 }
 

@@ -25,14 +25,19 @@ var ErrDuplicate = errors.New("store: duplicate key")
 // exist (a foreign key).
 var ErrMissingRef = errors.New("store: reference to a missing row")
 
+// ErrStaleAttempt is returned by writes of a run's attempt that is no longer
+// its job's current one: it was re-queued (its node was declared dead) and
+// runs, or ran, elsewhere.
+var ErrStaleAttempt = errors.New("store: the attempt is no longer its job's current one")
+
 // Config configures Open.
 type Config struct {
 	// URL is a postgres:// URL; empty means the embedded SQLite store in DataDir.
 	URL string
 	// DataDir holds the SQLite file. Default "./data".
 	DataDir string
-	// MaxConns bounds the PostgreSQL pool. Default 4 × GOMAXPROCS + 16, at
-	// least 24.
+	// MaxConns bounds the PostgreSQL pool. Default the URL's pool_max_conns
+	// if it has one, else 4 × GOMAXPROCS + 16, at least 24.
 	MaxConns int32
 	Logger   *slog.Logger
 	// Observer, when set, hears of each transaction, for metrics.

@@ -60,7 +60,7 @@ func TestReadmeRunIt(t *testing.T) {
 			t.Parallel()
 			dbURL := ""
 			if kind == "postgres" {
-				dbURL = storetest.NewDatabase(t)
+				dbURL = storetest.PoolURL(storetest.NewDatabase(t))
 			}
 			followRunIt(t, bin, steps[1:], dbURL)
 		})

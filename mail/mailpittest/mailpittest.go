@@ -156,3 +156,20 @@ func (s *Server) get(t testing.TB, path string, v any) {
 		t.Fatalf("mailpit API %s: %v", path, err)
 	}
 }
+
+// List returns every message Mailpit holds (at most its --max, 5000), newest
+// first, without their bodies: a quick census for tests that count messages.
+func (s *Server) List(t testing.TB) []Message {
+	t.Helper()
+	var out []Message
+	for start := 0; ; start += 1000 {
+		var page struct {
+			Messages []Message `json:"messages"`
+		}
+		s.get(t, fmt.Sprintf("/api/v1/messages?limit=1000&start=%d", start), &page)
+		out = append(out, page.Messages...)
+		if len(page.Messages) < 1000 {
+			return out
+		}
+	}
+}

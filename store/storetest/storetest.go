@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -17,12 +18,22 @@ import (
 	"github.com/mohallamart/mohalla/store"
 )
 
-// MaxConns bounds the PostgreSQL pool of every store a test opens. CI runs
-// `go test -p 2`: two packages at once, each running GOMAXPROCS parallel
-// tests, each with up to three stores (nodes) on the one server, whose
-// max_connections is 100. With 2 cores that is 2 × 2 × 3 × 8 = 96 at the very
-// worst; pools open connections only as they need them. The store's default
-// (4 × GOMAXPROCS + 16) is sized for one process per server.
+// MaxConns bounds the PostgreSQL pool of every store a test opens, so that
+// the tests fit the server's max_connections (100 by default). CI runs
+// `go test -p 2`: two packages at once, each running up to GOMAXPROCS (2 on
+// the CI machine) parallel tests. One store uses at most MaxConns pooled
+// connections, plus the one River takes out of the pool for its LISTEN
+// (hijacked, so outside the cap), plus the event log's own LISTEN connection
+// in a node with a live hub: 8 + 1 + 1 = 10. A test has at most two stores
+// open at once (engine's cron and kill tests: two nodes), so two packages need
+// at most 2 × 2 × 2 × 10 = 80. TestDrill (cmd/mohalla) is not parallel: its
+// three serve processes (pools capped by PoolURL) hold 3 × 10 = 30 and the
+// test 2 more, 32 + 2 × 2 × 10 = 72 with another package beside it. Pools
+// open connections only as they need them, so the real peak is lower: 65,
+// counted every half second while `go test -p 2` ran engine, alerts, node,
+// store, cli, retention, search, cmd/mohalla, bench, workflow and syncmon on
+// the 2-core machine (2026-12-04). The store's default (4 × GOMAXPROCS + 16)
+// is sized for one process per server.
 const MaxConns = 8
 
 // Kinds are the stores every conformance test runs on.
@@ -95,6 +106,21 @@ func NewDatabase(t testing.TB) string {
 		_ = adminExec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
 	return DatabaseURL(name)
+}
+
+// PoolURL returns rawURL with its pool capped at MaxConns (pgxpool's
+// pool_max_conns), for a test that hands a database URL to a command or a
+// serve process instead of opening the store itself. Only the store (pgxpool)
+// reads the parameter: pgx.Connect would send it to the server.
+func PoolURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		panic(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", strconv.Itoa(MaxConns))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // DatabaseURL is AdminURL with its database replaced by name.
