@@ -91,7 +91,12 @@ func benchThrottled(ctx context.Context, c *FunctionsConfig) (Throttled, error) 
 			break
 		}
 		if time.Now().After(deadline) {
-			return out, fmt.Errorf("%d of %d throttled runs completed in time", len(starts), throttledRuns)
+			var left []string
+			if err := st.Pool().QueryRow(ctx, `SELECT array_agg(r.status || ' (job ' || coalesce(j.state::text, 'none') || ')')
+				FROM function_runs r LEFT JOIN river_job j ON j.args->>'run_id' = r.id WHERE r.status <> 'completed'`).Scan(&left); err != nil {
+				return out, err
+			}
+			return out, fmt.Errorf("%d of %d throttled runs completed in time; the others: %v", len(starts), throttledRuns, left)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

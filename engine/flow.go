@@ -13,12 +13,16 @@ import (
 
 // Throttle delays runs beyond Limit per Period, per value of Key (a path into
 // the event such as "data.shopId"; "" for one throttle overall): they stay
-// queued, recorded with the reason and the time they wait for, and start as
-// capacity frees, in the order they were queued. Runs start evenly, one per
-// Period/Limit, and Burst more may start at once after a quiet spell, so at
-// most Limit+Burst start in any window of Period, across the cluster and
-// across restarts. A run counts once, when it first starts: retries and
-// wake-ups after a sleep or wait do not.
+// queued, recorded with the reason and the time they wait for (their place in
+// line, taken in the transaction that queues them), and start as capacity
+// frees, in the order they were queued. Runs start evenly, one per
+// Period/Limit, and Burst more may start at once after a quiet spell; at most
+// Limit+Burst start in any window of Period, across the cluster and across
+// restarts, also when runs start late for their places (a busy queue, a node
+// down a while), which then take the next free starts in no set order. A run
+// counts once, when it first starts (its recorded start): retries and wake-ups
+// after a sleep or wait do not. Rerun and Replay runs take their places when
+// they are first picked up.
 type Throttle struct {
 	Limit  int
 	Period time.Duration
@@ -27,9 +31,11 @@ type Throttle struct {
 }
 
 // RateLimit skips the runs beyond Limit per Period per value of Key: at most
-// Limit runs of a key are queued in any window of Period; the others are
-// recorded as skipped, with the reason, and never start (lossy by design, as
-// Inngest's rate limit).
+// Limit runs of a key are let through in any window of Period, by the time
+// they were queued; the others are recorded as skipped, with the reason, and
+// never start (lossy by design, as Inngest's rate limit). Like Singleton, it
+// decides when an event queues a run or a cron tick does: Rerun and Replay
+// are not limited.
 type RateLimit struct {
 	Limit  int
 	Period time.Duration
@@ -84,6 +90,8 @@ func (o FunctionOpts) validateFlow() error {
 	if t := o.Throttle; t != nil {
 		if t.Limit <= 0 || t.Period <= 0 || t.Burst < 0 {
 			bad("Throttle needs Limit ≥ 1, Period > 0 and Burst ≥ 0")
+		} else if t.Period/time.Duration(t.Limit) < time.Millisecond {
+			bad("Throttle allows at most one run per millisecond (Period/Limit ≥ 1ms)")
 		}
 		if o.Debounce != nil {
 			bad("Throttle and Debounce both decide when a run starts: use one")
@@ -214,5 +222,5 @@ func throttleOf(f *Function, key, id string, now time.Time) store.Throttle {
 	t := f.opts.Throttle
 	every := t.Period / time.Duration(t.Limit)
 	return store.Throttle{FunctionID: f.opts.ID, Key: key, RunID: id, Every: every, Tolerance: time.Duration(t.Burst) * every,
-		Reason: fmt.Sprintf("throttled: %d per %s%s", t.Limit, t.Period, forKey(key)), Now: now}
+		Max: t.Limit + t.Burst, Period: t.Period, Reason: fmt.Sprintf("throttled: %d per %s%s", t.Limit, t.Period, forKey(key)), Now: now}
 }

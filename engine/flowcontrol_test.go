@@ -414,3 +414,34 @@ func TestFlowOptionsValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestSingletonSkipsCronTicks: a cron function's tick that finds the last
+// run unfinished is skipped, and runs never overlap.
+func TestSingletonSkipsCronTicks(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		var running, overlaps atomic.Int32
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "slow-tick", Singleton: &engine.Singleton{Mode: engine.SingletonSkip}},
+			engine.OnCron("* * * * * *"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				if running.Add(1) > 1 {
+					overlaps.Add(1)
+				}
+				defer running.Add(-1)
+				time.Sleep(1500 * time.Millisecond)
+				return nil, nil
+			})
+		n := startNode(t, st, nil, fn)
+		eventually(t, 15*time.Second, func() bool {
+			c, _ := st.Read().CountRuns(ctx, "slow-tick")
+			return c[store.RunCompleted] >= 2 && c[store.RunSkipped] >= 1
+		}, func() string { return describe(n.runs(t, "slow-tick")) })
+		if overlaps.Load() > 0 {
+			t.Errorf("%d ticks ran while another was running", overlaps.Load())
+		}
+		for _, r := range n.runs(t, "slow-tick") {
+			if r.Status == store.RunSkipped && !strings.HasPrefix(r.Reason, "singleton: run ") {
+				t.Errorf("skipped tick %s: reason %q", r.ID, r.Reason)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -80,11 +81,15 @@ func (tx *Tx) CancelRuns(ctx context.Context, ids []string, reason string, now t
 	return nil
 }
 
-// Throttle is a throttle's check of one run: a generic cell rate algorithm
-// letting one run start per Every, and Tolerance / Every more at once.
+// Throttle is a throttle's check of one run. Runs queue in a line that lets
+// one start per Every, and Tolerance / Every more at once after a quiet spell
+// (a generic cell rate algorithm); whatever the line says, at most Max start
+// in any window of Period.
 type Throttle struct {
 	FunctionID, Key, RunID string
 	Every, Tolerance       time.Duration
+	Max                    int
+	Period                 time.Duration
 	Reason                 string // recorded on a run that must wait
 	Now                    time.Time
 }
@@ -94,27 +99,24 @@ type Throttle struct {
 // Calls for one key are serialized until the transaction ends, so places
 // follow the order in which the runs' transactions commit.
 func (tx *Tx) ThrottlePlace(ctx context.Context, t Throttle) (time.Time, error) {
-	line, starts, err := tx.throttleClocks(ctx, t)
+	line, err := tx.throttleLine(ctx, t)
 	if err != nil {
 		return time.Time{}, err
 	}
-	at, err := tx.place(ctx, t, &line)
-	if err != nil {
-		return at, err
-	}
-	return at, tx.saveClocks(ctx, t, line, starts)
+	return tx.place(ctx, t, line)
 }
 
 // Throttle decides whether a run may start now. It returns the zero time if
 // so, recording Now as the run's start, or the time to ask again at. A run
 // without a place in line (ThrottlePlace) gets one; a run that started, or is
-// no longer queued, is let through without counting again. Besides the line,
-// a second clock counts actual starts, which holds the rate also when runs
-// start later than their places (a busy queue, a node down a while).
+// no longer queued, is let through without counting again. A run whose place
+// has come starts unless Max runs started in the Period before: runs that
+// start later than their places (a busy queue, a node down a while) cannot
+// crowd a window, and wait for the next free start, in no set order.
 func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err error) {
 	err = s.InTx(WithOperation(ctx, "throttle"), func(tx *Tx) error {
 		wait = time.Time{}
-		line, starts, err := tx.throttleClocks(ctx, t)
+		line, err := tx.throttleLine(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -131,24 +133,29 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 			return nil
 		}
 		if place == nil {
-			at, err := tx.place(ctx, t, &line)
+			at, err := tx.place(ctx, t, line)
 			if err != nil {
 				return err
 			}
 			place = &at
 		}
-		switch now := t.Now; {
-		case now.Before(*place):
+		if t.Now.Before(*place) {
 			wait = *place
-		case now.Before(starts.Add(-t.Tolerance)):
-			wait = starts.Add(-t.Tolerance)
-		default:
-			starts = later(starts, now).Add(t.Every)
-			if _, err := tx.q.exec(ctx, `UPDATE function_runs SET started_at = $2, updated_at = $2 WHERE id = $1`, t.RunID, now); err != nil {
-				return err
-			}
+			return nil
 		}
-		return tx.saveClocks(ctx, t, line, starts)
+		free, err := tx.throttleFree(ctx, t)
+		if err != nil || !free.IsZero() {
+			// Spread over one interval, so that runs refused together do not
+			// all ask again at the same moment.
+			wait = free.Add(rand.N(max(t.Every, 1)))
+			return err
+		}
+		if _, err := tx.q.exec(ctx, `INSERT INTO function_throttle_starts (function_id, key, run_id, at) VALUES ($1, $2, $3, $4)`,
+			t.FunctionID, t.Key, t.RunID, t.Now); err != nil {
+			return err
+		}
+		_, err = tx.q.exec(ctx, `UPDATE function_runs SET started_at = $2, updated_at = $2 WHERE id = $1`, t.RunID, t.Now)
+		return err
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("throttle %s: %w", t.FunctionID, err)
@@ -156,35 +163,51 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 	return wait, nil
 }
 
-// throttleClocks locks a throttle's key and returns its clocks: when the next
-// run in line may start, and when the next start is allowed (zero times for a
-// key never seen).
-func (tx *Tx) throttleClocks(ctx context.Context, t Throttle) (line, starts time.Time, err error) {
+// throttleLine locks a throttle's key and returns when the next run in line
+// may start (the zero time for a key never seen).
+func (tx *Tx) throttleLine(ctx context.Context, t Throttle) (time.Time, error) {
 	if err := tx.b.lockKey(ctx, tx.q, "throttle:"+t.FunctionID+":"+t.Key); err != nil {
-		return line, starts, err
+		return time.Time{}, err
 	}
-	err = tx.q.queryRow(ctx, `SELECT reserved, started FROM function_throttles WHERE function_id = $1 AND key = $2`,
-		t.FunctionID, t.Key).Scan(&line, &starts)
+	var line time.Time
+	err := tx.q.queryRow(ctx, `SELECT reserved FROM function_throttles WHERE function_id = $1 AND key = $2`,
+		t.FunctionID, t.Key).Scan(&line)
 	if errors.Is(err, ErrNotFound) {
 		err = nil
 	}
-	return line, starts, err
+	return line, err
 }
 
-// place takes the run's place in line, moving the line's clock.
-func (tx *Tx) place(ctx context.Context, t Throttle, line *time.Time) (time.Time, error) {
+// place takes the run's place in line and moves the line on.
+func (tx *Tx) place(ctx context.Context, t Throttle, line time.Time) (time.Time, error) {
 	at := later(t.Now, line.Add(-t.Tolerance))
-	*line = later(*line, at).Add(t.Every)
-	_, err := tx.q.exec(ctx, `UPDATE function_runs SET delayed_until = $2, reason = CASE WHEN $3 THEN $4 ELSE reason END
-		WHERE id = $1`, t.RunID, at, at.After(t.Now), t.Reason)
+	if _, err := tx.q.exec(ctx, `UPDATE function_runs SET delayed_until = $2, reason = CASE WHEN $3 THEN $4 ELSE reason END
+		WHERE id = $1`, t.RunID, at, at.After(t.Now), t.Reason); err != nil {
+		return at, err
+	}
+	_, err := tx.q.exec(ctx, `INSERT INTO function_throttles (function_id, key, reserved) VALUES ($1, $2, $3)
+		ON CONFLICT (function_id, key) DO UPDATE SET reserved = excluded.reserved`, t.FunctionID, t.Key, later(line, at).Add(t.Every))
 	return at, err
 }
 
-func (tx *Tx) saveClocks(ctx context.Context, t Throttle, line, starts time.Time) error {
-	_, err := tx.q.exec(ctx, `INSERT INTO function_throttles (function_id, key, reserved, started) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (function_id, key) DO UPDATE SET reserved = excluded.reserved, started = excluded.started`,
-		t.FunctionID, t.Key, line, starts)
-	return err
+// throttleFree returns the zero time if fewer than Max runs of the key
+// started in the Period before Now, or else when the oldest of them leaves it.
+func (tx *Tx) throttleFree(ctx context.Context, t Throttle) (time.Time, error) {
+	since := t.Now.Add(-t.Period)
+	if _, err := tx.q.exec(ctx, `DELETE FROM function_throttle_starts WHERE function_id = $1 AND key = $2 AND at <= $3`,
+		t.FunctionID, t.Key, since); err != nil {
+		return time.Time{}, err
+	}
+	var n int
+	if err := tx.q.queryRow(ctx, `SELECT count(*) FROM function_throttle_starts WHERE function_id = $1 AND key = $2`,
+		t.FunctionID, t.Key).Scan(&n); err != nil || n < t.Max {
+		return time.Time{}, err
+	}
+	var oldest time.Time
+	err := tx.q.queryRow(ctx, `SELECT at FROM function_throttle_starts WHERE function_id = $1 AND key = $2
+		ORDER BY at LIMIT 1`,
+		t.FunctionID, t.Key).Scan(&oldest)
+	return oldest.Add(t.Period), err
 }
 
 func later(a, b time.Time) time.Time {
