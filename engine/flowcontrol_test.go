@@ -445,3 +445,42 @@ func TestSingletonSkipsCronTicks(t *testing.T) {
 		}
 	})
 }
+
+// TestThrottleHoldsAcrossRestart: an engine stops with throttled runs
+// waiting; a new engine (a River client of its own) on the same store starts
+// them, and the starts of both together never exceed the rate in any window.
+func TestThrottleHoldsAcrossRestart(t *testing.T) {
+	const limit, period = 2, 600 * time.Millisecond
+	fn := func() *engine.Function {
+		return engine.NewFunction(engine.FunctionOpts{ID: "throttled", Throttle: &engine.Throttle{Limit: limit, Period: period}},
+			engine.OnEvent("test/throttle"), func(ctx context.Context, in engine.Input) (any, error) { return nil, nil })
+	}
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			first := cluster(t, kind, nil, func() []*engine.Function { return []*engine.Function{fn()} }, true)[0]
+			sendAll(t, []*node{first}, "test/throttle", []string{"k"}, 10, 0)
+			eventually(t, 10*time.Second, func() bool {
+				c, _ := first.st.Read().CountRuns(ctx, "throttled")
+				return c[store.RunCompleted] >= 3
+			}, func() string { return describe(first.runs(t, "throttled")) })
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if err := first.eng.Stop(sctx); err != nil {
+				t.Fatal(err)
+			}
+			second := startNode(t, first.st, nil, fn())
+			runs := second.waitRuns(t, "throttled", 10, store.RunCompleted)
+			var starts []time.Time
+			for _, r := range runs {
+				starts = append(starts, *r.StartedAt)
+			}
+			slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+			for i := range starts {
+				if i+limit < len(starts) && starts[i+limit].Sub(starts[i]) < period {
+					t.Errorf("%d runs started within %s from %s; the throttle allows %d", limit+1, period, starts[i].Format("15:04:05.000"), limit)
+				}
+			}
+		})
+	}
+}
