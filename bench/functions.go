@@ -71,6 +71,7 @@ type FunctionsReport struct {
 	// its outcome; zero when it was skipped.
 	Rate                    float64
 	EnginePaced, RiverPaced FunctionsResult
+	Throttled               Throttled // a throttled function's measure, after the rest
 }
 
 // FunctionsResult is the measure of one side.
@@ -231,6 +232,10 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 	if rep.River.PerSecond > 0 {
 		rep.Ratio = rep.Engine.PerSecond / rep.River.PerSecond
 	}
+	log.InfoContext(ctx, "measuring a throttled function")
+	if rep.Throttled, err = benchThrottled(ctx, &c); err != nil {
+		return nil, fmt.Errorf("throttled: %w", err)
+	}
 	return rep, nil
 }
 
@@ -278,6 +283,7 @@ func (r *FunctionsReport) Print(w io.Writer) {
 	if r.Rate > 0 {
 		verdict(fmt.Sprintf("at %.0f/s", r.Rate), r.EnginePaced)
 	}
+	r.Throttled.print(w)
 }
 
 func micros(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }

@@ -49,12 +49,15 @@ func TestFunctionsShortRun(t *testing.T) {
 				name, r.Written, r.WritesPerSecond, r.P50, r.P99)
 		}
 	}
+	if th := rep.Throttled; th.MostInASec > th.Limit || th.PerSecond <= 0 || th.PerSecond > float64(th.Limit)*1.05 {
+		t.Errorf("throttled at %d/s: started at %.1f/s, %d in a second: want at most the limit, and some", th.Limit, th.PerSecond, th.MostInASec)
+	}
 	if rep.Ratio <= 0 || rep.Postgres == "" {
 		t.Errorf("ratio %.2f, PostgreSQL %q: want both", rep.Ratio, rep.Postgres)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"runs/s", "jobs/s", "p99", "ratio", "aim", "at 100/s"} {
+	for _, want := range []string{"runs/s", "jobs/s", "p99", "ratio", "aim", "at 100/s", "throttle of 100/s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
@@ -65,7 +68,7 @@ func TestFunctionsShortRun(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var left int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", eng, riv).Scan(&left); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2, $3)", eng, riv, eng+"_throttled").Scan(&left); err != nil {
 		t.Fatal(err)
 	}
 	if left != 0 {

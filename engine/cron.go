@@ -61,6 +61,9 @@ func (e *Engine) queueTick(ctx context.Context, f *Function, tick time.Time) err
 	return e.st.InTx(store.WithOperation(ctx, "cron_tick"), func(tx *store.Tx) error {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
+		if f.admits() {
+			return e.admit(ctx, tx, f, cronEvent(r), r, now)
+		}
 		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
 	})
 }

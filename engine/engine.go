@@ -199,6 +199,9 @@ func (e *Engine) Register(fns ...*Function) error {
 		return errors.New("engine: register functions before Start")
 	}
 	for _, f := range fns {
+		if err := f.opts.validateFlow(); err != nil {
+			return err
+		}
 		all := []*Function{f}
 		if f.opts.OnFailure != nil {
 			id := f.opts.ID

@@ -67,6 +67,12 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 				}
 				r.DebounceKey, r.DebounceUntil, at = &key, &until, until
 			}
+			if f.admits() { // rate limit, singleton or priority: one run at a time
+				if err := e.admit(ctx, tx, f, ev, r, at); err != nil {
+					return err
+				}
+				continue
+			}
 			runs = append(runs, r)
 			scheduled = append(scheduled, at)
 		}
@@ -97,6 +103,9 @@ func (e *Engine) newRun(f *Function, ev mohalla.Event, now time.Time) store.RunR
 	if c := f.opts.Concurrency; c != nil && c.Key != "" {
 		r.ConcurrencyKey = lookup(ev, c.Key)
 	}
+	if s := f.opts.Singleton; s != nil {
+		r.ConcurrencyKey = lookup(ev, s.Key) // a singleton is a limit of one per key
+	}
 	for _, c := range f.opts.CancelOn {
 		if v := lookup(ev, c.Match); v != "" {
 			r.CancelKey = v
@@ -126,7 +135,7 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []store.RunR
 			continue
 		}
 		f := e.fns[r.FunctionID]
-		opts := &river.InsertOpts{MaxAttempts: f.maxAttempts()}
+		opts := &river.InsertOpts{MaxAttempts: f.maxAttempts(), Priority: riverPriorityNormal}
 		if at[i].After(r.CreatedAt) {
 			opts.ScheduledAt = at[i]
 		}

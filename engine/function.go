@@ -83,6 +83,11 @@ type FunctionOpts struct {
 	// OnFailure runs, as its own function, when a run has failed for good. Its
 	// event is the function/failed event.
 	OnFailure Handler
+	// Flow control (flow.go); Register refuses contradictory options.
+	Throttle  *Throttle
+	RateLimit *RateLimit
+	Priority  *Priority
+	Singleton *Singleton
 }
 
 // NoRetries, as FunctionOpts.Retries, fails a run at its first error.
@@ -146,12 +151,17 @@ type FunctionInfo struct {
 	Debounce    *Debounce    `json:"debounce,omitempty"`
 	CancelOn    []CancelOn   `json:"cancelOn,omitempty"`
 	Idempotency string       `json:"idempotency,omitempty"`
+	Throttle    *Throttle    `json:"throttle,omitempty"`
+	RateLimit   *RateLimit   `json:"rateLimit,omitempty"`
+	Singleton   *Singleton   `json:"singleton,omitempty"`
+	Priority    bool         `json:"priority,omitempty"` // whether runs have priorities
 }
 
 func (f *Function) info() FunctionInfo {
 	return FunctionInfo{ID: f.opts.ID, Name: f.opts.Name, Event: f.trigger.Event, Cron: f.trigger.Cron,
 		Retries: max(f.opts.Retries, 0), Timeout: f.opts.Timeout.String(), Concurrency: f.opts.Concurrency,
-		Debounce: f.opts.Debounce, CancelOn: f.opts.CancelOn, Idempotency: f.opts.Idempotency}
+		Debounce: f.opts.Debounce, CancelOn: f.opts.CancelOn, Idempotency: f.opts.Idempotency,
+		Throttle: f.opts.Throttle, RateLimit: f.opts.RateLimit, Singleton: f.opts.Singleton, Priority: f.opts.Priority != nil}
 }
 
 // Subscribers returns the ids of the functions an event named name triggers (a

@@ -39,7 +39,7 @@ func authAdmin(c mohalla.Caller, read bool) error {
 }
 
 var runStatuses = map[string]bool{store.RunQueued: true, store.RunRunning: true, store.RunSleeping: true,
-	store.RunWaiting: true, store.RunCompleted: true, store.RunFailed: true, store.RunCancelled: true}
+	store.RunWaiting: true, store.RunCompleted: true, store.RunFailed: true, store.RunCancelled: true, store.RunSkipped: true}
 
 // Runs lists runs to admins and services.
 func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohalla.Page[store.RunRow], error) {
@@ -50,7 +50,7 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	}
 	var v mohalla.Invalid
 	if q.Status != "" && !runStatuses[q.Status] {
-		v.Add("status", "must be one of queued, running, sleeping, waiting, completed, failed, cancelled")
+		v.Add("status", "must be one of queued, running, sleeping, waiting, completed, failed, cancelled, skipped")
 	}
 	if q.Limit == 0 {
 		q.Limit = 50

@@ -44,13 +44,20 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	if f == nil {
 		return fmt.Errorf("function %q is not registered on this node", job.Args.FunctionID)
 	}
+	if f.opts.Throttle != nil {
+		if wait, err := e.throttled(ctx, f, job.Args.RunID); err != nil {
+			return err
+		} else if wait > 0 {
+			return river.JobSnooze(wait)
+		}
+	}
 	now := e.cfg.Now().UTC()
 	a, err := e.begin(ctx, f, job, now)
 	if a == nil || err != nil {
 		return err
 	}
-	if c := f.opts.Concurrency; c != nil {
-		ok, err := e.acquire(ctx, f, a.run, now)
+	if limit := f.slots(); limit > 0 {
+		ok, err := e.acquire(ctx, f, a.run, limit, now)
 		if err != nil {
 			return err
 		}
@@ -324,11 +331,11 @@ func (e *Engine) notStartable(ctx context.Context, runID string, now time.Time) 
 }
 
 // acquire takes a concurrency slot for run, leased for the attempt's timeout.
-func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, now time.Time) (bool, error) {
+func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, limit int, now time.Time) (bool, error) {
 	var ok bool
 	err := e.st.InTx(store.WithOperation(ctx, "acquire_slot"), func(tx *store.Tx) error {
 		var err error
-		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, f.opts.Concurrency.Limit,
+		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, limit,
 			now.Add(f.opts.Timeout+time.Minute), now)
 		return err
 	})

@@ -196,7 +196,7 @@ func (s *Server) functionRoutes() []route {
 			Summary: "List function runs, newest first: an admin or a service.",
 			Auth:    true, Query: append([]param{
 				{Name: "function", Type: "string", Doc: "only this function's runs", ID: true},
-				{Name: "status", Type: "string", Doc: "only runs in this status: queued, running, sleeping, waiting, completed, failed or cancelled", Enum: []string{store.RunQueued, store.RunRunning, store.RunSleeping, store.RunWaiting, store.RunCompleted, store.RunFailed, store.RunCancelled}},
+				{Name: "status", Type: "string", Doc: "only runs in this status: queued, running, sleeping, waiting, completed, failed, cancelled or skipped", Enum: []string{store.RunQueued, store.RunRunning, store.RunSleeping, store.RunWaiting, store.RunCompleted, store.RunFailed, store.RunCancelled, store.RunSkipped}},
 				{Name: "event", Type: "string", Doc: "only the runs this event id triggered", ID: true},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},

@@ -78,11 +78,15 @@ func New(st *store.Store, cfg *Config) *Notifier {
 // Functions returns the notifier's durable functions, to register on the engine.
 func (n *Notifier) Functions() []*engine.Function {
 	opts := func(id string) engine.FunctionOpts { return engine.FunctionOpts{ID: id, Retries: n.cfg.Retries} }
+	// A shop's webhook receiver gets at most 10 calls a minute, evenly; the
+	// runs beyond wait their turn, in order (and so does the notification).
+	shopOrder := opts("notify-shop-of-order")
+	shopOrder.Throttle = &engine.Throttle{Limit: 10, Period: time.Minute, Key: "data.shopId"}
 	return []*engine.Function{
 		engine.NewFunction(opts("send-welcome-email"), engine.OnEvent("user/created"), n.welcome),
 		engine.NewFunction(opts("send-order-confirmation"), engine.OnEvent("order/created"), n.orderConfirmation),
 		engine.NewFunction(opts("send-order-status-email"), engine.OnEvent("order/updated"), n.orderStatus),
-		engine.NewFunction(opts("notify-shop-of-order"), engine.OnEvent("order/created"), n.shopOrder),
+		engine.NewFunction(shopOrder, engine.OnEvent("order/created"), n.shopOrder),
 		engine.NewFunction(opts("alert-low-stock"), engine.OnEvent("inventory/low-stock"), n.inventory),
 		engine.NewFunction(opts("alert-out-of-stock"), engine.OnEvent("inventory/out-of-stock"), n.inventory),
 		engine.NewFunction(opts("alert-back-in-stock"), engine.OnEvent("inventory/back-in-stock"), n.inventory),

@@ -123,7 +123,7 @@ func (p *Pruner) Prune(ctx context.Context) (Pruned, bool, error) {
 		table string
 		prune func(context.Context) (int64, error)
 	}{
-		{"function_runs", p.runs([]string{store.RunCompleted, store.RunCancelled}, now.Add(-p.cfg.CompletedRuns), out)},
+		{"function_runs", p.runs([]string{store.RunCompleted, store.RunCancelled, store.RunSkipped}, now.Add(-p.cfg.CompletedRuns), out)},
 		{"function_runs", p.runs([]string{store.RunFailed}, now.Add(-p.cfg.FailedRuns), out)},
 		{"events", p.batch(p.st.PruneEvents, now.Add(-p.cfg.Events))},
 		{"function_keys", p.batch(p.st.PruneKeys, now.Add(-p.cfg.Keys))},

@@ -19,6 +19,7 @@ const (
 	RunCompleted = "completed"
 	RunFailed    = "failed"
 	RunCancelled = "cancelled"
+	RunSkipped   = "skipped" // never started: a rate limit or a singleton refused it (see Reason)
 )
 
 // RunRow is a durable function run.
@@ -36,6 +37,8 @@ type RunRow struct {
 	DebounceUntil  *time.Time      `json:"debounceUntil,omitempty"`
 	Output         json.RawMessage `json:"output,omitempty"`
 	Error          string          `json:"error,omitempty"`
+	Reason         string          `json:"reason,omitempty"` // why flow control delayed, skipped or cancelled the run
+	DelayedUntil   *time.Time      `json:"delayedUntil,omitempty"`
 	CreatedAt      time.Time       `json:"createdAt"`
 	StartedAt      *time.Time      `json:"startedAt,omitempty"`
 	EndedAt        *time.Time      `json:"endedAt,omitempty"`
@@ -48,7 +51,7 @@ var runColumns = runColumnsOf("")
 func runColumnsOf(p string) string {
 	return strings.NewReplacer("%", p).Replace(`%id, %function_id, %idempotency_key, %event_id, CAST(%input AS text), %status,
 	%attempts, %concurrency_key, %cancel_key, %debounce_key, %debounce_until, CAST(%output AS text), %error, %created_at,
-	%started_at, %ended_at, %updated_at`)
+	%started_at, %ended_at, %updated_at, %reason, %delayed_until`)
 }
 
 func scanRun(r row, x *RunRow) error {
@@ -63,7 +66,8 @@ func scanRun(r row, x *RunRow) error {
 func runDest(x *RunRow) (dest []any, finish func()) {
 	var input, output *string
 	return []any{&x.ID, &x.FunctionID, &x.IdempotencyKey, &x.EventID, &input, &x.Status, &x.Attempts, &x.ConcurrencyKey,
-			&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt},
+			&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt,
+			&x.Reason, &x.DelayedUntil},
 		func() {
 			if input != nil {
 				x.Input = json.RawMessage(*input)
@@ -286,7 +290,7 @@ func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs [
 
 const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
 	debounce_key = NULL, attempts = CASE WHEN $7 > 0 THEN $7 ELSE attempts END, started_at = coalesce(started_at, $8)
-	WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')`
+	WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`
 
 func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
 	var ended, started *time.Time

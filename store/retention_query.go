@@ -184,7 +184,7 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 		// A run that has not ended still reads its event (and a wait, the
 		// events after it): the prefix stops before the first such event.
 		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
-			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,
 			idList(ids))
 		if err != nil {
 			return err

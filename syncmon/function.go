@@ -36,8 +36,10 @@ func summarize(id string, f Findings, r Repairs) Summary {
 // cluster, on the node that runs it, appending sync/drift-detected once per
 // check that found drift.
 func (m *Monitor) Function() *engine.Function {
+	// One check and repair at a time across the cluster: a tick that finds
+	// the last one unfinished is skipped, with the reason in its run.
 	return engine.NewFunction(engine.FunctionOpts{ID: FunctionID, Name: "Sync monitor", Retries: 1,
-		Concurrency: &engine.Concurrency{Limit: 1}},
+		Singleton: &engine.Singleton{Mode: engine.SingletonSkip}},
 		engine.OnCron(m.cfg.Schedule),
 		func(ctx context.Context, in engine.Input) (any, error) {
 			s, err := engine.Run(ctx, in.Step, "check", func(ctx context.Context) (Summary, error) {

@@ -51,7 +51,7 @@ async function refresh() {
     if ($("status").value) q.set("status", $("status").value);
     const runs = await api("/v1/runs?" + q);
     rows("runs", runs.items, (r) => [when(r.createdAt), r.functionId, { text: r.status, cls: r.status }, r.attempts,
-      took(r.startedAt, r.endedAt), r.error], (tr, r) => {
+      took(r.startedAt, r.endedAt), r.error || r.reason], (tr, r) => {
       tr.className = "run" + (r.id === selected ? " selected" : "");
       tr.id = "run-" + r.id;
       tr.addEventListener("click", () => { selected = r.id; showRun(); });

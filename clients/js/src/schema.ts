@@ -1014,7 +1014,11 @@ export interface components {
             id: string;
             idempotency?: string;
             name?: string;
+            priority?: boolean;
+            rateLimit?: components["schemas"]["RateLimit"];
             retries: number;
+            singleton?: components["schemas"]["Singleton"];
+            throttle?: components["schemas"]["Throttle"];
             timeout: string;
         };
         FunctionInfoPage: {
@@ -1214,6 +1218,11 @@ export interface components {
             secret: string;
             url: string;
         };
+        RateLimit: {
+            Key: string;
+            Limit: number;
+            Period: number;
+        };
         ReplayBody: {
             /** Format: date-time */
             from: string;
@@ -1237,6 +1246,8 @@ export interface components {
             /** Format: date-time */
             debounceUntil?: string;
             /** Format: date-time */
+            delayedUntil?: string;
+            /** Format: date-time */
             endedAt?: string;
             error?: string;
             eventId?: string;
@@ -1246,6 +1257,7 @@ export interface components {
             input?: Record<string, never>;
             /** @description any JSON value */
             output?: unknown;
+            reason?: string;
             /** Format: date-time */
             startedAt?: string;
             status: string;
@@ -1263,6 +1275,8 @@ export interface components {
             /** Format: date-time */
             debounceUntil?: string;
             /** Format: date-time */
+            delayedUntil?: string;
+            /** Format: date-time */
             endedAt?: string;
             error?: string;
             eventId?: string;
@@ -1272,6 +1286,7 @@ export interface components {
             input?: Record<string, never>;
             /** @description any JSON value */
             output?: unknown;
+            reason?: string;
             /** Format: date-time */
             startedAt?: string;
             status: string;
@@ -1347,6 +1362,10 @@ export interface components {
             /** @description an amount in rupees with at most two decimals, kept exactly as integer paise */
             revenue: number;
         };
+        Singleton: {
+            Key: string;
+            Mode: string;
+        };
         Status: {
             checks: components["schemas"]["SyncCheck"][];
             lags: components["schemas"]["Lag"][];
@@ -1391,6 +1410,12 @@ export interface components {
             repaired: Record<string, never>;
             /** Format: date-time */
             startedAt: string;
+        };
+        Throttle: {
+            Burst: number;
+            Key: string;
+            Limit: number;
+            Period: number;
         };
         TopProduct: {
             name: string;
@@ -4556,8 +4581,8 @@ export interface operations {
             query?: {
                 /** @description only this function's runs */
                 function?: string;
-                /** @description only runs in this status: queued, running, sleeping, waiting, completed, failed or cancelled */
-                status?: "queued" | "running" | "sleeping" | "waiting" | "completed" | "failed" | "cancelled";
+                /** @description only runs in this status: queued, running, sleeping, waiting, completed, failed, cancelled or skipped */
+                status?: "queued" | "running" | "sleeping" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
                 /** @description only the runs this event id triggered */
                 event?: string;
                 /** @description page size, 1 to 500; default 50 */
