@@ -73,7 +73,10 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
-	out, err, susp := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	if a.events == nil {
+		a.events = []mohalla.Event{a.event}
+	}
+	out, err, susp := e.callBounded(ctx, f, st, Input{Event: a.event, Events: a.events, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	stopMarking()
 	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
@@ -84,8 +87,9 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 type attempt struct {
 	run     store.RunRow
 	event   mohalla.Event
-	resumed bool      // an earlier attempt may have finished steps
-	started time.Time // when the handler was called
+	events  []mohalla.Event // a batch's; nil for a run of one event
+	resumed bool            // an earlier attempt may have finished steps
+	started time.Time       // when the handler was called
 }
 
 // runningAfter is how long an attempt runs before its run is recorded as
@@ -103,15 +107,18 @@ const runningAfter = 100 * time.Millisecond
 // first, so that no event changes a run once its handler has read it.
 func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs], now time.Time) (*attempt, error) {
 	id := job.Args.RunID
-	if f.opts.Debounce != nil || len(f.opts.CancelOn) > 0 {
+	if f.opts.Debounce != nil || f.opts.Batch != nil || len(f.opts.CancelOn) > 0 {
 		run, err := e.st.Write().StartRun(ctx, id, job.Attempt, now)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, e.notStartable(ctx, id, now)
 		} else if err != nil {
 			return nil, err
 		}
-		ev, err := e.trigger(ctx, run)
-		return &attempt{run: run, event: ev, resumed: true}, err
+		evs, err := e.runEvents(ctx, f, run)
+		if err != nil {
+			return nil, err
+		}
+		return &attempt{run: run, event: evs[0], events: evs, resumed: true}, nil
 	}
 	x, err := e.runs.call(ctx, id)
 	run, ev := x.Run, x.Event
