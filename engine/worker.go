@@ -258,6 +258,13 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 			runErr = NonRetriable(fmt.Errorf("output is not JSON: %w", err))
 			break
 		}
+		// An invoking run waits for this event: it is appended before the run
+		// is recorded as completed, so no crash between them loses it.
+		if fin, ok := e.finishedEvent(f, a, b, ""); ok {
+			if err := e.send(ctx, []mohalla.Event{fin}); err != nil {
+				return err
+			}
+		}
 		if err := set(store.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -269,7 +276,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 		} else if err != nil {
 			return err
 		}
-		if err := e.failed(ctx, f, a.run, a.event, runErr, job.Attempt); err != nil {
+		if err := e.failed(ctx, f, a, runErr, job.Attempt); err != nil {
 			return err // retried; the run is failed already and function/failed is appended once
 		}
 		return river.JobCancel(runErr)
@@ -297,14 +304,19 @@ type FailedEvent struct {
 	Event      mohalla.Event `json:"event"`
 }
 
-func (e *Engine) failed(ctx context.Context, f *Function, run store.RunRow, ev mohalla.Event, err error, attempts int) error {
+func (e *Engine) failed(ctx context.Context, f *Function, a *attempt, err error, attempts int) error {
+	run, ev := a.run, a.event
 	e.log.WarnContext(ctx, "run failed", slog.String("function", f.opts.ID), slog.String("run", run.ID), slog.Any("err", err))
 	fe, merr := newEvent("failed-"+run.ID, mohalla.EventFunctionFailed,
 		FailedEvent{FunctionID: f.opts.ID, RunID: run.ID, Error: err.Error(), Attempts: attempts, Event: ev}, e.cfg.Now())
 	if merr != nil {
 		return merr
 	}
-	return e.send(ctx, []mohalla.Event{fe})
+	events := []mohalla.Event{fe}
+	if fin, ok := e.finishedEvent(f, a, nil, err.Error()); ok {
+		events = append(events, fin)
+	}
+	return e.send(ctx, events)
 }
 
 // notStartable decides what to do with a job whose run could not be started.
