@@ -106,6 +106,7 @@ type Engine struct {
 	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
+	stubs         stubMap              // step id -> stub, set by enginetest only
 
 	leaseMu     sync.Mutex
 	leaseCtx    context.Context // see lease

@@ -104,6 +104,7 @@ func (s *Step) save(ctx context.Context, r store.StepRow) error {
 // step executed again.
 func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Context) (T, error)) (T, error) {
 	var zero T
+	written := id
 	id, memo, ok := s.claim(id)
 	if ok && memo.Status == store.StepCompleted {
 		var v T
@@ -114,6 +115,9 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	}
 	if s.abandoned.Load() {
 		return zero, errAbandoned
+	}
+	if stub, ok := stubbed[T](s, id, written); ok {
+		fn = stub
 	}
 	start := s.e.cfg.Now().UTC()
 	v, err := fn(ctx)
