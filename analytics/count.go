@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
@@ -24,38 +25,63 @@ type counter func(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, 
 
 // Counted is the output of an analytics run.
 type Counted struct {
-	// Counted is false when an earlier run or attempt had counted the event.
+	// Counted is false when an earlier run or attempt had counted the event
+	// (every event, for a batch of views).
 	Counted bool   `json:"counted"`
 	Note    string `json:"note,omitempty"`
+	// Events is how many events the run counted.
+	Events int `json:"events"`
 }
 
 // count makes a handler of c that counts each event exactly once: the counts
-// and the (function, event) record are written in one transaction, and an
+// and the (function, event) records are written in one transaction, and an
 // event already recorded is not counted again. So a retry after the commit, a
-// re-run and a replay all find the record and change nothing.
+// re-run and a replay all find the records and change nothing. A batch of
+// views is counted in that one transaction too.
 func (a *Analytics) count(id string, c counter) engine.Handler {
 	return func(ctx context.Context, in engine.Input) (any, error) {
 		var out Counted
 		err := a.st.InTx(store.WithOperation(ctx, "count_analytics"), func(tx *store.Tx) error {
 			out = Counted{}
-			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID, in.Event.TS)
-			if err != nil || !fresh {
-				out.Note = "already counted"
-				return err
+			var notes []string
+			for _, ev := range in.Events {
+				fresh, err := tx.MarkProcessed(ctx, id, ev.ID, ev.TS)
+				if err != nil {
+					return err
+				}
+				if !fresh {
+					notes = append(notes, "already counted")
+					continue
+				}
+				note, err := c(ctx, tx, ev)
+				if err != nil {
+					return fmt.Errorf("count %s %s: %w", ev.Name, ev.ID, err)
+				}
+				out.Counted = true
+				out.Events++
+				notes = append(notes, note)
 			}
-			out.Counted = true
-			out.Note, err = c(ctx, tx, in.Event)
-			return err
+			out.Note = strings.Join(notes, "")
+			if len(in.Events) > 1 {
+				out.Note = fmt.Sprintf("%d of %d events counted, the others before", out.Events, len(in.Events))
+			}
+			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("count %s %s: %w", in.Event.Name, in.Event.ID, err)
+			return nil, err
 		}
 		if !out.Counted {
-			a.log.DebugContext(ctx, "event already counted", slog.String("function", id), slog.String("event", in.Event.ID),
+			a.log.DebugContext(ctx, "events already counted", slog.String("function", id), slog.String("event", in.Event.ID),
 				slog.String("run", in.RunID))
 		}
 		if a.cfg.AfterCount != nil {
-			if err := a.cfg.AfterCount(id, in.Event); err != nil {
+			// Every event's hook is called: a failure of one does not hide
+			// the others from the attempt.
+			var errs []error
+			for _, ev := range in.Events {
+				errs = append(errs, a.cfg.AfterCount(id, ev))
+			}
+			if err := errors.Join(errs...); err != nil {
 				return nil, err
 			}
 		}
