@@ -117,8 +117,9 @@ func NewFunction(opts FunctionOpts, trigger Trigger, h Handler) *Function {
 		}
 		f.schedule = s
 	}
-	if b := opts.Batch; b != nil && (b.MaxSize < 1 || b.Timeout <= 0) {
-		panic(fmt.Sprintf("engine: function %s: a batch needs a MaxSize of 1 or more and a positive Timeout", opts.ID))
+	if b := opts.Batch; b != nil && (b.MaxSize < 1 || b.Timeout <= 0 || opts.Debounce != nil) {
+		// An open batch is kept in the debounce key of its run.
+		panic(fmt.Sprintf("engine: function %s: a batch needs a MaxSize of 1 or more, a positive Timeout and no Debounce", opts.ID))
 	}
 	if opts.Retries == 0 {
 		f.opts.Retries = 4
