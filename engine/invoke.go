@@ -45,7 +45,7 @@ type InvokeOpts struct {
 func Invoke[T any](ctx context.Context, s *Step, id string, opts InvokeOpts) (T, error) {
 	var zero T
 	f := opts.Function
-	if f == nil || s.e.function(f.opts.ID) != f {
+	if f == nil || s.e.function(f.opts.ID) == nil {
 		return zero, NonRetriable(fmt.Errorf("step %s: invoke: the function is not registered on this engine", id))
 	}
 	callee, err := Run(ctx, s, id, func(ctx context.Context) (string, error) {

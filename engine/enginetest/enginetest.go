@@ -151,6 +151,21 @@ func (k *Kit) Trigger(functionID, name string, data any) *Run {
 	return r
 }
 
+// Runs returns the runs of function functionID, oldest first: those an
+// event started, and those a step started (Invoke).
+func (k *Kit) Runs(functionID string) []*Run {
+	k.t.Helper()
+	runs, err := k.st.Read().ListRuns(context.Background(), store.RunFilter{FunctionID: functionID, Limit: 1000})
+	if err != nil {
+		k.t.Fatalf("enginetest: %v", err)
+	}
+	out := make([]*Run, len(runs))
+	for i, r := range runs {
+		out[len(runs)-1-i] = &Run{k: k, ID: r.ID, attempts: r.Attempts}
+	}
+	return out
+}
+
 // Run is one run of a function, executed attempt by attempt.
 type Run struct {
 	k        *Kit

@@ -107,3 +107,30 @@ func (t *exampleT) cleanup() {
 		t.cleanups[i]()
 	}
 }
+
+// A function that invokes another: the test executes the invoked run itself,
+// then the caller's next attempt finds its result.
+func Example_invoke() {
+	t := &exampleT{}
+	defer t.cleanup()
+
+	price := engine.NewFunction(engine.FunctionOpts{ID: "price"}, engine.OnEvent("price/requested"),
+		func(ctx context.Context, in engine.Input) (any, error) { return 3 * len(in.Event.Data), nil })
+	order := engine.NewFunction(engine.FunctionOpts{ID: "order"}, engine.OnEvent("order/created"),
+		func(ctx context.Context, in engine.Input) (any, error) {
+			return engine.Invoke[int](ctx, in.Step, "price", engine.InvokeOpts{Function: price, Payload: "abc"})
+		})
+	k := enginetest.New(t, order, price)
+	run := k.Trigger("order", "order/created", nil)
+	fmt.Println(run.Next())
+	fmt.Println(k.Runs("price")[0].Next())
+	fmt.Println(run.Next())
+	var total int
+	run.Output(&total)
+	fmt.Println(total, run.Steps())
+	// Output:
+	// waiting
+	// completed
+	// completed
+	// 15 [price=completed price/result=completed]
+}
