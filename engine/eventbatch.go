@@ -23,6 +23,8 @@ import (
 // to exactly one batch run, whichever node writes it and whatever crashes
 // afterwards. The price: on PostgreSQL, writers of one key take turns on their
 // open batch's row from the moment they add to it until they commit.
+// Idempotency does not apply to a batched function: an event is batched once
+// by its id, and a batch run's key is its own.
 type Batch struct {
 	MaxSize int
 	Timeout time.Duration
