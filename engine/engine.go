@@ -107,6 +107,7 @@ type Engine struct {
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
 	stubs         stubMap              // step id -> stub, set by enginetest only
+	stepwise      atomic.Bool          // enginetest runs an attempt step by step
 
 	leaseMu     sync.Mutex
 	leaseCtx    context.Context // see lease

@@ -24,6 +24,7 @@ type Step struct {
 	jobID int64
 
 	abandoned atomic.Bool // see Engine.callBounded
+	stepwise  bool        // see stopAfterStep
 
 	mu        sync.Mutex
 	memo      map[string]store.StepRow
@@ -33,7 +34,8 @@ type Step struct {
 }
 
 func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, rows []store.StepRow) *Step {
-	s := &Step{e: e, run: run, event: ev, jobID: jobID, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows)}
+	s := &Step{e: e, run: run, event: ev, jobID: jobID, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows),
+		stepwise: e.stepwise.Load()}
 	for _, r := range rows {
 		s.memo[r.StepID] = r
 	}
@@ -140,6 +142,7 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	if err := s.save(ctx, r); err != nil {
 		return zero, fmt.Errorf("step %s: record result: %w", id, err)
 	}
+	s.stopAfterStep()
 	return v, nil
 }
 

@@ -6,13 +6,15 @@
 // waits are for, and asserts on the steps executed and the output.
 //
 // Nothing runs in the background: no queue, no retries or wake-ups of its own.
-// Each call of Run.Next is one attempt, as a worker would execute it.
+// Each call of Run.Next is one attempt, as a worker would execute it; each
+// call of Run.NextStep executes one more step.
 package enginetest
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -23,6 +25,7 @@ import (
 	"github.com/mohallamart/mohalla/engine/internal/kit"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Start is the fake clock's time when a Kit is made.
@@ -171,6 +174,7 @@ type Run struct {
 	k        *Kit
 	ID       string
 	attempts int
+	snoozed  int // attempts that parked the run
 }
 
 // Next executes the run's next attempt: until the run completes, fails,
@@ -178,12 +182,41 @@ type Run struct {
 // call is its retry). It returns the run's status afterwards.
 func (r *Run) Next() string {
 	r.k.t.Helper()
+	r.attempt(false)
+	return r.Status()
+}
+
+// NextStep executes the run until one more step executes (steps finished
+// before are answered from their memo, as in any attempt), then stops the
+// attempt; the run is "queued" for the next call. It returns the step's id,
+// or "" if the attempt ended before executing one (the run completed or
+// failed, or the handler returned an error).
+func (r *Run) NextStep() string {
+	r.k.t.Helper()
+	before := map[string]string{}
+	for _, s := range r.detail().Steps {
+		before[s.StepID] = fmt.Sprint(s.Status, s.Attempts)
+	}
+	r.attempt(true)
+	for _, s := range r.detail().Steps {
+		if before[s.StepID] != fmt.Sprint(s.Status, s.Attempts) {
+			return s.StepID
+		}
+	}
+	return ""
+}
+
+// attempt executes one attempt, numbered as River would number it.
+func (r *Run) attempt(stepwise bool) {
+	r.k.t.Helper()
 	r.attempts++
-	err := kit.Attempt(context.Background(), r.k.eng, r.ID, r.attempts)
-	if err != nil && isKitError(err) {
+	err := kit.Attempt(context.Background(), r.k.eng, r.ID, kit.AttemptOpts{N: r.attempts, Snoozed: r.snoozed, Stepwise: stepwise})
+	var snooze *rivertype.JobSnoozeError
+	if errors.As(err, &snooze) {
+		r.snoozed++
+	} else if err != nil && isKitError(err) {
 		r.k.t.Fatalf("enginetest: attempt %d of run %s: %v", r.attempts, r.ID, err)
 	}
-	return r.Status()
 }
 
 // isKitError reports whether an attempt's error is the kit's own trouble, not

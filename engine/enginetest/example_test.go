@@ -134,3 +134,21 @@ func Example_invoke() {
 	// completed
 	// 15 [price=completed price/result=completed]
 }
+
+// A run executed one step at a time.
+func ExampleRun_NextStep() {
+	t := &exampleT{}
+	defer t.cleanup()
+
+	k := enginetest.New(t, remind)
+	k.Stub("charge", 450)
+	run := k.Trigger("remind", "order/created", map[string]string{"orderId": "o1"})
+	fmt.Println(run.NextStep(), run.Status())
+	fmt.Println(run.NextStep(), run.Status())
+	k.Advance(time.Hour)
+	fmt.Println(run.NextStep(), run.Status())
+	// Output:
+	// charge queued
+	// grace sleeping
+	// grace waiting
+}

@@ -9,11 +9,20 @@ import (
 )
 
 var (
-	// Attempt executes attempt n of a run of eng (an *engine.Engine) at once,
-	// on the caller's goroutine, without the queue. Its error is what River
-	// would have been told.
-	Attempt func(ctx context.Context, eng any, runID string, n int) error
+	// Attempt executes an attempt of a run of eng (an *engine.Engine) at
+	// once, on the caller's goroutine, without the queue. Its error is what
+	// River would have been told.
+	Attempt func(ctx context.Context, eng any, runID string, a AttemptOpts) error
 	// Stub makes the step stepID of every run of eng return result (JSON)
 	// or err instead of executing.
 	Stub func(eng any, stepID string, result json.RawMessage, err error)
 )
+
+// AttemptOpts numbers an attempt as River would: N counts every attempt, and
+// each snooze (a park) adds one to the run's maximum, so parks never spend its
+// retries. With Stepwise, the attempt parks the run (queued) after the first
+// step it executes.
+type AttemptOpts struct {
+	N, Snoozed int
+	Stepwise   bool
+}
