@@ -94,14 +94,14 @@ func (a *Analytics) Functions() []*engine.Function {
 // function is an analytics function: its id, its event and its counter.
 type function struct {
 	id, event string
-	count     counter
+	count     batchCounter
 }
 
 func (a *Analytics) counters() []function {
 	return []function{
-		{FnOrderCreated, mohalla.EventOrderCreated, a.orderCreated},
-		{FnOrderUpdated, mohalla.EventOrderUpdated, a.orderUpdated},
-		{FnProductViewed, EventProductViewed, a.productViewed},
+		{FnOrderCreated, mohalla.EventOrderCreated, each(a.orderCreated)},
+		{FnOrderUpdated, mohalla.EventOrderUpdated, each(a.orderUpdated)},
+		{FnProductViewed, EventProductViewed, a.productViews},
 	}
 }
 
