@@ -18,8 +18,9 @@ type RunDetail struct {
 	Steps []store.StepRow `json:"steps"`
 }
 
-// RunQuery selects runs: by function, status and triggering event, newest first,
-// Limit (default 50, at most 500) after the Cursor of the previous page.
+// RunQuery selects runs: by function, status and event (an event id: the
+// runs it triggered, and the batch runs that hold it), newest first, Limit
+// (default 50, at most 500) after the Cursor of the previous page.
 type RunQuery struct {
 	Function string
 	Status   string

@@ -836,6 +836,11 @@ export interface components {
             items: components["schemas"]["Alert"][];
             nextCursor?: string;
         };
+        Batch: {
+            Key: string;
+            MaxSize: number;
+            Timeout: number;
+        };
         Caller: {
             email?: string;
             /** @enum {string} */
@@ -945,6 +950,7 @@ export interface components {
             stuckRuns: components["schemas"]["RunRow"][];
         };
         FunctionInfo: {
+            batch?: components["schemas"]["Batch"];
             cancelOn?: components["schemas"]["CancelOn"][];
             concurrency?: components["schemas"]["Concurrency"];
             cron?: string;
