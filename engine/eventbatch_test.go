@@ -115,7 +115,7 @@ func TestBatchFillsOrTimesOut(t *testing.T) {
 		if want := []string{"w0", "w1", "w2", "w3"}; !slices.Equal(out.IDs, want) {
 			t.Errorf("the full batch got %v, want %v", out.IDs, want)
 		}
-		if p, err := n.eng.Runs(ctx, admin, engine.RunQuery{Function: "fills", Event: "w2"}); err != nil ||
+		if p, err := n.eng.Runs(ctx, admin, engine.RunQuery{Function: "fills", EventID: "w2"}); err != nil ||
 			len(p.Items) != 1 || p.Items[0].ID != full.ID {
 			t.Errorf("the runs of event w2: %s, %v; want the batch run that holds it", describe(p.Items), err)
 		}

@@ -24,7 +24,7 @@ type RunDetail struct {
 type RunQuery struct {
 	Function string
 	Status   string
-	Event    string
+	EventID  string
 	Limit    int
 	Cursor   string
 }
@@ -60,7 +60,7 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	if err := v.Err(); err != nil {
 		return none, err
 	}
-	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: q.Function, Status: q.Status, EventID: q.Event,
+	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: q.Function, Status: q.Status, EventID: q.EventID,
 		Before: q.Cursor, Limit: q.Limit + 1})
 	if err != nil {
 		return none, err
@@ -75,8 +75,9 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	return p, nil
 }
 
-// Run returns a run and its steps to admins and services.
-func (e *Engine) Run(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
+// RunDetail returns a run and its steps to admins and services. (The step
+// that runs code is the function Run.)
+func (e *Engine) RunDetail(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
 	if err := authAdmin(c, true); err != nil {
 		return RunDetail{}, err
 	}

@@ -72,7 +72,7 @@ func TestInvokeSurvivesRestart(t *testing.T) {
 		if n := calls.get("price"); n != 1 {
 			t.Errorf("the invoked function's step ran %d times; want 1", n)
 		}
-		d, err := second.eng.Run(ctx, admin, runs[0].ID)
+		d, err := second.eng.RunDetail(ctx, admin, runs[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -254,7 +254,7 @@ func (r *Run) Steps() []string {
 
 func (r *Run) detail() engine.RunDetail {
 	r.k.t.Helper()
-	d, err := r.k.eng.Run(context.Background(), mohalla.System, r.ID)
+	d, err := r.k.eng.RunDetail(context.Background(), mohalla.System, r.ID)
 	if err != nil {
 		r.k.t.Fatalf("enginetest: run %s: %v", r.ID, err)
 	}
