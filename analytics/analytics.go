@@ -34,6 +34,10 @@ type Config struct {
 	Location *time.Location
 	// Retries of each function. Default the engine's.
 	Retries int
+	// ViewBatch gathers product/viewed events, which come at the rate
+	// customers browse, into runs that count up to MaxSize views in one
+	// transaction. Default up to 100 views or 5 seconds after the first.
+	ViewBatch *engine.Batch
 	// AfterCount, when set, runs after an event's counts committed (or were found
 	// committed by an earlier attempt) and before the run records success; an
 	// error fails the attempt, which is retried. Tests use it to force retries.
@@ -68,6 +72,9 @@ func New(st *store.Store, cfg *Config) *Analytics {
 		c.Now = time.Now
 	}
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	if c.ViewBatch == nil {
+		c.ViewBatch = &engine.Batch{MaxSize: 100, Timeout: 5 * time.Second}
+	}
 	return &Analytics{st: st, cfg: c, log: c.Logger}
 }
 
@@ -75,8 +82,11 @@ func New(st *store.Store, cfg *Config) *Analytics {
 func (a *Analytics) Functions() []*engine.Function {
 	var fns []*engine.Function
 	for _, f := range a.counters() {
-		fns = append(fns, engine.NewFunction(engine.FunctionOpts{ID: f.id, Name: "Analytics: " + f.event, Retries: a.cfg.Retries},
-			engine.OnEvent(f.event), a.count(f.id, f.count)))
+		opts := engine.FunctionOpts{ID: f.id, Name: "Analytics: " + f.event, Retries: a.cfg.Retries}
+		if f.id == FnProductViewed {
+			opts.Batch = a.cfg.ViewBatch
+		}
+		fns = append(fns, engine.NewFunction(opts, engine.OnEvent(f.event), a.count(f.id, f.count)))
 	}
 	return fns
 }
@@ -84,14 +94,14 @@ func (a *Analytics) Functions() []*engine.Function {
 // function is an analytics function: its id, its event and its counter.
 type function struct {
 	id, event string
-	count     counter
+	count     batchCounter
 }
 
 func (a *Analytics) counters() []function {
 	return []function{
-		{FnOrderCreated, mohalla.EventOrderCreated, a.orderCreated},
-		{FnOrderUpdated, mohalla.EventOrderUpdated, a.orderUpdated},
-		{FnProductViewed, EventProductViewed, a.productViewed},
+		{FnOrderCreated, mohalla.EventOrderCreated, each(a.orderCreated)},
+		{FnOrderUpdated, mohalla.EventOrderUpdated, each(a.orderUpdated)},
+		{FnProductViewed, EventProductViewed, a.productViews},
 	}
 }
 

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
@@ -21,40 +23,78 @@ import (
 // order/updated may well be counted before its order/created.
 type counter func(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error)
 
+// batchCounter adds the counts of events, each not counted before, in tx.
+type batchCounter func(ctx context.Context, tx *store.Tx, evs []mohalla.Event) (string, error)
+
+// each counts events one by one with c.
+func each(c counter) batchCounter {
+	return func(ctx context.Context, tx *store.Tx, evs []mohalla.Event) (string, error) {
+		var notes []string
+		for _, ev := range evs {
+			note, err := c(ctx, tx, ev)
+			if err != nil {
+				return "", fmt.Errorf("count %s %s: %w", ev.Name, ev.ID, err)
+			}
+			notes = append(notes, note)
+		}
+		return strings.Join(notes, "; "), nil
+	}
+}
+
 // Counted is the output of an analytics run.
 type Counted struct {
-	// Counted is false when an earlier run or attempt had counted the event.
+	// Counted is false when an earlier run or attempt had counted the event
+	// (every event, for a batch of views).
 	Counted bool   `json:"counted"`
 	Note    string `json:"note,omitempty"`
+	// Events is how many events the run counted.
+	Events int `json:"events"`
 }
 
 // count makes a handler of c that counts each event exactly once: the counts
-// and the (function, event) record are written in one transaction, and an
+// and the (function, event) records are written in one transaction, and an
 // event already recorded is not counted again. So a retry after the commit, a
-// re-run and a replay all find the record and change nothing.
-func (a *Analytics) count(id string, c counter) engine.Handler {
+// re-run and a replay all find the records and change nothing. A batch of
+// views is counted in that one transaction too.
+func (a *Analytics) count(id string, c batchCounter) engine.Handler {
 	return func(ctx context.Context, in engine.Input) (any, error) {
 		var out Counted
 		err := a.st.InTx(store.WithOperation(ctx, "count_analytics"), func(tx *store.Tx) error {
 			out = Counted{}
-			fresh, err := tx.MarkProcessed(ctx, id, in.Event.ID, in.Event.TS)
-			if err != nil || !fresh {
-				out.Note = "already counted"
-				return err
+			var fresh []mohalla.Event
+			for _, ev := range in.Events {
+				ok, err := tx.MarkProcessed(ctx, id, ev.ID, ev.TS)
+				if err != nil {
+					return err
+				}
+				if ok {
+					fresh = append(fresh, ev)
+				}
 			}
-			out.Counted = true
-			out.Note, err = c(ctx, tx, in.Event)
+			out.Counted, out.Events = len(fresh) > 0, len(fresh)
+			if len(fresh) == 0 {
+				out.Note = "already counted"
+				return nil
+			}
+			var err error
+			out.Note, err = c(ctx, tx, fresh)
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("count %s %s: %w", in.Event.Name, in.Event.ID, err)
+			return nil, err
 		}
 		if !out.Counted {
-			a.log.DebugContext(ctx, "event already counted", slog.String("function", id), slog.String("event", in.Event.ID),
+			a.log.DebugContext(ctx, "events already counted", slog.String("function", id), slog.String("event", in.Event.ID),
 				slog.String("run", in.RunID))
 		}
 		if a.cfg.AfterCount != nil {
-			if err := a.cfg.AfterCount(id, in.Event); err != nil {
+			// Every event's hook is called: a failure of one does not hide
+			// the others from the attempt.
+			var errs []error
+			for _, ev := range in.Events {
+				errs = append(errs, a.cfg.AfterCount(id, ev))
+			}
+			if err := errors.Join(errs...); err != nil {
 				return nil, err
 			}
 		}
@@ -193,25 +233,53 @@ type viewed struct {
 	UserID    string `json:"userId,omitempty"`
 }
 
-// productViewed counts a view of a product on the day of the event. A view that
-// names no product, or an unknown one, is recorded and not counted: the event
-// comes from clients, and retrying it would not make it right.
-func (a *Analytics) productViewed(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
-	var v viewed
-	if err := json.Unmarshal(ev.Data, &v); err != nil || v.ProductID == "" {
-		return "ignored: the data names no productId", nil
+// productViews counts views of products on the days of their events, one
+// row write per product and day however many views a batch holds. A view
+// that names no product, or an unknown one, is recorded and not counted: the
+// event comes from clients, and retrying it would not make it right.
+func (a *Analytics) productViews(ctx context.Context, tx *store.Tx, evs []mohalla.Event) (string, error) {
+	type productDay struct{ product, day string }
+	views := map[productDay]store.ProductDay{}
+	shops := map[string]string{} // product -> shop, "" for an unknown product
+	var ignored []string
+	for _, ev := range evs {
+		var v viewed
+		if err := json.Unmarshal(ev.Data, &v); err != nil || v.ProductID == "" {
+			ignored = append(ignored, "the data names no productId")
+			continue
+		}
+		shop, known := shops[v.ProductID]
+		if !known {
+			p, err := tx.Product(ctx, v.ProductID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return "", err
+			}
+			shop, shops[v.ProductID] = p.ShopID, p.ShopID
+		}
+		if shop == "" {
+			ignored = append(ignored, fmt.Sprintf("no product %q", v.ProductID))
+			continue
+		}
+		k := productDay{v.ProductID, a.day(ev.TS)}
+		d := views[k]
+		d.ProductID, d.ShopID, d.Day, d.Views = k.product, shop, k.day, d.Views+1
+		views[k] = d
 	}
-	p, err := tx.Product(ctx, v.ProductID)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Sprintf("ignored: no product %q", v.ProductID), nil
-	} else if err != nil {
-		return "", err
+	rows := slices.SortedFunc(maps.Values(views), func(x, y store.ProductDay) int {
+		return cmp.Or(strings.Compare(x.ProductID, y.ProductID), strings.Compare(x.Day, y.Day))
+	})
+	for _, d := range rows {
+		if err := tx.AddProductDay(ctx, d); err != nil {
+			return "", err
+		}
 	}
-	day := a.day(ev.TS)
-	if err := tx.AddProductDay(ctx, store.ProductDay{ProductID: p.ID, ShopID: p.ShopID, Day: day, Views: 1}); err != nil {
-		return "", err
+	switch {
+	case len(evs) == 1 && len(ignored) == 1:
+		return "ignored: " + ignored[0], nil
+	case len(evs) == 1:
+		return fmt.Sprintf("a view of %s on %s", rows[0].ProductID, rows[0].Day), nil
 	}
-	return fmt.Sprintf("a view of %s on %s", p.ID, day), nil
+	return fmt.Sprintf("%d views in %d product days; %d ignored", len(evs)-len(ignored), len(rows), len(ignored)), nil
 }
 
 // byProduct returns items in product id order, the order in which every

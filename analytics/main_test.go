@@ -11,6 +11,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/analytics"
+	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -70,7 +71,8 @@ func (c *clock) set(t time.Time) {
 
 // analyticsConfig reads "today" as 12 March 2026, the day after the story.
 func analyticsConfig() *analytics.Config {
-	return &analytics.Config{Now: func() time.Time { return ist(12, 18, 0) }}
+	return &analytics.Config{Now: func() time.Time { return ist(12, 18, 0) },
+		ViewBatch: &engine.Batch{MaxSize: 100, Timeout: 200 * time.Millisecond}}
 }
 
 func fatalIf(t *testing.T, err error) {

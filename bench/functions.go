@@ -72,6 +72,9 @@ type FunctionsReport struct {
 	Rate                    float64
 	EnginePaced, RiverPaced FunctionsResult
 	Throttled               Throttled // a throttled function's measure, after the rest
+
+	// Batched is the throughput of a batched function, after the rounds.
+	Batched BatchedResult
 }
 
 // FunctionsResult is the measure of one side.
@@ -223,6 +226,9 @@ func Functions(ctx context.Context, cfg *FunctionsConfig) (*FunctionsReport, err
 			return nil, fmt.Errorf("river at %.0f/s: %w", c.Rate, err)
 		}
 	}
+	if rep.Batched, err = measureBatched(ctx, engSide.batched, c.Writers, per); err != nil {
+		return nil, fmt.Errorf("batched: %w", err)
+	}
 	if rep.Engine, err = sides[0].t.result(engSide.starts); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -274,6 +280,7 @@ func (r *FunctionsReport) Print(w io.Writer) {
 				x.name, ms(x.res.P50), ms(x.res.P99), ms(x.res.Max), x.res.Written, x.res.WritesPerSecond)
 		}
 	}
+	r.Batched.print(w)
 	fmt.Fprintf(w, "  ratio   %.2f of bare River's throughput (aim ≥ %.1f) %s\n", r.Ratio, fnAimRatio, aimVerdict(r.Ratio >= fnAimRatio))
 	verdict := func(what string, x FunctionsResult) {
 		fmt.Fprintf(w, "  engine  commit→start %s: p50 %s (aim < %s) %s, p99 %s (aim < %s) %s\n", what,

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -39,7 +40,8 @@ func openEngine(ctx context.Context, c *FunctionsConfig, dbURL string) (sd fnSid
 			s.started(in.Event.ID)
 			return nil, nil
 		})
-	if err := eng.Register(noop); err != nil {
+	bs, bdone := newRunStarts(), new(atomic.Int64)
+	if err := eng.Register(noop, batchedFunction(bs, bdone)); err != nil {
 		return fail(err)
 	}
 	if err := eng.Start(ctx); err != nil {
@@ -62,8 +64,9 @@ func openEngine(ctx context.Context, c *FunctionsConfig, dbURL string) (sd fnSid
 			err := st.Pool().QueryRow(ctx, "SELECT count(*) FROM function_runs WHERE status = 'completed'").Scan(&n)
 			return n, err
 		},
-		starts: s,
-		pool:   st.Pool(),
+		starts:  s,
+		pool:    st.Pool(),
+		batched: batchedSide(svc, st, bs, bdone),
 	}
 	return sd, version, closeSide, nil
 }

@@ -21,6 +21,8 @@ type fnSide struct {
 	starts *runStarts
 	// pool is the side's pool, whose backends' CPU time is measured.
 	pool *pgxpool.Pool
+	// batched is the engine side's batched function, measured on its own.
+	batched *fnSide
 }
 
 // runStarts keeps when each run's handler first started, by id.

@@ -42,7 +42,7 @@ func TestSuspensionSurvivesARecover(t *testing.T) {
 		if err := json.Unmarshal(runs[0].Output, &out); err != nil || out["after"] != 1 {
 			t.Errorf("run output %s (%v); want the result of the code after the sleep", runs[0].Output, err)
 		}
-		d, err := n.eng.Run(ctx, admin, runs[0].ID)
+		d, err := n.eng.RunDetail(ctx, admin, runs[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

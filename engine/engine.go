@@ -111,6 +111,8 @@ type Engine struct {
 	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
+	stubs         stubMap              // step id -> stub, set by enginetest only
+	stepwise      atomic.Bool          // enginetest runs an attempt step by step
 
 	attempts    sync.Map // store.JobAttempt -> when it ended, zero while running; see requeueOrphans
 	leaseMu     sync.Mutex

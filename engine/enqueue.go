@@ -27,6 +27,7 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 	now := e.cfg.Now().UTC()
 	var runs []store.RunRow
 	var scheduled []time.Time
+	var batched []batchAdd
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for _, ev := range events {
@@ -56,6 +57,10 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 			if !f.matches(ev) {
 				continue
 			}
+			if b := f.opts.Batch; b != nil {
+				batched = append(batched, batchAdd{f, lookup(ev, b.Key), ev})
+				continue
+			}
 			r := e.newRun(f, ev, now)
 			at := now
 			if d := f.opts.Debounce; d != nil {
@@ -77,7 +82,10 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 			scheduled = append(scheduled, at)
 		}
 	}
-	return e.insertRuns(ctx, tx, runs, scheduled)
+	if err := e.insertRuns(ctx, tx, runs, scheduled); err != nil {
+		return err
+	}
+	return e.addToBatches(ctx, tx, batched, now)
 }
 
 // pending reports whether runs holds a run of function fn with cancel key key.

@@ -66,7 +66,7 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 		case <-time.After(15 * time.Second):
 			t.Fatal("the first attempt did not finish its step")
 		}
-		got, err := n.eng.Run(ctx, admin, run.ID)
+		got, err := n.eng.RunDetail(ctx, admin, run.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -111,6 +111,11 @@ func (o FunctionOpts) validateFlow() error {
 			bad("Singleton already runs one run per key at a time: drop Concurrency")
 		}
 	}
+	if o.Batch != nil && (o.Throttle != nil || o.RateLimit != nil || o.Priority != nil || o.Singleton != nil) {
+		// A batch run is queued by its batch, not by an event, so none of
+		// these would be applied to it.
+		bad("Batch cannot be combined with Throttle, RateLimit, Priority or Singleton")
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("engine: function %q: %w", o.ID, err)
 	}

@@ -85,7 +85,7 @@ func TestSleepParksAndResumes(t *testing.T) {
 		if calls.get("before") != 1 || calls.get("after") != 1 {
 			t.Errorf("before ran %d times, after %d; want 1 and 1", calls.get("before"), calls.get("after"))
 		}
-		d, _ := n.eng.Run(ctx, admin, r[0].ID)
+		d, _ := n.eng.RunDetail(ctx, admin, r[0].ID)
 		if len(d.Steps) != 2 || d.Steps[1].Kind != "sleep" || d.Steps[1].Status != store.StepCompleted {
 			t.Errorf("steps: %s", stepsString(d.Steps))
 		}

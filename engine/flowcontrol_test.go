@@ -401,6 +401,8 @@ func TestFlowOptionsValidated(t *testing.T) {
 		{engine.FunctionOpts{Singleton: &engine.Singleton{Mode: engine.SingletonCancel}, Concurrency: &engine.Concurrency{Limit: 2}}, "drop Concurrency"},
 		{engine.FunctionOpts{Concurrency: &engine.Concurrency{Limit: 0}}, "Concurrency.Limit must be at least 1"},
 		{engine.FunctionOpts{Debounce: &engine.Debounce{}}, "Debounce.Period must be positive"},
+		{engine.FunctionOpts{Batch: &engine.Batch{MaxSize: 10, Timeout: time.Second}, Throttle: &engine.Throttle{Limit: 1, Period: time.Second}},
+			"Batch cannot be combined"},
 	}
 	for i, c := range cases {
 		eng, err := engine.New(ctx, st, nil)

@@ -18,7 +18,8 @@ type Handler func(ctx context.Context, in Input) (any, error)
 
 // Input is what a run's handler receives.
 type Input struct {
-	Event   mohalla.Event // the triggering event; for cron, a "cron/tick" event
+	Event   mohalla.Event   // the triggering event; for cron, a "cron/tick" event
+	Events  []mohalla.Event // a batch's events in log order (see Batch); otherwise Event alone
 	RunID   string
 	Attempt int // 1 on the first attempt
 	Step    *Step
@@ -77,6 +78,7 @@ type FunctionOpts struct {
 	Idempotency string
 	Concurrency *Concurrency
 	Debounce    *Debounce
+	Batch       *Batch
 	// Timeout bounds one attempt. Default 1 minute.
 	Timeout  time.Duration
 	CancelOn []CancelOn
@@ -120,6 +122,10 @@ func NewFunction(opts FunctionOpts, trigger Trigger, h Handler) *Function {
 		}
 		f.schedule = s
 	}
+	if b := opts.Batch; b != nil && (b.MaxSize < 1 || b.Timeout <= 0 || opts.Debounce != nil) {
+		// An open batch is kept in the debounce key of its run.
+		panic(fmt.Sprintf("engine: function %s: a batch needs a MaxSize of 1 or more, a positive Timeout and no Debounce", opts.ID))
+	}
 	if opts.Retries == 0 {
 		f.opts.Retries = 4
 	}
@@ -149,6 +155,7 @@ type FunctionInfo struct {
 	Timeout     string       `json:"timeout"`
 	Concurrency *Concurrency `json:"concurrency,omitempty"`
 	Debounce    *Debounce    `json:"debounce,omitempty"`
+	Batch       *Batch       `json:"batch,omitempty"`
 	CancelOn    []CancelOn   `json:"cancelOn,omitempty"`
 	Idempotency string       `json:"idempotency,omitempty"`
 	Throttle    *Throttle    `json:"throttle,omitempty"`
@@ -160,7 +167,7 @@ type FunctionInfo struct {
 func (f *Function) info() FunctionInfo {
 	return FunctionInfo{ID: f.opts.ID, Name: f.opts.Name, Event: f.trigger.Event, Cron: f.trigger.Cron,
 		Retries: max(f.opts.Retries, 0), Timeout: f.opts.Timeout.String(), Concurrency: f.opts.Concurrency,
-		Debounce: f.opts.Debounce, CancelOn: f.opts.CancelOn, Idempotency: f.opts.Idempotency,
+		Debounce: f.opts.Debounce, Batch: f.opts.Batch, CancelOn: f.opts.CancelOn, Idempotency: f.opts.Idempotency,
 		Throttle: f.opts.Throttle, RateLimit: f.opts.RateLimit, Singleton: f.opts.Singleton, Priority: f.opts.Priority != nil}
 }
 

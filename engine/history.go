@@ -18,12 +18,13 @@ type RunDetail struct {
 	Steps []store.StepRow `json:"steps"`
 }
 
-// RunQuery selects runs: by function, status and triggering event, newest first,
-// Limit (default 50, at most 500) after the Cursor of the previous page.
+// RunQuery selects runs: by function, status and event (an event id: the
+// runs it triggered, and the batch runs that hold it), newest first, Limit
+// (default 50, at most 500) after the Cursor of the previous page.
 type RunQuery struct {
 	Function string
 	Status   string
-	Event    string
+	EventID  string
 	Limit    int
 	Cursor   string
 }
@@ -60,7 +61,7 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	if err := v.Err(); err != nil {
 		return none, err
 	}
-	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: q.Function, Status: q.Status, EventID: q.Event,
+	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: q.Function, Status: q.Status, EventID: q.EventID,
 		Before: q.Cursor, Limit: q.Limit + 1})
 	if err != nil {
 		return none, err
@@ -75,8 +76,9 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	return p, nil
 }
 
-// Run returns a run and its steps to admins and services.
-func (e *Engine) Run(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
+// RunDetail returns a run and its steps to admins and services. (The step
+// that runs code is the function Run.)
+func (e *Engine) RunDetail(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {
 	ctx = store.WithCaller(ctx, c)
 	if err := authAdmin(c, true); err != nil {
 		return RunDetail{}, err

@@ -34,6 +34,7 @@ const (
 	urlEnv    = "MOHALLA_ENGINE_TEST_URL"
 	dirEnv    = "MOHALLA_ENGINE_TEST_DIR"
 	hangEnv   = "MOHALLA_ENGINE_TEST_HANG"
+	fnEnv     = "MOHALLA_ENGINE_TEST_FN" // "batchy" for batchy, else crashy
 )
 
 // crashConfig is fastConfig with River's rescue age at its default: a run
@@ -83,7 +84,11 @@ func workerMain() int {
 	defer st.Close()
 	eng, err := engine.New(context.Background(), st, crashConfig())
 	if err == nil {
-		err = eng.Register(crashy(os.Getenv(workerEnv), os.Getenv(hangEnv) != ""))
+		fn := crashy(os.Getenv(workerEnv), os.Getenv(hangEnv) != "")
+		if os.Getenv(fnEnv) == "batchy" {
+			fn = batchy(os.Getenv(workerEnv), os.Getenv(hangEnv) != "")
+		}
+		err = eng.Register(fn)
 	}
 	if err == nil {
 		err = eng.Start(context.Background())

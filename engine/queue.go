@@ -19,6 +19,10 @@ import (
 // transaction type it is built on.
 type queue interface {
 	insertTx(ctx context.Context, tx *store.Tx, jobs []river.InsertManyParams) error
+	// insertOneTx queues one job and returns its id (a batch keeps it, see
+	// retryTx); retryTx makes a scheduled job available now, in tx.
+	insertOneTx(ctx context.Context, tx *store.Tx, job river.InsertManyParams) (int64, error)
+	retryTx(ctx context.Context, tx *store.Tx, jobID int64) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	// retry makes a scheduled job available now. It reports false if the job
@@ -37,6 +41,27 @@ func (q riverQueue[TTx]) insertTx(ctx context.Context, tx *store.Tx, jobs []rive
 		return fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
 	}
 	_, err := q.c.InsertManyTx(ctx, t, jobs)
+	return err
+}
+
+func (q riverQueue[TTx]) insertOneTx(ctx context.Context, tx *store.Tx, job river.InsertManyParams) (int64, error) {
+	t, ok := tx.Driver().(TTx)
+	if !ok {
+		return 0, fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	}
+	res, err := q.c.InsertTx(ctx, t, job.Args, job.InsertOpts)
+	if err != nil {
+		return 0, err
+	}
+	return res.Job.ID, nil
+}
+
+func (q riverQueue[TTx]) retryTx(ctx context.Context, tx *store.Tx, id int64) error {
+	t, ok := tx.Driver().(TTx)
+	if !ok {
+		return fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	}
+	_, err := q.c.JobRetryTx(ctx, t, id)
 	return err
 }
 

@@ -56,7 +56,7 @@ func TestReplayRerunsSelectedEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, 5*time.Second, func() bool { r, _ := n.eng.Run(ctx, admin, id); return r.Status == store.RunCompleted },
+		eventually(t, 5*time.Second, func() bool { r, _ := n.eng.RunDetail(ctx, admin, id); return r.Status == store.RunCompleted },
 			func() string { return "" })
 		if calls.get(first.EventID) != 2 {
 			t.Errorf("rerun of %s: ran %d times", first.EventID, calls.get(first.EventID))

@@ -26,6 +26,7 @@ type Step struct {
 
 	abandoned  atomic.Bool // see Engine.callBounded
 	superseded atomic.Bool // a save found the attempt no longer current
+	stepwise   bool        // see stopAfterStep
 
 	mu        sync.Mutex
 	memo      map[string]store.StepRow
@@ -35,7 +36,8 @@ type Step struct {
 }
 
 func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, attempt int, rows []store.StepRow) *Step {
-	s := &Step{e: e, run: run, event: ev, jobID: jobID, attempt: attempt, memo: map[string]store.StepRow{}, used: map[string]int{}, count: len(rows)}
+	s := &Step{e: e, run: run, event: ev, jobID: jobID, attempt: attempt, memo: map[string]store.StepRow{}, used: map[string]int{},
+		count: len(rows), stepwise: e.stepwise.Load()}
 	for _, r := range rows {
 		s.memo[r.StepID] = r
 	}
@@ -113,6 +115,7 @@ func (s *Step) save(ctx context.Context, r store.StepRow) error {
 // step executed again.
 func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Context) (T, error)) (T, error) {
 	var zero T
+	written := id
 	id, memo, ok := s.claim(id)
 	if ok && memo.Status == store.StepCompleted {
 		var v T
@@ -123,6 +126,9 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	}
 	if s.abandoned.Load() {
 		return zero, errAbandoned
+	}
+	if stub, ok := stubbed[T](s, id, written); ok {
+		fn = stub
 	}
 	start := s.e.cfg.Now().UTC()
 	v, err := fn(ctx)
@@ -145,6 +151,7 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	if err := s.save(ctx, r); err != nil {
 		return zero, fmt.Errorf("step %s: record result: %w", id, err)
 	}
+	s.stopAfterStep()
 	return v, nil
 }
 

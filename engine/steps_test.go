@@ -44,7 +44,7 @@ func TestStepsAreMemoizedAcrossRetries(t *testing.T) {
 		if r := runs[0]; r.StartedAt == nil || r.EndedAt == nil || r.EndedAt.Before(*r.StartedAt) {
 			t.Errorf("run started %v, ended %v; want both, in order (a short run records its start with its end)", r.StartedAt, r.EndedAt)
 		}
-		d, err := n.eng.Run(ctx, admin, runs[0].ID)
+		d, err := n.eng.RunDetail(ctx, admin, runs[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ func TestAttemptStoppedAtTimeout(t *testing.T) {
 		if err := <-returned; err == nil {
 			t.Error("the abandoned handler's steps reported no error")
 		}
-		d, err := n.eng.Run(ctx, admin, runs[0].ID)
+		d, err := n.eng.RunDetail(ctx, admin, runs[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,7 +83,10 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	a.started = e.cfg.Now().UTC()
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
-	r := e.callBounded(ctx, f, st, Input{Event: a.event, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
+	if a.events == nil {
+		a.events = []mohalla.Event{a.event}
+	}
+	r := e.callBounded(ctx, f, st, Input{Event: a.event, Events: a.events, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	out, err, susp := r.out, r.err, r.susp
 	stopMarking()
 	if st.superseded.Load() {
@@ -100,8 +103,9 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 type attempt struct {
 	run     store.RunRow
 	event   mohalla.Event
-	resumed bool      // an earlier attempt may have finished steps
-	started time.Time // when the handler was called
+	events  []mohalla.Event // a batch's; nil for a run of one event
+	resumed bool            // an earlier attempt may have finished steps
+	started time.Time       // when the handler was called
 }
 
 // runningAfter is how long an attempt runs before its run is recorded as
@@ -119,15 +123,18 @@ const runningAfter = 100 * time.Millisecond
 // first, so that no event changes a run once its handler has read it.
 func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs], now time.Time) (*attempt, error) {
 	id := job.Args.RunID
-	if f.opts.Debounce != nil || len(f.opts.CancelOn) > 0 {
+	if f.opts.Debounce != nil || f.opts.Batch != nil || len(f.opts.CancelOn) > 0 {
 		run, err := e.st.Write().StartRun(ctx, id, job.Attempt, now)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, e.notStartable(ctx, id, now)
 		} else if err != nil {
 			return nil, err
 		}
-		ev, err := e.trigger(ctx, run)
-		return &attempt{run: run, event: ev, resumed: true}, err
+		evs, err := e.runEvents(ctx, f, run)
+		if err != nil {
+			return nil, err
+		}
+		return &attempt{run: run, event: evs[0], events: evs, resumed: true}, nil
 	}
 	x, err := e.runs.call(ctx, id)
 	run, ev := x.Run, x.Event
@@ -267,6 +274,13 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 			runErr = NonRetriable(fmt.Errorf("output is not JSON: %w", err))
 			break
 		}
+		// An invoking run waits for this event: it is appended before the run
+		// is recorded as completed, so no crash between them loses it.
+		if fin, ok := e.finishedEvent(f, a, b, ""); ok {
+			if err := e.send(ctx, []mohalla.Event{fin}); err != nil {
+				return err
+			}
+		}
 		if err := set(store.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -278,7 +292,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 		} else if err != nil {
 			return err
 		}
-		if err := e.failed(ctx, f, a.run, a.event, runErr, job.Attempt); err != nil {
+		if err := e.failed(ctx, f, a, runErr, job.Attempt); err != nil {
 			return err // retried; the run is failed already and function/failed is appended once
 		}
 		return river.JobCancel(runErr)
@@ -306,14 +320,19 @@ type FailedEvent struct {
 	Event      mohalla.Event `json:"event"`
 }
 
-func (e *Engine) failed(ctx context.Context, f *Function, run store.RunRow, ev mohalla.Event, err error, attempts int) error {
+func (e *Engine) failed(ctx context.Context, f *Function, a *attempt, err error, attempts int) error {
+	run, ev := a.run, a.event
 	e.log.WarnContext(ctx, "run failed", slog.String("function", f.opts.ID), slog.String("run", run.ID), slog.Any("err", err))
 	fe, merr := newEvent("failed-"+run.ID, mohalla.EventFunctionFailed,
 		FailedEvent{FunctionID: f.opts.ID, RunID: run.ID, Error: err.Error(), Attempts: attempts, Event: ev}, e.cfg.Now())
 	if merr != nil {
 		return merr
 	}
-	return e.send(ctx, []mohalla.Event{fe})
+	events := []mohalla.Event{fe}
+	if fin, ok := e.finishedEvent(f, a, nil, err.Error()); ok {
+		events = append(events, fin)
+	}
+	return e.send(ctx, events)
 }
 
 // notStartable decides what to do with a job whose run could not be started.

@@ -74,11 +74,11 @@ func (s *Server) runs(r *http.Request, c mohalla.Caller) (any, error) {
 		return nil, err
 	}
 	return s.eng.Runs(r.Context(), c, engine.RunQuery{Function: q.Get("function"), Status: q.Get("status"),
-		Event: q.Get("event"), Limit: limit, Cursor: q.Get("cursor")})
+		EventID: q.Get("event"), Limit: limit, Cursor: q.Get("cursor")})
 }
 
 func (s *Server) run(r *http.Request, c mohalla.Caller) (any, error) {
-	return s.eng.Run(r.Context(), c, r.PathValue("id"))
+	return s.eng.RunDetail(r.Context(), c, r.PathValue("id"))
 }
 
 // cancelRun cancels the run and answers with it as it now stands.
@@ -86,7 +86,7 @@ func (s *Server) cancelRun(r *http.Request, c mohalla.Caller) (any, error) {
 	if err := s.eng.Cancel(r.Context(), c, r.PathValue("id")); err != nil {
 		return nil, err
 	}
-	return s.eng.Run(r.Context(), c, r.PathValue("id"))
+	return s.eng.RunDetail(r.Context(), c, r.PathValue("id"))
 }
 
 func (s *Server) rerun(r *http.Request, c mohalla.Caller) (any, error) {

@@ -315,7 +315,7 @@ func (tx *Tx) CancelRunsByKey(ctx context.Context, functionID, key string, now t
 type RunFilter struct {
 	FunctionID string
 	Status     string
-	EventID    string
+	EventID    string // the runs it triggered, and the batch runs that hold it
 	Before     string // id cursor: runs are listed newest first
 	Limit      int
 }
@@ -326,8 +326,14 @@ func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]RunRow, error) {
 	if before == "" {
 		before = "\U0010FFFF"
 	}
-	return q.runs(ctx, `WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3) AND ($4 = '' OR event_id = $4)
-		ORDER BY id DESC LIMIT $5`, before, f.FunctionID, f.Status, f.EventID, f.Limit)
+	if f.EventID != "" {
+		// The runs an event triggered, and the batch runs that hold it.
+		return q.runs(ctx, `WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3)
+			AND (event_id = $4 OR id IN (SELECT run_id FROM function_batch_events WHERE event_id = $4))
+			ORDER BY id DESC LIMIT $5`, before, f.FunctionID, f.Status, f.EventID, f.Limit)
+	}
+	return q.runs(ctx, `WHERE id < $1 AND ($2 = '' OR function_id = $2) AND ($3 = '' OR status = $3)
+		ORDER BY id DESC LIMIT $4`, before, f.FunctionID, f.Status, f.Limit)
 }
 
 // runs returns the runs of function_runs that the rest of a query (its WHERE,

@@ -79,6 +79,9 @@ func (s *Store) PruneRuns(ctx context.Context, statuses []string, before time.Ti
 		if _, err = tx.q.exec(ctx, `DELETE FROM function_slots WHERE run_id`+in, list); err != nil {
 			return err
 		}
+		if _, err = tx.q.exec(ctx, `DELETE FROM function_batch_events WHERE run_id`+in, list); err != nil {
+			return err
+		}
 		runs, err = tx.q.exec(ctx, `DELETE FROM function_runs WHERE id`+in, list)
 		return err
 	})
@@ -184,7 +187,9 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 		// A run that has not ended still reads its event (and a wait, the
 		// events after it): the prefix stops before the first such event.
 		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
-			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,
+			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
+			UNION SELECT b.event_id FROM function_batch_events b JOIN function_runs r ON r.id = b.run_id
+			WHERE b.event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,
 			idList(ids))
 		if err != nil {
 			return err

@@ -876,6 +876,11 @@ export interface components {
             items: components["schemas"]["Alert"][];
             nextCursor?: string;
         };
+        Batch: {
+            Key: string;
+            MaxSize: number;
+            Timeout: number;
+        };
         Caller: {
             email?: string;
             /** @enum {string} */
@@ -1006,6 +1011,7 @@ export interface components {
             stuckRuns: components["schemas"]["RunRow"][];
         };
         FunctionInfo: {
+            batch?: components["schemas"]["Batch"];
             cancelOn?: components["schemas"]["CancelOn"][];
             concurrency?: components["schemas"]["Concurrency"];
             cron?: string;
