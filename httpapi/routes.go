@@ -164,7 +164,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.alertRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
+		s.alertRoutes(), s.metricsRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.compatRoutes())...)
 	for i, rt := range rts {
 		switch {
 		case rt.Budget != "":
@@ -200,6 +200,9 @@ func (s *Server) functionRoutes() []route {
 				{Name: "event", Type: "string", Doc: "only the runs this event id triggered", ID: true},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
+		{Method: "GET", Path: "/v1/runs/counts", ID: "countRuns", Tag: "functions",
+			Summary: "How many runs of each function are kept in each status, by function then status: an admin or a service.",
+			Auth:    true, Status: http.StatusOK, Result: runCounts{}, Errors: []int{401, 403}, handle: s.runCounts},
 		{Method: "GET", Path: "/v1/runs/{id}", ID: "getRun", Tag: "functions",
 			Summary: "Get a run with its steps: an admin or a service.",
 			Auth:    true, Status: http.StatusOK, Result: engine.RunDetail{}, Errors: []int{401, 403, 404}, handle: s.run},
