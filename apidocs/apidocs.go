@@ -10,15 +10,15 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/mohallamart/mohalla/webpage"
+	"github.com/mohallamart/mohalla/web"
 )
 
 //go:embed web/index.html web/redoc.standalone.js
-var web embed.FS
+var files embed.FS
 
 var (
-	page   = must(web.ReadFile("web/index.html"))
-	bundle = must(web.ReadFile("web/redoc.standalone.js"))
+	page   = must(files.ReadFile("web/index.html"))
+	bundle = must(files.ReadFile("web/redoc.standalone.js"))
 )
 
 func must(b []byte, err error) []byte {
@@ -28,7 +28,7 @@ func must(b []byte, err error) []byte {
 	return b
 }
 
-// policy is the page's Content-Security-Policy: webpage's, but with the
+// policy is the page's Content-Security-Policy: web's, but with the
 // inline styles Redoc's components set and the search worker it starts from a
 // blob. The page carries no token and runs only the node's own script.
 var policy = strings.Join([]string{
@@ -49,11 +49,11 @@ var policy = strings.Join([]string{
 func Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /docs/{$}", func(w http.ResponseWriter, _ *http.Request) {
-		webpage.SetHeaders(w.Header(), policy)
+		web.SetHeaders(w.Header(), policy)
 		_, _ = w.Write(page)
 	})
 	mux.HandleFunc("GET /docs/redoc.standalone.js", func(w http.ResponseWriter, _ *http.Request) {
-		webpage.SetScriptHeaders(w.Header())
+		web.SetScriptHeaders(w.Header())
 		w.Header().Set("Cache-Control", "public, max-age=86400") // 1 MB that changes only with the binary
 		_, _ = w.Write(bundle)
 	})

@@ -11,23 +11,23 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/webpage"
+	"github.com/mohallamart/mohalla/web"
 )
 
 //go:embed web/client.js web/example.html web/example.js
-var web embed.FS
+var files embed.FS
 
 // ClientJS is the browser client served at /v1/live/client.js: it subscribes,
 // reconnects from its last id, and keeps a local copy of each topic's value.
-var ClientJS = must(web.ReadFile("web/client.js"))
+var ClientJS = must(files.ReadFile("web/client.js"))
 
 // ExampleHTML is a page that follows topics with ClientJS, served at
 // /v1/live/example.html.
-var ExampleHTML = must(web.ReadFile("web/example.html"))
+var ExampleHTML = must(files.ReadFile("web/example.html"))
 
 var (
-	exampleJS     = must(web.ReadFile("web/example.js"))
-	examplePolicy = webpage.Policy(ExampleHTML)
+	exampleJS     = must(files.ReadFile("web/example.js"))
+	examplePolicy = web.Policy(ExampleHTML)
 )
 
 func must(b []byte, err error) []byte {
@@ -83,10 +83,10 @@ func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 		case "/v1/live/client.js":
 			serveFile(w, "text/javascript; charset=utf-8", ClientJS)
 		case "/v1/live/example.html":
-			webpage.SetHeaders(w.Header(), examplePolicy)
+			web.SetHeaders(w.Header(), examplePolicy)
 			_, _ = w.Write(ExampleHTML)
 		case "/v1/live/example.js":
-			webpage.SetScriptHeaders(w.Header())
+			web.SetScriptHeaders(w.Header())
 			_, _ = w.Write(exampleJS)
 		case "/v1/live":
 			c, err := Caller(r, cfg.Verify)

@@ -23,7 +23,6 @@ import (
 	"github.com/mohallamart/mohalla/apidocs"
 	"github.com/mohallamart/mohalla/auth"
 	"github.com/mohallamart/mohalla/cache"
-	"github.com/mohallamart/mohalla/dashboard"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/live"
@@ -36,8 +35,8 @@ import (
 	"github.com/mohallamart/mohalla/retention"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
-	"github.com/mohallamart/mohalla/storefront"
 	"github.com/mohallamart/mohalla/syncmon"
+	"github.com/mohallamart/mohalla/web"
 )
 
 // Config configures a node. Only what differs from the embedded default needs
@@ -231,8 +230,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		Webhooks: notifier, History: n.History})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
-	mux.Handle("GET /storefront/", storefront.Handler())
-	mux.Handle("GET /dashboard/", dashboard.Handler())
+	web.Register(mux)
 	mux.Handle("GET /docs/", apidocs.Handler())
 	mux.Handle("GET /docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently))
 	mux.Handle("/", api)

@@ -1,4 +1,4 @@
-package storefront_test
+package web_test
 
 import (
 	"context"
@@ -15,8 +15,6 @@ import (
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node/nodetest"
 )
-
-var admin = mohalla.Caller{ID: "storefront-test", Role: mohalla.RoleAdmin}
 
 // TestStorefront runs the page in headless Chromium against a serving node:
 // a customer searches, sees a stock change live, orders, and sees the shop

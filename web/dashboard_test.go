@@ -1,4 +1,4 @@
-package dashboard_test
+package web_test
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/alerts"
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/demo"
@@ -16,8 +15,6 @@ import (
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/store"
 )
-
-var admin = mohalla.Caller{ID: "dashboard-test", Role: mohalla.RoleAdmin}
 
 // TestDashboard runs the page in headless Chromium against a serving node
 // whose seed queued welcome emails: the page lists the functions and the

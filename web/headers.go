@@ -1,10 +1,10 @@
-// Package webpage serves the node's own HTML pages (the storefront, the
-// dashboard, the live-query example) with the headers that keep them safe to
-// open: a Content-Security-Policy that runs only the node's own script files
-// (no inline script) and the pages' own inline styles by their hashes, and
-// forbids framing; no MIME sniffing; no referrer, since a page's address may
-// carry a token.
-package webpage
+// The headers of every HTML page a node serves (these and the live-query
+// example, the API reference): a Content-Security-Policy that runs only the
+// node's own script files (no inline script) and the pages' own inline styles
+// by their hashes, and forbids framing; no MIME sniffing; no referrer, since
+// a page's address may carry a token.
+
+package web
 
 import (
 	"bytes"
@@ -64,22 +64,10 @@ func SetScriptHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-cache")
 }
 
-// Handler serves html at exactly dir (such as "/storefront/") and each of
-// scripts at dir + its name (such as "/storefront/storefront.js"); anything
-// else under dir is 404.
-func Handler(dir string, html []byte, scripts map[string][]byte) http.Handler {
-	csp := Policy(html)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == dir {
-			SetHeaders(w.Header(), csp)
-			_, _ = w.Write(html)
-			return
-		}
-		if js, ok := scripts[strings.TrimPrefix(r.URL.Path, dir)]; ok && strings.HasPrefix(r.URL.Path, dir) {
-			SetScriptHeaders(w.Header())
-			_, _ = w.Write(js)
-			return
-		}
-		http.NotFound(w, r)
-	})
+// SetFileHeaders sets the headers of one of the pages' other files (styles,
+// images), whose type is contentType.
+func SetFileHeaders(h http.Header, contentType string) {
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
 }

@@ -1,4 +1,4 @@
-package webpage_test
+package web_test
 
 import (
 	"io"
@@ -7,12 +7,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/node/nodetest"
-	"github.com/mohallamart/mohalla/webpage"
+	"github.com/mohallamart/mohalla/web"
 )
 
 // testPage has two inline styles, which its policy allows by their hashes, a
@@ -32,11 +33,14 @@ const testPage = `<!doctype html>
 // attribute do not.
 func TestPolicyInChromium(t *testing.T) {
 	t.Parallel()
-	h := webpage.Handler("/app/", []byte(testPage), map[string][]byte{"app.js": []byte(`window.fileRan = true;`)})
-	srv := httptest.NewServer(h)
+	blank := &fstest.MapFile{Data: []byte("<!doctype html><title>blank</title>")}
+	mux := http.NewServeMux()
+	web.RegisterFS(mux, fstest.MapFS{"landing/index.html": blank, "shop/index.html": blank, "dashboard/index.html": blank,
+		"storefront/index.html": {Data: []byte(testPage)}, "storefront/app.js": {Data: []byte(`window.fileRan = true;`)}})
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	page := browsertest.New(t)
-	if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"/app/")); err != nil {
+	if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"/storefront/")); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.WaitFor(t, page, "the script file to run", `window.fileRan === true`)
@@ -80,7 +84,7 @@ func TestNodePagesSendTheirHeaders(t *testing.T) {
 		}
 		return resp, string(b)
 	}
-	for _, path := range []string{"/storefront/", "/dashboard/", "/v1/live/example.html"} {
+	for _, path := range []string{"/", "/storefront/", "/shop/", "/dashboard/", "/v1/live/example.html"} {
 		resp, html := get(path)
 		csp := resp.Header.Get("Content-Security-Policy")
 		for _, want := range []string{"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"} {
@@ -115,7 +119,11 @@ func TestNodePagesSendTheirHeaders(t *testing.T) {
 			t.Errorf("%s: Content-Type %q, nosniff %q", path, ct, resp.Header.Get("X-Content-Type-Options"))
 		}
 	}
-	for _, path := range []string{"/storefront/other.js", "/dashboard/x"} {
+	if resp, _ := get("/common/site.css"); resp.Header.Get("Content-Type") != "text/css; charset=utf-8" ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("/common/site.css: Content-Type %q, nosniff %q", resp.Header.Get("Content-Type"), resp.Header.Get("X-Content-Type-Options"))
+	}
+	for _, path := range []string{"/storefront/other.js", "/dashboard/x", "/common/none.css", "/landing/index.html.bak"} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
