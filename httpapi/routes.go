@@ -135,6 +135,7 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Query: append([]param{
 				{Name: "userId", Type: "string", Doc: "only this customer's orders", ID: true},
 				{Name: "shopId", Type: "string", Doc: "only this shop's orders", ID: true},
+				{Name: "order", Type: "string", Doc: "oldest (the default) or newest first, by id: the time order of the ids the server makes", Enum: []string{"oldest", "newest"}},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Order]{}, Errors: []int{401, 403, 404, 422}, handle: s.listOrders},
 		{Method: "POST", Path: "/v1/orders/{id}/status", ID: "changeOrderStatus", Tag: "orders",
