@@ -41,7 +41,7 @@
   }
 
   function xLabels(s, labels, x, height) {
-    const every = Math.max(1, Math.ceil(labels.length / 8));
+    const every = Math.max(1, Math.ceil(labels.length / 5));
     labels.forEach((lab, i) => {
       if (i % every && i !== labels.length - 1) return;
       el("text", { x: x(i), y: (height || H) - 8, "text-anchor": "middle", class: "tick" }, s).textContent = lab;
