@@ -91,6 +91,9 @@ func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood
 		c.Logger.DebugContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Int("written", *s.written),
 			slog.Duration("took", time.Since(start)))
 	}
+	if err := svc.OfferDemoAccounts(ctx, mohalla.System, n.Accounts()); err != nil {
+		return nil, fmt.Errorf("demo: offer its accounts: %w", err)
+	}
 	return n, nil
 }
 

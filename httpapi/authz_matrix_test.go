@@ -78,6 +78,8 @@ var authzMatrix = map[string]authzRow{
 	"topProducts":       {path: fixed("/v1/analytics/top-products?shopId=shop-a"), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
 	"syncStatus":        {path: fixed("/v1/sync/status"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"listAlerts":        {path: fixed("/v1/alerts"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
+	"listDemoAccounts":  {path: fixed("/v1/demo/accounts"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"createDemoToken":   {path: fixed("/v1/demo/tokens"), body: fixed(`{"role":"admin"}`), want: [7]int{404, 404, 404, 404, 404, 404, 404}},
 	"syncCheck":         {path: fixed("/v1/sync/check"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"listFunctions":     {path: fixed("/v1/functions"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
 	"replayFunction":    {path: fixed("/v1/functions/no-such-fn/replay"), body: fixed(`{"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}`), want: [7]int{401, 403, 403, 403, 403, 404, 403}},

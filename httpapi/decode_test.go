@@ -40,8 +40,8 @@ func TestBodies(t *testing.T) {
 			ops = append(ops, op)
 		}
 	}
-	if len(ops) != 11 {
-		t.Errorf("%d operations take a body, want 11", len(ops))
+	if len(ops) != 12 {
+		t.Errorf("%d operations take a body, want 12", len(ops))
 	}
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/web/webtest"
 )
 
 // TestDashboard runs the operators' page in headless Chromium, on a phone's
@@ -53,8 +54,8 @@ func TestDashboard(t *testing.T) {
 		return len(page.Items)
 	}
 
-	for _, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
+	for _, vp := range webtest.Screens {
+		t.Run(vp.Name, func(t *testing.T) {
 			page := openAt(t, vp, srv.URL+"/dashboard/?token="+token)
 			browsertest.WaitFor(t, page, "signed in, the token out of the address and off the screen",
 				fmt.Sprintf(`!location.search.includes("token") && !document.getElementById("app").hidden &&
@@ -104,6 +105,7 @@ func TestDashboard(t *testing.T) {
 				 document.querySelectorAll("#cacheChart svg path.line").length > 0 &&
 				 document.getElementById("health").textContent.startsWith("node ")`)
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
+			webtest.CheckAccessibility(t, page, "the dashboard with a run open")
 		})
 	}
 }
@@ -122,9 +124,10 @@ func TestDashboardSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := openAt(t, viewports[0], srv.URL+"/dashboard/")
+	page := openAt(t, webtest.Screens[0], srv.URL+"/dashboard/")
 	browsertest.WaitFor(t, page, "the sign-in form, its field a password field", `!document.getElementById("signin").hidden &&
 		document.getElementById("app").hidden && document.getElementById("tokenInput").type === "password"`)
+	webtest.CheckAccessibility(t, page, "the dashboard's sign-in")
 	signIn := func(tok string) {
 		t.Helper()
 		setValue(t, page, `document.getElementById("tokenInput")`, tok)

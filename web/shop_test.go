@@ -24,6 +24,7 @@ import (
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/web/webtest"
 )
 
 // TestShopConsole runs the shop console in headless Chromium, on a phone's
@@ -85,8 +86,8 @@ func TestShopConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for i, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
+	for i, vp := range webtest.Screens {
+		t.Run(vp.Name, func(t *testing.T) {
 			before := order(t, stocked[2*i])
 			page := openAt(t, vp, srv.URL+"/shop/?token="+token)
 			card := func(o mohalla.Order) string { return fmt.Sprintf(`document.querySelector('.order[data-id=%q]')`, o.ID) }
@@ -123,6 +124,7 @@ func TestShopConsole(t *testing.T) {
 				t.Errorf("order/updated of the cancelled order lacks its reason %q: %v", why, eventData(evs, before.ID))
 			}
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
+			webtest.CheckAccessibility(t, page, "the shop console's orders")
 
 			// Inventory: a change made elsewhere shows at once; edits reach the store.
 			browsertest.Click(t, page, `document.getElementById("t-inventory")`)
@@ -146,6 +148,7 @@ func TestShopConsole(t *testing.T) {
 			setValue(t, page, row+`.querySelectorAll("td input")[1]`, "42.5")
 			waitProduct(t, n, p.ID, func(p mohalla.Product) bool { return p.Price == 4250 }, "price ₹42.50")
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
+			webtest.CheckAccessibility(t, page, "the shop console's inventory")
 
 			// Analytics: the day's orders, once analytics has counted them.
 			waitRuns(t, n, analytics.FnOrderCreated, ordered)
@@ -156,6 +159,7 @@ func TestShopConsole(t *testing.T) {
 				 document.querySelectorAll("#ordersChart svg rect.bar").length > 0 &&
 				 document.querySelectorAll("#topChart svg rect.bar").length > 0 &&
 				 document.getElementById("totals").textContent.includes("Orders")`)
+			webtest.CheckAccessibility(t, page, "the shop console's analytics")
 
 			// Settings: register the webhook and test it.
 			browsertest.Click(t, page, `document.getElementById("t-settings")`)
@@ -168,6 +172,7 @@ func TestShopConsole(t *testing.T) {
 			browsertest.WaitFor(t, page, "the test delivered, and listed among the notifications",
 				`document.getElementById("testResult").textContent.startsWith("Delivered: your endpoint answered 200") &&
 				 document.getElementById("notes").textContent.includes("Test delivery to")`)
+			webtest.CheckAccessibility(t, page, "the shop console's settings")
 			if hits.Load() <= was {
 				t.Errorf("the endpoint got no test delivery")
 			}

@@ -3,7 +3,7 @@
 // steps as a timeline, the event log and the audit trail. Read through the
 // same API an admin's tools use, with the token kept in sessionStorage.
 "use strict";
-const S = window.MohallaSession;
+const S = MohallaSession;
 const $ = (id) => document.getElementById(id);
 const WANT = "Sign in with an admin's token (mohalla token --sub you --role admin).";
 const when = (t) => t ? new Date(t).toLocaleString("en-IN", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
@@ -11,6 +11,21 @@ const took = (a, b) => a && b ? fmtMs(new Date(b) - new Date(a)) : "";
 const fmtMs = (ms) => ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + " s";
 const COLORS = ["#0b6b3a", "#1a56db", "#b00020", "#8a4b00", "#6b2fb3", "#00707a", "#555"];
 const OUTCOME_COLOR = { completed: "#0b6b3a", failed: "#b00020", retrying: "#8a4b00", cancelled: "#555" };
+
+// say puts a problem in plain words, with what to do: want is what the page
+// needs (such as "Sign in with a shop owner's token.").
+function say(p, want) {
+  if (!p) return "";
+  const said = p.detail || p.title || "";
+  switch (p.status) {
+    case 0: return "Could not reach the server: check your connection and try again.";
+    case 401: return "You are not signed in, or your sign-in has expired. " + want;
+    case 403: return "This account may not do that (" + said + "). " + want;
+    case 409: return said || "That changed meanwhile: look again and retry.";
+    case 422: return "Please correct: " + ((p.errors || []).map((f) => f.field + " " + f.message).join("; ") || said);
+  }
+  return S.explain(p);
+}
 
 function node(tag, props, ...children) {
   const e = document.createElement(tag);
@@ -22,13 +37,13 @@ function node(tag, props, ...children) {
 // The problem banner speaks plainly: what happened and what to do.
 function problem(p) {
   if (p && (p.status === 401 || p.status === 403)) {
-    const c = S.claims();
-    const as = c && c.role ? " You are signed in as " + (c.sub || "?") + ", a " + c.role + "." : "";
+    const c = S.caller();
+    const as = c && c.role ? " You are signed in as " + (c.id || "?") + ", a " + c.role + "." : "";
     $("problem").textContent = (p.status === 401 ? "Your sign-in is not valid or has expired." :
       "This page is for operators: your token may not read it." + as) + " " + WANT;
     return;
   }
-  $("problem").textContent = p ? S.plain(p, WANT) : "";
+  $("problem").textContent = p ? say(p, WANT) : "";
 }
 
 // tree shows JSON as a collapsible tree: objects and arrays fold, the first
@@ -72,8 +87,8 @@ $("signout").addEventListener("click", () => { S.signOut(); $("token").value = "
 async function start() {
   if (!S.token()) return showSignIn();
   $("token").value = S.token(); // for sections that read it (the history); hidden, never shown
-  const c = S.claims();
-  $("who").textContent = c ? "Signed in as " + c.sub + " (" + c.role + ")" : "Signed in with an API key";
+  const c = S.caller();
+  $("who").textContent = c ? "Signed in as " + c.id + " (" + c.role + ")" : "Signed in with an API key";
   try {
     await S.api("/v1/runs/counts"); // operators only: says at once whether this token may read the page
     await loadFunctions();
@@ -316,7 +331,7 @@ async function loadAudit() {
   } catch (p) {
     list.textContent = "";
     list.append(node("li", { className: "hint", textContent: p.status === 404 ?
-      "This node does not serve the audit trail (GET /v1/audit) yet." : S.plain(p, WANT) }));
+      "This node does not serve the audit trail (GET /v1/audit) yet." : say(p, WANT) }));
   }
 }
 
@@ -336,7 +351,7 @@ $("historyShow").addEventListener("click", async () => {
         node("td", { textContent: a.requestId ? a.requestId + (a.clientIp ? " from " + a.clientIp : "") : "" })));
     }
   } catch (p) {
-    $("historyProblem").textContent = p.status === 404 ? "404: " + (p.detail || "not found") : S.plain(p, WANT);
+    $("historyProblem").textContent = p.status === 404 ? "404: " + (p.detail || "not found") : say(p, WANT);
   }
 });
 

@@ -2,7 +2,7 @@
 // one tap), inventory (live stock, inline edits), analytics and settings,
 // through the same API and live queries any app would use.
 "use strict";
-const S = window.MohallaSession;
+const S = MohallaSession;
 const $ = (id) => document.getElementById(id);
 const rupees = (v) => "₹" + Number(v || 0).toLocaleString("en-IN", { maximumFractionDigits: 2 });
 const when = (t) => new Date(t).toLocaleString("en-IN", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
@@ -28,7 +28,22 @@ let olderCursor = "";
 const products = new Map(); // id → product
 let notesCursor = "";
 
-function problem(p) { $("problem").textContent = p ? S.plain(p, WANT) : ""; }
+// say puts a problem in plain words, with what to do: want is what the page
+// needs (such as "Sign in with a shop owner's token.").
+function say(p, want) {
+  if (!p) return "";
+  const said = p.detail || p.title || "";
+  switch (p.status) {
+    case 0: return "Could not reach the server: check your connection and try again.";
+    case 401: return "You are not signed in, or your sign-in has expired. " + want;
+    case 403: return "This account may not do that (" + said + "). " + want;
+    case 409: return said || "That changed meanwhile: look again and retry.";
+    case 422: return "Please correct: " + ((p.errors || []).map((f) => f.field + " " + f.message).join("; ") || said);
+  }
+  return S.explain(p);
+}
+
+function problem(p) { $("problem").textContent = p ? say(p, WANT) : ""; }
 
 function node(tag, props, ...children) {
   const e = document.createElement(tag);
@@ -72,7 +87,7 @@ async function allShops() {
 async function start() {
   problem(null);
   if (!S.token()) return showSignIn();
-  me = S.claims() || {};
+  me = S.caller() || {};
   if (me.role && me.role !== "shop_owner" && me.role !== "admin") {
     return showSignIn("You are signed in as a " + me.role + ": the shop console is for shop owners. " + WANT);
   }
@@ -80,10 +95,10 @@ async function start() {
   try {
     shops = await allShops();
   } catch (p) {
-    return showSignIn(S.plain(p, WANT));
+    return showSignIn(say(p, WANT));
   }
-  const mine = me.role === "admin" ? shops : shops.filter((s) => s.ownerId === me.sub);
-  if (!mine.length) return showSignIn("No shop belongs to " + (me.sub || "this account") + ". " + WANT);
+  const mine = me.role === "admin" ? shops : shops.filter((s) => s.ownerId === me.id);
+  if (!mine.length) return showSignIn("No shop belongs to " + (me.id || "this account") + ". " + WANT);
   $("signin").hidden = true;
   $("app").hidden = false;
   const sel = $("shop");
@@ -99,6 +114,7 @@ async function openShop(s) {
   shop = s;
   $("shopTitle").textContent = "· " + s.name;
   orders.clear(); fresh.clear(); products.clear();
+  $("testResult").textContent = "";
   if (live) live.close();
   try {
     await Promise.all([loadOrders(true), loadProducts()]);
@@ -242,7 +258,7 @@ async function move(li, o, to, reason) {
     if (!cur || !cur.version || updated.version >= cur.version) orders.set(o.id, updated);
     renderOrders();
   } catch (p) {
-    err.textContent = S.plain(p, WANT);
+    err.textContent = say(p, WANT);
     for (const b of li.querySelectorAll("button")) b.disabled = false;
   }
 }
@@ -331,7 +347,7 @@ async function edit(id, err, call) {
     document.activeElement && document.activeElement.blur();
     renderInventory(id);
   } catch (p) {
-    err.textContent = S.plain(p, WANT);
+    err.textContent = say(p, WANT);
   }
 }
 
@@ -382,7 +398,6 @@ async function loadAnalytics() {
 // --- settings ---
 
 async function loadSettings() {
-  $("testResult").textContent = "";
   try {
     const h = await S.api("/v1/shops/" + encodeURIComponent(shop.id) + "/webhook");
     $("hookUrl").value = h.url;
@@ -394,9 +409,7 @@ async function loadSettings() {
     $("hookState").textContent = "No webhook registered yet.";
     $("testHook").disabled = true;
   }
-  notesCursor = "";
-  $("notes").textContent = "";
-  loadNotes();
+  reloadNotes();
 }
 
 $("webhook").addEventListener("submit", async (e) => {
@@ -406,12 +419,12 @@ $("webhook").addEventListener("submit", async (e) => {
     await S.api("/v1/shops/" + encodeURIComponent(shop.id) + "/webhook", { method: "PUT",
       body: { url: $("hookUrl").value.trim(), secret: $("hookSecret").value } });
     $("hookSecret").value = "";
-    await loadSettings();
     out.className = "ok";
     out.textContent = "Saved.";
+    await loadSettings();
   } catch (p) {
     out.className = "bad";
-    out.textContent = S.plain(p, WANT);
+    out.textContent = say(p, WANT);
   }
 });
 
@@ -428,20 +441,29 @@ $("testHook").addEventListener("click", async () => {
       out.className = "ok";
       out.textContent = "Delivered: your endpoint answered " + d.statusCode + " in " + d.durationMs + " ms.";
     }
-    notesCursor = "";
-    $("notes").textContent = "";
-    loadNotes();
+    reloadNotes();
   } catch (p) {
     out.className = "bad";
-    out.textContent = S.plain(p, WANT);
+    out.textContent = say(p, WANT);
   }
 });
 
+// notesGen counts reloads, so an answer to an older one adds nothing.
+let notesGen = 0;
+function reloadNotes() {
+  notesGen++;
+  notesCursor = "";
+  $("notes").textContent = "";
+  loadNotes();
+}
+
 async function loadNotes() {
+  const gen = notesGen;
   const q = new URLSearchParams({ userId: shop.ownerId, limit: "10" });
   if (notesCursor) q.set("cursor", notesCursor);
   try {
     const page = await S.api("/v1/notifications?" + q);
+    if (gen !== notesGen) return;
     for (const n of page.items) {
       $("notes").append(node("li", {}, node("strong", { textContent: n.subject || n.template }), " ",
         node("span", { className: "when", textContent: when(n.createdAt) + " · " + n.channel + " · " + n.status +
