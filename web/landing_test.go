@@ -41,6 +41,10 @@ func TestLandingOnADemoStore(t *testing.T) {
 					document.querySelector('.tiles a[href="' + h + '"]')) &&
 				 document.querySelectorAll("#accounts button").length === 3 && !document.getElementById("demo").hidden`)
 			webtest.CheckAccessibility(t, page, "the landing page")
+			if screen.Mobile {
+				webtest.CheckNarrow(t, page, screen)
+				webtest.CheckKeyboard(t, page, 20, `document.getElementById("demo-customer")`)
+			}
 
 			browsertest.Click(t, page, `document.getElementById("demo-customer")`)
 			browsertest.WaitFor(t, page, "signed in as the demo's customer, pointed to the storefront",

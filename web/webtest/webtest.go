@@ -43,11 +43,7 @@ var Screens = []Screen{
 func Open(t *testing.T, screen Screen) context.Context {
 	t.Helper()
 	page := browsertest.New(t)
-	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
-	if screen.Mobile {
-		opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	}
-	if err := chromedp.Do(page, chromedp.EmulateViewport(screen.Width, screen.Height, opts...)); err != nil {
+	if err := chromedp.Do(page, screen.emulate(screen.Width)); err != nil {
 		t.Fatalf("webtest: a %s screen: %v", screen.Name, err)
 	}
 	t.Cleanup(func() { // before the browser's own cleanup: it runs first
@@ -62,6 +58,15 @@ func Open(t *testing.T, screen Screen) context.Context {
 		t.Logf("webtest: the page when the test failed: %s", path)
 	})
 	return page
+}
+
+// emulate sizes the window as screen's, width wide.
+func (screen Screen) emulate(width int64) chromedp.Action[chromedp.Void] {
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+	if screen.Mobile {
+		opts = append(opts, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	return chromedp.EmulateViewport(width, screen.Height, opts...)
 }
 
 // Shot writes a PNG of page to path: the whole page when full, else the window.
@@ -164,4 +169,56 @@ func axeSource() ([]byte, error) {
 		axe.src, axe.err = os.ReadFile(path)
 	})
 	return axe.src, axe.err
+}
+
+// CheckKeyboard presses Tab up to presses times and fails t unless the focus
+// moves through controls, each shown with a visible focus ring, and reaches
+// the element the script target evaluates to.
+func CheckKeyboard(t *testing.T, page context.Context, presses int, target string) {
+	t.Helper()
+	if _, err := chromedp.Run(page, chromedp.Evaluate[bool](`document.activeElement.blur(), window.scrollTo(0, 0), true`)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range presses {
+		if err := chromedp.Do(page, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(page, chromedp.Evaluate[[]string](`(() => { const el = document.activeElement, s = getComputedStyle(el);
+			return [el.tagName + (el.id ? "#" + el.id : "") + " " + (el.textContent || el.value || "").trim().slice(0, 30),
+				String(el !== document.body && s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2),
+				String(el === (`+target+`))]; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[1] != "true" {
+			t.Fatalf("Tab %d: the focus is on %s with no visible focus ring", i+1, got[0])
+		}
+		if got[2] == "true" {
+			return
+		}
+	}
+	t.Fatalf("%d presses of Tab did not reach %s", presses, target)
+}
+
+// CheckNarrow fails t if the page, laid out 360 px wide (the narrowest
+// phones), is wider than the screen; it leaves the window at screen's size.
+func CheckNarrow(t *testing.T, page context.Context, screen Screen) {
+	t.Helper()
+	if err := chromedp.Do(page, screen.emulate(360)); err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(page, chromedp.Evaluate[string](`new Promise((r) => requestAnimationFrame(() => r(
+		document.documentElement.scrollWidth > 360 ? [...document.querySelectorAll("body *")].filter((el) =>
+			el.getBoundingClientRect().right > 361 && getComputedStyle(el).position !== "absolute" &&
+			!el.closest(".chips")).slice(0, 3).map((el) => el.tagName + "." + el.className).join(", ") || "?" : "")))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide != "" {
+		t.Errorf("360 px wide, the page scrolls sideways: %s stick out", wide)
+	}
+	if err := chromedp.Do(page, screen.emulate(screen.Width)); err != nil {
+		t.Fatal(err)
+	}
 }
