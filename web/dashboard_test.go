@@ -130,7 +130,7 @@ func TestDashboardSignIn(t *testing.T) {
 	webtest.CheckAccessibility(t, page, "the dashboard's sign-in")
 	signIn := func(tok string) {
 		t.Helper()
-		setValue(t, page, `document.getElementById("tokenInput")`, tok)
+		typeInto(t, page, `document.getElementById("tokenInput")`, tok)
 		browsertest.Click(t, page, `document.querySelector("#signinForm button")`)
 	}
 	signIn(customer)

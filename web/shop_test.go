@@ -112,7 +112,7 @@ func TestShopConsole(t *testing.T) {
 			browsertest.Click(t, page, card(before)+`.querySelector("button.danger")`)
 			browsertest.WaitFor(t, page, "the reason asked", card(before)+`.querySelector(".reason input") === document.activeElement`)
 			const why = "the milk van did not come"
-			setValue(t, page, card(before)+`.querySelector(".reason input")`, why)
+			typeInto(t, page, card(before)+`.querySelector(".reason input")`, why)
 			browsertest.Click(t, page, card(before)+`.querySelector(".reason button.danger")`)
 			browsertest.WaitFor(t, page, "the order cancelled, with no moves left",
 				card(before)+`.dataset.status === "cancelled" && !`+card(before)+`.querySelector(".actions")`)
@@ -142,10 +142,10 @@ func TestShopConsole(t *testing.T) {
 			browsertest.WaitFor(t, page, "the product out of stock, highlighted, and counted",
 				row+`.classList.contains("out") && `+row+`.querySelector("td input").value === "0" &&
 				document.getElementById("stockSummary").textContent.includes("out of stock")`)
-			setValue(t, page, row+`.querySelector("td input")`, "25")
+			typeInto(t, page, row+`.querySelector("td input")`, "25")
 			browsertest.WaitFor(t, page, "the stock edited back", row+`&& !`+row+`.classList.contains("out")`)
 			waitProduct(t, n, p.ID, func(p mohalla.Product) bool { return p.Stock == 25 }, "stock 25")
-			setValue(t, page, row+`.querySelectorAll("td input")[1]`, "42.5")
+			typeInto(t, page, row+`.querySelectorAll("td input")[1]`, "42.5")
 			waitProduct(t, n, p.ID, func(p mohalla.Product) bool { return p.Price == 4250 }, "price ₹42.50")
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
 			webtest.CheckAccessibility(t, page, "the shop console's inventory")
@@ -163,8 +163,8 @@ func TestShopConsole(t *testing.T) {
 
 			// Settings: register the webhook and test it.
 			browsertest.Click(t, page, `document.getElementById("t-settings")`)
-			setValue(t, page, `document.getElementById("hookUrl")`, hook.URL+"/orders")
-			setValue(t, page, `document.getElementById("hookSecret")`, "a-secret-of-the-shop-123")
+			typeInto(t, page, `document.getElementById("hookUrl")`, hook.URL+"/orders")
+			typeInto(t, page, `document.getElementById("hookSecret")`, "a-secret-of-the-shop-123")
 			browsertest.Click(t, page, `document.querySelector("#webhook button.primary")`)
 			browsertest.WaitFor(t, page, "the webhook registered", `document.getElementById("hookState").textContent.startsWith("Registered")`)
 			was := hits.Load()
@@ -184,9 +184,9 @@ func TestShopConsole(t *testing.T) {
 	}
 }
 
-// setValue types value into the input expr names and sends change, as a
+// typeInto types value into the input expr names and sends change, as a
 // person leaving the field does.
-func setValue(t *testing.T, page context.Context, expr, value string) {
+func typeInto(t *testing.T, page context.Context, expr, value string) {
 	t.Helper()
 	js := fmt.Sprintf(`(() => { const e = %s; e.focus(); e.value = %q; e.dispatchEvent(new Event("input", {bubbles: true}));
 		e.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, expr, value)
