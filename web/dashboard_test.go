@@ -95,17 +95,20 @@ func TestDashboard(t *testing.T) {
 			}
 
 			browsertest.Click(t, page, `document.getElementById("check")`)
-			browsertest.WaitFor(t, page, "a sync check in words, the alert, the events and the charts",
-				`[...document.querySelectorAll("#checks li")].some((li) => li.textContent.endsWith("No drift.")) &&
-				 document.getElementById("alerts").textContent.includes("Firing run r1 failed after 5 attempts: smtp down") &&
-				 document.querySelector("#events li details.json") !== null &&
-				 document.querySelectorAll("#runsChart svg path.line").length > 0 &&
+			browsertest.WaitFor(t, page, "a sync check in words",
+				`[...document.querySelectorAll("#checks li")].some((li) => li.textContent.endsWith("No drift."))`)
+			browsertest.WaitFor(t, page, "the alert in words",
+				`document.getElementById("alerts").textContent.includes("Firing run r1 failed after 5 attempts: smtp down")`)
+			browsertest.WaitFor(t, page, "the events, their data folded", `document.querySelector("#events li details.json") !== null`)
+			browsertest.WaitFor(t, page, "the charts drawn", `document.querySelectorAll("#runsChart svg path.line").length > 0 &&
 				 document.querySelectorAll("#rateChart svg path.line").length > 0 &&
 				 document.querySelectorAll("#p99Chart svg path.line").length > 0 &&
 				 document.querySelectorAll("#cacheChart svg path.line").length > 0 &&
 				 document.getElementById("health").textContent.startsWith("node ")`)
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
 			webtest.CheckAccessibility(t, page, "the dashboard with a run open")
+			webtest.CheckNarrow(t, page, vp)
+			webtest.CheckKeyboard(t, page, 15, `document.getElementById("check")`)
 		})
 	}
 }

@@ -125,6 +125,8 @@ func TestShopConsole(t *testing.T) {
 			}
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
 			webtest.CheckAccessibility(t, page, "the shop console's orders")
+			webtest.CheckNarrow(t, page, vp)
+			webtest.CheckKeyboard(t, page, 15, `document.querySelector("#orders .actions button")`)
 
 			// Inventory: a change made elsewhere shows at once; edits reach the store.
 			browsertest.Click(t, page, `document.getElementById("t-inventory")`)

@@ -40,11 +40,20 @@
     }
   }
 
+  // short writes an axis value with no more digits than it needs.
+  function short(v) {
+    const a = Math.abs(v);
+    return String(a >= 100 || a === 0 ? Math.round(v) : a >= 10 ? +v.toFixed(1) : +v.toFixed(2));
+  }
+
   function xLabels(s, labels, x, height) {
     const every = Math.max(1, Math.ceil(labels.length / 5));
     labels.forEach((lab, i) => {
-      if (i % every && i !== labels.length - 1) return;
-      el("text", { x: x(i), y: (height || H) - 8, "text-anchor": "middle", class: "tick" }, s).textContent = lab;
+      const last = i === labels.length - 1;
+      if (i % every && !last) return;
+      if (!last && labels.length - 1 - i < every / 2) return; // would crowd the last
+      el("text", { x: x(i), y: (height || H) - 8, "text-anchor": last && labels.length > 1 ? "end" : i === 0 ? "start" : "middle",
+        class: "tick" }, s).textContent = lab;
     });
   }
 
@@ -128,5 +137,5 @@
     });
   }
 
-  global.MohallaChart = { bars, lines, ranking, nice };
+  global.MohallaChart = { bars, lines, ranking, nice, short };
 })(window);

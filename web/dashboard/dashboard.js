@@ -109,15 +109,18 @@ async function loadCharts() {
   $("chartsNote").textContent = ss.length < 2 ?
     "Samples arrive every " + h.everySeconds + " s since the node started; the charts fill in as they do." :
     ss.length + " samples, every " + h.everySeconds + " s, from " + when(ss[0].at) + ".";
-  const labels = ss.map((s) => new Date(s.at).toLocaleTimeString("en-IN", { hour: "2-digit", minute: "2-digit" }));
+  // Seconds on the axis while the history spans minutes only.
+  const brief = ss.length > 1 && new Date(ss[ss.length - 1].at) - new Date(ss[0].at) < 10 * 60000;
+  const labels = ss.map((s) => new Date(s.at).toLocaleTimeString("en-IN",
+    brief ? { hour: "2-digit", minute: "2-digit", second: "2-digit" } : { hour: "2-digit", minute: "2-digit" }));
   const keys = (f) => [...new Set(ss.flatMap((s) => Object.keys(f(s) || {})))].sort();
   const series = (f, names, color) => names.map((k, i) => ({ name: k, color: color(k, i), values: ss.map((s) => (f(s) || {})[k] ?? 0) }));
   const outcomes = keys((s) => s.runsPerSecond);
   MohallaChart.lines($("runsChart"), { label: "Function runs per second by outcome over the last hour", labels,
-    format: (v) => v.toFixed(v < 10 ? 1 : 0), series: outcomes.length ? series((s) => s.runsPerSecond, outcomes,
+    format: MohallaChart.short, series: outcomes.length ? series((s) => s.runsPerSecond, outcomes,
       (k, i) => OUTCOME_COLOR[k] || COLORS[i % COLORS.length]) : [{ name: "none", color: "#999", values: ss.map(() => 0) }] });
   const followers = keys((s) => s.followerLag);
-  MohallaChart.lines($("lagChart"), { label: "Events each follower trails the log by", labels, format: (v) => String(Math.round(v)),
+  MohallaChart.lines($("lagChart"), { label: "Events each follower trails the log by", labels, format: MohallaChart.short,
     series: series((s) => s.followerLag, followers, (k, i) => COLORS[i % COLORS.length]) });
   MohallaChart.lines($("cacheChart"), { label: "Share of cached reads the cache answered", labels, max: 100,
     format: (v) => Math.round(v) + "%", series: [{ name: "hit rate", color: "#1a56db",
@@ -126,12 +129,12 @@ async function loadCharts() {
   const total = new Map();
   for (const s of ss) for (const r of s.routes) total.set(r.route, (total.get(r.route) || 0) + r.perSecond);
   const busiest = [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([r]) => r);
-  const byRoute = (field) => busiest.map((route, i) => ({ name: route, color: COLORS[i % COLORS.length],
+  const byRoute = (field, routes) => routes.map((route, i) => ({ name: route, color: COLORS[busiest.indexOf(route) % COLORS.length],
     values: ss.map((s) => { const r = s.routes.find((x) => x.route === route); return r ? r[field] : (field === "perSecond" ? 0 : null); }) }));
   MohallaChart.lines($("rateChart"), { label: "Requests per second of the five busiest routes", labels,
-    format: (v) => v.toFixed(v < 10 ? 1 : 0), series: byRoute("perSecond") });
+    format: MohallaChart.short, series: byRoute("perSecond", busiest) });
   MohallaChart.lines($("p99Chart"), { label: "99th percentile latency of the five busiest routes, in milliseconds", labels,
-    format: (v) => v.toFixed(v < 10 ? 1 : 0), series: byRoute("p99Ms") });
+    format: MohallaChart.short, series: byRoute("p99Ms", busiest.filter((r) => r !== "GET /v1/live")) });
 }
 
 // --- sync and alerts, in words ---
@@ -208,7 +211,7 @@ async function loadCounts() {
     const tr = node("tr", { className: f.id === $("function").value ? "selected" : "" },
       node("th", { scope: "row" }, node("button", { type: "button", className: "link", textContent: f.id,
         onclick: () => { $("function").value = f.id; $("status").value = ""; resetRuns(); } })),
-      node("td", { textContent: f.event ? "on " + f.event : "cron " + f.cron }), node("td", {}, chips));
+      node("td", { className: "wide", textContent: f.event ? "on " + f.event : "cron " + f.cron }), node("td", {}, chips));
     tr.dataset.fn = f.id;
     body.append(tr);
   }
@@ -236,8 +239,8 @@ async function loadRuns() {
   for (const r of runs.items) {
     const tr = node("tr", { className: r.id === selected ? "selected" : "", tabIndex: 0 },
       node("td", { textContent: when(r.createdAt) }), node("td", { textContent: r.functionId }),
-      node("td", { className: r.status, textContent: r.status }), node("td", { textContent: r.attempts }),
-      node("td", { textContent: took(r.startedAt, r.endedAt) }), node("td", { textContent: r.error || "" }));
+      node("td", { className: r.status, textContent: r.status }), node("td", { className: "wide", textContent: r.attempts }),
+      node("td", { textContent: took(r.startedAt, r.endedAt) }), node("td", { className: "wide", textContent: r.error || "" }));
     tr.dataset.id = r.id;
     const open = () => { selected = r.id; showRun().catch(problem); for (const x of body.children) x.classList.toggle("selected", x === tr); };
     tr.addEventListener("click", open);
@@ -348,7 +351,7 @@ $("historyShow").addEventListener("click", async () => {
       const who = a.actor.id + " (" + a.actor.role + (a.actor.keyId ? ", key " + a.actor.keyId : "") + ")";
       body.append(node("tr", {}, node("td", { textContent: when(a.at) }), node("td", { textContent: who }), node("td", { textContent: a.action }),
         node("td", {}, brief(a.before)), node("td", {}, brief(a.after)),
-        node("td", { textContent: a.requestId ? a.requestId + (a.clientIp ? " from " + a.clientIp : "") : "" })));
+        node("td", { className: "wide", textContent: a.requestId ? a.requestId + (a.clientIp ? " from " + a.clientIp : "") : "" })));
     }
   } catch (p) {
     $("historyProblem").textContent = p.status === 404 ? "404: " + (p.detail || "not found") : say(p, WANT);

@@ -377,7 +377,7 @@ async function loadAnalytics() {
     MohallaChart.bars($("revenueChart"), { label: "Revenue per day from " + r.from + " to " + r.to + ", total " + rupees(t.revenue),
       labels, format: (v) => "₹" + Math.round(v), series: [{ name: "revenue", color: "#0b6b3a", values: r.days.map((d) => d.revenue) }] });
     MohallaChart.bars($("ordersChart"), { label: "Orders per day from " + r.from + " to " + r.to + ", " + t.orders + " in all",
-      labels, format: (v) => String(Math.round(v)), series: [
+      labels, format: MohallaChart.short, series: [
         { name: "kept", color: "#1a56db", values: r.days.map((d) => d.orders - d.cancelledOrders) },
         { name: "cancelled", color: "#b00020", values: r.days.map((d) => d.cancelledOrders) }] });
     // The ranking ends today: the last as many days as the range has.
