@@ -31,8 +31,8 @@ import (
 // screen and a desk's, as a shop owner: an order placed while the page is
 // open appears at the top, is confirmed with one tap (then only "packed" and
 // "cancel" are offered), another is cancelled with a reason; a stock change
-// made elsewhere shows in the inventory at once, and stock and price edited
-// in the table reach the store; the day's sales are charted; the webhook is
+// made elsewhere shows in the inventory at once, stock and price edited in
+// the table reach the store, and an order's reservation shows at once; the day's sales are charted; the webhook is
 // registered and its test delivery reaches the endpoint and says so.
 func TestShopConsole(t *testing.T) {
 	t.Parallel()
@@ -147,6 +147,8 @@ func TestShopConsole(t *testing.T) {
 			typeInto(t, page, row+`.querySelector("td input")`, "25")
 			browsertest.WaitFor(t, page, "the stock edited back", row+`&& !`+row+`.classList.contains("out")`)
 			waitProduct(t, n, p.ID, func(p mohalla.Product) bool { return p.Stock == 25 }, "stock 25")
+			order(t, p) // an order elsewhere reserves one
+			browsertest.WaitFor(t, page, "the order's reservation shown at once", row+`.querySelector("td input").value === "24"`)
 			typeInto(t, page, row+`.querySelectorAll("td input")[1]`, "42.5")
 			waitProduct(t, n, p.ID, func(p mohalla.Product) bool { return p.Price == 4250 }, "price ₹42.50")
 			browsertest.WaitFor(t, page, "the page within the screen's width", fitsWidth)
