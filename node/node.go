@@ -272,6 +272,8 @@ func (n *Node) Start(ctx context.Context) error {
 	// follows the log; searches answer 503 until it is ready.
 	sctx, cancel := context.WithCancel(ctx)
 	n.stopSearch = cancel
+	// The metrics' history stops with the search, in Close, before the
+	// store its gatherings read is closed.
 	n.sampling.Go(func() { n.History.Run(sctx) })
 	n.searching.Go(func() {
 		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
