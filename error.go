@@ -41,7 +41,13 @@ type Error struct {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Error is the error's text for logs and records, never for callers (they
+// get Message). An EINTERNAL's ends with its cause, which is logged nowhere
+// else: the core returns it, and whoever handles it logs it once.
 func (e *Error) Error() string {
+	if e.Code == EINTERNAL && e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
 	if len(e.Fields) == 0 {
 		return fmt.Sprintf("%s: %s", e.Code, e.Message)
 	}

@@ -55,6 +55,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"replay", "--function", "send-welcome-email", "--from", "yesterday"}, "--from must be an RFC 3339 time"},
 		{[]string{"serve", "--limit-read", "lots"}, "want QUOTA/WINDOW"},
 		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy"}, `"proxy" is not an IP address or CIDR`},
+		{[]string{"serve", "--cors-origins", "http://localhost:3000,*"}, `--cors-origins: "*" is not an origin`},
 		{[]string{"bench"}, "bench needs what to measure: orders"},
 		{[]string{"bench", "orders"}, "bench orders needs PostgreSQL"},
 	} {

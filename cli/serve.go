@@ -29,10 +29,16 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	limits := limitFlags(fs)
 	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
 		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
+	corsOrigins := fs.String("cors-origins", c.getenv("MOHALLA_CORS_ORIGINS"),
+		"comma-separated `origins` whose browser apps may call the API, each exactly, such as http://localhost:3000 (default $MOHALLA_CORS_ORIGINS; none)")
 	ops := c.opsFlags(fs)
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	origins, err := httpapi.ParseOrigins(*corsOrigins)
+	if err != nil {
+		return usageErrorf(fs, "--cors-origins: %v", err)
 	}
 	log, err := d.logger(fs, c.stderr)
 	if err != nil {
@@ -46,7 +52,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
 		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, Limits: limits, Alerts: ops.config(), Retention: ops.retain,
-		Logger: log, Engine: d.engine()})
+		Logger: log, Engine: d.engine(), CORSOrigins: origins})
 	if err != nil {
 		return inUse(err, "Each server keeps its own search index in its --data directory: stop %s (another mohalla\n"+
 			"serve, reindex or reconcile) or give this server a --data directory of its own. To write\n"+

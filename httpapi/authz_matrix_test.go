@@ -67,7 +67,7 @@ var authzMatrix = map[string]authzRow{
 	"getOrder":          {path: fixed("/v1/orders/order-1"), want: [7]int{401, 200, 404, 200, 404, 200, 200}},
 	"listOrders":        {path: fixed("/v1/orders?userId=alice"), want: [7]int{401, 200, 403, 403, 403, 200, 200}},
 	"changeOrderStatus": {path: func(who string) string { return "/v1/orders/ord-" + who + "/status" }, body: fixed(`{"status":"confirmed"}`), want: [7]int{401, 403, 404, 200, 404, 200, 403}},
-	"sendEvents":        {path: fixed("/v1/events"), body: fixed(`{"name":"app/matrix"}`), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
+	"sendEvents":        {path: fixed("/v1/events"), body: fixed(`{"name":"product/viewed","data":{"productId":"apple"}}`), want: [7]int{401, 200, 200, 403, 403, 200, 200}},
 	"listEvents":        {path: fixed("/v1/events?limit=1"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"searchProducts":    {path: fixed("/v1/search/products?q=apple"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
 	"searchShops":       {path: fixed("/v1/search/shops?near=19.07,72.87"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},

@@ -35,7 +35,7 @@ import (
 // Fields the type does not have are left to the decoder, which names them.
 func checkBody(data []byte, t reflect.Type) error {
 	if !utf8.Valid(data) {
-		return &httpError{status: http.StatusBadRequest, detail: "the request body is not valid UTF-8"}
+		return &httpError{Status: http.StatusBadRequest, Detail: "the request body is not valid UTF-8"}
 	}
 	if !json.Valid(data) {
 		return nil // the decoder says what is wrong, as it always has
@@ -164,8 +164,8 @@ func (w *walker) members(at string, typeOf func(key string) (reflect.Type, strin
 		}
 		key, _ := tok.(string)
 		if keys[key] {
-			return &httpError{status: http.StatusBadRequest,
-				detail: fmt.Sprintf("the request body has the key %s twice in one object%s", strconv.Quote(key), where(at))}
+			return &httpError{Status: http.StatusBadRequest,
+				Detail: fmt.Sprintf("the request body has the key %s twice in one object%s", strconv.Quote(key), where(at))}
 		}
 		keys[key] = true
 		if strings.IndexByte(key, 0) >= 0 {

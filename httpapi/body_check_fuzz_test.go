@@ -29,7 +29,7 @@ func FuzzCheckBody(f *testing.F) {
 		err := checkBody([]byte(body), reflect.TypeFor[market.CreateOrder]())
 		if err != nil {
 			var he *httpError
-			if errors.As(err, &he) && he.status >= 400 && he.status < 500 {
+			if errors.As(err, &he) && he.Status >= 400 && he.Status < 500 {
 				return
 			}
 			if mohalla.ErrorCode(err) != mohalla.EINVALID {

@@ -38,7 +38,7 @@ func decode(r *http.Request, v any) error {
 		return bodyError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &httpError{status: http.StatusBadRequest, detail: "the request body has more after its JSON value"}
+		return &httpError{Status: http.StatusBadRequest, Detail: "the request body has more after its JSON value"}
 	}
 	return nil
 }
@@ -55,8 +55,8 @@ func checkContentType(r *http.Request) error {
 		(params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")) {
 		return nil
 	}
-	return &httpError{status: http.StatusUnsupportedMediaType,
-		detail: "the request body must be JSON, sent with Content-Type: application/json"}
+	return &httpError{Status: http.StatusUnsupportedMediaType,
+		Detail: "the request body must be JSON, sent with Content-Type: application/json"}
 }
 
 // decodeStrict unmarshals data into v rejecting unknown fields, for bodies that
@@ -76,14 +76,14 @@ func bodyError(err error) error {
 	)
 	switch {
 	case errors.As(err, &tooBig):
-		return &httpError{status: http.StatusRequestEntityTooLarge,
-			detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)}
+		return &httpError{Status: http.StatusRequestEntityTooLarge,
+			Detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)}
 	case errors.Is(err, io.EOF):
-		return &httpError{status: http.StatusBadRequest, detail: "the request body is empty; send a JSON object"}
+		return &httpError{Status: http.StatusBadRequest, Detail: "the request body is empty; send a JSON object"}
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return &httpError{status: http.StatusBadRequest, detail: "the request body is not valid JSON: " + err.Error()}
+		return &httpError{Status: http.StatusBadRequest, Detail: "the request body is not valid JSON: " + err.Error()}
 	case errors.As(err, &typeErr) && typeErr.Field == "":
-		return &httpError{status: http.StatusBadRequest, detail: "the request body must be a JSON " + jsonKind(typeErr.Type)}
+		return &httpError{Status: http.StatusBadRequest, Detail: "the request body must be a JSON " + jsonKind(typeErr.Type)}
 	case errors.As(err, &typeErr):
 		return invalidField(typeErr.Field, "must be "+article(jsonKind(typeErr.Type)))
 	}

@@ -99,8 +99,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, b budget, c mohal
 	}
 	retry := max(1, ceilSeconds(d.RetryAfter))
 	h.Set("Retry-After", strconv.Itoa(retry))
-	s.writeError(w, r, &httpError{status: http.StatusTooManyRequests,
-		detail: fmt.Sprintf("over the %s budget of %d requests per %s; retry in %d s", l.Name, l.Quota, l.Window, retry)})
+	s.writeError(w, r, &httpError{Status: http.StatusTooManyRequests,
+		Detail: fmt.Sprintf("over the %s budget of %d requests per %s; retry in %d s", l.Name, l.Quota, l.Window, retry)})
 	return false
 }
 
@@ -122,8 +122,8 @@ func (s *Server) admitStream(w http.ResponseWriter, r *http.Request, c mohalla.C
 		if !ok {
 			release()
 			w.Header().Set("Retry-After", "5")
-			s.writeError(w, r, &httpError{status: http.StatusTooManyRequests,
-				detail: fmt.Sprintf("%s has %d live streams open, the most allowed; close one first", who, n)})
+			s.writeError(w, r, &httpError{Status: http.StatusTooManyRequests,
+				Detail: fmt.Sprintf("%s has %d live streams open, the most allowed; close one first", who, n)})
 			return false
 		}
 		releases = append(releases, f)

@@ -23,6 +23,7 @@ import (
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/metrics"
+	"github.com/mohallamart/mohalla/problem"
 	"github.com/mohallamart/mohalla/ratelimit"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/syncmon"
@@ -75,6 +76,9 @@ type Config struct {
 	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
 	// the node degraded, never 503. ReadyTimeout bounds them all.
 	Probes map[string]Probe
+	// CORSOrigins are the origins (as ParseOrigins returns them) whose
+	// browser apps may call the API; see cors.go. Default none: no CORS.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -96,6 +100,8 @@ type Server struct {
 	limits       *Limits
 	limiter      *ratelimit.Limiter
 	streams      *ratelimit.Slots
+	cors         cors
+	problems     *problem.Writer
 
 	mux     *http.ServeMux
 	routes  []route
@@ -124,7 +130,9 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		readyTimeout: cmp.Or(cfg.ReadyTimeout, 2*time.Second),
 		mux:          http.NewServeMux(),
 		streams:      ratelimit.NewSlots(),
+		cors:         newCORS(cfg.CORSOrigins),
 	}
+	s.problems = &problem.Writer{Log: s.log, UnauthenticatedHint: signInHint}
 	if cfg.Limits != nil {
 		l := *cfg.Limits
 		s.limits = &l
@@ -135,7 +143,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		// API key's revocation.
 		verify := func(token string) (mohalla.Caller, error) { return s.verify(context.Background(), token) }
 		s.live = cfg.Live.Handler(live.HandlerConfig{Verify: verify, Check: s.tokenExpiry, Admit: s.admitLive,
-			WriteError: func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }})
+			Problems: s.problems})
 		s.mux.Handle("GET /v1/live/", s.live) // the browser client and its example page
 	}
 	s.routes = s.routeTable()
@@ -165,6 +173,10 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 // ServeHTTP serves the routes; any other path is a problem+json 404, and a known
 // path with another method a 405 listing the allowed ones.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = identify(w, r)
+	if s.handleCORS(w, r) {
+		return
+	}
 	if h, pattern := s.mux.Handler(r); pattern == "" {
 		s.unmatched(w, r, h)
 		return
@@ -292,7 +304,7 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request, h http.Handle
 	switch rec.status {
 	case http.StatusMethodNotAllowed:
 		w.Header().Set("Allow", rec.header.Get("Allow"))
-		s.writeError(w, r, &httpError{status: rec.status, detail: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+		s.writeError(w, r, &httpError{Status: rec.status, Detail: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
 	case http.StatusNotFound, 0:
 		s.writeError(w, r, mohalla.Errorf(mohalla.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	default: // a redirect to the clean path

@@ -3,14 +3,12 @@ package live
 import (
 	"context"
 	"embed"
-	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/problem"
 	"github.com/mohallamart/mohalla/web"
 )
 
@@ -42,11 +40,10 @@ type HandlerConfig struct {
 	// Verify returns the caller of a token. Nil accepts no token: a request
 	// with one is 401.
 	Verify func(token string) (mohalla.Caller, error)
-	// WriteError writes an error before the stream starts; the HTTP API passes
-	// its problem+json writer. Default: a plain RFC 9457 problem, and a log
-	// line on the hub's Logger for an internal error, whose text the client
-	// never sees.
-	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+	// Problems writes an error before the stream starts; the HTTP API passes
+	// the writer every route of its shares. Default: a writer logging an
+	// internal error, whose text the client never sees, on the hub's Logger.
+	Problems *problem.Writer
 	// Admit, when set, is asked before a stream opens, with its caller. If it
 	// returns false it has answered the request (the HTTP API's 429 when the
 	// caller is over its budget or has too many streams open); else release
@@ -64,15 +61,11 @@ type HandlerConfig struct {
 // read from the Authorization bearer token or, since EventSource sends no
 // headers, from the token query parameter; without either it is anonymous.
 func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
-	writeError := cfg.WriteError
-	if writeError == nil {
-		writeError = func(w http.ResponseWriter, r *http.Request, err error) {
-			if writeProblem(w, r, err) == http.StatusInternalServerError {
-				h.log.ErrorContext(r.Context(), "live request failed", slog.String("method", r.Method),
-					slog.String("path", r.URL.Path), slog.Any("err", err))
-			}
-		}
+	problems := cfg.Problems
+	if problems == nil {
+		problems = &problem.Writer{Log: h.log, Message: "live request failed"}
 	}
+	writeError := func(w http.ResponseWriter, r *http.Request, err error) { problems.Write(w, r, err) }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -128,7 +121,7 @@ func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 	})
 }
 
-var errMethod = errors.New("method not allowed")
+var errMethod = &problem.HTTPError{Status: http.StatusMethodNotAllowed, Detail: "method not allowed"}
 
 func serveFile(w http.ResponseWriter, contentType string, b []byte) {
 	w.Header().Set("Content-Type", contentType)
@@ -165,46 +158,4 @@ func bearer(r *http.Request) (string, error) {
 		return strings.TrimSpace(t), nil
 	}
 	return r.URL.Query().Get("token"), nil
-}
-
-// writeProblem is the fallback error writer for a Handler used without the
-// HTTP API. It returns the status it wrote.
-func writeProblem(w http.ResponseWriter, _ *http.Request, err error) int {
-	status := http.StatusInternalServerError
-	detail := "internal error"
-	var me *mohalla.Error
-	switch {
-	case errors.Is(err, errMethod):
-		status, detail = http.StatusMethodNotAllowed, err.Error()
-	case errors.As(err, &me):
-		detail = me.Message
-		switch me.Code {
-		case mohalla.ENOTFOUND:
-			status = http.StatusNotFound
-		case mohalla.EINVALID:
-			status = http.StatusUnprocessableEntity
-		case mohalla.EFORBIDDEN:
-			status = http.StatusForbidden
-		case mohalla.EUNAUTHENTICATED:
-			status = http.StatusUnauthorized
-		case mohalla.EUNAVAILABLE:
-			status = http.StatusServiceUnavailable
-		case mohalla.ECONFLICT:
-			status = http.StatusConflict
-		}
-	}
-	p := map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail}
-	if me != nil && me.Code != mohalla.EINTERNAL {
-		p["code"] = me.Code
-		if len(me.Fields) > 0 {
-			p["errors"] = me.Fields
-		}
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="mohalla"`)
-	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(p)
-	return status
 }

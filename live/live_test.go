@@ -374,7 +374,7 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 func TestClientFiles(t *testing.T) {
 	t.Parallel()
 	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{}, nil)
-	for path, want := range map[string]string{"/v1/live/client.js": "class MohallaLive", "/v1/live/example.html": "client.js"} {
+	for path, want := range map[string]string{"/v1/live/client.js": "globalThis.MohallaLive = MohallaLive", "/v1/live/example.html": "client.js"} {
 		resp, err := http.Get(n.url + path)
 		if err != nil {
 			t.Fatal(err)

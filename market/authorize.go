@@ -1,6 +1,8 @@
 package market
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mohallamart/mohalla"
@@ -106,6 +108,24 @@ func authEvents(c mohalla.Caller) error {
 		return nil
 	}
 	return deny(c, "only an admin or a service may send or read events")
+}
+
+// authSendEvents: admins and services send any event that is not the data
+// layer's own; a customer only client events (clientEvents), one at a time,
+// about themselves (SendEvents makes the event's user the caller).
+func authSendEvents(c mohalla.Caller, in []SendEvent) error {
+	if c.Privileged() || !c.Is(mohalla.RoleCustomer) {
+		return authEvents(c)
+	}
+	if len(in) > 1 {
+		return deny(c, "a customer sends one event at a time")
+	}
+	for _, e := range in {
+		if !clientEvents[e.Name] {
+			return deny(c, "a customer may send only %s; other events are an admin's or a service's", strings.Join(slices.Sorted(maps.Keys(clientEvents)), ", "))
+		}
+	}
+	return nil
 }
 
 // authManageShop covers a shop's settings, such as its webhook.

@@ -48,13 +48,23 @@ func reserved(name string) bool {
 // maxSend bounds the events of one send.
 const maxSend = 1000
 
+// clientEvents are the events a customer may send: the storefront's record of
+// what its user does, which analytics counts. Each is about its sender.
+var clientEvents = map[string]bool{ProductViewedEvent.Name: true}
+
 // SendEvents appends events from outside to the log in one transaction, where the
-// functions that follow them are queued too. Only admins and services may. It
-// returns the events' ids, in the order sent, including those already stored.
+// functions that follow them are queued too. Admins and services may send any
+// event but the data layer's own. A customer may send a client event
+// (product/viewed), one per call so that each is charged to its request
+// budget (else EFORBIDDEN), about themselves: its data's userId is the
+// caller, whatever was sent, and its ts the server's clock. Each event's user is
+// its sender. It returns the events' ids, in the order sent, including those
+// already stored.
 func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEvent) ([]string, error) {
-	if err := authEvents(c); err != nil {
+	if err := authSendEvents(c, in); err != nil {
 		return nil, err
 	}
+	customer := !c.Privileged()
 	var v mohalla.Invalid
 	if len(in) == 0 || len(in) > maxSend {
 		v.Add("events", "send between 1 and %d events", maxSend)
@@ -80,6 +90,9 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		}
 		if data[0] != '{' {
 			v.Add(f+"data", "must be a JSON object")
+		} else if customer {
+			data = aboutCaller(c, f, data, &v)
+			e.TS = 0
 		}
 		id, ts := e.ID, e.TS
 		if id == "" {
@@ -157,4 +170,26 @@ func (s *Service) Events(ctx context.Context, c mohalla.Caller, q EventQuery) ([
 		evs = []mohalla.Event{}
 	}
 	return evs, nil
+}
+
+// aboutCaller returns a customer's product/viewed data with its userId the
+// caller's, so that no one records views in another's name; a productId is
+// required, as analytics counts nothing without one.
+func aboutCaller(c mohalla.Caller, f string, data json.RawMessage, v *mohalla.Invalid) json.RawMessage {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		v.Add(f+"data", "must be a JSON object")
+		return data
+	}
+	var pid string
+	if err := json.Unmarshal(m["productId"], &pid); err != nil || !idPattern.MatchString(pid) {
+		v.Add(f+"data.productId", "must be the viewed product's id: 1 to 64 letters, digits, '_' or '-'")
+	}
+	m["userId"], _ = json.Marshal(c.ID)
+	out, err := json.Marshal(m)
+	if err != nil {
+		v.Add(f+"data", "must be a JSON object")
+		return data
+	}
+	return out
 }

@@ -147,7 +147,9 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 }
 
 // internal passes *mohalla.Error through and wraps anything else as EINTERNAL,
-// logging it, since its text is not for callers.
+// whose cause (Err) is not for callers. It does not log it: whoever handles
+// the error does, once (the HTTP API's problem writer, with the request id;
+// the engine, in the run's record).
 func (s *Service) internal(ctx context.Context, err error) error {
 	var e *mohalla.Error
 	if errors.As(err, &e) {
@@ -162,7 +164,6 @@ func (s *Service) internal(ctx context.Context, err error) error {
 		s.log.WarnContext(ctx, "the store refused a value", slog.Any("err", err))
 		return mohalla.Errorf(mohalla.EINVALID, "the request holds a value the store cannot keep")
 	}
-	s.log.ErrorContext(ctx, "store operation failed", slog.Any("err", err))
 	return &mohalla.Error{Code: mohalla.EINTERNAL, Message: "internal error", Err: err}
 }
 

@@ -63,6 +63,9 @@ type Config struct {
 	// node keeps the budgets in Redis at RedisURL, shared by every node, or
 	// in process without one.
 	Limits *httpapi.Limits
+	// CORSOrigins are the origins whose browser apps may call the API
+	// (httpapi.Config.CORSOrigins). Default none.
+	CORSOrigins []string
 	// AllowPrivateWebhooks is the development switch (serve
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
@@ -227,7 +230,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
 		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Probes: n.probes(sender),
-		Webhooks: notifier, History: n.History})
+		CORSOrigins: cfg.CORSOrigins, Webhooks: notifier, History: n.History})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	web.Register(mux)

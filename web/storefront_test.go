@@ -118,6 +118,7 @@ func TestStorefront(t *testing.T) {
 				group+`.querySelector(".open").getAttribute("aria-expanded") === "true" &&
 				 [...`+group+`.querySelectorAll(".offer")].every((o) => !o.hidden) &&
 				 performance.getEntriesByType("resource").some((e) => e.name.endsWith("/v1/events"))`)
+			viewedBy(t, n.Service, customer.ID, p.ID)
 
 			row := "#offer-" + p.ID
 			if _, err := n.Service.ChangeStock(ctx, admin, p.ID, market.ChangeStock{Delta: 5}); err != nil {
@@ -189,4 +190,59 @@ func ordersOf(t *testing.T, svc *market.Service, c mohalla.Caller) int {
 		t.Fatal(err)
 	}
 	return len(page.Items)
+}
+
+// viewedBy fails t unless the log holds a product/viewed of productID by
+// userID, within a few seconds of the page sending it.
+func viewedBy(t *testing.T, svc *market.Service, userID, productID string) {
+	t.Helper()
+	want := fmt.Sprintf(`"productId":%q`, productID)
+	for range 50 {
+		evs, err := svc.Events(context.Background(), admin, market.EventQuery{Name: "product/viewed", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if strings.Contains(string(ev.Data), want) && strings.Contains(string(ev.Data), fmt.Sprintf(`"userId":%q`, userID)) {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("no product/viewed of %s by %s in the log", productID, userID)
+}
+
+// TestStorefrontSignedOut: no one signed in still browses and fills a cart,
+// and is told to sign in, beside the cart, when placing the order; nothing
+// is placed, and My orders says how to see one's orders.
+func TestStorefrontSignedOut(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	n, srv := nodetest.Serve(t)
+	if _, err := demo.Seed(ctx, n.Service, &demo.Config{Users: 4, Shops: 2, Products: 12}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Search.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page := webtest.Open(t, webtest.Screens[0])
+	if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"/storefront/")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitFor(t, page, "products to browse, a way to sign in",
+		`document.querySelectorAll("#results .offer .add:not(:disabled)").length > 0 &&
+		 document.getElementById("orders-note").textContent.includes("Sign in") &&
+		 document.querySelector(".site-header [data-session] a").getAttribute("href") === "/#signin"`)
+	browsertest.Click(t, page, `document.querySelector("#results .offer .add:not(:disabled)")`)
+	browsertest.Click(t, page, `document.querySelector("#carts .place")`)
+	browsertest.WaitFor(t, page, "told to sign in beside the cart, which is kept",
+		`document.querySelector("#carts .shop-problem").textContent.includes("Sign in") && document.getElementById("cart-count").textContent === "1"`)
+	orders, err := n.Service.ListOrders(ctx, admin, market.OrderQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orders.Items) != 0 {
+		t.Errorf("a signed-out checkout placed %d orders", len(orders.Items))
+	}
+	webtest.CheckAccessibility(t, page, "the storefront signed out, with a cart")
 }

@@ -28,6 +28,7 @@ let near = null;          // {lat, lng}
 let cursor = "";
 let live = null;
 let fresh = "";           // the order just placed
+let asked = 0;            // the latest search asked for: an older answer that comes later is dropped
 let cart = store.get("mohalla.cart", {}); // shop id -> product id -> {id, name, unit, price, stock, qty}
 
 function problem(p) { $("problem").textContent = p ? S.explain(p) : ""; }
@@ -111,13 +112,15 @@ async function search(more) {
   if (near) q.set("near", near.lat.toFixed(5) + "," + near.lng.toFixed(5));
   q.set("sort", $("sort").value === "price" ? "price_asc" : near ? "distance" : words ? "relevance" : "price_asc");
   if (more) q.set("cursor", cursor);
+  const mine = ++asked;
   let r;
   try {
     r = await S.api("/v1/search/products?" + q);
   } catch (p) {
-    problem(p);
+    if (mine === asked) problem(p);
     return;
   }
+  if (mine !== asked) return;
   if (!more) {
     $("results").textContent = "";
     groups.clear();

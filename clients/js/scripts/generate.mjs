@@ -1,6 +1,9 @@
 // The generated files: openapi.json (the API's document, as the Go code
-// writes it) and src/schema.ts (its types, by openapi-typescript).
+// writes it), src/schema.ts (its types, by openapi-typescript) and the
+// server's live/web/client.js (browser/client.ts bundled by esbuild).
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 
@@ -8,6 +11,7 @@ export const root = fileURLToPath(new URL("..", import.meta.url));
 export const repo = fileURLToPath(new URL("../../..", import.meta.url));
 export const documentPath = root + "openapi.json";
 export const schemaPath = root + "src/schema.ts";
+export const clientJSPath = repo + "live/web/client.js";
 
 const header = "// Generated from openapi.json by openapi-typescript (npm run gen). Do not edit.\n\n";
 
@@ -28,4 +32,14 @@ export async function documentText({ url, bin } = {}) {
 // typesOf returns the TypeScript types of the document text.
 export async function typesOf(text) {
   return header + astToString(await openapiTS(JSON.parse(text)));
+}
+
+// clientJS returns the text of live/web/client.js: the MohallaLive global,
+// built from browser/client.ts with the live rules of src/.
+export async function clientJS() {
+  const out = await build({
+    entryPoints: [root + "browser/client.ts"], bundle: true, format: "iife", target: "es2022",
+    charset: "utf8", legalComments: "none", write: false, logLevel: "error",
+  });
+  return readFileSync(root + "browser/banner.js", "utf8") + out.outputFiles[0].text;
 }

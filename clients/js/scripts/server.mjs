@@ -16,14 +16,14 @@ function binary(dir) {
   return bin;
 }
 
-// startServer seeds a demo neighbourhood of scale products and serves it. It
-// returns {url, bin, data, token(sub, role, email?), stop()}.
-export async function startServer({ scale = 40 } = {}) {
+// startServer seeds a demo neighbourhood of scale products and serves it with
+// serve's flags args. It returns {url, bin, data, token(sub, role, email?, ttl?), stop()}.
+export async function startServer({ scale = 40, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mohalla-jsclient-"));
   const data = join(dir, "data");
   const bin = binary(dir);
   execFileSync(bin, ["seed", "--demo", "--scale", String(scale), "--data", data], { stdio: ["ignore", "ignore", "inherit"] });
-  const proc = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data", data], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data", data, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (b) => { log = (log + b).slice(-20000); });
   const exited = new Promise((resolve) => proc.on("exit", resolve));
@@ -38,8 +38,9 @@ export async function startServer({ scale = 40 } = {}) {
   });
   return {
     url, bin, data,
-    token(sub, role, email) {
-      const args = ["token", "--sub", sub, "--role", role, "--data", data, ...(email ? ["--email", email] : [])];
+    token(sub, role, email, ttl) {
+      const args = ["token", "--sub", sub, "--role", role, "--data", data, ...(email ? ["--email", email] : []),
+        ...(ttl ? ["--ttl", ttl] : [])];
       return execFileSync(bin, args, { encoding: "utf8" }).trim();
     },
     log: () => log,

@@ -1,12 +1,12 @@
 import { ProblemError } from "./problem.js";
 import { Live } from "./live.js";
+import { tokenOf, type Token } from "./follow.js";
 import type {
   ChangeStock, CreateOrder, CreateProduct, CreateUser, ListOrdersQuery, Order, OrderPage, OrderStatus,
   Product, ProductResult, SearchProductsQuery, SendEvent, SendResult, UpdateProduct, User,
 } from "./types.js";
 
-/** Token is a caller's JWT or service API key, or a function that returns the current one. */
-export type Token = string | undefined | (() => string | undefined | Promise<string | undefined>);
+export type { Token } from "./follow.js";
 
 /** ClientOptions configure createClient. */
 export interface ClientOptions {
@@ -56,9 +56,8 @@ export class Client {
   }
 
   /** token returns the current token. */
-  async token(): Promise<string | undefined> {
-    const t = this.opts.token;
-    return typeof t === "function" ? await t() : t;
+  token(): Promise<string | undefined> {
+    return tokenOf(this.opts.token);
   }
 
   createUser(user: CreateUser, o?: CreateOptions): Promise<User> {
@@ -114,8 +113,11 @@ export class Client {
   }
 
   /**
-   * sendEvent sends one event or several, such as product/viewed. Each gets an
-   * id when it has none, so a retry stores it once.
+   * sendEvent sends one event or several. Each gets an id when it has none, so
+   * a retry stores it once. A customer may send product/viewed
+   * ({productId}), one per call, in their own name (the server sets
+   * data.userId to the caller); admins and services any event but the data
+   * layer's own. Others get a 403 ProblemError.
    */
   sendEvent(events: SendEvent | SendEvent[]): Promise<SendResult> {
     const list = (Array.isArray(events) ? events : [events]).map((e) => ({ ...e, id: e.id ?? newKey() }));

@@ -1,23 +1,17 @@
 import { ProblemError } from "./problem.js";
-import { reduce, type LiveEvent } from "./reduce.js";
-import { readSSE, type SSEMessage } from "./sse.js";
+import { Backoff, Follow, final, retryAfter, type OnChange } from "./follow.js";
+import { readSSE } from "./sse.js";
+
+export type { OnChange } from "./follow.js";
 
 /** LiveStatus is where a subscription's stream is: connecting, open, reconnecting, or closed for good. */
 export type LiveStatus = "connecting" | "open" | "reconnecting" | "closed";
-
-/**
- * OnChange is called with a topic's new value: after the snapshot (event
- * null), after each change (the event-log entry that made it), and after a
- * reset (event null), when the server could not replay what was missed and
- * sent the current values instead.
- */
-export type OnChange = (topic: string, value: unknown, event: LiveEvent | null) => void;
 
 /** SubscribeOptions are the optional callbacks of a subscription. */
 export interface SubscribeOptions {
   /** onStatus is told each time the stream's status changes. */
   onStatus?: (status: LiveStatus) => void;
-  /** onError gets the problem the server refused the stream with (401, 403, 404, 422); the subscription then closes. */
+  /** onError gets the problem the server refused the stream with (401, 403, 404, 422), or one of status 0 when the token function failed; the subscription then closes. */
   onError?: (err: ProblemError) => void;
   /** onReset is called when the server sent current values in place of the changes missed. */
   onReset?: (values: Record<string, unknown>) => void;
@@ -68,27 +62,28 @@ export class Live {
   }
 }
 
-const minDelay = 1000;
-const maxDelay = 30000;
-
 class Stream implements Subscription {
-  private values = new Map<string, unknown>();
-  lastEventId = "";
   status: LiveStatus = "connecting";
+  private readonly follow: Follow;
+  private readonly backoff = new Backoff();
   private closed = false;
   private abort: AbortController | undefined;
-  private delay = minDelay;
-  private serverDelay = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  // serverRetry is the stream's own retry field: its wait after a dropped connection.
+  private serverRetry = 0;
 
   constructor(private readonly cfg: LiveConfig, private readonly topics: string[],
-    private readonly onChange: OnChange, private readonly opts: SubscribeOptions) {
-    this.lastEventId = opts.lastEventId ?? "";
+    onChange: OnChange, private readonly opts: SubscribeOptions) {
+    this.follow = new Follow({ onChange, onReset: opts.onReset }, opts.lastEventId ?? "");
     void this.run();
   }
 
+  get lastEventId(): string {
+    return this.follow.lastEventId;
+  }
+
   value(topic: string): unknown {
-    return this.values.get(topic);
+    return this.follow.values.get(topic);
   }
 
   reconnect(): void {
@@ -112,86 +107,56 @@ class Stream implements Subscription {
   // run connects until the subscription is closed or the server refuses it.
   private async run(): Promise<void> {
     while (!this.closed) {
-      const refused = await this.connect();
+      const next = await this.connect();
       if (this.closed) return;
-      if (refused) {
-        this.opts.onError?.(refused);
+      if (next instanceof ProblemError) {
+        this.opts.onError?.(next);
         this.close();
         return;
       }
       this.setStatus("reconnecting");
-      await new Promise((resolve) => { this.timer = setTimeout(resolve, Math.max(this.delay, this.serverDelay)); });
-      this.delay = Math.min(this.delay * 2, maxDelay);
+      if (next > 0) await new Promise((resolve) => { this.timer = setTimeout(resolve, next); });
     }
   }
 
   // connect reads one connection until it ends. It returns the problem of a
-  // refusal that retrying will not mend, or undefined to reconnect.
-  private async connect(): Promise<ProblemError | undefined> {
+  // refusal that retrying will not mend, or how long to wait before
+  // connecting again: none after a resync or an end, a 429's Retry-After,
+  // else the backoff.
+  private async connect(): Promise<ProblemError | number> {
     const abort = new AbortController();
     this.abort = abort;
     const url = new URL(this.cfg.baseUrl + "/v1/live", globalThis.location?.href ?? "http://localhost/");
     url.searchParams.set("topics", this.topics.join(","));
     const headers: Record<string, string> = { Accept: "text/event-stream" };
-    const token = await this.cfg.token();
+    let token: string | undefined;
+    try {
+      token = await this.cfg.token();
+    } catch (err) {
+      return new ProblemError({ type: "about:blank", title: "No token", status: 0, detail: `no token: ${err}` });
+    }
     if (token) headers.Authorization = `Bearer ${token}`;
     if (this.lastEventId) headers["Last-Event-ID"] = this.lastEventId;
+    let again: string | undefined;
     try {
       const r = await this.cfg.fetch(url, { headers, signal: abort.signal, cache: "no-store" });
       if (!r.ok || !r.body) {
         const p = await ProblemError.fromResponse(r);
-        if (p.status === 429) {
-          // Too many streams, or opened too fast: try again when the server says.
-          this.serverDelay = 1000 * (Number(r.headers.get("Retry-After")) || 1);
-          return undefined;
-        }
-        return p.status >= 400 && p.status < 500 ? p : undefined; // 5xx: the server may come back
+        // A 429 (too many streams, or opened too fast) says when to come back; a 5xx may mend.
+        return final(r.status) ? p : this.backoff.next(retryAfter(r.headers.get("Retry-After")));
       }
       this.setStatus("open");
-      this.delay = minDelay;
-      let resync = false;
+      this.backoff.opened();
       await readSSE(r.body, (m) => {
-        if (this.closed || abort.signal.aborted) return;
-        if (m.retry) this.serverDelay = m.retry;
-        if (this.handle(m)) {
-          resync = true;
-          abort.abort();
-        }
+        if (this.closed || abort.signal.aborted) return true;
+        if (m.retry) this.serverRetry = m.retry;
+        again = this.follow.apply(m.event, m.data, m.id);
+        return again !== undefined;
       });
-      if (resync) this.delay = this.serverDelay = 0; // reconnect at once from the last id, with a fresh token
     } catch {
       // a dropped connection, or reconnect(): either way, reconnect
     }
-    return undefined;
-  }
-
-  // handle applies one message; it returns true when the server asks for a resync.
-  private handle(m: SSEMessage): boolean {
-    switch (m.event) {
-      case "snapshot":
-      case "reset": {
-        const values = (JSON.parse(m.data) as { values?: Record<string, unknown> }).values ?? {};
-        for (const [topic, v] of Object.entries(values)) {
-          this.values.set(topic, v);
-          this.onChange(topic, v, null);
-        }
-        if (m.event === "reset") this.opts.onReset?.(values);
-        break;
-      }
-      case "change": {
-        const msg = JSON.parse(m.data) as { topics: string[]; event: LiveEvent };
-        for (const topic of msg.topics) {
-          const v = reduce(topic, this.values.get(topic), msg.event);
-          this.values.set(topic, v);
-          this.onChange(topic, v, msg.event);
-        }
-        break;
-      }
-      case "resync": // fell behind
-      case "end": // the token expired, or the stream reached its longest lifetime
-        return true;
-    }
-    if (m.id) this.lastEventId = m.id;
-    return false;
+    // After a resync or an end, at once from the last id (with a fresh token).
+    return again ? 0 : this.backoff.next(this.serverRetry);
   }
 }

@@ -1,5 +1,5 @@
-// reduce applies one change event to a topic's local value, as live/web/client.js
-// does, so a subscriber keeps each value current without asking the server.
+// reduce applies one change event to a topic's local value, for the package's
+// subscriptions and the server's client.js alike (see follow.ts).
 import type { Order, Product } from "./types.js";
 
 /** LiveEvent is the event-log entry a change carries: {id, name, data, user, ts, v}. */

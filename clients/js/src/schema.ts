@@ -348,7 +348,7 @@ export interface paths {
         put?: never;
         /**
          * Send one event or an array of them, as Inngest's send
-         * @description Send one event or an array of them, as Inngest's send: an admin or a service. An id already in the log is stored once.
+         * @description Send one event or an array of them, as Inngest's send: an admin or a service, any event but the data layer's own; or a customer, product/viewed ({productId}) only, one per request, in their own name (data.userId becomes the caller, ts the server's clock). An id already in the log is stored once.
          */
         post: operations["sendEvents"];
         delete?: never;

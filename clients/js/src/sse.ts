@@ -10,10 +10,11 @@ export interface SSEMessage {
 
 /**
  * readSSE parses a text/event-stream body as the HTML standard says, calling
- * onMessage for each message as it arrives. It resolves when the body ends and
- * rejects when reading fails (a dropped connection).
+ * onMessage for each message as it arrives. It resolves when the body ends, or
+ * when onMessage returns true (then it cancels the body), and rejects when
+ * reading fails (a dropped connection).
  */
-export async function readSSE(body: ReadableStream<Uint8Array>, onMessage: (m: SSEMessage) => void): Promise<void> {
+export async function readSSE(body: ReadableStream<Uint8Array>, onMessage: (m: SSEMessage) => boolean | void): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buf = "";
@@ -30,7 +31,13 @@ export async function readSSE(body: ReadableStream<Uint8Array>, onMessage: (m: S
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + (buf.startsWith("\r\n", nl) ? 2 : 1));
       if (line === "") {
-        if (hasData || m.event) onMessage({ ...m, event: m.event || "message", data: m.data.replace(/\n$/, "") });
+        // Stopping cancels the body rather than aborting the request: an
+        // abort after the body has arrived can leave node's fetch reader
+        // pending forever.
+        if ((hasData || m.event || m.retry !== undefined) && onMessage({ ...m, event: m.event || "message", data: m.data.replace(/\n$/, "") })) {
+          await reader.cancel().catch(() => {});
+          return;
+        }
         m = { event: "", data: "" };
         hasData = false;
         continue;

@@ -1,11 +1,12 @@
 // The contract: the committed document is the one the server serves, the
-// committed types are generated from it, and it lints clean.
+// committed types are generated from it, and it lints clean; the server's
+// live/web/client.js is built from this package's live code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { documentPath, documentText, root, schemaPath, typesOf } from "../scripts/generate.mjs";
+import { clientJS, clientJSPath, documentPath, documentText, root, schemaPath, typesOf } from "../scripts/generate.mjs";
 import { startServer } from "../scripts/server.mjs";
 
 const stale = "stale: run `npm run gen` in clients/js and commit the result";
@@ -30,4 +31,8 @@ test("openapi.json lints clean with Redocly (no errors, no warnings)", async () 
   const problems = report.problems.map((p) => `${p.ruleId} at ${p.location?.[0]?.pointer}: ${p.message}`);
   assert.deepEqual(problems, []);
   assert.deepEqual([report.totals.errors, report.totals.warnings], [0, 0]);
+});
+
+test("the server's live/web/client.js is built from browser/client.ts and src/", async () => {
+  assert.equal(readFileSync(clientJSPath, "utf8"), await clientJS(), `live/web/client.js is ${stale}`);
 });

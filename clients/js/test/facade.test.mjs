@@ -87,6 +87,15 @@ describe("facade", () => {
     const log = await admin.call({ method: "GET", path: "/v1/events", query: { name: "product/viewed", limit: 1000 } });
     assert.equal(log.items.filter((e) => e.id === "ts-view-1").length, 1);
   });
+
+  test("a customer sends product/viewed, one at a time, in their own name", async () => {
+    const r = await customer.sendEvent({ name: "product/viewed", data: { productId: product.id, userId: "someone-else" } });
+    assert.equal(r.ids.length, 1);
+    const log = await admin.call({ method: "GET", path: "/v1/events", query: { name: "product/viewed", limit: 1000 } });
+    const ev = log.items.find((e) => e.id === r.ids[0]);
+    assert.equal(ev.data.userId, "ts-customer");
+    assert.equal(ev.user.sub, "ts-customer");
+  });
 });
 
 describe("errors", () => {
@@ -109,7 +118,7 @@ describe("errors", () => {
   test("not found, unauthenticated, forbidden", async () => {
     await rejects(admin.getUser("ts-nobody"), 404, "not_found");
     await rejects(anon.createOrder({ userId: "ts-customer", items: [{ productId: "demo-product-00001", quantity: 1 }], deliveryAddress: address }), 401, "unauthenticated");
-    await rejects(customer.sendEvent({ name: "product/viewed", data: { productId: "demo-product-00001" } }), 403, "forbidden");
+    await rejects(customer.sendEvent({ name: "cart/viewed", data: { productId: "demo-product-00001" } }), 403, "forbidden");
     await rejects(createClient({ baseUrl: srv.url, token: "not-a-token" }).getUser("ts-customer"), 401, "unauthenticated");
   });
 

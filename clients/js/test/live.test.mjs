@@ -115,3 +115,84 @@ test("a stream the server refuses closes with its problem", async () => {
   assert.equal(err.code, "invalid");
   bad.close();
 });
+
+// recording returns a fetch that records the status of each GET /v1/live and
+// when it was answered.
+function recording() {
+  const streams = [];
+  const f = async (url, init) => {
+    const r = await fetch(url, init);
+    if (new URL(url).pathname === "/v1/live") streams.push({ status: r.status, at: Date.now() });
+    return r;
+  };
+  return { fetch: f, streams };
+}
+
+test("an end reconnects at once from the last id with a fresh token: no refusal, nothing missed", async () => {
+  const p = await owner.createProduct({ name: "Ratnagiri Kesar Box", price: 720, category: "fruits", shopId: shop.id, stock: 30 });
+  const topic = `product:${p.id}`;
+  // Each token lives 3 s, so each stream ends at its token's expiry; reopening
+  // with the expired one would be refused with 401.
+  let tokens = 0;
+  const rec = recording();
+  const c = createClient({ baseUrl: srv.url, fetch: rec.fetch,
+    token: () => { tokens++; return srv.token(shop.ownerId, "shop_owner", undefined, "3s"); } });
+  const seen = [];
+  const problems = [];
+  const resets = [];
+  const sub = c.live.subscribe(topic, (t, v, ev) => { if (ev) seen.push(ev.id); }, {
+    onError: (e) => problems.push(e), onReset: (v) => resets.push(v),
+  });
+  try {
+    await waitFor("the snapshot", () => sub.value(topic));
+    const from = sub.lastEventId;
+    await waitFor("the first end's reconnection", () => rec.streams.length >= 2);
+    await owner.updateProductStock(p.id, -3);
+    await waitFor("the second end's reconnection", () => rec.streams.length >= 3);
+    await owner.updateProductStock(p.id, 7);
+    await waitFor("the changes", () => sub.value(topic).stock === 34);
+
+    assert.deepEqual(problems, []);
+    assert.deepEqual(resets, [], "resumed by replay, not reset");
+    assert.ok(rec.streams.every((s) => s.status === 200), `the server answered ${JSON.stringify(rec.streams)}`);
+    assert.ok(tokens >= rec.streams.length, `${tokens} tokens asked for ${rec.streams.length} streams`);
+    const log = await admin.call({ method: "GET", path: "/v1/events", query: { after: from, limit: 1000 } });
+    assert.deepEqual(seen, log.items.filter((e) => e.name.startsWith("product/") && e.data.productId === p.id).map((e) => e.id));
+    assert.equal(seen.length, 2);
+  } finally {
+    sub.close();
+  }
+});
+
+test("a 429 is retried after its Retry-After, not reported", async () => {
+  // One stream per caller: a second one is refused with 429 and Retry-After: 5
+  // until the first closes.
+  const one = await startServer({ scale: 1, args: ["--max-streams", "1"] });
+  try {
+    const token = one.token("ts-429-customer", "customer");
+    const topic = "product:demo-product-00001";
+    const first = createClient({ baseUrl: one.url, token }).live.subscribe(topic, () => {});
+    await waitFor("the first stream", () => first.value(topic));
+    const rec = recording();
+    const statuses = [];
+    const problems = [];
+    const second = createClient({ baseUrl: one.url, token, fetch: rec.fetch }).live.subscribe(topic, () => {}, {
+      onStatus: (s) => statuses.push(s), onError: (e) => problems.push(e),
+    });
+    try {
+      await waitFor("the refusal", () => rec.streams.length === 1);
+      assert.equal(rec.streams[0].status, 429);
+      first.close();
+      await waitFor("the second stream's snapshot", () => second.value(topic));
+      assert.deepEqual(rec.streams.map((s) => s.status), [429, 200]);
+      // Not the backoff's first 1 s: the server's 5.
+      assert.ok(rec.streams[1].at - rec.streams[0].at >= 4900, `retried after ${rec.streams[1].at - rec.streams[0].at} ms`);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(statuses, ["reconnecting", "open"]);
+    } finally {
+      second.close();
+    }
+  } finally {
+    await one.stop();
+  }
+});
