@@ -118,6 +118,7 @@ type OrderUpdated struct {
 	OldStatus OrderStatus `json:"oldStatus"`
 	Status    OrderStatus `json:"status"`
 	Version   int64       `json:"version"`
+	Reason    string      `json:"reason,omitempty"` // why it was cancelled, if the shop said
 }
 
 // InventoryEvent is the data of the inventory/* events.

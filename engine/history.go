@@ -76,6 +76,30 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	return p, nil
 }
 
+// RunCount is how many runs of one function are in one status.
+type RunCount struct {
+	Function string `json:"function"`
+	Status   string `json:"status"`
+	Count    int64  `json:"count"`
+}
+
+// RunCounts counts the runs kept of every function by status, to admins and
+// services, by function then status.
+func (e *Engine) RunCounts(ctx context.Context, c mohalla.Caller) ([]RunCount, error) {
+	if err := authAdmin(c, true); err != nil {
+		return nil, err
+	}
+	rows, err := e.st.Read().RunCounts(store.WithCaller(ctx, c))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RunCount, len(rows))
+	for i, r := range rows {
+		out[i] = RunCount{Function: r.FunctionID, Status: r.Status, Count: r.N}
+	}
+	return out, nil
+}
+
 // RunDetail returns a run and its steps to admins and services. (The step
 // that runs code is the function Run.)
 func (e *Engine) RunDetail(ctx context.Context, c mohalla.Caller, id string) (RunDetail, error) {

@@ -10,7 +10,11 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/metrics"
+	"github.com/mohallamart/mohalla/notify"
+	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -44,9 +48,11 @@ var authzMatrix = map[string]authzRow{
 	"createShop": {path: fixed("/v1/shops"), body: func(who string) string {
 		return `{"id":"shop-` + who + `","name":"S","ownerId":"olga","location":{"lat":19.1,"lng":72.8},"pincode":"400050"}`
 	}, want: [7]int{401, 403, 403, 201, 403, 201, 403}},
-	"getShop":        {path: fixed("/v1/shops/shop-a"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
-	"listShops":      {path: fixed("/v1/shops"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
-	"putShopWebhook": {path: fixed("/v1/shops/shop-a/webhook"), body: fixed(`{"url":"https://example.com/h","secret":"0123456789abcdef"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"getShop":         {path: fixed("/v1/shops/shop-a"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"listShops":       {path: fixed("/v1/shops"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"getShopWebhook":  {path: fixed("/v1/shops/shop-w/webhook"), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"testShopWebhook": {path: fixed("/v1/shops/shop-w/webhook/test"), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"putShopWebhook":  {path: fixed("/v1/shops/shop-a/webhook"), body: fixed(`{"url":"https://example.com/h","secret":"0123456789abcdef"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
 	"createProduct": {path: fixed("/v1/products"), body: func(who string) string {
 		return `{"id":"p-` + who + `","name":"P","price":10,"category":"fruits","shopId":"shop-a","stock":5}`
 	}, want: [7]int{401, 403, 403, 201, 403, 201, 403}},
@@ -78,6 +84,8 @@ var authzMatrix = map[string]authzRow{
 	"listFunctions":     {path: fixed("/v1/functions"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
 	"replayFunction":    {path: fixed("/v1/functions/no-such-fn/replay"), body: fixed(`{"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}`), want: [7]int{401, 403, 403, 403, 403, 404, 403}},
 	"listRuns":          {path: fixed("/v1/runs"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
+	"countRuns":         {path: fixed("/v1/runs/counts"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
+	"metricsHistory":    {path: fixed("/v1/metrics/history"), want: [7]int{401, 403, 403, 403, 403, 200, 200}},
 	"getRun":            {path: fixed("/v1/runs/no-such-run"), want: [7]int{401, 403, 403, 403, 403, 404, 404}},
 	"cancelRun":         {path: fixed("/v1/runs/no-such-run/cancel"), want: [7]int{401, 403, 403, 403, 403, 404, 403}},
 	"rerunRun":          {path: fixed("/v1/runs/no-such-run/rerun"), want: [7]int{401, 403, 403, 403, 403, 404, 403}},
@@ -91,12 +99,22 @@ var authzMatrix = map[string]authzRow{
 
 // newMatrixEnv is the test world with every route served, plus, for each
 // caller, a product of shop-a to discontinue (del-<who>) and a pending order of
-// alice's at shop-a to confirm (ord-<who>).
+// alice's at shop-a to confirm (ord-<who>), and shop-w of olga's whose
+// webhook a local endpoint answers.
 func newMatrixEnv(t *testing.T, kind string) *env {
 	t.Helper()
-	e := openEnv(t, kind, envOptions{engine: true, analytics: true})
+	tester := &lateTester{}
+	e := openEnv(t, kind, envOptions{engine: true, analytics: true, configure: func(cfg *httpapi.Config) {
+		cfg.Webhooks, cfg.History = tester, metrics.NewHistory(metrics.New(), nil)
+	}})
+	tester.n = notify.New(e.store, &notify.Config{AllowPrivateWebhooks: true})
 	admin := callers["admin"]
-	_, err := e.svc.ChangeStock(ctx, admin, "milk", market.ChangeStock{Delta: 100})
+	_, err := e.svc.CreateShop(ctx, admin, market.CreateShop{ID: "shop-w", Name: "Kirana shop-w", OwnerID: "olga",
+		Location: &mohalla.Location{Lat: 19.07, Lng: 72.87}, Pincode: "400050"})
+	fatalIf(t, err)
+	fatalIf(t, e.store.Write().PutWebhook(ctx, store.Webhook{ShopID: "shop-w", URL: newReceiver(t).srv.URL, Secret: "0123456789abcdef",
+		CreatedAt: time.Now(), UpdatedAt: time.Now()}))
+	_, err = e.svc.ChangeStock(ctx, admin, "milk", market.ChangeStock{Delta: 100})
 	fatalIf(t, err)
 	for _, c := range matrixCallers {
 		who := c.column

@@ -96,3 +96,13 @@ func (s *Server) rerun(r *http.Request, c mohalla.Caller) (any, error) {
 	}
 	return rerunResult{RunID: id}, nil
 }
+
+// runCounts answers GET /v1/runs/counts.
+type runCounts struct {
+	Items []engine.RunCount `json:"items"`
+}
+
+func (s *Server) runCounts(r *http.Request, c mohalla.Caller) (any, error) {
+	counts, err := s.eng.RunCounts(r.Context(), c)
+	return runCounts{Items: counts}, err
+}

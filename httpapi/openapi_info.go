@@ -72,6 +72,9 @@ var summaries = map[string]string{
 	"syncStatus":        "The sync monitor's last checks and the lags",
 	"syncCheck":         "Run a sync check now",
 	"listAlerts":        "List the alerts, newest first",
+	"testShopWebhook":   "Send a test delivery to the shop's webhook",
+	"metricsHistory":    "This node's metrics over the last hour",
+	"countRuns":         "Count runs by function and status",
 }
 
 // summaryOf is the short summary of rt's operation: its entry in summaries, or

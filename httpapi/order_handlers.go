@@ -29,7 +29,8 @@ func (s *Server) listOrders(r *http.Request, c mohalla.Caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.svc.ListOrders(r.Context(), c, market.OrderQuery{UserID: q.Get("userId"), ShopID: q.Get("shopId"), PageRequest: p})
+	return s.svc.ListOrders(r.Context(), c, market.OrderQuery{UserID: q.Get("userId"), ShopID: q.Get("shopId"),
+		Newest: q.Get("order") == "newest", PageRequest: p})
 }
 
 func (s *Server) changeOrderStatus(r *http.Request, c mohalla.Caller) (any, error) {

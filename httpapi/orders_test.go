@@ -100,10 +100,17 @@ func TestOrders(t *testing.T) {
 			status: 200, contains: []string{`"id":"order-3"`}, notContains: []string{`"id":"order-1"`}},
 		{name: "orders page by cursor", method: "GET", path: "/v1/orders?limit=1", as: "admin",
 			status: 200, contains: []string{`"id":"order-1"`, `"nextCursor":"order-1"`}, notContains: []string{`"id":"order-2"`}},
+		{name: "newest first, a page at a time", method: "GET", path: "/v1/orders?userId=alice&order=newest&limit=1", as: "alice",
+			status: 200, contains: []string{`"id":"order-4"`, `"nextCursor":"order-4"`}, notContains: []string{`"id":"order-2"`}},
+		{name: "the next page below the cursor", method: "GET", path: "/v1/orders?userId=alice&order=newest&limit=1&cursor=order-4", as: "alice",
+			status: 200, contains: []string{`"id":"order-2"`}, notContains: []string{`"id":"order-4"`, `"id":"order-1"`}},
+		{name: "an unknown order of listing is named", method: "GET", path: "/v1/orders?order=latest", as: "admin", status: 422, contains: []string{`"field":"order"`}},
 		{name: "an unknown shop's orders are not found", method: "GET", path: "/v1/orders?shopId=nope", as: "olga", status: 404},
 		{name: "a non-numeric limit is named", method: "GET", path: "/v1/orders?limit=-", as: "admin", status: 422, contains: []string{`"field":"limit"`}},
 
 		// status
+		{name: "a reason is only for cancelling", method: "POST", path: "/v1/orders/order-1/status", as: "olga", body: `{"status":"confirmed","reason":"busy"}`,
+			status: 422, contains: []string{`"field":"reason"`}},
 		{name: "the shop's owner confirms", method: "POST", path: "/v1/orders/order-1/status", as: "olga", body: `{"status":"confirmed","shopId":"shop-a"}`,
 			status: 200, contains: []string{`"status":"confirmed"`, `"version":2`}},
 		{name: "the owner of another shop is told it does not exist", method: "POST", path: "/v1/orders/order-1/status", as: "oscar", body: `{"status":"packed"}`,

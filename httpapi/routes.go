@@ -135,6 +135,7 @@ func (s *Server) routeTable() []route {
 			Auth:    true, Query: append([]param{
 				{Name: "userId", Type: "string", Doc: "only this customer's orders", ID: true},
 				{Name: "shopId", Type: "string", Doc: "only this shop's orders", ID: true},
+				{Name: "order", Type: "string", Doc: "oldest (the default) or newest first, by id: the time order of the ids the server makes", Enum: []string{"oldest", "newest"}},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[mohalla.Order]{}, Errors: []int{401, 403, 404, 422}, handle: s.listOrders},
 		{Method: "POST", Path: "/v1/orders/{id}/status", ID: "changeOrderStatus", Tag: "orders",
@@ -164,7 +165,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.alertRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.demoRoutes(), s.compatRoutes())...)
+		s.alertRoutes(), s.metricsRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.demoRoutes(), s.compatRoutes())...)
 	for i, rt := range rts {
 		switch {
 		case rt.Budget != "":
@@ -200,6 +201,9 @@ func (s *Server) functionRoutes() []route {
 				{Name: "event", Type: "string", Doc: "only the runs this event id triggered", ID: true},
 			}, pageParams...),
 			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
+		{Method: "GET", Path: "/v1/runs/counts", ID: "countRuns", Tag: "functions",
+			Summary: "How many runs of each function are kept in each status, by function then status: an admin or a service.",
+			Auth:    true, Status: http.StatusOK, Result: runCounts{}, Errors: []int{401, 403}, handle: s.runCounts},
 		{Method: "GET", Path: "/v1/runs/{id}", ID: "getRun", Tag: "functions",
 			Summary: "Get a run with its steps: an admin or a service.",
 			Auth:    true, Status: http.StatusOK, Result: engine.RunDetail{}, Errors: []int{401, 403, 404}, handle: s.run},

@@ -22,6 +22,7 @@ import (
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/problem"
 	"github.com/mohallamart/mohalla/ratelimit"
 	"github.com/mohallamart/mohalla/search"
@@ -65,6 +66,12 @@ type Config struct {
 	Limits *Limits
 	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
 	Alerts *alerts.Alerts
+	// Webhooks, when set, sends shops' test deliveries (POST
+	// /v1/shops/{id}/webhook/test). Default: that route answers 503.
+	Webhooks WebhookTester
+	// History, when set, serves the node's recent metrics at GET
+	// /v1/metrics/history. Default: that route answers 503.
+	History *metrics.History
 	// Probes are the components /readyz checks besides the store, by name
 	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
 	// the node degraded, never 503. ReadyTimeout bounds them all.
@@ -81,6 +88,8 @@ type Server struct {
 	an           *analytics.Analytics
 	sync         *syncmon.Monitor
 	alerts       *alerts.Alerts
+	webhooks     WebhookTester
+	history      *metrics.History
 	search       *search.Index
 	probes       map[string]Probe
 	live         http.Handler
@@ -111,6 +120,8 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		an:           cfg.Analytics,
 		sync:         cfg.Sync,
 		alerts:       cfg.Alerts,
+		webhooks:     cfg.Webhooks,
+		history:      cfg.History,
 		search:       cfg.Search,
 		probes:       cfg.Probes,
 		signer:       signer,

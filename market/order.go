@@ -237,6 +237,9 @@ func (s *Service) Order(ctx context.Context, c mohalla.Caller, id string) (mohal
 type OrderQuery struct {
 	UserID string
 	ShopID string
+	// Newest lists the newest first (by id: the time order of the ids the
+	// server makes); default oldest first.
+	Newest bool
 	PageRequest
 }
 
@@ -270,7 +273,8 @@ func (s *Service) ListOrders(ctx context.Context, c mohalla.Caller, q OrderQuery
 	default:
 		return none, deny(c, "name a userId or a shopId; only admins and services list all orders")
 	}
-	os, err := r.ListOrders(ctx, store.OrderFilter{UserID: q.UserID, ShopID: q.ShopID, After: q.Cursor, Limit: limit + 1})
+	os, err := r.ListOrders(ctx, store.OrderFilter{UserID: q.UserID, ShopID: q.ShopID, After: q.Cursor, Limit: limit + 1,
+		Newest: q.Newest})
 	if err != nil {
 		return none, s.internal(ctx, err)
 	}

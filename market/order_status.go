@@ -16,6 +16,9 @@ import (
 type ChangeOrderStatus struct {
 	Status mohalla.OrderStatus `json:"status"`
 	ShopID string              `json:"shopId,omitempty" rule:"id"`
+	// Reason says why, when cancelling (only then): kept in order/updated and
+	// the audit row.
+	Reason string `json:"reason,omitempty" rule:"line"`
 }
 
 // ChangeOrderStatus moves an order along its state machine, appends order/updated
@@ -27,6 +30,13 @@ type ChangeOrderStatus struct {
 func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id string, in ChangeOrderStatus) (mohalla.Order, error) {
 	if !in.Status.Valid() {
 		return mohalla.Order{}, fieldError("status", "must be one of pending, confirmed, packed, out_for_delivery, delivered, cancelled")
+	}
+	var v mohalla.Invalid
+	if checkText(&v, "reason", in.Reason, "line"); in.Reason != "" && in.Status != mohalla.StatusCancelled {
+		v.Add("reason", "is only for cancelling")
+	}
+	if err := v.Err(); err != nil {
+		return mohalla.Order{}, err
 	}
 	if c.Role == mohalla.RoleAnonymous || c.Role == "" {
 		return mohalla.Order{}, deny(c, "") // before the order is looked up: its existence is private
@@ -67,7 +77,7 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 		}
 		o.Status, o.UpdatedAt = in.Status, w.now
 		if err := w.emit(mohalla.EventOrderUpdated, mohalla.OrderUpdated{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
-			OldStatus: from, Status: o.Status, Version: o.Version}); err != nil {
+			OldStatus: from, Status: o.Status, Version: o.Version, Reason: in.Reason}); err != nil {
 			return err
 		}
 		if o.Status == mohalla.StatusCancelled {
@@ -75,7 +85,11 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 				return err
 			}
 		}
-		return w.audit(ctx, "order.status", "order", o.ID, map[string]any{"status": from}, map[string]any{"status": o.Status})
+		after := map[string]any{"status": o.Status}
+		if in.Reason != "" {
+			after["reason"] = in.Reason
+		}
+		return w.audit(ctx, "order.status", "order", o.ID, map[string]any{"status": from}, after)
 	})
 	return o, err
 }

@@ -2,6 +2,7 @@ package market_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -67,7 +68,11 @@ func TestOrderStatusMachine(t *testing.T) {
 		if err := move("o2", mohalla.StatusConfirmed); err != nil {
 			t.Fatal(err)
 		}
-		if err := move("o2", mohalla.StatusCancelled); err != nil {
+		// A reason is only for cancelling, and travels in the event and the audit.
+		const why = "the wholesaler had no apples"
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, owner, "o2", market.ChangeOrderStatus{Status: mohalla.StatusPacked, Reason: why})), mohalla.EINVALID)
+		wantCode(t, mustErr(f.svc.ChangeOrderStatus(ctx, owner, "o2", market.ChangeOrderStatus{Status: mohalla.StatusCancelled, Reason: "a\nb"})), mohalla.EINVALID)
+		if _, err := f.svc.ChangeOrderStatus(ctx, owner, "o2", market.ChangeOrderStatus{Status: mohalla.StatusCancelled, Reason: why}); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.stock("apples"); got != 8 {
@@ -78,11 +83,11 @@ func TestOrderStatusMachine(t *testing.T) {
 		if err := json.Unmarshal(updates[len(updates)-1].Data, &last); err != nil {
 			t.Fatal(err)
 		}
-		if len(updates) != 6 || last.OldStatus != mohalla.StatusConfirmed || last.Status != mohalla.StatusCancelled {
+		if len(updates) != 6 || last.OldStatus != mohalla.StatusConfirmed || last.Status != mohalla.StatusCancelled || last.Reason != why {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
 		audit, err := f.svc.Store().Read().Audit(store.WithCaller(ctx, admin), "order", "o2")
-		if err != nil || len(audit) != 3 || audit[2].Action != "order.status" {
+		if err != nil || len(audit) != 3 || audit[2].Action != "order.status" || !strings.Contains(fmt.Sprintf("%s", audit[2].After), why) {
 			t.Errorf("audit of o2 = %+v, %v; want create and two status rows", audit, err)
 		}
 	})

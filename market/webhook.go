@@ -58,6 +58,28 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 	return w, nil
 }
 
+// Webhook returns a shop's webhook (its URL and times; the secret never
+// leaves the store) to the shop's owner or an admin. It is ENOTFOUND for a
+// missing shop and for a shop with no webhook registered.
+func (s *Service) Webhook(ctx context.Context, c mohalla.Caller, shopID string) (store.Webhook, error) {
+	sh, err := s.store.Read().Shop(ctx, shopID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Webhook{}, mohalla.Errorf(mohalla.ENOTFOUND, "shop %q not found", shopID)
+	} else if err != nil {
+		return store.Webhook{}, s.internal(ctx, err)
+	}
+	if err := authManageShop(c, sh.OwnerID); err != nil {
+		return store.Webhook{}, err
+	}
+	w, err := s.store.Read().Webhook(ctx, shopID)
+	if errors.Is(err, store.ErrNotFound) {
+		return w, mohalla.Errorf(mohalla.ENOTFOUND, "shop %q has no webhook: register one with PUT /v1/shops/%s/webhook", shopID, shopID)
+	} else if err != nil {
+		return w, s.internal(ctx, err)
+	}
+	return w, nil
+}
+
 // NotificationQuery selects notifications: a user's ("" for the caller's own, or
 // all for an admin), newest first.
 type NotificationQuery struct {

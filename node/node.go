@@ -80,7 +80,11 @@ type Config struct {
 	Alerts alerts.Config
 	// Retention says how long history is kept before the pruner deletes it.
 	Retention retention.Config
-	Logger    *slog.Logger
+	// History says how often the node samples its own metrics for GET
+	// /v1/metrics/history and how long it keeps them. Default every 15 s for
+	// an hour.
+	History metrics.HistoryConfig
+	Logger  *slog.Logger
 }
 
 // Node is a running process's parts.
@@ -104,6 +108,8 @@ type Node struct {
 	Limiter *ratelimit.Limiter
 	// Alerts records and sends the operators' alerts.
 	Alerts *alerts.Alerts
+	// History samples the node's metrics while it runs.
+	History *metrics.History
 
 	reads     *reads
 	throttled []*logthrottle.Handler // the libraries' loggers, for mohalla_logs_suppressed_total
@@ -111,6 +117,7 @@ type Node struct {
 	log        *slog.Logger
 	stopSearch context.CancelFunc
 	stopUI     context.CancelFunc
+	sampling   sync.WaitGroup
 	searching  sync.WaitGroup
 }
 
@@ -201,6 +208,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.Service = market.New(n.Store, &market.Config{Logger: log, OnEvents: n.Engine.Enqueue, AfterCommit: n.Engine.AfterCommit,
 		Cache: n.Cache, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks})
 	n.Metrics.WatchStore(n.Store, log)
+	n.History = metrics.NewHistory(n.Metrics, &cfg.History)
 
 	// River's UI runs background queries until Close, not until ctx ends.
 	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
@@ -222,7 +230,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	api := httpapi.New(n.Service, n.Signer, &httpapi.Config{Logger: log, Engine: n.Engine, RiverUI: riverUI, Analytics: an, Live: n.Live,
 		Sync: n.Sync, Search: n.Search, Limits: &limits, Alerts: n.Alerts, Probes: n.probes(sender),
-		CORSOrigins: cfg.CORSOrigins})
+		CORSOrigins: cfg.CORSOrigins, Webhooks: notifier, History: n.History})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", n.Metrics.Handler())
 	web.Register(mux)
@@ -267,6 +275,9 @@ func (n *Node) Start(ctx context.Context) error {
 	// follows the log; searches answer 503 until it is ready.
 	sctx, cancel := context.WithCancel(ctx)
 	n.stopSearch = cancel
+	// The metrics' history stops with the search, in Close, before the
+	// store its gatherings read is closed.
+	n.sampling.Go(func() { n.History.Run(sctx) })
 	n.searching.Go(func() {
 		if err := n.Search.Run(sctx); err != nil && sctx.Err() == nil {
 			n.log.ErrorContext(sctx, "search index stopped", slog.Any("err", err))
@@ -299,6 +310,7 @@ func (n *Node) Close(ctx context.Context) error {
 	if n.stopSearch != nil {
 		n.stopSearch()
 		n.searching.Wait()
+		n.sampling.Wait()
 	}
 	if cerr := n.Search.Close(); cerr != nil {
 		n.log.WarnContext(ctx, "closing the search index", slog.Any("err", cerr))

@@ -76,15 +76,22 @@ func (tx *Tx) OrderForUpdate(ctx context.Context, id string) (mohalla.Order, err
 type OrderFilter struct {
 	UserID string
 	ShopID string
-	After  string // id cursor
+	After  string // id cursor: the orders past it (below it when Newest)
 	Limit  int
+	// Newest lists in descending id order, the newest first for ids the
+	// server made (ULIDs).
+	Newest bool
 }
 
 // ListOrders returns the orders f selects, in id order, with their items.
 func (q *Q) ListOrders(ctx context.Context, f OrderFilter) ([]mohalla.Order, error) {
+	where, order := `id > $1`, `id`
+	if f.Newest {
+		where, order = `($1 = '' OR id < $1)`, `id DESC`
+	}
 	rs, err := q.q.query(ctx, `SELECT `+orderColumns+` FROM orders
-		WHERE id > $1 AND ($2 = '' OR user_id = $2) AND ($3 = '' OR shop_id = $3)
-		ORDER BY id LIMIT $4`, f.After, f.UserID, f.ShopID, f.Limit)
+		WHERE `+where+` AND ($2 = '' OR user_id = $2) AND ($3 = '' OR shop_id = $3)
+		ORDER BY `+order+` LIMIT $4`, f.After, f.UserID, f.ShopID, f.Limit)
 	if err != nil {
 		return nil, err
 	}

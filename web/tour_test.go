@@ -18,6 +18,7 @@ import (
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/metrics"
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/web/webtest"
@@ -59,6 +60,14 @@ var tour = []tourStop{
 			return true;
 		})()`,
 		ready: `document.getElementById("cart-count").textContent === "3" && document.getElementById("live").textContent === "live"`},
+	{file: "shop.png", screen: desktop, path: "/shop/", as: mohalla.RoleShopOwner,
+		ready: `document.querySelectorAll("#orders > li").length >= 3 && document.getElementById("live").textContent.includes("live")`},
+	{file: "shop-phone.png", screen: phone, path: "/shop/", as: mohalla.RoleShopOwner,
+		do:    `document.getElementById("t-inventory").click(), true`,
+		ready: `document.querySelectorAll("#inventory tbody tr").length > 5`},
+	{file: "dashboard.png", screen: desktop, path: "/dashboard/", as: mohalla.RoleAdmin,
+		ready: `document.querySelectorAll("#rateChart svg path.line").length > 0 && document.querySelectorAll("#runsChart svg path.line").length > 0 &&
+			document.querySelectorAll("#runs tbody tr[data-id]").length > 0 && document.getElementById("chartsNote").textContent.startsWith("5")`},
 }
 
 // TestTour checks that the README shows every screenshot of the tour and that
@@ -88,7 +97,7 @@ func TestTour(t *testing.T) {
 
 func takeTour(t *testing.T, dir string) {
 	ctx := context.Background()
-	n, srv := nodetest.Serve(t)
+	n, srv := nodetest.ServeConfig(t, node.Config{History: metrics.HistoryConfig{Every: time.Second}}) // the dashboard's charts fill at once
 	hood, err := demo.Seed(ctx, n.Service, &demo.Config{Users: 30, Shops: 8, Products: 400})
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +106,7 @@ func takeTour(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	pastOrders(t, n, hood)
+	shopOrders(t, n, hood)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +164,40 @@ func pastOrders(t *testing.T, n *node.Node, hood *demo.Neighbourhood) {
 		}
 		for _, s := range moves {
 			if _, err := n.Service.ChangeOrderStatus(ctx, admin, o.ID, market.ChangeOrderStatus{Status: s}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// shopOrders gives the demo's shop owner's shop orders from a few customers,
+// one confirmed, for the shop console's picture.
+func shopOrders(t *testing.T, n *node.Node, hood *demo.Neighbourhood) {
+	ctx := context.Background()
+	owner, err := n.Service.DemoAccount(ctx, mohalla.RoleShopOwner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shopID string
+	for _, sh := range hood.Shops {
+		if sh.OwnerID == owner.UserID {
+			shopID = sh.ID
+		}
+	}
+	var stocked []mohalla.Product
+	for _, p := range hood.Products {
+		if p.ShopID == shopID && p.Stock > 5 {
+			stocked = append(stocked, p)
+		}
+	}
+	for i, c := range hood.Customers()[1:4] {
+		o, err := n.Service.CreateOrder(ctx, c.Caller(), market.CreateOrder{UserID: c.ID, DeliveryAddress: c.Home,
+			Items: []market.OrderLine{{ProductID: stocked[i].ID, Quantity: 2}, {ProductID: stocked[i+3].ID, Quantity: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if _, err := n.Service.ChangeOrderStatus(ctx, admin, o.ID, market.ChangeOrderStatus{Status: mohalla.StatusConfirmed}); err != nil {
 				t.Fatal(err)
 			}
 		}

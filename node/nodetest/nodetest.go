@@ -14,8 +14,15 @@ import (
 // Serve opens, starts and serves a node; all of it stops when t ends.
 func Serve(t testing.TB) (*node.Node, *httptest.Server) {
 	t.Helper()
+	return ServeConfig(t, node.Config{})
+}
+
+// ServeConfig is Serve with cfg; its DataDir is always a new temporary one.
+func ServeConfig(t testing.TB, cfg node.Config) (*node.Node, *httptest.Server) {
+	t.Helper()
 	ctx := context.Background()
-	n, err := node.Open(ctx, node.Config{DataDir: t.TempDir()})
+	cfg.DataDir = t.TempDir()
+	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -417,6 +417,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This node's metrics over the last hour
+         * @description This node's metrics over the last hour, sampled every 15 s and kept in memory since it started (a new node has none): function attempts per second by outcome, each follower's lag, the cache's hit rate, and each route's requests per second and p99 latency: an admin or a service.
+         */
+        get: operations["metricsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -593,6 +613,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count runs by function and status
+         * @description How many runs of each function are kept in each status, by function then status: an admin or a service.
+         */
+        get: operations["countRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}": {
         parameters: {
             query?: never;
@@ -744,13 +784,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The shop's webhook
+         * @description The shop's webhook: its URL and when it was set, never its secret; 404 when none is registered: the shop's owner or an admin.
+         */
+        get: operations["getShopWebhook"];
         /**
          * Register the shop's order webhook
          * @description Register where the shop's new orders are posted, signed with HMAC-SHA256 of the body with secret in the Mohalla-Signature header (t=<unix>,v1=<hex> of "<t>.<body>"): the shop's owner or an admin.
          */
         put: operations["putShopWebhook"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shops/{id}/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test delivery to the shop's webhook
+         * @description Send one signed test delivery (type webhook.test) to the shop's webhook now, without retries, and answer what it answered: its status code (0 if it could not be reached) and the error, if any. Recorded as a notification to the owner with its delivery: the shop's owner or an admin.
+         */
+        post: operations["testShopWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -892,6 +956,7 @@ export interface components {
             Match: string;
         };
         ChangeOrderStatus: {
+            reason?: string;
             shopId?: string;
             /** @enum {string} */
             status: "pending" | "confirmed" | "packed" | "out_for_delivery" | "delivered" | "cancelled";
@@ -954,6 +1019,17 @@ export interface components {
         Debounce: {
             Key: string;
             Period: number;
+        };
+        Delivery: {
+            /** Format: date-time */
+            at: string;
+            attempt: number;
+            durationMs: number;
+            error?: string;
+            notificationId: string;
+            shopId: string;
+            statusCode: number;
+            url: string;
         };
         DemoAccount: {
             about?: string;
@@ -1074,6 +1150,10 @@ export interface components {
         Location: {
             lat: number;
             lng: number;
+        };
+        MetricsHistory: {
+            everySeconds: number;
+            samples: components["schemas"]["Sample"][];
         };
         NewAPIKey: {
             /** Format: date-time */
@@ -1242,6 +1322,19 @@ export interface components {
         RerunResult: {
             runId: string;
         };
+        RouteSample: {
+            p99Ms: number;
+            perSecond: number;
+            route: string;
+        };
+        RunCount: {
+            count: number;
+            function: string;
+            status: string;
+        };
+        RunCounts: {
+            items: components["schemas"]["RunCount"][];
+        };
         RunDetail: {
             attempts: number;
             cancelKey?: string;
@@ -1302,6 +1395,19 @@ export interface components {
         RunRowPage: {
             items: components["schemas"]["RunRow"][];
             nextCursor?: string;
+        };
+        Sample: {
+            /** Format: date-time */
+            at: string;
+            cacheHitRate?: number;
+            followerLag: {
+                [key: string]: number;
+            };
+            routes: components["schemas"]["RouteSample"][];
+            runsPerSecond: {
+                [key: string]: number;
+            };
+            seconds: number;
         };
         SendEvent: {
             data?: Record<string, never>;
@@ -3425,6 +3531,77 @@ export interface operations {
             };
         };
     };
+    metricsHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsHistory"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listNotifications: {
         parameters: {
             query?: {
@@ -3519,6 +3696,8 @@ export interface operations {
                 userId?: string;
                 /** @description only this shop's orders */
                 shopId?: string;
+                /** @description oldest (the default) or newest first, by id: the time order of the ids the server makes */
+                order?: "oldest" | "newest";
                 /** @description page size, 1 to 500; default 50 */
                 limit?: number;
                 /** @description the nextCursor of the previous page */
@@ -4673,6 +4852,77 @@ export interface operations {
             };
         };
     };
+    countRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunCounts"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRun: {
         parameters: {
             query?: never;
@@ -5423,6 +5673,97 @@ export interface operations {
             };
         };
     };
+    getShopWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putShopWebhook: {
         parameters: {
             query?: never;
@@ -5494,6 +5835,97 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testShopWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
