@@ -81,8 +81,8 @@ func TestOrderStatusMachine(t *testing.T) {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
 		audit, err := f.svc.Store().Read().Audit(ctx, "order", "o2")
-		if err != nil || len(audit) != 3 || audit[2].Action != "order.status" {
-			t.Errorf("audit of o2 = %+v, %v; want create and two status rows", audit, err)
+		if err != nil || len(audit) != 3 || audit[1].Action != market.AuditOrderStatus || audit[2].Action != market.AuditOrderCancel {
+			t.Errorf("audit of o2 = %+v, %v; want its creation, a status change and its cancellation", audit, err)
 		}
 	})
 }

@@ -1,0 +1,29 @@
+-- The audit trail made complete and tamper-evident (issue 12); see the
+-- PostgreSQL migration of the same name. SQLite serializes writers, so the
+-- head row needs no lock to keep one chain.
+ALTER TABLE audit ADD COLUMN actor_key text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN shop_id text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN request_id text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN client_ip text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN seq INTEGER;
+ALTER TABLE audit ADD COLUMN hash BLOB;
+CREATE UNIQUE INDEX audit_seq ON audit (seq);
+CREATE INDEX audit_actor ON audit (actor_id, id);
+CREATE INDEX audit_action ON audit (action, id);
+CREATE INDEX audit_shop ON audit (shop_id, id) WHERE shop_id <> '';
+
+CREATE TABLE audit_head (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    seq         INTEGER NOT NULL,
+    hash        BLOB NOT NULL,
+    anchor_seq  INTEGER NOT NULL,
+    anchor_hash BLOB NOT NULL
+);
+INSERT INTO audit_head VALUES (1, 0, zeroblob(32), 0, zeroblob(32));
+
+-- Append-only: no UPDATE or DELETE of audit. (Each trigger's body is on one
+-- line: the migration runner splits statements at ";" and a newline.)
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE refused'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE refused'); END;
