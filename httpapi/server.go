@@ -64,6 +64,10 @@ type Config struct {
 	Limits *Limits
 	// Alerts, when set, serves GET /v1/alerts. Default: that route answers 503.
 	Alerts *alerts.Alerts
+	// RefusalWindow is how long the writes refused to a caller on a route
+	// (403) are counted before one audit row sums them up. Default
+	// DefaultRefusalWindow.
+	RefusalWindow time.Duration
 	// Probes are the components /readyz checks besides the store, by name
 	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
 	// the node degraded, never 503. ReadyTimeout bounds them all.
@@ -87,6 +91,7 @@ type Server struct {
 	limits       *Limits
 	limiter      *ratelimit.Limiter
 	streams      *ratelimit.Slots
+	refusals     *refusals
 
 	mux     *http.ServeMux
 	routes  []route
@@ -114,6 +119,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		mux:          http.NewServeMux(),
 		streams:      ratelimit.NewSlots(),
 	}
+	s.refusals = newRefusals(cfg.RefusalWindow, svc.RecordRefusals, s.log)
 	if cfg.Limits != nil {
 		l := *cfg.Limits
 		s.limits = &l
@@ -154,6 +160,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 // ServeHTTP serves the routes; any other path is a problem+json 404, and a known
 // path with another method a 405 listing the allowed ones.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = s.withRequest(w, r)
 	if h, pattern := s.mux.Handler(r); pattern == "" {
 		s.unmatched(w, r, h)
 		return
@@ -208,6 +215,7 @@ func (s *Server) serve(rt route) http.Handler {
 		}
 		v, err := rt.handle(r, c)
 		if err != nil {
+			s.noteRefusal(r, rt, c, err)
 			status = s.writeError(w, r, err)
 			return
 		}

@@ -69,7 +69,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: k.CreatedAt, Actor: store.ActorOf(c), Action: AuditAPIKeyCreate,
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: k.CreatedAt, Actor: store.ActorOf(c), Action: store.AuditAPIKeyCreate,
 			Entity: "apikey", EntityID: k.ID, After: map[string]string{"name": k.Name, "kind": k.Kind}})
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 		if err != nil || !revoked {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: AuditAPIKeyRevoke,
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditAPIKeyRevoke,
 			Entity: "apikey", EntityID: id, Before: map[string]any{"name": k.Name, "kind": k.Kind, "revokedAt": nil},
 			After: map[string]any{"revokedAt": now}})
 	})

@@ -8,29 +8,6 @@ import (
 	"github.com/mohallamart/mohalla/store"
 )
 
-// The audit actions: each sensitive operation writes exactly one row, in its
-// own transaction, naming one of these.
-const (
-	AuditUserCreate     = "user.create"
-	AuditShopCreate     = "shop.create"
-	AuditShopWebhook    = "shop.webhook"
-	AuditProductCreate  = "product.create"
-	AuditProductUpdate  = "product.update" // details, price among them
-	AuditProductStock   = "product.stock"
-	AuditProductDelete  = "product.delete"
-	AuditOrderCreate    = "order.create"
-	AuditOrderStatus    = "order.status"
-	AuditOrderCancel    = "order.cancel" // a status change to cancelled, with the stock returned
-	AuditAPIKeyCreate   = "apikey.create"
-	AuditAPIKeyRevoke   = "apikey.revoke"
-	AuditEventSend      = "event.send"
-	AuditRefused        = "refused" // a summary of refused writes (RecordRefusals)
-	AuditRunCancel      = "run.cancel"
-	AuditRunRerun       = "run.rerun"
-	AuditFunctionReplay = "function.replay"
-	AuditSyncCheck      = "sync.check"
-)
-
 // audit queues an audit row of the write. write inserts the rows after the
 // write's other statements, just before the commit, so that the chain's head
 // (see store.InsertAudit) is held as briefly as can be.
@@ -59,7 +36,7 @@ type Refusals struct {
 // "refused", entity "route"). Its actor is r.Caller.
 func (s *Service) RecordRefusals(ctx context.Context, r Refusals) error {
 	err := s.store.InTx(store.WithOperation(ctx, "audit_refusals"), func(tx *store.Tx) error {
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: r.Last, Actor: store.ActorOf(r.Caller), Action: AuditRefused,
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: r.Last, Actor: store.ActorOf(r.Caller), Action: store.AuditRefused,
 			Entity: "route", EntityID: r.Route, RequestID: r.RequestID, ClientIP: r.ClientIP,
 			After: map[string]any{"count": r.Count, "first": r.First.UTC(), "last": r.Last.UTC(), "reason": r.Reason}})
 	})

@@ -118,7 +118,7 @@ func (s *Service) History(ctx context.Context, c mohalla.Caller, entity, id stri
 // redact keeps from a row what anyone who may read its entity may know.
 func redact(a *store.AuditEntry) {
 	a.RequestID, a.ClientIP, a.Actor.KeyID = "", "", ""
-	if a.Action == AuditShopWebhook {
+	if a.Action == store.AuditShopWebhook {
 		a.Before, a.After = nil, nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // SendEvent is one event of Service.SendEvents, Inngest's send: ID is optional, and
@@ -102,7 +103,7 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 	}
 	err := s.write(ctx, c, "send_events", func(ctx context.Context, w *change) error {
 		w.events = events
-		w.audit(AuditEventSend, "event", events[0].ID, "", nil, sentEvents(events))
+		w.audit(store.AuditEventSend, "event", events[0].ID, "", nil, sentEvents(events))
 		return nil
 	})
 	if err != nil {

@@ -76,14 +76,14 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 			return err
 		}
 		if o.Status != mohalla.StatusCancelled {
-			w.audit(AuditOrderStatus, "order", o.ID, o.ShopID, map[string]any{"status": from}, map[string]any{"status": o.Status})
+			w.audit(store.AuditOrderStatus, "order", o.ID, o.ShopID, map[string]any{"status": from}, map[string]any{"status": o.Status})
 			return nil
 		}
 		returned, err := returnStock(ctx, w, o)
 		if err != nil {
 			return err
 		}
-		w.audit(AuditOrderCancel, "order", o.ID, o.ShopID, map[string]any{"status": from},
+		w.audit(store.AuditOrderCancel, "order", o.ID, o.ShopID, map[string]any{"status": from},
 			map[string]any{"status": o.Status, "stockReturned": returned})
 		return nil
 	})

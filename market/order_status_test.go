@@ -7,6 +7,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 func TestOrderStatusMachine(t *testing.T) {
@@ -81,7 +82,7 @@ func TestOrderStatusMachine(t *testing.T) {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
 		audit, err := f.svc.Store().Read().Audit(ctx, "order", "o2")
-		if err != nil || len(audit) != 3 || audit[1].Action != market.AuditOrderStatus || audit[2].Action != market.AuditOrderCancel {
+		if err != nil || len(audit) != 3 || audit[1].Action != store.AuditOrderStatus || audit[2].Action != store.AuditOrderCancel {
 			t.Errorf("audit of o2 = %+v, %v; want its creation, a status change and its cancellation", audit, err)
 		}
 	})

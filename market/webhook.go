@@ -55,7 +55,7 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 			return err
 		}
 		// The secret is never recorded; that it changed is.
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: AuditShopWebhook,
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditShopWebhook,
 			Entity: "shop", EntityID: shopID, ShopID: shopID, Before: before,
 			After: map[string]string{"url": in.URL, "secret": "(set)"}})
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -119,12 +120,13 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 				v.Broken = &AuditBreak{Seq: a.Seq, ID: a.ID, Reason: "its content cannot be read: " + err.Error()}
 				return v, nil
 			}
-			if !bytes.Equal(chainHash(prev, content), a.Hash) {
+			hash, _ := hex.DecodeString(a.Hash)
+			if !bytes.Equal(chainHash(prev, content), hash) {
 				v.Broken = &AuditBreak{Seq: a.Seq, ID: a.ID,
 					Reason: "its hash does not match its content and the previous row's hash: the row was changed, or one before it"}
 				return v, nil
 			}
-			prev, next = a.Hash, next+1
+			prev, next = hash, next+1
 			v.Checked++
 		}
 	}

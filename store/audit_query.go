@@ -2,11 +2,35 @@ package store
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/mohallamart/mohalla"
+)
+
+// The audit actions: each sensitive operation writes exactly one row, in its
+// own transaction, naming one of these.
+const (
+	AuditUserCreate     = "user.create"
+	AuditShopCreate     = "shop.create"
+	AuditShopWebhook    = "shop.webhook"
+	AuditProductCreate  = "product.create"
+	AuditProductUpdate  = "product.update" // details, price among them
+	AuditProductStock   = "product.stock"
+	AuditProductDelete  = "product.delete"
+	AuditOrderCreate    = "order.create"
+	AuditOrderStatus    = "order.status"
+	AuditOrderCancel    = "order.cancel" // a status change to cancelled, with the stock returned
+	AuditAPIKeyCreate   = "apikey.create"
+	AuditAPIKeyRevoke   = "apikey.revoke"
+	AuditEventSend      = "event.send"
+	AuditRefused        = "refused" // a summary of refused writes (market.Service.RecordRefusals)
+	AuditRunCancel      = "run.cancel"
+	AuditRunRerun       = "run.rerun"
+	AuditFunctionReplay = "function.replay"
+	AuditSyncCheck      = "sync.check"
 )
 
 // AuditEntry is one row of the append-only audit trail.
@@ -33,9 +57,9 @@ type AuditEntry struct {
 	ClientIP  string `json:"clientIp,omitempty"`
 	// Seq is the row's place in the hash chain, 0 for a row written before
 	// the chain began; Hash is SHA-256(the previous row's Hash || the row's
-	// canonical content).
+	// canonical content), in hex.
 	Seq  int64  `json:"seq,omitempty"`
-	Hash []byte `json:"hash,omitempty"`
+	Hash string `json:"hash,omitempty"`
 }
 
 // AuditActor is who did an audited operation.
@@ -76,6 +100,7 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
 	if err != nil {
 		return err
 	}
+	var hash []byte
 	args := []any{a.At, a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
 		before, after, a.RequestID, a.ClientIP}
 	if tx.b.kind() == "postgres" {
@@ -86,10 +111,11 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
 			INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id, before, after,
 				request_id, client_ip, seq, hash)
 			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, h.seq, h.hash FROM h
-			RETURNING id, seq, hash`, append(args, content)...).Scan(&a.ID, &a.Seq, &a.Hash)
+			RETURNING id, seq, hash`, append(args, content)...).Scan(&a.ID, &a.Seq, &hash)
 		if err != nil {
 			return fmt.Errorf("insert audit: %w", err)
 		}
+		a.Hash = hex.EncodeToString(hash)
 		return nil
 	}
 	// SQLite serializes writers: read the head, link, move the head.
@@ -98,14 +124,15 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	a.Seq++
-	a.Hash = chainHash(prev, content)
+	hash = chainHash(prev, content)
+	a.Hash = hex.EncodeToString(hash)
 	if err := tx.q.queryRow(ctx, `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
 			shop_id, before, after, request_id, client_ip, seq, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		append(args, a.Seq, a.Hash)...).Scan(&a.ID); err != nil {
+		append(args, a.Seq, hash)...).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
 	}
-	_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, a.Seq, a.Hash)
+	_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, a.Seq, hash)
 	return err
 }
 
@@ -177,11 +204,13 @@ func scanAudit(rs rows) (AuditEntry, error) {
 		a             AuditEntry
 		role          string
 		before, after string
+		hash          []byte
 	)
 	if err := rs.Scan(&a.ID, &a.At, &a.Actor.ID, &role, &a.Actor.KeyID, &a.Action, &a.Entity, &a.EntityID, &a.ShopID,
-		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &a.Hash); err != nil {
+		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &hash); err != nil {
 		return a, err
 	}
+	a.Hash = hex.EncodeToString(hash)
 	a.At = a.At.UTC()
 	a.Actor.Role = mohalla.Role(role)
 	if before != "" {
