@@ -213,11 +213,20 @@ func scanAudit(rs rows) (AuditEntry, error) {
 	a.Hash = hex.EncodeToString(hash)
 	a.At = a.At.UTC()
 	a.Actor.Role = mohalla.Role(role)
-	if before != "" {
-		a.Before = json.RawMessage(before)
-	}
-	if after != "" {
-		a.After = json.RawMessage(after)
+	// Both stores answer the same text: keys sorted, no spaces (jsonb's own
+	// text reorders keys and adds spaces).
+	for _, f := range []struct {
+		text string
+		dst  *any
+	}{{before, &a.Before}, {after, &a.After}} {
+		if f.text == "" {
+			continue
+		}
+		c, err := canonicalJSON(f.text)
+		if err != nil {
+			c = json.RawMessage(f.text) // not JSON: only a tampered row; VerifyAudit reports it
+		}
+		*f.dst = c
 	}
 	return a, nil
 }
