@@ -109,6 +109,12 @@ func TestAuditTrail(t *testing.T) {
 			}
 			call("GET", "/v1/orders/order-1/history", "bob", nil, "", http.StatusNotFound)
 			call("GET", "/v1/orders/order-1/history?limit=0", "alice", nil, "", http.StatusUnprocessableEntity)
+			badToken := map[string]string{"Authorization": "Bearer not-a-token"}
+			for _, kind := range []string{"products", "shops"} {
+				call("GET", "/v1/"+kind+"/no-such/history", "admin", nil, "", http.StatusNotFound)
+				call("GET", "/v1/"+kind+"/no-such/history", "", badToken, "", http.StatusUnauthorized)
+				call("GET", "/v1/"+kind+"/no-such/history?cursor=x", "admin", nil, "", http.StatusUnprocessableEntity)
+			}
 			if p := rows("/v1/products/apple/history", ""); len(p) != 1 || p[0].Action != store.AuditProductCreate {
 				t.Errorf("apple's history: %+v; want its creation only (orders are audited as orders)", p)
 			}
@@ -126,6 +132,16 @@ func TestAuditTrail(t *testing.T) {
 			}
 			call("GET", "/v1/audit", "alice", nil, "", http.StatusForbidden)
 			call("GET", "/v1/audit?from=yesterday", "admin", nil, "", http.StatusUnprocessableEntity)
+			future, past := time.Now().Add(time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			if n := len(rows("/v1/audit?from="+future, "admin")); n != 0 {
+				t.Errorf("%d rows from an hour ahead", n)
+			}
+			if n := len(rows("/v1/audit?to="+past, "admin")); n != 0 {
+				t.Errorf("%d rows until an hour ago", n)
+			}
+			if n := len(rows("/v1/audit?entity=order&from="+past+"&to="+future, "admin")); n != 4 {
+				t.Errorf("%d order rows within the last hour, want 4", n)
+			}
 			newest := rows("/v1/audit?limit=2", "admin")
 			if len(newest) != 2 || newest[0].ID <= newest[1].ID {
 				t.Errorf("the trail, newest first: %+v", newest)
