@@ -116,9 +116,10 @@ func printAudit(w io.Writer, a store.AuditEntry) {
 
 func (c *CLI) auditVerify(ctx context.Context, args []string) error {
 	fs := c.flagSet("audit verify", "[flags]",
-		"Walk the audit trail's hash chain from its anchor to its head, recomputing each row's\n"+
-			"SHA-256 from the previous row's hash and the row's content, and report the first broken\n"+
-			"link: a row changed, a row missing, or a head the chain does not reach. Exits 1 if broken.")
+		"Link the rows not yet in the audit trail's hash chain, then walk it from its anchor to its\n"+
+			"head, recomputing each row's SHA-256 from the previous row's hash and the row's content,\n"+
+			"and report the first broken link: a row changed, a row missing, or a head the chain does\n"+
+			"not reach. Exits 1 if broken.")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -133,6 +134,9 @@ func (c *CLI) auditVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if _, err := st.SealAudit(ctx); err != nil {
+		return err
+	}
 	v, err := st.Read().VerifyAudit(ctx)
 	if err != nil {
 		return err
@@ -145,8 +149,8 @@ func (c *CLI) auditVerify(ctx context.Context, args []string) error {
 		}
 	} else if v.Broken == nil {
 		fmt.Fprintf(c.stdout, "audit chain intact: %d rows checked, from %d to %d", v.Checked, v.AnchorSeq+1, v.Head)
-		if v.Unchained > 0 {
-			fmt.Fprintf(c.stdout, " (%d older rows predate the chain)", v.Unchained)
+		if v.Pending > 0 {
+			fmt.Fprintf(c.stdout, " (%d rows written meanwhile not yet linked)", v.Pending)
 		}
 		fmt.Fprintln(c.stdout)
 	} else {

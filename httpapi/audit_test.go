@@ -174,7 +174,7 @@ func TestAuditTrail(t *testing.T) {
 			if len(refused) != 2 || counts["bob POST /v1/products"] != 5 || counts["oscar PATCH /v1/products/{id}"] != 2 {
 				t.Errorf("refusal summaries: %+v; want one row for bob's 5 and one for oscar's 2", refused)
 			}
-			if v, err := e.store.Read().VerifyAudit(ctx); err != nil || v.Broken != nil || v.Checked != v.Head {
+			if v, err := e.svc.VerifyAudit(ctx, callers["admin"]); err != nil || v.Broken != nil || v.Checked != v.Head || v.Pending != 0 {
 				t.Errorf("verify: %+v, %v", v, err)
 			}
 		})

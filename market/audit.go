@@ -8,9 +8,8 @@ import (
 	"github.com/mohallamart/mohalla/store"
 )
 
-// audit queues an audit row of the write. write inserts the rows after the
-// write's other statements, just before the commit, so that the chain's head
-// (see store.InsertAudit) is held as briefly as can be.
+// audit queues an audit row of the write, which write inserts after the
+// write's other statements.
 func (c *change) audit(action, entity, id, shopID string, before, after any) {
 	c.audits = append(c.audits, store.AuditEntry{At: c.now, Actor: store.ActorOf(c.caller), Action: action,
 		Entity: entity, EntityID: id, ShopID: shopID, Before: before, After: after})

@@ -136,11 +136,14 @@ func auditCursor(s string) (int64, error) {
 	return n, nil
 }
 
-// VerifyAudit walks the audit trail's hash chain (see store.VerifyAudit), for
-// an admin.
+// VerifyAudit links the rows not yet in the audit trail's hash chain and walks
+// it (see store.VerifyAudit), for an admin.
 func (s *Service) VerifyAudit(ctx context.Context, c mohalla.Caller) (store.AuditVerification, error) {
 	if !c.Is(mohalla.RoleAdmin) {
 		return store.AuditVerification{}, deny(c, "only an admin may verify the audit trail")
+	}
+	if _, err := s.store.SealAudit(ctx); err != nil {
+		return store.AuditVerification{}, s.internal(ctx, err)
 	}
 	v, err := s.store.Read().VerifyAudit(ctx)
 	if err != nil {

@@ -140,6 +140,9 @@ func TestAuditEachOperation(t *testing.T) {
 			if err := op.do(); err != nil {
 				t.Fatalf("%s: %v", op.name, err)
 			}
+			if _, err := f.svc.Store().SealAudit(ctx); err != nil {
+				t.Fatal(err)
+			}
 			rows := auditSince(t, f, from)
 			if len(rows) != 1 {
 				t.Fatalf("%s: %d audit rows, want 1: %+v", op.name, len(rows), rows)

@@ -16,22 +16,15 @@ import (
 // last row's place and hash, so a row removed from the end shows as well as
 // one changed or removed in the middle.
 
-// canonical is the content of a that its hash covers: every field but the
-// row's id and place, as a JSON array. before and after are the JSON texts
-// stored (or nil); they are re-encoded with sorted keys and no spaces, so the
-// text a store gives back (PostgreSQL's jsonb reorders keys) hashes the same.
-func (a *AuditEntry) canonical(before, after any) ([]byte, error) {
-	b, err := canonicalJSON(before)
-	if err != nil {
-		return nil, fmt.Errorf("audit before: %w", err)
-	}
-	c, err := canonicalJSON(after)
-	if err != nil {
-		return nil, fmt.Errorf("audit after: %w", err)
-	}
-	return json.Marshal([]any{a.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano),
+// canonical is the content of a row read back that its hash covers: every
+// field but its id and place, as a JSON array. Before and After are as
+// scanAudit gives them: re-encoded with sorted keys and no spaces, so the text
+// either store gives back (PostgreSQL's jsonb reorders keys) hashes the same.
+func (a *AuditEntry) canonical() []byte {
+	b, _ := json.Marshal([]any{a.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano),
 		a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
-		b, c, a.RequestID, a.ClientIP})
+		rawOrNil(a.Before), rawOrNil(a.After), a.RequestID, a.ClientIP})
+	return b
 }
 
 func canonicalJSON(v any) (json.RawMessage, error) {
@@ -55,6 +48,20 @@ func canonicalJSON(v any) (json.RawMessage, error) {
 	return json.Marshal(x)
 }
 
+// rawOrNil is v as JSON for canonical: its text when it is JSON, else (only
+// in a row tampered with on SQLite, whose columns hold any text) the text as
+// a JSON string, so the row still hashes and fails verification.
+func rawOrNil(v any) any {
+	r, ok := v.(json.RawMessage)
+	if !ok {
+		return nil
+	}
+	if !json.Valid(r) {
+		return string(r)
+	}
+	return r
+}
+
 func chainHash(prev, content []byte) []byte {
 	h := sha256.New()
 	h.Write(prev)
@@ -70,9 +77,8 @@ type AuditVerification struct {
 	Head    int64 `json:"head"`
 	// AnchorSeq is where the chain starts: the place of the last row pruned.
 	AnchorSeq int64 `json:"anchorSeq"`
-	// Unchained counts the rows written before the chain began (migration
-	// 012), which it does not cover.
-	Unchained int64 `json:"unchained"`
+	// Pending counts the rows not yet linked into the chain (SealAudit).
+	Pending int64 `json:"pending"`
 	// Broken is the first broken link, nil if the chain is whole.
 	Broken *AuditBreak `json:"broken,omitempty"`
 }
@@ -97,7 +103,7 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 		Scan(&v.Head, &head, &v.AnchorSeq, &anchor); err != nil {
 		return v, fmt.Errorf("audit head: %w", err)
 	}
-	if err := q.q.queryRow(ctx, `SELECT count(*) FROM audit WHERE seq IS NULL`).Scan(&v.Unchained); err != nil {
+	if err := q.q.queryRow(ctx, `SELECT count(*) FROM audit WHERE seq IS NULL`).Scan(&v.Pending); err != nil {
 		return v, err
 	}
 	prev, next := anchor, v.AnchorSeq+1
@@ -115,13 +121,8 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 				v.Broken = &AuditBreak{Seq: next, Reason: fmt.Sprintf("row %d is missing: the next row is %d (id %d)", next, a.Seq, a.ID)}
 				return v, nil
 			}
-			content, err := a.canonical(rawOrNil(a.Before), rawOrNil(a.After))
-			if err != nil {
-				v.Broken = &AuditBreak{Seq: a.Seq, ID: a.ID, Reason: "its content cannot be read: " + err.Error()}
-				return v, nil
-			}
 			hash, _ := hex.DecodeString(a.Hash)
-			if !bytes.Equal(chainHash(prev, content), hash) {
+			if !bytes.Equal(chainHash(prev, a.canonical()), hash) {
 				v.Broken = &AuditBreak{Seq: a.Seq, ID: a.ID,
 					Reason: "its hash does not match its content and the previous row's hash: the row was changed, or one before it"}
 				return v, nil
@@ -134,11 +135,4 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 		v.Broken = &AuditBreak{Seq: v.Head, Reason: "the head's hash is not the last row's: the head or the last row was changed"}
 	}
 	return v, nil
-}
-
-func rawOrNil(v any) any {
-	if r, ok := v.(json.RawMessage); ok {
-		return r
-	}
-	return nil
 }

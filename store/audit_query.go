@@ -55,9 +55,9 @@ type AuditEntry struct {
 	// for work no request asked for (the command line, background work).
 	RequestID string `json:"requestId,omitempty"`
 	ClientIP  string `json:"clientIp,omitempty"`
-	// Seq is the row's place in the hash chain, 0 for a row written before
-	// the chain began; Hash is SHA-256(the previous row's Hash || the row's
-	// canonical content), in hex.
+	// Seq is the row's place in the hash chain, 0 until it is linked (at
+	// most a second after its commit); Hash is SHA-256(the previous row's
+	// Hash || the row's canonical content), in hex.
 	Seq  int64  `json:"seq,omitempty"`
 	Hash string `json:"hash,omitempty"`
 }
@@ -75,10 +75,10 @@ func ActorOf(c mohalla.Caller) AuditActor {
 	return AuditActor{ID: c.ID, Role: c.Role, KeyID: c.KeyID()}
 }
 
-// InsertAudit appends an entry to the audit trail as the next link of its
-// chain. Its RequestID and ClientIP default to ctx's mohalla.Request. On
-// PostgreSQL the chain's head row stays locked until the transaction ends, so
-// a write should insert its audit rows last. It sets a's ID, Seq and Hash.
+// InsertAudit appends an entry to the audit trail. Its RequestID and ClientIP
+// default to ctx's mohalla.Request. The row joins the hash chain shortly after
+// its transaction commits (see SealAudit), so concurrent writers wait on no
+// lock of the chain. It sets a's ID.
 func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
 	req := mohalla.RequestFrom(ctx)
 	if a.RequestID == "" {
@@ -96,44 +96,15 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
 	if err != nil {
 		return fmt.Errorf("audit after: %w", err)
 	}
-	content, err := a.canonical(before, after)
-	if err != nil {
-		return err
-	}
-	var hash []byte
-	args := []any{a.At, a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
-		before, after, a.RequestID, a.ClientIP}
-	if tx.b.kind() == "postgres" {
-		// One round trip: the head's row lock orders concurrent writers, and
-		// the database hashes the head's hash with the content under it.
-		err := tx.q.queryRow(ctx, `WITH h AS (
-				UPDATE audit_head SET seq = seq + 1, hash = sha256(hash || $13) WHERE id = 1 RETURNING seq, hash)
-			INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id, before, after,
-				request_id, client_ip, seq, hash)
-			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, h.seq, h.hash FROM h
-			RETURNING id, seq, hash`, append(args, content)...).Scan(&a.ID, &a.Seq, &hash)
-		if err != nil {
-			return fmt.Errorf("insert audit: %w", err)
-		}
-		a.Hash = hex.EncodeToString(hash)
-		return nil
-	}
-	// SQLite serializes writers: read the head, link, move the head.
-	var prev []byte
-	if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&a.Seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	a.Seq++
-	hash = chainHash(prev, content)
-	a.Hash = hex.EncodeToString(hash)
 	if err := tx.q.queryRow(ctx, `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
-			shop_id, before, after, request_id, client_ip, seq, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		append(args, a.Seq, hash)...).Scan(&a.ID); err != nil {
+			shop_id, before, after, request_id, client_ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		a.At, a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
+		before, after, a.RequestID, a.ClientIP).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
 	}
-	_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, a.Seq, hash)
-	return err
+	tx.audited = true
+	return nil
 }
 
 // AuditFilter selects audit rows. Empty fields select all.

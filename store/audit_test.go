@@ -94,6 +94,9 @@ func exec(st *store.Store, stmt string) error {
 
 func verify(t *testing.T, st *store.Store) store.AuditVerification {
 	t.Helper()
+	if _, err := st.SealAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	v, err := st.Read().VerifyAudit(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Audit rows are inserted unlinked and joined to the hash chain afterwards, in
+// batches, by SealAudit: a write that audits then holds no lock of the chain,
+// so concurrent orders commit (and share their WAL flushes) as they would
+// without an audit row, where linking in the write itself would hold the
+// chain's head from the insert through the commit and make every audited
+// write commit one after another. A row is linked within about a second of
+// its commit; until then VerifyAudit counts it as pending.
+
+// sealEvery is how often the sealer looks for unlinked rows besides being
+// kicked by the commits that inserted them (which cover rows written by
+// another process too).
+const sealEvery = time.Second
+
+// sealBatch bounds the rows one sealing transaction links.
+const sealBatch = 500
+
+// sealer is a store's background loop running SealAudit.
+type sealer struct {
+	kicks  chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+func (s *Store) startSealer() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.sealer = sealer{kicks: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	go s.sealLoop(ctx)
+}
+
+func (s *Store) stopSealer() {
+	s.sealer.once.Do(func() {
+		s.sealer.cancel()
+		<-s.sealer.done
+	})
+}
+
+// kick asks the loop to seal soon, without waiting.
+func (k *sealer) kick() {
+	select {
+	case k.kicks <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) sealLoop(ctx context.Context) {
+	defer close(s.sealer.done)
+	t := time.NewTicker(sealEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.sealer.kicks:
+		case <-t.C:
+		}
+		if _, err := s.SealAudit(ctx); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "linking audit rows into the chain failed", slog.Any("err", err))
+		}
+	}
+}
+
+// SealAudit links the audit rows not yet in the chain into it, in the order of
+// their ids, and returns how many it linked. Each row gets the next place
+// (seq) and its hash; the head moves to the last. Sealers of several
+// processes take turns on the head's row lock.
+func (s *Store) SealAudit(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.InTx(WithOperation(ctx, "seal_audit"), func(tx *Tx) error {
+			n = 0
+			var (
+				seq  int64
+				prev []byte
+			)
+			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.b.forUpdate()).Scan(&seq, &prev); err != nil {
+				return fmt.Errorf("audit head: %w", err)
+			}
+			rows, err := tx.audit(ctx, `WHERE seq IS NULL ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
+			if err != nil || len(rows) == 0 {
+				return err
+			}
+			for _, a := range rows {
+				seq++
+				prev = chainHash(prev, a.canonical())
+				if _, err := tx.q.exec(ctx, `UPDATE audit SET seq = $1, hash = $2 WHERE id = $3`, seq, prev, a.ID); err != nil {
+					return fmt.Errorf("link audit row %d: %w", a.ID, err)
+				}
+			}
+			n = len(rows)
+			_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
+			return err
+		})
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
