@@ -24,6 +24,10 @@ const sealEvery = time.Second
 // sealBatch bounds the rows one sealing transaction links.
 const sealBatch = 500
 
+// sealDelay is how long the sealer waits after a kick, so that under load one
+// sealing transaction links the rows of many writes.
+const sealDelay = 100 * time.Millisecond
+
 // sealer is a store's background loop running SealAudit.
 type sealer struct {
 	kicks  chan struct{}
@@ -62,6 +66,11 @@ func (s *Store) sealLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.sealer.kicks:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(sealDelay):
+			}
 		case <-t.C:
 		}
 		if _, err := s.SealAudit(ctx); err != nil && ctx.Err() == nil {
@@ -91,12 +100,14 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			if err != nil || len(rows) == 0 {
 				return err
 			}
-			for _, a := range rows {
+			ids, seqs, hashes := make([]int64, len(rows)), make([]int64, len(rows)), make([][]byte, len(rows))
+			for i, a := range rows {
 				seq++
 				prev = chainHash(prev, a.canonical())
-				if _, err := tx.q.exec(ctx, `UPDATE audit SET seq = $1, hash = $2 WHERE id = $3`, seq, prev, a.ID); err != nil {
-					return fmt.Errorf("link audit row %d: %w", a.ID, err)
-				}
+				ids[i], seqs[i], hashes[i] = a.ID, seq, prev
+			}
+			if err := tx.linkAudit(ctx, ids, seqs, hashes); err != nil {
+				return err
 			}
 			n = len(rows)
 			_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
@@ -107,4 +118,23 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
+}
+
+// linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
+// one statement, on SQLite (in process) one by one.
+func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
+	if tx.b.kind() == "postgres" {
+		_, err := tx.q.exec(ctx, `UPDATE audit SET seq = u.seq, hash = u.hash
+			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`, ids, seqs, hashes)
+		if err != nil {
+			return fmt.Errorf("link audit rows: %w", err)
+		}
+		return nil
+	}
+	for i, id := range ids {
+		if _, err := tx.q.exec(ctx, `UPDATE audit SET seq = $1, hash = $2 WHERE id = $3`, seqs[i], hashes[i], id); err != nil {
+			return fmt.Errorf("link audit row %d: %w", id, err)
+		}
+	}
+	return nil
 }
