@@ -14,6 +14,8 @@ ALTER TABLE audit ADD COLUMN actor_key text NOT NULL DEFAULT '',
 -- A shop owner reads their shops' rows through audit_shop; the admin's filters
 -- by actor or action scan back from the newest row (an index each would cost
 -- every audited write two more entries, and the trail is read rarely).
+-- The rows not yet linked: the sealer's work list, a few rows at any time.
+CREATE INDEX audit_unlinked ON audit (id) WHERE seq IS NULL;
 CREATE INDEX audit_shop ON audit (shop_id, id) WHERE shop_id <> '';
 
 -- The chain's head: the last linked row's place and hash. Sealers lock it to

@@ -11,6 +11,8 @@ CREATE UNIQUE INDEX audit_seq ON audit (seq);
 -- A shop owner reads their shops' rows through audit_shop; the admin's filters
 -- by actor or action scan back from the newest row (an index each would cost
 -- every audited write two more entries, and the trail is read rarely).
+-- The rows not yet linked: the sealer's work list, a few rows at any time.
+CREATE INDEX audit_unlinked ON audit (id) WHERE seq IS NULL;
 CREATE INDEX audit_shop ON audit (shop_id, id) WHERE shop_id <> '';
 
 CREATE TABLE audit_head (
