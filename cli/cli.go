@@ -70,6 +70,7 @@ func (c *CLI) commands() []command {
 		{"reindex", "rebuild this node's search index from the store", c.reindex},
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
+		{"audit", "list the audit trail, or verify its hash chain (audit list, audit verify)", c.audit},
 		{"openapi", "print the OpenAPI document of the HTTP API", c.openapi},
 		{"bench", "measure the node: bench orders, functions, search, live or reads", c.bench},
 	}

@@ -127,7 +127,19 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 	if err := authAdmin(c, false); err != nil {
 		return err
 	}
-	err := e.st.Write().SetRunStatus(ctx, id, store.RunUpdate{Status: store.RunCancelled, Error: "cancelled by " + c.ID}, e.cfg.Now().UTC())
+	now := e.cfg.Now().UTC()
+	err := e.st.InTx(store.WithOperation(ctx, "cancel_run"), func(tx *store.Tx) error {
+		r, err := tx.Run(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRunStatus(ctx, id, store.RunUpdate{Status: store.RunCancelled, Error: "cancelled by " + c.ID}, now); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunCancel,
+			Entity: "run", EntityID: id, Before: map[string]any{"status": r.Status},
+			After: map[string]any{"status": store.RunCancelled, "function": r.FunctionID}})
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := e.st.Read().Run(ctx, id); errors.Is(gerr, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "run %q not found", id)
@@ -158,9 +170,11 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 		EventID: old.EventID, Input: old.Input, ConcurrencyKey: old.ConcurrencyKey, CancelKey: old.CancelKey,
 		CreatedAt: now, UpdatedAt: now}
 	err = e.st.InTx(store.WithOperation(ctx, "rerun"), func(tx *store.Tx) error {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
-		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
+		if err := e.queueRuns(ctx, tx, []store.RunRow{r}, []time.Time{now}); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunRerun,
+			Entity: "run", EntityID: id, After: map[string]any{"runId": r.ID, "function": r.FunctionID, "eventId": r.EventID}})
 	})
 	return r.ID, err
 }
@@ -228,24 +242,41 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 			run.IdempotencyKey = fmt.Sprintf("replay:%s:%s", batch, ev.ID)
 			runs = append(runs, run)
 		}
-		if len(runs) > 0 {
-			at := make([]time.Time, len(runs))
-			for i := range at {
-				at[i] = now
-			}
-			if err := e.st.InTx(store.WithOperation(ctx, "replay"), func(tx *store.Tx) error {
-				e.mu.RLock()
-				defer e.mu.RUnlock()
-				return e.insertRuns(ctx, tx, runs, at)
-			}); err != nil {
-				return queued, err
-			}
-			queued += len(runs)
+		last := len(evs) < 500
+		if len(runs) == 0 && !last {
+			continue
 		}
-		if len(evs) < 500 {
+		at := make([]time.Time, len(runs))
+		for i := range at {
+			at[i] = now
+		}
+		// The last batch's transaction writes the replay's one audit row, with
+		// the count of all the batches.
+		if err := e.st.InTx(store.WithOperation(ctx, "replay"), func(tx *store.Tx) error {
+			if err := e.queueRuns(ctx, tx, runs, at); err != nil || !last {
+				return err
+			}
+			return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditFunctionReplay,
+				Entity: "function", EntityID: functionID, After: map[string]any{"from": r.From.UTC(), "to": r.To.UTC(),
+					"status": r.Status, "queued": queued + len(runs), "batch": batch}})
+		}); err != nil {
+			return queued, err
+		}
+		queued += len(runs)
+		if last {
 			return queued, nil
 		}
 	}
+}
+
+// queueRuns inserts runs in tx, as the engine queues any run.
+func (e *Engine) queueRuns(ctx context.Context, tx *store.Tx, runs []store.RunRow, at []time.Time) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.insertRuns(ctx, tx, runs, at)
 }
 
 func (e *Engine) lastRunStatus(ctx context.Context, functionID, eventID, status string) (bool, error) {

@@ -56,11 +56,15 @@ var authzMatrix = map[string]authzRow{
 	"createProduct": {path: fixed("/v1/products"), body: func(who string) string {
 		return `{"id":"p-` + who + `","name":"P","price":10,"category":"fruits","shopId":"shop-a","stock":5}`
 	}, want: [7]int{401, 403, 403, 201, 403, 201, 403}},
-	"getProduct":    {path: fixed("/v1/products/apple"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
-	"listProducts":  {path: fixed("/v1/products?shopId=shop-a"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
-	"updateProduct": {path: fixed("/v1/products/apple"), body: fixed(`{"name":"Fresh apple"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
-	"deleteProduct": {path: func(who string) string { return "/v1/products/del-" + who }, want: [7]int{401, 403, 403, 204, 403, 204, 403}},
-	"changeStock":   {path: fixed("/v1/products/apple/stock"), body: fixed(`{"delta":1}`), want: [7]int{401, 403, 403, 200, 403, 200, 200}},
+	"getProduct":     {path: fixed("/v1/products/apple"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"listAudit":      {path: fixed("/v1/audit?entity=product"), want: [7]int{401, 403, 403, 200, 200, 200, 403}},
+	"orderHistory":   {path: fixed("/v1/orders/order-1/history"), want: [7]int{401, 200, 404, 200, 404, 200, 200}},
+	"productHistory": {path: fixed("/v1/products/apple/history"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"shopHistory":    {path: fixed("/v1/shops/shop-a/history"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"listProducts":   {path: fixed("/v1/products?shopId=shop-a"), want: [7]int{200, 200, 200, 200, 200, 200, 200}},
+	"updateProduct":  {path: fixed("/v1/products/apple"), body: fixed(`{"name":"Fresh apple"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"deleteProduct":  {path: func(who string) string { return "/v1/products/del-" + who }, want: [7]int{401, 403, 403, 204, 403, 204, 403}},
+	"changeStock":    {path: fixed("/v1/products/apple/stock"), body: fixed(`{"delta":1}`), want: [7]int{401, 403, 403, 200, 403, 200, 200}},
 	"createOrder": {path: fixed("/v1/orders"), body: func(who string) string {
 		return `{"id":"o-` + who + `","userId":"alice","items":[{"productId":"milk","quantity":1}],` + addr + `}`
 	}, want: [7]int{401, 201, 403, 403, 403, 201, 403}},

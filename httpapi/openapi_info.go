@@ -26,13 +26,14 @@ var tagDescriptions = map[string]string{
 	"functions":     "Durable functions, their runs and steps.",
 	"alerts":        "What operators were told of: failed runs, drift, follower lag, retry storms.",
 	"auth":          "Service API keys.",
+	"audit":         "The audit trail: who changed what, when, from where; append-only and hash-chained.",
 	"system":        "Health, readiness and this document.",
 	"compat":        "Typesense's search API and Inngest's event API, as their official clients call them, in those products' shapes.",
 }
 
 // tagOrder is the order tags are listed in: the marketplace first, operations last.
 var tagOrder = []string{"users", "shops", "products", "orders", "search", "live", "events",
-	"notifications", "analytics", "functions", "sync", "alerts", "auth", "compat", "system"}
+	"notifications", "analytics", "functions", "sync", "alerts", "auth", "audit", "compat", "system"}
 
 func documentTags() []any {
 	tags := make([]any, 0, len(tagOrder))

@@ -165,7 +165,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/openapi.json", ID: "openapi", Tag: "system", Summary: "This OpenAPI 3.1 document.",
 			Status: http.StatusOK, Result: json.RawMessage{}, handle: s.openapi},
 	}, slices.Concat(searchRoutes(s.search), s.liveRoutes(), s.notificationRoutes(), s.analyticsRoutes(), s.syncRoutes(),
-		s.alertRoutes(), s.metricsRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.demoRoutes(), s.compatRoutes())...)
+		s.alertRoutes(), s.metricsRoutes(), s.functionRoutes(), s.apiKeyRoutes(), s.demoRoutes(), s.compatRoutes(), s.auditRoutes())...)
 	for i, rt := range rts {
 		switch {
 		case rt.Budget != "":

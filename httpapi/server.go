@@ -72,6 +72,10 @@ type Config struct {
 	// History, when set, serves the node's recent metrics at GET
 	// /v1/metrics/history. Default: that route answers 503.
 	History *metrics.History
+	// RefusalWindow is how long the writes refused to a caller on a route
+	// (403) are counted before one audit row sums them up. Default
+	// DefaultRefusalWindow.
+	RefusalWindow time.Duration
 	// Probes are the components /readyz checks besides the store, by name
 	// ("engine", "search", "cache", "redis", "smtp"): each one not ok makes
 	// the node degraded, never 503. ReadyTimeout bounds them all.
@@ -102,6 +106,7 @@ type Server struct {
 	streams      *ratelimit.Slots
 	cors         cors
 	problems     *problem.Writer
+	refusals     *refusals
 
 	mux     *http.ServeMux
 	routes  []route
@@ -133,6 +138,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 		cors:         newCORS(cfg.CORSOrigins),
 	}
 	s.problems = &problem.Writer{Log: s.log, UnauthenticatedHint: signInHint}
+	s.refusals = newRefusals(cfg.RefusalWindow, svc.RecordRefusals, s.log)
 	if cfg.Limits != nil {
 		l := *cfg.Limits
 		s.limits = &l
@@ -173,7 +179,7 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 // ServeHTTP serves the routes; any other path is a problem+json 404, and a known
 // path with another method a 405 listing the allowed ones.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r = identify(w, r)
+	r = s.withRequest(w, r)
 	if s.handleCORS(w, r) {
 		return
 	}
@@ -231,6 +237,7 @@ func (s *Server) serve(rt route) http.Handler {
 		}
 		v, err := rt.handle(r, c)
 		if err != nil {
+			s.noteRefusal(r, rt, c, err)
 			status = s.writeError(w, r, err)
 			return
 		}

@@ -70,8 +70,8 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEntry{At: k.CreatedAt, Actor: c, Action: "apikey.create", Entity: "apikey",
-			EntityID: k.ID, After: map[string]string{"name": k.Name, "kind": k.Kind}})
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: k.CreatedAt, Actor: store.ActorOf(c), Action: store.AuditAPIKeyCreate,
+			Entity: "apikey", EntityID: k.ID, After: map[string]string{"name": k.Name, "kind": k.Kind}})
 	})
 	if err != nil {
 		return NewAPIKey{}, s.internal(ctx, err)
@@ -87,7 +87,8 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 		return err
 	}
 	err := s.store.InTx(store.WithOperation(ctx, "revoke_api_key"), func(tx *store.Tx) error {
-		if _, err := tx.APIKey(ctx, id); errors.Is(err, store.ErrNotFound) {
+		k, err := tx.APIKey(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "API key %q not found", id)
 		} else if err != nil {
 			return err
@@ -97,7 +98,9 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 		if err != nil || !revoked {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEntry{At: now, Actor: c, Action: "apikey.revoke", Entity: "apikey", EntityID: id})
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditAPIKeyRevoke,
+			Entity: "apikey", EntityID: id, Before: map[string]any{"name": k.Name, "kind": k.Kind, "revokedAt": nil},
+			After: map[string]any{"revokedAt": now}})
 	})
 	if err != nil {
 		return s.internal(ctx, err)
@@ -129,7 +132,7 @@ func (s *Service) VerifyAPIKey(ctx context.Context, key string) (mohalla.Caller,
 	if k.Kind != KeyService {
 		return mohalla.Caller{}, mohalla.Errorf(mohalla.EFORBIDDEN, "a search key may only search, through the Typesense API")
 	}
-	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+	return mohalla.Caller{ID: mohalla.APIKeyCallerPrefix + k.ID, Role: mohalla.RoleService}, nil
 }
 
 // VerifySearchKey returns the caller of an API key of either kind presented
@@ -141,9 +144,9 @@ func (s *Service) VerifySearchKey(ctx context.Context, key string) (mohalla.Call
 		return mohalla.Caller{}, err
 	}
 	if k.Kind == KeySearch {
-		return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleAnonymous}, nil
+		return mohalla.Caller{ID: mohalla.APIKeyCallerPrefix + k.ID, Role: mohalla.RoleAnonymous}, nil
 	}
-	return mohalla.Caller{ID: "apikey-" + k.ID, Role: mohalla.RoleService}, nil
+	return mohalla.Caller{ID: mohalla.APIKeyCallerPrefix + k.ID, Role: mohalla.RoleService}, nil
 }
 
 // apiKey returns the live key whose secret key is: EUNAUTHENTICATED for a

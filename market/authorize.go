@@ -150,3 +150,12 @@ func authManageAPIKeys(c mohalla.Caller) error {
 	}
 	return deny(c, "only an admin may manage API keys")
 }
+
+// authReadAudit: admins all of the trail, shop owners their shops' rows
+// (AuditLog narrows them).
+func authReadAudit(c mohalla.Caller) error {
+	if c.Is(mohalla.RoleAdmin, mohalla.RoleShopOwner) {
+		return nil
+	}
+	return deny(c, "only an admin, or a shop owner for their own shops, may read the audit trail")
+}

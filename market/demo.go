@@ -53,8 +53,8 @@ func (s *Service) OfferDemoAccounts(ctx context.Context, c mohalla.Caller, as []
 		if err := tx.PutDemoAccounts(ctx, as); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEntry{At: s.cfg.Now().UTC(), Actor: c, Action: "demo.offer", Entity: "demo",
-			EntityID: "accounts", After: as})
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: s.cfg.Now().UTC(), Actor: store.ActorOf(c), Action: store.AuditDemoOffer,
+			Entity: "demo", EntityID: "accounts", After: as})
 	})
 	if err != nil {
 		return s.internal(ctx, err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,6 +116,7 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 	}
 	err := s.write(ctx, c, "send_events", func(ctx context.Context, w *change) error {
 		w.events = events
+		w.audit(store.AuditEventSend, "event", events[0].ID, "", nil, sentEvents(events))
 		return nil
 	})
 	if err != nil {
@@ -125,6 +127,20 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		ids[i] = e.ID
 	}
 	return ids, nil
+}
+
+// sentEvents is the audit's record of a send: how many events, their names,
+// and their ids (the log holds their data, and the sender as their caller).
+func sentEvents(events []mohalla.Event) map[string]any {
+	var names []string
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+		if !slices.Contains(names, e.Name) {
+			names = append(names, e.Name)
+		}
+	}
+	return map[string]any{"count": len(events), "names": names, "ids": ids}
 }
 
 // EventQuery selects events for Events: those after position After (or, with

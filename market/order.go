@@ -161,7 +161,9 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 			return o, err
 		}
 	}
-	return o, w.audit(ctx, "order.create", "order", o.ID, nil, reservations(changes))
+	w.audit(store.AuditOrderCreate, "order", o.ID, o.ShopID, nil, map[string]any{"status": o.Status, "userId": o.UserID,
+		"totalAmount": o.TotalAmount, "items": reservations(o.Items, changes)})
+	return o, nil
 }
 
 // orderTotal sums the items' price × quantity. It checks each product and
@@ -181,10 +183,14 @@ func orderTotal(items []mohalla.OrderItem) (total mohalla.Money, over int) {
 	return total, -1
 }
 
-func reservations(changes []store.StockChange) []map[string]any {
+// reservations are the audit's record of the stock an order's items took or
+// gave back: per item, its quantity and price and its product's stock before
+// and after.
+func reservations(items []mohalla.OrderItem, changes []store.StockChange) []map[string]any {
 	out := make([]map[string]any, len(changes))
 	for i, sc := range changes {
-		out[i] = map[string]any{"productId": sc.ProductID, "stockBefore": sc.Old, "stockAfter": sc.New}
+		out[i] = map[string]any{"productId": sc.ProductID, "quantity": items[i].Quantity, "price": items[i].Price,
+			"stockBefore": sc.Old, "stockAfter": sc.New}
 	}
 	return out
 }

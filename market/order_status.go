@@ -80,16 +80,20 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 			OldStatus: from, Status: o.Status, Version: o.Version, Reason: in.Reason}); err != nil {
 			return err
 		}
-		if o.Status == mohalla.StatusCancelled {
-			if err := returnStock(ctx, w, o); err != nil {
-				return err
-			}
+		if o.Status != mohalla.StatusCancelled {
+			w.audit(store.AuditOrderStatus, "order", o.ID, o.ShopID, map[string]any{"status": from}, map[string]any{"status": o.Status})
+			return nil
 		}
-		after := map[string]any{"status": o.Status}
+		returned, err := returnStock(ctx, w, o)
+		if err != nil {
+			return err
+		}
+		after := map[string]any{"status": o.Status, "stockReturned": returned}
 		if in.Reason != "" {
 			after["reason"] = in.Reason
 		}
-		return w.audit(ctx, "order.status", "order", o.ID, map[string]any{"status": from}, after)
+		w.audit(store.AuditOrderCancel, "order", o.ID, o.ShopID, map[string]any{"status": from}, after)
+		return nil
 	})
 	return o, err
 }
@@ -111,21 +115,23 @@ func disallowed(o mohalla.Order, to mohalla.OrderStatus) error {
 }
 
 // returnStock puts a cancelled order's items back on the shelf, in product id
-// order like reservations.
-func returnStock(ctx context.Context, w *change, o mohalla.Order) error {
+// order like placeOrder, and returns what it gave back (see reservations).
+func returnStock(ctx context.Context, w *change, o mohalla.Order) ([]map[string]any, error) {
 	items := append([]mohalla.OrderItem(nil), o.Items...)
 	sort.Slice(items, func(a, b int) bool { return items[a].ProductID < items[b].ProductID })
-	for _, it := range items {
+	changes := make([]store.StockChange, len(items))
+	for i, it := range items {
 		sc, err := w.tx.AdjustStock(ctx, it.ProductID, it.Quantity, false, w.now)
 		if errors.Is(err, store.ErrNotFound) {
-			return mohalla.Errorf(mohalla.ECONFLICT, "returning %d of product %q would put its stock above the most a product may hold, %d",
+			return nil, mohalla.Errorf(mohalla.ECONFLICT, "returning %d of product %q would put its stock above the most a product may hold, %d",
 				it.Quantity, it.ProductID, MaxStock)
 		} else if err != nil {
-			return fmt.Errorf("return stock of %s: %w", it.ProductID, err)
+			return nil, fmt.Errorf("return stock of %s: %w", it.ProductID, err)
 		}
 		if err := w.stockChanged(ctx, sc, "cancel", o.ID); err != nil {
-			return err
+			return nil, err
 		}
+		changes[i] = sc
 	}
-	return nil
+	return reservations(items, changes), nil
 }

@@ -87,8 +87,9 @@ func TestOrderStatusMachine(t *testing.T) {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
 		audit, err := f.svc.Store().Read().Audit(store.WithCaller(ctx, admin), "order", "o2")
-		if err != nil || len(audit) != 3 || audit[2].Action != "order.status" || !strings.Contains(fmt.Sprintf("%s", audit[2].After), why) {
-			t.Errorf("audit of o2 = %+v, %v; want create and two status rows", audit, err)
+		if err != nil || len(audit) != 3 || audit[1].Action != store.AuditOrderStatus || audit[2].Action != store.AuditOrderCancel ||
+			!strings.Contains(fmt.Sprintf("%s", audit[2].After), why) {
+			t.Errorf("audit of o2 = %+v, %v; want its creation, a status change and its cancellation with the reason", audit, err)
 		}
 	})
 }

@@ -73,11 +73,11 @@ func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string
 		if err := w.tx.UpdateProduct(ctx, &p); err != nil {
 			return err
 		}
-		if _, ok := changes["price"]; ok {
-			if err := w.audit(ctx, "product.price", "product", p.ID, changes["price"].Old, changes["price"].New); err != nil {
-				return err
-			}
+		before, after := map[string]any{}, map[string]any{}
+		for name, ch := range changes {
+			before[name], after[name] = ch.Old, ch.New
 		}
+		w.audit(store.AuditProductUpdate, "product", p.ID, p.ShopID, before, after)
 		return w.emit(mohalla.EventProductUpdated, mohalla.ProductUpdated{ProductID: p.ID, ShopID: p.ShopID, Version: p.Version,
 			Changes: changes, Reason: "edit"})
 	})
@@ -105,9 +105,7 @@ func (s *Service) DeleteProduct(ctx context.Context, c mohalla.Caller, id string
 		if err := w.tx.UpdateProduct(ctx, &p); err != nil {
 			return err
 		}
-		if err := w.audit(ctx, "product.delete", "product", p.ID, nil, map[string]any{"version": p.Version}); err != nil {
-			return err
-		}
+		w.audit(store.AuditProductDelete, "product", p.ID, p.ShopID, map[string]any{"deletedAt": nil}, map[string]any{"deletedAt": w.now})
 		return w.emit(mohalla.EventProductDeleted, productEvent(p))
 	})
 	return err

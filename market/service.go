@@ -79,6 +79,7 @@ type change struct {
 	caller mohalla.Caller
 	now    time.Time
 	events []mohalla.Event
+	audits []store.AuditEntry
 }
 
 // emit queues an event to append when the write's function returns.
@@ -92,12 +93,6 @@ func (c *change) emit(name string, data any) error {
 		ID: newID(), Name: name, Data: b, User: &caller, TS: c.now.UnixMilli(), V: mohalla.EventVersion,
 	})
 	return nil
-}
-
-func (c *change) audit(ctx context.Context, action, entity, id string, before, after any) error {
-	return c.tx.InsertAudit(ctx, store.AuditEntry{
-		At: c.now, Actor: c.caller, Action: action, Entity: entity, EntityID: id, Before: before, After: after,
-	})
 }
 
 // errRaced reports that a concurrent create with the same key committed first; the
@@ -121,6 +116,11 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 			}
 			if s.cfg.OnEvents != nil && len(stored) > 0 {
 				if err := s.cfg.OnEvents(ctx, tx, stored); err != nil {
+					return err
+				}
+			}
+			for i := range c.audits {
+				if err := tx.InsertAudit(ctx, &c.audits[i]); err != nil {
 					return err
 				}
 			}

@@ -57,10 +57,8 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 		if err := w.stockChanged(ctx, sc, "stock", ""); err != nil {
 			return err
 		}
-		if err := w.audit(ctx, "product.stock", "product", id, map[string]any{"stock": sc.Old},
-			map[string]any{"stock": sc.New, "delta": in.Delta, "reason": in.Reason}); err != nil {
-			return err
-		}
+		w.audit(store.AuditProductStock, "product", id, sc.ShopID, map[string]any{"stock": sc.Old},
+			map[string]any{"stock": sc.New, "delta": in.Delta, "reason": in.Reason})
 		p, err = w.tx.Product(ctx, id)
 		return err
 	})

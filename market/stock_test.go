@@ -64,8 +64,9 @@ func TestChangeStock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(audit) != len(steps) || audit[0].Action != "product.stock" || audit[0].Actor.ID != owner.ID {
-			t.Fatalf("audit = %+v, want %d product.stock rows by %s", audit, len(steps), owner.ID)
+		if len(audit) != 1+len(steps) || audit[0].Action != store.AuditProductCreate || audit[1].Action != store.AuditProductStock ||
+			audit[1].Actor.ID != owner.ID {
+			t.Fatalf("audit = %+v, want the product's creation and %d product.stock rows by %s", audit, len(steps), owner.ID)
 		}
 	})
 }

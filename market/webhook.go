@@ -44,13 +44,21 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 		if err := authManageShop(c, sh.OwnerID); err != nil {
 			return err
 		}
+		var before map[string]string
+		if old, err := tx.Webhook(ctx, shopID); err == nil {
+			before = map[string]string{"url": old.URL}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		now := s.cfg.Now().UTC()
 		w = store.Webhook{ShopID: shopID, URL: in.URL, Secret: in.Secret, CreatedAt: now, UpdatedAt: now}
 		if err := tx.PutWebhook(ctx, w); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEntry{At: now, Actor: c, Action: "shop.webhook", Entity: "shop", EntityID: shopID,
-			After: map[string]string{"url": in.URL}})
+		// The secret is never recorded; that it changed is.
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditShopWebhook,
+			Entity: "shop", EntityID: shopID, ShopID: shopID, Before: before,
+			After: map[string]string{"url": in.URL, "secret": "(set)"}})
 	})
 	if err != nil {
 		return w, s.internal(ctx, err)

@@ -131,16 +131,6 @@ func (pw *Writer) log(r *http.Request, level slog.Level, msg string, err error) 
 	pw.Log.LogAttrs(r.Context(), level, msg, attrs...)
 }
 
-type requestIDKey struct{}
-
-// WithRequestID returns ctx carrying a request's id, for the log lines of its
-// failure.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-// RequestID returns the request id ctx carries, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+// RequestID returns the id of the request ctx belongs to (mohalla.WithRequest),
+// or "".
+func RequestID(ctx context.Context) string { return mohalla.RequestFrom(ctx).ID }

@@ -80,6 +80,8 @@ type Store struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced after each commit that appended events
+
+	sealer sealer
 }
 
 // backend is what differs between PostgreSQL and SQLite.
@@ -150,7 +152,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		b.close()
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	return &Store{b: b, logger: logger, obs: cfg.Observer, changed: make(chan struct{})}, nil
+	s := &Store{b: b, logger: logger, obs: cfg.Observer, changed: make(chan struct{})}
+	s.startSealer()
+	return s, nil
 }
 
 // MaxStock is the most stock a product may hold; both stores hold it with a
@@ -166,8 +170,11 @@ func (s *Store) IsBadValue(err error) bool { return err != nil && s.b.isBadValue
 // Kind is "postgres" or "sqlite".
 func (s *Store) Kind() string { return s.b.kind() }
 
-// Close releases the connections.
-func (s *Store) Close() { s.b.close() }
+// Close stops the audit sealer and releases the connections.
+func (s *Store) Close() {
+	s.stopSealer()
+	s.b.close()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
@@ -236,6 +243,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if tx.appended {
 		s.signal()
 	}
+	if tx.audited {
+		s.sealer.kick()
+	}
 	return nil
 }
 
@@ -244,6 +254,7 @@ type Tx struct {
 	Q
 	raw      txQuerier
 	appended bool
+	audited  bool // inserted audit rows, which the sealer links into the chain
 }
 
 // Driver returns the underlying transaction: a pgx.Tx on PostgreSQL, a *sql.Tx on

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/cache"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
@@ -18,6 +19,12 @@ const pageSize = 1000
 
 // Check compares, repairs and records, and returns the recorded check.
 func (m *Monitor) Check(ctx context.Context) (store.SyncCheck, Findings, Repairs, error) {
+	return m.check(ctx, nil)
+}
+
+// check is Check; a check asked for by a caller (by, not nil) is audited in the
+// transaction that records it.
+func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncCheck, Findings, Repairs, error) {
 	// The check reads every row it compares and writes only its record.
 	ctx = store.AsProjection(ctx, "syncmon")
 	start := m.cfg.Now()
@@ -45,7 +52,19 @@ func (m *Monitor) Check(ctx context.Context) (store.SyncCheck, Findings, Repairs
 	rb, _ := json.Marshal(r)
 	c := store.SyncCheck{ID: ulid.Make().String(), StartedAt: start, DurationMS: m.cfg.Now().Sub(start).Milliseconds(),
 		Drift: f.Drift(), Findings: fb, Repaired: rb}
-	if err := m.st.Write().InsertSyncCheck(ctx, c); err != nil {
+	rctx := ctx // the projection's caller records a check; the caller who asked for one records its audit row
+	if by != nil {
+		rctx = store.WithCaller(ctx, *by)
+	}
+	err := m.st.InTx(store.WithOperation(rctx, "sync_check"), func(tx *store.Tx) error {
+		if err := tx.InsertSyncCheck(ctx, c); err != nil || by == nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{At: start, Actor: store.ActorOf(*by), Action: store.AuditSyncCheck,
+			Entity: "sync", EntityID: c.ID, After: map[string]any{"drift": c.Drift, "reindexed": len(r.Reindexed),
+				"evicted": len(r.Evicted)}})
+	})
+	if err != nil {
 		return c, f, r, fmt.Errorf("syncmon: record check: %w", err)
 	}
 	m.log.InfoContext(ctx, "sync check", slog.Bool("drift", c.Drift), slog.Int("reindexed", len(r.Reindexed)),

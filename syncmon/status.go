@@ -43,7 +43,7 @@ func (m *Monitor) CheckNow(ctx context.Context, c mohalla.Caller) (Summary, Find
 	if err := authorize(c); err != nil {
 		return Summary{}, Findings{}, err
 	}
-	chk, f, r, err := m.Check(ctx)
+	chk, f, r, err := m.check(ctx, &c)
 	return summarize(chk.ID, f, r), f, err
 }
 

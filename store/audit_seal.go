@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Audit rows are inserted unlinked and joined to the hash chain afterwards, in
+// batches, by SealAudit: a write that audits then holds no lock of the chain,
+// so concurrent orders commit (and share their WAL flushes) as they would
+// without an audit row, where linking in the write itself would hold the
+// chain's head from the insert through the commit and make every audited
+// write commit one after another. A row is linked within about a second of
+// its commit; until then VerifyAudit counts it as pending.
+
+// sealEvery is how often the sealer looks for unlinked rows besides being
+// kicked by the commits that inserted them (which cover rows written by
+// another process too).
+const sealEvery = time.Second
+
+// sealBatch bounds the rows one sealing transaction links.
+const sealBatch = 500
+
+// sealDelay is how long the sealer waits after a kick, so that under load one
+// sealing transaction links the rows of many writes.
+const sealDelay = 100 * time.Millisecond
+
+// sealer is a store's background loop running SealAudit.
+type sealer struct {
+	kicks  chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+func (s *Store) startSealer() {
+	ctx, cancel := context.WithCancel(AsSystem(context.Background(), "audit-sealer"))
+	s.sealer = sealer{kicks: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	go s.sealLoop(ctx)
+}
+
+func (s *Store) stopSealer() {
+	s.sealer.once.Do(func() {
+		s.sealer.cancel()
+		<-s.sealer.done
+	})
+}
+
+// kick asks the loop to seal soon, without waiting.
+func (k *sealer) kick() {
+	select {
+	case k.kicks <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) sealLoop(ctx context.Context) {
+	defer close(s.sealer.done)
+	t := time.NewTicker(sealEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.sealer.kicks:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(sealDelay):
+			}
+		case <-t.C:
+		}
+		// Most ticks find nothing: ask a reader before taking the head's lock
+		// (on SQLite, the writer).
+		var pending bool
+		if err := s.Read().q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE seq IS NULL)`).Scan(&pending); err != nil || !pending {
+			continue
+		}
+		if _, err := s.SealAudit(ctx); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "linking audit rows into the chain failed", slog.Any("err", err))
+		}
+	}
+}
+
+// SealAudit links the audit rows not yet in the chain into it, in the order of
+// their ids, and returns how many it linked. Each row gets the next place
+// (seq) and its hash; the head moves to the last. Sealers of several
+// processes take turns on the head's row lock.
+func (s *Store) SealAudit(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.InTx(WithOperation(ctx, "seal_audit"), func(tx *Tx) error {
+			n = 0
+			var (
+				seq  int64
+				prev []byte
+			)
+			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.b.forUpdate()).Scan(&seq, &prev); err != nil {
+				return fmt.Errorf("audit head: %w", err)
+			}
+			rows, err := tx.audit(ctx, `WHERE seq IS NULL ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
+			if err != nil || len(rows) == 0 {
+				return err
+			}
+			ids, seqs, hashes := make([]int64, len(rows)), make([]int64, len(rows)), make([][]byte, len(rows))
+			for i, a := range rows {
+				seq++
+				prev = chainHash(prev, a.canonical())
+				ids[i], seqs[i], hashes[i] = a.ID, seq, prev
+			}
+			if err := tx.linkAudit(ctx, ids, seqs, hashes); err != nil {
+				return err
+			}
+			n = len(rows)
+			_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
+			return err
+		})
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
+
+// linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
+// one statement, on SQLite (in process) one by one.
+func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
+	if tx.b.kind() == "postgres" {
+		_, err := tx.q.exec(ctx, `UPDATE audit SET seq = u.seq, hash = u.hash
+			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`, ids, seqs, hashes)
+		if err != nil {
+			return fmt.Errorf("link audit rows: %w", err)
+		}
+		return nil
+	}
+	for i, id := range ids {
+		if _, err := tx.q.exec(ctx, `UPDATE audit SET seq = $1, hash = $2 WHERE id = $3`, seqs[i], hashes[i], id); err != nil {
+			return fmt.Errorf("link audit row %d: %w", id, err)
+		}
+	}
+	return nil
+}
