@@ -97,7 +97,8 @@ func (e *Engine) openBatch(ctx context.Context, tx *store.Tx, a batchAdd, now ti
 	if err != nil {
 		return false, fmt.Errorf("queue run: %w", err)
 	}
-	return true, tx.OpenedBatch(ctx, a.f.opts.ID, r.ID, a.ev.ID, job)
+	reason := fmt.Sprintf("batch: up to %d events, or those that arrived within %s of the first", b.MaxSize, b.Timeout)
+	return true, tx.OpenedBatch(ctx, a.f.opts.ID, r.ID, a.ev.ID, job, reason)
 }
 
 // runEvents returns the events a run receives: a batch's, in log order, or

@@ -119,6 +119,9 @@ func TestBatchFillsOrTimesOut(t *testing.T) {
 			len(p.Items) != 1 || p.Items[0].ID != full.ID {
 			t.Errorf("the runs of event w2: %s, %v; want the batch run that holds it", describe(p.Items), err)
 		}
+		if !strings.HasPrefix(full.Reason, "batch: up to 4 events") {
+			t.Errorf("the batch run's reason is %q; want the history to say it is a batch", full.Reason)
+		}
 		if runs := n.runs(t, "fills"); len(runs) != 2 || runs[0].Status != store.RunQueued {
 			t.Errorf("want the full batch and one queued with the rest: %s", describe(runs))
 		}

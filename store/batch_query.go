@@ -32,9 +32,10 @@ func (tx *Tx) AddToBatch(ctx context.Context, functionID, key, eventID string, m
 
 // OpenedBatch records the first event of a batch run just inserted (see
 // InsertRuns, with the batch key as the run's debounce key) and the River job
-// that starts it.
-func (tx *Tx) OpenedBatch(ctx context.Context, functionID, runID, eventID string, jobID int64) error {
-	if _, err := tx.q.exec(ctx, `UPDATE function_runs SET batch_size = 1, batch_job = $2 WHERE id = $1`, runID, jobID); err != nil {
+// that starts it, with the reason the run history shows.
+func (tx *Tx) OpenedBatch(ctx context.Context, functionID, runID, eventID string, jobID int64, reason string) error {
+	if _, err := tx.q.exec(ctx, `UPDATE function_runs SET batch_size = 1, batch_job = $2, reason = $3 WHERE id = $1`,
+		runID, jobID, reason); err != nil {
 		return err
 	}
 	return tx.addBatchEvent(ctx, functionID, eventID, runID)
