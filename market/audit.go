@@ -34,6 +34,8 @@ type Refusals struct {
 // RecordRefusals appends r's summary row to the audit trail (action
 // "refused", entity "route"). Its actor is r.Caller.
 func (s *Service) RecordRefusals(ctx context.Context, r Refusals) error {
+	// Written by the data layer on the refused caller's behalf, whoever that is.
+	ctx = store.AsSystem(ctx, "refusals")
 	err := s.store.InTx(store.WithOperation(ctx, "audit_refusals"), func(tx *store.Tx) error {
 		return tx.InsertAudit(ctx, &store.AuditEntry{At: r.Last, Actor: store.ActorOf(r.Caller), Action: store.AuditRefused,
 			Entity: "route", EntityID: r.Route, RequestID: r.RequestID, ClientIP: r.ClientIP,

@@ -24,6 +24,7 @@ type AuditQuery struct {
 // admin, and to a shop owner the rows of their own shops' entities (the shop,
 // its products, its orders). Anyone else is EFORBIDDEN.
 func (s *Service) AuditLog(ctx context.Context, c mohalla.Caller, q AuditQuery) (mohalla.Page[store.AuditEntry], error) {
+	ctx = store.WithCaller(ctx, c)
 	var none mohalla.Page[store.AuditEntry]
 	if err := authReadAudit(c); err != nil {
 		return none, err
@@ -63,6 +64,7 @@ const (
 // exist). Who made each change from where (request id, client address, API
 // key), and a webhook's address, are shown only to admins and the shop's owner.
 func (s *Service) History(ctx context.Context, c mohalla.Caller, entity, id string, p PageRequest) (mohalla.Page[store.AuditEntry], error) {
+	ctx = store.WithCaller(ctx, c)
 	var none mohalla.Page[store.AuditEntry]
 	limit, err := p.limit()
 	if err != nil {
@@ -142,6 +144,7 @@ func (s *Service) VerifyAudit(ctx context.Context, c mohalla.Caller) (store.Audi
 	if !c.Is(mohalla.RoleAdmin) {
 		return store.AuditVerification{}, deny(c, "only an admin may verify the audit trail")
 	}
+	ctx = store.AsSystem(ctx, "audit") // linking rows is the system's
 	if _, err := s.store.SealAudit(ctx); err != nil {
 		return store.AuditVerification{}, s.internal(ctx, err)
 	}

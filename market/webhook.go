@@ -70,6 +70,7 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 // leaves the store) to the shop's owner or an admin. It is ENOTFOUND for a
 // missing shop and for a shop with no webhook registered.
 func (s *Service) Webhook(ctx context.Context, c mohalla.Caller, shopID string) (store.Webhook, error) {
+	ctx = store.WithCaller(ctx, c)
 	sh, err := s.store.Read().Shop(ctx, shopID)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Webhook{}, mohalla.Errorf(mohalla.ENOTFOUND, "shop %q not found", shopID)
