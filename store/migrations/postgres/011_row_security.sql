@@ -22,13 +22,9 @@ DO $$ BEGIN
 ; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 
 GRANT USAGE ON SCHEMA public TO mohalla_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON users, shops, products, orders, order_items, events, idempotency,
-    function_runs, function_steps, function_slots, notifications, shop_webhooks, webhook_deliveries,
-    analytics_processed, analytics_product_daily, analytics_shop_daily, analytics_customers,
-    analytics_order_status, analytics_funnel, sync_checks, api_keys, alerts, alert_messages, function_keys,
-    log_horizon, engine_nodes TO mohalla_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO mohalla_app;
 -- The audit trail is append-only to the application.
-GRANT SELECT, INSERT ON audit TO mohalla_app;
+REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM mohalla_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO mohalla_app;
 -- Tables and sequences later migrations create are the application's to use
 -- too; a later migration that holds tenant data adds its policies, and one
