@@ -70,6 +70,10 @@ type Config struct {
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
 	AllowPrivateWebhooks bool
+	// ShopOrdersPerMinute throttles each shop's new-order notifications
+	// (notify.Config.ShopOrdersPerMinute). Default 10; notify.NoShopThrottle
+	// for none.
+	ShopOrdersPerMinute int
 	// SyncSchedule is the sync monitor's cron. Default every 5 minutes.
 	SyncSchedule string
 	// Engine tunes the functions engine; its Logger and Observer are set here.
@@ -255,7 +259,7 @@ func newLimiter(redisURL string, log *slog.Logger) (*ratelimit.Limiter, error) {
 // emails and shop notifications, and analytics, with the analytics they feed
 // and the notifier (whose webhook client the alerts share).
 func marketFunctions(st *store.Store, cfg Config, sender *mail.Sender, log *slog.Logger) ([]*engine.Function, *analytics.Analytics, *notify.Notifier) {
-	ncfg := &notify.Config{Logger: log, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks}
+	ncfg := &notify.Config{Logger: log, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks, ShopOrdersPerMinute: cfg.ShopOrdersPerMinute}
 	if sender != nil {
 		ncfg.Mailer = sender
 	}

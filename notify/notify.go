@@ -42,12 +42,20 @@ type Config struct {
 	AllowPrivateWebhooks bool
 	// Retries of each function. Default the engine's.
 	Retries int
+	// ShopOrdersPerMinute throttles a shop's new-order notifications (and so
+	// the calls its webhook receiver gets): the runs beyond it wait their
+	// turn, in order. Default 10; NoShopThrottle for none.
+	ShopOrdersPerMinute int
 	// AfterSend, when set, runs after an email was handed to the mailer and
 	// before that is recorded: tests use it to crash there.
 	AfterSend func(notificationID string)
 	Now       func() time.Time
 	Logger    *slog.Logger
 }
+
+// NoShopThrottle, as Config.ShopOrdersPerMinute, notifies shops of every
+// order at once.
+const NoShopThrottle = -1
 
 // Notifier sends the marketplace's messages.
 type Notifier struct {
@@ -78,10 +86,13 @@ func New(st *store.Store, cfg *Config) *Notifier {
 // Functions returns the notifier's durable functions, to register on the engine.
 func (n *Notifier) Functions() []*engine.Function {
 	opts := func(id string) engine.FunctionOpts { return engine.FunctionOpts{ID: id, Retries: n.cfg.Retries} }
-	// A shop's webhook receiver gets at most 10 calls a minute, evenly; the
-	// runs beyond wait their turn, in order (and so does the notification).
+	// A shop's webhook receiver gets at most ShopOrdersPerMinute calls a
+	// minute, evenly; the runs beyond wait their turn, in order (and so does
+	// the notification).
 	shopOrder := opts("notify-shop-of-order")
-	shopOrder.Throttle = &engine.Throttle{Limit: 10, Period: time.Minute, Key: "data.shopId"}
+	if perMinute := cmp.Or(n.cfg.ShopOrdersPerMinute, 10); perMinute > 0 {
+		shopOrder.Throttle = &engine.Throttle{Limit: perMinute, Period: time.Minute, Key: "data.shopId"}
+	}
 	return []*engine.Function{
 		engine.NewFunction(opts("send-welcome-email"), engine.OnEvent("user/created"), n.welcome),
 		engine.NewFunction(opts("send-order-confirmation"), engine.OnEvent("order/created"), n.orderConfirmation),

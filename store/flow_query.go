@@ -52,19 +52,7 @@ func (tx *Tx) UnfinishedRuns(ctx context.Context, functionID, key, runID string)
 	}
 	rs, err := tx.q.query(ctx, `SELECT id FROM function_runs WHERE function_id = $1 AND concurrency_key = $2 AND id <> $3
 		AND status IN ('queued', 'running', 'sleeping', 'waiting') ORDER BY id`, functionID, key, runID)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var ids []string
-	for rs.Next() {
-		var id string
-		if err := rs.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rs.Err()
+	return collect(rs, err, scanString)
 }
 
 // CancelRuns cancels the unfinished runs with ids, running ones included, with

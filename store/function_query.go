@@ -116,19 +116,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
 	b.WriteString(`) AS v WHERE NOT EXISTS (SELECT 1 FROM function_keys k
 		WHERE k.function_id = v.column2 AND k.idempotency_key = v.column3) ON CONFLICT DO NOTHING RETURNING id`)
 	rs, err := tx.q.query(ctx, b.String(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var ids []string
-	for rs.Next() {
-		var id string
-		if err := rs.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rs.Err()
+	return collect(rs, err, scanString)
 }
 
 // Debounce moves the queued run of (function, key), if there is one, to a newer

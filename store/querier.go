@@ -46,3 +46,9 @@ func collect[T any](rs rows, err error, scan func(r row) (T, error)) ([]T, error
 	}
 	return out, rs.Err()
 }
+
+// scanString reads a row of one text column, for collect.
+func scanString(r row) (s string, err error) {
+	err = r.Scan(&s)
+	return s, err
+}

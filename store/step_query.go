@@ -71,11 +71,12 @@ func (q *Q) Steps(ctx context.Context, runID string) ([]StepRow, error) {
 // running that attempt. Otherwise it writes nothing and returns
 // ErrStaleAttempt, so an attempt that was re-queued while it still ran (its
 // node was declared dead) and now runs elsewhere cannot overwrite what the
-// current attempt records.
+// current attempt records. A job below zero is an attempt with no queue job
+// (the engine's test kit executes them): it is not fenced.
 func (q *Q) SaveStep(ctx context.Context, s StepRow, job int64, attempt int) error {
 	n, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-		WHERE EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')
+		WHERE $15 < 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')
 		ON CONFLICT (run_id, step_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
 		  output = excluded.output, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
 		  wait = excluded.wait, job_id = excluded.job_id, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`,

@@ -63,6 +63,20 @@ const MohallaSession = (() => {
       if (!r.ok) throw Object.assign({ status: r.status }, data);
       return data;
     },
+    // say puts a problem in plain words, with what to do: want is what the
+    // page needs (such as "Sign in with a shop owner's token.").
+    say(p, want) {
+      if (!p) return "";
+      const said = p.detail || p.title || "";
+      switch (p.status) {
+        case 0: return "Could not reach the server: check your connection and try again.";
+        case 401: return "You are not signed in, or your sign-in has expired. " + want;
+        case 403: return "This account may not do that (" + said + "). " + want;
+        case 409: return said || "That changed meanwhile: look again and retry.";
+        case 422: return "Please correct: " + ((p.errors || []).map((f) => f.field + " " + f.message).join("; ") || said);
+      }
+      return MohallaSession.explain(p);
+    },
     // explain turns a problem into words a person can act on.
     explain(p) {
       if (!p) return "";

@@ -12,20 +12,7 @@ const fmtMs = (ms) => ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(m
 const COLORS = ["#0b6b3a", "#1a56db", "#b00020", "#8a4b00", "#6b2fb3", "#00707a", "#555"];
 const OUTCOME_COLOR = { completed: "#0b6b3a", failed: "#b00020", retrying: "#8a4b00", cancelled: "#555" };
 
-// say puts a problem in plain words, with what to do: want is what the page
-// needs (such as "Sign in with a shop owner's token.").
-function say(p, want) {
-  if (!p) return "";
-  const said = p.detail || p.title || "";
-  switch (p.status) {
-    case 0: return "Could not reach the server: check your connection and try again.";
-    case 401: return "You are not signed in, or your sign-in has expired. " + want;
-    case 403: return "This account may not do that (" + said + "). " + want;
-    case 409: return said || "That changed meanwhile: look again and retry.";
-    case 422: return "Please correct: " + ((p.errors || []).map((f) => f.field + " " + f.message).join("; ") || said);
-  }
-  return S.explain(p);
-}
+const say = S.say; // a problem in plain words, with what to do
 
 function node(tag, props, ...children) {
   const e = document.createElement(tag);

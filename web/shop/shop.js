@@ -28,20 +28,7 @@ let olderCursor = "";
 const products = new Map(); // id → product
 let notesCursor = "";
 
-// say puts a problem in plain words, with what to do: want is what the page
-// needs (such as "Sign in with a shop owner's token.").
-function say(p, want) {
-  if (!p) return "";
-  const said = p.detail || p.title || "";
-  switch (p.status) {
-    case 0: return "Could not reach the server: check your connection and try again.";
-    case 401: return "You are not signed in, or your sign-in has expired. " + want;
-    case 403: return "This account may not do that (" + said + "). " + want;
-    case 409: return said || "That changed meanwhile: look again and retry.";
-    case 422: return "Please correct: " + ((p.errors || []).map((f) => f.field + " " + f.message).join("; ") || said);
-  }
-  return S.explain(p);
-}
+const say = S.say; // a problem in plain words, with what to do
 
 function problem(p) { $("problem").textContent = p ? say(p, WANT) : ""; }
 
