@@ -116,7 +116,7 @@ func newMatrixEnv(t *testing.T, kind string) *env {
 	_, err := e.svc.CreateShop(ctx, admin, market.CreateShop{ID: "shop-w", Name: "Kirana shop-w", OwnerID: "olga",
 		Location: &mohalla.Location{Lat: 19.07, Lng: 72.87}, Pincode: "400050"})
 	fatalIf(t, err)
-	fatalIf(t, e.store.Write().PutWebhook(ctx, store.Webhook{ShopID: "shop-w", URL: newReceiver(t).srv.URL, Secret: "0123456789abcdef",
+	fatalIf(t, e.store.Write().PutWebhook(store.AsSystem(ctx, "test"), store.Webhook{ShopID: "shop-w", URL: newReceiver(t).srv.URL, Secret: "0123456789abcdef",
 		CreatedAt: time.Now(), UpdatedAt: time.Now()}))
 	_, err = e.svc.ChangeStock(ctx, admin, "milk", market.ChangeStock{Delta: 100})
 	fatalIf(t, err)

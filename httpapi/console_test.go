@@ -67,7 +67,7 @@ func TestShopWebhookTest(t *testing.T) {
 			rc := newReceiver(t)
 			const secret = "shop-a-secret-0123456789"
 			register := func(t *testing.T, e *env) {
-				fatalIf(t, e.store.Write().PutWebhook(ctx, store.Webhook{ShopID: "shop-a", URL: rc.srv.URL + "/hook", Secret: secret,
+				fatalIf(t, e.store.Write().PutWebhook(store.AsSystem(ctx, "test"), store.Webhook{ShopID: "shop-a", URL: rc.srv.URL + "/hook", Secret: secret,
 					CreatedAt: time.Now(), UpdatedAt: time.Now()}))
 			}
 			for _, sc := range []scenario{

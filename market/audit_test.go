@@ -14,7 +14,7 @@ import (
 // auditSince returns the trail's rows after row id from, oldest first.
 func auditSince(t *testing.T, f *fixture, from int64) []store.AuditEntry {
 	t.Helper()
-	rows, err := f.svc.Store().Read().ListAudit(ctx, store.AuditFilter{Oldest: true, Cursor: from, Limit: 100})
+	rows, err := f.svc.Store().Read().ListAudit(store.AsSystem(ctx, "test"), store.AuditFilter{Oldest: true, Cursor: from, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func auditSince(t *testing.T, f *fixture, from int64) []store.AuditEntry {
 
 func auditHead(t *testing.T, f *fixture) int64 {
 	t.Helper()
-	rows, err := f.svc.Store().Read().ListAudit(ctx, store.AuditFilter{Limit: 1})
+	rows, err := f.svc.Store().Read().ListAudit(store.AsSystem(ctx, "test"), store.AuditFilter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestCheckNowAudited(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := st.Read().ListAudit(ctx, store.AuditFilter{Limit: 10})
+			rows, err := st.Read().ListAudit(store.AsSystem(ctx, "test"), store.AuditFilter{Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
