@@ -11,7 +11,6 @@ import (
 
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/node"
-	"github.com/mohallamart/mohalla/notify"
 )
 
 // shutdownTimeout bounds how long serve waits for requests in flight after a
@@ -30,8 +29,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	limits := limitFlags(fs)
 	allowPrivate := fs.Bool("allow-private-webhooks", c.getenv("MOHALLA_ALLOW_PRIVATE_WEBHOOKS") == "1",
 		"DEVELOPMENT ONLY, never in production: let shops' webhooks use http:// and reach loopback and private addresses (default $MOHALLA_ALLOW_PRIVATE_WEBHOOKS=1)")
-	shopRate := fs.Int("shop-notify-per-minute", 10,
-		"new-order notifications (and webhook calls) each shop gets a minute at most; the rest wait their turn (0: no limit)")
+	shopRate := fs.Int("shop-notify-per-minute", 0,
+		"new-order notifications (and webhook calls) each shop gets a minute at most, the rest waiting their turn; it makes a shop's orders commit one at a time (0: no limit)")
 	corsOrigins := fs.String("cors-origins", c.getenv("MOHALLA_CORS_ORIGINS"),
 		"comma-separated `origins` whose browser apps may call the API, each exactly, such as http://localhost:3000 (default $MOHALLA_CORS_ORIGINS; none)")
 	ops := c.opsFlags(fs)
@@ -54,7 +53,7 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: d.dir, DatabaseURL: d.db, SMTPURL: *smtpURL, MailFrom: *mailFrom,
-		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, ShopOrdersPerMinute: shopNotifyRate(*shopRate), Limits: limits, Alerts: ops.config(), Retention: ops.retain,
+		RedisURL: *redisURL, AllowPrivateWebhooks: *allowPrivate, ShopOrdersPerMinute: *shopRate, Limits: limits, Alerts: ops.config(), Retention: ops.retain,
 		Logger: log, Engine: d.engine(), CORSOrigins: origins})
 	if err != nil {
 		return inUse(err, "Each server keeps its own search index in its --data directory: stop %s (another mohalla\n"+
@@ -114,13 +113,4 @@ func baseURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-// shopNotifyRate is --shop-notify-per-minute as node.Config takes it: 0 is no
-// limit.
-func shopNotifyRate(n int) int {
-	if n <= 0 {
-		return notify.NoShopThrottle
-	}
-	return n
 }

@@ -70,9 +70,8 @@ type Config struct {
 	// --allow-private-webhooks): shops' webhooks may be http:// and point at
 	// loopback and private addresses. Never in production.
 	AllowPrivateWebhooks bool
-	// ShopOrdersPerMinute throttles each shop's new-order notifications
-	// (notify.Config.ShopOrdersPerMinute). Default 10; notify.NoShopThrottle
-	// for none.
+	// ShopOrdersPerMinute, when above zero, throttles each shop's new-order
+	// notifications (notify.Config.ShopOrdersPerMinute). Default none.
 	ShopOrdersPerMinute int
 	// SyncSchedule is the sync monitor's cron. Default every 5 minutes.
 	SyncSchedule string

@@ -69,10 +69,7 @@ func TestDrill(t *testing.T) {
 			logPath: filepath.Join(dir, fmt.Sprintf("node%d.log", i)),
 			args: []string{"--data", filepath.Join(dir, fmt.Sprintf("data%d", i)), "--db", nodeDB, "--redis", redis.URL(),
 				"--smtp", mp.SMTPURL, "--log-format", "json", "--limit-read", "off", "--limit-write", "off",
-				"--limit-search", "off", "--limit-live", "off",
-				// The drill's one shop takes hundreds of orders in a minute: its
-				// notifications must not wait their turn past the drill's end.
-				"--shop-notify-per-minute", "0"}}
+				"--limit-search", "off", "--limit-live", "off"}}
 		nodes[i].Start(t)
 		t.Cleanup(nodes[i].Kill)
 	}
