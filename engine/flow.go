@@ -201,9 +201,9 @@ func forKey(key string) string {
 	return fmt.Sprintf(" for key %q", key)
 }
 
-// throttled asks f's throttle whether run id may start now. It returns how
+// throttled asks f's throttle whether run id may start at now. It returns how
 // long to wait, zero to start.
-func (e *Engine) throttled(ctx context.Context, f *Function, id string) (time.Duration, error) {
+func (e *Engine) throttled(ctx context.Context, f *Function, id string, now time.Time) (time.Duration, error) {
 	t := f.opts.Throttle
 	x, err := e.runs.call(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -214,7 +214,6 @@ func (e *Engine) throttled(ctx context.Context, f *Function, id string) (time.Du
 	if x.Run.Status != store.RunQueued || x.Run.StartedAt != nil {
 		return 0, nil
 	}
-	now := e.cfg.Now().UTC()
 	wait, err := e.st.Throttle(ctx, throttleOf(f, lookup(x.Event, t.Key), id, now))
 	if err != nil || wait.IsZero() {
 		return 0, err

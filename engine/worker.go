@@ -44,14 +44,16 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	if f == nil {
 		return fmt.Errorf("function %q is not registered on this node", job.Args.FunctionID)
 	}
+	now := e.cfg.Now().UTC()
 	if f.opts.Throttle != nil {
-		if wait, err := e.throttled(ctx, f, job.Args.RunID); err != nil {
+		// The throttle admits the run at now, and the run records that
+		// same time as its start, so starts keep the throttle's rate.
+		if wait, err := e.throttled(ctx, f, job.Args.RunID, now); err != nil {
 			return err
 		} else if wait > 0 {
 			return river.JobSnooze(wait)
 		}
 	}
-	now := e.cfg.Now().UTC()
 	a, err := e.begin(ctx, f, job, now)
 	if a == nil || err != nil {
 		return err
@@ -80,7 +82,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 		}
 	}
 	st := newStep(e, a.run, a.event, job.ID, job.Attempt, steps)
-	a.started = e.cfg.Now().UTC()
+	a.started = now // the attempt's start: for a throttled run, the time its throttle admitted it
 	start := time.Now()
 	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
 	if a.events == nil {
@@ -105,7 +107,7 @@ type attempt struct {
 	event   mohalla.Event
 	events  []mohalla.Event // a batch's; nil for a run of one event
 	resumed bool            // an earlier attempt may have finished steps
-	started time.Time       // when the handler was called
+	started time.Time       // when the attempt began
 }
 
 // runningAfter is how long an attempt runs before its run is recorded as
