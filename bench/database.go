@@ -3,12 +3,15 @@ package bench
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/mohallamart/mohalla/store"
 )
 
 var databaseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -81,4 +84,33 @@ func redact(rawURL string) string {
 		return "(unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// benchStore returns the configuration of a new, empty store: a database of
+// its own on the PostgreSQL server of serverURL, or SQLite in a temporary
+// directory when serverURL is empty. cleanup removes it unless keep.
+func benchStore(ctx context.Context, serverURL, name string, keep bool, log *slog.Logger) (store.Config, func(), error) {
+	if serverURL == "" {
+		dir, err := os.MkdirTemp("", "mohalla-bench-")
+		if err != nil {
+			return store.Config{}, nil, err
+		}
+		return store.Config{DataDir: dir, Logger: log}, func() {
+			if !keep {
+				os.RemoveAll(dir)
+			}
+		}, nil
+	}
+	dbURL, err := createDatabase(ctx, serverURL, name)
+	if err != nil {
+		return store.Config{}, nil, err
+	}
+	return store.Config{URL: dbURL, Logger: log}, func() {
+		if keep {
+			return
+		}
+		if err := dropDatabase(context.WithoutCancel(ctx), serverURL, name); err != nil {
+			log.WarnContext(ctx, "bench database left behind", slog.String("database", name), slog.Any("err", err))
+		}
+	}, nil
 }

@@ -1,37 +1,17 @@
 package bench
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	mrand "math/rand/v2"
-	"net"
-	"net/http"
-	"net/url"
-	"os"
 	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/auth"
-	"github.com/mohallamart/mohalla/demo"
-	"github.com/mohallamart/mohalla/eventlog"
-	"github.com/mohallamart/mohalla/live"
-	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 )
 
-// LiveConfig configures Live. Every field is optional.
+// LiveConfig configures Live. Every field but ClientCommand is optional.
 type LiveConfig struct {
 	// URL is a postgres:// URL of the server to measure on; the bench creates
 	// and drops a database of its own there. Empty: an embedded SQLite store in
@@ -39,20 +19,23 @@ type LiveConfig struct {
 	URL string
 	// Clients is the number of SSE clients. Default 1,000.
 	Clients int
+	// ClientProcesses is how many processes the clients run in, apart from the
+	// nodes. Default one per 5,000 clients.
+	ClientProcesses int
+	// ClientCommand is the argv that starts one client process: a program that
+	// runs RunLiveClients on its standard input and output, such as
+	// "mohalla bench live-clients". Required.
+	ClientCommand []string
 	// Rate is the orders written per second. Default 50.
 	Rate float64
 	// Writers is the number of goroutines writing orders. Default 4.
 	Writers int
 	// Duration is how long orders are written. Default 10s.
 	Duration time.Duration
-	// Nodes is 2 (orders written through one node, clients on the other, each
-	// with its own store pool: the cross-node path) or 1. Default 2 on
-	// PostgreSQL, 1 on SQLite.
+	// Nodes is 2 (orders written through the first node; the clients spread
+	// over both, each node with its own store pool, so half of them see the
+	// cross-node path) or 1. Default 2 on PostgreSQL, 1 on SQLite.
 	Nodes int
-	// Notify is how the other node learns of a commit: "after" (a NOTIFY after
-	// the commit, the default), "intx" (a NOTIFY inside the write transaction)
-	// or "poll" (none; the follower polls every 100ms).
-	Notify string
 	// Products is the size of the demo store. Default 300.
 	Products int
 	// Database names the database the bench creates and drops. Default
@@ -67,11 +50,11 @@ type LiveConfig struct {
 
 // LiveReport is the outcome of Live.
 type LiveReport struct {
-	Store   string
-	Nodes   int
-	Notify  string
-	Clients int
-	Elapsed time.Duration
+	Store           string
+	Nodes           int
+	Clients         int
+	ClientProcesses int
+	Elapsed         time.Duration
 
 	Orders          int     // written in the window
 	OrdersPerSecond float64 // achieved write rate
@@ -80,349 +63,133 @@ type LiveReport struct {
 	Messages          int64   // changes the clients received
 	MessagesPerSecond float64 // over the window
 	P50, P99, Max     time.Duration
-	Lost              int64 // changes the hub handed out that no client received
-	Overflowed        int64 // clients dropped for falling behind
+	// NodeP99 is the p99 of the clients of each node; the first node is the
+	// one the orders are written through.
+	NodeP99    []time.Duration
+	Lost       int64 // changes the hubs handed out that no client received
+	Overflowed int64 // clients dropped for falling behind
+
+	// What an open stream costs the nodes' process: file descriptors and
+	// resident memory per connection, from /proc/self before and after the
+	// clients connected (zero where /proc is missing), and the process's
+	// limit of open files.
+	FDsPerConn  float64
+	RSSPerConn  float64 // bytes
+	OpenFiles   int     // descriptors open with every client connected
+	FDSoftLimit uint64
 }
 
-// Live serves the live endpoint on one node and writes orders through another
-// (or the same), with cfg.Clients SSE clients following topics the orders
-// change, and measures commit-to-delivery latency: from just after the
-// writer's commit to the client reading the change.
+// Live runs the nodes (node.Open, as serve does) in this process, writes
+// orders through the first one, and has cfg.Clients SSE clients, in
+// cfg.ClientProcesses processes of their own, follow topics the orders change
+// on all the nodes. It measures commit-to-delivery latency: from the moment
+// the writer's CreateOrder returned (just after its commit) to the client
+// reading the change, both read from the machine's clock.
 func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	c := *cfg
 	c.Clients = cmp.Or(c.Clients, 1000)
+	c.ClientProcesses = cmp.Or(c.ClientProcesses, (c.Clients+4999)/5000)
 	c.Rate = cmp.Or(c.Rate, 50)
 	c.Writers = cmp.Or(c.Writers, 4)
 	c.Duration = cmp.Or(c.Duration, 10*time.Second)
-	c.Notify = cmp.Or(c.Notify, "after")
 	c.Products = cmp.Or(c.Products, 300)
 	c.Database = cmp.Or(c.Database, "mohalla_bench_live")
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	if len(c.ClientCommand) == 0 {
+		return nil, errors.New("bench live: no command to start the client processes with")
+	}
+	if c.Clients < 3 || c.ClientProcesses < 1 || c.ClientProcesses > c.Clients {
+		return nil, fmt.Errorf("bench live: %d clients in %d processes: want 3 clients or more, in 1 to that many processes",
+			c.Clients, c.ClientProcesses)
+	}
 	log := c.Logger
-	switch c.Notify {
-	case "after", "intx", "poll":
-	default:
-		return nil, fmt.Errorf("bench live: notify must be after, intx or poll, not %q", c.Notify)
+
+	nodes, err := openLiveNodes(ctx, &c)
+	if err != nil {
+		return nil, err
+	}
+	defer nodes.close(ctx)
+	rep := &LiveReport{Store: nodes.kind, Nodes: len(nodes.nodes), Clients: c.Clients, ClientProcesses: c.ClientProcesses}
+	if err := checkOpenFiles(c.Clients + fdHeadroom); err != nil {
+		return nil, fmt.Errorf("bench live: the nodes' process: %w", err)
 	}
 
-	scfg, cleanup, err := benchStore(ctx, c.URL, c.Database, c.Keep, log)
+	log.InfoContext(ctx, "connecting SSE clients", slog.Int("clients", c.Clients), slog.Int("processes", c.ClientProcesses))
+	before := readProcUsage()
+	procs, err := startLiveClients(ctx, &c, nodes.plans(c.Clients, c.ClientProcesses))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bench live: %w", err)
 	}
-	defer cleanup()
-	scfg.MaxConns = c.MaxConns
-	if c.URL == "" {
-		c.Nodes = 1
-	}
-	c.Nodes = cmp.Or(c.Nodes, 2)
-	rep := &LiveReport{Nodes: c.Nodes, Notify: c.Notify, Clients: c.Clients}
-
-	// The writing node. Commit times are kept by order id.
-	var commits sync.Map // order id -> time.Time
-	mcfg := &market.Config{Logger: log, AfterCommit: func(_ context.Context, events []mohalla.Event) {
-		now := time.Now()
-		for _, e := range events {
-			if o, err := mohalla.OrderCreatedEvent.Decode(e); err == nil {
-				commits.Store(o.OrderID, now)
-			}
-		}
-	}}
-	if c.Notify == "intx" {
-		mcfg.OnEvents = func(ctx context.Context, tx *store.Tx, _ []mohalla.Event) error {
-			_, err := tx.Driver().(pgx.Tx).Exec(ctx, `SELECT pg_notify('mohalla_events', 'intx')`)
-			return err
-		}
-	}
-	stA, err := store.Open(ctx, scfg)
-	if err != nil {
-		return nil, err
-	}
-	defer stA.Close()
-	rep.Store = stA.Kind()
-	svcA := market.New(stA, mcfg)
-	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
-	n, err := demo.Seed(ctx, market.New(stA, nil), &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-
-	// The serving node.
-	stB, svcB := stA, svcA
-	if c.Nodes > 1 {
-		if stB, err = store.Open(ctx, scfg); err != nil {
-			return nil, err
-		}
-		defer stB.Close()
-		svcB = market.New(stB, &market.Config{Logger: log})
-	}
-	// Background work ends before the stores close.
-	runCtx, stop := context.WithCancel(ctx)
-	var bg sync.WaitGroup
-	defer func() {
-		stop()
-		bg.Wait()
-	}()
-	var notifier *eventlog.Notifier
-	if stB.Kind() == "postgres" && c.Notify != "poll" {
-		notifier = eventlog.NewNotifier(stB, &eventlog.NotifierConfig{Logger: log})
-		bg.Go(func() { notifier.Run(runCtx) })
-		if c.Notify == "after" && c.Nodes > 1 {
-			na := eventlog.NewNotifier(stA, &eventlog.NotifierConfig{Logger: log})
-			bg.Go(func() { na.Run(runCtx) })
-		}
-	}
-	hub := live.NewHub(stB, svcB, &live.Config{Notifier: notifier, Logger: log})
-	if err := hub.Start(ctx); err != nil {
-		return nil, err
-	}
-	bg.Go(func() { hub.Run(runCtx) })
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	signer, _ := auth.NewSigner(secret)
-	tok, err := signer.Sign(mohalla.Caller{ID: "bench", Role: mohalla.RoleAdmin}, time.Hour)
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	h := hub.Handler(live.HandlerConfig{Verify: signer.Verify})
-	mux.Handle("/v1/live", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	bg.Go(func() { srv.Serve(ln) })
-	defer srv.Close()
-
-	// Topics: hot products, their shops' orders, and customers' orders.
-	hot := n.Products[:min(50, len(n.Products))]
-	customers := n.Customers()
-	topics := make([]string, c.Clients)
-	for i := range topics {
-		switch i % 3 {
-		case 0:
-			topics[i] = "product:" + hot[i%len(hot)].ID
-		case 1:
-			topics[i] = "shop:" + hot[i%len(hot)].ShopID + ":orders"
-		default:
-			topics[i] = "user:" + customers[i%len(customers)].ID + ":orders"
-		}
-	}
-	log.InfoContext(ctx, "connecting SSE clients", slog.Int("clients", c.Clients))
-	base := "http://" + ln.Addr().String() + "/v1/live"
-	clients := make([]*sseBenchClient, c.Clients)
-	var ready sync.WaitGroup
-	tr := &http.Transport{MaxIdleConnsPerHost: c.Clients, MaxConnsPerHost: 0, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr}
-	var connectErr atomic.Value
-	for i := range clients {
-		cl := &sseBenchClient{}
-		clients[i] = cl
-		ready.Add(1)
-		bg.Go(func() {
-			err := cl.run(runCtx, hc, base+"?"+url.Values{"topics": {topics[i]}, "token": {tok}}.Encode(), ready.Done)
-			if err != nil && runCtx.Err() == nil {
-				connectErr.Store(err)
-			}
-		})
-	}
-	ready.Wait()
-	if err, ok := connectErr.Load().(error); ok {
-		return nil, fmt.Errorf("bench live: client: %w", err)
-	}
+	defer procs.kill()
+	after := readProcUsage()
+	rep.perConnection(before, after, c.Clients)
 
 	log.InfoContext(ctx, "writing orders", slog.Float64("perSecond", c.Rate), slog.Duration("duration", c.Duration))
-	start := time.Now()
-	until := start.Add(c.Duration)
-	var (
-		mu      sync.Mutex
-		writeLa []time.Duration
-		wfail   error
-	)
-	var writers sync.WaitGroup
-	interval := time.Duration(float64(time.Second) * float64(c.Writers) / c.Rate)
-	for w := range c.Writers {
-		writers.Go(func() {
-			r := mrand.New(mrand.NewPCG(uint64(w), 7))
-			next := start.Add(time.Duration(w) * interval / time.Duration(c.Writers))
-			for ctx.Err() == nil && next.Before(until) {
-				time.Sleep(time.Until(next))
-				next = next.Add(interval)
-				cu := customers[r.IntN(len(customers))]
-				if r.IntN(3) == 2 { // a third of orders by customers that clients follow
-					cu = customers[(3*r.IntN(c.Clients/3+1)+2)%len(customers)]
-				}
-				p := hot[r.IntN(len(hot))]
-				t0 := time.Now()
-				_, err := svcA.CreateOrder(ctx, cu.Caller(), market.CreateOrder{UserID: cu.ID,
-					Items: []market.OrderLine{{ProductID: p.ID, Quantity: 1}}, DeliveryAddress: cu.Home})
-				d := time.Since(t0)
-				mu.Lock()
-				if err != nil {
-					wfail = err
-				}
-				writeLa = append(writeLa, d)
-				mu.Unlock()
-			}
-		})
-	}
-	writers.Wait()
-	elapsed := time.Since(start)
-	if wfail != nil {
-		return nil, fmt.Errorf("bench live: write an order: %w", wfail)
-	}
-	// Give the last changes time to arrive, then stop.
-	time.Sleep(500 * time.Millisecond)
-	if err := hub.CatchUp(ctx); err != nil {
+	w, err := nodes.writeOrders(ctx, &c)
+	if err != nil {
 		return nil, err
 	}
-	time.Sleep(500 * time.Millisecond)
-	stop()
-	srv.Close()
+	if err := nodes.settle(ctx); err != nil {
+		return nil, err
+	}
+	got, err := procs.stop()
+	if err != nil {
+		return nil, fmt.Errorf("bench live: %w", err)
+	}
+	rep.tally(w, got, nodes)
+	return rep, nil
+}
 
+// tally fills r from what the writers did and the clients received.
+func (r *LiveReport) tally(w *liveWrites, got []liveReceipt, nodes *liveNodes) {
 	var lat []time.Duration
-	for _, cl := range clients {
-		cl.mu.Lock()
-		for _, rcv := range cl.got {
-			if t, ok := commits.Load(rcv.order); ok {
-				lat = append(lat, max(0, rcv.at.Sub(t.(time.Time))))
+	byNode := make([][]time.Duration, len(nodes.nodes))
+	for _, rcv := range got {
+		if t, ok := w.commits[rcv.Order]; ok {
+			d := max(0, time.Unix(0, rcv.At).Sub(t))
+			lat = append(lat, d)
+			if rcv.Node >= 0 && rcv.Node < len(byNode) {
+				byNode[rcv.Node] = append(byNode[rcv.Node], d)
 			}
 		}
-		rep.Messages += int64(len(cl.got))
-		cl.mu.Unlock()
 	}
+	r.Messages = int64(len(got))
 	slices.Sort(lat)
-	slices.Sort(writeLa)
-	rep.Elapsed = elapsed
-	rep.Orders = len(writeLa)
-	rep.OrdersPerSecond = float64(rep.Orders) / elapsed.Seconds()
-	rep.WriteP99 = percentile(writeLa, 99)
-	rep.MessagesPerSecond = float64(rep.Messages) / elapsed.Seconds()
-	rep.P50, rep.P99 = percentile(lat, 50), percentile(lat, 99)
+	slices.Sort(w.latencies)
+	r.Elapsed = w.elapsed
+	r.Orders = len(w.latencies)
+	r.OrdersPerSecond = float64(r.Orders) / w.elapsed.Seconds()
+	r.WriteP99 = percentile(w.latencies, 99)
+	r.MessagesPerSecond = float64(r.Messages) / w.elapsed.Seconds()
+	r.P50, r.P99 = percentile(lat, 50), percentile(lat, 99)
 	if len(lat) > 0 {
-		rep.Max = lat[len(lat)-1]
+		r.Max = lat[len(lat)-1]
 	}
-	rep.Lost = hub.Stats().Delivered.Load() - rep.Messages
-	rep.Overflowed = hub.Stats().Overflowed.Load()
-	return rep, nil
+	for _, l := range byNode {
+		slices.Sort(l)
+		r.NodeP99 = append(r.NodeP99, percentile(l, 99))
+	}
+	var delivered int64
+	for _, nd := range nodes.nodes {
+		delivered += nd.Live.Stats().Delivered.Load()
+		r.Overflowed += nd.Live.Stats().Overflowed.Load()
+	}
+	r.Lost = delivered - r.Messages
 }
 
 // Print writes r as a few aligned lines.
 func (r *LiveReport) Print(w io.Writer) {
-	fmt.Fprintf(w, "bench live: %d SSE clients, %s, %d node(s), notify %s, %s of orders\n",
-		r.Clients, r.Store, r.Nodes, r.Notify, r.Elapsed.Round(10*time.Millisecond))
+	fmt.Fprintf(w, "bench live: %d SSE clients in %d process(es), %s, %d node(s), %s of orders\n",
+		r.Clients, r.ClientProcesses, r.Store, r.Nodes, r.Elapsed.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  writes     %8.1f orders/s   write p99 %s  (%d orders)\n", r.OrdersPerSecond, ms(r.WriteP99), r.Orders)
 	fmt.Fprintf(w, "  delivered  %8.1f messages/s (%d messages, %d lost, %d clients overflowed)\n",
 		r.MessagesPerSecond, r.Messages, r.Lost, r.Overflowed)
 	fmt.Fprintf(w, "  commit-to-delivery  p50 %s  p99 %s  max %s  (aim: p99 < 50ms)\n", ms(r.P50), ms(r.P99), ms(r.Max))
-}
-
-// sseBenchClient follows one live stream and keeps when each change arrived.
-type sseBenchClient struct {
-	mu  sync.Mutex
-	got []received
-}
-
-type received struct {
-	order string
-	at    time.Time
-}
-
-// run reads the stream at u until ctx ends; ready is called at its first
-// message (the current values).
-func (cl *sseBenchClient) run(ctx context.Context, hc *http.Client, u string, ready func()) error {
-	once := sync.OnceFunc(ready)
-	defer once()
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
-		return err
+	if len(r.NodeP99) > 1 {
+		fmt.Fprintf(w, "  p99 by node: writing node %s, other node %s\n", ms(r.NodeP99[0]), ms(r.NodeP99[1]))
 	}
-	resp, err := hc.Do(req)
-	// A 503 (the store had no connection free) asks to come back shortly, as
-	// client.js does.
-	for try := 1; err == nil && resp.StatusCode == http.StatusServiceUnavailable && try < 10; try++ {
-		resp.Body.Close()
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(time.Duration(try) * 100 * time.Millisecond):
-		}
-		resp, err = hc.Do(req)
+	if r.FDsPerConn > 0 {
+		fmt.Fprintf(w, "  per open stream on the nodes: %.2f file descriptors, %.1f KiB resident (%d files open, soft limit %d)\n",
+			r.FDsPerConn, r.RSSPerConn/1024, r.OpenFiles, r.FDSoftLimit)
 	}
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
-	}
-	r := bufio.NewReaderSize(resp.Body, 16<<10)
-	var event string
-	for {
-		line, err := r.ReadSlice('\n')
-		if err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		s := strings.TrimSuffix(string(line), "\n")
-		switch {
-		case strings.HasPrefix(s, "event: "):
-			event = s[len("event: "):]
-		case strings.HasPrefix(s, "data: "):
-			if event != "change" {
-				once()
-				continue
-			}
-			at := time.Now()
-			var m struct {
-				Event mohalla.Event `json:"event"`
-			}
-			if json.Unmarshal([]byte(s[len("data: "):]), &m) != nil {
-				continue
-			}
-			// Every change counts as received; an order's also has a latency.
-			rcv := received{at: at}
-			if sub, ok := mohalla.SubjectsOf(m.Event); ok && sub.Entity == mohalla.EntityOrder {
-				rcv.order = sub.ID
-			}
-			cl.mu.Lock()
-			cl.got = append(cl.got, rcv)
-			cl.mu.Unlock()
-		case s == "":
-			event = ""
-		}
-	}
-}
-
-// benchStore returns the configuration of a new, empty store: a database of
-// its own on the PostgreSQL server of serverURL, or SQLite in a temporary
-// directory when serverURL is empty. cleanup removes it unless keep.
-func benchStore(ctx context.Context, serverURL, name string, keep bool, log *slog.Logger) (store.Config, func(), error) {
-	if serverURL == "" {
-		dir, err := os.MkdirTemp("", "mohalla-bench-")
-		if err != nil {
-			return store.Config{}, nil, err
-		}
-		return store.Config{DataDir: dir, Logger: log}, func() {
-			if !keep {
-				os.RemoveAll(dir)
-			}
-		}, nil
-	}
-	dbURL, err := createDatabase(ctx, serverURL, name)
-	if err != nil {
-		return store.Config{}, nil, err
-	}
-	return store.Config{URL: dbURL, Logger: log}, func() {
-		if keep {
-			return
-		}
-		if err := dropDatabase(context.WithoutCancel(ctx), serverURL, name); err != nil {
-			log.WarnContext(ctx, "bench database left behind", slog.String("database", name), slog.Any("err", err))
-		}
-	}, nil
 }

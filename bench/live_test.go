@@ -12,18 +12,24 @@ import (
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
-// A short live run across two nodes on the real server: every change the hub
-// handed out reaches its client, with latencies measured.
+// A short live run across two nodes on the real server, its clients in two
+// processes of their own: every change the hubs handed out reaches its
+// client, with latencies measured on both nodes.
 func TestLiveShortRun(t *testing.T) {
 	t.Parallel()
-	rep, err := bench.Live(context.Background(), &bench.LiveConfig{URL: storetest.AdminURL(), Clients: 30, Rate: 40,
-		Duration: time.Second, Products: 60, Database: "mohalla_bench_live_test_" + suffix(), MaxConns: storetest.MaxConns,
+	rep, err := bench.Live(context.Background(), &bench.LiveConfig{URL: storetest.AdminURL(), Clients: 30, ClientProcesses: 2,
+		ClientCommand: clientCommand(), Rate: 40, Duration: time.Second, Products: 60,
+		Database: "mohalla_bench_live_test_" + suffix(), MaxConns: storetest.MaxConns,
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
-	if rep.Nodes != 2 || rep.Orders == 0 || rep.Messages == 0 || rep.Lost != 0 || rep.Overflowed != 0 || rep.P50 > rep.P99 {
-		t.Errorf("report %+v: want two nodes, orders, messages, none lost, and p50 ≤ p99", rep)
+	if rep.Nodes != 2 || rep.ClientProcesses != 2 || rep.Orders == 0 || rep.Messages == 0 || rep.Lost != 0 ||
+		rep.Overflowed != 0 || rep.P50 > rep.P99 || len(rep.NodeP99) != 2 || rep.NodeP99[0] == 0 || rep.NodeP99[1] == 0 {
+		t.Errorf("report %+v: want two nodes, two client processes, orders, messages on both nodes, none lost, and p50 ≤ p99", rep)
+	}
+	if rep.FDsPerConn < 1 {
+		t.Errorf("%.2f file descriptors per stream: each stream holds its connection's", rep.FDsPerConn)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)

@@ -14,7 +14,7 @@ import (
 func (c *CLI) bench(ctx context.Context, args []string) error {
 	others := map[string]func(context.Context, []string) error{
 		"functions": c.benchFunctions, "search": c.benchSearch, "live": c.benchLive, "reads": c.benchReads,
-		"growth": c.benchGrowth,
+		"growth": c.benchGrowth, "live-clients": c.benchLiveClients,
 	}
 	if len(args) > 0 && others[args[0]] != nil {
 		return others[args[0]](ctx, args[1:])

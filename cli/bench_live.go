@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/mohallamart/mohalla/bench"
@@ -11,17 +13,19 @@ import (
 func (c *CLI) benchLive(ctx context.Context, args []string) error {
 	fs := c.flagSet("bench live", "[flags]",
 		"Measure live queries: seed a demo store (a database of its own on --db, or SQLite without it),\n"+
-			"connect SSE clients to GET /v1/live on one node across product, shop-order and customer-order\n"+
-			"topics, write orders through another node (its own store pool) at a steady rate, and print\n"+
-			"commit-to-delivery latency (p50, p99) and messages per second.")
+			"serve it from two nodes (their own store pools), connect SSE clients to GET /v1/live on both\n"+
+			"from --client-procs processes of their own, across product, shop-order and customer-order\n"+
+			"topics, write orders through the first node at a steady rate, and print commit-to-delivery\n"+
+			"latency (p50, p99), messages per second, and the file descriptors and memory an open stream\n"+
+			"costs the nodes' process.")
 	var cfg bench.LiveConfig
 	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure on; empty measures one node on SQLite")
 	fs.IntVar(&cfg.Clients, "clients", 1000, "SSE clients")
+	fs.IntVar(&cfg.ClientProcesses, "client-procs", 0, "processes the clients run in (default one per 5,000 clients)")
 	fs.Float64Var(&cfg.Rate, "rate", 50, "orders written per second")
 	fs.IntVar(&cfg.Writers, "writers", 4, "goroutines writing orders")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long orders are written")
-	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through one node, follow on another; 1: the same node")
-	fs.StringVar(&cfg.Notify, "notify", "after", "how the following node hears of a commit: after (NOTIFY after commit), intx (NOTIFY in the write transaction) or poll")
+	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through the first node, clients on both; 1: one node")
 	fs.IntVar(&cfg.Products, "products", 300, "products in the demo store")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
 	var l logFlags
@@ -34,7 +38,26 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	if cfg.ClientCommand, err = liveClientCommand(); err != nil {
+		return err
+	}
 	return runBench(c, "", nil, func() (*bench.LiveReport, error) { return bench.Live(ctx, &cfg) })
+}
+
+// liveClientCommand starts a client process of bench live: this binary's
+// hidden "bench live-clients".
+func liveClientCommand() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("bench live: find this executable to start the client processes: %w", err)
+	}
+	return []string{exe, "bench", "live-clients"}, nil
+}
+
+// benchLiveClients runs "bench live-clients", the hidden client process of
+// bench live and bench scale: a plan on stdin, a report on stdout.
+func (c *CLI) benchLiveClients(ctx context.Context, _ []string) error {
+	return bench.RunLiveClients(ctx, os.Stdin, c.stdout)
 }
 
 // benchReads runs "bench reads": cached product reads beside uncached ones.

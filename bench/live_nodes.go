@@ -1,0 +1,221 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/node"
+)
+
+// liveNodes are the nodes Live measures, each serving its API on a loopback
+// port, and the demo store they share.
+type liveNodes struct {
+	kind    string
+	nodes   []*node.Node
+	servers []*http.Server
+	bases   []string // each node's http://host:port
+	tokens  []string // an admin's token for each node
+	cleanup []func()
+
+	hot       []mohalla.Product // the products the orders are of
+	customers []demo.Person
+}
+
+// openLiveNodes opens c.Nodes nodes on a new store, seeds it through the first
+// and starts them all. close undoes it, also after an error.
+func openLiveNodes(ctx context.Context, c *LiveConfig) (ln *liveNodes, err error) {
+	log := c.Logger
+	ln = &liveNodes{}
+	defer func() {
+		if err != nil {
+			ln.close(ctx)
+		}
+	}()
+	scfg, cleanup, err := benchStore(ctx, c.URL, c.Database, c.Keep, log)
+	if err != nil {
+		return nil, err
+	}
+	ln.cleanup = append(ln.cleanup, cleanup)
+	if c.URL == "" {
+		c.Nodes = 1
+	}
+	if c.Nodes == 0 {
+		c.Nodes = 2
+	}
+	// The nodes share a JWT secret, as a cluster's nodes do.
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	for i := range c.Nodes {
+		dir := scfg.DataDir // SQLite's, for its one node
+		if dir == "" || i > 0 {
+			if dir, err = os.MkdirTemp("", "mohalla-bench-live-"); err != nil {
+				return nil, err
+			}
+			ln.cleanup = append(ln.cleanup, func() { os.RemoveAll(dir) })
+		}
+		if err := os.WriteFile(filepath.Join(dir, "jwt-secret"), []byte(hex.EncodeToString(secret)), 0o600); err != nil {
+			return nil, err
+		}
+		// No request budgets or stream bounds: the bench measures the server,
+		// not its limits.
+		nd, err := node.Open(ctx, node.Config{DataDir: dir, DatabaseURL: scfg.URL, MaxConns: c.MaxConns, Logger: log,
+			Limits: &httpapi.Limits{}})
+		if err != nil {
+			return nil, err
+		}
+		ln.nodes = append(ln.nodes, nd)
+		ln.kind = nd.Store.Kind()
+	}
+	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
+	n, err := demo.Seed(ctx, ln.nodes[0].Service, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	ln.hot = n.Products[:min(50, len(n.Products))]
+	ln.customers = n.Customers()
+	for _, nd := range ln.nodes {
+		if err := nd.Start(ctx); err != nil {
+			return nil, err
+		}
+		tok, err := nd.Signer.Sign(mohalla.Caller{ID: "bench", Role: mohalla.RoleAdmin}, 2*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		srv := &http.Server{Handler: nd.Handler, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(l) //nolint:errcheck // close ends it
+		ln.servers = append(ln.servers, srv)
+		ln.bases = append(ln.bases, "http://"+l.Addr().String())
+		ln.tokens = append(ln.tokens, tok)
+	}
+	return ln, nil
+}
+
+// close stops the servers and the nodes and removes the store.
+func (ln *liveNodes) close(ctx context.Context) {
+	for _, srv := range ln.servers {
+		_ = srv.Close() // the streams never end by themselves
+	}
+	for _, nd := range ln.nodes {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		_ = nd.Close(sctx)
+		cancel()
+	}
+	for i := len(ln.cleanup) - 1; i >= 0; i-- {
+		ln.cleanup[i]()
+	}
+}
+
+// topic is client i's topic: a hot product, its shop's orders, or a
+// customer's orders, in turn.
+func (ln *liveNodes) topic(i int) string {
+	switch i % 3 {
+	case 0:
+		return "product:" + ln.hot[i%len(ln.hot)].ID
+	case 1:
+		return "shop:" + ln.hot[i%len(ln.hot)].ShopID + ":orders"
+	default:
+		return "user:" + ln.customers[i%len(ln.customers)].ID + ":orders"
+	}
+}
+
+// plans deals clients over the nodes (client i on node i mod nodes) and over
+// procs processes.
+func (ln *liveNodes) plans(clients, procs int) []liveClientsPlan {
+	plans := make([]liveClientsPlan, procs)
+	for p := range plans {
+		for i, base := range ln.bases {
+			plans[p].Nodes = append(plans[p].Nodes, liveTarget{URL: base + "/v1/live", Token: ln.tokens[i]})
+		}
+	}
+	for i := range clients {
+		p := &plans[i%procs]
+		p.Streams = append(p.Streams, liveStream{Node: i % len(ln.bases), Topic: ln.topic(i)})
+	}
+	return plans
+}
+
+// liveWrites is what the writers did: each order's commit time and each
+// write's latency.
+type liveWrites struct {
+	commits   map[string]time.Time
+	latencies []time.Duration
+	elapsed   time.Duration
+}
+
+// writeOrders writes orders through the first node at c.Rate a second from
+// c.Writers goroutines for c.Duration.
+func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrites, error) {
+	svc := ln.nodes[0].Service
+	w := &liveWrites{commits: map[string]time.Time{}}
+	start := time.Now()
+	until := start.Add(c.Duration)
+	var (
+		mu      sync.Mutex
+		failure error
+		writers sync.WaitGroup
+	)
+	interval := time.Duration(float64(time.Second) * float64(c.Writers) / c.Rate)
+	for wr := range c.Writers {
+		writers.Go(func() {
+			r := mrand.New(mrand.NewPCG(uint64(wr), 7))
+			next := start.Add(time.Duration(wr) * interval / time.Duration(c.Writers))
+			for ctx.Err() == nil && next.Before(until) {
+				time.Sleep(time.Until(next))
+				next = next.Add(interval)
+				cu := ln.customers[r.IntN(len(ln.customers))]
+				if r.IntN(3) == 2 { // a third of orders by customers that clients follow
+					cu = ln.customers[(3*r.IntN(c.Clients/3+1)+2)%len(ln.customers)]
+				}
+				p := ln.hot[r.IntN(len(ln.hot))]
+				t0 := time.Now()
+				o, err := svc.CreateOrder(ctx, cu.Caller(), market.CreateOrder{UserID: cu.ID,
+					Items: []market.OrderLine{{ProductID: p.ID, Quantity: 1}}, DeliveryAddress: cu.Home})
+				done := time.Now()
+				mu.Lock()
+				if err != nil {
+					failure = err
+				} else {
+					w.commits[o.ID] = done
+				}
+				w.latencies = append(w.latencies, done.Sub(t0))
+				mu.Unlock()
+			}
+		})
+	}
+	writers.Wait()
+	w.elapsed = time.Since(start)
+	if failure != nil {
+		return nil, fmt.Errorf("bench live: write an order: %w", failure)
+	}
+	return w, nil
+}
+
+// settle gives the last changes time to reach the clients.
+func (ln *liveNodes) settle(ctx context.Context) error {
+	time.Sleep(500 * time.Millisecond)
+	for _, nd := range ln.nodes {
+		if err := nd.Live.CatchUp(ctx); err != nil {
+			return err
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	return nil
+}
