@@ -44,6 +44,12 @@ type OrdersConfig struct {
 	Database, FloorDatabase string
 	// Keep leaves both databases in place after the run, to look at.
 	Keep bool
+	// Existing is how many orders are put in the store before measuring (by
+	// plain SQL, not through the API), so that the measured orders meet
+	// tables and indexes of that size. Default none.
+	Existing int
+	// NoFloor skips the pgbench floor.
+	NoFloor bool
 	// RunFunctions executes the queued functions (emails, analytics, …) while
 	// measuring, as a serving node does; by default they are only queued, like
 	// the floor's job rows.
@@ -59,6 +65,7 @@ type OrdersConfig struct {
 type OrdersReport struct {
 	Postgres string // the server's version
 	Products int
+	Existing int // orders in the store before the measured ones
 	Clients  int
 	Elapsed  time.Duration // the measured window of the app
 
@@ -98,22 +105,28 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 		return nil, errors.New("bench orders needs at least one client and a duration of a second or more")
 	}
 	benchDir, cleanup, err := floorDir(c.FloorDir)
-	if err != nil {
+	if err != nil && !c.NoFloor {
 		return nil, err
 	}
-	defer cleanup()
+	if err == nil {
+		defer cleanup()
+	}
 
 	appURL, err := createDatabase(ctx, c.URL, c.Database)
 	if err != nil {
 		return nil, err
 	}
-	floorURL, err := createDatabase(ctx, c.URL, c.FloorDatabase)
-	if err != nil {
-		return nil, err
+	dbs := []string{c.Database}
+	var floorURL string
+	if !c.NoFloor {
+		if floorURL, err = createDatabase(ctx, c.URL, c.FloorDatabase); err != nil {
+			return nil, err
+		}
+		dbs = append(dbs, c.FloorDatabase)
 	}
 	if !c.Keep {
 		defer func() {
-			for _, name := range []string{c.Database, c.FloorDatabase} {
+			for _, name := range dbs {
 				if err := dropDatabase(context.WithoutCancel(ctx), c.URL, name); err != nil {
 					log.WarnContext(ctx, "bench database left behind", slog.String("database", name), slog.Any("err", err))
 				}
@@ -121,9 +134,12 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 		}()
 	}
 
-	rep := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
+	rep := &OrdersReport{Products: c.Products, Existing: c.Existing, Clients: c.Clients, Failures: map[string]int{}}
 	if err := app(ctx, &c, appURL, rep); err != nil {
 		return nil, err
+	}
+	if c.NoFloor {
+		return rep, nil
 	}
 	log.InfoContext(ctx, "measuring the floor with pgbench", slog.Int("clients", c.Clients), slog.Duration("duration", c.Duration))
 	if rep.FloorTPS, err = floor(ctx, floorURL, benchDir, c.Clients, c.Duration); err != nil {
@@ -165,6 +181,11 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	n, err := demo.Seed(ctx, svc, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
 	if err != nil {
 		return err
+	}
+	if c.Existing > 0 {
+		if err := prefillOrders(ctx, dbURL, n, c.Existing, log); err != nil {
+			return err
+		}
 	}
 
 	var shoppers []shopper
@@ -223,22 +244,25 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	}); err != nil {
 		return err
 	}
-	if stored != t.accepted {
-		return fmt.Errorf("the API created %d orders but the database holds %d", t.accepted, stored)
+	if stored != t.accepted+c.Existing {
+		return fmt.Errorf("the API created %d orders after %d pre-filled but the database holds %d", t.accepted, c.Existing, stored)
 	}
 	return nil
 }
 
 // Print writes r as a few aligned lines.
 func (r *OrdersReport) Print(w io.Writer) {
-	fmt.Fprintf(w, "bench orders: %d clients, %s measured, %d products, PostgreSQL %s\n",
-		r.Clients, r.Elapsed.Round(10*time.Millisecond), r.Products, r.Postgres)
+	fmt.Fprintf(w, "bench orders: %d clients, %s measured, %d products, %d orders before, PostgreSQL %s\n",
+		r.Clients, r.Elapsed.Round(10*time.Millisecond), r.Products, r.Existing, r.Postgres)
 	fmt.Fprintf(w, "  app    POST /v1/orders  %8.1f orders/s  p50 %s  p99 %s  (%d created, %d failed",
 		r.PerSecond, ms(r.P50), ms(r.P99), r.Orders, r.Failed)
 	for k, n := range r.Failures {
 		fmt.Fprintf(w, "; %d × %s", n, k)
 	}
 	fmt.Fprintf(w, ")\n")
+	if r.FloorTPS == 0 {
+		return
+	}
 	fmt.Fprintf(w, "  floor  pgbench          %8.1f tx/s\n", r.FloorTPS)
 	fmt.Fprintf(w, "  ratio  %.2f of the floor (goal ≥ 0.5)\n", r.Ratio)
 }

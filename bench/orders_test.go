@@ -55,6 +55,25 @@ func TestOrdersShortRun(t *testing.T) {
 	}
 }
 
+// Orders at size: the pre-filled orders are in the store beside the measured
+// ones (Orders checks the count), readable as the system sees them.
+func TestOrdersAfterPrefill(t *testing.T) {
+	t.Parallel()
+	rep, err := bench.Orders(context.Background(), &bench.OrdersConfig{URL: storetest.AdminURL(), Clients: 2, Duration: time.Second,
+		Warmup: 100 * time.Millisecond, Products: 100, Existing: 2500, NoFloor: true, Database: "mohalla_bench_test_" + suffix()})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if rep.Existing != 2500 || rep.Orders == 0 || rep.Failed != 0 || rep.FloorTPS != 0 {
+		t.Errorf("report %+v: want 2,500 orders before, orders measured, none failed and no floor", rep)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	if !strings.Contains(out.String(), "2500 orders before") || strings.Contains(out.String(), "tx/s") {
+		t.Errorf("the report:\n%s", out.String())
+	}
+}
+
 func TestOrdersFailsEarlyWithoutTheFloorScript(t *testing.T) {
 	t.Parallel()
 	_, err := bench.Orders(context.Background(), &bench.OrdersConfig{URL: storetest.AdminURL(), FloorDir: t.TempDir()})

@@ -31,6 +31,8 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long the app is driven before measuring")
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
 	fs.StringVar(&cfg.FloorDir, "floor", "", "`directory` holding pgbench-order.sql and its schema, such as ../shared/bench (default: the copies built in)")
+	fs.IntVar(&cfg.Existing, "existing", 0, "orders put in the store by plain SQL before measuring, so the measured ones meet tables and indexes of that size")
+	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the pgbench floor")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
