@@ -3,9 +3,7 @@ package bench
 import (
 	"fmt"
 	"os"
-	"runtime"
-	"strconv"
-	"strings"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -42,22 +40,12 @@ type procUsage struct {
 }
 
 func readProcUsage() procUsage {
-	runtime.GC()
+	debug.FreeOSMemory() // a GC that also returns freed memory, for a steadier RSS
 	var u procUsage
 	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
 		u.fds = len(ents)
 	}
-	if b, err := os.ReadFile("/proc/self/status"); err == nil {
-		for line := range strings.Lines(string(b)) {
-			if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-				f := strings.Fields(rest) // "123456 kB"
-				if len(f) > 0 {
-					kb, _ := strconv.ParseInt(f[0], 10, 64)
-					u.rss = kb << 10
-				}
-			}
-		}
-	}
+	u.rss = residentBytes()
 	var lim syscall.Rlimit
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
 		u.lim = lim.Cur

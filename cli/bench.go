@@ -14,12 +14,12 @@ import (
 func (c *CLI) bench(ctx context.Context, args []string) error {
 	others := map[string]func(context.Context, []string) error{
 		"functions": c.benchFunctions, "search": c.benchSearch, "live": c.benchLive, "reads": c.benchReads,
-		"growth": c.benchGrowth, "live-clients": c.benchLiveClients,
+		"growth": c.benchGrowth, "live-clients": c.benchLiveClients, "scale": c.benchScale,
 	}
 	if len(args) > 0 && others[args[0]] != nil {
 		return others[args[0]](ctx, args[1:])
 	}
-	fs := c.flagSet("bench", "orders|functions|search|live|reads|growth [flags]",
+	fs := c.flagSet("bench", "orders|functions|search|live|reads|growth|scale [flags]",
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
@@ -43,7 +43,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 			fs.Usage()
 			return flag.ErrHelp
 		}
-		return usageErrorf(fs, "bench needs what to measure: orders, functions, search, live, reads or growth")
+		return usageErrorf(fs, "bench needs what to measure: orders, functions, search, live, reads, growth or scale")
 	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err
