@@ -129,7 +129,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := nodes.settle(ctx); err != nil {
+	if err := nodes.settle(ctx, log); err != nil {
 		return nil, err
 	}
 	got, err := procs.stop()

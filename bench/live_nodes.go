@@ -37,9 +37,9 @@ type liveNodes struct {
 
 // openLiveNodes opens c.Nodes nodes on a new store, seeds it through the first
 // and starts them all. close undoes it, also after an error.
-func openLiveNodes(ctx context.Context, c *LiveConfig) (ln *liveNodes, err error) {
+func openLiveNodes(ctx context.Context, c *LiveConfig) (_ *liveNodes, err error) {
 	log := c.Logger
-	ln = &liveNodes{}
+	ln := &liveNodes{}
 	defer func() {
 		if err != nil {
 			ln.close(ctx)
@@ -208,11 +208,23 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 	return w, nil
 }
 
+// settleWait bounds settle's catch-up: on PostgreSQL it waits for every
+// transaction running on the server to end, and on a shared server one may
+// run for minutes.
+const settleWait = 15 * time.Second
+
 // settle gives the last changes time to reach the clients.
-func (ln *liveNodes) settle(ctx context.Context) error {
+func (ln *liveNodes) settle(ctx context.Context, log *slog.Logger) error {
 	time.Sleep(500 * time.Millisecond)
+	cctx, cancel := context.WithTimeout(ctx, settleWait)
+	defer cancel()
 	for _, nd := range ln.nodes {
-		if err := nd.Live.CatchUp(ctx); err != nil {
+		if err := nd.Live.CatchUp(cctx); err != nil {
+			if ctx.Err() == nil && cctx.Err() != nil {
+				log.WarnContext(ctx, "the live hubs did not catch up: a transaction elsewhere on the server holds the log back",
+					slog.Duration("waited", settleWait))
+				break
+			}
 			return err
 		}
 	}

@@ -36,6 +36,9 @@ type ScaleConfig struct {
 	// Rate is the orders written per second during the live measure.
 	// Default 50.
 	Rate float64
+	// LiveMaxConns bounds each live node's PostgreSQL pool. Default the
+	// store's.
+	LiveMaxConns int32
 	// DataDir keeps each size's SQLite store and search index (in
 	// search-<size>), so that a second run skips seeding. Default: a
 	// temporary directory, removed.
@@ -224,7 +227,7 @@ func (c *ScaleConfig) search(ctx context.Context, size int, f *ScaleSearchFigure
 
 func (c *ScaleConfig) live(ctx context.Context, clients int, f *ScaleLiveFigure) error {
 	r, err := Live(ctx, &LiveConfig{URL: c.URL, Clients: clients, ClientCommand: c.ClientCommand, Rate: c.Rate,
-		Duration: c.LiveDuration, Database: c.Database + "_live", Logger: c.Logger})
+		Duration: c.LiveDuration, Database: c.Database + "_live", MaxConns: c.LiveMaxConns, Logger: c.Logger})
 	if err != nil {
 		return err
 	}

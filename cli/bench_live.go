@@ -28,6 +28,7 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through the first node, clients on both; 1: one node")
 	fs.IntVar(&cfg.Products, "products", 300, "products in the demo store")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	maxConns := fs.Int("max-conns", 0, "PostgreSQL connections of each node's pool (default the store's: 4 × cores + 16, at least 24)")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -38,6 +39,7 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	cfg.MaxConns = int32(*maxConns)
 	if cfg.ClientCommand, err = liveClientCommand(); err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ func (c *CLI) benchScale(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.LiveDuration, "live-duration", 10*time.Second, "how long orders are written to the live clients at each size")
 	fs.DurationVar(&cfg.OrdersDuration, "orders-duration", 10*time.Second, "how long POST /v1/orders is measured at each size")
 	fs.Float64Var(&cfg.Rate, "rate", 50, "orders written per second during the live measure")
+	maxConns := fs.Int("live-max-conns", 0, "PostgreSQL connections of each live node's pool (default the store's: 4 × cores + 16, at least 24)")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -56,6 +57,7 @@ func (c *CLI) benchScale(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	cfg.LiveMaxConns = int32(*maxConns)
 	if cfg.ClientCommand, err = liveClientCommand(); err != nil {
 		return err
 	}
