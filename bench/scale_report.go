@@ -181,7 +181,7 @@ var scalePage = template.Must(template.New("scale").Funcs(template.FuncMap{"size
 <html lang="en"><head><meta charset="utf-8"><title>mohalla bench scale</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+table{border-collapse:collapse;margin:1em 0;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .45em;text-align:right}
 th{background:#f4f4f4}.charts{display:flex;flex-wrap:wrap;gap:1em}.charts figure{margin:0}
 </style></head><body>
 <h1>mohalla bench scale</h1>
@@ -193,15 +193,16 @@ orders are written at a steady rate, latency from the writer's commit to the cli
 <b>orders</b>: POST /v1/orders through the HTTP API with that many orders already in the store
 (pre-filled by plain SQL, not measured).</p>
 <table>
-<tr><th>size</th><th>search q/s</th><th>p50</th><th>p99</th><th>CPU/query</th><th>RSS</th>
-<th>live clients</th><th>p50</th><th>p99</th><th>lost</th><th>fd/stream</th><th>KiB/stream</th>
-<th>orders/s</th><th>p50</th><th>p99</th></tr>
+<tr><th rowspan="2">size</th><th colspan="5">search</th><th colspan="6">live</th><th colspan="3">orders</th></tr>
+<tr><th>q/s</th><th>p50 ms</th><th>p99 ms</th><th>CPU/query ms</th><th>RSS MiB</th>
+<th>clients</th><th>p50 ms</th><th>p99 ms</th><th>lost</th><th>fd/stream</th><th>KiB/stream</th>
+<th>orders/s</th><th>p50 ms</th><th>p99 ms</th></tr>
 {{range .R.Points}}<tr><td>{{size .Size}}</td>
-<td>{{printf "%.0f" .Search.QueriesPerSec}}</td><td>{{printf "%.1f" .Search.P50}} ms</td><td>{{printf "%.1f" .Search.P99}} ms</td>
-<td>{{printf "%.2f" .Search.CPUPerQuery}} ms</td><td>{{printf "%.0f" .Search.ResidentMiB}} MiB</td>
-<td>{{.Live.Clients}}</td><td>{{printf "%.1f" .Live.P50}} ms</td><td>{{printf "%.1f" .Live.P99}} ms</td><td>{{.Live.Lost}}</td>
+<td>{{printf "%.0f" .Search.QueriesPerSec}}</td><td>{{printf "%.1f" .Search.P50}}</td><td>{{printf "%.1f" .Search.P99}}</td>
+<td>{{printf "%.2f" .Search.CPUPerQuery}}</td><td>{{printf "%.0f" .Search.ResidentMiB}}</td>
+<td>{{.Live.Clients}}</td><td>{{printf "%.1f" .Live.P50}}</td><td>{{printf "%.1f" .Live.P99}}</td><td>{{.Live.Lost}}</td>
 <td>{{printf "%.2f" .Live.FDsPerConn}}</td><td>{{printf "%.1f" .Live.KiBPerConn}}</td>
-<td>{{printf "%.1f" .Orders.PerSecond}}</td><td>{{printf "%.1f" .Orders.P50}} ms</td><td>{{printf "%.1f" .Orders.P99}} ms</td></tr>
+<td>{{printf "%.1f" .Orders.PerSecond}}</td><td>{{printf "%.1f" .Orders.P50}}</td><td>{{printf "%.1f" .Orders.P99}}</td></tr>
 {{end}}</table>
 <div class="charts">
 {{range .Charts}}<figure>{{.SVG}}</figure>

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,11 +33,27 @@ func (c *CLI) benchScale(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.LiveDuration, "live-duration", 10*time.Second, "how long orders are written to the live clients at each size")
 	fs.DurationVar(&cfg.OrdersDuration, "orders-duration", 10*time.Second, "how long POST /v1/orders is measured at each size")
 	fs.Float64Var(&cfg.Rate, "rate", 50, "orders written per second during the live measure")
+	from := fs.String("from", "", "measure nothing: write the report of an earlier run's figures.json `file` into --out")
 	maxConns := fs.Int("live-max-conns", 0, "PostgreSQL connections of each live node's pool (default the store's: 4 × cores + 16, at least 24)")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *from != "" {
+		b, err := os.ReadFile(*from)
+		if err != nil {
+			return err
+		}
+		var rep bench.ScaleReport
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("%s: %w", *from, err)
+		}
+		if err := bench.WriteScale(*out, &rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "report in %s\n", filepath.Join(*out, "report.html"))
+		return nil
 	}
 	var err error
 	if cfg.Sizes, err = parseSizes(*sizes); err != nil {
