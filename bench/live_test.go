@@ -61,3 +61,18 @@ func TestReadsShortRun(t *testing.T) {
 		t.Errorf("the report lacks the ratio:\n%s", out.String())
 	}
 }
+
+// The same on SQLite: one node, its clients in a process of their own.
+func TestLiveShortRunSQLite(t *testing.T) {
+	t.Parallel()
+	rep, err := bench.Live(context.Background(), &bench.LiveConfig{Clients: 30, ClientCommand: clientCommand(), Rate: 40,
+		Duration: time.Second, Products: 60,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	if rep.Store != "sqlite" || rep.Nodes != 1 || rep.Orders == 0 || rep.Messages == 0 || rep.Lost != 0 || rep.Overflowed != 0 ||
+		len(rep.NodeP99) != 1 || rep.NodeP99[0] == 0 {
+		t.Errorf("report %+v: want one SQLite node, orders, messages, none lost", rep)
+	}
+}
