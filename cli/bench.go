@@ -23,7 +23,8 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
-			"the same concurrency, and print orders/s, latency, the floor and their ratio.")
+			"the same concurrency, and print orders/s, latency, the floor and their ratio, with what an\n"+
+			"order and a floor transaction cost side by side; then the same load on SQLite.")
 	var cfg bench.OrdersConfig
 	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own databases there")
 	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent clients, of the app and of pgbench")
@@ -32,6 +33,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
 	fs.StringVar(&cfg.FloorDir, "floor", "", "`directory` holding pgbench-order.sql and its schema, such as ../shared/bench (default: the copies built in)")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
+	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
