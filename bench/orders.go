@@ -48,6 +48,12 @@ type OrdersConfig struct {
 	// measuring, as a serving node does; by default they are only queued, like
 	// the floor's job rows.
 	RunFunctions bool
+	// NoRowSecurity turns PostgreSQL's row-level security off in the app's
+	// database before the drive (ALTER TABLE … DISABLE ROW LEVEL SECURITY on
+	// every table that has it): the store still switches to its role and
+	// sets the caller in each transaction, but no policy is checked. For
+	// measuring what the policies cost (issue 12); never how a node runs.
+	NoRowSecurity bool
 	// SQLite also drives the same load against the embedded SQLite store
 	// (the default store), after PostgreSQL's sides, and reports its orders/s
 	// beside them.
@@ -71,6 +77,8 @@ type OrdersReport struct {
 	Failures  map[string]int // failed requests by status
 	PerSecond float64        // Orders / Elapsed
 	P50, P99  time.Duration  // latency of the created orders
+
+	NoRowSecurity bool // the app ran with row-level security off
 
 	FloorTPS float64 // pgbench's transactions per second
 	Ratio    float64 // PerSecond / FloorTPS
@@ -142,7 +150,7 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 		}()
 	}
 
-	rep := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
+	rep := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}, NoRowSecurity: c.NoRowSecurity}
 	if err := app(ctx, &c, appURL, rep); err != nil {
 		return nil, err
 	}
@@ -195,6 +203,11 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 		// statistics; the rows written from here on are the orders'.
 		if err := nd.Close(context.WithoutCancel(ctx)); err != nil {
 			return err
+		}
+		if c.NoRowSecurity {
+			if err := disableRowSecurity(ctx, dbURL); err != nil {
+				return err
+			}
 		}
 		if err := waitBackendsGone(ctx, dbURL); err != nil {
 			return err
@@ -319,6 +332,20 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	return nil
 }
 
+// disableRowSecurity turns row-level security off on every table of the
+// database at dbURL that has it on.
+func disableRowSecurity(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, `DO $$ DECLARE t text; BEGIN
+		FOR t IN SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = current_schema()::regnamespace LOOP
+			EXECUTE format('ALTER TABLE %I DISABLE ROW LEVEL SECURITY', t); END LOOP; END $$`)
+	return err
+}
+
 // Print writes r as a few aligned lines.
 func (r *OrdersReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "bench orders: %d clients, %s measured, %d products, PostgreSQL %s\n",
@@ -331,6 +358,9 @@ func (r *OrdersReport) Print(w io.Writer) {
 	fmt.Fprintf(w, ")\n")
 	fmt.Fprintf(w, "  floor  pgbench          %8.1f tx/s\n", r.FloorTPS)
 	fmt.Fprintf(w, "  ratio  %.2f of the floor (goal ≥ 0.5)\n", r.Ratio)
+	if r.NoRowSecurity {
+		fmt.Fprintf(w, "         (row-level security off in the app's database: --row-security=false)\n")
+	}
 	if r.SQLite != nil {
 		fmt.Fprintf(w, "  sqlite POST /v1/orders  %8.1f orders/s  p50 %s  p99 %s  (%d created, %d failed; embedded store, no floor)\n",
 			r.SQLite.PerSecond, ms(r.SQLite.P50), ms(r.SQLite.P99), r.SQLite.Orders, r.SQLite.Failed)

@@ -33,6 +33,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
 	fs.StringVar(&cfg.FloorDir, "floor", "", "`directory` holding pgbench-order.sql and its schema, such as ../shared/bench (default: the copies built in)")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
+	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false measures what its policies cost")
 	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
@@ -56,6 +57,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	cfg.NoRowSecurity = !*rowSecurity
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 
