@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The files of the raw floor. The repository keeps copies in bench/floor,
@@ -65,7 +66,9 @@ var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
 // floor loads the floor's schema into the database at dbURL and runs its
 // order-shaped transaction with pgbench from clients connections for d, and
 // returns the transactions per second.
-func floor(ctx context.Context, dbURL, benchDir string, clients int, d time.Duration) (float64, error) {
+// It fills c with what a transaction cost: the script's statements, the rows
+// the server wrote and its backends' CPU.
+func floor(ctx context.Context, dbURL, benchDir string, clients int, d time.Duration, c *TxCost) (float64, error) {
 	schema, err := os.ReadFile(filepath.Join(benchDir, floorSchema))
 	if err != nil {
 		return 0, err
@@ -83,11 +86,32 @@ func floor(ctx context.Context, dbURL, benchDir string, clients int, d time.Dura
 	if err != nil {
 		return 0, fmt.Errorf("load %s: %w", floorSchema, err)
 	}
+	if err := waitBackendsGone(ctx, dbURL); err != nil {
+		return 0, err
+	}
+	before, err := readTableStats(ctx, dbURL)
+	if err != nil {
+		return 0, err
+	}
+	statements, err := scriptStatements(benchDir)
+	if err != nil {
+		return 0, err
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer pool.Close()
+	done, cpu := make(chan struct{}), make(chan time.Duration, 1)
+	go func() { cpu <- floorBackendsCPU(ctx, pool, done) }()
+
 	secs := max(1, int((d+time.Second-1)/time.Second))
 	cmd := exec.CommandContext(ctx, "pgbench", "-n",
 		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(2, clients)), "-T", strconv.Itoa(secs),
 		"-f", filepath.Join(benchDir, floorScript), dbURL)
 	out, err := cmd.CombinedOutput()
+	close(done)
+	serverCPU := <-cpu
 	if err != nil {
 		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
 	}
@@ -95,5 +119,27 @@ func floor(ctx context.Context, dbURL, benchDir string, clients int, d time.Dura
 	if m == nil {
 		return 0, fmt.Errorf("pgbench printed no tps line:\n%s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	tps, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		return 0, err
+	}
+	if m := txLine.FindSubmatch(out); m != nil {
+		if n, err := strconv.ParseFloat(string(m[1]), 64); err == nil && n > 0 {
+			pool.Close() // only pgbench's backends were measured; now all are gone
+			if err := waitBackendsGone(ctx, dbURL); err != nil {
+				return 0, err
+			}
+			after, err := readTableStats(ctx, dbURL)
+			if err != nil {
+				return 0, err
+			}
+			writesPer(before, after, n, c)
+			c.Tables = nil
+			c.Statements, c.RoundTrips = float64(statements), float64(statements)
+			c.ServerCPU = time.Duration(float64(serverCPU) / n)
+		}
+	}
+	return tps, nil
 }
+
+var txLine = regexp.MustCompile(`(?m)^number of transactions actually processed: ([0-9]+)`)

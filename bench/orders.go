@@ -54,6 +54,16 @@ type OrdersConfig struct {
 	// measuring, as a serving node does; by default they are only queued, like
 	// the floor's job rows.
 	RunFunctions bool
+	// NoRowSecurity turns PostgreSQL's row-level security off in the app's
+	// database before the drive (ALTER TABLE … DISABLE ROW LEVEL SECURITY on
+	// every table that has it): the store still switches to its role and
+	// sets the caller in each transaction, but no policy is checked. For
+	// measuring what the policies cost (issue 12); never how a node runs.
+	NoRowSecurity bool
+	// SQLite also drives the same load against the embedded SQLite store
+	// (the default store), after PostgreSQL's sides, and reports its orders/s
+	// beside them.
+	SQLite bool
 	// CPUProfile, if set, receives a CPU profile of the process while the app is
 	// measured (server and clients run in this process).
 	CPUProfile io.Writer
@@ -75,8 +85,27 @@ type OrdersReport struct {
 	PerSecond float64        // Orders / Elapsed
 	P50, P99  time.Duration  // latency of the created orders
 
+	NoRowSecurity bool // the app ran with row-level security off
+
 	FloorTPS float64 // pgbench's transactions per second
 	Ratio    float64 // PerSecond / FloorTPS
+
+	// Cost is what an order cost, over the whole drive (warm-up included),
+	// and FloorCost what a transaction of the floor did.
+	Cost, FloorCost TxCost
+
+	// SQLite is the same drive on the embedded SQLite store, when
+	// OrdersConfig.SQLite asked for it.
+	SQLite *SQLiteReport
+}
+
+// SQLiteReport is the app side of bench orders on the embedded SQLite store.
+type SQLiteReport struct {
+	Elapsed   time.Duration
+	Orders    int
+	Failed    int
+	PerSecond float64
+	P50, P99  time.Duration
 }
 
 // Orders seeds a demo store in a database of its own, serves it with the real
@@ -134,7 +163,7 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 		}()
 	}
 
-	rep := &OrdersReport{Products: c.Products, Existing: c.Existing, Clients: c.Clients, Failures: map[string]int{}}
+	rep := &OrdersReport{Products: c.Products, Existing: c.Existing, Clients: c.Clients, Failures: map[string]int{}, NoRowSecurity: c.NoRowSecurity}
 	if err := app(ctx, &c, appURL, rep); err != nil {
 		return nil, err
 	}
@@ -142,16 +171,26 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 		return rep, nil
 	}
 	log.InfoContext(ctx, "measuring the floor with pgbench", slog.Int("clients", c.Clients), slog.Duration("duration", c.Duration))
-	if rep.FloorTPS, err = floor(ctx, floorURL, benchDir, c.Clients, c.Duration); err != nil {
+	if rep.FloorTPS, err = floor(ctx, floorURL, benchDir, c.Clients, c.Duration, &rep.FloorCost); err != nil {
 		return nil, fmt.Errorf("floor: %w", err)
 	}
 	if rep.FloorTPS > 0 {
 		rep.Ratio = rep.PerSecond / rep.FloorTPS
 	}
+	if c.SQLite {
+		log.InfoContext(ctx, "driving POST /v1/orders on SQLite")
+		lite := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
+		if err := app(ctx, &c, "", lite); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		rep.SQLite = &SQLiteReport{Elapsed: lite.Elapsed, Orders: lite.Orders, Failed: lite.Failed, PerSecond: lite.PerSecond,
+			P50: lite.P50, P99: lite.P99}
+	}
 	return rep, nil
 }
 
-// app measures the application side into rep.
+// app measures the application side into rep: on PostgreSQL at dbURL, or on
+// SQLite when dbURL is "" (then only orders/s and latency).
 func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) error {
 	log := c.Logger
 	// A whole node, so each order also queues its functions' runs in its
@@ -163,27 +202,62 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	}
 	defer os.RemoveAll(dir)
 	// No request budgets: the bench measures the server, not its limits.
-	nd, err := node.Open(ctx, node.Config{DataDir: dir, DatabaseURL: dbURL, Logger: log, Limits: &httpapi.Limits{}})
+	ncfg := node.Config{DataDir: dir, DatabaseURL: dbURL, Logger: log, Limits: &httpapi.Limits{}}
+	nd, err := node.Open(ctx, ncfg)
 	if err != nil {
 		return err
 	}
-	defer nd.Close(context.WithoutCancel(ctx))
+	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
+	n, err := demo.Seed(ctx, nd.Service, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
+	if err != nil {
+		nd.Close(context.WithoutCancel(ctx))
+		return err
+	}
+	var before tableStats
+	if dbURL != "" && c.Existing > 0 {
+		if err := prefillOrders(ctx, dbURL, n, c.Existing, log); err != nil {
+			nd.Close(context.WithoutCancel(ctx))
+			return err
+		}
+	}
+	if dbURL != "" {
+		// The node that seeded closes, so that its backends flush their
+		// statistics; the rows written from here on are the orders'.
+		if err := nd.Close(context.WithoutCancel(ctx)); err != nil {
+			return err
+		}
+		if c.NoRowSecurity {
+			if err := disableRowSecurity(ctx, dbURL); err != nil {
+				return err
+			}
+		}
+		if err := waitBackendsGone(ctx, dbURL); err != nil {
+			return err
+		}
+		if before, err = readTableStats(ctx, dbURL); err != nil {
+			return err
+		}
+		if nd, err = node.Open(ctx, ncfg); err != nil { // the same data dir: the same JWT secret
+			return err
+		}
+	}
+	closed := false
+	closeNode := func() error {
+		if closed {
+			return nil
+		}
+		closed = true
+		return nd.Close(context.WithoutCancel(ctx))
+	}
+	defer closeNode() //nolint:errcheck // the error is reported on the main path
 	if c.RunFunctions {
 		if err := nd.Start(ctx); err != nil {
 			return err
 		}
 	}
-	st, svc, signer := nd.Store, nd.Service, nd.Signer
-	if err := st.Pool().QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&rep.Postgres); err != nil {
-		return err
-	}
-	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
-	n, err := demo.Seed(ctx, svc, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})
-	if err != nil {
-		return err
-	}
-	if c.Existing > 0 {
-		if err := prefillOrders(ctx, dbURL, n, c.Existing, log); err != nil {
+	st, signer := nd.Store, nd.Signer
+	if pool := st.Pool(); pool != nil {
+		if err := pool.QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&rep.Postgres); err != nil {
 			return err
 		}
 	}
@@ -212,7 +286,11 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	var (
 		t       *tally
 		elapsed time.Duration
+		meter   *appMeter
 	)
+	if dbURL != "" {
+		meter = startAppMeter(ctx, st)
+	}
 	if err := profiled(c.CPUProfile, func() error {
 		t, elapsed = l.drive(ctx, c.Clients, c.Warmup, c.Duration)
 		return nil
@@ -221,6 +299,13 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if meter != nil && t.accepted > 0 {
+		// The audit rows of the last orders are linked by the sealer
+		// (store.SealAudit) a moment after their commits: that is the
+		// orders' work too.
+		time.Sleep(300 * time.Millisecond)
+		meter.stop(ctx, float64(t.accepted), &rep.Cost)
 	}
 
 	rep.Elapsed = elapsed
@@ -236,18 +321,55 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	// Row-level security binds the tables' owner too (FORCE): it counts as the
 	// system caller.
 	var stored int
-	if err := pgx.BeginFunc(ctx, st.Pool(), func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('app.role', 'system', true)"); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&stored)
-	}); err != nil {
+	if pool := st.Pool(); pool != nil {
+		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT set_config('app.role', 'system', true)"); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&stored)
+		})
+	} else {
+		err = st.DB().QueryRowContext(ctx, "SELECT count(*) FROM orders").Scan(&stored)
+	}
+	if err != nil {
 		return err
 	}
-	if stored != t.accepted+c.Existing {
-		return fmt.Errorf("the API created %d orders after %d pre-filled but the database holds %d", t.accepted, c.Existing, stored)
+	prefilled := 0
+	if dbURL != "" {
+		prefilled = c.Existing // only PostgreSQL is pre-filled
 	}
+	if stored != t.accepted+prefilled {
+		return fmt.Errorf("the API created %d orders after %d pre-filled but the database holds %d", t.accepted, prefilled, stored)
+	}
+	if dbURL == "" || t.accepted == 0 {
+		return nil
+	}
+	if err := closeNode(); err != nil {
+		return err
+	}
+	if err := waitBackendsGone(ctx, dbURL); err != nil {
+		return err
+	}
+	after, err := readTableStats(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	writesPer(before, after, float64(t.accepted), &rep.Cost)
 	return nil
+}
+
+// disableRowSecurity turns row-level security off on every table of the
+// database at dbURL that has it on.
+func disableRowSecurity(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, `DO $$ DECLARE t text; BEGIN
+		FOR t IN SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = current_schema()::regnamespace LOOP
+			EXECUTE format('ALTER TABLE %I DISABLE ROW LEVEL SECURITY', t); END LOOP; END $$`)
+	return err
 }
 
 // Print writes r as a few aligned lines.
@@ -265,6 +387,16 @@ func (r *OrdersReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  floor  pgbench          %8.1f tx/s\n", r.FloorTPS)
 	fmt.Fprintf(w, "  ratio  %.2f of the floor (goal ≥ 0.5)\n", r.Ratio)
+	if r.NoRowSecurity {
+		fmt.Fprintf(w, "         (row-level security off in the app's database: --row-security=false)\n")
+	}
+	if r.SQLite != nil {
+		fmt.Fprintf(w, "  sqlite POST /v1/orders  %8.1f orders/s  p50 %s  p99 %s  (%d created, %d failed; embedded store, no floor)\n",
+			r.SQLite.PerSecond, ms(r.SQLite.P50), ms(r.SQLite.P99), r.SQLite.Orders, r.SQLite.Failed)
+	}
+	if r.Cost.Statements > 0 {
+		printCosts(w, r.Cost, r.FloorCost)
+	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }

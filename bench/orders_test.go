@@ -27,16 +27,27 @@ func TestOrdersShortRun(t *testing.T) {
 	ctx := context.Background()
 	app, fl := "mohalla_bench_test_"+suffix(), "mohalla_floor_test_"+suffix()
 	rep, err := bench.Orders(ctx, &bench.OrdersConfig{URL: storetest.AdminURL(), Clients: 2, Duration: time.Second,
-		Warmup: 200 * time.Millisecond, Products: 200, Database: app, FloorDatabase: fl})
+		Warmup: 200 * time.Millisecond, Products: 200, Database: app, FloorDatabase: fl, SQLite: true})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
 	if rep.Orders == 0 || rep.Failed != 0 || rep.FloorTPS <= 0 || rep.Ratio <= 0 || rep.P50 <= 0 || rep.P50 > rep.P99 {
 		t.Errorf("report %+v: want orders, no failure, a floor, and p50 ≤ p99", rep)
 	}
+	// An order begins, reserves, inserts and commits: more than three
+	// statements, each a row or more; the floor's script holds nine.
+	if c := rep.Cost; c.Statements < 4 || c.RoundTrips < 1 || c.Inserted < 3 || c.Updated < 1 || len(c.Tables) == 0 {
+		t.Errorf("cost per order %+v: want the statements and rows an order takes", c)
+	}
+	if c := rep.FloorCost; c.Statements != 9 || c.Inserted < 9 || c.Updated < 1.5 {
+		t.Errorf("cost per floor transaction %+v: want its script's 9 statements, 10 rows inserted and 2 updated", c)
+	}
+	if rep.SQLite == nil || rep.SQLite.Orders == 0 || rep.SQLite.Failed != 0 {
+		t.Errorf("sqlite report %+v: want orders and no failure", rep.SQLite)
+	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"orders/s", "p99", "tx/s", "ratio"} {
+	for _, want := range []string{"orders/s", "p99", "tx/s", "ratio", "round trips", "rows inserted", "sqlite"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}

@@ -23,7 +23,8 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
-			"the same concurrency, and print orders/s, latency, the floor and their ratio.")
+			"the same concurrency, and print orders/s, latency, the floor and their ratio, with what an\n"+
+			"order and a floor transaction cost side by side; then the same load on SQLite.")
 	var cfg bench.OrdersConfig
 	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own databases there")
 	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent clients, of the app and of pgbench")
@@ -34,6 +35,8 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Existing, "existing", 0, "orders put in the store by plain SQL before measuring, so the measured ones meet tables and indexes of that size")
 	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the pgbench floor")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
+	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false measures what its policies cost")
+	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
@@ -56,6 +59,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
+	cfg.NoRowSecurity = !*rowSecurity
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 

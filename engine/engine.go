@@ -101,6 +101,8 @@ type Engine struct {
 	log *slog.Logger
 	q   queue
 
+	notify *insertNotifier // tells producers of the runs queued by InsertRunsWithJobs
+
 	mu      sync.RWMutex
 	fns     map[string]*Function
 	cancels map[string][]*Function // cancelling event name -> functions
@@ -182,6 +184,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 		return nil, err
 	}
 	e.q = q
+	e.notify = &insertNotifier{send: q.notifyInsert, cooldown: c.FetchCooldown}
 	return e, nil
 }
 

@@ -129,6 +129,25 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []store.RunR
 	if len(runs) == 0 {
 		return nil
 	}
+	if e.st.Kind() == "postgres" {
+		// The runs and their jobs in one statement, and River's producers
+		// told after the commit (see insertNotifier).
+		jobs := make([]store.RunJob, len(runs))
+		for i, r := range runs {
+			jobs[i] = store.RunJob{Kind: runArgs{}.Kind(), MaxAttempts: e.fns[r.FunctionID].maxAttempts(), Priority: riverPriorityNormal}
+			if at[i].After(r.CreatedAt) {
+				jobs[i].ScheduledAt = at[i]
+			}
+		}
+		ids, err := tx.InsertRunsWithJobs(ctx, runs, jobs)
+		if err != nil {
+			return fmt.Errorf("insert runs: %w", err)
+		}
+		if len(ids) > 0 {
+			tx.AfterCommit(e.notify.kick)
+		}
+		return nil
+	}
 	ids, err := tx.InsertRuns(ctx, runs)
 	if err != nil {
 		return fmt.Errorf("insert runs: %w", err)

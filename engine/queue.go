@@ -23,6 +23,10 @@ type queue interface {
 	// retryTx); retryTx makes a scheduled job available now, in tx.
 	insertOneTx(ctx context.Context, tx *store.Tx, job river.InsertManyParams) (int64, error)
 	retryTx(ctx context.Context, tx *store.Tx, jobID int64) error
+	// notifyInsert tells the producers listening (River's insert topic) that
+	// jobs of the default queue are available: for jobs inserted without
+	// River's client (store.Tx.InsertRunsWithJobs).
+	notifyInsert(ctx context.Context) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	// retry makes a scheduled job available now. It reports false if the job
@@ -30,7 +34,21 @@ type queue interface {
 	retry(ctx context.Context, jobID int64) (bool, error)
 }
 
-type riverQueue[TTx any] struct{ c *river.Client[TTx] }
+type riverQueue[TTx any] struct {
+	c *river.Client[TTx]
+	d riverdriver.Driver[TTx]
+}
+
+// notifyInsert sends River's insert notification for the default queue, as
+// River's client does after an insert (its topic is river_insert in the
+// current schema, its payload the queue).
+func (q riverQueue[TTx]) notifyInsert(ctx context.Context) error {
+	if !q.d.SupportsListenNotify() {
+		return nil
+	}
+	return q.d.GetExecutor().NotifyMany(ctx, &riverdriver.NotifyManyParams{
+		Payload: []string{`{"queue": "` + river.QueueDefault + `"}`}, Topic: "river_insert"})
+}
 
 func (q riverQueue[TTx]) insertTx(ctx context.Context, tx *store.Tx, jobs []river.InsertManyParams) error {
 	if len(jobs) == 0 {
@@ -101,5 +119,5 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	if err != nil {
 		return nil, fmt.Errorf("engine: river client: %w", err)
 	}
-	return riverQueue[TTx]{c}, nil
+	return riverQueue[TTx]{c: c, d: d}, nil
 }

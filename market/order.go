@@ -80,17 +80,19 @@ func (s *Service) CreateOrder(ctx context.Context, c mohalla.Caller, in CreateOr
 	hash := requestHash(in)
 	var o mohalla.Order
 	err := s.write(ctx, c, "create_order", func(ctx context.Context, w *change) error {
-		id, done, err := replay(ctx, w.tx, scope, key, hash)
-		if err != nil || done {
-			if done {
-				o, err = w.tx.Order(ctx, id)
+		in := in
+		if in.ID == "" {
+			in.ID = newID()
+		}
+		prior, err := claim(ctx, w, scope, key, hash, in.ID)
+		if err != nil || prior != "" {
+			if prior != "" {
+				o, err = w.tx.Order(ctx, prior)
 			}
 			return err
 		}
-		if o, err = s.placeOrder(ctx, w, in); err != nil {
-			return err
-		}
-		return remember(ctx, w, scope, key, hash, o.ID)
+		o, err = s.placeOrder(ctx, w, in)
+		return err
 	})
 	return o, err
 }

@@ -242,3 +242,24 @@ func remember(ctx context.Context, c *change, scope, key, hash, id string) error
 	}
 	return err
 }
+
+// claim records a create under its key before the create writes anything:
+// one statement where replay and remember take two, and a concurrent create
+// with the same key waits for this one instead of doing its work twice. It
+// returns "" if the key is new (or there is none); else the id of the
+// resource an earlier create with the same request made, or ECONFLICT if the
+// earlier request was a different one.
+func claim(ctx context.Context, c *change, scope, key, hash, id string) (string, error) {
+	if key == "" {
+		return "", nil
+	}
+	ok, err := c.tx.ClaimIdempotency(ctx, store.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, ResourceID: id}, c.now)
+	if err != nil || ok {
+		return "", err
+	}
+	prior, done, err := replay(ctx, c.tx, scope, key, hash)
+	if err == nil && !done {
+		return "", errRaced // the record went away meanwhile (pruned): try again
+	}
+	return prior, err
+}

@@ -29,3 +29,13 @@ func (tx *Tx) InsertIdempotency(ctx context.Context, r IdempotencyRecord, now ti
 		VALUES ($1, $2, $3, $4, $5)`, r.Scope, r.Key, r.RequestHash, r.ResourceID, now)
 	return tx.insertErr(err)
 }
+
+// ClaimIdempotency records r unless (scope, key) is recorded already, and
+// reports whether it did. A concurrent create with the same key that has not
+// committed yet makes it wait: if that one commits, the claim fails and the
+// caller reads its record (Idempotency); if it rolls back, the claim holds.
+func (tx *Tx) ClaimIdempotency(ctx context.Context, r IdempotencyRecord, now time.Time) (bool, error) {
+	n, err := tx.q.exec(ctx, `INSERT INTO idempotency (scope, key, request_hash, resource_id, created_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, r.Scope, r.Key, r.RequestHash, r.ResourceID, now)
+	return n == 1, err
+}

@@ -246,6 +246,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if tx.audited {
 		s.sealer.kick()
 	}
+	for _, fn := range tx.after {
+		fn()
+	}
 	return nil
 }
 
@@ -255,7 +258,14 @@ type Tx struct {
 	raw      txQuerier
 	appended bool
 	audited  bool // inserted audit rows, which the sealer links into the chain
+	after    []func()
 }
+
+// AfterCommit has fn called once the transaction has committed (not if it
+// rolls back, nor for an attempt that is retried), on the committing
+// goroutine: for the work that must see the commit, such as telling workers
+// that jobs are waiting. fn must be quick.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Driver returns the underlying transaction: a pgx.Tx on PostgreSQL, a *sql.Tx on
 // SQLite. Packages that must write in the same transaction (the functions engine)
