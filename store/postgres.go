@@ -67,9 +67,14 @@ func (s *Store) Pool() *pgxpool.Pool {
 }
 
 func (p *postgres) kind() string { return "postgres" }
-func (p *postgres) requeueJobsOf() string {
-	return `UPDATE river_job SET state = 'available', scheduled_at = now(), max_attempts = greatest(max_attempts, attempt + 1)
-		WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1`
+func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
+	// One statement: the DELETE locks each row and rechecks its state, so a
+	// job whose end River recorded meanwhile is left alone.
+	return q.exec(ctx, `WITH old AS (
+		DELETE FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1 AND (`+where+`)
+		RETURNING *)
+		INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
+		SELECT `+requeueColumns+`, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`, args...)
 }
 func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
 func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
