@@ -196,7 +196,7 @@ func Growth(ctx context.Context, cfg *GrowthConfig) (*GrowthReport, error) {
 		}
 		rep.Points = append(rep.Points, GrowthPoint{Orders: int(limit), Elapsed: time.Since(start), Tables: sizes})
 		// As it goes, so that a run stopped early still tells what it saw.
-		attrs := []any{slog.Int64("orders", limit), slog.Duration("elapsed", time.Since(start).Round(time.Second))}
+		attrs := []any{slog.Int64("written", limit), slog.Duration("elapsed", time.Since(start).Round(time.Second))}
 		for _, t := range historyTables {
 			attrs = append(attrs, slog.String(t, fmt.Sprintf("%d rows, %d B", sizes[t][0], sizes[t][1])))
 		}
