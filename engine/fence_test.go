@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,4 +83,95 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 			}
 		}
 	})
+}
+
+// attemptsSeen reports each attempt's outcome on a channel.
+type attemptsSeen chan string
+
+func (a attemptsSeen) AttemptDone(_, outcome string, attempt int, _ time.Duration) {
+	a <- fmt.Sprintf("attempt %d %s", attempt, outcome)
+}
+func (attemptsSeen) StepDone(string, string, time.Duration, error) {}
+func (attemptsSeen) Rescued(int64)                                 {}
+
+// An attempt that was re-queued while it still ran, and that ends after its
+// successor began, must not end the run nor its queue job: River's completer
+// ends a job by id whatever the attempt, so the re-queued job is a new one,
+// and the run's status refuses the stale attempt. The run completes once,
+// with the current attempt's output; its step ran once; one queue job
+// remains, completed.
+func TestStaleAttemptCannotEndTheRun(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		var stepRuns atomic.Int64
+		inOne, releaseOne := make(chan struct{}), make(chan struct{})
+		inTwo, releaseTwo := make(chan struct{}), make(chan struct{})
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "fenced-end"}, engine.OnEvent("test/fenced-end"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				one, err := engine.Run(ctx, in.Step, "one", func(context.Context) (string, error) {
+					stepRuns.Add(1)
+					return fmt.Sprintf("attempt %d", in.Attempt), nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				// Paused after its last step, as a stopped process is.
+				switch in.Attempt {
+				case 1:
+					close(inOne)
+					<-releaseOne
+				case 2:
+					close(inTwo)
+					<-releaseTwo
+				}
+				return fmt.Sprintf("attempt %d after %s", in.Attempt, one), nil
+			})
+		seen := make(attemptsSeen, 10)
+		cfg := fastConfig()
+		cfg.NodeID, cfg.Heartbeat, cfg.NodeDeadAfter, cfg.Observer = "paused-node", time.Hour, 2*time.Hour, seen
+		n := startNode(t, st, cfg, fn)
+		n.send(t, "fenced-end-1", "test/fenced-end", map[string]any{})
+		waitClosed(t, inOne, "the first attempt did not finish its step")
+		if jobs, err := st.RemoveNode(ctx, "paused-node"); err != nil || jobs != 1 {
+			t.Fatalf("re-queue the paused node's job: %d jobs, %v", jobs, err)
+		}
+		waitClosed(t, inTwo, "the second attempt did not start")
+		// The first attempt ends while the second runs.
+		close(releaseOne)
+		if got := <-seen; got != "attempt 1 superseded" {
+			t.Fatalf("the stale attempt ended as %q, want superseded", got)
+		}
+		if r := n.runs(t, "fenced-end"); len(r) != 1 || r[0].Status == store.RunCompleted {
+			t.Fatalf("the stale attempt ended the run: %s", describe(r))
+		}
+		close(releaseTwo)
+		if got := <-seen; got != "attempt 2 completed" {
+			t.Fatalf("the current attempt ended as %q, want completed", got)
+		}
+		run := n.waitRuns(t, "fenced-end", 1, store.RunCompleted)[0]
+		got, err := n.eng.RunDetail(ctx, admin, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got.Output) != `"attempt 2 after attempt 1"` || got.Attempts != 2 {
+			t.Errorf("run: output %s after %d attempts, want the second attempt's", got.Output, got.Attempts)
+		}
+		if len(got.Steps) != 1 || got.Steps[0].Attempts != 1 || stepRuns.Load() != 1 {
+			t.Errorf("step ran %d times: %s", stepRuns.Load(), describe([]store.RunRow{got.RunRow}))
+		}
+		var states []store.QueueState
+		eventually(t, 15*time.Second, func() bool {
+			states, err = st.Read().QueueStates(ctx)
+			return err == nil && len(states) == 1 && states[0].State == "completed" && states[0].Jobs == 1
+		}, func() string { return fmt.Sprintf("%+v %v", states, err) })
+	})
+}
+
+func waitClosed(t *testing.T, c <-chan struct{}, msg string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(15 * time.Second):
+		t.Fatal(msg)
+	}
 }

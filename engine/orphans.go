@@ -52,7 +52,7 @@ func (e *Engine) requeueOrphans(ctx context.Context) {
 	}
 	var n int64
 	if err == nil {
-		n, err = e.st.Write().RequeueOrphans(ctx, e.cfg.NodeID, orphans)
+		n, err = e.st.RequeueOrphans(ctx, e.cfg.NodeID, orphans)
 	}
 	if err != nil {
 		if ctx.Err() == nil {

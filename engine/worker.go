@@ -84,19 +84,25 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	st := newStep(e, a.run, a.event, job.ID, job.Attempt, steps)
 	a.started = now // the attempt's start: for a throttled run, the time its throttle admitted it
 	start := time.Now()
-	stopMarking := e.markRunningAfter(ctx, a, job.Attempt)
+	stopMarking := e.markRunningAfter(ctx, a, job.ID, job.Attempt)
 	if a.events == nil {
 		a.events = []mohalla.Event{a.event}
 	}
 	r := e.callBounded(ctx, f, st, Input{Event: a.event, Events: a.events, RunID: a.run.ID, Attempt: job.Attempt, Step: st})
 	out, err, susp := r.out, r.err, r.susp
 	stopMarking()
-	if st.superseded.Load() {
-		// The run's current attempt records its outcome, not this one.
+	var res error
+	if !st.superseded.Load() {
+		res = e.finish(ctx, f, a, job, out, err, susp)
+	}
+	if st.superseded.Load() || errors.Is(res, store.ErrStaleAttempt) {
+		// The run's current attempt records its outcome, not this one. Its
+		// queue job was replaced by a new one when it was re-queued (see
+		// store.RescueDeadNodes), so River's completer, which ends a job by
+		// id, leaves the current attempt's job alone whatever this returns.
 		e.cfg.Observer.AttemptDone(f.opts.ID, "superseded", job.Attempt, time.Since(start))
 		return fmt.Errorf("%w: run %s, attempt %d", store.ErrStaleAttempt, a.run.ID, job.Attempt)
 	}
-	res := e.finish(ctx, f, a, job, out, err, susp)
 	e.cfg.Observer.AttemptDone(f.opts.ID, outcome(res, err, susp), job.Attempt, time.Since(start))
 	return res
 }
@@ -158,16 +164,16 @@ func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs]
 // markRunningAfter records the run of a as running if the attempt lasts
 // runningAfter; the function it returns stops the timer, or waits for the
 // record to be written.
-func (e *Engine) markRunningAfter(ctx context.Context, a *attempt, n int) (stop func()) {
+func (e *Engine) markRunningAfter(ctx context.Context, a *attempt, job int64, n int) (stop func()) {
 	if a.run.Status == store.RunRunning && a.run.Attempts == n {
 		return func() {}
 	}
 	done := make(chan struct{})
 	t := time.AfterFunc(runningAfter, func() {
 		defer close(done)
-		u := store.RunUpdate{Status: store.RunRunning, Attempt: n, Started: a.started}
+		u := store.RunUpdate{Status: store.RunRunning, Attempt: n, Started: a.started, Job: job}
 		err := e.st.Write().SetRunStatus(context.WithoutCancel(ctx), a.run.ID, u, e.cfg.Now().UTC())
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrStaleAttempt) {
 			e.log.WarnContext(ctx, "record run as running", slog.String("run", a.run.ID), slog.Any("err", err))
 		}
 	})
@@ -258,7 +264,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 	ctx = context.WithoutCancel(ctx) // record the outcome even if the attempt timed out
 	now := e.cfg.Now().UTC()
 	set := func(status, errText string, output json.RawMessage) error {
-		u := store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started}
+		u := store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started, Job: job.ID}
 		_, err := e.status.call(ctx, store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: now})
 		return err
 	}
@@ -279,6 +285,14 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 		// An invoking run waits for this event: it is appended before the run
 		// is recorded as completed, so no crash between them loses it.
 		if fin, ok := e.finishedEvent(f, a, b, ""); ok {
+			// Its id is the run's, so a stale attempt's event would stand
+			// for the current one's: look first (a re-queue in between still
+			// slips through, as a crash after the send would).
+			if current, err := e.st.Write().AttemptCurrent(ctx, job.ID, job.Attempt); err != nil {
+				return err
+			} else if !current {
+				return store.ErrStaleAttempt
+			}
 			if err := e.send(ctx, []mohalla.Event{fin}); err != nil {
 				return err
 			}

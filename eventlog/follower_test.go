@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -182,10 +183,107 @@ func TestReadEventsWaitsForEarlierTransaction(t *testing.T) {
 	}
 }
 
+// eventually waits until ok, or fails with what msg says.
+func eventually(t *testing.T, ok func() bool, msg func() string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal(msg())
+		}
+	}
+}
+
 func ids(evs []mohalla.Event) []string {
 	out := make([]string, len(evs))
 	for i, e := range evs {
 		out[i] = e.ID
 	}
 	return out
+}
+
+// TestTransactionInAnotherDatabaseDoesNotDelay: the log's horizon counts only
+// the transactions of its own database, so a long transaction in another
+// database on the same server (another store, a bench, a test) no longer
+// holds back the events of this one, while a transaction of this database
+// that took an early position and commits late still does.
+func TestTransactionInAnotherDatabaseDoesNotDelay(t *testing.T) {
+	t.Parallel()
+	st, other := storetest.Open(t, "postgres"), storetest.Open(t, "postgres")
+	ctx := store.AsSystem(context.Background(), "test")
+	hold := func(s *store.Store, id string) (release func() error) {
+		holding, rel, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			finished <- s.InTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.AppendEvents(ctx, []mohalla.Event{event(id)}); err != nil {
+					return err
+				}
+				close(holding)
+				<-rel
+				return nil
+			})
+		}()
+		<-holding
+		var once sync.Once
+		var err error
+		release = func() error {
+			once.Do(func() { close(rel); err = <-finished })
+			return err
+		}
+		t.Cleanup(func() { _ = release() }) // if the test stops early
+		return release
+	}
+	read := func() []string {
+		t.Helper()
+		evs, err := st.Read().ReadEvents(ctx, mohalla.Position{}, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(evs)
+	}
+	elsewhere := hold(other, "elsewhere") // open, with a transaction id, until the end
+	defer func() {
+		if err := elsewhere(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.AppendEvents(ctx, []mohalla.Event{event("first")})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The event is read although the other database's transaction is older
+	// and still open. (A read may still wait a moment for a transaction of
+	// another database that ended as the read began: one whose database it
+	// can no longer tell counts, so nothing is skipped.)
+	var got []string
+	eventually(t, func() bool { got = read(); return len(got) == 1 && got[0] == "first" },
+		func() string { return fmt.Sprintf("with a transaction open in another database, read %v; want [first]", got) })
+	var head mohalla.Position
+	eventually(t, func() bool {
+		var err error
+		head, err = st.Read().LogHead(ctx)
+		return err == nil && !head.IsZero()
+	}, func() string { return fmt.Sprintf("log head %v; want the first event's position", head) })
+
+	// A transaction of this database still holds back the events after it.
+	early := hold(st, "early")
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.AppendEvents(ctx, []mohalla.Event{event("late")})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); slices.Contains(got, "late") {
+		t.Fatalf("while this database's earlier transaction is open, read %v; want [first]", got)
+	}
+	if err := early(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Read().CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); len(got) != 3 || got[1] != "early" || got[2] != "late" {
+		t.Fatalf("after the early transaction committed, read %v; want [first early late]", got)
+	}
 }

@@ -236,16 +236,50 @@ type RunUpdate struct {
 	// if it has none. A run that was never marked running gets both here.
 	Attempt int
 	Started time.Time
+	// Job, if above zero, fences the write: it is made only while the queue
+	// job Job (River's) runs attempt Attempt, as SaveStep's, and is refused
+	// with ErrStaleAttempt otherwise.
+	Job int64
 }
 
 // SetRunStatus records an unfinished run's status, error and output. A
-// cancelled or finished run is left as it is (ErrNotFound).
+// cancelled or finished run is left as it is (ErrNotFound); a write of an
+// attempt that is no longer current (see RunUpdate.Job) is refused
+// (ErrStaleAttempt).
 func (q *Q) SetRunStatus(ctx context.Context, id string, u RunUpdate, now time.Time) error {
 	n, err := q.q.exec(ctx, setRunStatusSQL, setRunStatusArgs(id, u, now)...)
 	if err == nil && n == 0 {
-		return ErrNotFound
+		return q.notSet(ctx, u)
 	}
 	return err
+}
+
+// notSet says why a run's status was not written: its attempt is stale, or
+// the run is finished.
+func (q *Q) notSet(ctx context.Context, u RunUpdate) error {
+	if u.Job <= 0 {
+		return ErrNotFound
+	}
+	switch current, err := q.AttemptCurrent(ctx, u.Job, u.Attempt); {
+	case err != nil:
+		return err
+	case !current:
+		return ErrStaleAttempt
+	}
+	return ErrNotFound
+}
+
+// AttemptCurrent reports whether the queue job (River's) runs attempt
+// attempt: the attempt's writes are accepted (see SaveStep). A job below zero
+// is an attempt with no queue job, always current.
+func (q *Q) AttemptCurrent(ctx context.Context, job int64, attempt int) (bool, error) {
+	if job < 0 {
+		return true, nil
+	}
+	var current bool
+	err := q.q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE id = $1 AND attempt = $2 AND state = 'running')`,
+		job, attempt).Scan(&current)
+	return current, err
 }
 
 // RunStatus is one change of SetRunStatuses.
@@ -256,8 +290,9 @@ type RunStatus struct {
 }
 
 // SetRunStatuses records the changes of many runs in one transaction, on
-// PostgreSQL in one round trip. The error of each change, ErrNotFound for a run
-// left as it was (see SetRunStatus), is in errs; err is the batch's own.
+// PostgreSQL in one round trip. The error of each change, ErrNotFound or
+// ErrStaleAttempt for a run left as it was (see SetRunStatus), is in errs; err
+// is the batch's own.
 func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs []error, err error) {
 	args := make([][]any, len(changes))
 	for i, c := range changes {
@@ -270,7 +305,7 @@ func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs [
 	errs = make([]error, len(changes))
 	for i := range n {
 		if n[i] == 0 {
-			errs[i] = ErrNotFound
+			errs[i] = s.Write().notSet(ctx, changes[i].RunUpdate)
 		}
 	}
 	return errs, nil
@@ -278,7 +313,8 @@ func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs [
 
 const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
 	debounce_key = NULL, attempts = CASE WHEN $7 > 0 THEN $7 ELSE attempts END, started_at = coalesce(started_at, $8)
-	WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`
+	WHERE id = $1 AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
+	  AND ($9 <= 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $9 AND attempt = $7 AND state = 'running'))`
 
 func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
 	var ended, started *time.Time
@@ -288,7 +324,7 @@ func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
 	if !u.Started.IsZero() {
 		started = &u.Started
 	}
-	return []any{id, u.Status, u.Error, rawOrNull(u.Output), ended, now, u.Attempt, started}
+	return []any{id, u.Status, u.Error, rawOrNull(u.Output), ended, now, u.Attempt, started, u.Job}
 }
 
 // CancelRunsByKey cancels the unfinished runs of a function whose cancel key is

@@ -9,22 +9,26 @@ import (
 
 // LogHead returns the position of the last event a follower can read now: on
 // PostgreSQL the last one whose transaction is older than every transaction
-// still running, so a follower that starts after it skips nothing. It returns
+// of this database still running, so a follower that starts after it skips nothing. It returns
 // the zero Position for an empty log, and the log's horizon (LogHorizon) for
 // one whose every event was pruned.
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
-	sql := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`
+	sql, args := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`, []any(nil)
 	if q.b.kind() == "postgres" {
-		sql = `SELECT tx, seq FROM (
+		h, err := logHorizonXid(ctx, q.q)
+		if err != nil {
+			return p, err
+		}
+		sql, args = `SELECT tx, seq FROM (
 			(SELECT txid::text::bigint AS tx, seq FROM events
-			WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+			WHERE txid < $1::text::xid8
 			ORDER BY txid DESC, seq DESC LIMIT 1)
 			UNION ALL SELECT tx, seq FROM log_horizon WHERE id = 1
 			UNION ALL SELECT 0, 0) last
-			ORDER BY tx DESC, seq DESC LIMIT 1`
+			ORDER BY tx DESC, seq DESC LIMIT 1`, []any{h}
 	}
-	err := q.q.queryRow(ctx, sql).Scan(&p.Tx, &p.ID)
+	err := q.q.queryRow(ctx, sql, args...).Scan(&p.Tx, &p.ID)
 	return p, err
 }
 

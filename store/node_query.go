@@ -37,12 +37,23 @@ func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 	if _, err := tx.q.exec(ctx, `DELETE FROM follower_positions WHERE node_id = $1`, id); err != nil {
 		return 0, err
 	}
-	return tx.q.exec(ctx, tx.b.requeueJobsOf(), id)
+	return tx.b.requeueJobs(ctx, tx.q, "true", id)
 }
+
+// requeueColumns are the columns of a queue job (River's) that a re-queued
+// job keeps: its attempt count, errors and who attempted it. A re-queued job
+// is a new row, with a new id, and the row it replaces is deleted: River's
+// completer records an attempt's end by job id, whatever the attempt, so an
+// attempt that was re-queued while it still ran (its node was only paused)
+// would otherwise end its successor's attempt, or schedule a retry of the job
+// while the successor runs it. With the row gone, its end changes nothing,
+// and the run's own writes refuse it (ErrStaleAttempt). The engine inserts no
+// unique jobs, so unique_key is not kept.
+const requeueColumns = `args, attempt, attempted_at, attempted_by, created_at, errors, kind, metadata, priority, queue, tags`
 
 // RescueDeadNodes declares dead every engine node whose heartbeat is older
 // than before, forgets it, and makes the queue jobs it was running available
-// again at once, in one transaction. A job keeps its attempt count; it gets one
+// again at once, as new jobs (see requeueColumns), in one transaction. A job keeps its attempt count; it gets one
 // more attempt if the dead one was its last, since a dead node is no failure of
 // the run. It returns the dead nodes' ids and how many jobs it re-queued.
 //
@@ -111,13 +122,14 @@ func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]J
 	return out, rs.Err()
 }
 
-// RequeueOrphans makes the given job attempts available again if they are
-// still running on the engine node id: attempts the node's workers are not
-// executing, although the queue shows them running there. An attempt is named
-// with its number, so a job fetched again since is left alone. It returns how
-// many it re-queued. A job keeps its attempt count and gets one more attempt
-// if that was its last, as in RescueDeadNodes.
-func (q *Q) RequeueOrphans(ctx context.Context, id string, attempts []JobAttempt) (int64, error) {
+// RequeueOrphans makes the given job attempts available again, as new jobs
+// (see requeueColumns), if they are still running on the engine node id:
+// attempts the node's workers are not executing, although the queue shows
+// them running there. An attempt is named with its number, so a job fetched
+// again since is left alone. It returns how many it re-queued. A job keeps its
+// attempt count and gets one more attempt if that was its last, as in
+// RescueDeadNodes.
+func (s *Store) RequeueOrphans(ctx context.Context, id string, attempts []JobAttempt) (n int64, err error) {
 	if len(attempts) == 0 {
 		return 0, nil
 	}
@@ -126,8 +138,12 @@ func (q *Q) RequeueOrphans(ctx context.Context, id string, attempts []JobAttempt
 		keys[i] = strconv.FormatInt(a.Job, 10) + ":" + strconv.Itoa(a.Attempt)
 	}
 	b, _ := json.Marshal(keys)
-	return q.q.exec(ctx, q.b.requeueJobsOf()+` AND CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
-		q.b.jsonEach("$2")+`)`, id, string(b))
+	err = s.InTx(WithOperation(ctx, "requeue_orphans"), func(tx *Tx) error {
+		n, err = tx.b.requeueJobs(ctx, tx.q, `CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
+			tx.b.jsonEach("$2")+`)`, id, string(b))
+		return err
+	})
+	return n, err
 }
 
 // EngineNode is an engine node's heartbeat row.

@@ -67,9 +67,14 @@ func (s *Store) Pool() *pgxpool.Pool {
 }
 
 func (p *postgres) kind() string { return "postgres" }
-func (p *postgres) requeueJobsOf() string {
-	return `UPDATE river_job SET state = 'available', scheduled_at = now(), max_attempts = greatest(max_attempts, attempt + 1)
-		WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1`
+func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
+	// One statement: the DELETE locks each row and rechecks its state, so a
+	// job whose end River recorded meanwhile is left alone.
+	return q.exec(ctx, `WITH old AS (
+		DELETE FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1 AND (`+where+`)
+		RETURNING *)
+		INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
+		SELECT `+requeueColumns+`, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`, args...)
 }
 func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
 func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
@@ -82,8 +87,19 @@ func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
 	return err
 }
 
-// catchUp waits until the snapshot's xmin passes the xmax it saw first: then no
-// transaction that was running at the call is running still.
+// logHorizonXid returns the transaction id below which the log's next
+// statement reads (log_visible_xid, migration 020): it must be asked in a
+// statement of its own, before the read, whose snapshot then sees every
+// transaction of this database below it ended.
+func logHorizonXid(ctx context.Context, q querier) (string, error) {
+	var h string
+	err := q.queryRow(ctx, `SELECT log_visible_xid()::text`).Scan(&h)
+	return h, err
+}
+
+// catchUp waits until the log's horizon (log_visible_xid, migration 020)
+// passes the xmax it saw first: then no transaction of this database that was
+// running at the call is running still.
 func (p *postgres) catchUp(ctx context.Context, q querier) error {
 	var xmax string
 	if err := q.queryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&xmax); err != nil {
@@ -91,7 +107,7 @@ func (p *postgres) catchUp(ctx context.Context, q querier) error {
 	}
 	for {
 		var done bool
-		if err := q.queryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8`, xmax).Scan(&done); err != nil {
+		if err := q.queryRow(ctx, `SELECT log_visible_xid() >= $1::text::xid8`, xmax).Scan(&done); err != nil {
 			return err
 		}
 		if done {
@@ -209,14 +225,18 @@ func (p *postgres) isRetryable(err error) bool {
 // finished: a transaction younger than the snapshot's xmin may still commit rows
 // with a smaller seq, so reading past it would skip them.
 func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	h, err := logHorizonXid(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	rs, err := q.query(ctx, `
 		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
 		FROM events
 		WHERE (txid, seq) > ($1::text::xid8, $2)
-		  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+		  AND txid < $5::text::xid8
 		  AND ($3 = '' OR name = $3)
 		ORDER BY txid, seq
-		LIMIT $4`, fmt.Sprint(after.Tx), after.ID, name, limit)
+		LIMIT $4`, fmt.Sprint(after.Tx), after.ID, name, limit, h)
 	if err != nil {
 		return nil, err
 	}
@@ -224,14 +244,18 @@ func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Posi
 }
 
 func (p *postgres) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	h, err := logHorizonXid(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	rs, err := q.query(ctx, `
 		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
 		FROM events
 		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
-		  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+		  AND txid < $6::text::xid8
 		  AND ($4 = '' OR name = $4)
 		ORDER BY txid DESC, seq DESC
-		LIMIT $5`, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
+		LIMIT $5`, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit, h)
 	if err != nil {
 		return nil, err
 	}

@@ -229,12 +229,15 @@ func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 
 // Vacuum makes the space of deleted rows of the tables named reusable, as
 // PostgreSQL's autovacuum does when it is on; on SQLite it does nothing, since
-// SQLite reuses free pages by itself.
+// SQLite reuses free pages by itself. It runs as the tables' owner, not as
+// AppRole: only an owner may vacuum a table, and VACUUM cannot run in the
+// batch that switches a statement to AppRole.
 func (q *Q) Vacuum(ctx context.Context, tables []string) error {
-	if q.b.kind() != "postgres" {
+	p, ok := q.b.(*postgres)
+	if !ok {
 		return nil
 	}
-	_, err := q.q.exec(ctx, `VACUUM `+strings.Join(tables, ", "))
+	_, err := p.pool.Exec(ctx, `VACUUM `+strings.Join(tables, ", "))
 	return err
 }
 

@@ -69,11 +69,19 @@ func (s *Store) DB() *sql.DB {
 
 func (d *sqliteDB) kind() string { return "sqlite" }
 
-// requeueJobsOf schedules a job at its last attempt's start, which River
-// wrote in its own time format, so the job is due now.
-func (d *sqliteDB) requeueJobsOf() string {
-	return `UPDATE river_job SET state = 'available', scheduled_at = attempted_at, max_attempts = max(max_attempts, attempt + 1)
-		WHERE state = 'running' AND json_extract(attempted_by, '$[#-1]') = $1`
+// requeueJobs schedules a job at its last attempt's start, which River
+// wrote in its own time format, so the job is due now. It copies the jobs,
+// then deletes them, in the caller's transaction: writers are serialized.
+func (d *sqliteDB) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
+	running := `state = 'running' AND json_extract(attempted_by, '$[#-1]') = $1 AND (` + where + `)`
+	n, err := q.exec(ctx, `INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
+		SELECT `+requeueColumns+`, max(max_attempts, attempt + 1), attempted_at, 'available' FROM river_job WHERE `+running+`
+		ORDER BY id`, args...)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	_, err = q.exec(ctx, `DELETE FROM river_job WHERE `+running, args...)
+	return n, err
 }
 func (d *sqliteDB) forUpdate() string                              { return "" }
 func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }

@@ -104,9 +104,11 @@ type backend interface {
 	// on PostgreSQL SQLSTATE class 22 (data exception: a NUL in text, invalid
 	// UTF-8, a number out of range) or 23514 (a CHECK), on SQLite a CHECK.
 	isBadValue(err error) bool
-	// requeueJobsOf is SQL that makes the queue jobs running on the engine node
-	// $1 available again (see RescueDeadNodes).
-	requeueJobsOf() string
+	// requeueJobs makes the queue jobs running on the engine node $1 that
+	// match where (SQL over river_job's columns, with args from $2) available
+	// again as new jobs, in q's transaction, and returns how many (see
+	// RescueDeadNodes).
+	requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error)
 	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
 	// lockKey takes a lock on key until the transaction ends; a no-op where
 	// writers are serialized anyway.

@@ -1,0 +1,3 @@
+-- PostgreSQL's migration 020 (the event log's horizon counts only this
+-- database's transactions) has no counterpart here: SQLite serializes its
+-- writers, and a reader sees every committed event.
