@@ -67,6 +67,7 @@ func (c *CLI) commands() []command {
 		{"migrate", "bring the database schema up to date", c.migrate},
 		{"seed", "fill the store with data (seed --demo)", c.seed},
 		{"token", "print a signed JWT for a caller", c.token},
+		{"import", "import products from a CSV or JSON Lines file through the API, resumably (import products FILE --shop ID)", c.importCmd},
 		{"reindex", "rebuild this node's search index from the store", c.reindex},
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
