@@ -73,7 +73,7 @@ func (c *CLI) commands() []command {
 		{"replay", "queue new runs of a function for its past events", c.replay},
 		{"audit", "list the audit trail, or verify its hash chain (audit list, audit verify)", c.audit},
 		{"openapi", "print the OpenAPI document of the HTTP API", c.openapi},
-		{"bench", "measure the node: bench orders, functions, search, live or reads", c.bench},
+		{"bench", "measure the node: bench orders, functions, search, live, reads, growth or import", c.bench},
 	}
 }
 

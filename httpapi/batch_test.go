@@ -264,6 +264,15 @@ func TestBatchWritesLikeSingleWrites(t *testing.T) {
 			}
 			wantStock(t, e, "apple", 11)
 			wantStock(t, e, "milk", 7)
+
+			// A batch's audit rows, inserted together, link into the hash chain like any others.
+			_, err := e.store.SealAudit(ctx)
+			fatalIf(t, err)
+			v, err := e.store.Read().VerifyAudit(sys)
+			fatalIf(t, err)
+			if v.Broken != nil || v.Pending != 0 || v.Checked < 4 {
+				t.Errorf("the audit chain after batches: %+v", v)
+			}
 		})
 	}
 }

@@ -54,6 +54,10 @@ type Config struct {
 	Client *http.Client
 	// Progress, if set, is called after each batch commits, in file order.
 	Progress func(Progress)
+	// Committed, if set, is called as soon as the API answers that a batch
+	// committed, with the batch's outcome, from the goroutine that sent it
+	// (batches in flight together answer in any order).
+	Committed func(market.BatchResult)
 }
 
 // Progress is how far an import is.
@@ -234,6 +238,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			defer wg.Done()
 			for b := range batches {
 				res, err := c.send(ctx, b)
+				if err == nil && c.Committed != nil && len(b.rows) > 0 {
+					c.Committed(res)
+				}
 				select {
 				case results <- done{b, res, err}:
 				case <-ctx.Done():
