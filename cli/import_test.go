@@ -151,6 +151,21 @@ func TestImportResumesWithoutDuplicates(t *testing.T) {
 				!strings.Contains(out.String(), "0 created, 0 updated, 1197 unchanged, 3 refused") {
 				t.Errorf("a second import: exit %d\n%s", code, out.String())
 			}
+
+			// JSON Lines: an object a line, blank lines skipped, each bad line named.
+			jsonl := filepath.Join(dir, "more.jsonl")
+			fatalIf(t, os.WriteFile(jsonl, []byte(`{"id":"j1","name":"Jowar","price":55,"category":"staples","stock":3}`+"\n\n"+
+				`{"id":"j2","name":`+"\n"+`{"name":"No id","price":1,"category":"staples","stock":1}`+"\n"), 0o644))
+			out.Reset()
+			if code := c.Run(ctx, []string{"import", "products", jsonl, "--shop", "shop-a", "--url", srv.URL}); code != 0 ||
+				!strings.Contains(out.String(), "1 created, 0 updated, 0 unchanged, 2 refused") {
+				t.Errorf("a JSON Lines import: exit %d\n%s", code, out.String())
+			}
+			errs, err = os.ReadFile(jsonl + ".errors")
+			fatalIf(t, err)
+			if !strings.HasPrefix(string(errs), "line 3: not a JSON object") || !strings.Contains(string(errs), "line 4: id: is required") {
+				t.Errorf("the JSON Lines errors file:\n%s", errs)
+			}
 		})
 	}
 }
