@@ -131,6 +131,9 @@ func changeStocks(ctx context.Context, w *change, items []StockItem, ok []bool, 
 	if len(failed) > 0 && res.Mode == BatchAtomic {
 		return batchError(failed)
 	}
+	if err := w.tx.LockProducts(ctx, ids); err != nil {
+		return err
+	}
 	for _, round := range rounds {
 		ds := make([]store.StockDelta, len(round))
 		for j, i := range round {

@@ -233,3 +233,17 @@ func (tx *Tx) InsertIdempotencies(ctx context.Context, rs []IdempotencyRecord, n
 		ON CONFLICT (scope, key) DO NOTHING`, string(b), now)
 	return err
 }
+
+// LockProducts locks the rows of the products of ids that exist, in id
+// order, until the transaction ends: batches that change many rows lock them
+// first, in one order, so that two of them cannot deadlock. A no-op where
+// writers are serialized anyway.
+func (tx *Tx) LockProducts(ctx context.Context, ids []string) error {
+	if tx.b.forUpdate() == "" || len(ids) == 0 {
+		return nil
+	}
+	rs, err := tx.q.query(ctx, `SELECT id FROM products WHERE id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`)
+		ORDER BY id`+tx.b.forUpdate(), idList(ids))
+	_, err = collect(rs, err, scanString)
+	return err
+}
