@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mohallamart/mohalla"
@@ -272,6 +273,50 @@ func TestBatchWritesLikeSingleWrites(t *testing.T) {
 			fatalIf(t, err)
 			if v.Broken != nil || v.Pending != 0 || v.Checked < 4 {
 				t.Errorf("the audit chain after batches: %+v", v)
+			}
+		})
+	}
+}
+
+// TestConcurrentStockBatches: batches changing the same products in different
+// orders all commit (none fails on a deadlock), and every delta counts once.
+func TestConcurrentStockBatches(t *testing.T) {
+	t.Parallel()
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, kind)
+			const products, writers, rounds = 60, 4, 5
+			res, body := e.do(t, "POST", "/v1/products/batch", "olga", nil,
+				manyItems(products, func(i int) string { return productItem(fmt.Sprintf("c%02d", i), "shop-a", "1") }))
+			if res.StatusCode != 200 {
+				t.Fatalf("status %d: %s", res.StatusCode, body)
+			}
+			var wg sync.WaitGroup
+			statuses := make(chan string, writers*rounds)
+			for w := range writers {
+				wg.Go(func() {
+					for r := range rounds {
+						body := manyItems(products, func(i int) string {
+							if (w+r)%2 == 1 {
+								i = products - 1 - i // half the batches in the other order
+							}
+							return fmt.Sprintf(`{"productId":"c%02d","delta":1}`, (i+w*7)%products)
+						})
+						res, text := e.do(t, "POST", "/v1/stock/batch", "olga", nil, body)
+						if res.StatusCode != 200 {
+							statuses <- fmt.Sprintf("%d %s", res.StatusCode, clip(text))
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(statuses)
+			for s := range statuses {
+				t.Errorf("a concurrent stock batch: %s", s)
+			}
+			for i := range products {
+				wantStock(t, e, fmt.Sprintf("c%02d", i), 7+writers*rounds)
 			}
 		})
 	}
