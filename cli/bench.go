@@ -14,12 +14,12 @@ import (
 func (c *CLI) bench(ctx context.Context, args []string) error {
 	others := map[string]func(context.Context, []string) error{
 		"functions": c.benchFunctions, "search": c.benchSearch, "live": c.benchLive, "reads": c.benchReads,
-		"growth": c.benchGrowth, "live-clients": c.benchLiveClients, "scale": c.benchScale,
+		"growth": c.benchGrowth, "live-clients": c.benchLiveClients, "scale": c.benchScale, "import": c.benchImport,
 	}
 	if len(args) > 0 && others[args[0]] != nil {
 		return others[args[0]](ctx, args[1:])
 	}
-	fs := c.flagSet("bench", "orders|functions|search|live|reads|growth|scale [flags]",
+	fs := c.flagSet("bench", "orders|functions|search|live|reads|growth|scale|import [flags]",
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
 			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
@@ -46,7 +46,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 			fs.Usage()
 			return flag.ErrHelp
 		}
-		return usageErrorf(fs, "bench needs what to measure: orders, functions, search, live, reads, growth or scale")
+		return usageErrorf(fs, "bench needs what to measure: orders, functions, search, live, reads, growth, import or scale")
 	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -138,4 +138,43 @@ func (c *CLI) sayProfile(path string) {
 	if path != "" {
 		fmt.Fprintf(c.stdout, "CPU profile in %s: go tool pprof -top %s\n", path, path)
 	}
+}
+
+func (c *CLI) benchImport(ctx context.Context, args []string) error {
+	fs := c.flagSet("bench import", "[flags]",
+		"Measure the batch routes on a whole node (search following the log, functions running, the\n"+
+			"cache invalidated), in a database of its own: write a JSON Lines file of --products products,\n"+
+			"import it as `mohalla import products` does through POST /v1/products/batch, then send\n"+
+			"--deltas stock deltas through POST /v1/stock/batch, and print products/s, commit→searchable\n"+
+			"p50 and p99 of a product of each batch, and deltas/s, against the aims of 20,000 and 5,000.")
+	var cfg bench.ImportConfig
+	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own database there")
+	fs.IntVar(&cfg.Products, "products", 100_000, "rows of the imported file")
+	fs.IntVar(&cfg.Shops, "shops", 20, "shops the rows are spread over")
+	fs.IntVar(&cfg.Deltas, "deltas", 100_000, "stock deltas sent after the import")
+	fs.IntVar(&cfg.Batch, "batch", 1000, "items a request carries, 1 to 1000")
+	fs.IntVar(&cfg.Parallel, "parallel", 2, "batches in flight at once")
+	fs.StringVar(&cfg.RedisURL, "redis", "", "redis:// `URL` of the cache the node invalidates (default its in-process cache)")
+	fs.StringVar(&cfg.Database, "database", "mohalla_bench_import", "`name` of the database the bench creates and drops")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured phases to `file`")
+	var l logFlags
+	l.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case cfg.URL == "":
+		return usageErrorf(fs, "bench import needs PostgreSQL: pass --db postgres://… or set DATABASE_URL")
+	case cfg.Products < 1 || cfg.Deltas < 1 || cfg.Shops < 1 || cfg.Parallel < 1:
+		return usageErrorf(fs, "--products, --deltas, --shops and --parallel must be at least 1")
+	case cfg.Batch < 1 || cfg.Batch > 1000:
+		return usageErrorf(fs, "--batch must be 1 to 1000")
+	}
+	log, err := l.logger(fs, c.stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.ImportReport, error) { return bench.Import(ctx, &cfg) })
 }

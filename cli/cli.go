@@ -67,12 +67,13 @@ func (c *CLI) commands() []command {
 		{"migrate", "bring the database schema up to date", c.migrate},
 		{"seed", "fill the store with data (seed --demo)", c.seed},
 		{"token", "print a signed JWT for a caller", c.token},
+		{"import", "import products from a CSV or JSON Lines file through the API, resumably (import products FILE --shop ID)", c.importCmd},
 		{"reindex", "rebuild this node's search index from the store", c.reindex},
 		{"reconcile", "check now that the search index and cache agree with the store, and repair them", c.reconcile},
 		{"replay", "queue new runs of a function for its past events", c.replay},
 		{"audit", "list the audit trail, or verify its hash chain (audit list, audit verify)", c.audit},
 		{"openapi", "print the OpenAPI document of the HTTP API", c.openapi},
-		{"bench", "measure the node: bench orders, functions, search, live, reads or scale", c.bench},
+		{"bench", "measure the node: bench orders, functions, search, live, reads, growth, import or scale", c.bench},
 	}
 }
 

@@ -65,6 +65,10 @@ var authzMatrix = map[string]authzRow{
 	"updateProduct":  {path: fixed("/v1/products/apple"), body: fixed(`{"name":"Fresh apple"}`), want: [7]int{401, 403, 403, 200, 403, 200, 403}},
 	"deleteProduct":  {path: func(who string) string { return "/v1/products/del-" + who }, want: [7]int{401, 403, 403, 204, 403, 204, 403}},
 	"changeStock":    {path: fixed("/v1/products/apple/stock"), body: fixed(`{"delta":1}`), want: [7]int{401, 403, 403, 200, 403, 200, 200}},
+	"batchProducts": {path: fixed("/v1/products/batch"), body: func(who string) string {
+		return `{"items":[{"id":"b-` + who + `","name":"P","price":10,"category":"fruits","shopId":"shop-a","stock":5}]}`
+	}, want: [7]int{401, 403, 403, 200, 403, 200, 403}},
+	"batchStock": {path: fixed("/v1/stock/batch"), body: fixed(`{"items":[{"productId":"apple","delta":1}]}`), want: [7]int{401, 403, 403, 200, 403, 200, 200}},
 	"createOrder": {path: fixed("/v1/orders"), body: func(who string) string {
 		return `{"id":"o-` + who + `","userId":"alice","items":[{"productId":"milk","quantity":1}],` + addr + `}`
 	}, want: [7]int{401, 201, 403, 403, 403, 201, 403}},

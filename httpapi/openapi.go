@@ -41,7 +41,9 @@ answer is 429 with Retry-After (seconds).
 
 Errors are RFC 9457 problem+json: "code" is the data layer's error code, "errors" lists
 invalid fields, and other members carry facts such as the stock left or the allowed
-order statuses.`
+order statuses. A refused batch (POST /v1/products/batch, /v1/stock/batch) names each item's
+field in "errors" by path ("items.3.price") and lists the items' errors in "itemErrors"
+(index, field, message, code), the shape of a partial batch's "errors".`
 
 // openAPIDocument describes routes as an OpenAPI 3.1 document.
 func openAPIDocument(routes []route) map[string]any {

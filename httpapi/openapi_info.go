@@ -62,6 +62,8 @@ func documentServers() []any {
 // summaries are the short summaries of the operations whose route Summary
 // (the operation's description) does not begin with one.
 var summaries = map[string]string{
+	"batchProducts":     "Create or update up to 1,000 products at once",
+	"batchStock":        "Apply up to 1,000 stock deltas at once",
 	"productAnalytics":  "A product's figures per day",
 	"shopAnalytics":     "A shop's figures per day and its order funnel",
 	"putShopWebhook":    "Register the shop's order webhook",

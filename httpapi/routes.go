@@ -23,6 +23,9 @@ type route struct {
 	Auth bool
 	// Body is a value of the request body's type, or nil for none.
 	Body any
+	// MaxBody bounds the request body, in bytes, when more than the
+	// server's MaxBodyBytes.
+	MaxBody int64
 	// Idempotent routes copy the Idempotency-Key header into their input.
 	Idempotent bool
 	Query      []param
@@ -74,7 +77,15 @@ var (
 		{Name: "cursor", Type: "string", Doc: "the nextCursor of the previous page"},
 	}
 	createErrors = []int{400, 401, 403, 409, 413, 422}
+	batchErrors  = []int{400, 401, 403, 404, 409, 413, 422} // a stock batch's product may be missing
+	batchParams  = []param{{Name: "mode", Type: "string",
+		Doc:  "atomic (the default): every item or none; partial: write the items that pass and list the others' errors",
+		Enum: []string{string(market.BatchAtomic), string(market.BatchPartial)}}}
 )
+
+// batchMaxBody is the body limit of the batch routes: 1,000 items of the
+// largest fields a product may have.
+const batchMaxBody = 16 << 20
 
 // routeTable lists every route the server serves.
 func (s *Server) routeTable() []route {
@@ -122,6 +133,20 @@ func (s *Server) routeTable() []route {
 			Summary: "Add delta (negative to remove) to a product's stock: the shop's owner, an admin or a service.",
 			Auth:    true, Body: market.ChangeStock{},
 			Status: http.StatusOK, Result: mohalla.Product{}, Errors: []int{400, 401, 403, 404, 409, 413, 422}, handle: s.changeStock},
+
+		{Method: "POST", Path: "/v1/products/batch", ID: "batchProducts", Tag: "products",
+			Summary: "Create or update up to 1,000 products in one transaction, each as its single write would " +
+				"(its events, runs and audit row); an item never changes an existing product's stock. " +
+				"All or nothing unless mode=partial. Each item is authorized as its single write; " +
+				"a batch holding any item the caller may not write is refused whole, in either mode.",
+			Auth: true, Body: market.ProductBatch{}, Query: batchParams, MaxBody: batchMaxBody,
+			Status: http.StatusOK, Result: market.BatchResult{}, Errors: createErrors, handle: s.batchProducts},
+		{Method: "POST", Path: "/v1/stock/batch", ID: "batchStock", Tag: "products",
+			Summary: "Apply up to 1,000 stock deltas in one transaction, in order, each as its single change would: " +
+				"the shop's owner, an admin or a service. All or nothing unless mode=partial; a batch holding any " +
+				"item the caller may not write is refused whole, in either mode.",
+			Auth: true, Body: market.StockBatch{}, Query: batchParams, MaxBody: batchMaxBody,
+			Status: http.StatusOK, Result: market.BatchResult{}, Errors: batchErrors, handle: s.batchStock},
 
 		{Method: "POST", Path: "/v1/orders", ID: "createOrder", Tag: "orders",
 			Summary: "Place an order, reserving its stock: the customer themself or an admin.",

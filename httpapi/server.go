@@ -233,7 +233,7 @@ func (s *Server) serve(rt route) http.Handler {
 			return
 		}
 		if rt.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, max(s.maxBody, rt.MaxBody))
 		}
 		v, err := rt.handle(r, c)
 		if err != nil {

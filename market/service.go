@@ -119,10 +119,8 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 					return err
 				}
 			}
-			for i := range c.audits {
-				if err := tx.InsertAudit(ctx, &c.audits[i]); err != nil {
-					return err
-				}
+			if err := tx.InsertAudits(ctx, c.audits); err != nil {
+				return err
 			}
 			events = stored
 			return nil

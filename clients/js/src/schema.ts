@@ -585,6 +585,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/products/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update up to 1,000 products at once
+         * @description Create or update up to 1,000 products in one transaction, each as its single write would (its events, runs and audit row); an item never changes an existing product's stock. All or nothing unless mode=partial. Each item is authorized as its single write; a batch holding any item the caller may not write is refused whole, in either mode.
+         */
+        post: operations["batchProducts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products/{id}": {
         parameters: {
             query?: never;
@@ -901,6 +921,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stock/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply up to 1,000 stock deltas at once
+         * @description Apply up to 1,000 stock deltas in one transaction, in order, each as its single change would: the shop's owner, an admin or a service. All or nothing unless mode=partial; a batch holding any item the caller may not write is refused whole, in either mode.
+         */
+        post: operations["batchStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sync/check": {
         parameters: {
             query?: never;
@@ -1050,6 +1090,21 @@ export interface components {
             Key: string;
             MaxSize: number;
             Timeout: number;
+        };
+        BatchItem: {
+            id: string;
+            index: number;
+            result: string;
+            stock?: number;
+            version: number;
+        };
+        BatchResult: {
+            errors: components["schemas"]["ItemError"][];
+            failed: number;
+            items: components["schemas"]["BatchItem"][];
+            mode: string;
+            unchanged: number;
+            written: number;
         };
         Caller: {
             email?: string;
@@ -1248,6 +1303,12 @@ export interface components {
             ids: string[];
             status: number;
         };
+        ItemError: {
+            code: string;
+            field?: string;
+            index: number;
+            message: string;
+        };
         Lag: {
             behind: number;
             follower: string;
@@ -1358,6 +1419,9 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+        };
+        ProductBatch: {
+            items: components["schemas"]["CreateProduct"][];
         };
         ProductHit: {
             category: string;
@@ -1606,6 +1670,14 @@ export interface components {
             wait?: Record<string, never>;
             /** Format: date-time */
             wakeAt?: string;
+        };
+        StockBatch: {
+            items: components["schemas"]["StockItem"][];
+        };
+        StockItem: {
+            delta: number;
+            productId: string;
+            reason?: string;
         };
         Summary: {
             checkId: string;
@@ -4618,6 +4690,129 @@ export interface operations {
             };
         };
     };
+    batchProducts: {
+        parameters: {
+            query?: {
+                /** @description atomic (the default): every item or none; partial: write the items that pass and list the others' errors */
+                mode?: "atomic" | "partial";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductBatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getProduct: {
         parameters: {
             query?: never;
@@ -6390,6 +6585,138 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description what is left of it, as "name";r=remaining;t=seconds-to-full */
+                    RateLimit?: string;
+                    /** @description the budget, as "name";q=quota;w=window-seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description seconds until the budget allows a request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batchStock: {
+        parameters: {
+            query?: {
+                /** @description atomic (the default): every item or none; partial: write the items that pass and list the others' errors */
+                mode?: "atomic" | "partial";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockBatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
