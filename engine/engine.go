@@ -38,7 +38,9 @@ type Config struct {
 	Workers int
 	// FetchCooldown and FetchPollInterval are River's: how soon after one fetch
 	// another may run, and how often to look for runs with no notification.
-	// Defaults 2ms and 50ms, chosen for commit-to-start latency.
+	// Defaults 2ms and 50ms, chosen for commit-to-start latency; on SQLite,
+	// where the node's own queueing wakes its workers in process, the poll
+	// is a safety net of 5s (see sqliteDriver).
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
 	// RescueAfter is River's last resort for an attempt whose node died without
@@ -136,6 +138,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	c := *cfg
 	c.Workers = cmp.Or(c.Workers, 50)
 	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
+	if st.Kind() == "sqlite" {
+		c.FetchPollInterval = cmp.Or(c.FetchPollInterval, sqliteFetchPoll)
+	}
 	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
 	c.RescueAfter = cmp.Or(c.RescueAfter, 2*time.Minute)
 	c.NodeID = cmp.Or(c.NodeID, "node-"+strings.ToLower(ulid.Make().String()))

@@ -75,7 +75,11 @@ func (e *Engine) wake(ctx context.Context, jobID int64) {
 			e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", jobID), slog.Any("err", err))
 			return
 		}
-		if done || !mohalla.Sleep(ctx, 25*time.Millisecond) {
+		if done {
+			e.q.kick() // no insert told the workers of it
+			return
+		}
+		if !mohalla.Sleep(ctx, 25*time.Millisecond) {
 			return
 		}
 	}
