@@ -220,8 +220,12 @@ func (ix *Index) generation() *generation {
 
 // gather is the follower's eventlog.Config.Gather: under a stream of writes
 // the index applies the commits of up to this long in one batch (one load of
-// their rows, one index batch), rather than one batch per commit.
-const gather = 10 * time.Millisecond
+// their rows, one index batch, so one new segment for Bleve to write and
+// merge), rather than one batch per commit. A write after a quiet spell is
+// searchable at once; under a stream, within about this. At a steady 50
+// writes a second, 10ms left one batch per write, and Bleve's persisting
+// and merging of their segments was about half the server's CPU.
+const gather = 200 * time.Millisecond
 
 // followerOnce returns the follower, created at the position of the first
 // generation. Later generations may be ahead of it; the projection skips what a
