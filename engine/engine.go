@@ -122,6 +122,7 @@ type Engine struct {
 	leaseCancel context.CancelCauseFunc
 
 	hints    chan []string
+	awaited  *awaited // on SQLite, the event names runs wait for; nil: any
 	stop     context.CancelFunc
 	stopped  sync.WaitGroup
 	stopBeat context.CancelFunc
@@ -169,6 +170,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	e := &Engine{st: st, cfg: c, log: c.Logger, riverThrottle: riverThrottle, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	e.renewLease()
+	if st.Kind() == "sqlite" {
+		e.awaited = &awaited{names: map[string]bool{}}
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
@@ -282,6 +286,9 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.q.start(ctx); err != nil {
 		e.stopHeartbeat(ctx)
 		return fmt.Errorf("engine: start queue: %w", err)
+	}
+	if e.awaited != nil {
+		e.awaited.load(ctx, e)
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	e.stop = stop

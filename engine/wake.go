@@ -17,6 +17,9 @@ func (e *Engine) AfterCommit(_ context.Context, events []mohalla.Event) {
 	for _, ev := range events {
 		names = append(names, ev.Name)
 	}
+	if e.awaited != nil && !e.awaited.any(names) {
+		return // no run waits for these (see awaited)
+	}
 	select {
 	case e.hints <- names:
 	default: // the waker is behind; waiting runs still poll
