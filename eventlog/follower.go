@@ -94,9 +94,10 @@ const SQLitePoll = 5 * time.Second
 
 // DefaultPoll is how often a follower of st's log polls unless told:
 // onPostgres on PostgreSQL, where other nodes' commits are found by it (or by
-// the Notifier), and SQLitePoll on SQLite.
+// the Notifier), and SQLitePoll on SQLite. A nil st (a hub built only to
+// describe its routes) gets onPostgres.
 func DefaultPoll(st *store.Store, onPostgres time.Duration) time.Duration {
-	if st.Kind() == "sqlite" {
+	if st != nil && st.Kind() == "sqlite" {
 		return SQLitePoll
 	}
 	return onPostgres
