@@ -17,7 +17,8 @@ import (
 
 // ProjectionConfig configures NewProjection.
 type ProjectionConfig struct {
-	// Poll is how often the log is read for other nodes' writes. Default 100ms.
+	// Poll is how often the log is read for other nodes' writes. Default
+	// 100ms on PostgreSQL, eventlog.SQLitePoll on SQLite.
 	Poll time.Duration
 	// Retry is the pause after a failed batch (the cache down). Default 1s.
 	Retry time.Duration
@@ -51,7 +52,7 @@ func NewProjection(st *store.Store, c Cache, cfg *ProjectionConfig) *Projection 
 		cfg = &ProjectionConfig{}
 	}
 	p := &Projection{st: st, c: c, cfg: ProjectionConfig{
-		Poll:     cmp.Or(cfg.Poll, 100*time.Millisecond),
+		Poll:     cmp.Or(cfg.Poll, eventlog.DefaultPoll(st, 100*time.Millisecond)),
 		Retry:    cmp.Or(cfg.Retry, time.Second),
 		Notifier: cfg.Notifier,
 		Logger:   cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
@@ -71,8 +72,10 @@ func (p *Projection) Start(ctx context.Context) error {
 	for {
 		from, err := p.from(ctx)
 		if err == nil {
+			// The writer evicts at its commit; this is the safety net, so it
+			// may gather the commits of 10ms into one batch.
 			f := eventlog.NewFollower(p.st, from, p.apply, &eventlog.Config{Name: "cache",
-				Poll: p.cfg.Poll, Retry: p.cfg.Retry, Logger: p.log, Rebuild: p.rebuild})
+				Poll: p.cfg.Poll, Gather: 10 * time.Millisecond, Retry: p.cfg.Retry, Logger: p.log, Rebuild: p.rebuild})
 			p.mu.Lock()
 			p.f = f
 			p.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/mohallamart/mohalla/httpapi"
@@ -33,10 +35,18 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		"new-order notifications (and webhook calls) each shop gets a minute at most, the rest waiting their turn; it makes a shop's orders commit one at a time (0: no limit)")
 	corsOrigins := fs.String("cors-origins", c.getenv("MOHALLA_CORS_ORIGINS"),
 		"comma-separated `origins` whose browser apps may call the API, each exactly, such as http://localhost:3000 (default $MOHALLA_CORS_ORIGINS; none)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the serving process, from start to shutdown, to `file`")
 	ops := c.opsFlags(fs)
 	d := c.dataFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	origins, err := httpapi.ParseOrigins(*corsOrigins)
 	if err != nil {
@@ -101,6 +111,22 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	}
 	log.InfoContext(ctx, "stopped")
 	return nil
+}
+
+// startCPUProfile profiles the process into the file at path until stop.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
 
 // baseURL is the URL a browser on this machine reaches addr at.

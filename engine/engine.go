@@ -38,7 +38,9 @@ type Config struct {
 	Workers int
 	// FetchCooldown and FetchPollInterval are River's: how soon after one fetch
 	// another may run, and how often to look for runs with no notification.
-	// Defaults 2ms and 50ms, chosen for commit-to-start latency.
+	// Defaults 2ms and 50ms, chosen for commit-to-start latency; on SQLite,
+	// where the node's own queueing wakes its workers in process, the poll
+	// is a safety net of 5s (see sqliteDriver).
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
 	// RescueAfter is River's last resort for an attempt whose node died without
@@ -122,6 +124,7 @@ type Engine struct {
 	leaseCancel context.CancelCauseFunc
 
 	hints    chan []string
+	awaited  *awaited // on SQLite, the event names runs wait for; nil: any
 	stop     context.CancelFunc
 	stopped  sync.WaitGroup
 	stopBeat context.CancelFunc
@@ -138,6 +141,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	c := *cfg
 	c.Workers = cmp.Or(c.Workers, 50)
 	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
+	if st.Kind() == "sqlite" {
+		c.FetchPollInterval = cmp.Or(c.FetchPollInterval, sqliteFetchPoll)
+	}
 	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
 	c.RescueAfter = cmp.Or(c.RescueAfter, 2*time.Minute)
 	c.NodeID = cmp.Or(c.NodeID, "node-"+strings.ToLower(ulid.Make().String()))
@@ -166,6 +172,9 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	e := &Engine{st: st, cfg: c, log: c.Logger, riverThrottle: riverThrottle, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	e.renewLease()
+	if st.Kind() == "sqlite" {
+		e.awaited = &awaited{names: map[string]bool{}}
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{e: e})
 	rc := &river.Config{
@@ -280,6 +289,9 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.q.start(ctx); err != nil {
 		e.stopHeartbeat(ctx)
 		return fmt.Errorf("engine: start queue: %w", err)
+	}
+	if e.awaited != nil {
+		e.awaited.load(ctx, e)
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	e.stop = stop

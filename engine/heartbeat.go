@@ -63,6 +63,7 @@ func (e *Engine) beat(ctx context.Context) {
 		if e.cfg.Observer != nil {
 			e.cfg.Observer.Rescued(jobs)
 		}
+		e.q.kick()
 	}
 }
 

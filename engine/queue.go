@@ -10,7 +10,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -32,11 +31,16 @@ type queue interface {
 	// retry makes a scheduled job available now. It reports false if the job
 	// is still running (its snooze not yet recorded), so the caller may try again.
 	retry(ctx context.Context, jobID int64) (bool, error)
+	// kick has the workers look for available jobs now, after one was made
+	// available outside River's inserts; where River's own notifications
+	// reach the workers (PostgreSQL) the fetch poll does.
+	kick()
 }
 
 type riverQueue[TTx any] struct {
-	c *river.Client[TTx]
-	d riverdriver.Driver[TTx]
+	c      *river.Client[TTx]
+	d      riverdriver.Driver[TTx]
+	kickFn func() // nil: nothing to do
 }
 
 // notifyInsert sends River's insert notification for the default queue, as
@@ -83,6 +87,12 @@ func (q riverQueue[TTx]) retryTx(ctx context.Context, tx *store.Tx, id int64) er
 	return err
 }
 
+func (q riverQueue[TTx]) kick() {
+	if q.kickFn != nil {
+		q.kickFn()
+	}
+}
+
 func (q riverQueue[TTx]) start(ctx context.Context) error { return q.c.Start(ctx) }
 func (q riverQueue[TTx]) stop(ctx context.Context) error  { return q.c.Stop(ctx) }
 func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
@@ -96,12 +106,13 @@ func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
 // newQueue builds the River client of st's kind and migrates River's tables.
 func newQueue(ctx context.Context, st *store.Store, cfg *river.Config) (queue, error) {
 	if pool := st.Pool(); pool != nil {
-		return build[pgx.Tx](ctx, st, riverpgxv5.New(pool), cfg)
+		return build[pgx.Tx](ctx, st, riverpgxv5.New(pool), cfg, nil)
 	}
-	return build[*sql.Tx](ctx, st, riversqlite.New(st.DB()), cfg)
+	d := newSQLiteDriver(st.DB())
+	return build[*sql.Tx](ctx, st, d, cfg, d.kick)
 }
 
-func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[TTx], cfg *river.Config) (queue, error) {
+func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[TTx], cfg *river.Config, kick func()) (queue, error) {
 	m, err := rivermigrate.New(d, nil)
 	if err != nil {
 		return nil, fmt.Errorf("engine: river migrator: %w", err)
@@ -119,5 +130,5 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	if err != nil {
 		return nil, fmt.Errorf("engine: river client: %w", err)
 	}
-	return riverQueue[TTx]{c: c, d: d}, nil
+	return riverQueue[TTx]{c: c, d: d, kickFn: kick}, nil
 }

@@ -56,6 +56,11 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 		}
 		memo = store.StepRow{StepID: id, Kind: "wait", StartedAt: now}
 	}
+	if s.e.awaited != nil {
+		// Before the search, so that a commit of the event after the search
+		// is looked up at once.
+		s.e.awaited.add(w.Event)
+	}
 	found, err := s.search(ctx, &w, opts.If)
 	if err != nil {
 		return nil, fmt.Errorf("step %s: %w", id, err)

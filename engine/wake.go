@@ -17,6 +17,9 @@ func (e *Engine) AfterCommit(_ context.Context, events []mohalla.Event) {
 	for _, ev := range events {
 		names = append(names, ev.Name)
 	}
+	if e.awaited != nil && !e.awaited.any(names) {
+		return // no run waits for these (see awaited)
+	}
 	select {
 	case e.hints <- names:
 	default: // the waker is behind; waiting runs still poll
@@ -75,7 +78,11 @@ func (e *Engine) wake(ctx context.Context, jobID int64) {
 			e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", jobID), slog.Any("err", err))
 			return
 		}
-		if done || !mohalla.Sleep(ctx, 25*time.Millisecond) {
+		if done {
+			e.q.kick() // no insert told the workers of it
+			return
+		}
+		if !mohalla.Sleep(ctx, 25*time.Millisecond) {
 			return
 		}
 	}

@@ -27,8 +27,14 @@ type Config struct {
 	// Name identifies the follower in logs. Default "follower".
 	Name string
 	// Poll is how often the log is read when this node wrote nothing; other
-	// nodes' writes are seen within it. Default 100ms.
+	// nodes' writes are seen within it. Default DefaultPoll(st, 100ms).
 	Poll time.Duration
+	// Gather is how long after its previous read began a follower woken by a
+	// commit waits before reading again, so that under a stream of commits
+	// one read hands over the events of several, and the handler (a search
+	// index batch, a load of the rows) runs once for them. A commit after a
+	// quiet spell is read at once. Default 0: every commit read on its own.
+	Gather time.Duration
 	// Batch is the most events handed over at once. Default 500.
 	Batch int
 	// Retry is the pause after a failed read or handler. Default 1s.
@@ -66,7 +72,8 @@ func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config)
 	}
 	c := Config{
 		Name:    cmp.Or(cfg.Name, "follower"),
-		Poll:    cmp.Or(cfg.Poll, 100*time.Millisecond),
+		Poll:    cmp.Or(cfg.Poll, DefaultPoll(st, 100*time.Millisecond)),
+		Gather:  cfg.Gather,
 		Batch:   cmp.Or(cfg.Batch, 500),
 		Retry:   cmp.Or(cfg.Retry, time.Second),
 		Rebuild: cfg.Rebuild,
@@ -76,6 +83,24 @@ func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config)
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Follower{st: st, h: h, cfg: c, log: c.Logger.With(slog.String("follower", c.Name)), pos: from}
+}
+
+// SQLitePoll is how often a follower on SQLite reads the log when nothing
+// woke it. A SQLite store has one serving node, whose commits wake its
+// followers at once (store.Changed); the poll only finds the writes of
+// another process on the same file (a seed or a replay beside the server),
+// so it is long, and a node at rest sleeps.
+const SQLitePoll = 5 * time.Second
+
+// DefaultPoll is how often a follower of st's log polls unless told:
+// onPostgres on PostgreSQL, where other nodes' commits are found by it (or by
+// the Notifier), and SQLitePoll on SQLite. A nil st (a hub built only to
+// describe its routes) gets onPostgres.
+func DefaultPoll(st *store.Store, onPostgres time.Duration) time.Duration {
+	if st != nil && st.Kind() == "sqlite" {
+		return SQLitePoll
+	}
+	return onPostgres
 }
 
 // Position returns the position of the last event the handler accepted.
@@ -90,6 +115,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	ctx = f.as(ctx)
 	for {
 		changed := f.st.Changed() // taken before reading, so no commit is missed between
+		read := time.Now()
 		n, err := f.step(ctx)
 		switch {
 		case ctx.Err() != nil:
@@ -110,6 +136,9 @@ func (f *Follower) Run(ctx context.Context) error {
 			return ctx.Err()
 		case <-changed:
 			t.Stop()
+			if wait := f.cfg.Gather - time.Since(read); wait > 0 && !mohalla.Sleep(ctx, wait) {
+				return ctx.Err()
+			}
 		case <-t.C:
 		}
 	}

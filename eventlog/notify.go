@@ -90,6 +90,12 @@ func (n *Notifier) Run(ctx context.Context) error {
 // it only at its next poll) and calls f.CatchUp. Bursts coalesce: commits
 // during a catch-up are read by the next one.
 func (n *Notifier) Wake(ctx context.Context, f *Follower) {
+	if n.st.Pool() == nil {
+		// On SQLite there are no other nodes to hear from, and a local commit
+		// can be read at once: the follower's Run, which waits for each
+		// commit too, reads it. Waking here as well read every commit twice.
+		return
+	}
 	for {
 		remote, local := n.Notified(), n.st.Changed()
 		select {

@@ -44,7 +44,8 @@ type Config struct {
 	// WriteTimeout bounds one write to a client. Default 10s.
 	WriteTimeout time.Duration
 	// Poll is how often the follower reads the log for other nodes' writes
-	// when no notification wakes it. Default 100ms.
+	// when no notification wakes it. Default 100ms on PostgreSQL,
+	// eventlog.SQLitePoll on SQLite.
 	Poll time.Duration
 	// Notifier, if set, wakes the follower at once when another node commits.
 	Notifier *eventlog.Notifier
@@ -90,7 +91,7 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 	c.ListLimit = cmp.Or(c.ListLimit, 200)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, 10*time.Second)
 	c.MaxLifetime = cmp.Or(c.MaxLifetime, time.Hour)
-	c.Poll = cmp.Or(c.Poll, 100*time.Millisecond)
+	c.Poll = cmp.Or(c.Poll, eventlog.DefaultPoll(st, 100*time.Millisecond))
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	return &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}, done: make(chan struct{})}
 }

@@ -23,8 +23,9 @@ var sqliteMigrations embed.FS
 // serializes them (so the event log's seq order is its commit order), and several
 // for readers, which WAL lets run beside the writer.
 type sqliteDB struct {
-	write, read *sql.DB
-	path        string
+	write, read  *sql.DB
+	wstmt, rstmt *stmtCache // their prepared statements
+	path         string
 }
 
 func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
@@ -49,7 +50,12 @@ func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
-	s := &sqliteDB{write: write, read: read, path: path}
+	// Keep every reader open: database/sql keeps 2 idle by default, so with
+	// more readers at once (the followers and the requests) each of the rest
+	// was closed after its query and the next one opened a new connection,
+	// running its pragmas again.
+	read.SetMaxIdleConns(8)
+	s := &sqliteDB{write: write, read: read, wstmt: newStmtCache(write), rstmt: newStmtCache(read), path: path}
 	// The first connections to a new file switch it to WAL, which fails at
 	// once, not after busy_timeout, while another process does the same.
 	if err := s.withSchemaLock(ctx, func() error { return s.ping(ctx) }); err != nil {
@@ -98,8 +104,8 @@ func (d *sqliteDB) ping(ctx context.Context) error {
 	}
 	return d.read.PingContext(ctx)
 }
-func (d *sqliteDB) reader() querier { return sqlQuerier{d.read} }
-func (d *sqliteDB) writer() querier { return sqlQuerier{d.write} }
+func (d *sqliteDB) reader() querier { return sqlQuerier{c: d.read, stmts: d.rstmt} }
+func (d *sqliteDB) writer() querier { return sqlQuerier{c: d.write, stmts: d.wstmt} }
 
 func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
 	tx, err := d.begin(ctx)
@@ -121,11 +127,11 @@ func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlTx{sqlQuerier{tx}, tx}, nil
+	return sqlTx{sqlQuerier{c: tx, stmts: d.wstmt, tx: tx}, tx}, nil
 }
 
 func (d *sqliteDB) migrate(ctx context.Context) error {
-	return runMigrations(ctx, sqlQuerier{d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
+	return runMigrations(ctx, sqlQuerier{c: d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
 }
 
 func (d *sqliteDB) isUnique(err error) bool {
@@ -191,8 +197,12 @@ type sqlConn interface {
 }
 
 // sqlQuerier runs the PostgreSQL-style queries on SQLite, whose ?NNN parameters
-// take the place of $NNN.
-type sqlQuerier struct{ c sqlConn }
+// take the place of $NNN, prepared once per connection (see stmtCache).
+type sqlQuerier struct {
+	c     sqlConn
+	stmts *stmtCache // c's pool's prepared statements; nil: none
+	tx    *sql.Tx    // c, when it is a transaction
+}
 
 var rebound sync.Map // query text -> SQLite query text
 
@@ -213,7 +223,16 @@ func rebind(q string) string {
 }
 
 func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := q.c.ExecContext(ctx, rebind(query), args...)
+	query = rebind(query)
+	var (
+		res sql.Result
+		err error
+	)
+	if s := q.stmtFor(ctx, query, false); s != nil {
+		res, err = s.ExecContext(ctx, args...)
+	} else {
+		res, err = q.c.ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -221,7 +240,16 @@ func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64,
 }
 
 func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows, error) {
-	rs, err := q.c.QueryContext(ctx, rebind(query), args...)
+	query = rebind(query)
+	var (
+		rs  *sql.Rows
+		err error
+	)
+	if s := q.stmtFor(ctx, query, true); s != nil {
+		rs, err = s.QueryContext(ctx, args...)
+	} else {
+		rs, err = q.c.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +257,11 @@ func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows,
 }
 
 func (q sqlQuerier) queryRow(ctx context.Context, query string, args ...any) row {
-	return sqlRow{q.c.QueryRowContext(ctx, rebind(query), args...)}
+	query = rebind(query)
+	if s := q.stmtFor(ctx, query, false); s != nil {
+		return sqlRow{s.QueryRowContext(ctx, args...)}
+	}
+	return sqlRow{q.c.QueryRowContext(ctx, query, args...)}
 }
 
 type sqlRows struct{ *sql.Rows }

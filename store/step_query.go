@@ -91,6 +91,27 @@ func (q *Q) SaveStep(ctx context.Context, s StepRow, job int64, attempt int) err
 const stepInsertColumns = `run_id, step_id, kind, status, output, error, attempts, wake_at, wait, job_id, started_at,
 	ended_at, duration_ms, seq`
 
+// WaitingEvents returns the names of the events runs are waiting for.
+func (q *Q) WaitingEvents(ctx context.Context) ([]string, error) {
+	rs, err := q.q.query(ctx, `SELECT DISTINCT `+q.b.jsonText("wait", "event")+` FROM function_steps
+		WHERE status = 'waiting' AND job_id IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []string
+	for rs.Next() {
+		var name *string
+		if err := rs.Scan(&name); err != nil {
+			return nil, err
+		}
+		if name != nil {
+			out = append(out, *name)
+		}
+	}
+	return out, rs.Err()
+}
+
 // WaitingJobs returns the queue job ids of runs waiting for an event of one of
 // names, so they can be woken early.
 func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
