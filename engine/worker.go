@@ -233,15 +233,20 @@ type handled struct {
 	susp *suspend
 }
 
-// call runs the handler, turning a step's suspension and any panic into values.
-// A suspension wins over whatever the handler returned or panicked with after
-// it, so a handler's own recover (a guard turning panics into errors) cannot
-// complete or fail a run that a sleep or wait parked.
+// call runs the handler, turning a step's suspension or failure and any panic
+// into values. What a step stopped the attempt with wins over whatever the
+// handler returned or panicked with after it, so a handler's own recover (a
+// guard turning panics into errors) cannot complete or fail a run that a
+// sleep or wait parked, nor complete one whose sleep could not be recorded.
 func call(ctx context.Context, h Handler, in Input) (res handled) {
+	in.Step.handler.Store(goid())
 	defer func() {
 		r := recover()
-		if sp := in.Step.parked(); sp != nil {
+		if sp, err := in.Step.stopped(); sp != nil {
 			res = handled{susp: sp}
+			return
+		} else if err != nil {
+			res = handled{err: err}
 			return
 		}
 		if r != nil {
