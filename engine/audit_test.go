@@ -8,6 +8,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -28,7 +29,7 @@ func TestRunAdminAudited(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "h1", "test/held", map[string]int{"i": 1})
-		run := n.waitRuns(t, "held", 1, store.RunRunning)[0]
+		run := n.waitRuns(t, "held", 1, enginetype.RunRunning)[0]
 		req := mohalla.WithRequest(ctx, mohalla.Request{ID: "req-run", IP: "203.0.113.5"})
 		last := func() int64 {
 			rows, err := st.Read().ListAudit(ctx, store.AuditFilter{Limit: 1})
@@ -67,7 +68,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err := n.eng.Cancel(req, admin, run.ID); err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, store.AuditRunCancel, "run", run.ID); after["status"] != store.RunCancelled {
+		if after := one(from, store.AuditRunCancel, "run", run.ID); after["status"] != enginetype.RunCancelled {
 			t.Errorf("cancel's after: %v", after)
 		}
 		if err := n.eng.Cancel(req, admin, run.ID); mohalla.ErrorCode(err) != mohalla.ECONFLICT {

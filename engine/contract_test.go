@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -38,7 +39,7 @@ func TestSuspensionSurvivesARecover(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "g1", "test/guarded", map[string]string{})
-		runs := n.waitRuns(t, "guarded", 1, store.RunCompleted)
+		runs := n.waitRuns(t, "guarded", 1, enginetype.RunCompleted)
 		if calls.get("after") != 1 || calls.get("before") != 2 {
 			t.Errorf("before ran %d times (want 2: once to sleep, once after waking), after %d (want 1)",
 				calls.get("before"), calls.get("after"))
@@ -51,7 +52,7 @@ func TestSuspensionSurvivesARecover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Steps) != 2 || d.Steps[0].Status != store.StepCompleted || d.Steps[1].Status != store.StepCompleted {
+		if len(d.Steps) != 2 || d.Steps[0].Status != enginetype.StepCompleted || d.Steps[1].Status != enginetype.StepCompleted {
 			t.Errorf("steps = %s; want nap and after, both completed", stepsString(d.Steps))
 		}
 	})
@@ -78,13 +79,13 @@ func TestCancelOnSeesARunOfTheSameTransaction(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		runs := n.waitRuns(t, "remind", 1, store.RunCancelled)
+		runs := n.waitRuns(t, "remind", 1, enginetype.RunCancelled)
 		// A second order, not cancelled, runs: once it has, the first one's
 		// job has had its chance to run too.
 		n.send(t, "ordered-2", "test/ordered", map[string]string{"orderId": "o2"})
 		eventually(t, 15*time.Second, func() bool { return calls.get("reminded") == 1 },
 			func() string { return describe(n.runs(t, "remind")) })
-		if got := n.runs(t, "remind"); len(got) != 2 || got[1].ID != runs[0].ID || got[1].Status != store.RunCancelled {
+		if got := n.runs(t, "remind"); len(got) != 2 || got[1].ID != runs[0].ID || got[1].Status != enginetype.RunCancelled {
 			t.Errorf("runs = %s; want the first cancelled and one more", describe(got))
 		}
 	})
@@ -110,7 +111,7 @@ func TestStoreFailureOfASleepFailsTheAttempt(t *testing.T) {
 				})
 			n := startNode(t, st, nil, fn)
 			n.send(t, "n1", "test/nap", map[string]string{})
-			runs := n.waitRuns(t, "napper", 1, store.RunFailed)
+			runs := n.waitRuns(t, "napper", 1, enginetype.RunFailed)
 			if e := runs[0].Error; !strings.Contains(e, "step nap: record sleep:") || !strings.Contains(e, "the store refuses nap") ||
 				strings.Contains(e, "panic") {
 				t.Errorf("run error %q; want the store's failure to record the sleep, not a panic", e)
@@ -140,7 +141,7 @@ func TestSleepOnAnotherGoroutineFailsTheRun(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "s1", "test/stray", map[string]string{})
-		runs := n.waitRuns(t, "stray", 1, store.RunFailed)
+		runs := n.waitRuns(t, "stray", 1, enginetype.RunFailed)
 		if e := runs[0].Error; !strings.Contains(e, "goroutine other than the handler's") {
 			t.Errorf("run error %q; want it to say the step was called on another goroutine", e)
 		}

@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"time"
+
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 type nonRetriable struct{ err error }
@@ -34,7 +36,7 @@ func isNonRetriable(err error) bool {
 // worker recovers it and snoozes the job until wake. See the package's doc,
 // Suspending a run, for the contract it sets handlers.
 type suspend struct {
-	status string
+	status enginetype.RunStatus
 	wake   time.Time
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )
@@ -73,7 +74,7 @@ func Example() {
 		if err != nil {
 			panic(err)
 		}
-		if len(runs.Items) == 1 && runs.Items[0].Status == store.RunCompleted {
+		if len(runs.Items) == 1 && runs.Items[0].Status == enginetype.RunCompleted {
 			if run, err = eng.RunDetail(ctx, admin, runs.Items[0].ID); err != nil {
 				panic(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -56,7 +57,7 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 		if jobs, err := st.RemoveNode(ctx, "paused-node"); err != nil || jobs != 1 {
 			t.Fatalf("re-queue the paused node's job: %d jobs, %v", jobs, err)
 		}
-		run := n.waitRuns(t, "fenced", 1, store.RunCompleted)[0]
+		run := n.waitRuns(t, "fenced", 1, enginetype.RunCompleted)[0]
 		close(release)
 		select {
 		case err := <-saved:
@@ -70,14 +71,14 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.RunCompleted || string(got.Output) != `"attempt 2, attempt 2"` {
+		if got.Status != enginetype.RunCompleted || string(got.Output) != `"attempt 2, attempt 2"` {
 			t.Errorf("run: %s with output %s, want completed with the second attempt's output", got.Status, got.Output)
 		}
 		if len(got.Steps) != 2 {
-			t.Fatalf("steps: %s", describe([]store.RunRow{got.RunRow}))
+			t.Fatalf("steps: %s", describe([]enginetype.RunRow{got.RunRow}))
 		}
 		for _, s := range got.Steps {
-			if s.Status != store.StepCompleted || string(s.Output) != `"attempt 2"` || s.Attempts != 1 {
+			if s.Status != enginetype.StepCompleted || string(s.Output) != `"attempt 2"` || s.Attempts != 1 {
 				t.Errorf("step %s: %s, output %s, %d attempts; want the second attempt's, once", s.StepID, s.Status, s.Output, s.Attempts)
 			}
 		}

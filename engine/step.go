@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -22,7 +23,7 @@ import (
 // attempt (in a loop) is numbered, "id:1", "id:2", ….
 type Step struct {
 	e       *Engine
-	run     store.RunRow
+	run     enginetype.RunRow
 	event   mohalla.Event
 	jobID   int64
 	attempt int // the job's attempt this Step belongs to; see save
@@ -34,15 +35,15 @@ type Step struct {
 	handler atomic.Uint64 // the id of the handler's goroutine; see unwind
 
 	mu        sync.Mutex
-	memo      map[string]store.StepRow
+	memo      map[string]enginetype.StepRow
 	used      map[string]int
 	count     int
 	suspended *suspend // set once a sleep or wait parked the run in this attempt
 	failure   error    // set once a step that cannot return an error failed; see fail
 }
 
-func newStep(e *Engine, run store.RunRow, ev mohalla.Event, jobID int64, attempt int, rows []store.StepRow) *Step {
-	s := &Step{e: e, run: run, event: ev, jobID: jobID, attempt: attempt, memo: map[string]store.StepRow{}, used: map[string]int{},
+func newStep(e *Engine, run enginetype.RunRow, ev mohalla.Event, jobID int64, attempt int, rows []enginetype.StepRow) *Step {
+	s := &Step{e: e, run: run, event: ev, jobID: jobID, attempt: attempt, memo: map[string]enginetype.StepRow{}, used: map[string]int{},
 		count: len(rows), stepwise: e.stepwise.Load()}
 	for _, r := range rows {
 		s.memo[r.StepID] = r
@@ -120,7 +121,7 @@ func goid() uint64 {
 // Once the run is parked (or a step failed it), every later step unwinds the
 // handler again, so a handler that swallowed the unwinding panic cannot run
 // the steps that come after it.
-func (s *Step) claim(id string) (string, store.StepRow, bool) {
+func (s *Step) claim(id string) (string, enginetype.StepRow, bool) {
 	s.mu.Lock()
 	if sp, err := s.suspended, s.failure; sp != nil || err != nil {
 		s.mu.Unlock()
@@ -144,7 +145,7 @@ var errAbandoned = errors.New("engine: this attempt was stopped; its steps no lo
 
 func (s *Step) abandon() { s.abandoned.Store(true) }
 
-func (s *Step) save(ctx context.Context, r store.StepRow) error {
+func (s *Step) save(ctx context.Context, r enginetype.StepRow) error {
 	if s.abandoned.Load() {
 		return errAbandoned
 	}
@@ -176,7 +177,7 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	var zero T
 	written := id
 	id, memo, ok := s.claim(id)
-	if ok && memo.Status == store.StepCompleted {
+	if ok && memo.Status == enginetype.StepCompleted {
 		var v T
 		if err := json.Unmarshal(memo.Output, &v); err != nil {
 			return zero, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", id, v, err))
@@ -193,10 +194,10 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	v, err := fn(ctx)
 	end := s.e.cfg.Now().UTC()
 	s.e.cfg.Observer.StepDone(s.run.FunctionID, "run", end.Sub(start), err)
-	r := store.StepRow{StepID: id, Kind: "run", Attempts: memo.Attempts + 1, StartedAt: start, EndedAt: &end,
+	r := enginetype.StepRow{StepID: id, Kind: "run", Attempts: memo.Attempts + 1, StartedAt: start, EndedAt: &end,
 		DurationMS: end.Sub(start).Milliseconds()}
 	if err != nil {
-		r.Status, r.Error = store.StepFailed, err.Error()
+		r.Status, r.Error = enginetype.StepFailed, err.Error()
 		if serr := s.save(ctx, r); serr != nil {
 			return zero, fmt.Errorf("step %s: %w (and recording it failed: %v)", id, err, serr)
 		}
@@ -206,7 +207,7 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	if err != nil {
 		return zero, NonRetriable(fmt.Errorf("step %s: result is not JSON: %w", id, err))
 	}
-	r.Status, r.Output = store.StepCompleted, b
+	r.Status, r.Output = enginetype.StepCompleted, b
 	if err := s.save(ctx, r); err != nil {
 		return zero, fmt.Errorf("step %s: record result: %w", id, err)
 	}
@@ -228,23 +229,23 @@ func (s *Step) SleepUntil(ctx context.Context, id string, t time.Time) {
 	id, memo, ok := s.claim(id)
 	now := s.e.cfg.Now().UTC()
 	switch {
-	case ok && memo.Status == store.StepCompleted:
+	case ok && memo.Status == enginetype.StepCompleted:
 		return
 	case ok && memo.WakeAt != nil && !memo.WakeAt.After(now):
-		memo.Status, memo.EndedAt = store.StepCompleted, &now
+		memo.Status, memo.EndedAt = enginetype.StepCompleted, &now
 		memo.DurationMS = now.Sub(memo.StartedAt).Milliseconds()
 		if err := s.save(ctx, memo); err != nil {
 			s.fail(fmt.Errorf("step %s: record wake-up: %w", id, err))
 		}
 		return
 	case ok && memo.WakeAt != nil:
-		s.park(suspend{status: store.RunSleeping, wake: *memo.WakeAt})
+		s.park(suspend{status: enginetype.RunSleeping, wake: *memo.WakeAt})
 	}
 	wake := t.UTC()
-	if err := s.save(ctx, store.StepRow{StepID: id, Kind: "sleep", Status: store.StepSleeping, WakeAt: &wake, StartedAt: now}); err != nil {
+	if err := s.save(ctx, enginetype.StepRow{StepID: id, Kind: "sleep", Status: enginetype.StepSleeping, WakeAt: &wake, StartedAt: now}); err != nil {
 		s.fail(fmt.Errorf("step %s: record sleep: %w", id, err))
 	}
-	s.park(suspend{status: store.RunSleeping, wake: wake})
+	s.park(suspend{status: enginetype.RunSleeping, wake: wake})
 }
 
 // SendEvent appends events once per run: a retried run does not send them again.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/mail/mailpittest"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/notify"
@@ -134,7 +135,7 @@ func TestEmailResentAfterCrashKeepsMessageID(t *testing.T) {
 			t.Fatal(err)
 		}
 		runs := s.waitRunsDone(t, "send-welcome-email", 1)
-		if runs[0].Status != store.RunCompleted || runs[0].Attempts != 2 {
+		if runs[0].Status != enginetype.RunCompleted || runs[0].Attempts != 2 {
 			t.Fatalf("run = %+v; want completed on the second attempt", runs[0])
 		}
 		msgs := mailpit.To(t, email)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // RowVersion is a row's id and version, and whether it is discontinued.
@@ -50,7 +51,7 @@ func (q *Q) EventsAfter(ctx context.Context, p mohalla.Position) (int64, error) 
 
 // RunsChangedSince returns up to limit runs in status whose last change was
 // at or after since (changedBefore false) or before it (true), newest first.
-func (q *Q) RunsChangedSince(ctx context.Context, status string, since time.Time, changedBefore bool, limit int) ([]RunRow, error) {
+func (q *Q) RunsChangedSince(ctx context.Context, status enginetype.RunStatus, since time.Time, changedBefore bool, limit int) ([]enginetype.RunRow, error) {
 	cmp := ">="
 	if changedBefore {
 		cmp = "<"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/cache"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
@@ -245,9 +246,9 @@ func (m *Monitor) checkLags(ctx context.Context, f *Findings) error {
 
 func (m *Monitor) checkRuns(ctx context.Context, f *Findings, now time.Time) error {
 	var err error
-	if f.FailedRuns, err = m.st.Read().RunsChangedSince(ctx, store.RunFailed, now.Add(-m.cfg.Window), false, 100); err != nil {
+	if f.FailedRuns, err = m.st.Read().RunsChangedSince(ctx, enginetype.RunFailed, now.Add(-m.cfg.Window), false, 100); err != nil {
 		return err
 	}
-	f.StuckRuns, err = m.st.Read().RunsChangedSince(ctx, store.RunRunning, now.Add(-m.cfg.StuckAfter), true, 100)
+	f.StuckRuns, err = m.st.Read().RunsChangedSince(ctx, enginetype.RunRunning, now.Add(-m.cfg.StuckAfter), true, 100)
 	return err
 }
