@@ -68,7 +68,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err := n.eng.Cancel(req, admin, run.ID); err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, store.AuditRunCancel, "run", run.ID); after["status"] != enginetype.RunCancelled {
+		if after := one(from, mohalla.AuditRunCancel, "run", run.ID); after["status"] != enginetype.RunCancelled {
 			t.Errorf("cancel's after: %v", after)
 		}
 		if err := n.eng.Cancel(req, admin, run.ID); mohalla.ErrorCode(err) != mohalla.ECONFLICT {
@@ -80,7 +80,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, store.AuditRunRerun, "run", run.ID); after["runId"] != id {
+		if after := one(from, mohalla.AuditRunRerun, "run", run.ID); after["runId"] != id {
 			t.Errorf("rerun's after: %v, want the new run %s", after, id)
 		}
 
@@ -89,7 +89,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err != nil || queued != 1 {
 			t.Fatalf("replay queued %d, %v; want 1", queued, err)
 		}
-		if after := one(from, store.AuditFunctionReplay, "function", "held"); after["queued"] != 1.0 {
+		if after := one(from, mohalla.AuditFunctionReplay, "function", "held"); after["queued"] != 1.0 {
 			t.Errorf("replay's after: %v", after)
 		}
 	})

@@ -137,7 +137,7 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 		if err := tx.SetRunStatus(ctx, id, store.RunUpdate{Status: enginetype.RunCancelled, Error: "cancelled by " + c.ID}, now); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunCancel,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditRunCancel,
 			Entity: "run", EntityID: id, Before: map[string]any{"status": r.Status},
 			After: map[string]any{"status": enginetype.RunCancelled, "function": r.FunctionID}})
 	})
@@ -174,7 +174,7 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 		if err := e.queueRuns(ctx, tx, []enginetype.RunRow{r}, []time.Time{now}); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunRerun,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditRunRerun,
 			Entity: "run", EntityID: id, After: map[string]any{"runId": r.ID, "function": r.FunctionID, "eventId": r.EventID}})
 	})
 	return r.ID, err
@@ -257,7 +257,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 			if err := e.queueRuns(ctx, tx, runs, at); err != nil || !last {
 				return err
 			}
-			return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditFunctionReplay,
+			return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditFunctionReplay,
 				Entity: "function", EntityID: functionID, After: map[string]any{"from": r.From.UTC(), "to": r.To.UTC(),
 					"status": r.Status, "queued": queued + len(runs), "batch": batch}})
 		}); err != nil {

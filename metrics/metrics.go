@@ -227,7 +227,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		c.log.WarnContext(ctx, "metrics: count notifications", slog.Any("err", err))
 	}
 	for _, n := range ns {
-		ch <- prometheus.MustNewConstMetric(notes, prometheus.GaugeValue, float64(n.N), n.Channel, n.Status)
+		ch <- prometheus.MustNewConstMetric(notes, prometheus.GaugeValue, float64(n.N), n.Channel, string(n.Status))
 	}
 	qs, err := c.st.Read().QueueStates(ctx)
 	if err != nil {

@@ -124,7 +124,7 @@ func TestShopIsNotifiedOfOrderBySignedWebhook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var note *store.Notification
+		var note *mohalla.Notification
 		for i := range notes {
 			if notes[i].Template == "new_order" {
 				note = &notes[i]

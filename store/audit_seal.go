@@ -110,7 +110,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			ids, seqs, hashes := make([]int64, len(rows)), make([]int64, len(rows)), make([][]byte, len(rows))
 			for i, a := range rows {
 				seq++
-				prev = chainHash(prev, a.canonical())
+				prev = chainHash(prev, canonical(&a))
 				ids[i], seqs[i], hashes[i] = a.ID, seq, prev
 			}
 			if err := tx.linkAudit(ctx, ids, seqs, hashes); err != nil {

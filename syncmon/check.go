@@ -19,13 +19,13 @@ import (
 const pageSize = 1000
 
 // Check compares, repairs and records, and returns the recorded check.
-func (m *Monitor) Check(ctx context.Context) (store.SyncCheck, Findings, Repairs, error) {
+func (m *Monitor) Check(ctx context.Context) (mohalla.SyncCheck, Findings, Repairs, error) {
 	return m.check(ctx, nil)
 }
 
 // check is Check; a check asked for by a caller (by, not nil) is audited in the
 // transaction that records it.
-func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncCheck, Findings, Repairs, error) {
+func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (mohalla.SyncCheck, Findings, Repairs, error) {
 	// The check reads every row it compares and writes only its record.
 	ctx = store.AsProjection(ctx, "syncmon")
 	start := m.cfg.Now()
@@ -51,7 +51,7 @@ func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncChec
 	r.fill()
 	fb, _ := json.Marshal(f)
 	rb, _ := json.Marshal(r)
-	c := store.SyncCheck{ID: ulid.Make().String(), StartedAt: start, DurationMS: m.cfg.Now().Sub(start).Milliseconds(),
+	c := mohalla.SyncCheck{ID: ulid.Make().String(), StartedAt: start, DurationMS: m.cfg.Now().Sub(start).Milliseconds(),
 		Drift: f.Drift(), Findings: fb, Repaired: rb}
 	rctx := ctx // the projection's caller records a check; the caller who asked for one records its audit row
 	if by != nil {
@@ -61,7 +61,7 @@ func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncChec
 		if err := tx.InsertSyncCheck(ctx, c); err != nil || by == nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: start, Actor: store.ActorOf(*by), Action: store.AuditSyncCheck,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: start, Actor: mohalla.ActorOf(*by), Action: mohalla.AuditSyncCheck,
 			Entity: "sync", EntityID: c.ID, After: map[string]any{"drift": c.Drift, "reindexed": len(r.Reindexed),
 				"evicted": len(r.Evicted)}})
 	})
