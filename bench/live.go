@@ -138,7 +138,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 		return nil, err
 	}
 	defer stA.Close()
-	rep.Store = stA.Kind()
+	rep.Store = string(stA.Kind())
 	svcA := market.New(stA, mcfg)
 	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
 	n, err := demo.Seed(ctx, market.New(stA, nil), &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})

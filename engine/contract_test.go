@@ -157,7 +157,7 @@ func refuseStep(t *testing.T, st *store.Store, cfg store.Config, id string) {
 	t.Helper()
 	var err error
 	switch st.Kind() {
-	case "postgres":
+	case store.Postgres:
 		var conn *pgx.Conn
 		if conn, err = pgx.Connect(ctx, cfg.URL); err == nil {
 			defer conn.Close(ctx)

@@ -130,7 +130,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 // linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
 // one statement, on SQLite (in process) one by one.
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
-	if tx.b.kind() == "postgres" {
+	if tx.b.kind() == Postgres {
 		_, err := tx.q.exec(ctx, `UPDATE audit SET seq = u.seq, hash = u.hash
 			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`, ids, seqs, hashes)
 		if err != nil {

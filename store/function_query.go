@@ -62,7 +62,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []enginetype.RunRow) ([]strin
 	// pruned (function_keys) refuses the run as the run itself would. On
 	// PostgreSQL the list's parameters need their types.
 	json, ts := "$%d", "$%d"
-	if tx.b.kind() == "postgres" {
+	if tx.b.kind() == Postgres {
 		json, ts = "CAST($%d AS jsonb)", "CAST($%d AS timestamptz)"
 	}
 	row := "($%d, $%d, $%d, $%d, " + json + ", $%d, $%d, $%d, $%d, " + ts + ", " + ts + ", " + ts + ")"

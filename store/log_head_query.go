@@ -15,7 +15,7 @@ import (
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
 	sql := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`
-	if q.b.kind() == "postgres" {
+	if q.b.kind() == Postgres {
 		sql = `SELECT tx, seq FROM (
 			(SELECT txid::text::bigint AS tx, seq FROM events
 			WHERE txid < pg_snapshot_xmin(pg_current_snapshot())

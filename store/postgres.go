@@ -66,7 +66,7 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() string { return "postgres" }
+func (p *postgres) kind() Kind { return Postgres }
 func (p *postgres) requeueJobsOf() string {
 	return `UPDATE river_job SET state = 'available', scheduled_at = now(), max_attempts = greatest(max_attempts, attempt + 1)
 		WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1`

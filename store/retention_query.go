@@ -232,7 +232,7 @@ func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 // PostgreSQL's autovacuum does when it is on; on SQLite it does nothing, since
 // SQLite reuses free pages by itself.
 func (q *Q) Vacuum(ctx context.Context, tables []string) error {
-	if q.b.kind() != "postgres" {
+	if q.b.kind() != Postgres {
 		return nil
 	}
 	_, err := q.q.exec(ctx, `VACUUM `+strings.Join(tables, ", "))
@@ -249,7 +249,7 @@ func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int6
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		sql := `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`
-		if q.b.kind() == "postgres" {
+		if q.b.kind() == Postgres {
 			sql = `SELECT pg_total_relation_size($1::regclass)`
 		}
 		if err := q.q.queryRow(ctx, sql, t).Scan(&bytes); err != nil {
