@@ -68,7 +68,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err := n.eng.Cancel(req, admin, run.ID); err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, mohalla.AuditRunCancel, "run", run.ID); after["status"] != enginetype.RunCancelled {
+		if after := one(from, mohalla.AuditRunCancel, "run", run.ID); after["status"] != string(enginetype.RunCancelled) {
 			t.Errorf("cancel's after: %v", after)
 		}
 		if err := n.eng.Cancel(req, admin, run.ID); mohalla.ErrorCode(err) != mohalla.ECONFLICT {
