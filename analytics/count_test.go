@@ -12,6 +12,7 @@ import (
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )
@@ -62,7 +63,7 @@ func TestCountsEachEventOnce(t *testing.T) {
 		fatalIf(t, err)
 		twice[runs[0].FunctionID]++
 		for _, r := range waitRuns(t, eng, twice) {
-			if slices.ContainsFunc(runs, func(old store.RunRow) bool { return old.ID == r.ID }) {
+			if slices.ContainsFunc(runs, func(old enginetype.RunRow) bool { return old.ID == r.ID }) {
 				continue
 			}
 			var out analytics.Counted
@@ -129,9 +130,9 @@ func startEngine(t *testing.T, st *store.Store, fns []*engine.Function) *engine.
 
 // waitRuns waits until each function has the given number of runs, all
 // completed, and returns them.
-func waitRuns(t *testing.T, eng *engine.Engine, want map[string]int) []store.RunRow {
+func waitRuns(t *testing.T, eng *engine.Engine, want map[string]int) []enginetype.RunRow {
 	t.Helper()
-	var all []store.RunRow
+	var all []enginetype.RunRow
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		all = all[:0]
@@ -142,7 +143,7 @@ func waitRuns(t *testing.T, eng *engine.Engine, want map[string]int) []store.Run
 			all = append(all, p.Items...)
 			finished := 0
 			for _, r := range p.Items {
-				if r.Status == store.RunCompleted {
+				if r.Status == enginetype.RunCompleted {
 					finished++
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/retention"
@@ -220,7 +221,7 @@ func waitBacklog(ctx context.Context, st *store.Store) bool {
 		}
 		var n int64
 		for _, c := range counts {
-			if c.Status == store.RunQueued || c.Status == store.RunRunning {
+			if c.Status == enginetype.RunQueued || c.Status == enginetype.RunRunning {
 				n += c.N
 			}
 		}

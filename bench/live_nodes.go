@@ -78,7 +78,7 @@ func openLiveNodes(ctx context.Context, c *LiveConfig) (_ *liveNodes, err error)
 			return nil, err
 		}
 		ln.nodes = append(ln.nodes, nd)
-		ln.kind = nd.Store.Kind()
+		ln.kind = string(nd.Store.Kind())
 	}
 	log.InfoContext(ctx, "seeding the demo store", slog.Int("products", c.Products))
 	n, err := demo.Seed(ctx, ln.nodes[0].Service, &demo.Config{Products: c.Products, Stock: 100_000_000, Logger: log})

@@ -110,7 +110,7 @@ func Reads(ctx context.Context, cfg *ReadsConfig) (*ReadsReport, error) {
 		return nil, fmt.Errorf("bench reads: Redis at %s: %w", redact(c.RedisURL), err)
 	}
 
-	rep := &ReadsReport{Store: st.Kind(), Clients: c.Clients}
+	rep := &ReadsReport{Store: string(st.Kind()), Clients: c.Clients}
 	for _, v := range []struct {
 		name string
 		c    cache.Cache

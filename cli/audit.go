@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -96,7 +97,7 @@ func (c *CLI) auditList(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printAudit(w io.Writer, a store.AuditEntry) {
+func printAudit(w io.Writer, a mohalla.AuditEntry) {
 	who := a.Actor.ID + " (" + string(a.Actor.Role)
 	if a.Actor.KeyID != "" {
 		who += ", key " + a.Actor.KeyID

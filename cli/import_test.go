@@ -114,7 +114,7 @@ func TestImportResumesWithoutDuplicates(t *testing.T) {
 				products += len(ps)
 				after = ps[len(ps)-1].ID
 			}
-			creates, err := st.Read().ListAudit(sys, store.AuditFilter{Action: store.AuditProductCreate, Limit: 5000})
+			creates, err := st.Read().ListAudit(sys, store.AuditFilter{Action: mohalla.AuditProductCreate, Limit: 5000})
 			fatalIf(t, err)
 			if products != 1197 || len(creates) != 1197 {
 				t.Errorf("%d products and %d create audit rows, want 1197 of each", products, len(creates))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // operator is the caller the command line acts as: whoever runs it on the
@@ -26,7 +27,7 @@ func (c *CLI) replay(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	r := engine.Replay{To: time.Now(), Status: *status}
+	r := engine.Replay{To: time.Now(), Status: enginetype.RunStatus(*status)}
 	var err error
 	if *fn == "" {
 		return usageErrorf(fs, "replay needs --function")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -28,7 +29,7 @@ func TestRunAdminAudited(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "h1", "test/held", map[string]int{"i": 1})
-		run := n.waitRuns(t, "held", 1, store.RunRunning)[0]
+		run := n.waitRuns(t, "held", 1, enginetype.RunRunning)[0]
 		req := mohalla.WithRequest(ctx, mohalla.Request{ID: "req-run", IP: "203.0.113.5"})
 		last := func() int64 {
 			rows, err := st.Read().ListAudit(ctx, store.AuditFilter{Limit: 1})
@@ -67,7 +68,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err := n.eng.Cancel(req, admin, run.ID); err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, store.AuditRunCancel, "run", run.ID); after["status"] != store.RunCancelled {
+		if after := one(from, mohalla.AuditRunCancel, "run", run.ID); after["status"] != string(enginetype.RunCancelled) {
 			t.Errorf("cancel's after: %v", after)
 		}
 		if err := n.eng.Cancel(req, admin, run.ID); mohalla.ErrorCode(err) != mohalla.ECONFLICT {
@@ -79,7 +80,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after := one(from, store.AuditRunRerun, "run", run.ID); after["runId"] != id {
+		if after := one(from, mohalla.AuditRunRerun, "run", run.ID); after["runId"] != id {
 			t.Errorf("rerun's after: %v, want the new run %s", after, id)
 		}
 
@@ -88,7 +89,7 @@ func TestRunAdminAudited(t *testing.T) {
 		if err != nil || queued != 1 {
 			t.Fatalf("replay queued %d, %v; want 1", queued, err)
 		}
-		if after := one(from, store.AuditFunctionReplay, "function", "held"); after["queued"] != 1.0 {
+		if after := one(from, mohalla.AuditFunctionReplay, "function", "held"); after["queued"] != 1.0 {
 			t.Errorf("replay's after: %v", after)
 		}
 	})

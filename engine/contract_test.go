@@ -2,15 +2,21 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
 )
 
 // TestSuspensionSurvivesARecover: a handler that guards itself with a
@@ -33,7 +39,7 @@ func TestSuspensionSurvivesARecover(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "g1", "test/guarded", map[string]string{})
-		runs := n.waitRuns(t, "guarded", 1, store.RunCompleted)
+		runs := n.waitRuns(t, "guarded", 1, enginetype.RunCompleted)
 		if calls.get("after") != 1 || calls.get("before") != 2 {
 			t.Errorf("before ran %d times (want 2: once to sleep, once after waking), after %d (want 1)",
 				calls.get("before"), calls.get("after"))
@@ -46,7 +52,7 @@ func TestSuspensionSurvivesARecover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Steps) != 2 || d.Steps[0].Status != store.StepCompleted || d.Steps[1].Status != store.StepCompleted {
+		if len(d.Steps) != 2 || d.Steps[0].Status != enginetype.StepCompleted || d.Steps[1].Status != enginetype.StepCompleted {
 			t.Errorf("steps = %s; want nap and after, both completed", stepsString(d.Steps))
 		}
 	})
@@ -73,14 +79,100 @@ func TestCancelOnSeesARunOfTheSameTransaction(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		runs := n.waitRuns(t, "remind", 1, store.RunCancelled)
+		runs := n.waitRuns(t, "remind", 1, enginetype.RunCancelled)
 		// A second order, not cancelled, runs: once it has, the first one's
 		// job has had its chance to run too.
 		n.send(t, "ordered-2", "test/ordered", map[string]string{"orderId": "o2"})
 		eventually(t, 15*time.Second, func() bool { return calls.get("reminded") == 1 },
 			func() string { return describe(n.runs(t, "remind")) })
-		if got := n.runs(t, "remind"); len(got) != 2 || got[1].ID != runs[0].ID || got[1].Status != store.RunCancelled {
+		if got := n.runs(t, "remind"); len(got) != 2 || got[1].ID != runs[0].ID || got[1].Status != enginetype.RunCancelled {
 			t.Errorf("runs = %s; want the first cancelled and one more", describe(got))
 		}
 	})
+}
+
+// TestStoreFailureOfASleepFailsTheAttempt: when the store cannot record a
+// sleep (Sleep has no error result), the attempt fails with the store's error,
+// as if the handler had returned it: the run's error names the step and the
+// store's message, and is no crash with a stack.
+func TestStoreFailureOfASleepFailsTheAttempt(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.NewConfig(t, kind)
+			st := storetest.OpenConfig(t, cfg)
+			refuseStep(t, st, cfg, "nap")
+			var calls counter
+			fn := engine.NewFunction(engine.FunctionOpts{ID: "napper", Retries: engine.NoRetries}, engine.OnEvent("test/nap"),
+				func(ctx context.Context, in engine.Input) (any, error) {
+					in.Step.Sleep(ctx, "nap", time.Hour)
+					calls.inc("after")
+					return nil, nil
+				})
+			n := startNode(t, st, nil, fn)
+			n.send(t, "n1", "test/nap", map[string]string{})
+			runs := n.waitRuns(t, "napper", 1, enginetype.RunFailed)
+			if e := runs[0].Error; !strings.Contains(e, "step nap: record sleep:") || !strings.Contains(e, "the store refuses nap") ||
+				strings.Contains(e, "panic") {
+				t.Errorf("run error %q; want the store's failure to record the sleep, not a panic", e)
+			}
+			if calls.get("after") != 0 {
+				t.Errorf("the code after the failed sleep ran %d times; want 0", calls.get("after"))
+			}
+		})
+	}
+}
+
+// TestSleepOnAnotherGoroutineFailsTheRun: a sleep called on a goroutine the
+// handler started cannot unwind the handler; the process goes on, and the run
+// fails with an error that says what was wrong.
+func TestSleepOnAnotherGoroutineFailsTheRun(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "stray", Retries: 2}, engine.OnEvent("test/stray"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					in.Step.Sleep(ctx, "nap", time.Hour)
+				}()
+				wg.Wait()
+				return "done", nil
+			})
+		n := startNode(t, st, nil, fn)
+		n.send(t, "s1", "test/stray", map[string]string{})
+		runs := n.waitRuns(t, "stray", 1, enginetype.RunFailed)
+		if e := runs[0].Error; !strings.Contains(e, "goroutine other than the handler's") {
+			t.Errorf("run error %q; want it to say the step was called on another goroutine", e)
+		}
+		if runs[0].Attempts != 1 {
+			t.Errorf("attempts = %d; want 1: the mistake is not retried", runs[0].Attempts)
+		}
+	})
+}
+
+// refuseStep makes st's store refuse to record the step id, with a trigger
+// (installed past row-level security, as the database's owner).
+func refuseStep(t *testing.T, st *store.Store, cfg store.Config, id string) {
+	t.Helper()
+	var err error
+	switch st.Kind() {
+	case store.Postgres:
+		var conn *pgx.Conn
+		if conn, err = pgx.Connect(ctx, cfg.URL); err == nil {
+			defer conn.Close(ctx)
+			_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE FUNCTION refuse_step() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.step_id = '%[1]s' THEN RAISE EXCEPTION 'the store refuses %[1]s'; END IF; RETURN NEW; END $$;
+				CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps FOR EACH ROW EXECUTE FUNCTION refuse_step()`, id))
+		}
+	default:
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Driver().(*sql.Tx).ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps
+				WHEN NEW.step_id = '%[1]s' BEGIN SELECT RAISE(ABORT, 'the store refuses %[1]s'); END`, id))
+			return err
+		})
+	}
+	if err != nil {
+		t.Fatalf("refuse step %s: %v", id, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
@@ -56,7 +57,7 @@ func (e *Engine) queueTick(ctx context.Context, f *Function, tick time.Time) err
 		return err
 	}
 	now := e.cfg.Now().UTC()
-	r := store.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: "cron:" + tick.UTC().Format(time.RFC3339),
+	r := enginetype.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: "cron:" + tick.UTC().Format(time.RFC3339),
 		Input: input, CreatedAt: now, UpdatedAt: now}
 	return e.st.InTx(store.WithOperation(ctx, "cron_tick"), func(tx *store.Tx) error {
 		e.mu.RLock()
@@ -64,6 +65,6 @@ func (e *Engine) queueTick(ctx context.Context, f *Function, tick time.Time) err
 		if f.admits() {
 			return e.admit(ctx, tx, f, cronEvent(r), r, now)
 		}
-		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
+		return e.insertRuns(ctx, tx, []enginetype.RunRow{r}, []time.Time{now})
 	})
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -48,7 +48,7 @@ func TestCronFiresOncePerTickAcrossNodes(t *testing.T) {
 			}
 			eventually(t, 5*time.Second, func() bool {
 				for _, r := range a.runs(t, "tick") {
-					if r.Status != store.RunCompleted {
+					if r.Status != enginetype.RunCompleted {
 						return false
 					}
 				}

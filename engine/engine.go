@@ -1,8 +1,3 @@
-// Package engine runs durable functions in Inngest's model on River: functions
-// triggered by events or cron, whose runs are queued in the same transaction as
-// the event, retried with backoff, and made of memoized steps that survive a
-// crash. Runs and steps are recorded and can be listed, cancelled, re-run and
-// replayed.
 package engine
 
 import (

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 	"github.com/riverqueue/river"
@@ -25,7 +26,7 @@ func (runArgs) Kind() string { return "mohalla_run" }
 // the market's OnEvents hook: if the transaction rolls back, no run exists.
 func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Event) error {
 	now := e.cfg.Now().UTC()
-	var runs []store.RunRow
+	var runs []enginetype.RunRow
 	var scheduled []time.Time
 	var batched []batchAdd
 	e.mu.RLock()
@@ -89,7 +90,7 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 }
 
 // pending reports whether runs holds a run of function fn with cancel key key.
-func pending(runs []store.RunRow, fn, key string) bool {
+func pending(runs []enginetype.RunRow, fn, key string) bool {
 	for _, r := range runs {
 		if r.FunctionID == fn && r.CancelKey == key {
 			return true
@@ -99,14 +100,14 @@ func pending(runs []store.RunRow, fn, key string) bool {
 }
 
 // newRun builds the run of f for ev.
-func (e *Engine) newRun(f *Function, ev mohalla.Event, now time.Time) store.RunRow {
+func (e *Engine) newRun(f *Function, ev mohalla.Event, now time.Time) enginetype.RunRow {
 	key := "event:" + ev.ID
 	if f.opts.Idempotency != "" {
 		if v := lookup(ev, f.opts.Idempotency); v != "" {
 			key = "key:" + v
 		}
 	}
-	r := store.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: key, EventID: ev.ID,
+	r := enginetype.RunRow{ID: ulid.Make().String(), FunctionID: f.opts.ID, IdempotencyKey: key, EventID: ev.ID,
 		CreatedAt: now, UpdatedAt: now}
 	if c := f.opts.Concurrency; c != nil && c.Key != "" {
 		r.ConcurrencyKey = lookup(ev, c.Key)
@@ -125,7 +126,7 @@ func (e *Engine) newRun(f *Function, ev mohalla.Event, now time.Time) store.RunR
 
 // insertRuns writes runs and queues a job for each one written (a run whose
 // idempotency key exists is skipped), scheduled at its time.
-func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []store.RunRow, at []time.Time) error {
+func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []enginetype.RunRow, at []time.Time) error {
 	if len(runs) == 0 {
 		return nil
 	}

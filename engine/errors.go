@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"time"
+
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 type nonRetriable struct{ err error }
@@ -31,13 +33,14 @@ func isNonRetriable(err error) bool {
 }
 
 // suspend is panicked by a step that parks the run (a sleep or a wait); the
-// worker recovers it and snoozes the job until wake. The contract for
-// handlers: Sleep, SleepUntil and WaitForEvent unwind the handler with a
-// panic, so call steps from the handler's own goroutine. A handler may
-// recover panics (the step remembers it parked the run, and the worker parks
-// it all the same), but code after a swallowed suspension runs in vain: its
-// steps park again, and its result is discarded.
+// worker recovers it and snoozes the job until wake. See the package's doc,
+// Suspending a run, for the contract it sets handlers.
 type suspend struct {
-	status string
+	status enginetype.RunStatus
 	wake   time.Time
 }
+
+// stepFailure is panicked by a step that failed and has no error result to
+// return it in (Sleep, SleepUntil); the worker recovers it and the attempt
+// fails with err, as if the handler had returned it.
+type stepFailure struct{ err error }

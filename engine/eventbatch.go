@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
 )
@@ -89,7 +90,7 @@ func (e *Engine) openBatch(ctx context.Context, tx *store.Tx, a batchAdd, now ti
 		key := a.key
 		r.DebounceKey, opts.ScheduledAt = &key, now.Add(b.Timeout)
 	}
-	ids, err := tx.InsertRuns(ctx, []store.RunRow{r})
+	ids, err := tx.InsertRuns(ctx, []enginetype.RunRow{r})
 	if err != nil || len(ids) == 0 {
 		return false, err
 	}
@@ -103,7 +104,7 @@ func (e *Engine) openBatch(ctx context.Context, tx *store.Tx, a batchAdd, now ti
 
 // runEvents returns the events a run receives: a batch's, in log order, or
 // the triggering event alone.
-func (e *Engine) runEvents(ctx context.Context, f *Function, run store.RunRow) ([]mohalla.Event, error) {
+func (e *Engine) runEvents(ctx context.Context, f *Function, run enginetype.RunRow) ([]mohalla.Event, error) {
 	if f.opts.Batch != nil {
 		evs, err := e.st.Read().BatchEvents(ctx, run.ID)
 		if err != nil || len(evs) > 0 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -48,7 +49,7 @@ func batched(id string, b engine.Batch) *engine.Function {
 // checkBatches asserts that every event of sent is in exactly one of the
 // completed runs, that no run holds more than max events or events of two
 // keys, and that each run got its events in log order.
-func checkBatches(t *testing.T, runs []store.RunRow, sent []string, max int) {
+func checkBatches(t *testing.T, runs []enginetype.RunRow, sent []string, max int) {
 	t.Helper()
 	seen := map[string]string{}
 	for _, r := range runs {
@@ -100,10 +101,10 @@ func TestBatchFillsOrTimesOut(t *testing.T) {
 		n.send(t, "late", "test/viewed", map[string]string{"shop": "s1"})
 		sent = append(sent, "late")
 
-		var full store.RunRow
+		var full enginetype.RunRow
 		eventually(t, 15*time.Second, func() bool {
 			for _, r := range n.runs(t, "fills") {
-				if r.EventID == "w0" && r.Status == store.RunCompleted {
+				if r.EventID == "w0" && r.Status == enginetype.RunCompleted {
 					full = r
 					return true
 				}
@@ -122,11 +123,11 @@ func TestBatchFillsOrTimesOut(t *testing.T) {
 		if !strings.HasPrefix(full.Reason, "batch: up to 4 events") {
 			t.Errorf("the batch run's reason is %q; want the history to say it is a batch", full.Reason)
 		}
-		if runs := n.runs(t, "fills"); len(runs) != 2 || runs[0].Status != store.RunQueued {
+		if runs := n.runs(t, "fills"); len(runs) != 2 || runs[0].Status != enginetype.RunQueued {
 			t.Errorf("want the full batch and one queued with the rest: %s", describe(runs))
 		}
 
-		runs := n.waitRuns(t, "waits", 1, store.RunCompleted)
+		runs := n.waitRuns(t, "waits", 1, enginetype.RunCompleted)
 		if d := time.Since(start); d < 700*time.Millisecond {
 			t.Errorf("the batch that did not fill completed %s after its first event, before its timeout", d)
 		}
@@ -163,12 +164,12 @@ func TestBatchExactlyOnceAcrossEngines(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			var runs []store.RunRow
+			var runs []enginetype.RunRow
 			eventually(t, 30*time.Second, func() bool {
 				runs = a.runs(t, "views")
 				total := 0
 				for _, r := range runs {
-					if r.Status != store.RunCompleted {
+					if r.Status != enginetype.RunCompleted {
 						return false
 					}
 					var out batchOut
@@ -328,7 +329,7 @@ func TestBatchSurvivesKilledNode(t *testing.T) {
 			}
 			eventually(t, 30*time.Second, func() bool {
 				for _, r := range n.runs(t, "batchy") {
-					if r.Status != store.RunCompleted {
+					if r.Status != enginetype.RunCompleted {
 						return false
 					}
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -57,7 +58,7 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 		if jobs, err := st.RemoveNode(ctx, "paused-node"); err != nil || jobs != 1 {
 			t.Fatalf("re-queue the paused node's job: %d jobs, %v", jobs, err)
 		}
-		run := n.waitRuns(t, "fenced", 1, store.RunCompleted)[0]
+		run := n.waitRuns(t, "fenced", 1, enginetype.RunCompleted)[0]
 		close(release)
 		select {
 		case err := <-saved:
@@ -71,14 +72,14 @@ func TestStaleAttemptCannotOverwriteSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.RunCompleted || string(got.Output) != `"attempt 2, attempt 2"` {
+		if got.Status != enginetype.RunCompleted || string(got.Output) != `"attempt 2, attempt 2"` {
 			t.Errorf("run: %s with output %s, want completed with the second attempt's output", got.Status, got.Output)
 		}
 		if len(got.Steps) != 2 {
-			t.Fatalf("steps: %s", describe([]store.RunRow{got.RunRow}))
+			t.Fatalf("steps: %s", describe([]enginetype.RunRow{got.RunRow}))
 		}
 		for _, s := range got.Steps {
-			if s.Status != store.StepCompleted || string(s.Output) != `"attempt 2"` || s.Attempts != 1 {
+			if s.Status != enginetype.StepCompleted || string(s.Output) != `"attempt 2"` || s.Attempts != 1 {
 				t.Errorf("step %s: %s, output %s, %d attempts; want the second attempt's, once", s.StepID, s.Status, s.Output, s.Attempts)
 			}
 		}
@@ -141,14 +142,14 @@ func TestStaleAttemptCannotEndTheRun(t *testing.T) {
 		if got := <-seen; got != "attempt 1 superseded" {
 			t.Fatalf("the stale attempt ended as %q, want superseded", got)
 		}
-		if r := n.runs(t, "fenced-end"); len(r) != 1 || r[0].Status == store.RunCompleted {
+		if r := n.runs(t, "fenced-end"); len(r) != 1 || r[0].Status == enginetype.RunCompleted {
 			t.Fatalf("the stale attempt ended the run: %s", describe(r))
 		}
 		close(releaseTwo)
 		if got := <-seen; got != "attempt 2 completed" {
 			t.Fatalf("the current attempt ended as %q, want completed", got)
 		}
-		run := n.waitRuns(t, "fenced-end", 1, store.RunCompleted)[0]
+		run := n.waitRuns(t, "fenced-end", 1, enginetype.RunCompleted)[0]
 		got, err := n.eng.RunDetail(ctx, admin, run.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +158,7 @@ func TestStaleAttemptCannotEndTheRun(t *testing.T) {
 			t.Errorf("run: output %s after %d attempts, want the second attempt's", got.Output, got.Attempts)
 		}
 		if len(got.Steps) != 1 || got.Steps[0].Attempts != 1 || stepRuns.Load() != 1 {
-			t.Errorf("step ran %d times: %s", stepRuns.Load(), describe([]store.RunRow{got.RunRow}))
+			t.Errorf("step ran %d times: %s", stepRuns.Load(), describe([]enginetype.RunRow{got.RunRow}))
 		}
 		var states []store.QueueState
 		eventually(t, 15*time.Second, func() bool {

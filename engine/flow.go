@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
 )
@@ -143,9 +144,9 @@ func (f *Function) admits() bool {
 // and gives it its place in the line of f's throttle.
 // The run is written first: a run that is not written (its idempotency key
 // exists) neither counts against the limit nor cancels anything.
-func (e *Engine) admit(ctx context.Context, tx *store.Tx, f *Function, ev mohalla.Event, r store.RunRow, at time.Time) error {
+func (e *Engine) admit(ctx context.Context, tx *store.Tx, f *Function, ev mohalla.Event, r enginetype.RunRow, at time.Time) error {
 	id := f.opts.ID
-	if ids, err := tx.InsertRuns(ctx, []store.RunRow{r}); err != nil || len(ids) == 0 {
+	if ids, err := tx.InsertRuns(ctx, []enginetype.RunRow{r}); err != nil || len(ids) == 0 {
 		return err
 	}
 	skip := func(reason string) error {
@@ -211,7 +212,7 @@ func (e *Engine) throttled(ctx context.Context, f *Function, id string, now time
 	} else if err != nil {
 		return 0, err
 	}
-	if x.Run.Status != store.RunQueued || x.Run.StartedAt != nil {
+	if x.Run.Status != enginetype.RunQueued || x.Run.StartedAt != nil {
 		return 0, nil
 	}
 	wait, err := e.st.Throttle(ctx, throttleOf(f, lookup(x.Event, t.Key), id, now))

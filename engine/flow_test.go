@@ -9,6 +9,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -25,8 +26,8 @@ func TestEventSentTwiceRunsOnce(t *testing.T) {
 		n.send(t, "e1", "test/once", map[string]string{"orderId": "o1"})
 		n.send(t, "e1", "test/once", map[string]string{"orderId": "o1"})
 		n.send(t, "e2", "test/once", map[string]string{"orderId": "o1"})
-		n.waitRuns(t, "plain", 2, store.RunCompleted)
-		n.waitRuns(t, "keyed", 1, store.RunCompleted)
+		n.waitRuns(t, "plain", 2, enginetype.RunCompleted)
+		n.waitRuns(t, "keyed", 1, enginetype.RunCompleted)
 		time.Sleep(200 * time.Millisecond)
 		if calls.get("plain") != 2 || calls.get("keyed") != 1 {
 			t.Errorf("plain ran %d times (want 2: one per event id), keyed %d (want 1)", calls.get("plain"), calls.get("keyed"))
@@ -77,8 +78,8 @@ func TestSleepParksAndResumes(t *testing.T) {
 		n := startNode(t, st, nil, fn)
 		start := time.Now()
 		n.send(t, "e1", "test/sleep", map[string]string{})
-		n.waitRuns(t, "sleeper", 1, store.RunSleeping)
-		r := n.waitRuns(t, "sleeper", 1, store.RunCompleted)
+		n.waitRuns(t, "sleeper", 1, enginetype.RunSleeping)
+		r := n.waitRuns(t, "sleeper", 1, enginetype.RunCompleted)
 		if d := time.Since(start); d < 400*time.Millisecond {
 			t.Errorf("completed after %s, before the sleep ended", d)
 		}
@@ -86,7 +87,7 @@ func TestSleepParksAndResumes(t *testing.T) {
 			t.Errorf("before ran %d times, after %d; want 1 and 1", calls.get("before"), calls.get("after"))
 		}
 		d, _ := n.eng.RunDetail(ctx, admin, r[0].ID)
-		if len(d.Steps) != 2 || d.Steps[1].Kind != "sleep" || d.Steps[1].Status != store.StepCompleted {
+		if len(d.Steps) != 2 || d.Steps[1].Kind != "sleep" || d.Steps[1].Status != enginetype.StepCompleted {
 			t.Errorf("steps: %s", stepsString(d.Steps))
 		}
 	})
@@ -117,7 +118,7 @@ func TestWaitForEvent(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "early", "test/order", map[string]string{"orderId": "o1"})
-		n.waitRuns(t, "waiter", 1, store.RunRunning)
+		n.waitRuns(t, "waiter", 1, enginetype.RunRunning)
 		n.send(t, "other", "test/paid", map[string]string{"orderId": "o2"}) // does not match
 		n.send(t, "pay1", "test/paid", map[string]string{"orderId": "o1"})
 		close(release)
@@ -129,7 +130,7 @@ func TestWaitForEvent(t *testing.T) {
 		if ev := <-got; ev != nil {
 			t.Fatalf("wait with no matching event got %+v; want none after the timeout", ev)
 		}
-		n.waitRuns(t, "waiter", 2, store.RunCompleted)
+		n.waitRuns(t, "waiter", 2, enginetype.RunCompleted)
 	})
 }
 
@@ -145,9 +146,9 @@ func TestWaitForEventWakesOnCommit(t *testing.T) {
 			})
 		n := startNode(t, st, cfg, fn)
 		n.send(t, "o", "test/order", map[string]string{"orderId": "o1"})
-		n.waitRuns(t, "waiter", 1, store.RunWaiting)
+		n.waitRuns(t, "waiter", 1, enginetype.RunWaiting)
 		n.send(t, "p", "test/paid", map[string]string{"orderId": "o1"})
-		r := n.waitRuns(t, "waiter", 1, store.RunCompleted)
+		r := n.waitRuns(t, "waiter", 1, enginetype.RunCompleted)
 		if string(r[0].Output) != "true" {
 			t.Errorf("output = %s", r[0].Output)
 		}
@@ -183,7 +184,7 @@ func TestConcurrencyLimitPerKey(t *testing.T) {
 			}
 			n.send(t, fmt.Sprintf("e%d", i), "test/limited", map[string]string{"shopId": shop})
 		}
-		n.waitRuns(t, "limited", 8, store.RunCompleted)
+		n.waitRuns(t, "limited", 8, enginetype.RunCompleted)
 		if worst.Load() != 1 {
 			t.Errorf("a shop had %d runs at once; the limit is 1", worst.Load())
 		}
@@ -205,7 +206,7 @@ func TestDebounceRunsOnceWithLastEvent(t *testing.T) {
 			n.send(t, fmt.Sprintf("edit%d", i), "test/edit", map[string]string{"productId": "p1"})
 			time.Sleep(50 * time.Millisecond)
 		}
-		n.waitRuns(t, "debounced", 1, store.RunCompleted)
+		n.waitRuns(t, "debounced", 1, enginetype.RunCompleted)
 		if id := <-seen; id != "edit4" {
 			t.Errorf("debounced run got %s; want the last event, edit4", id)
 		}
@@ -231,15 +232,15 @@ func TestCancelOnCancelsSleepingRun(t *testing.T) {
 		n := startNode(t, st, nil, fn)
 		n.send(t, "o1", "test/order", map[string]string{"orderId": "o1"})
 		n.send(t, "o2", "test/order", map[string]string{"orderId": "o2"})
-		n.waitRuns(t, "reminder", 2, store.RunSleeping)
+		n.waitRuns(t, "reminder", 2, enginetype.RunSleeping)
 		n.send(t, "p1", "test/paid", map[string]string{"orderId": "o1"})
 		eventually(t, 5*time.Second, func() bool {
 			runs := n.runs(t, "reminder")
-			byEvent := map[string]string{}
+			byEvent := map[string]enginetype.RunStatus{}
 			for _, r := range runs {
 				byEvent[r.EventID] = r.Status
 			}
-			return byEvent["o1"] == store.RunCancelled && byEvent["o2"] == store.RunSleeping
+			return byEvent["o1"] == enginetype.RunCancelled && byEvent["o2"] == enginetype.RunSleeping
 		}, func() string { return describe(n.runs(t, "reminder")) })
 		if calls.get("reminded") != 0 {
 			t.Error("a cancelled run went on")

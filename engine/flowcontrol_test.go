@@ -12,6 +12,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -95,8 +96,8 @@ func sendAll(t *testing.T, nodes []*node, name string, keys []string, perNode in
 
 // byKey groups runs by the key of their events (see sendAll: the event id
 // starts with it).
-func byKey(runs []store.RunRow) map[string][]store.RunRow {
-	out := map[string][]store.RunRow{}
+func byKey(runs []enginetype.RunRow) map[string][]enginetype.RunRow {
+	out := map[string][]enginetype.RunRow{}
 	for _, r := range runs {
 		k, _, _ := strings.Cut(r.EventID, "-")
 		out[k] = append(out[k], r)
@@ -119,7 +120,7 @@ func TestThrottleHoldsItsRateInEveryWindow(t *testing.T) {
 	eachCluster(t, nil, fns, func(t *testing.T, nodes []*node) {
 		sendAll(t, nodes, "test/throttle", []string{"a", "b"}, 10, 0)
 		total := 10 * len(nodes) * 2
-		runs := nodes[0].waitRuns(t, "throttled", total, store.RunCompleted)
+		runs := nodes[0].waitRuns(t, "throttled", total, enginetype.RunCompleted)
 		for key, rs := range byKey(runs) {
 			var starts []time.Time
 			delayed := 0
@@ -152,13 +153,13 @@ func TestThrottleHoldsItsRateInEveryWindow(t *testing.T) {
 			}
 			// Each sender sent its events one after another: their places
 			// in line follow that order.
-			bySender := map[string][]store.RunRow{}
+			bySender := map[string][]enginetype.RunRow{}
 			for _, r := range rs {
 				sender := r.EventID[:strings.LastIndex(r.EventID, "-")]
 				bySender[sender] = append(bySender[sender], r)
 			}
 			for sender, srs := range bySender {
-				slices.SortFunc(srs, func(a, b store.RunRow) int { return seqOf(a) - seqOf(b) })
+				slices.SortFunc(srs, func(a, b enginetype.RunRow) int { return seqOf(a) - seqOf(b) })
 				for i := 1; i < len(srs); i++ {
 					if !srs[i].DelayedUntil.After(*srs[i-1].DelayedUntil) {
 						t.Errorf("%s: event %s got place %s, not after %s's %s", sender, srs[i].EventID, srs[i].DelayedUntil,
@@ -170,7 +171,7 @@ func TestThrottleHoldsItsRateInEveryWindow(t *testing.T) {
 	})
 }
 
-func seqOf(r store.RunRow) int {
+func seqOf(r enginetype.RunRow) int {
 	var n int
 	fmt.Sscan(r.EventID[strings.LastIndex(r.EventID, "-")+1:], &n)
 	return n
@@ -194,15 +195,15 @@ func TestRateLimitSkipsExactlyTheExcess(t *testing.T) {
 		sendAll(t, nodes, "test/hourly", []string{"a", "b"}, 6, 0)
 		eventually(t, 15*time.Second, func() bool {
 			c, _ := nodes[0].st.Read().CountRuns(ctx, "hourly")
-			return c[store.RunCompleted]+c[store.RunSkipped] == int64(6*len(nodes)*2)
+			return c[enginetype.RunCompleted]+c[enginetype.RunSkipped] == int64(6*len(nodes)*2)
 		}, func() string { return describe(nodes[0].runs(t, "hourly")) })
 		for key, rs := range byKey(nodes[0].runs(t, "hourly")) {
 			ran := 0
 			for _, r := range rs {
 				switch r.Status {
-				case store.RunCompleted:
+				case enginetype.RunCompleted:
 					ran++
-				case store.RunSkipped:
+				case enginetype.RunSkipped:
 					if r.Reason != fmt.Sprintf("rate limited: 3 per 1h0m0s for key %q reached", key) || r.StartedAt != nil || r.EndedAt == nil {
 						t.Errorf("skipped run %s: reason %q, started %v, ended %v", r.ID, r.Reason, r.StartedAt, r.EndedAt)
 					}
@@ -216,10 +217,10 @@ func TestRateLimitSkipsExactlyTheExcess(t *testing.T) {
 		sendAll(t, nodes, "test/short", []string{"c"}, 12, 40*time.Millisecond)
 		eventually(t, 15*time.Second, func() bool {
 			c, _ := nodes[0].st.Read().CountRuns(ctx, "short")
-			return c[store.RunCompleted]+c[store.RunSkipped] == int64(12*len(nodes))
+			return c[enginetype.RunCompleted]+c[enginetype.RunSkipped] == int64(12*len(nodes))
 		}, func() string { return describe(nodes[0].runs(t, "short")) })
 		runs := nodes[0].runs(t, "short")
-		slices.SortFunc(runs, func(a, b store.RunRow) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		slices.SortFunc(runs, func(a, b enginetype.RunRow) int { return a.CreatedAt.Compare(b.CreatedAt) })
 		var through []time.Time
 		skipped := 0
 		for _, r := range runs {
@@ -229,10 +230,10 @@ func TestRateLimitSkipsExactlyTheExcess(t *testing.T) {
 					inWindow++
 				}
 			}
-			if want := inWindow >= 2; (r.Status == store.RunSkipped) != want {
+			if want := inWindow >= 2; (r.Status == enginetype.RunSkipped) != want {
 				t.Errorf("run %s at %s: %s with %d runs let through in the period before it", r.ID, r.CreatedAt.Format("15:04:05.000"), r.Status, inWindow)
 			}
-			if r.Status == store.RunSkipped {
+			if r.Status == enginetype.RunSkipped {
 				skipped++
 			} else {
 				through = append(through, r.CreatedAt)
@@ -290,7 +291,7 @@ func TestPriorityOrderUnderBacklog(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			nodes[0].waitRuns(t, "prioritized", 16, store.RunCompleted)
+			nodes[0].waitRuns(t, "prioritized", 16, enginetype.RunCompleted)
 			mu.Lock()
 			defer mu.Unlock()
 			for i := range order {
@@ -339,23 +340,23 @@ func TestSingletonNeverRunsTwoAtOnce(t *testing.T) {
 			sendAll(t, nodes, "test/single", []string{"a", "b"}, 8, 50*time.Millisecond)
 			eventually(t, 15*time.Second, func() bool {
 				c, _ := nodes[0].st.Read().CountRuns(ctx, "single")
-				return c[store.RunCompleted]+c[store.RunSkipped]+c[store.RunCancelled] == int64(8*len(nodes)*2)
+				return c[enginetype.RunCompleted]+c[enginetype.RunSkipped]+c[enginetype.RunCancelled] == int64(8*len(nodes)*2)
 			}, func() string { return describe(nodes[0].runs(t, "single")) })
 			time.Sleep(200 * time.Millisecond) // any cancelled attempt still under way ends
 			if n := overlaps.Load(); n > 0 {
 				t.Fatalf("%d times a run started while another of its key was executing", n)
 			}
 			runs := nodes[0].runs(t, "single")
-			byID := map[string]store.RunRow{}
+			byID := map[string]enginetype.RunRow{}
 			for _, r := range runs {
 				byID[r.ID] = r
 			}
 			for key, rs := range byKey(runs) {
-				counts := map[string]int{}
+				counts := map[enginetype.RunStatus]int{}
 				for _, r := range rs {
 					counts[r.Status]++
 					switch {
-					case r.Status == store.RunSkipped:
+					case r.Status == enginetype.RunSkipped:
 						// The run it names, of its key, was unfinished when it was
 						// queued. Times are taken before the key's lock and after
 						// the handler returned, hence the second's slack.
@@ -364,18 +365,18 @@ func TestSingletonNeverRunsTwoAtOnce(t *testing.T) {
 							r.CreatedAt.Before(other.CreatedAt.Add(-time.Second)) || r.CreatedAt.After(other.EndedAt.Add(time.Second)) {
 							t.Errorf("skipped run %s (queued %s): reason %q; that run: %+v", r.ID, r.CreatedAt, r.Reason, other)
 						}
-					case r.Status == store.RunCancelled && !strings.HasPrefix(r.Reason, "singleton: replaced by run "):
+					case r.Status == enginetype.RunCancelled && !strings.HasPrefix(r.Reason, "singleton: replaced by run "):
 						t.Errorf("cancelled run %s: reason %q", r.ID, r.Reason)
 					}
 				}
-				newest := slices.MaxFunc(rs, func(a, b store.RunRow) int { return a.CreatedAt.Compare(b.CreatedAt) })
+				newest := slices.MaxFunc(rs, func(a, b enginetype.RunRow) int { return a.CreatedAt.Compare(b.CreatedAt) })
 				switch mode {
 				case engine.SingletonSkip:
-					if counts[store.RunSkipped] == 0 || counts[store.RunCancelled] > 0 {
+					if counts[enginetype.RunSkipped] == 0 || counts[enginetype.RunCancelled] > 0 {
 						t.Errorf("key %s: %v; want some skipped, none cancelled", key, counts)
 					}
 				case engine.SingletonCancel:
-					if counts[store.RunCancelled] == 0 || counts[store.RunSkipped] > 0 || newest.Status != store.RunCompleted {
+					if counts[enginetype.RunCancelled] == 0 || counts[enginetype.RunSkipped] > 0 || newest.Status != enginetype.RunCompleted {
 						t.Errorf("key %s: %v, newest %s; want some cancelled, none skipped, the newest completed", key, counts, newest.Status)
 					}
 				}
@@ -435,13 +436,13 @@ func TestSingletonSkipsCronTicks(t *testing.T) {
 		n := startNode(t, st, nil, fn)
 		eventually(t, 15*time.Second, func() bool {
 			c, _ := st.Read().CountRuns(ctx, "slow-tick")
-			return c[store.RunCompleted] >= 2 && c[store.RunSkipped] >= 1
+			return c[enginetype.RunCompleted] >= 2 && c[enginetype.RunSkipped] >= 1
 		}, func() string { return describe(n.runs(t, "slow-tick")) })
 		if overlaps.Load() > 0 {
 			t.Errorf("%d ticks ran while another was running", overlaps.Load())
 		}
 		for _, r := range n.runs(t, "slow-tick") {
-			if r.Status == store.RunSkipped && !strings.HasPrefix(r.Reason, "singleton: run ") {
+			if r.Status == enginetype.RunSkipped && !strings.HasPrefix(r.Reason, "singleton: run ") {
 				t.Errorf("skipped tick %s: reason %q", r.ID, r.Reason)
 			}
 		}
@@ -464,7 +465,7 @@ func TestThrottleHoldsAcrossRestart(t *testing.T) {
 			sendAll(t, []*node{first}, "test/throttle", []string{"k"}, 10, 0)
 			eventually(t, 10*time.Second, func() bool {
 				c, _ := first.st.Read().CountRuns(ctx, "throttled")
-				return c[store.RunCompleted] >= 3
+				return c[enginetype.RunCompleted] >= 3
 			}, func() string { return describe(first.runs(t, "throttled")) })
 			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
@@ -472,7 +473,7 @@ func TestThrottleHoldsAcrossRestart(t *testing.T) {
 				t.Fatal(err)
 			}
 			second := startNode(t, first.st, nil, fn())
-			runs := second.waitRuns(t, "throttled", 10, store.RunCompleted)
+			runs := second.waitRuns(t, "throttled", 10, enginetype.RunCompleted)
 			var starts []time.Time
 			for _, r := range runs {
 				starts = append(starts, *r.StartedAt)

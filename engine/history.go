@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
 
 // RunDetail is a run with its steps.
 type RunDetail struct {
-	store.RunRow
-	Steps []store.StepRow `json:"steps"`
+	enginetype.RunRow
+	Steps []enginetype.StepRow `json:"steps"`
 }
 
 // RunQuery selects runs: by function, status and event (an event id: the
@@ -23,7 +24,7 @@ type RunDetail struct {
 // (default 50, at most 500) after the Cursor of the previous page.
 type RunQuery struct {
 	Function string
-	Status   string
+	Status   enginetype.RunStatus
 	EventID  string
 	Limit    int
 	Cursor   string
@@ -39,13 +40,13 @@ func authAdmin(c mohalla.Caller, read bool) error {
 	return mohalla.Errorf(mohalla.EFORBIDDEN, "only admins manage function runs")
 }
 
-var runStatuses = map[string]bool{store.RunQueued: true, store.RunRunning: true, store.RunSleeping: true,
-	store.RunWaiting: true, store.RunCompleted: true, store.RunFailed: true, store.RunCancelled: true, store.RunSkipped: true}
+var runStatuses = map[enginetype.RunStatus]bool{enginetype.RunQueued: true, enginetype.RunRunning: true, enginetype.RunSleeping: true,
+	enginetype.RunWaiting: true, enginetype.RunCompleted: true, enginetype.RunFailed: true, enginetype.RunCancelled: true, enginetype.RunSkipped: true}
 
 // Runs lists runs to admins and services.
-func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohalla.Page[store.RunRow], error) {
+func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohalla.Page[enginetype.RunRow], error) {
 	ctx = store.WithCaller(ctx, c)
-	var none mohalla.Page[store.RunRow]
+	var none mohalla.Page[enginetype.RunRow]
 	if err := authAdmin(c, true); err != nil {
 		return none, err
 	}
@@ -66,9 +67,9 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 	if err != nil {
 		return none, err
 	}
-	p := mohalla.Page[store.RunRow]{Items: runs}
+	p := mohalla.Page[enginetype.RunRow]{Items: runs}
 	if p.Items == nil {
-		p.Items = []store.RunRow{}
+		p.Items = []enginetype.RunRow{}
 	}
 	if len(runs) > q.Limit {
 		p.Items, p.NextCursor = runs[:q.Limit], runs[q.Limit-1].ID
@@ -78,9 +79,9 @@ func (e *Engine) Runs(ctx context.Context, c mohalla.Caller, q RunQuery) (mohall
 
 // RunCount is how many runs of one function are in one status.
 type RunCount struct {
-	Function string `json:"function"`
-	Status   string `json:"status"`
-	Count    int64  `json:"count"`
+	Function string               `json:"function"`
+	Status   enginetype.RunStatus `json:"status"`
+	Count    int64                `json:"count"`
 }
 
 // RunCounts counts the runs kept of every function by status, to admins and
@@ -115,7 +116,7 @@ func (e *Engine) RunDetail(ctx context.Context, c mohalla.Caller, id string) (Ru
 	}
 	steps, err := e.st.Read().Steps(ctx, id)
 	if steps == nil {
-		steps = []store.StepRow{}
+		steps = []enginetype.StepRow{}
 	}
 	return RunDetail{RunRow: r, Steps: steps}, err
 }
@@ -133,12 +134,12 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 		if err != nil {
 			return err
 		}
-		if err := tx.SetRunStatus(ctx, id, store.RunUpdate{Status: store.RunCancelled, Error: "cancelled by " + c.ID}, now); err != nil {
+		if err := tx.SetRunStatus(ctx, id, store.RunUpdate{Status: enginetype.RunCancelled, Error: "cancelled by " + c.ID}, now); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunCancel,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditRunCancel,
 			Entity: "run", EntityID: id, Before: map[string]any{"status": r.Status},
-			After: map[string]any{"status": store.RunCancelled, "function": r.FunctionID}})
+			After: map[string]any{"status": enginetype.RunCancelled, "function": r.FunctionID}})
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := e.st.Read().Run(ctx, id); errors.Is(gerr, store.ErrNotFound) {
@@ -166,14 +167,14 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 		return "", mohalla.Errorf(mohalla.ECONFLICT, "function %q is no longer registered", old.FunctionID)
 	}
 	now := e.cfg.Now().UTC()
-	r := store.RunRow{ID: ulid.Make().String(), FunctionID: old.FunctionID, IdempotencyKey: "rerun:" + ulid.Make().String(),
+	r := enginetype.RunRow{ID: ulid.Make().String(), FunctionID: old.FunctionID, IdempotencyKey: "rerun:" + ulid.Make().String(),
 		EventID: old.EventID, Input: old.Input, ConcurrencyKey: old.ConcurrencyKey, CancelKey: old.CancelKey,
 		CreatedAt: now, UpdatedAt: now}
 	err = e.st.InTx(store.WithOperation(ctx, "rerun"), func(tx *store.Tx) error {
-		if err := e.queueRuns(ctx, tx, []store.RunRow{r}, []time.Time{now}); err != nil {
+		if err := e.queueRuns(ctx, tx, []enginetype.RunRow{r}, []time.Time{now}); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditRunRerun,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditRunRerun,
 			Entity: "run", EntityID: id, After: map[string]any{"runId": r.ID, "function": r.FunctionID, "eventId": r.EventID}})
 	})
 	return r.ID, err
@@ -184,7 +185,7 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 // that status. Admins only. It returns how many runs it queued.
 type Replay struct {
 	From, To time.Time
-	Status   string
+	Status   enginetype.RunStatus
 }
 
 // Replay queues the runs a Replay selects.
@@ -223,7 +224,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 		if err != nil {
 			return queued, err
 		}
-		var runs []store.RunRow
+		var runs []enginetype.RunRow
 		for _, ev := range evs {
 			after = ev.Pos
 			if ev.TS < r.From.UnixMilli() || ev.TS > r.To.UnixMilli() || !f.matches(ev) {
@@ -256,7 +257,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 			if err := e.queueRuns(ctx, tx, runs, at); err != nil || !last {
 				return err
 			}
-			return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditFunctionReplay,
+			return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditFunctionReplay,
 				Entity: "function", EntityID: functionID, After: map[string]any{"from": r.From.UTC(), "to": r.To.UTC(),
 					"status": r.Status, "queued": queued + len(runs), "batch": batch}})
 		}); err != nil {
@@ -270,7 +271,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 }
 
 // queueRuns inserts runs in tx, as the engine queues any run.
-func (e *Engine) queueRuns(ctx context.Context, tx *store.Tx, runs []store.RunRow, at []time.Time) error {
+func (e *Engine) queueRuns(ctx context.Context, tx *store.Tx, runs []enginetype.RunRow, at []time.Time) error {
 	if len(runs) == 0 {
 		return nil
 	}
@@ -279,7 +280,7 @@ func (e *Engine) queueRuns(ctx context.Context, tx *store.Tx, runs []store.RunRo
 	return e.insertRuns(ctx, tx, runs, at)
 }
 
-func (e *Engine) lastRunStatus(ctx context.Context, functionID, eventID, status string) (bool, error) {
+func (e *Engine) lastRunStatus(ctx context.Context, functionID, eventID string, status enginetype.RunStatus) (bool, error) {
 	runs, err := e.st.Read().ListRuns(ctx, store.RunFilter{FunctionID: functionID, EventID: eventID, Limit: 1})
 	if err != nil || len(runs) == 0 {
 		return false, err

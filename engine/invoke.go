@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -97,7 +98,7 @@ func (e *Engine) invoke(ctx context.Context, f *Function, key string, payload an
 		}
 		e.mu.RLock()
 		defer e.mu.RUnlock()
-		return e.insertRuns(ctx, tx, []store.RunRow{r}, []time.Time{now})
+		return e.insertRuns(ctx, tx, []enginetype.RunRow{r}, []time.Time{now})
 	})
 	if err != nil {
 		return "", err

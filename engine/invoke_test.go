@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -54,8 +55,8 @@ func TestInvokeSurvivesRestart(t *testing.T) {
 		caller, price := invokePair(&calls, 1500*time.Millisecond, time.Minute)
 		first := startNode(t, st, nil, caller, price)
 		first.send(t, "o1", "test/order", map[string]int{"qty": 4})
-		first.waitRuns(t, "order", 1, store.RunWaiting)
-		first.waitRuns(t, "price", 1, store.RunSleeping)
+		first.waitRuns(t, "order", 1, enginetype.RunWaiting)
+		first.waitRuns(t, "price", 1, enginetype.RunSleeping)
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if err := first.eng.Stop(sctx); err != nil {
@@ -64,11 +65,11 @@ func TestInvokeSurvivesRestart(t *testing.T) {
 
 		caller, price = invokePair(&calls, 1500*time.Millisecond, time.Minute)
 		second := startNode(t, st, nil, caller, price)
-		runs := second.waitRuns(t, "order", 1, store.RunCompleted)
+		runs := second.waitRuns(t, "order", 1, enginetype.RunCompleted)
 		if string(runs[0].Output) != "13" {
 			t.Errorf("caller's output = %s, want 13 (3×4+1)", runs[0].Output)
 		}
-		second.waitRuns(t, "price", 1, store.RunCompleted)
+		second.waitRuns(t, "price", 1, enginetype.RunCompleted)
 		if n := calls.get("price"); n != 1 {
 			t.Errorf("the invoked function's step ran %d times; want 1", n)
 		}
@@ -90,7 +91,7 @@ func TestInvokeFailureAndTimeout(t *testing.T) {
 		caller, price := invokePair(&calls, 10*time.Millisecond, time.Minute)
 		n := startNode(t, st, nil, caller, price)
 		n.send(t, "bad", "test/order", map[string]int{"qty": -1})
-		runs := n.waitRuns(t, "order", 1, store.RunFailed)
+		runs := n.waitRuns(t, "order", 1, enginetype.RunFailed)
 		if !strings.Contains(runs[0].Error, "failed: no negative quantities") {
 			t.Errorf("caller's error = %q; want the invoked run's", runs[0].Error)
 		}
@@ -100,7 +101,7 @@ func TestInvokeFailureAndTimeout(t *testing.T) {
 		caller, price := invokePair(&calls, 5*time.Second, 300*time.Millisecond)
 		n := startNode(t, st, nil, caller, price)
 		n.send(t, "slow", "test/order", map[string]int{"qty": 1})
-		runs := n.waitRuns(t, "order", 1, store.RunFailed)
+		runs := n.waitRuns(t, "order", 1, enginetype.RunFailed)
 		if !strings.Contains(runs[0].Error, "no result within 300ms") {
 			t.Errorf("caller's error = %q; want the timeout", runs[0].Error)
 		}

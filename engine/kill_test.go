@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
@@ -160,10 +161,10 @@ func TestKilledWorkerResumesFromLastStep(t *testing.T) {
 			eventually(t, 60*time.Second, func() bool { return strings.Count(read(), "three") == 2 },
 				func() string { return describe(n.runs(t, "crashy")) + read() })
 			t.Logf("%s: the run resumed at its third step %s after the SIGKILL", kind, time.Since(killed).Round(10*time.Millisecond))
-			var runs []store.RunRow
+			var runs []enginetype.RunRow
 			eventually(t, 30*time.Second, func() bool {
 				runs = n.runs(t, "crashy")
-				return len(runs) == 1 && runs[0].Status == store.RunCompleted
+				return len(runs) == 1 && runs[0].Status == enginetype.RunCompleted
 			}, func() string { return describe(runs) + read() })
 			if got, want := read(), "one\ntwo\nthree\nthree\n"; got != want {
 				t.Errorf("steps executed:\n%s\nwant one and two once, three twice (it never finished in the killed process):\n%s", got, want)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -87,7 +88,7 @@ func (n *node) send(t *testing.T, id, name string, data any) {
 }
 
 // runs returns a function's runs, newest first.
-func (n *node) runs(t *testing.T, fn string) []store.RunRow {
+func (n *node) runs(t *testing.T, fn string) []enginetype.RunRow {
 	t.Helper()
 	p, err := n.eng.Runs(ctx, admin, engine.RunQuery{Function: fn, Limit: 500})
 	if err != nil {
@@ -98,9 +99,9 @@ func (n *node) runs(t *testing.T, fn string) []store.RunRow {
 
 // waitRuns waits until fn has want runs, all of them in status (any status if
 // ""), and returns them.
-func (n *node) waitRuns(t *testing.T, fn string, want int, status string) []store.RunRow {
+func (n *node) waitRuns(t *testing.T, fn string, want int, status enginetype.RunStatus) []enginetype.RunRow {
 	t.Helper()
-	var runs []store.RunRow
+	var runs []enginetype.RunRow
 	eventually(t, 15*time.Second, func() bool {
 		runs = n.runs(t, fn)
 		if len(runs) != want {
@@ -116,7 +117,7 @@ func (n *node) waitRuns(t *testing.T, fn string, want int, status string) []stor
 	return runs
 }
 
-func describe(runs []store.RunRow) string {
+func describe(runs []enginetype.RunRow) string {
 	b, _ := json.MarshalIndent(runs, "", " ")
 	return string(b)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -83,7 +84,7 @@ func TestOrphanedAttemptIsRequeued(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(runs) == 1 && runs[0].Status == store.RunCompleted {
+				if len(runs) == 1 && runs[0].Status == enginetype.RunCompleted {
 					break
 				}
 				if time.Now().After(deadline) {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
-	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -25,9 +25,9 @@ func TestSQLiteWorkersWakeWithoutPolling(t *testing.T) {
 		})
 	n := startNode(t, st, cfg, fn)
 	n.send(t, "o", "test/order", map[string]string{"orderId": "o1"})
-	n.waitRuns(t, "waiter", 1, store.RunWaiting)
+	n.waitRuns(t, "waiter", 1, enginetype.RunWaiting)
 	n.send(t, "p", "test/paid", map[string]string{"orderId": "o1"})
-	r := n.waitRuns(t, "waiter", 1, store.RunCompleted)
+	r := n.waitRuns(t, "waiter", 1, enginetype.RunCompleted)
 	if string(r[0].Output) != "true" {
 		t.Errorf("output = %s", r[0].Output)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -36,7 +37,7 @@ func TestReplayRerunsSelectedEvents(t *testing.T) {
 		n.send(t, "e4", "test/replay", map[string]int{"i": 4})
 		eventually(t, 5*time.Second, func() bool { return calls.get("e4") == 1 }, func() string { return "" })
 
-		_, err := n.eng.Replay(ctx, admin, "replayed", engine.Replay{From: mid.Add(-time.Hour), To: mid, Status: store.RunFailed})
+		_, err := n.eng.Replay(ctx, admin, "replayed", engine.Replay{From: mid.Add(-time.Hour), To: mid, Status: enginetype.RunFailed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func TestReplayRerunsSelectedEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, 5*time.Second, func() bool { r, _ := n.eng.RunDetail(ctx, admin, id); return r.Status == store.RunCompleted },
+		eventually(t, 5*time.Second, func() bool { r, _ := n.eng.RunDetail(ctx, admin, id); return r.Status == enginetype.RunCompleted },
 			func() string { return "" })
 		if calls.get(first.EventID) != 2 {
 			t.Errorf("rerun of %s: ran %d times", first.EventID, calls.get(first.EventID))
@@ -67,9 +68,9 @@ func TestReplayRerunsSelectedEvents(t *testing.T) {
 	})
 }
 
-func allEnded(runs []store.RunRow) bool {
+func allEnded(runs []enginetype.RunRow) bool {
 	for _, r := range runs {
-		if r.Status != store.RunCompleted && r.Status != store.RunFailed {
+		if r.Status != enginetype.RunCompleted && r.Status != enginetype.RunFailed {
 			return false
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -34,7 +35,7 @@ func TestStepsAreMemoizedAcrossRetries(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "e1", "test/memo", map[string]string{})
-		runs := n.waitRuns(t, "memo", 1, store.RunCompleted)
+		runs := n.waitRuns(t, "memo", 1, enginetype.RunCompleted)
 		if calls.get("first") != 1 || calls.get("flaky") != 3 {
 			t.Fatalf("first ran %d times, flaky %d; want 1 and 3", calls.get("first"), calls.get("flaky"))
 		}
@@ -48,16 +49,16 @@ func TestStepsAreMemoizedAcrossRetries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Steps) != 2 || d.Steps[0].StepID != "first" || d.Steps[1].Attempts != 3 || d.Steps[1].Status != store.StepCompleted {
+		if len(d.Steps) != 2 || d.Steps[0].StepID != "first" || d.Steps[1].Attempts != 3 || d.Steps[1].Status != enginetype.StepCompleted {
 			t.Errorf("steps = %s", describe(nil)+stepsString(d.Steps))
 		}
 	})
 }
 
-func stepsString(steps []store.StepRow) string {
+func stepsString(steps []enginetype.StepRow) string {
 	s := ""
 	for _, st := range steps {
-		s += st.StepID + ":" + st.Status + " "
+		s += st.StepID + ":" + string(st.Status) + " "
 	}
 	return s
 }
@@ -84,9 +85,9 @@ func TestFailureModes(t *testing.T) {
 		n := startNode(t, st, nil, fatal, flaky)
 		n.send(t, "e1", "test/fatal", map[string]string{})
 		n.send(t, "e2", "test/flaky", map[string]string{})
-		fr := n.waitRuns(t, "fatal", 1, store.RunFailed)
-		n.waitRuns(t, "flaky", 1, store.RunFailed)
-		n.waitRuns(t, "fatal/on-failure", 1, store.RunCompleted)
+		fr := n.waitRuns(t, "fatal", 1, enginetype.RunFailed)
+		n.waitRuns(t, "flaky", 1, enginetype.RunFailed)
+		n.waitRuns(t, "fatal/on-failure", 1, enginetype.RunCompleted)
 		if calls.get("fatal") != 1 || calls.get("flaky") != 3 {
 			t.Errorf("fatal ran %d times (want 1), flaky %d (want 3)", calls.get("fatal"), calls.get("flaky"))
 		}

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/engine/internal/kit"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -76,6 +76,6 @@ type stubMap = sync.Map
 // enginetest runs step by step.
 func (s *Step) stopAfterStep() {
 	if s.stepwise {
-		s.park(suspend{status: store.RunQueued, wake: s.e.cfg.Now()})
+		s.park(suspend{status: enginetype.RunQueued, wake: s.e.cfg.Now()})
 	}
 }

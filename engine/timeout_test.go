@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -32,7 +33,7 @@ func TestAttemptStoppedAtTimeout(t *testing.T) {
 			})
 		n := startNode(t, st, nil, fn)
 		n.send(t, "s1", "test/stuck", map[string]string{})
-		runs := n.waitRuns(t, "stuck", 1, store.RunFailed)
+		runs := n.waitRuns(t, "stuck", 1, enginetype.RunFailed)
 		if !strings.Contains(runs[0].Error, "timed out") && !strings.Contains(runs[0].Error, "stopped") {
 			t.Errorf("run error = %q, want it to say the attempt timed out", runs[0].Error)
 		}
@@ -45,7 +46,7 @@ func TestAttemptStoppedAtTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range d.Steps {
-			if s.Status == store.StepCompleted {
+			if s.Status == enginetype.StepCompleted {
 				t.Errorf("the abandoned attempt recorded step %s as completed", s.StepID)
 			}
 		}
@@ -111,7 +112,7 @@ func TestNodeDeclaredDeadStopsItsAttempts(t *testing.T) {
 		n.send(t, "l1", "test/long", map[string]string{})
 		eventually(t, 15*time.Second, func() bool {
 			r := n.runs(t, "long")
-			return len(r) == 1 && r[0].Status == store.RunRunning
+			return len(r) == 1 && r[0].Status == enginetype.RunRunning
 		}, func() string { return describe(n.runs(t, "long")) })
 		// What a node that found this one's heartbeat too old does.
 		jobs, err := st.RemoveNode(ctx, "paused-node")
@@ -126,6 +127,6 @@ func TestNodeDeclaredDeadStopsItsAttempts(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("the attempt of the node declared dead never stopped")
 		}
-		n.waitRuns(t, "long", 1, store.RunCompleted)
+		n.waitRuns(t, "long", 1, enginetype.RunCompleted)
 	})
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // WaitOpts says which event WaitForEvent waits for.
@@ -37,7 +37,7 @@ type waitState struct {
 func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*mohalla.Event, error) {
 	id, memo, ok := s.claim(id)
 	now := s.e.cfg.Now().UTC()
-	if ok && memo.Status == store.StepCompleted {
+	if ok && memo.Status == enginetype.StepCompleted {
 		var ev *mohalla.Event
 		if err := json.Unmarshal(memo.Output, &ev); err != nil {
 			return nil, NonRetriable(fmt.Errorf("step %s: stored event: %w", id, err))
@@ -54,7 +54,7 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 		if opts.Match != "" {
 			w.Value = lookup(s.event, opts.Match)
 		}
-		memo = store.StepRow{StepID: id, Kind: "wait", StartedAt: now}
+		memo = enginetype.StepRow{StepID: id, Kind: "wait", StartedAt: now}
 	}
 	if s.e.awaited != nil {
 		// Before the search, so that a commit of the event after the search
@@ -67,7 +67,7 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 	}
 	if found != nil || !now.Before(w.Deadline) {
 		out, _ := json.Marshal(found)
-		memo.Status, memo.Output, memo.EndedAt = store.StepCompleted, out, &now
+		memo.Status, memo.Output, memo.EndedAt = enginetype.StepCompleted, out, &now
 		memo.DurationMS = now.Sub(memo.StartedAt).Milliseconds()
 		memo.JobID = nil
 		if err := s.save(ctx, memo); err != nil {
@@ -75,7 +75,7 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 		}
 		return found, nil
 	}
-	memo.Status, memo.JobID = store.StepWaiting, &s.jobID
+	memo.Status, memo.JobID = enginetype.StepWaiting, &s.jobID
 	memo.Wait, _ = json.Marshal(w)
 	wake := now.Add(s.e.cfg.WaitPoll)
 	if w.Deadline.Before(wake) {
@@ -85,7 +85,7 @@ func WaitForEvent(ctx context.Context, s *Step, id string, opts WaitOpts) (*moha
 	if err := s.save(ctx, memo); err != nil {
 		return nil, fmt.Errorf("step %s: record wait: %w", id, err)
 	}
-	s.park(suspend{status: store.RunWaiting, wake: wake})
+	s.park(suspend{status: enginetype.RunWaiting, wake: wake})
 	return nil, nil // unreachable: park unwinds the handler
 }
 

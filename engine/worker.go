@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
 )
@@ -64,8 +65,8 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 			return err
 		}
 		if !ok {
-			if a.run.Status != store.RunQueued {
-				_ = e.st.Write().SetRunStatus(ctx, a.run.ID, store.RunUpdate{Status: store.RunQueued, Error: a.run.Error}, now)
+			if a.run.Status != enginetype.RunQueued {
+				_ = e.st.Write().SetRunStatus(ctx, a.run.ID, store.RunUpdate{Status: enginetype.RunQueued, Error: a.run.Error}, now)
 			}
 			return river.JobSnooze(jitter(50 * time.Millisecond))
 		}
@@ -75,7 +76,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 			}
 		}()
 	}
-	var steps []store.StepRow
+	var steps []enginetype.StepRow
 	if a.resumed {
 		if steps, err = e.st.Read().Steps(ctx, a.run.ID); err != nil {
 			return err
@@ -109,7 +110,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 
 // attempt is one attempt of a run under way.
 type attempt struct {
-	run     store.RunRow
+	run     enginetype.RunRow
 	event   mohalla.Event
 	events  []mohalla.Event // a batch's; nil for a run of one event
 	resumed bool            // an earlier attempt may have finished steps
@@ -152,26 +153,26 @@ func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs]
 		return nil, err
 	}
 	switch run.Status {
-	case store.RunCompleted, store.RunFailed, store.RunCancelled:
+	case enginetype.RunCompleted, enginetype.RunFailed, enginetype.RunCancelled:
 		return nil, nil
 	}
 	if run.EventID == "" {
 		ev = cronEvent(run)
 	}
-	return &attempt{run: run, event: ev, resumed: job.Attempt > 1 || run.Status != store.RunQueued}, nil
+	return &attempt{run: run, event: ev, resumed: job.Attempt > 1 || run.Status != enginetype.RunQueued}, nil
 }
 
 // markRunningAfter records the run of a as running if the attempt lasts
 // runningAfter; the function it returns stops the timer, or waits for the
 // record to be written.
 func (e *Engine) markRunningAfter(ctx context.Context, a *attempt, job int64, n int) (stop func()) {
-	if a.run.Status == store.RunRunning && a.run.Attempts == n {
+	if a.run.Status == enginetype.RunRunning && a.run.Attempts == n {
 		return func() {}
 	}
 	done := make(chan struct{})
 	t := time.AfterFunc(runningAfter, func() {
 		defer close(done)
-		u := store.RunUpdate{Status: store.RunRunning, Attempt: n, Started: a.started, Job: job}
+		u := store.RunUpdate{Status: enginetype.RunRunning, Attempt: n, Started: a.started, Job: job}
 		err := e.st.Write().SetRunStatus(context.WithoutCancel(ctx), a.run.ID, u, e.cfg.Now().UTC())
 		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrStaleAttempt) {
 			e.log.WarnContext(ctx, "record run as running", slog.String("run", a.run.ID), slog.Any("err", err))
@@ -189,7 +190,7 @@ func outcome(res, runErr error, susp *suspend) string {
 	var cancel *river.JobCancelError
 	switch {
 	case susp != nil:
-		return susp.status
+		return string(susp.status)
 	case runErr == nil && res == nil:
 		return "completed"
 	case errors.As(res, &cancel):
@@ -239,15 +240,20 @@ type handled struct {
 	susp *suspend
 }
 
-// call runs the handler, turning a step's suspension and any panic into values.
-// A suspension wins over whatever the handler returned or panicked with after
-// it, so a handler's own recover (a guard turning panics into errors) cannot
-// complete or fail a run that a sleep or wait parked.
+// call runs the handler, turning a step's suspension or failure and any panic
+// into values. What a step stopped the attempt with wins over whatever the
+// handler returned or panicked with after it, so a handler's own recover (a
+// guard turning panics into errors) cannot complete or fail a run that a
+// sleep or wait parked, nor complete one whose sleep could not be recorded.
 func call(ctx context.Context, h Handler, in Input) (res handled) {
+	in.Step.handler.Store(goid())
 	defer func() {
 		r := recover()
-		if sp := in.Step.parked(); sp != nil {
+		if sp, err := in.Step.stopped(); sp != nil {
 			res = handled{susp: sp}
+			return
+		} else if err != nil {
+			res = handled{err: err}
 			return
 		}
 		if r != nil {
@@ -263,7 +269,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 	susp *suspend) error {
 	ctx = context.WithoutCancel(ctx) // record the outcome even if the attempt timed out
 	now := e.cfg.Now().UTC()
-	set := func(status, errText string, output json.RawMessage) error {
+	set := func(status enginetype.RunStatus, errText string, output json.RawMessage) error {
 		u := store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started, Job: job.ID}
 		_, err := e.status.call(ctx, store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: now})
 		return err
@@ -297,13 +303,13 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 				return err
 			}
 		}
-		if err := set(store.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := set(enginetype.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
 	if isNonRetriable(runErr) || job.Attempt >= job.MaxAttempts {
-		if err := set(store.RunFailed, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
+		if err := set(enginetype.RunFailed, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
@@ -313,7 +319,7 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 		}
 		return river.JobCancel(runErr)
 	}
-	if err := set(store.RunQueued, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
+	if err := set(enginetype.RunQueued, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
@@ -359,14 +365,14 @@ func (e *Engine) notStartable(ctx context.Context, runID string, now time.Time) 
 	} else if err != nil {
 		return err
 	}
-	if run.Status == store.RunQueued && run.DebounceUntil != nil && run.DebounceUntil.After(now) {
+	if run.Status == enginetype.RunQueued && run.DebounceUntil != nil && run.DebounceUntil.After(now) {
 		return river.JobSnooze(run.DebounceUntil.Sub(now))
 	}
 	return nil // finished or cancelled: nothing more to do
 }
 
 // acquire takes a concurrency slot for run, leased for the attempt's timeout.
-func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, limit int, now time.Time) (bool, error) {
+func (e *Engine) acquire(ctx context.Context, f *Function, run enginetype.RunRow, limit int, now time.Time) (bool, error) {
 	var ok bool
 	err := e.st.InTx(store.WithOperation(ctx, "acquire_slot"), func(tx *store.Tx) error {
 		var err error
@@ -379,7 +385,7 @@ func (e *Engine) acquire(ctx context.Context, f *Function, run store.RunRow, lim
 
 // trigger returns the run's event: the stored triggering event, or for cron runs
 // the tick recorded as its input.
-func (e *Engine) trigger(ctx context.Context, run store.RunRow) (mohalla.Event, error) {
+func (e *Engine) trigger(ctx context.Context, run enginetype.RunRow) (mohalla.Event, error) {
 	if run.EventID == "" {
 		return cronEvent(run), nil
 	}
@@ -391,6 +397,6 @@ func (e *Engine) trigger(ctx context.Context, run store.RunRow) (mohalla.Event, 
 }
 
 // cronEvent is the event a cron run gets: the tick recorded as its input.
-func cronEvent(run store.RunRow) mohalla.Event {
+func cronEvent(run enginetype.RunRow) mohalla.Event {
 	return mohalla.Event{ID: "cron-" + run.ID, Name: "cron/tick", Data: run.Input, TS: run.CreatedAt.UnixMilli()}
 }

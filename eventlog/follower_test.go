@@ -258,7 +258,9 @@ func TestTransactionInAnotherDatabaseDoesNotDelay(t *testing.T) {
 	// can no longer tell counts, so nothing is skipped.)
 	var got []string
 	eventually(t, func() bool { got = read(); return len(got) == 1 && got[0] == "first" },
-		func() string { return fmt.Sprintf("with a transaction open in another database, read %v; want [first]", got) })
+		func() string {
+			return fmt.Sprintf("with a transaction open in another database, read %v; want [first]", got)
+		})
 	var head mohalla.Position
 	eventually(t, func() bool {
 		var err error

@@ -12,9 +12,9 @@ import (
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/analytics"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -82,7 +82,7 @@ func newAnalyticsEnv(t *testing.T, kind string) *env {
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		done := true
 		for fn, n := range want {
-			p, err := eng.Runs(ctx, admin, engine.RunQuery{Function: fn, Status: store.RunCompleted})
+			p, err := eng.Runs(ctx, admin, engine.RunQuery{Function: fn, Status: enginetype.RunCompleted})
 			fatalIf(t, err)
 			done = done && len(p.Items) == n
 		}

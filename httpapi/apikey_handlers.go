@@ -8,7 +8,6 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 )
 
 // apiKeyRoutes manage the service API keys, which callers present as bearer
@@ -21,7 +20,7 @@ func (s *Server) apiKeyRoutes() []route {
 			Status: http.StatusCreated, Result: market.NewAPIKey{}, Errors: []int{400, 401, 403, 413, 422}, handle: s.createAPIKey},
 		{Method: "GET", Path: "/v1/api-keys", ID: "listApiKeys", Tag: "auth",
 			Summary: "List the service API keys, newest first, without their secrets: an admin.",
-			Auth:    true, Status: http.StatusOK, Result: mohalla.Page[store.APIKey]{}, Errors: []int{401, 403}, handle: s.apiKeys},
+			Auth:    true, Status: http.StatusOK, Result: mohalla.Page[mohalla.APIKey]{}, Errors: []int{401, 403}, handle: s.apiKeys},
 		{Method: "DELETE", Path: "/v1/api-keys/{id}", ID: "revokeApiKey", Tag: "auth",
 			Summary: "Revoke a service API key: it stops working at once. An admin.",
 			Auth:    true, Status: http.StatusNoContent, Errors: []int{401, 403, 404}, handle: s.revokeAPIKey},

@@ -6,7 +6,6 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 )
 
 // auditRoutes read the audit trail: all of it, filtered, and one order's,
@@ -16,7 +15,7 @@ func (s *Server) auditRoutes() []route {
 		return route{Method: "GET", Path: "/v1/" + plural + "/{id}/history", ID: entity + "History", Tag: "audit",
 			Summary: "The " + entity + "'s changes, oldest first, from the audit trail: " + who + ". The request id, client address and API key of each change, and a webhook's address, only to an admin or the shop's owner.",
 			Auth:    true, Query: pageParams,
-			Status: http.StatusOK, Result: mohalla.Page[store.AuditEntry]{}, Errors: []int{401, 404, 422},
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.AuditEntry]{}, Errors: []int{401, 404, 422},
 			handle: func(r *http.Request, c mohalla.Caller) (any, error) {
 				p, err := pageRequest(r.URL.Query())
 				if err != nil {
@@ -36,7 +35,7 @@ func (s *Server) auditRoutes() []route {
 				{Name: "from", Type: "string", Doc: "only rows at or after this RFC 3339 time", MaxLength: 40},
 				{Name: "to", Type: "string", Doc: "only rows at or before this RFC 3339 time", MaxLength: 40},
 			}, pageParams...),
-			Status: http.StatusOK, Result: mohalla.Page[store.AuditEntry]{}, Errors: []int{401, 403, 422}, handle: s.auditLog},
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.AuditEntry]{}, Errors: []int{401, 403, 422}, handle: s.auditLog},
 		history(market.HistoryOrder, "orders", "its customer, its shop's owner, an admin or a service; to anyone else it is not found"),
 		history(market.HistoryProduct, "products", "to anyone"),
 		history(market.HistoryShop, "shops", "to anyone"),

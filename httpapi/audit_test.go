@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/httpapi"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -115,7 +115,7 @@ func TestAuditTrail(t *testing.T) {
 				call("GET", "/v1/"+kind+"/no-such/history", "", badToken, "", http.StatusUnauthorized)
 				call("GET", "/v1/"+kind+"/no-such/history?cursor=x", "admin", nil, "", http.StatusUnprocessableEntity)
 			}
-			if p := rows("/v1/products/apple/history", ""); len(p) != 1 || p[0].Action != store.AuditProductCreate {
+			if p := rows("/v1/products/apple/history", ""); len(p) != 1 || p[0].Action != mohalla.AuditProductCreate {
 				t.Errorf("apple's history: %+v; want its creation only (orders are audited as orders)", p)
 			}
 

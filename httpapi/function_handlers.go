@@ -6,6 +6,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // replayBody is the body of POST /v1/functions/{id}/replay.
@@ -60,7 +61,7 @@ func (s *Server) replay(r *http.Request, c mohalla.Caller) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	n, err := s.eng.Replay(r.Context(), c, r.PathValue("id"), engine.Replay{From: from, To: to, Status: in.Status})
+	n, err := s.eng.Replay(r.Context(), c, r.PathValue("id"), engine.Replay{From: from, To: to, Status: enginetype.RunStatus(in.Status)})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func (s *Server) runs(r *http.Request, c mohalla.Caller) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.eng.Runs(r.Context(), c, engine.RunQuery{Function: q.Get("function"), Status: q.Get("status"),
+	return s.eng.Runs(r.Context(), c, engine.RunQuery{Function: q.Get("function"), Status: enginetype.RunStatus(q.Get("status")),
 		EventID: q.Get("event"), Limit: limit, Cursor: q.Get("cursor")})
 }
 

@@ -16,7 +16,7 @@ func (s *Server) notificationRoutes() []route {
 		{Method: "GET", Path: "/v1/notifications", ID: "listNotifications", Tag: "notifications",
 			Summary: "List sent messages (emails and shop notifications), newest first: a user their own, an admin or a service anyone's.",
 			Auth:    true, Query: append([]param{{Name: "userId", Type: "string", Doc: "only this user's messages; default the caller's own", ID: true}}, pageParams...),
-			Status: http.StatusOK, Result: mohalla.Page[store.Notification]{}, Errors: []int{401, 403, 422}, handle: s.notifications},
+			Status: http.StatusOK, Result: mohalla.Page[mohalla.Notification]{}, Errors: []int{401, 403, 422}, handle: s.notifications},
 		{Method: "PUT", Path: "/v1/shops/{id}/webhook", ID: "putShopWebhook", Tag: "shops",
 			Summary: "Register where the shop's new orders are posted, signed with HMAC-SHA256 of the body with secret in the Mohalla-Signature header (t=<unix>,v1=<hex> of \"<t>.<body>\"): the shop's owner or an admin.",
 			Auth:    true, Body: market.PutWebhook{},

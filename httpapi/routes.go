@@ -7,8 +7,8 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 )
 
 // route is one operation of the API. The mux serves it and the OpenAPI document
@@ -222,10 +222,10 @@ func (s *Server) functionRoutes() []route {
 			Summary: "List function runs, newest first: an admin or a service.",
 			Auth:    true, Query: append([]param{
 				{Name: "function", Type: "string", Doc: "only this function's runs", ID: true},
-				{Name: "status", Type: "string", Doc: "only runs in this status: queued, running, sleeping, waiting, completed, failed, cancelled or skipped", Enum: []string{store.RunQueued, store.RunRunning, store.RunSleeping, store.RunWaiting, store.RunCompleted, store.RunFailed, store.RunCancelled, store.RunSkipped}},
+				{Name: "status", Type: "string", Doc: "only runs in this status: queued, running, sleeping, waiting, completed, failed, cancelled or skipped", Enum: []string{string(enginetype.RunQueued), string(enginetype.RunRunning), string(enginetype.RunSleeping), string(enginetype.RunWaiting), string(enginetype.RunCompleted), string(enginetype.RunFailed), string(enginetype.RunCancelled), string(enginetype.RunSkipped)}},
 				{Name: "event", Type: "string", Doc: "only the runs this event id triggered", ID: true},
 			}, pageParams...),
-			Status: http.StatusOK, Result: mohalla.Page[store.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
+			Status: http.StatusOK, Result: mohalla.Page[enginetype.RunRow]{}, Errors: []int{401, 403, 422}, handle: s.runs},
 		{Method: "GET", Path: "/v1/runs/counts", ID: "countRuns", Tag: "functions",
 			Summary: "How many runs of each function are kept in each status, by function then status: an admin or a service.",
 			Auth:    true, Status: http.StatusOK, Result: runCounts{}, Errors: []int{401, 403}, handle: s.runCounts},

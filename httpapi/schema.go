@@ -12,8 +12,8 @@ import (
 	"unicode"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
-	"github.com/mohallamart/mohalla/store"
 )
 
 // schemas derives JSON Schemas (OpenAPI 3.1 dialect) from the Go types the
@@ -54,8 +54,8 @@ var (
 	// anyValue names the fields, by type, of raw JSON that may hold any JSON
 	// value rather than an object: what a function or a step returned.
 	anyValue = map[reflect.Type][]string{
-		reflect.TypeFor[store.RunRow]():  {"Output"},
-		reflect.TypeFor[store.StepRow](): {"Output"},
+		reflect.TypeFor[enginetype.RunRow]():  {"Output"},
+		reflect.TypeFor[enginetype.StepRow](): {"Output"},
 	}
 )
 

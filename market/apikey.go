@@ -37,7 +37,7 @@ type CreateAPIKey struct {
 
 // NewAPIKey is a key just made: Key is its only copy, shown this once.
 type NewAPIKey struct {
-	store.APIKey
+	mohalla.APIKey
 	Key string `json:"key"`
 }
 
@@ -61,7 +61,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 	id, secret := make([]byte, 8), make([]byte, 32)
 	_, _ = rand.Read(id) // crypto/rand never fails
 	_, _ = rand.Read(secret)
-	k := NewAPIKey{APIKey: store.APIKey{ID: hex.EncodeToString(id), Name: strings.TrimSpace(in.Name), Kind: kind,
+	k := NewAPIKey{APIKey: mohalla.APIKey{ID: hex.EncodeToString(id), Name: strings.TrimSpace(in.Name), Kind: kind,
 		CreatedBy: c.ID, CreatedAt: s.cfg.Now().UTC()}}
 	plain := base64.RawURLEncoding.EncodeToString(secret)
 	k.SecretHash = secretHash(plain)
@@ -70,7 +70,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: k.CreatedAt, Actor: store.ActorOf(c), Action: store.AuditAPIKeyCreate,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: k.CreatedAt, Actor: mohalla.ActorOf(c), Action: mohalla.AuditAPIKeyCreate,
 			Entity: "apikey", EntityID: k.ID, After: map[string]string{"name": k.Name, "kind": k.Kind}})
 	})
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 		if err != nil || !revoked {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditAPIKeyRevoke,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditAPIKeyRevoke,
 			Entity: "apikey", EntityID: id, Before: map[string]any{"name": k.Name, "kind": k.Kind, "revokedAt": nil},
 			After: map[string]any{"revokedAt": now}})
 	})
@@ -109,16 +109,16 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 }
 
 // APIKeys lists the keys, newest first, without their secrets, to an admin.
-func (s *Service) APIKeys(ctx context.Context, c mohalla.Caller) (mohalla.Page[store.APIKey], error) {
+func (s *Service) APIKeys(ctx context.Context, c mohalla.Caller) (mohalla.Page[mohalla.APIKey], error) {
 	ctx = store.WithCaller(ctx, c)
 	if err := authManageAPIKeys(c); err != nil {
-		return mohalla.Page[store.APIKey]{}, err
+		return mohalla.Page[mohalla.APIKey]{}, err
 	}
 	ks, err := s.store.Read().APIKeys(ctx)
 	if err != nil {
-		return mohalla.Page[store.APIKey]{}, s.internal(ctx, err)
+		return mohalla.Page[mohalla.APIKey]{}, s.internal(ctx, err)
 	}
-	return mohalla.Page[store.APIKey]{Items: ks}, nil
+	return mohalla.Page[mohalla.APIKey]{Items: ks}, nil
 }
 
 // VerifyAPIKey returns the caller of a service API key: EUNAUTHENTICATED for
@@ -151,22 +151,22 @@ func (s *Service) VerifySearchKey(ctx context.Context, key string) (mohalla.Call
 
 // apiKey returns the live key whose secret key is: EUNAUTHENTICATED for a
 // malformed, unknown or revoked key, or a wrong secret.
-func (s *Service) apiKey(ctx context.Context, key string) (store.APIKey, error) {
+func (s *Service) apiKey(ctx context.Context, key string) (mohalla.APIKey, error) {
 	// No caller is known yet: the key is what will tell.
 	ctx = store.AsSystem(ctx, "auth")
 	bad := mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid API key")
 	id, secret, ok := strings.Cut(strings.TrimPrefix(key, APIKeyPrefix), "_")
 	if !ok || !strings.HasPrefix(key, APIKeyPrefix) || len(id) != 16 || secret == "" {
-		return store.APIKey{}, bad
+		return mohalla.APIKey{}, bad
 	}
 	k, err := s.store.Read().APIKey(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.APIKey{}, bad
+		return mohalla.APIKey{}, bad
 	} else if err != nil {
-		return store.APIKey{}, s.internal(ctx, err)
+		return mohalla.APIKey{}, s.internal(ctx, err)
 	}
 	if subtle.ConstantTimeCompare([]byte(secretHash(secret)), []byte(k.SecretHash)) != 1 || k.RevokedAt != nil {
-		return store.APIKey{}, bad
+		return mohalla.APIKey{}, bad
 	}
 	return k, nil
 }

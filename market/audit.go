@@ -11,7 +11,7 @@ import (
 // audit queues an audit row of the write, which write inserts after the
 // write's other statements.
 func (c *change) audit(action, entity, id, shopID string, before, after any) {
-	c.audits = append(c.audits, store.AuditEntry{At: c.now, Actor: store.ActorOf(c.caller), Action: action,
+	c.audits = append(c.audits, mohalla.AuditEntry{At: c.now, Actor: mohalla.ActorOf(c.caller), Action: action,
 		Entity: entity, EntityID: id, ShopID: shopID, Before: before, After: after})
 }
 
@@ -37,7 +37,7 @@ func (s *Service) RecordRefusals(ctx context.Context, r Refusals) error {
 	// Written by the data layer on the refused caller's behalf, whoever that is.
 	ctx = store.AsSystem(ctx, "refusals")
 	err := s.store.InTx(store.WithOperation(ctx, "audit_refusals"), func(tx *store.Tx) error {
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: r.Last, Actor: store.ActorOf(r.Caller), Action: store.AuditRefused,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: r.Last, Actor: mohalla.ActorOf(r.Caller), Action: mohalla.AuditRefused,
 			Entity: "route", EntityID: r.Route, RequestID: r.RequestID, ClientIP: r.ClientIP,
 			After: map[string]any{"count": r.Count, "first": r.First.UTC(), "last": r.Last.UTC(), "reason": r.Reason}})
 	})

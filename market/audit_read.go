@@ -23,9 +23,9 @@ type AuditQuery struct {
 // AuditLog returns a page of the audit trail, newest first: all of it to an
 // admin, and to a shop owner the rows of their own shops' entities (the shop,
 // its products, its orders). Anyone else is EFORBIDDEN.
-func (s *Service) AuditLog(ctx context.Context, c mohalla.Caller, q AuditQuery) (mohalla.Page[store.AuditEntry], error) {
+func (s *Service) AuditLog(ctx context.Context, c mohalla.Caller, q AuditQuery) (mohalla.Page[mohalla.AuditEntry], error) {
 	ctx = store.WithCaller(ctx, c)
-	var none mohalla.Page[store.AuditEntry]
+	var none mohalla.Page[mohalla.AuditEntry]
 	if err := authReadAudit(c); err != nil {
 		return none, err
 	}
@@ -63,9 +63,9 @@ const (
 // first, to whoever may read it (ENOTFOUND otherwise, as for one that does not
 // exist). Who made each change from where (request id, client address, API
 // key), and a webhook's address, are shown only to admins and the shop's owner.
-func (s *Service) History(ctx context.Context, c mohalla.Caller, entity, id string, p PageRequest) (mohalla.Page[store.AuditEntry], error) {
+func (s *Service) History(ctx context.Context, c mohalla.Caller, entity, id string, p PageRequest) (mohalla.Page[mohalla.AuditEntry], error) {
 	ctx = store.WithCaller(ctx, c)
-	var none mohalla.Page[store.AuditEntry]
+	var none mohalla.Page[mohalla.AuditEntry]
 	limit, err := p.limit()
 	if err != nil {
 		return none, err
@@ -118,14 +118,14 @@ func (s *Service) History(ctx context.Context, c mohalla.Caller, entity, id stri
 }
 
 // redact keeps from a row what anyone who may read its entity may know.
-func redact(a *store.AuditEntry) {
+func redact(a *mohalla.AuditEntry) {
 	a.RequestID, a.ClientIP, a.Actor.KeyID = "", "", ""
-	if a.Action == store.AuditShopWebhook {
+	if a.Action == mohalla.AuditShopWebhook {
 		a.Before, a.After = nil, nil
 	}
 }
 
-func auditID(a store.AuditEntry) string { return strconv.FormatInt(a.ID, 10) }
+func auditID(a mohalla.AuditEntry) string { return strconv.FormatInt(a.ID, 10) }
 
 func auditCursor(s string) (int64, error) {
 	if s == "" {

@@ -12,7 +12,7 @@ import (
 )
 
 // auditSince returns the trail's rows after row id from, oldest first.
-func auditSince(t *testing.T, f *fixture, from int64) []store.AuditEntry {
+func auditSince(t *testing.T, f *fixture, from int64) []mohalla.AuditEntry {
 	t.Helper()
 	rows, err := f.svc.Store().Read().ListAudit(store.AsSystem(ctx, "test"), store.AuditFilter{Oldest: true, Cursor: from, Limit: 100})
 	if err != nil {
@@ -71,69 +71,69 @@ func TestAuditEachOperation(t *testing.T) {
 			{name: "create user", do: func() error {
 				_, err := f.svc.CreateUser(req, admin, market.CreateUser{ID: "u9", Email: "u9@example.com", Name: "Nine"})
 				return err
-			}, actor: admin, action: store.AuditUserCreate, entity: "user", id: "u9",
+			}, actor: admin, action: mohalla.AuditUserCreate, entity: "user", id: "u9",
 				after: map[string]any{"email": "u9@example.com", "name": "Nine", "phone": ""}},
 			{name: "create shop", do: func() error {
 				_, err := f.svc.CreateShop(req, owner, market.CreateShop{ID: "s2", Name: "Two", OwnerID: owner.ID,
 					Location: &mohalla.Location{Lat: 19, Lng: 72}, Pincode: "400001"})
 				return err
-			}, actor: owner, action: store.AuditShopCreate, entity: "shop", id: "s2", shop: "s2",
+			}, actor: owner, action: mohalla.AuditShopCreate, entity: "shop", id: "s2", shop: "s2",
 				after: map[string]any{"name": "Two", "ownerId": owner.ID, "pincode": "400001", "address": ""}},
 			{name: "create product", do: func() error {
 				_, err := f.svc.CreateProduct(req, owner, market.CreateProduct{ID: "dal", Name: "Dal", Price: money(12000),
 					Category: "grains", ShopID: "s1", Stock: new(int64(4))})
 				return err
-			}, actor: owner, action: store.AuditProductCreate, entity: "product", id: "dal", shop: "s1",
+			}, actor: owner, action: mohalla.AuditProductCreate, entity: "product", id: "dal", shop: "s1",
 				after: map[string]any{"name": "Dal", "price": 120.0, "stock": 4.0, "category": "grains"}},
 			{name: "change price", do: func() error {
 				_, err := f.svc.UpdateProduct(req, owner, "rice", market.UpdateProduct{Price: money(6500)})
 				return err
-			}, actor: owner, action: store.AuditProductUpdate, entity: "product", id: "rice", shop: "s1",
+			}, actor: owner, action: mohalla.AuditProductUpdate, entity: "product", id: "rice", shop: "s1",
 				before: map[string]any{"price": 60.0}, after: map[string]any{"price": 65.0}},
 			{name: "change stock by a key", do: func() error {
 				_, err := f.svc.ChangeStock(req, key, "rice", market.ChangeStock{Delta: -3, Reason: "spoilt"})
 				return err
-			}, actor: key, action: store.AuditProductStock, entity: "product", id: "rice", shop: "s1",
+			}, actor: key, action: mohalla.AuditProductStock, entity: "product", id: "rice", shop: "s1",
 				before: map[string]any{"stock": 10.0}, after: map[string]any{"stock": 7.0, "delta": -3.0, "reason": "spoilt"}},
 			{name: "place order", do: func() error {
 				_, err := f.svc.CreateOrder(req, cust, market.CreateOrder{ID: "o1", UserID: "c1",
 					Items: []market.OrderLine{{ProductID: "rice", Quantity: 2}}, DeliveryAddress: address()})
 				return err
-			}, actor: cust, action: store.AuditOrderCreate, entity: "order", id: "o1", shop: "s1",
+			}, actor: cust, action: mohalla.AuditOrderCreate, entity: "order", id: "o1", shop: "s1",
 				after: map[string]any{"status": "pending", "userId": "c1", "totalAmount": 130.0}},
 			{name: "confirm order", do: func() error {
 				_, err := f.svc.ChangeOrderStatus(req, owner, "o1", market.ChangeOrderStatus{Status: mohalla.StatusConfirmed})
 				return err
-			}, actor: owner, action: store.AuditOrderStatus, entity: "order", id: "o1", shop: "s1",
+			}, actor: owner, action: mohalla.AuditOrderStatus, entity: "order", id: "o1", shop: "s1",
 				before: map[string]any{"status": "pending"}, after: map[string]any{"status": "confirmed"}},
 			{name: "cancel order", do: func() error {
 				_, err := f.svc.ChangeOrderStatus(req, admin, "o1", market.ChangeOrderStatus{Status: mohalla.StatusCancelled})
 				return err
-			}, actor: admin, action: store.AuditOrderCancel, entity: "order", id: "o1", shop: "s1",
+			}, actor: admin, action: mohalla.AuditOrderCancel, entity: "order", id: "o1", shop: "s1",
 				before: map[string]any{"status": "confirmed"}, after: map[string]any{"status": "cancelled",
 					"stockReturned": []any{map[string]any{"productId": "rice", "quantity": 2.0, "price": 65.0,
 						"stockBefore": 5.0, "stockAfter": 7.0}}}},
 			{name: "discontinue product", do: func() error { return f.svc.DeleteProduct(req, owner, "dal") },
-				actor: owner, action: store.AuditProductDelete, entity: "product", id: "dal", shop: "s1",
+				actor: owner, action: mohalla.AuditProductDelete, entity: "product", id: "dal", shop: "s1",
 				before: map[string]any{"deletedAt": nil}},
 			{name: "set webhook", do: func() error {
 				_, err := f.svc.PutWebhook(req, owner, "s1", market.PutWebhook{URL: "https://example.com/hook", Secret: "0123456789abcdef"})
 				return err
-			}, actor: owner, action: store.AuditShopWebhook, entity: "shop", id: "s1", shop: "s1",
+			}, actor: owner, action: mohalla.AuditShopWebhook, entity: "shop", id: "s1", shop: "s1",
 				after: map[string]any{"url": "https://example.com/hook", "secret": "(set)"}},
 			{name: "create API key", do: func() error {
 				k, err := f.svc.CreateAPIKey(req, admin, market.CreateAPIKey{Name: "courier"})
 				keyID = k.ID
 				return err
-			}, actor: admin, action: store.AuditAPIKeyCreate, entity: "apikey",
+			}, actor: admin, action: mohalla.AuditAPIKeyCreate, entity: "apikey",
 				after: map[string]any{"name": "courier", "kind": "service"}},
 			{name: "revoke API key", do: func() error { return f.svc.RevokeAPIKey(req, admin, keyID) },
-				actor: admin, action: store.AuditAPIKeyRevoke, entity: "apikey",
+				actor: admin, action: mohalla.AuditAPIKeyRevoke, entity: "apikey",
 				before: map[string]any{"name": "courier", "revokedAt": nil}},
 			{name: "send events", do: func() error {
 				_, err := f.svc.SendEvents(req, key, []market.SendEvent{{ID: "e1", Name: "app/ping"}, {ID: "e2", Name: "app/ping"}})
 				return err
-			}, actor: key, action: store.AuditEventSend, entity: "event", id: "e1",
+			}, actor: key, action: mohalla.AuditEventSend, entity: "event", id: "e1",
 				after: map[string]any{"count": 2.0, "names": []any{"app/ping"}, "ids": []any{"e1", "e2"}}},
 		} {
 			from := auditHead(t, f)
@@ -156,8 +156,8 @@ func TestAuditEachOperation(t *testing.T) {
 				t.Errorf("%s: row %s %s %s (shop %q), want %s %s %s (shop %q)", op.name, a.Action, a.Entity, a.EntityID,
 					a.ShopID, op.action, op.entity, id, op.shop)
 			}
-			if a.Actor != store.ActorOf(op.actor) || (op.actor.ID == key.ID && a.Actor.KeyID != "00112233aabbccdd") {
-				t.Errorf("%s: actor %+v, want %+v", op.name, a.Actor, store.ActorOf(op.actor))
+			if a.Actor != mohalla.ActorOf(op.actor) || (op.actor.ID == key.ID && a.Actor.KeyID != "00112233aabbccdd") {
+				t.Errorf("%s: actor %+v, want %+v", op.name, a.Actor, mohalla.ActorOf(op.actor))
 			}
 			if a.RequestID != "req-1" || a.ClientIP != "203.0.113.9" || a.Seq == 0 || len(a.Hash) != 64 {
 				t.Errorf("%s: request %q from %q, place %d, hash %q; want the context's request and a link of the chain",
@@ -196,7 +196,7 @@ func TestAuditEachOperation(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows := auditSince(t, f, from)
-		if len(rows) != 1 || rows[0].Action != store.AuditRefused || rows[0].EntityID != "POST /v1/products" ||
+		if len(rows) != 1 || rows[0].Action != mohalla.AuditRefused || rows[0].EntityID != "POST /v1/products" ||
 			jsonOf(t, rows[0].After)["count"] != 7.0 || rows[0].RequestID != "req-9" {
 			t.Errorf("refusal summary: %+v", rows)
 		}

@@ -53,7 +53,7 @@ func (s *Service) OfferDemoAccounts(ctx context.Context, c mohalla.Caller, as []
 		if err := tx.PutDemoAccounts(ctx, as); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: s.cfg.Now().UTC(), Actor: store.ActorOf(c), Action: store.AuditDemoOffer,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: s.cfg.Now().UTC(), Actor: mohalla.ActorOf(c), Action: mohalla.AuditDemoOffer,
 			Entity: "demo", EntityID: "accounts", After: as})
 	})
 	if err != nil {

@@ -120,7 +120,7 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		// process (the system caller, no request behind it) are its work, not
 		// a caller's, and writing a row for each would double their cost.
 		if c != mohalla.System || mohalla.RequestFrom(ctx).ID != "" {
-			w.audit(store.AuditEventSend, "event", events[0].ID, "", nil, sentEvents(events))
+			w.audit(mohalla.AuditEventSend, "event", events[0].ID, "", nil, sentEvents(events))
 		}
 		return nil
 	})

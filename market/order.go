@@ -163,7 +163,7 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 			return o, err
 		}
 	}
-	w.audit(store.AuditOrderCreate, "order", o.ID, o.ShopID, nil, map[string]any{"status": o.Status, "userId": o.UserID,
+	w.audit(mohalla.AuditOrderCreate, "order", o.ID, o.ShopID, nil, map[string]any{"status": o.Status, "userId": o.UserID,
 		"totalAmount": o.TotalAmount, "items": reservations(o.Items, changes)})
 	return o, nil
 }

@@ -81,7 +81,7 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 			return err
 		}
 		if o.Status != mohalla.StatusCancelled {
-			w.audit(store.AuditOrderStatus, "order", o.ID, o.ShopID, map[string]any{"status": from}, map[string]any{"status": o.Status})
+			w.audit(mohalla.AuditOrderStatus, "order", o.ID, o.ShopID, map[string]any{"status": from}, map[string]any{"status": o.Status})
 			return nil
 		}
 		returned, err := returnStock(ctx, w, o)
@@ -92,7 +92,7 @@ func (s *Service) ChangeOrderStatus(ctx context.Context, c mohalla.Caller, id st
 		if in.Reason != "" {
 			after["reason"] = in.Reason
 		}
-		w.audit(store.AuditOrderCancel, "order", o.ID, o.ShopID, map[string]any{"status": from}, after)
+		w.audit(mohalla.AuditOrderCancel, "order", o.ID, o.ShopID, map[string]any{"status": from}, after)
 		return nil
 	})
 	return o, err

@@ -87,7 +87,7 @@ func TestOrderStatusMachine(t *testing.T) {
 			t.Errorf("order/updated: %d events, last %+v", len(updates), last)
 		}
 		audit, err := f.svc.Store().Read().Audit(store.WithCaller(ctx, admin), "order", "o2")
-		if err != nil || len(audit) != 3 || audit[1].Action != store.AuditOrderStatus || audit[2].Action != store.AuditOrderCancel ||
+		if err != nil || len(audit) != 3 || audit[1].Action != mohalla.AuditOrderStatus || audit[2].Action != mohalla.AuditOrderCancel ||
 			!strings.Contains(fmt.Sprintf("%s", audit[2].After), why) {
 			t.Errorf("audit of o2 = %+v, %v; want its creation, a status change and its cancellation with the reason", audit, err)
 		}

@@ -88,7 +88,7 @@ func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in Create
 		if err := remember(ctx, w, scope, key, hash, p.ID); err != nil {
 			return err
 		}
-		w.audit(store.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
+		w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
 			"description": p.Description, "price": p.Price, "category": p.Category, "unit": p.Unit, "stock": p.Stock,
 			"lowStockThreshold": p.LowStockThreshold})
 		return w.emit(mohalla.EventProductCreated, productEvent(p))

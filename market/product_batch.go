@@ -196,7 +196,7 @@ func (s *Service) upsertProducts(ctx context.Context, w *change, items []CreateP
 			for name, ch := range changes {
 				before[name], after[name] = ch.Old, ch.New
 			}
-			w.audit(store.AuditProductUpdate, "product", p.ID, p.ShopID, before, after)
+			w.audit(mohalla.AuditProductUpdate, "product", p.ID, p.ShopID, before, after)
 			if err := w.emit(mohalla.EventProductUpdated, mohalla.ProductUpdated{ProductID: p.ID, ShopID: p.ShopID,
 				Version: p.Version, Changes: changes, Reason: "edit"}); err != nil {
 				return err
@@ -216,7 +216,7 @@ func (s *Service) upsertProducts(ctx context.Context, w *change, items []CreateP
 				remembered = append(remembered, store.IdempotencyRecord{Scope: "product", Key: p.ID, RequestHash: hash, ResourceID: p.ID})
 			}
 			creates = append(creates, p)
-			w.audit(store.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
+			w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
 				"description": p.Description, "price": p.Price, "category": p.Category, "unit": p.Unit, "stock": p.Stock,
 				"lowStockThreshold": p.LowStockThreshold})
 			if err := w.emit(mohalla.EventProductCreated, productEvent(p)); err != nil {

@@ -77,7 +77,7 @@ func (s *Service) UpdateProduct(ctx context.Context, c mohalla.Caller, id string
 		for name, ch := range changes {
 			before[name], after[name] = ch.Old, ch.New
 		}
-		w.audit(store.AuditProductUpdate, "product", p.ID, p.ShopID, before, after)
+		w.audit(mohalla.AuditProductUpdate, "product", p.ID, p.ShopID, before, after)
 		return w.emit(mohalla.EventProductUpdated, mohalla.ProductUpdated{ProductID: p.ID, ShopID: p.ShopID, Version: p.Version,
 			Changes: changes, Reason: "edit"})
 	})
@@ -105,7 +105,7 @@ func (s *Service) DeleteProduct(ctx context.Context, c mohalla.Caller, id string
 		if err := w.tx.UpdateProduct(ctx, &p); err != nil {
 			return err
 		}
-		w.audit(store.AuditProductDelete, "product", p.ID, p.ShopID, map[string]any{"deletedAt": nil}, map[string]any{"deletedAt": w.now})
+		w.audit(mohalla.AuditProductDelete, "product", p.ID, p.ShopID, map[string]any{"deletedAt": nil}, map[string]any{"deletedAt": w.now})
 		return w.emit(mohalla.EventProductDeleted, productEvent(p))
 	})
 	return err

@@ -79,7 +79,7 @@ type change struct {
 	caller mohalla.Caller
 	now    time.Time
 	events []mohalla.Event
-	audits []store.AuditEntry
+	audits []mohalla.AuditEntry
 }
 
 // emit queues an event to append when the write's function returns.

@@ -75,7 +75,7 @@ func (s *Service) CreateShop(ctx context.Context, c mohalla.Caller, in CreateSho
 		if err := remember(ctx, w, scope, key, hash, sh.ID); err != nil {
 			return err
 		}
-		w.audit(store.AuditShopCreate, "shop", sh.ID, sh.ID, nil, map[string]any{"name": sh.Name, "ownerId": sh.OwnerID,
+		w.audit(mohalla.AuditShopCreate, "shop", sh.ID, sh.ID, nil, map[string]any{"name": sh.Name, "ownerId": sh.OwnerID,
 			"location": sh.Location, "pincode": sh.Pincode, "address": sh.Address})
 		return w.emit(mohalla.EventShopCreated, mohalla.ShopEvent{ShopID: sh.ID, Name: sh.Name, OwnerID: sh.OwnerID,
 			Location: sh.Location, Pincode: sh.Pincode})

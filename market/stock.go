@@ -57,7 +57,7 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 		if err := w.stockChanged(ctx, sc, "stock", ""); err != nil {
 			return err
 		}
-		w.audit(store.AuditProductStock, "product", id, sc.ShopID, map[string]any{"stock": sc.Old},
+		w.audit(mohalla.AuditProductStock, "product", id, sc.ShopID, map[string]any{"stock": sc.Old},
 			map[string]any{"stock": sc.New, "delta": in.Delta, "reason": in.Reason})
 		p, err = w.tx.Product(ctx, id)
 		return err

@@ -171,7 +171,7 @@ func changeStocks(ctx context.Context, w *change, items []StockItem, ok []bool, 
 			if err := w.stockChanged(ctx, sc, "stock", ""); err != nil {
 				return err
 			}
-			w.audit(store.AuditProductStock, "product", it.ProductID, sc.ShopID, map[string]any{"stock": sc.Old},
+			w.audit(mohalla.AuditProductStock, "product", it.ProductID, sc.ShopID, map[string]any{"stock": sc.Old},
 				map[string]any{"stock": sc.New, "delta": it.Delta, "reason": it.Reason})
 			stock := sc.New
 			res.Items = append(res.Items, BatchItem{Index: i, ID: it.ProductID, Result: "changed", Version: sc.Version, Stock: &stock})

@@ -64,7 +64,7 @@ func TestChangeStock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(audit) != 1+len(steps) || audit[0].Action != store.AuditProductCreate || audit[1].Action != store.AuditProductStock ||
+		if len(audit) != 1+len(steps) || audit[0].Action != mohalla.AuditProductCreate || audit[1].Action != mohalla.AuditProductStock ||
 			audit[1].Actor.ID != owner.ID {
 			t.Fatalf("audit = %+v, want the product's creation and %d product.stock rows by %s", audit, len(steps), owner.ID)
 		}

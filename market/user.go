@@ -75,7 +75,7 @@ func (s *Service) CreateUser(ctx context.Context, c mohalla.Caller, in CreateUse
 		if err := remember(ctx, w, scope, key, hash, u.ID); err != nil {
 			return err
 		}
-		w.audit(store.AuditUserCreate, "user", u.ID, "", nil, map[string]any{"email": u.Email, "name": u.Name, "phone": u.Phone})
+		w.audit(mohalla.AuditUserCreate, "user", u.ID, "", nil, map[string]any{"email": u.Email, "name": u.Name, "phone": u.Phone})
 		return w.emit(mohalla.EventUserCreated, mohalla.UserEvent{UserID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone})
 	})
 	return u, err

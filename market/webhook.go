@@ -56,7 +56,7 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 			return err
 		}
 		// The secret is never recorded; that it changed is.
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: now, Actor: store.ActorOf(c), Action: store.AuditShopWebhook,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(c), Action: mohalla.AuditShopWebhook,
 			Entity: "shop", EntityID: shopID, ShopID: shopID, Before: before,
 			After: map[string]string{"url": in.URL, "secret": "(set)"}})
 	})
@@ -98,9 +98,9 @@ type NotificationQuery struct {
 
 // Notifications lists the messages sent: a user sees their own, an admin or a
 // service anyone's.
-func (s *Service) Notifications(ctx context.Context, c mohalla.Caller, q NotificationQuery) (mohalla.Page[store.Notification], error) {
+func (s *Service) Notifications(ctx context.Context, c mohalla.Caller, q NotificationQuery) (mohalla.Page[mohalla.Notification], error) {
 	ctx = store.WithCaller(ctx, c)
-	var none mohalla.Page[store.Notification]
+	var none mohalla.Page[mohalla.Notification]
 	limit, err := q.limit()
 	if err != nil {
 		return none, err
@@ -115,5 +115,5 @@ func (s *Service) Notifications(ctx context.Context, c mohalla.Caller, q Notific
 	if err != nil {
 		return none, s.internal(ctx, err)
 	}
-	return page(ns, limit, func(n store.Notification) string { return n.ID }), nil
+	return page(ns, limit, func(n mohalla.Notification) string { return n.ID }), nil
 }

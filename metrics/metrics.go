@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -215,8 +216,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	var waiting float64
 	for _, r := range runs {
-		ch <- prometheus.MustNewConstMetric(runsDesc, prometheus.GaugeValue, float64(r.N), r.FunctionID, r.Status)
-		if r.Status == store.RunQueued || r.Status == store.RunSleeping || r.Status == store.RunWaiting {
+		ch <- prometheus.MustNewConstMetric(runsDesc, prometheus.GaugeValue, float64(r.N), r.FunctionID, string(r.Status))
+		if r.Status == enginetype.RunQueued || r.Status == enginetype.RunSleeping || r.Status == enginetype.RunWaiting {
 			waiting += float64(r.N)
 		}
 	}
@@ -226,7 +227,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		c.log.WarnContext(ctx, "metrics: count notifications", slog.Any("err", err))
 	}
 	for _, n := range ns {
-		ch <- prometheus.MustNewConstMetric(notes, prometheus.GaugeValue, float64(n.N), n.Channel, n.Status)
+		ch <- prometheus.MustNewConstMetric(notes, prometheus.GaugeValue, float64(n.N), n.Channel, string(n.Status))
 	}
 	qs, err := c.st.Read().QueueStates(ctx)
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -70,7 +70,7 @@ func TestSeedWorkflowsRunTheirFunctions(t *testing.T) {
 			deadline := time.Now().Add(15 * time.Second)
 			for fn := range want {
 				for {
-					p, err := n.Engine.Runs(ctx, admin, engine.RunQuery{Function: fn, Status: store.RunCompleted})
+					p, err := n.Engine.Runs(ctx, admin, engine.RunQuery{Function: fn, Status: enginetype.RunCompleted})
 					if err != nil {
 						t.Fatal(err)
 					}

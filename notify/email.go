@@ -18,7 +18,7 @@ import (
 // the retry sends it again with the same Message-ID, which mail clients use to
 // show it once.
 func (n *Notifier) email(ctx context.Context, in engine.Input, step, template string, to mohalla.User, shopID string, data any) error {
-	_, err := engine.Run(ctx, in.Step, step, func(ctx context.Context) (string, error) {
+	_, err := engine.Run(ctx, in.Step, step, func(ctx context.Context) (mohalla.NotificationStatus, error) {
 		r, err := render(template, data)
 		if err != nil {
 			return "", engine.NonRetriable(err)
@@ -26,30 +26,30 @@ func (n *Notifier) email(ctx context.Context, in engine.Input, step, template st
 		b, _ := json.Marshal(data)
 		now := n.cfg.Now().UTC()
 		id := noteID(template, in.Event.ID, in.Event.Time())
-		rec, err := n.st.Write().EnsureNotification(ctx, store.Notification{ID: id, UserID: to.ID, ShopID: shopID,
-			Channel: "email", Template: template, Recipient: to.Email, Subject: r.Subject, Data: b, Status: store.NotePending,
+		rec, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: to.ID, ShopID: shopID,
+			Channel: "email", Template: template, Recipient: to.Email, Subject: r.Subject, Data: b, Status: mohalla.NotePending,
 			MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: now})
 		if err != nil {
 			return "", err
 		}
 		switch {
-		case rec.Status == store.NoteSent || rec.Status == store.NoteRecorded:
+		case rec.Status == mohalla.NoteSent || rec.Status == mohalla.NoteRecorded:
 			return rec.Status, nil
 		case n.cfg.Mailer == nil:
-			return store.NoteRecorded, n.st.Write().MarkNotification(ctx, id, store.NoteRecorded, "no SMTP server configured", false, now)
+			return mohalla.NoteRecorded, n.st.Write().MarkNotification(ctx, id, mohalla.NoteRecorded, "no SMTP server configured", false, now)
 		}
-		if err := n.st.Write().MarkNotification(ctx, id, store.NoteSending, rec.ProviderResponse, true, now); err != nil {
+		if err := n.st.Write().MarkNotification(ctx, id, mohalla.NoteSending, rec.ProviderResponse, true, now); err != nil {
 			return "", err
 		}
 		resp, err := n.cfg.Mailer.Send(ctx, mail.Message{To: to.Email, Subject: r.Subject, Text: r.Text, HTML: r.HTML, MessageID: rec.MessageID})
 		if err != nil {
-			_ = n.st.Write().MarkNotification(ctx, id, store.NotePending, err.Error(), false, n.cfg.Now().UTC())
+			_ = n.st.Write().MarkNotification(ctx, id, mohalla.NotePending, err.Error(), false, n.cfg.Now().UTC())
 			return "", fmt.Errorf("send %s to %s: %w", template, to.Email, err)
 		}
 		if n.cfg.AfterSend != nil {
 			n.cfg.AfterSend(id)
 		}
-		return store.NoteSent, n.st.Write().MarkNotification(ctx, id, store.NoteSent, resp, false, n.cfg.Now().UTC())
+		return mohalla.NoteSent, n.st.Write().MarkNotification(ctx, id, mohalla.NoteSent, resp, false, n.cfg.Now().UTC())
 	})
 	return err
 }
@@ -60,8 +60,8 @@ func (n *Notifier) record(ctx context.Context, in engine.Input, step, template s
 		b, _ := json.Marshal(data)
 		now := n.cfg.Now().UTC()
 		id := noteID(template, in.Event.ID, in.Event.Time())
-		_, err := n.st.Write().EnsureNotification(ctx, store.Notification{ID: id, UserID: userID, ShopID: shopID,
-			Channel: "shop", Template: template, Subject: subject, Data: b, Status: store.NoteRecorded, EventID: in.Event.ID,
+		_, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: userID, ShopID: shopID,
+			Channel: "shop", Template: template, Subject: subject, Data: b, Status: mohalla.NoteRecorded, EventID: in.Event.ID,
 			CreatedAt: now})
 		return id, err
 	})

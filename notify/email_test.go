@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/mail/mailpittest"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/notify"
@@ -112,7 +113,7 @@ func TestOrderEmails(t *testing.T) {
 			t.Fatalf("customer notifications = %d, %v", len(notes), err)
 		}
 		for _, n := range notes {
-			if n.Status != store.NoteSent || n.Attempts != 1 || !strings.HasPrefix(n.ProviderResponse, "250") {
+			if n.Status != mohalla.NoteSent || n.Attempts != 1 || !strings.HasPrefix(n.ProviderResponse, "250") {
 				t.Errorf("notification %s: %s after %d attempts, response %q", n.Template, n.Status, n.Attempts, n.ProviderResponse)
 			}
 		}
@@ -134,7 +135,7 @@ func TestEmailResentAfterCrashKeepsMessageID(t *testing.T) {
 			t.Fatal(err)
 		}
 		runs := s.waitRunsDone(t, "send-welcome-email", 1)
-		if runs[0].Status != store.RunCompleted || runs[0].Attempts != 2 {
+		if runs[0].Status != enginetype.RunCompleted || runs[0].Attempts != 2 {
 			t.Fatalf("run = %+v; want completed on the second attempt", runs[0])
 		}
 		msgs := mailpit.To(t, email)
@@ -142,7 +143,7 @@ func TestEmailResentAfterCrashKeepsMessageID(t *testing.T) {
 			t.Fatalf("got %d copies with ids %v; want 2 with one Message-ID", len(msgs), ids(msgs))
 		}
 		n, err := st.Read().ListNotifications(ctx, store.NotificationFilter{UserID: "u1", Limit: 10})
-		if err != nil || len(n) != 1 || n[0].Status != store.NoteSent || n[0].Attempts != 2 {
+		if err != nil || len(n) != 1 || n[0].Status != mohalla.NoteSent || n[0].Attempts != 2 {
 			t.Fatalf("notifications = %+v, %v; want one, sent after 2 attempts", n, err)
 		}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/mail"
 	"github.com/mohallamart/mohalla/mail/mailpittest"
 	"github.com/mohallamart/mohalla/market"
@@ -95,9 +96,9 @@ func eventually(t *testing.T, within time.Duration, ok func() bool, state func()
 }
 
 // waitRunsDone waits until every run of the function has ended.
-func (s *stack) waitRunsDone(t *testing.T, fn string, want int) []store.RunRow {
+func (s *stack) waitRunsDone(t *testing.T, fn string, want int) []enginetype.RunRow {
 	t.Helper()
-	var runs []store.RunRow
+	var runs []enginetype.RunRow
 	eventually(t, 15*time.Second, func() bool {
 		p, err := s.eng.Runs(ctx, admin, engine.RunQuery{Function: fn})
 		if err != nil {
@@ -108,7 +109,7 @@ func (s *stack) waitRunsDone(t *testing.T, fn string, want int) []store.RunRow {
 			return false
 		}
 		for _, r := range runs {
-			if r.Status != store.RunCompleted && r.Status != store.RunFailed {
+			if r.Status != enginetype.RunCompleted && r.Status != enginetype.RunFailed {
 				return false
 			}
 		}

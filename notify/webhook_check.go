@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/outbound"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
@@ -36,16 +37,16 @@ func (n *Notifier) TestWebhook(ctx context.Context, wh store.Webhook) (store.Del
 	if err != nil {
 		return store.Delivery{}, err
 	}
-	note := store.Notification{ID: id, UserID: sh.OwnerID, ShopID: wh.ShopID, Channel: "webhook", Template: "webhook_test",
-		Recipient: shown, Subject: "Test delivery to " + shown, Data: body, Status: store.NotePending, CreatedAt: now}
+	note := mohalla.Notification{ID: id, UserID: sh.OwnerID, ShopID: wh.ShopID, Channel: "webhook", Template: "webhook_test",
+		Recipient: shown, Subject: "Test delivery to " + shown, Data: body, Status: mohalla.NotePending, CreatedAt: now}
 	if _, err := n.st.Write().EnsureNotification(ctx, note); err != nil {
 		return store.Delivery{}, err
 	}
 	d := store.Delivery{NotificationID: id, ShopID: wh.ShopID, URL: shown, Attempt: 1, At: now}
-	status, response := store.NoteSent, ""
+	status, response := mohalla.NoteSent, ""
 	if perr := n.post(ctx, wh, shown, id, now, body, &d); perr != nil {
 		d.Error = perr.Error()
-		status, response = store.NoteFailed, d.Error
+		status, response = mohalla.NoteFailed, d.Error
 	} else {
 		response = fmt.Sprintf("%d %s", d.StatusCode, http.StatusText(d.StatusCode))
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/outbound"
@@ -149,7 +150,7 @@ func TestWebhooksWithoutTheDevelopmentSwitch(t *testing.T) {
 			order(t, s, fmt.Sprintf("dial-%d", i))
 			runs := s.waitRunsDone(t, "notify-shop-of-order", i+1)
 			for _, r := range runs {
-				if r.Status != store.RunFailed {
+				if r.Status != enginetype.RunFailed {
 					t.Errorf("run %+v; want failed", r)
 				}
 			}
@@ -224,7 +225,7 @@ func TestWebhookRedirectIsAFailedDelivery(t *testing.T) {
 		}
 		order(t, s, "ord1")
 		runs := s.waitRunsDone(t, "notify-shop-of-order", 1)
-		if runs[0].Status != store.RunFailed || runs[0].Attempts != 2 {
+		if runs[0].Status != enginetype.RunFailed || runs[0].Attempts != 2 {
 			t.Fatalf("run %+v; want failed after 2 attempts", runs[0])
 		}
 		ds := deliveries(t, st)

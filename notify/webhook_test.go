@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/notify"
 	"github.com/mohallamart/mohalla/store"
@@ -104,7 +105,7 @@ func TestShopIsNotifiedOfOrderBySignedWebhook(t *testing.T) {
 			}
 		}
 		runs := s.waitRunsDone(t, "notify-shop-of-order", 1)
-		if runs[0].Status != store.RunCompleted || runs[0].Attempts != 3 {
+		if runs[0].Status != enginetype.RunCompleted || runs[0].Attempts != 3 {
 			t.Fatalf("run = %+v; want completed on the third attempt", runs[0])
 		}
 		shop.mu.Lock()
@@ -123,7 +124,7 @@ func TestShopIsNotifiedOfOrderBySignedWebhook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var note *store.Notification
+		var note *mohalla.Notification
 		for i := range notes {
 			if notes[i].Template == "new_order" {
 				note = &notes[i]

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -123,8 +124,8 @@ func (p *Pruner) Prune(ctx context.Context) (Pruned, bool, error) {
 		table string
 		prune func(context.Context) (int64, error)
 	}{
-		{"function_runs", p.runs([]string{store.RunCompleted, store.RunCancelled, store.RunSkipped}, now.Add(-p.cfg.CompletedRuns), out)},
-		{"function_runs", p.runs([]string{store.RunFailed}, now.Add(-p.cfg.FailedRuns), out)},
+		{"function_runs", p.runs([]enginetype.RunStatus{enginetype.RunCompleted, enginetype.RunCancelled, enginetype.RunSkipped}, now.Add(-p.cfg.CompletedRuns), out)},
+		{"function_runs", p.runs([]enginetype.RunStatus{enginetype.RunFailed}, now.Add(-p.cfg.FailedRuns), out)},
 		{"events", p.batch(p.st.PruneEvents, now.Add(-p.cfg.Events))},
 		{"function_keys", p.batch(p.st.PruneKeys, now.Add(-p.cfg.Keys))},
 		{"notifications", p.batch(p.st.PruneNotifications, now.Add(-p.cfg.Notifications))},
@@ -161,7 +162,7 @@ func (p *Pruner) batch(prune func(context.Context, time.Time, int) (int64, error
 
 // runs prunes runs with their steps; the steps are counted in out and the
 // metric here, the runs by the caller.
-func (p *Pruner) runs(statuses []string, before time.Time, out Pruned) func(context.Context) (int64, error) {
+func (p *Pruner) runs(statuses []enginetype.RunStatus, before time.Time, out Pruned) func(context.Context) (int64, error) {
 	return func(ctx context.Context) (int64, error) {
 		runs, steps, err := p.st.PruneRuns(ctx, statuses, before, p.cfg.Batch)
 		if steps > 0 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/eventlog"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/retention"
@@ -103,7 +104,7 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			runs := func(fn string) []store.RunRow {
+			runs := func(fn string) []enginetype.RunRow {
 				t.Helper()
 				p, err := eng.Runs(ctx, admin, engine.RunQuery{Function: fn})
 				if err != nil {
@@ -116,7 +117,7 @@ func TestPruneKeepsIdempotencyKeys(t *testing.T) {
 				eventually(t, 30*time.Second, func() bool {
 					rs := runs(fn)
 					for _, r := range rs {
-						if r.Status != store.RunCompleted {
+						if r.Status != enginetype.RunCompleted {
 							return false
 						}
 					}

@@ -3,31 +3,20 @@ package store
 import (
 	"context"
 	"time"
-)
 
-// APIKey is a service API key. Its secret is kept only as SecretHash.
-type APIKey struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// Kind is what the key may do: "service" (act with the service role) or
-	// "search" (only search).
-	Kind       string     `json:"kind"`
-	SecretHash string     `json:"-"`
-	CreatedBy  string     `json:"createdBy"`
-	CreatedAt  time.Time  `json:"createdAt"`
-	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
-}
+	"github.com/mohallamart/mohalla"
+)
 
 const apiKeyColumns = `id, name, kind, secret_hash, created_by, created_at, revoked_at`
 
-func scanAPIKey(s interface{ Scan(...any) error }) (APIKey, error) {
-	var k APIKey
+func scanAPIKey(s interface{ Scan(...any) error }) (mohalla.APIKey, error) {
+	var k mohalla.APIKey
 	err := s.Scan(&k.ID, &k.Name, &k.Kind, &k.SecretHash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt)
 	return k, err
 }
 
 // InsertAPIKey adds k.
-func (tx *Tx) InsertAPIKey(ctx context.Context, k APIKey) error {
+func (tx *Tx) InsertAPIKey(ctx context.Context, k mohalla.APIKey) error {
 	_, err := tx.q.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, NULL)`,
 		k.ID, k.Name, k.Kind, k.SecretHash, k.CreatedBy, k.CreatedAt.UTC())
 	return err
@@ -40,19 +29,19 @@ func (tx *Tx) RevokeAPIKey(ctx context.Context, id string, at time.Time) (bool, 
 	return n == 1, err
 }
 
-// APIKey returns key id, or ErrNotFound.
-func (q *Q) APIKey(ctx context.Context, id string) (APIKey, error) {
+// mohalla.APIKey returns key id, or ErrNotFound.
+func (q *Q) APIKey(ctx context.Context, id string) (mohalla.APIKey, error) {
 	return scanAPIKey(q.q.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE id = $1`, id))
 }
 
 // APIKeys returns every key, newest first.
-func (q *Q) APIKeys(ctx context.Context) ([]APIKey, error) {
+func (q *Q) APIKeys(ctx context.Context) ([]mohalla.APIKey, error) {
 	rs, err := q.q.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY created_at DESC, id DESC`)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	out := []APIKey{}
+	out := []mohalla.APIKey{}
 	for rs.Next() {
 		k, err := scanAPIKey(rs)
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 // in one statement on PostgreSQL (a batch write audits up to a thousand
 // items); on SQLite, whose statements cost no round trip, one at a time. It
 // does not set the entries' IDs on PostgreSQL.
-func (tx *Tx) InsertAudits(ctx context.Context, as []AuditEntry) error {
+func (tx *Tx) InsertAudits(ctx context.Context, as []mohalla.AuditEntry) error {
 	if len(as) == 1 || (len(as) > 1 && tx.b.kind() != "postgres") {
 		for i := range as {
 			if err := tx.InsertAudit(ctx, &as[i]); err != nil {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/mohallamart/mohalla"
 )
 
 // The audit trail is one hash chain: row n's hash is SHA-256(row n-1's hash ||
@@ -20,7 +22,7 @@ import (
 // field but its id and place, as a JSON array. Before and After are as
 // scanAudit gives them: re-encoded with sorted keys and no spaces, so the text
 // either store gives back (PostgreSQL's jsonb reorders keys) hashes the same.
-func (a *AuditEntry) canonical() []byte {
+func canonical(a *mohalla.AuditEntry) []byte {
 	b, _ := json.Marshal([]any{a.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano),
 		a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
 		rawOrNil(a.Before), rawOrNil(a.After), a.RequestID, a.ClientIP})
@@ -122,7 +124,7 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 				return v, nil
 			}
 			hash, _ := hex.DecodeString(a.Hash)
-			if !bytes.Equal(chainHash(prev, a.canonical()), hash) {
+			if !bytes.Equal(chainHash(prev, canonical(&a)), hash) {
 				v.Broken = &AuditBreak{Seq: a.Seq, ID: a.ID,
 					Reason: "its hash does not match its content and the previous row's hash: the row was changed, or one before it"}
 				return v, nil

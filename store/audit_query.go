@@ -10,77 +10,11 @@ import (
 	"github.com/mohallamart/mohalla"
 )
 
-// The audit actions: each sensitive operation writes exactly one row, in its
-// own transaction, naming one of these.
-const (
-	AuditUserCreate     = "user.create"
-	AuditShopCreate     = "shop.create"
-	AuditShopWebhook    = "shop.webhook"
-	AuditProductCreate  = "product.create"
-	AuditProductUpdate  = "product.update" // details, price among them
-	AuditProductStock   = "product.stock"
-	AuditProductDelete  = "product.delete"
-	AuditOrderCreate    = "order.create"
-	AuditOrderStatus    = "order.status"
-	AuditOrderCancel    = "order.cancel" // a status change to cancelled, with the stock returned
-	AuditAPIKeyCreate   = "apikey.create"
-	AuditAPIKeyRevoke   = "apikey.revoke"
-	AuditEventSend      = "event.send"
-	AuditRefused        = "refused" // a summary of refused writes (market.Service.RecordRefusals)
-	AuditRunCancel      = "run.cancel"
-	AuditRunRerun       = "run.rerun"
-	AuditFunctionReplay = "function.replay"
-	AuditSyncCheck      = "sync.check"
-	AuditDemoOffer      = "demo.offer" // seed --demo offered its accounts for sign-in
-)
-
-// AuditEntry is one row of the append-only audit trail.
-type AuditEntry struct {
-	// ID is the row's number, in the order rows were written; the cursor of
-	// AuditFilter.
-	ID    int64      `json:"id"`
-	At    time.Time  `json:"at"`
-	Actor AuditActor `json:"actor"`
-	// Action is what was done: "product.stock", "order.status", "refused", …
-	Action   string `json:"action"`
-	Entity   string `json:"entity"`
-	EntityID string `json:"entityId"`
-	// ShopID is the shop the entity belongs to, "" for none: its owner may
-	// read the row.
-	ShopID string `json:"shopId,omitempty"`
-	// Before and After hold the fields the operation changed, as they were
-	// and as they became.
-	Before any `json:"before,omitempty"`
-	After  any `json:"after,omitempty"`
-	// RequestID and ClientIP name the HTTP request behind the operation; ""
-	// for work no request asked for (the command line, background work).
-	RequestID string `json:"requestId,omitempty"`
-	ClientIP  string `json:"clientIp,omitempty"`
-	// Seq is the row's place in the hash chain, 0 until it is linked (at
-	// most a second after its commit); Hash is SHA-256(the previous row's
-	// Hash || the row's canonical content), in hex.
-	Seq  int64  `json:"seq,omitempty"`
-	Hash string `json:"hash,omitempty"`
-}
-
-// AuditActor is who did an audited operation.
-type AuditActor struct {
-	ID   string       `json:"id"`
-	Role mohalla.Role `json:"role"`
-	// KeyID is the API key the actor presented, "" for a token or none.
-	KeyID string `json:"keyId,omitempty"`
-}
-
-// ActorOf returns the AuditActor of c.
-func ActorOf(c mohalla.Caller) AuditActor {
-	return AuditActor{ID: c.ID, Role: c.Role, KeyID: c.KeyID()}
-}
-
 // InsertAudit appends an entry to the audit trail. Its RequestID and ClientIP
 // default to ctx's mohalla.Request. The row joins the hash chain shortly after
 // its transaction commits (see SealAudit), so concurrent writers wait on no
 // lock of the chain. It sets a's ID.
-func (tx *Tx) InsertAudit(ctx context.Context, a *AuditEntry) error {
+func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	req := mohalla.RequestFrom(ctx)
 	if a.RequestID == "" {
 		a.RequestID = req.ID
@@ -128,7 +62,7 @@ const auditColumns = `id, at, actor_id, actor_role, actor_key, action, entity, e
 	coalesce(CAST(before AS text), ''), coalesce(CAST(after AS text), ''), request_id, client_ip, coalesce(seq, 0), hash`
 
 // ListAudit returns the audit rows f selects.
-func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]mohalla.AuditEntry, error) {
 	from, to := f.From, f.To
 	if from.IsZero() {
 		from = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -150,17 +84,17 @@ func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 }
 
 // Audit returns the audit entries of one entity, oldest first.
-func (q *Q) Audit(ctx context.Context, entity, id string) ([]AuditEntry, error) {
+func (q *Q) Audit(ctx context.Context, entity, id string) ([]mohalla.AuditEntry, error) {
 	return q.audit(ctx, `WHERE entity = $1 AND entity_id = $2 ORDER BY id`, entity, id)
 }
 
-func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]AuditEntry, error) {
+func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]mohalla.AuditEntry, error) {
 	rs, err := q.q.query(ctx, `SELECT `+auditColumns+` FROM audit `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []AuditEntry
+	var out []mohalla.AuditEntry
 	for rs.Next() {
 		a, err := scanAudit(rs)
 		if err != nil {
@@ -171,9 +105,9 @@ func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]AuditEntry, 
 	return out, rs.Err()
 }
 
-func scanAudit(rs rows) (AuditEntry, error) {
+func scanAudit(rs rows) (mohalla.AuditEntry, error) {
 	var (
-		a             AuditEntry
+		a             mohalla.AuditEntry
 		role          string
 		before, after string
 		hash          []byte

@@ -113,7 +113,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			ids, seqs, hashes := make([]int64, len(rows)), make([]int64, len(rows)), make([][]byte, len(rows))
 			for i, a := range rows {
 				seq++
-				prev = chainHash(prev, a.canonical())
+				prev = chainHash(prev, canonical(&a))
 				ids[i], seqs[i], hashes[i] = a.ID, seq, prev
 			}
 			if err := tx.linkAudit(ctx, ids, seqs, hashes); err != nil {
@@ -133,7 +133,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 // linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
 // one statement, on SQLite (in process) one by one.
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
-	if tx.b.kind() == "postgres" {
+	if tx.b.kind() == Postgres {
 		_, err := tx.q.exec(ctx, `UPDATE audit SET seq = u.seq, hash = u.hash
 			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`, ids, seqs, hashes)
 		if err != nil {

@@ -26,8 +26,8 @@ func appendAudit(t *testing.T, st *store.Store, n int, actor string) {
 	for i := range n {
 		err := st.InTx(ctx, func(tx *store.Tx) error {
 			return tx.InsertAudit(mohalla.WithRequest(ctx, mohalla.Request{ID: fmt.Sprintf("req-%s-%d", actor, i), IP: "192.0.2.7"}),
-				&store.AuditEntry{At: time.Now(), Actor: store.ActorOf(mohalla.Caller{ID: actor, Role: mohalla.RoleShopOwner}),
-					Action: store.AuditProductStock, Entity: "product", EntityID: fmt.Sprintf("p%d", i), ShopID: "s1",
+				&mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: actor, Role: mohalla.RoleShopOwner}),
+					Action: mohalla.AuditProductStock, Entity: "product", EntityID: fmt.Sprintf("p%d", i), ShopID: "s1",
 					Before: map[string]any{"stock": i, "zeta": "ä <b>&", "a": []any{1.5, nil, true}},
 					After:  map[string]any{"stock": i + 1, "reason": "count\n\"quoted\"", "nested": map[string]any{"y": 1, "x": 2}}})
 		})

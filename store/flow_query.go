@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // The queries of the engine's flow control: rate limits and singletons decide
@@ -108,7 +110,7 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 		if err != nil {
 			return err
 		}
-		var status string
+		var status enginetype.RunStatus
 		var started, place *time.Time
 		err = tx.q.queryRow(ctx, `SELECT status, started_at, delayed_until FROM function_runs WHERE id = $1`, t.RunID).
 			Scan(&status, &started, &place)
@@ -117,7 +119,7 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 		} else if err != nil {
 			return err
 		}
-		if status != RunQueued || started != nil {
+		if status != enginetype.RunQueued || started != nil {
 			return nil
 		}
 		if place == nil {

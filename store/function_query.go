@@ -8,42 +8,8 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
-
-// Run statuses.
-const (
-	RunQueued    = "queued"
-	RunRunning   = "running"
-	RunSleeping  = "sleeping"
-	RunWaiting   = "waiting"
-	RunCompleted = "completed"
-	RunFailed    = "failed"
-	RunCancelled = "cancelled"
-	RunSkipped   = "skipped" // never started: a rate limit or a singleton refused it (see Reason)
-)
-
-// RunRow is a durable function run.
-type RunRow struct {
-	ID             string          `json:"id"`
-	FunctionID     string          `json:"functionId"`
-	IdempotencyKey string          `json:"idempotencyKey"`
-	EventID        string          `json:"eventId,omitempty"`
-	Input          json.RawMessage `json:"input,omitempty"`
-	Status         string          `json:"status"`
-	Attempts       int             `json:"attempts"`
-	ConcurrencyKey string          `json:"concurrencyKey,omitempty"`
-	CancelKey      string          `json:"cancelKey,omitempty"`
-	DebounceKey    *string         `json:"debounceKey,omitempty"`
-	DebounceUntil  *time.Time      `json:"debounceUntil,omitempty"`
-	Output         json.RawMessage `json:"output,omitempty"`
-	Error          string          `json:"error,omitempty"`
-	Reason         string          `json:"reason,omitempty"` // why flow control delayed, skipped or cancelled the run
-	DelayedUntil   *time.Time      `json:"delayedUntil,omitempty"`
-	CreatedAt      time.Time       `json:"createdAt"`
-	StartedAt      *time.Time      `json:"startedAt,omitempty"`
-	EndedAt        *time.Time      `json:"endedAt,omitempty"`
-	UpdatedAt      time.Time       `json:"updatedAt"`
-}
 
 var runColumns = runColumnsOf("")
 
@@ -54,7 +20,7 @@ func runColumnsOf(p string) string {
 	%started_at, %ended_at, %updated_at, %reason, %delayed_until`)
 }
 
-func scanRun(r row, x *RunRow) error {
+func scanRun(r row, x *enginetype.RunRow) error {
 	dest, finish := runDest(x)
 	err := r.Scan(dest...)
 	finish()
@@ -63,7 +29,7 @@ func scanRun(r row, x *RunRow) error {
 
 // runDest returns the scan destinations of runColumns for x, and what puts
 // the scanned JSON columns into x after the scan.
-func runDest(x *RunRow) (dest []any, finish func()) {
+func runDest(x *enginetype.RunRow) (dest []any, finish func()) {
 	var input, output *string
 	return []any{&x.ID, &x.FunctionID, &x.IdempotencyKey, &x.EventID, &input, &x.Status, &x.Attempts, &x.ConcurrencyKey,
 			&x.CancelKey, &x.DebounceKey, &x.DebounceUntil, &output, &x.Error, &x.CreatedAt, &x.StartedAt, &x.EndedAt, &x.UpdatedAt,
@@ -88,7 +54,7 @@ func rawOrNull(b json.RawMessage) any {
 // InsertRuns writes new runs in one statement. A run whose (function,
 // idempotency key) exists or was kept after its run was pruned, or that would
 // be a second queued run of one debounce key, is not written. It returns the ids of the runs written.
-func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
+func (tx *Tx) InsertRuns(ctx context.Context, runs []enginetype.RunRow) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
@@ -96,7 +62,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
 	// pruned (function_keys) refuses the run as the run itself would. On
 	// PostgreSQL the list's parameters need their types.
 	json, ts := "$%d", "$%d"
-	if tx.b.kind() == "postgres" {
+	if tx.b.kind() == Postgres {
 		json, ts = "CAST($%d AS jsonb)", "CAST($%d AS timestamptz)"
 	}
 	row := "($%d, $%d, $%d, $%d, " + json + ", $%d, $%d, $%d, $%d, " + ts + ", " + ts + ", " + ts + ")"
@@ -110,7 +76,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []RunRow) ([]string, error) {
 		}
 		n := len(args)
 		fmt.Fprintf(&b, row, n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+11)
-		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), RunQueued,
+		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), enginetype.RunQueued,
 			r.ConcurrencyKey, r.CancelKey, r.DebounceKey, r.DebounceUntil, r.CreatedAt)
 	}
 	b.WriteString(`) AS v WHERE NOT EXISTS (SELECT 1 FROM function_keys k
@@ -131,8 +97,8 @@ func (tx *Tx) Debounce(ctx context.Context, functionID, key, eventID string, unt
 }
 
 // Run returns the run with id, or ErrNotFound.
-func (q *Q) Run(ctx context.Context, id string) (RunRow, error) {
-	var r RunRow
+func (q *Q) Run(ctx context.Context, id string) (enginetype.RunRow, error) {
+	var r enginetype.RunRow
 	err := scanRun(q.q.queryRow(ctx, `SELECT `+runColumns+` FROM function_runs WHERE id = $1`, id), &r)
 	return r, err
 }
@@ -140,7 +106,7 @@ func (q *Q) Run(ctx context.Context, id string) (RunRow, error) {
 // RunStart is a run with the event that triggered it (the zero Event for a
 // run without one, such as a cron tick's).
 type RunStart struct {
-	Run   RunRow
+	Run   enginetype.RunRow
 	Event mohalla.Event
 	Err   error // the run's event is missing from the log
 }
@@ -215,8 +181,8 @@ func scanRunStart(rs rows) (RunStart, error) {
 // StartRun marks an unfinished run running for its attempt-th attempt. It
 // returns ErrNotFound if the run is finished or cancelled, or if a debounce moved
 // its start past now.
-func (q *Q) StartRun(ctx context.Context, id string, attempt int, now time.Time) (RunRow, error) {
-	var r RunRow
+func (q *Q) StartRun(ctx context.Context, id string, attempt int, now time.Time) (enginetype.RunRow, error) {
+	var r enginetype.RunRow
 	err := scanRun(q.q.queryRow(ctx, `UPDATE function_runs
 		SET status = 'running', attempts = $2, started_at = coalesce(started_at, $3), updated_at = $3,
 		    debounce_key = NULL
@@ -228,7 +194,7 @@ func (q *Q) StartRun(ctx context.Context, id string, attempt int, now time.Time)
 
 // RunUpdate changes an unfinished run's status.
 type RunUpdate struct {
-	Status string
+	Status enginetype.RunStatus
 	Error  string
 	Output json.RawMessage
 	// Attempt, if not zero, is the attempt that ends or parks here, recorded as
@@ -318,7 +284,7 @@ const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, outpu
 
 func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
 	var ended, started *time.Time
-	if u.Status == RunCompleted || u.Status == RunFailed || u.Status == RunCancelled {
+	if u.Status == enginetype.RunCompleted || u.Status == enginetype.RunFailed || u.Status == enginetype.RunCancelled {
 		ended = &now
 	}
 	if !u.Started.IsZero() {
@@ -338,14 +304,14 @@ func (tx *Tx) CancelRunsByKey(ctx context.Context, functionID, key string, now t
 // RunFilter selects runs for ListRuns.
 type RunFilter struct {
 	FunctionID string
-	Status     string
+	Status     enginetype.RunStatus
 	EventID    string // the runs it triggered, and the batch runs that hold it
 	Before     string // id cursor: runs are listed newest first
 	Limit      int
 }
 
 // ListRuns returns the runs f selects, newest first.
-func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]RunRow, error) {
+func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]enginetype.RunRow, error) {
 	before := f.Before
 	if before == "" {
 		before = "\U0010FFFF"
@@ -362,15 +328,15 @@ func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]RunRow, error) {
 
 // runs returns the runs of function_runs that the rest of a query (its WHERE,
 // ORDER BY and LIMIT) selects.
-func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]RunRow, error) {
+func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]enginetype.RunRow, error) {
 	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []RunRow
+	var out []enginetype.RunRow
 	for rs.Next() {
-		var r RunRow
+		var r enginetype.RunRow
 		if err := scanRun(rs, &r); err != nil {
 			return nil, err
 		}
@@ -380,15 +346,15 @@ func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]RunRow, error
 }
 
 // CountRuns returns the number of runs per status of a function ("" for all).
-func (q *Q) CountRuns(ctx context.Context, functionID string) (map[string]int64, error) {
+func (q *Q) CountRuns(ctx context.Context, functionID string) (map[enginetype.RunStatus]int64, error) {
 	rs, err := q.q.query(ctx, `SELECT status, count(*) FROM function_runs WHERE ($1 = '' OR function_id = $1) GROUP BY status`, functionID)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	out := map[string]int64{}
+	out := map[enginetype.RunStatus]int64{}
 	for rs.Next() {
-		var s string
+		var s enginetype.RunStatus
 		var n int64
 		if err := rs.Scan(&s, &n); err != nil {
 			return nil, err
@@ -401,7 +367,7 @@ func (q *Q) CountRuns(ctx context.Context, functionID string) (map[string]int64,
 // RunCount is the number of runs of one function in one status.
 type RunCount struct {
 	FunctionID string
-	Status     string
+	Status     enginetype.RunStatus
 	N          int64
 }
 

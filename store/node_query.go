@@ -101,7 +101,7 @@ type JobAttempt struct {
 func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]JobAttempt, error) {
 	sql, at := `SELECT id, attempt FROM river_job WHERE state = 'running'
 		AND attempted_by[array_length(attempted_by, 1)] = $1 AND attempted_at < $2`, any(before.UTC())
-	if q.b.kind() == "sqlite" { // River's SQLite driver writes times as datetime('now', 'subsec') does
+	if q.b.kind() == SQLite { // River's SQLite driver writes times as datetime('now', 'subsec') does
 		sql = `SELECT id, attempt FROM river_job WHERE state = 'running'
 			AND json_extract(attempted_by, '$[#-1]') = $1 AND attempted_at < $2`
 		at = before.UTC().Format("2006-01-02 15:04:05.000")
@@ -184,7 +184,7 @@ type QueueState struct {
 func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
 	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
 	state, age := `state::text`, `coalesce(extract(epoch FROM now() - min(`+since+`))::float8, 0)`
-	if q.b.kind() == "sqlite" {
+	if q.b.kind() == SQLite {
 		state, age = `state`, `coalesce((julianday('now') - julianday(min(`+since+`))) * 86400.0, 0)`
 	}
 	rs, err := q.q.query(ctx, `SELECT `+state+`, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)

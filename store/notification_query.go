@@ -4,40 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-)
 
-// Notification statuses.
-const (
-	NotePending  = "pending"  // recorded, not yet delivered
-	NoteSending  = "sending"  // handed to the provider; outcome not yet recorded
-	NoteSent     = "sent"     // the provider accepted it
-	NoteRecorded = "recorded" // kept only: no provider is configured for its channel
-	NoteFailed   = "failed"
+	"github.com/mohallamart/mohalla"
 )
-
-// Notification is one message to a user: an email or a shop notification.
-type Notification struct {
-	ID               string          `json:"id"`
-	UserID           string          `json:"userId"`
-	ShopID           string          `json:"shopId,omitempty"`
-	Channel          string          `json:"channel"` // email, shop
-	Template         string          `json:"template"`
-	Recipient        string          `json:"recipient,omitempty"`
-	Subject          string          `json:"subject,omitempty"`
-	Data             json.RawMessage `json:"data,omitempty"`
-	Status           string          `json:"status"`
-	Attempts         int             `json:"attempts"`
-	ProviderResponse string          `json:"providerResponse,omitempty"`
-	MessageID        string          `json:"messageId,omitempty"`
-	EventID          string          `json:"eventId,omitempty"`
-	CreatedAt        time.Time       `json:"createdAt"`
-	UpdatedAt        time.Time       `json:"updatedAt"`
-}
 
 const notificationColumns = `id, user_id, shop_id, channel, template, recipient, subject, CAST(data AS text), status,
 	attempts, provider_response, message_id, event_id, created_at, updated_at`
 
-func scanNotification(r row, n *Notification) error {
+func scanNotification(r row, n *mohalla.Notification) error {
 	var data *string
 	err := r.Scan(&n.ID, &n.UserID, &n.ShopID, &n.Channel, &n.Template, &n.Recipient, &n.Subject, &data, &n.Status,
 		&n.Attempts, &n.ProviderResponse, &n.MessageID, &n.EventID, &n.CreatedAt, &n.UpdatedAt)
@@ -49,7 +23,7 @@ func scanNotification(r row, n *Notification) error {
 
 // EnsureNotification records n unless a notification with its id exists, and
 // returns the stored one: a retry gets the record of its first attempt.
-func (q *Q) EnsureNotification(ctx context.Context, n Notification) (Notification, error) {
+func (q *Q) EnsureNotification(ctx context.Context, n mohalla.Notification) (mohalla.Notification, error) {
 	_, err := q.q.exec(ctx, `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient, subject, data,
 		status, attempts, provider_response, message_id, event_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '', $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING`,
@@ -61,16 +35,16 @@ func (q *Q) EnsureNotification(ctx context.Context, n Notification) (Notificatio
 	return q.Notification(ctx, n.ID)
 }
 
-// Notification returns the notification with id, or ErrNotFound.
-func (q *Q) Notification(ctx context.Context, id string) (Notification, error) {
-	var n Notification
+// mohalla.Notification returns the notification with id, or ErrNotFound.
+func (q *Q) Notification(ctx context.Context, id string) (mohalla.Notification, error) {
+	var n mohalla.Notification
 	err := scanNotification(q.q.queryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id), &n)
 	return n, err
 }
 
 // MarkNotification records a notification's delivery status; attempted counts
 // one more attempt.
-func (q *Q) MarkNotification(ctx context.Context, id, status, response string, attempted bool, now time.Time) error {
+func (q *Q) MarkNotification(ctx context.Context, id string, status mohalla.NotificationStatus, response string, attempted bool, now time.Time) error {
 	inc := 0
 	if attempted {
 		inc = 1
@@ -89,15 +63,15 @@ type NotificationFilter struct {
 }
 
 // ListNotifications returns the notifications f selects.
-func (q *Q) ListNotifications(ctx context.Context, f NotificationFilter) ([]Notification, error) {
+func (q *Q) ListNotifications(ctx context.Context, f NotificationFilter) ([]mohalla.Notification, error) {
 	before := f.Before
 	if before == "" {
 		before = "\U0010FFFF"
 	}
 	rs, err := q.q.query(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE id < $1 AND ($2 = '' OR user_id = $2) ORDER BY id DESC LIMIT $3`, before, f.UserID, f.Limit)
-	return collect(rs, err, func(r row) (Notification, error) {
-		var n Notification
+	return collect(rs, err, func(r row) (mohalla.Notification, error) {
+		var n mohalla.Notification
 		err := scanNotification(r, &n)
 		return n, err
 	})
@@ -161,7 +135,7 @@ func (q *Q) Deliveries(ctx context.Context, notificationID string) ([]Delivery, 
 // NotificationCount is the number of notifications of one channel in one status.
 type NotificationCount struct {
 	Channel string
-	Status  string
+	Status  mohalla.NotificationStatus
 	N       int64
 }
 

@@ -66,7 +66,7 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() string { return "postgres" }
+func (p *postgres) kind() Kind { return Postgres }
 func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
 	// One statement: the DELETE locks each row and rechecks its state, so a
 	// job whose end River recorded meanwhile is left alone.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -27,7 +28,7 @@ func ulidBefore(t time.Time) string {
 }
 
 // idList returns ids as a JSON array, the parameter of jsonEach.
-func idList(ids []string) string {
+func idList[T ~string](ids []T) string {
 	b, _ := json.Marshal(ids)
 	return string(b)
 }
@@ -36,7 +37,7 @@ func idList(ids []string) string {
 // ended before before, with their steps and concurrency slots. Each run's
 // idempotency key is kept in function_keys, so a duplicate of its event still
 // runs nothing (see InsertRuns). It returns how many runs and steps it deleted.
-func (s *Store) PruneRuns(ctx context.Context, statuses []string, before time.Time, limit int) (runs, steps int64, err error) {
+func (s *Store) PruneRuns(ctx context.Context, statuses []enginetype.RunStatus, before time.Time, limit int) (runs, steps int64, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
 		runs, steps = 0, 0
 		rs, err := tx.q.query(ctx, `SELECT id, function_id, idempotency_key, created_at FROM function_runs
@@ -251,7 +252,7 @@ func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int6
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		sql := `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`
-		if q.b.kind() == "postgres" {
+		if q.b.kind() == Postgres {
 			sql = `SELECT pg_total_relation_size($1::regclass)`
 		}
 		if err := q.q.queryRow(ctx, sql, t).Scan(&bytes); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // RunJob is the River job that works a run: its kind, its attempts and
@@ -29,7 +31,7 @@ type RunJob struct {
 // lock of the notification queue. It returns the ids of the runs written.
 // PostgreSQL only: on SQLite it returns errors.ErrUnsupported, and callers
 // insert through River's client.
-func (tx *Tx) InsertRunsWithJobs(ctx context.Context, runs []RunRow, jobs []RunJob) ([]string, error) {
+func (tx *Tx) InsertRunsWithJobs(ctx context.Context, runs []enginetype.RunRow, jobs []RunJob) ([]string, error) {
 	if tx.b.kind() != "postgres" {
 		return nil, errors.ErrUnsupported
 	}
@@ -56,7 +58,7 @@ func (tx *Tx) InsertRunsWithJobs(ctx context.Context, runs []RunRow, jobs []RunJ
 		if !j.ScheduledAt.IsZero() {
 			at = &j.ScheduledAt
 		}
-		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), RunQueued,
+		args = append(args, r.ID, r.FunctionID, r.IdempotencyKey, r.EventID, rawOrNull(r.Input), enginetype.RunQueued,
 			r.ConcurrencyKey, r.CancelKey, r.DebounceKey, r.DebounceUntil, r.CreatedAt, j.Kind, j.MaxAttempts, j.Priority, at)
 	}
 	// A key kept after its run was pruned (function_keys) refuses the run as

@@ -73,7 +73,7 @@ func (s *Store) DB() *sql.DB {
 	return nil
 }
 
-func (d *sqliteDB) kind() string { return "sqlite" }
+func (d *sqliteDB) kind() Kind { return SQLite }
 
 // requeueJobs schedules a job at its last attempt's start, which River
 // wrote in its own time format, so the job is due now. It copies the jobs,

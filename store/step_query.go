@@ -4,38 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-)
 
-// Step statuses.
-const (
-	StepCompleted = "completed"
-	StepFailed    = "failed"
-	StepSleeping  = "sleeping"
-	StepWaiting   = "waiting"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
-
-// StepRow is the memo of one step of a run.
-type StepRow struct {
-	RunID      string          `json:"runId"`
-	StepID     string          `json:"id"`
-	Kind       string          `json:"kind"` // run, sleep, wait, send
-	Status     string          `json:"status"`
-	Output     json.RawMessage `json:"output,omitempty"`
-	Error      string          `json:"error,omitempty"`
-	Attempts   int             `json:"attempts"`
-	WakeAt     *time.Time      `json:"wakeAt,omitempty"`
-	Wait       json.RawMessage `json:"wait,omitempty"`
-	JobID      *int64          `json:"-"`
-	StartedAt  time.Time       `json:"startedAt"`
-	EndedAt    *time.Time      `json:"endedAt,omitempty"`
-	DurationMS int64           `json:"durationMs"`
-	Seq        int             `json:"seq"`
-}
 
 const stepColumns = `run_id, step_id, kind, status, CAST(output AS text), error, attempts, wake_at, CAST(wait AS text),
 	job_id, started_at, ended_at, duration_ms, seq`
 
-func scanStep(r row, s *StepRow) error {
+func scanStep(r row, s *enginetype.StepRow) error {
 	var output, wait *string
 	err := r.Scan(&s.RunID, &s.StepID, &s.Kind, &s.Status, &output, &s.Error, &s.Attempts, &s.WakeAt, &wait,
 		&s.JobID, &s.StartedAt, &s.EndedAt, &s.DurationMS, &s.Seq)
@@ -49,15 +25,15 @@ func scanStep(r row, s *StepRow) error {
 }
 
 // Steps returns a run's steps in the order they first ran.
-func (q *Q) Steps(ctx context.Context, runID string) ([]StepRow, error) {
+func (q *Q) Steps(ctx context.Context, runID string) ([]enginetype.StepRow, error) {
 	rs, err := q.q.query(ctx, `SELECT `+stepColumns+` FROM function_steps WHERE run_id = $1 ORDER BY seq, started_at`, runID)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StepRow
+	var out []enginetype.StepRow
 	for rs.Next() {
-		var s StepRow
+		var s enginetype.StepRow
 		if err := scanStep(rs, &s); err != nil {
 			return nil, err
 		}
@@ -73,7 +49,7 @@ func (q *Q) Steps(ctx context.Context, runID string) ([]StepRow, error) {
 // node was declared dead) and now runs elsewhere cannot overwrite what the
 // current attempt records. A job below zero is an attempt with no queue job
 // (the engine's test kit executes them): it is not fenced.
-func (q *Q) SaveStep(ctx context.Context, s StepRow, job int64, attempt int) error {
+func (q *Q) SaveStep(ctx context.Context, s enginetype.StepRow, job int64, attempt int) error {
 	n, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
 		WHERE $15 < 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')

@@ -86,7 +86,7 @@ type Store struct {
 
 // backend is what differs between PostgreSQL and SQLite.
 type backend interface {
-	kind() string
+	kind() Kind
 	begin(ctx context.Context) (txQuerier, error)
 	reader() querier
 	writer() querier
@@ -169,8 +169,17 @@ const MaxStock = 1_000_000_000
 // instead of an internal error.
 func (s *Store) IsBadValue(err error) bool { return err != nil && s.b.isBadValue(err) }
 
-// Kind is "postgres" or "sqlite".
-func (s *Store) Kind() string { return s.b.kind() }
+// Kind says which database a store keeps its rows in.
+type Kind string
+
+// The kinds of store.
+const (
+	Postgres Kind = "postgres"
+	SQLite   Kind = "sqlite"
+)
+
+// Kind is Postgres or SQLite.
+func (s *Store) Kind() Kind { return s.b.kind() }
 
 // Close stops the audit sealer and releases the connections.
 func (s *Store) Close() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 )
 
 // RowVersion is a row's id and version, and whether it is discontinued.
@@ -41,7 +42,7 @@ func (q *Q) versions(ctx context.Context, sql, after string, limit int) ([]RowVe
 func (q *Q) EventsAfter(ctx context.Context, p mohalla.Position) (int64, error) {
 	var n int64
 	sql := `SELECT count(*) FROM events WHERE seq > $2 AND $1 = $1`
-	if q.b.kind() == "postgres" {
+	if q.b.kind() == Postgres {
 		sql = `SELECT count(*) FROM events WHERE (txid, seq) > ($1::text::xid8, $2)`
 	}
 	err := q.q.queryRow(ctx, sql, strconv.FormatInt(p.Tx, 10), p.ID).Scan(&n)
@@ -50,7 +51,7 @@ func (q *Q) EventsAfter(ctx context.Context, p mohalla.Position) (int64, error) 
 
 // RunsChangedSince returns up to limit runs in status whose last change was
 // at or after since (changedBefore false) or before it (true), newest first.
-func (q *Q) RunsChangedSince(ctx context.Context, status string, since time.Time, changedBefore bool, limit int) ([]RunRow, error) {
+func (q *Q) RunsChangedSince(ctx context.Context, status enginetype.RunStatus, since time.Time, changedBefore bool, limit int) ([]enginetype.RunRow, error) {
 	cmp := ">="
 	if changedBefore {
 		cmp = "<"
@@ -58,34 +59,24 @@ func (q *Q) RunsChangedSince(ctx context.Context, status string, since time.Time
 	return q.runs(ctx, `WHERE status = $1 AND updated_at `+cmp+` $2 ORDER BY updated_at DESC LIMIT $3`, status, since.UTC(), limit)
 }
 
-// SyncCheck is one check of the sync monitor.
-type SyncCheck struct {
-	ID         string          `json:"id"`
-	StartedAt  time.Time       `json:"startedAt"`
-	DurationMS int64           `json:"durationMs"`
-	Drift      bool            `json:"drift"`
-	Findings   json.RawMessage `json:"findings"`
-	Repaired   json.RawMessage `json:"repaired"`
-}
-
 // InsertSyncCheck records a check.
-func (q *Q) InsertSyncCheck(ctx context.Context, c SyncCheck) error {
+func (q *Q) InsertSyncCheck(ctx context.Context, c mohalla.SyncCheck) error {
 	_, err := q.q.exec(ctx, `INSERT INTO sync_checks (id, started_at, duration_ms, drift, findings, repaired)
 		VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, c.StartedAt.UTC(), c.DurationMS, c.Drift, string(c.Findings), string(c.Repaired))
 	return err
 }
 
 // SyncChecks returns the last limit checks, newest first.
-func (q *Q) SyncChecks(ctx context.Context, limit int) ([]SyncCheck, error) {
+func (q *Q) SyncChecks(ctx context.Context, limit int) ([]mohalla.SyncCheck, error) {
 	rs, err := q.q.query(ctx, `SELECT id, started_at, duration_ms, drift, CAST(findings AS text), CAST(repaired AS text)
 		FROM sync_checks ORDER BY started_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []SyncCheck
+	var out []mohalla.SyncCheck
 	for rs.Next() {
-		var c SyncCheck
+		var c mohalla.SyncCheck
 		var f, r string
 		if err := rs.Scan(&c.ID, &c.StartedAt, &c.DurationMS, &c.Drift, &f, &r); err != nil {
 			return nil, err

@@ -34,7 +34,7 @@ func TestCheckNowAudited(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rows) != 1 || rows[0].Action != store.AuditSyncCheck || rows[0].EntityID != sum.CheckID ||
+			if len(rows) != 1 || rows[0].Action != mohalla.AuditSyncCheck || rows[0].EntityID != sum.CheckID ||
 				rows[0].Actor.ID != admin.ID || rows[0].RequestID != "req-sync" {
 				t.Errorf("audit rows after a scheduled, a refused and a hand-run check: %+v; want one for check %s", rows, sum.CheckID)
 			}

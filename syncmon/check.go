@@ -10,6 +10,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/cache"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
 )
@@ -18,13 +19,13 @@ import (
 const pageSize = 1000
 
 // Check compares, repairs and records, and returns the recorded check.
-func (m *Monitor) Check(ctx context.Context) (store.SyncCheck, Findings, Repairs, error) {
+func (m *Monitor) Check(ctx context.Context) (mohalla.SyncCheck, Findings, Repairs, error) {
 	return m.check(ctx, nil)
 }
 
 // check is Check; a check asked for by a caller (by, not nil) is audited in the
 // transaction that records it.
-func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncCheck, Findings, Repairs, error) {
+func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (mohalla.SyncCheck, Findings, Repairs, error) {
 	// The check reads every row it compares and writes only its record.
 	ctx = store.AsProjection(ctx, "syncmon")
 	start := m.cfg.Now()
@@ -50,7 +51,7 @@ func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncChec
 	r.fill()
 	fb, _ := json.Marshal(f)
 	rb, _ := json.Marshal(r)
-	c := store.SyncCheck{ID: ulid.Make().String(), StartedAt: start, DurationMS: m.cfg.Now().Sub(start).Milliseconds(),
+	c := mohalla.SyncCheck{ID: ulid.Make().String(), StartedAt: start, DurationMS: m.cfg.Now().Sub(start).Milliseconds(),
 		Drift: f.Drift(), Findings: fb, Repaired: rb}
 	rctx := ctx // the projection's caller records a check; the caller who asked for one records its audit row
 	if by != nil {
@@ -60,7 +61,7 @@ func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (store.SyncChec
 		if err := tx.InsertSyncCheck(ctx, c); err != nil || by == nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, &store.AuditEntry{At: start, Actor: store.ActorOf(*by), Action: store.AuditSyncCheck,
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: start, Actor: mohalla.ActorOf(*by), Action: mohalla.AuditSyncCheck,
 			Entity: "sync", EntityID: c.ID, After: map[string]any{"drift": c.Drift, "reindexed": len(r.Reindexed),
 				"evicted": len(r.Evicted)}})
 	})
@@ -245,9 +246,9 @@ func (m *Monitor) checkLags(ctx context.Context, f *Findings) error {
 
 func (m *Monitor) checkRuns(ctx context.Context, f *Findings, now time.Time) error {
 	var err error
-	if f.FailedRuns, err = m.st.Read().RunsChangedSince(ctx, store.RunFailed, now.Add(-m.cfg.Window), false, 100); err != nil {
+	if f.FailedRuns, err = m.st.Read().RunsChangedSince(ctx, enginetype.RunFailed, now.Add(-m.cfg.Window), false, 100); err != nil {
 		return err
 	}
-	f.StuckRuns, err = m.st.Read().RunsChangedSince(ctx, store.RunRunning, now.Add(-m.cfg.StuckAfter), true, 100)
+	f.StuckRuns, err = m.st.Read().RunsChangedSince(ctx, enginetype.RunRunning, now.Add(-m.cfg.StuckAfter), true, 100)
 	return err
 }

@@ -10,8 +10,8 @@ import (
 // Status is what GET /v1/sync/status shows: the last checks and the followers'
 // current lags.
 type Status struct {
-	Checks []store.SyncCheck `json:"checks"`
-	Lags   []Lag             `json:"lags"`
+	Checks []mohalla.SyncCheck `json:"checks"`
+	Lags   []Lag               `json:"lags"`
 }
 
 // Status returns the last checks and current lags, to admins and services.
@@ -25,7 +25,7 @@ func (m *Monitor) Status(ctx context.Context, c mohalla.Caller) (Status, error) 
 		return Status{}, err
 	}
 	if checks == nil {
-		checks = []store.SyncCheck{}
+		checks = []mohalla.SyncCheck{}
 	}
 	var f Findings
 	if err := m.checkLags(ctx, &f); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/cache"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"
 )
@@ -84,15 +85,15 @@ func New(st *store.Store, index Index, c cache.Cache, cfg *Config) *Monitor {
 
 // Findings is what a check found. Empty lists mean no drift of that kind.
 type Findings struct {
-	MissingDocs []string          `json:"missingDocs"` // products on sale with no document
-	StaleDocs   []string          `json:"staleDocs"`   // documents older than their rows
-	ExtraDocs   []string          `json:"extraDocs"`   // documents of products gone or discontinued
-	StaleCache  []string          `json:"staleCache"`  // cache keys older than their rows
-	Lags        []Lag             `json:"lags"`
-	Lagging     []string          `json:"lagging"` // followers more than LagLimit events behind
-	FailedRuns  []store.RunRow    `json:"failedRuns"`
-	StuckRuns   []store.RunRow    `json:"stuckRuns"`
-	Errors      map[string]string `json:"errors,omitempty"` // a part that could not be checked
+	MissingDocs []string            `json:"missingDocs"` // products on sale with no document
+	StaleDocs   []string            `json:"staleDocs"`   // documents older than their rows
+	ExtraDocs   []string            `json:"extraDocs"`   // documents of products gone or discontinued
+	StaleCache  []string            `json:"staleCache"`  // cache keys older than their rows
+	Lags        []Lag               `json:"lags"`
+	Lagging     []string            `json:"lagging"` // followers more than LagLimit events behind
+	FailedRuns  []enginetype.RunRow `json:"failedRuns"`
+	StuckRuns   []enginetype.RunRow `json:"stuckRuns"`
+	Errors      map[string]string   `json:"errors,omitempty"` // a part that could not be checked
 }
 
 // Lag is how far a follower trails the log.
@@ -125,10 +126,10 @@ func (f *Findings) fill() {
 		f.Lags = []Lag{}
 	}
 	if f.FailedRuns == nil {
-		f.FailedRuns = []store.RunRow{}
+		f.FailedRuns = []enginetype.RunRow{}
 	}
 	if f.StuckRuns == nil {
-		f.StuckRuns = []store.RunRow{}
+		f.StuckRuns = []enginetype.RunRow{}
 	}
 }
 

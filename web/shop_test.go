@@ -19,11 +19,11 @@ import (
 	"github.com/mohallamart/mohalla/browsertest"
 	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/notify"
-	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/web/webtest"
 )
 
@@ -229,7 +229,7 @@ func waitRuns(t *testing.T, n *node.Node, fn string, want int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		page, err := n.Engine.Runs(context.Background(), admin, engine.RunQuery{Function: fn, Status: store.RunCompleted, Limit: 500})
+		page, err := n.Engine.Runs(context.Background(), admin, engine.RunQuery{Function: fn, Status: enginetype.RunCompleted, Limit: 500})
 		if err == nil && len(page.Items) >= want {
 			return
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/engine/internal/kit"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/oklog/ulid/v2"
@@ -180,7 +181,7 @@ type Run struct {
 // Next executes the run's next attempt: until the run completes, fails,
 // parks at a sleep or a wait, or its handler returns an error (then the next
 // call is its retry). It returns the run's status afterwards.
-func (r *Run) Next() string {
+func (r *Run) Next() enginetype.RunStatus {
 	r.k.t.Helper()
 	r.attempt(false)
 	return r.Status()
@@ -227,7 +228,7 @@ func isKitError(err error) bool {
 
 // Status is the run's status: "queued" (to be retried), "sleeping",
 // "waiting", "completed", "failed" or "cancelled".
-func (r *Run) Status() string { return r.detail().Status }
+func (r *Run) Status() enginetype.RunStatus { return r.detail().Status }
 
 // Error is the run's last error, "" if none.
 func (r *Run) Error() string { return r.detail().Error }
@@ -247,7 +248,7 @@ func (r *Run) Steps() []string {
 	d := r.detail()
 	out := make([]string, len(d.Steps))
 	for i, s := range d.Steps {
-		out[i] = s.StepID + "=" + s.Status
+		out[i] = s.StepID + "=" + string(s.Status)
 	}
 	return out
 }
