@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -203,23 +204,27 @@ func forKey(key string) string {
 }
 
 // throttled asks f's throttle whether run id may start at now. It returns how
-// long to wait, zero to start.
-func (e *Engine) throttled(ctx context.Context, f *Function, id string, now time.Time) (time.Duration, error) {
+// long to wait, zero to start, and then the start the throttle recorded
+// (now, or later if another run's start was recorded after it).
+func (e *Engine) throttled(ctx context.Context, f *Function, id string, now time.Time) (time.Duration, time.Time, error) {
 	t := f.opts.Throttle
 	x, err := e.runs.call(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil // begin says what to do
+		return 0, now, nil // begin says what to do
 	} else if err != nil {
-		return 0, err
+		return 0, now, err
 	}
 	if x.Run.Status != enginetype.RunQueued || x.Run.StartedAt != nil {
-		return 0, nil
+		return 0, now, nil
 	}
-	wait, err := e.st.Throttle(ctx, throttleOf(f, lookup(x.Event, t.Key), id, now))
-	if err != nil || wait.IsZero() {
-		return 0, err
+	wait, started, err := e.st.Throttle(ctx, throttleOf(f, lookup(x.Event, t.Key), id, now))
+	if err != nil {
+		return 0, now, err
 	}
-	return max(wait.Sub(now), time.Millisecond), nil
+	if wait.IsZero() {
+		return 0, cmp.Or(started, now), nil
+	}
+	return max(wait.Sub(now), time.Millisecond), now, nil
 }
 
 // throttleOf is the check of f's throttle for run id of key at now.

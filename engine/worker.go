@@ -49,11 +49,13 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 	if f.opts.Throttle != nil {
 		// The throttle admits the run at now, and the run records that
 		// same time as its start, so starts keep the throttle's rate.
-		if wait, err := e.throttled(ctx, f, job.Args.RunID, now); err != nil {
+		wait, started, err := e.throttled(ctx, f, job.Args.RunID, now)
+		if err != nil {
 			return err
 		} else if wait > 0 {
 			return river.JobSnooze(wait)
 		}
+		now = started
 	}
 	a, err := e.begin(ctx, f, job, now)
 	if a == nil || err != nil {

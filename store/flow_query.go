@@ -96,30 +96,34 @@ func (tx *Tx) ThrottlePlace(ctx context.Context, t Throttle) (time.Time, error) 
 	return tx.place(ctx, t, line)
 }
 
-// Throttle decides whether a run may start now. It returns the zero time if
-// so, recording Now as the run's start, or the time to ask again at. A run
+// Throttle decides whether a run may start now. If so it returns the zero
+// wait and the start it recorded: Now, or the latest start of the key if Now
+// is earlier (a caller that took Now before waiting for the key's lock), so
+// that starts are recorded in the order they were let through and no window
+// of Period can hold more than Max of them. Otherwise it returns the time to
+// ask again at. A run
 // without a place in line (ThrottlePlace) gets one; a run that started, or is
 // no longer queued, is let through without counting again. A run whose place
 // has come starts unless Max runs started in the Period before: runs that
 // start later than their places (a busy queue, a node down a while) cannot
 // crowd a window, and wait for the next free start, in no set order.
-func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err error) {
+func (s *Store) Throttle(ctx context.Context, t Throttle) (wait, started time.Time, err error) {
 	err = s.InTx(WithOperation(ctx, "throttle"), func(tx *Tx) error {
-		wait = time.Time{}
+		wait, started = time.Time{}, time.Time{}
 		line, err := tx.throttleLine(ctx, t)
 		if err != nil {
 			return err
 		}
 		var status enginetype.RunStatus
-		var started, place *time.Time
+		var began, place *time.Time
 		err = tx.q.queryRow(ctx, `SELECT status, started_at, delayed_until FROM function_runs WHERE id = $1`, t.RunID).
-			Scan(&status, &started, &place)
+			Scan(&status, &began, &place)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if status != enginetype.RunQueued || started != nil {
+		if status != enginetype.RunQueued || began != nil {
 			return nil
 		}
 		if place == nil {
@@ -133,7 +137,7 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 			wait = *place
 			return nil
 		}
-		free, err := tx.throttleFree(ctx, t)
+		at, free, err := tx.throttleFree(ctx, t)
 		if err != nil || !free.IsZero() {
 			// Spread over one interval, so that runs refused together do not
 			// all ask again at the same moment.
@@ -141,16 +145,17 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait time.Time, err e
 			return err
 		}
 		if _, err := tx.q.exec(ctx, `INSERT INTO function_throttle_starts (function_id, key, run_id, at) VALUES ($1, $2, $3, $4)`,
-			t.FunctionID, t.Key, t.RunID, t.Now); err != nil {
+			t.FunctionID, t.Key, t.RunID, at); err != nil {
 			return err
 		}
-		_, err = tx.q.exec(ctx, `UPDATE function_runs SET started_at = $2, updated_at = $2 WHERE id = $1`, t.RunID, t.Now)
+		_, err = tx.q.exec(ctx, `UPDATE function_runs SET started_at = $2, updated_at = $2 WHERE id = $1`, t.RunID, at)
+		started = at
 		return err
 	})
 	if err != nil {
-		return time.Time{}, fmt.Errorf("throttle %s: %w", t.FunctionID, err)
+		return time.Time{}, time.Time{}, fmt.Errorf("throttle %s: %w", t.FunctionID, err)
 	}
-	return wait, nil
+	return wait, started, nil
 }
 
 // throttleLine locks a throttle's key and returns when the next run in line
@@ -180,24 +185,39 @@ func (tx *Tx) place(ctx context.Context, t Throttle, line time.Time) (time.Time,
 	return at, err
 }
 
-// throttleFree returns the zero time if fewer than Max runs of the key
-// started in the Period before Now, or else when the oldest of them leaves it.
-func (tx *Tx) throttleFree(ctx context.Context, t Throttle) (time.Time, error) {
-	since := t.Now.Add(-t.Period)
-	if _, err := tx.q.exec(ctx, `DELETE FROM function_throttle_starts WHERE function_id = $1 AND key = $2 AND at <= $3`,
-		t.FunctionID, t.Key, since); err != nil {
-		return time.Time{}, err
+// throttleFree returns the time a run of the key may start at, Now or the
+// key's latest start if that is later, and the zero time if fewer than Max
+// runs of the key started in the Period before it; or else when the oldest of
+// them leaves that Period. Starts older than the latest one by a Period are
+// forgotten: measured from the latest start, not from Now, since a caller may
+// hold a Now older than another's and must still count every start its
+// window holds.
+func (tx *Tx) throttleFree(ctx context.Context, t Throttle) (at, free time.Time, err error) {
+	var latest *time.Time
+	err = tx.q.queryRow(ctx, `SELECT at FROM function_throttle_starts WHERE function_id = $1 AND key = $2
+		ORDER BY at DESC LIMIT 1`, t.FunctionID, t.Key).Scan(&latest)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return at, free, err
 	}
+	at = t.Now
+	if latest != nil {
+		at = later(at, latest.UTC())
+		if _, err := tx.q.exec(ctx, `DELETE FROM function_throttle_starts WHERE function_id = $1 AND key = $2 AND at <= $3`,
+			t.FunctionID, t.Key, latest.Add(-t.Period)); err != nil {
+			return at, free, err
+		}
+	}
+	since := at.Add(-t.Period)
 	var n int
-	if err := tx.q.queryRow(ctx, `SELECT count(*) FROM function_throttle_starts WHERE function_id = $1 AND key = $2`,
-		t.FunctionID, t.Key).Scan(&n); err != nil || n < t.Max {
-		return time.Time{}, err
+	if err := tx.q.queryRow(ctx, `SELECT count(*) FROM function_throttle_starts WHERE function_id = $1 AND key = $2 AND at > $3`,
+		t.FunctionID, t.Key, since).Scan(&n); err != nil || n < t.Max {
+		return at, free, err
 	}
 	var oldest time.Time
-	err := tx.q.queryRow(ctx, `SELECT at FROM function_throttle_starts WHERE function_id = $1 AND key = $2
+	err = tx.q.queryRow(ctx, `SELECT at FROM function_throttle_starts WHERE function_id = $1 AND key = $2 AND at > $3
 		ORDER BY at LIMIT 1`,
-		t.FunctionID, t.Key).Scan(&oldest)
-	return oldest.Add(t.Period), err
+		t.FunctionID, t.Key, since).Scan(&oldest)
+	return at, oldest.Add(t.Period), err
 }
 
 func later(a, b time.Time) time.Time {
