@@ -67,6 +67,10 @@ type Index struct {
 	readyC     chan struct{} // closed when ready first turns true
 
 	lock *os.File // the directory's lock (see lockDir)
+
+	// exhaustive makes product searches rank every match, as they did before
+	// they stopped at the best (scan_topk.go); for the tests that compare.
+	exhaustive bool
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,

@@ -31,6 +31,11 @@ type productScan struct {
 	counts []int     // by facet, when facets are asked for
 	found  uint64
 	top    topHits
+	// allowAll is whether every facet passes (no category, shop or radius).
+	allowAll bool
+	// exhaustive ranks every match, as searches did before they stopped at
+	// the best: the tests compare the two.
+	exhaustive bool
 }
 
 // scanTerm is a term of the name field that a query word matches, and the
@@ -48,6 +53,7 @@ type segmentScan struct {
 	ss    *scorch.SegmentSnapshot
 	cols  *columns
 	terms [][]*roaring.Bitmap // [word][term]: the term's postings
+	match *roaring.Bitmap     // the documents that pass every filter (scan_topk.go)
 }
 
 // wordTerms returns the terms of field that w matches and their boosts: its
@@ -147,9 +153,16 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []
 		}
 	}
 	s.filterByFacet(facets)
-	for i := range views {
-		s.scanSegment(&views[i], len(ws) > 0)
+	if s.exhaustive {
+		for i := range views {
+			s.scanSegment(&views[i], len(ws) > 0)
+		}
+		return nil
 	}
+	for i := range views {
+		s.matchSegment(&views[i], len(ws) > 0)
+	}
+	s.best(views)
 	return nil
 }
 
@@ -211,6 +224,7 @@ func (s *productScan) filterByFacet(values []facetValue) {
 	if q.Sort == SortDistance {
 		s.dist = make([]float64, len(values)+1)
 	}
+	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
 	for i, v := range values {
 		km, inRange := s.near[v.shop]
 		s.allow[i+1] = oneOf(v.category, q.Category, q.Categories) && oneOf(v.shop, q.ShopID, q.ShopIDs) &&

@@ -1,0 +1,249 @@
+package search
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// A search counts every match but ranks only those that may enter its page.
+// matchSegment finds, as bitmaps, the matches that pass the filters: their
+// number and facet counts come from them without a rank or score each. best
+// then walks the matches in an order that lets it stop early: by relevance,
+// the products grouped by the length norm of their names, best first, which
+// bounds their scores; by distance, the shops in range, nearest first; by
+// newest or price, the segment's products listed in that order. It stops once
+// the worst hit kept ranks before anything left. The exhaustive path
+// (scanSegment) ranks every match; the tests check both give the same pages.
+
+// matchSegment puts the documents of v that pass the query's words and
+// filters in v.match, and adds them to the count and the facet counts.
+func (s *productScan) matchSegment(v *segmentScan, text bool) {
+	cols, deleted, q := v.cols, v.ss.Deleted(), s.q
+	var cand *roaring.Bitmap
+	if text {
+		words := make([]*roaring.Bitmap, len(v.terms))
+		for i, ts := range v.terms {
+			words[i] = roaring.FastOr(ts...)
+		}
+		if s.m.anyWord {
+			cand = roaring.FastOr(words...)
+		} else {
+			cand = roaring.FastAnd(words...)
+		}
+	} else if cand = s.facetFilter(cols); cand == nil {
+		cand = cols.products.Clone()
+	}
+	if deleted != nil {
+		cand.AndNot(deleted)
+	}
+	if q.InStock {
+		cand.And(cols.inStockDocs)
+	}
+	// What the bitmaps cannot filter is checked match by match: a few
+	// nanoseconds each, where ranking one cost tens.
+	if (text && !s.allowAll) || q.MinPrice != nil || q.MaxPrice != nil || s.counts != nil {
+		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
+		buf := make([]uint32, 512)
+		it := cand.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				f := cols.facet[d]
+				if !s.allow[f] {
+					continue
+				}
+				if p := cols.price[d]; (q.MinPrice != nil && p < int64(*q.MinPrice)) || (q.MaxPrice != nil && p > int64(*q.MaxPrice)) {
+					continue
+				}
+				if s.counts != nil {
+					s.counts[f]++
+				}
+				keep = append(keep, d)
+			}
+		}
+		if uint64(len(keep)) != cand.GetCardinality() {
+			cand = roaring.New()
+			cand.AddMany(keep)
+		}
+	} else if text {
+		cand.And(cols.products)
+	}
+	s.found += cand.GetCardinality()
+	v.match = cand
+}
+
+// best keeps the best hits of the matches of views.
+func (s *productScan) best(views []segmentScan) {
+	switch {
+	case s.order.scored:
+		s.bestByScore(views)
+	case s.dist != nil:
+		s.bestByDistance(views)
+	default:
+		s.bestInOrder(views)
+	}
+}
+
+// rankOf is the rank of document d of v, but for its id, which offer reads
+// only when it needs it; sc, if not nil, has its score.
+func (s *productScan) rankOf(v *segmentScan, sc *scorer, d uint32) rank {
+	cols := v.cols
+	r := rank{t: cols.created[d]}
+	switch {
+	case sc != nil:
+		r.a = sc.score(d)
+	case s.dist != nil:
+		r.a = s.dist[cols.facet[d]]
+	case s.order.useA:
+		r.a = float64(cols.price[d])
+	}
+	return r
+}
+
+// offer keeps document d of v, of rank r, if it comes after the cursor and
+// ranks among the best so far. It returns false if r ranks after the worst
+// hit kept, and so does everything after r in the sort order.
+func (s *productScan) offer(v *segmentScan, d uint32, r rank) bool {
+	cols := v.cols
+	if s.after != nil && !s.order.beforeOr(s.after, &r, cols, d) {
+		return true
+	}
+	if worst := s.top.worst(); worst != nil && !s.order.beforeOr(&r, worst, cols, d) {
+		return false
+	}
+	if r.id == nil {
+		r.id = cols.id(d)
+	}
+	s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
+	return true
+}
+
+// rankAll offers every document of docs, of v; sc, if not nil, scores them.
+func (s *productScan) rankAll(v *segmentScan, docs *roaring.Bitmap, sc *scorer) {
+	buf := make([]uint32, 512)
+	it := docs.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			s.offer(v, d, s.rankOf(v, sc, d))
+		}
+	}
+}
+
+// bestInOrder keeps the best matches in an order the columns decide (newest,
+// price): a segment whose matches are many walks its products in that order
+// from the cursor on and stops at the first that cannot be kept; one whose
+// matches are few ranks each of them.
+func (s *productScan) bestInOrder(views []segmentScan) {
+	k := uint64(s.top.n)
+	for i := range views {
+		v := &views[i]
+		m := v.match.GetCardinality()
+		if m == 0 {
+			continue
+		}
+		order := v.cols.inOrder(s.q.Sort, false)
+		// A walk tests about len(order)/m products per hit kept; ranking
+		// every match costs m ranks, each a few times a test.
+		if order == nil || k*uint64(len(order))/m > 4*m {
+			s.rankAll(v, v.match, nil)
+			continue
+		}
+		start := 0
+		if s.after != nil {
+			start = sort.Search(len(order), func(i int) bool {
+				d := order[i]
+				r := s.rankOf(v, nil, d)
+				return s.order.beforeOr(s.after, &r, v.cols, d)
+			})
+		}
+		for _, d := range order[start:] {
+			if v.match.Contains(d) && !s.offer(v, d, s.rankOf(v, nil, d)) {
+				break
+			}
+		}
+	}
+}
+
+// bestByDistance keeps the nearest matches: it takes the shops in range
+// nearest first, and stops at the first shop farther than the worst hit
+// kept. Few matches, or no radius, are ranked one by one.
+func (s *productScan) bestByDistance(views []segmentScan) {
+	var m uint64
+	for i := range views {
+		m += views[i].match.GetCardinality()
+	}
+	type shopKey struct {
+		id  string
+		key float64
+	}
+	if s.q.RadiusKm == 0 || m <= uint64(len(s.near)*len(views))*8 {
+		for i := range views {
+			s.rankAll(&views[i], views[i].match, nil)
+		}
+		return
+	}
+	shops := make([]shopKey, 0, len(s.near))
+	for id, km := range s.near {
+		shops = append(shops, shopKey{id: id, key: math.Round(km * 1e6)}) // as filterByFacet
+	}
+	slices.SortFunc(shops, func(a, b shopKey) int { return cmp.Compare(a.key, b.key) })
+	for _, sh := range shops {
+		// Shops at the same distance come one after another, and a shop no
+		// farther than the worst hit kept may still tie with it.
+		if worst := s.top.worst(); worst != nil && sh.key > worst.a {
+			return
+		}
+		for i := range views {
+			v := &views[i]
+			if bm := v.cols.byShop[sh.id]; bm != nil && v.match.Intersects(bm) {
+				s.rankAll(v, roaring.And(v.match, bm), nil)
+			}
+		}
+	}
+}
+
+// bestByScore keeps the most relevant matches. A match scores at most the
+// sum over the words of the weight of their best term, times its name's
+// length norm: it scores the products of each norm, greatest first, and stops
+// when that bound for the next norm is below the worst score kept.
+func (s *productScan) bestByScore(views []segmentScan) {
+	var most float32 // summed as the scorer sums, so never below a score's sum
+	for _, ts := range s.words {
+		var w float32
+		for _, t := range ts {
+			w = max(w, float32(t.weight))
+		}
+		most += w
+	}
+	var norms []float32
+	for i := range views {
+		for _, b := range views[i].cols.byNorm {
+			norms = append(norms, b.norm)
+		}
+	}
+	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
+	norms = slices.Compact(norms)
+	next := make([]int, len(views)) // each view's next bucket
+	for _, norm := range norms {
+		if worst := s.top.worst(); worst != nil && float64(most)*float64(norm) < worst.a {
+			return
+		}
+		for i := range views {
+			v := &views[i]
+			bs := v.cols.byNorm
+			for next[i] < len(bs) && bs[next[i]].norm > norm {
+				next[i]++
+			}
+			if next[i] == len(bs) || bs[next[i]].norm != norm || !v.match.Intersects(bs[next[i]].docs) {
+				continue
+			}
+			docs := roaring.And(v.match, bs[next[i]].docs)
+			sc := newScorer(s, v, docs)
+			s.rankAll(v, docs, sc)
+			sc.release()
+		}
+	}
+}
