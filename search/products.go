@@ -134,7 +134,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		out.Hits = append(out.Hits, hit)
 	}
 	if res.counts != nil {
-		fillFacets(&out, res.counts, facets)
+		fillFacets(&out, res.counts, res.sums, facets)
 	}
 	return out, nil
 }

@@ -29,6 +29,9 @@ type productScan struct {
 	allow  []bool    // by facet: whether it passes the query's category, shop and radius
 	dist   []float64 // by facet: its shop's distance in millimetres (SortDistance)
 	counts []int     // by facet, when facets are asked for
+	// sums are counts by category ([0]) and by shop ([1]) that were made
+	// from bitmaps, not facet by facet (scan_topk.go); fillFacets adds them.
+	sums [2]map[string]int
 	found  uint64
 	top    topHits
 	// allowAll is whether every facet passes (no category, shop or radius).

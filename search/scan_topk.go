@@ -44,8 +44,16 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		cand.And(cols.inStockDocs)
 	}
 	// What the bitmaps cannot filter is checked match by match: a few
-	// nanoseconds each, where ranking one cost tens.
-	if (text && !s.allowAll) || q.MinPrice != nil || q.MaxPrice != nil || s.counts != nil {
+	// nanoseconds each, where ranking one cost tens. Facets of many matches
+	// and no such filter are counted by intersecting the shops' and the
+	// categories' bitmaps instead.
+	filter := (text && !s.allowAll) || q.MinPrice != nil || q.MaxPrice != nil
+	if !filter && s.counts != nil && cand.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+		if text {
+			cand.And(cols.products)
+		}
+		s.countByBitmaps(cols, cand)
+	} else if filter || s.counts != nil {
 		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
 		buf := make([]uint32, 512)
 		it := cand.ManyIterator()
@@ -73,6 +81,21 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	}
 	s.found += cand.GetCardinality()
 	v.match = cand
+}
+
+// countByBitmaps adds the matches of cols in cand to the facet sums, per
+// category and per shop.
+func (s *productScan) countByBitmaps(cols *columns, cand *roaring.Bitmap) {
+	for i, by := range []map[string]*roaring.Bitmap{cols.byCategory, cols.byShop} {
+		if s.sums[i] == nil {
+			s.sums[i] = map[string]int{}
+		}
+		for v, bm := range by {
+			if n := cand.AndCardinality(bm); n > 0 {
+				s.sums[i][v] += int(n)
+			}
+		}
+	}
 }
 
 // best keeps the best hits of the matches of views.
