@@ -48,6 +48,7 @@ type Index struct {
 	alias   bleve.IndexAlias
 	table   shopTable
 	columns columnCache // products' values, per segment (columns.go)
+	typos   typoCache   // the terms of words with typos (typos.go)
 	// warming and warmPending run one warm of the live generation at a time.
 	warming, warmPending atomic.Bool
 

@@ -31,11 +31,12 @@ type productScan struct {
 	counts []int     // by facet, when facets are asked for
 	// sums are counts by category ([0]) and by shop ([1]) that were made
 	// from bitmaps, not facet by facet (scan_topk.go); fillFacets adds them.
-	sums [2]map[string]int
-	found  uint64
-	top    topHits
+	sums  [2]map[string]int
+	found uint64
+	top   topHits
 	// allowAll is whether every facet passes (no category, shop or radius).
-	allowAll bool
+	allowAll  bool
+	typoCache *typoCache // the index's (typos.go)
 	// exhaustive ranks every match, as searches did before they stopped at
 	// the best: the tests compare the two.
 	exhaustive bool
@@ -62,7 +63,8 @@ type segmentScan struct {
 // wordTerms returns the terms of field that w matches and their boosts: its
 // forms exactly; as the last word, the words it begins; and with typos, the
 // words within its allowed edits, each weighing less the more edits it needs.
-func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos bool) ([]scanTerm, error) {
+// Typo matches come from cache when its snapshot had the same segments.
+func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w word, last, typos bool) ([]scanTerm, error) {
 	forms := []string{w.raw}
 	if w.one != w.raw {
 		forms = append(forms, w.one)
@@ -84,16 +86,23 @@ func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos boo
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
 		for _, f := range forms {
-			d, err := snap.FieldDictFuzzy(field, f, n, "")
-			if err == nil {
-				err = eachTerm(d, func(t string) {
-					if e := editDistance(t, f, n); e > 0 && e <= n {
-						add(t, boostTypo/float64(e))
-					}
-				})
+			ts, ok := cache.get(snap, field, f, n)
+			if !ok {
+				d, err := snap.FieldDictFuzzy(field, f, n, "")
+				if err == nil {
+					err = eachTerm(d, func(t string) {
+						if e := editDistance(t, f, n); e > 0 && e <= n {
+							ts = append(ts, typoTerm{term: t, edits: e})
+						}
+					})
+				}
+				if err != nil {
+					return nil, err
+				}
+				cache.put(snap, field, f, n, ts)
 			}
-			if err != nil {
-				return nil, err
+			for _, t := range ts {
+				add(t.term, boostTypo/float64(t.edits))
 			}
 		}
 	}
@@ -174,7 +183,7 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []
 func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
 	s.words = make([][]scanTerm, len(ws))
 	for i, w := range ws {
-		ts, err := wordTerms(snap, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
+		ts, err := wordTerms(snap, s.typoCache, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 		if err != nil {
 			return err
 		}
