@@ -327,7 +327,8 @@ func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
 // facetFilter returns the products of cols of the query's category, shop and
 // shops in range, or nil if it has none of these filters. A search without
 // words starts from it instead of every document; one with words checks each
-// match's facet, which costs less than these unions.
+// match's facet, which costs less than these unions unless its matches are
+// many (scan_topk.go).
 func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 	var in []*roaring.Bitmap
 	if bm := anyOf(cols.byCategory, s.q.Category, s.q.Categories); bm != nil {

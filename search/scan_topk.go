@@ -47,7 +47,12 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	// nanoseconds each, where ranking one cost tens. Facets of many matches
 	// and no such filter are counted by intersecting the shops' and the
 	// categories' bitmaps instead.
-	filter := (text && !s.allowAll) || q.MinPrice != nil || q.MaxPrice != nil
+	byFacet := text && !s.allowAll
+	if byFacet && cand.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)+len(s.near)) {
+		cand.And(s.facetFilter(cols)) // many matches: the union of the shops and categories costs less
+		byFacet = false
+	}
+	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
 	if !filter && s.counts != nil && cand.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
 		if text {
 			cand.And(cols.products)
