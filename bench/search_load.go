@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -151,6 +152,10 @@ func driveKind(ctx context.Context, ix *search.Index, m *searchMix, only string,
 		wg       sync.WaitGroup
 		firstErr error
 	)
+	labels := map[string]pprof.LabelSet{}
+	for _, k := range searchKinds {
+		labels[k] = pprof.Labels("kind", k)
+	}
 	start := time.Now()
 	deadline := start.Add(d)
 	for i := range clients {
@@ -165,7 +170,10 @@ func driveKind(ctx context.Context, ix *search.Index, m *searchMix, only string,
 				kind, q := m.nextOf(r, kind)
 				t := time.Now()
 				runtime.Gosched()
-				if _, err := ix.Products(ctx, q); err != nil {
+				var err error
+				// Labelled, so that a CPU profile splits by kind (pprof -tagfocus kind=geo).
+				pprof.Do(ctx, labels[kind], func(ctx context.Context) { _, err = ix.Products(ctx, q) })
+				if err != nil {
 					mu.Lock()
 					firstErr = cmpErr(firstErr, fmt.Errorf("%s query %+v: %w", kind, q, err))
 					mu.Unlock()
