@@ -58,6 +58,9 @@ type segmentScan struct {
 	cols  *columns
 	terms [][]*roaring.Bitmap // [word][term]: the term's postings
 	match *roaring.Bitmap     // the documents that pass every filter (scan_topk.go)
+	// byShop is set when match is not built: the matches are the products
+	// of the shops in range, taken shop by shop (scan_topk.go).
+	byShop bool
 }
 
 // wordTerms returns the terms of field that w matches and their boosts: its

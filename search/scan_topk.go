@@ -34,6 +34,9 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		} else {
 			cand = roaring.FastAnd(words...)
 		}
+	} else if s.byShopsInRange() {
+		s.countShopsInRange(v)
+		return
 	} else if cand = s.facetFilter(cols); cand == nil {
 		cand = cols.products.Clone()
 	}
@@ -86,6 +89,51 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	}
 	s.found += cand.GetCardinality()
 	v.match = cand
+}
+
+// byShopsInRange reports whether the search is near-me without words, sorted
+// by distance, with no filter but the radius and stock, and no facets: its
+// matches are then counted shop by shop, and only the nearest shops' are
+// ranked, where the union of every shop in range cost more than the rest of
+// the search.
+func (s *productScan) byShopsInRange() bool {
+	q := s.q
+	return s.dist != nil && q.RadiusKm > 0 && s.counts == nil && q.MinPrice == nil && q.MaxPrice == nil &&
+		q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0
+}
+
+// countShopsInRange adds the matches of v in the shops in range to the count;
+// v.match stays nil, and shopMatches gives them shop by shop.
+func (s *productScan) countShopsInRange(v *segmentScan) {
+	v.byShop = true
+	for id := range s.near {
+		bm := v.cols.byShop[id]
+		if bm == nil {
+			continue
+		}
+		if s.q.InStock {
+			bm = roaring.And(bm, v.cols.inStockDocs)
+		}
+		s.found += bm.GetCardinality()
+		if deleted := v.ss.Deleted(); deleted != nil {
+			s.found -= bm.AndCardinality(deleted)
+		}
+	}
+}
+
+// shopMatches returns the matches of v among bm, the products of a shop.
+func (s *productScan) shopMatches(v *segmentScan, bm *roaring.Bitmap) *roaring.Bitmap {
+	if !v.byShop {
+		return roaring.And(v.match, bm)
+	}
+	bm = bm.Clone()
+	if s.q.InStock {
+		bm.And(v.cols.inStockDocs)
+	}
+	if d := v.ss.Deleted(); d != nil {
+		bm.AndNot(d)
+	}
+	return bm
 }
 
 // countByBitmaps adds the matches of cols in cand to the facet sums, per
@@ -200,14 +248,19 @@ func (s *productScan) bestInOrder(views []segmentScan) {
 // kept. Few matches, or no radius, are ranked one by one.
 func (s *productScan) bestByDistance(views []segmentScan) {
 	var m uint64
+	lazy := false
 	for i := range views {
+		if views[i].byShop {
+			lazy = true
+			continue
+		}
 		m += views[i].match.GetCardinality()
 	}
 	type shopKey struct {
 		id  string
 		key float64
 	}
-	if s.q.RadiusKm == 0 || m <= uint64(len(s.near)*len(views))*8 {
+	if !lazy && (s.q.RadiusKm == 0 || m <= uint64(len(s.near)*len(views))*8) {
 		for i := range views {
 			s.rankAll(&views[i], views[i].match, nil)
 		}
@@ -226,8 +279,8 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 		}
 		for i := range views {
 			v := &views[i]
-			if bm := v.cols.byShop[sh.id]; bm != nil && v.match.Intersects(bm) {
-				s.rankAll(v, roaring.And(v.match, bm), nil)
+			if bm := v.cols.byShop[sh.id]; bm != nil && (v.byShop || v.match.Intersects(bm)) {
+				s.rankAll(v, s.shopMatches(v, bm), nil)
 			}
 		}
 	}
