@@ -72,28 +72,45 @@ func TestBestEqualsExhaustive(t *testing.T) {
 			q.Sort = SortRelevance
 		}
 		q.Limit = []int{1, 5, 20, 20, 60}[r.IntN(5)]
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			for page := 0; page < 4; page++ {
-				ix.exhaustive = true
-				want, err := ix.Products(ctx, q)
-				if err != nil {
-					t.Fatalf("%+v: %v", q, err)
-				}
-				ix.exhaustive = false
-				got, err := ix.Products(ctx, q)
-				if err != nil {
-					t.Fatalf("%+v: %v", q, err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("%+v page %d:\n got found %d, %s\nwant found %d, %s", q, page, got.Found, hitList(got.Hits),
-						want.Found, hitList(want.Hits))
-				}
-				if want.NextCursor == "" {
-					break
-				}
-				q.Cursor = want.NextCursor
-			}
-		})
+		t.Run(fmt.Sprint(i), func(t *testing.T) { compareWalks(t, ix, q) })
+	}
+	// Near-me, nearest first: shops are taken nearest first and the search
+	// stops early, and it must never leave out a product in range.
+	for i := range 100 {
+		sh := n.Shops[r.IntN(len(n.Shops))]
+		q := ProductQuery{Near: &mohalla.Location{Lat: sh.Location.Lat + (r.Float64()-0.5)*0.03,
+			Lng: sh.Location.Lng + (r.Float64()-0.5)*0.03}, RadiusKm: float64(1 + r.IntN(5)), Sort: SortDistance,
+			InStock: r.IntN(2) == 0, Limit: []int{1, 5, 20, 60}[r.IntN(4)]}
+		if r.IntN(3) == 0 {
+			q.Q = randomWords(r, n.Products[r.IntN(len(n.Products))].Name)
+		}
+		t.Run(fmt.Sprint("near", i), func(t *testing.T) { compareWalks(t, ix, q) })
+	}
+}
+
+// compareWalks walks up to four pages of q both ways and wants them equal.
+func compareWalks(t *testing.T, ix *Index, q ProductQuery) {
+	t.Helper()
+	ctx := context.Background()
+	for page := 0; page < 4; page++ {
+		ix.exhaustive = true
+		want, err := ix.Products(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		ix.exhaustive = false
+		got, err := ix.Products(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v page %d:\n got found %d, %s\nwant found %d, %s", q, page, got.Found, hitList(got.Hits),
+				want.Found, hitList(want.Hits))
+		}
+		if want.NextCursor == "" {
+			return
+		}
+		q.Cursor = want.NextCursor
 	}
 }
 
