@@ -72,6 +72,9 @@ type Index struct {
 	// exhaustive makes product searches rank every match, as they did before
 	// they stopped at the best (scan_topk.go); for the tests that compare.
 	exhaustive bool
+	// walkBudget, if not 0, is how many products a walk in a sort order tests
+	// before it ranks the rest (scan_topk.go); for the tests.
+	walkBudget uint64
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,

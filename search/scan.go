@@ -40,6 +40,7 @@ type productScan struct {
 	// exhaustive ranks every match, as searches did before they stopped at
 	// the best: the tests compare the two.
 	exhaustive bool
+	walkBudget uint64 // 0: half the segment's matches (scan_topk.go)
 }
 
 // scanTerm is a term of the name field that a query word matches, and the

@@ -51,8 +51,10 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	// and no such filter are counted by intersecting the shops' and the
 	// categories' bitmaps instead.
 	byFacet := text && !s.allowAll
-	if byFacet && cand.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)+len(s.near)) {
-		cand.And(s.facetFilter(cols)) // many matches: the union of the shops and categories costs less
+	if byFacet && q.RadiusKm == 0 && cand.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)) {
+		// Many matches: the union of the shops' and categories' bitmaps
+		// costs less (but not that of all the shops in a radius).
+		cand.And(s.facetFilter(cols))
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
@@ -221,9 +223,13 @@ func (s *productScan) bestInOrder(views []segmentScan) {
 			continue
 		}
 		order := v.cols.inOrder(s.q.Sort, false)
-		// A walk tests about len(order)/m products per hit kept; ranking
-		// every match costs m ranks, each a few times a test.
-		if order == nil || k*uint64(len(order))/m > 4*m {
+		// A walk tests about len(order)/m products per hit kept, if the
+		// matches are spread evenly over the order; ranking every match costs
+		// m ranks, each about a test. A walk that finds its matches rarer
+		// than that (a category's prices all high, walking the cheapest
+		// first) stops after m/2 tests and ranks the matches it has not
+		// passed.
+		if order == nil || 4*k*uint64(len(order))/m > m {
 			s.rankAll(v, v.match, nil)
 			continue
 		}
@@ -235,12 +241,28 @@ func (s *productScan) bestInOrder(views []segmentScan) {
 				return s.order.beforeOr(s.after, &r, v.cols, d)
 			})
 		}
-		for _, d := range order[start:] {
+		budget := cmp.Or(s.walkBudget, max(m/2, 1))
+		for i, d := range order[start:] {
+			if uint64(i) == budget {
+				s.rankRest(v, order[start+i-1])
+				break
+			}
 			if v.match.Contains(d) && !s.offer(v, d, s.rankOf(v, nil, d)) {
 				break
 			}
 		}
 	}
+}
+
+// rankRest ranks the matches of v that come after document d in the sort
+// order, once a walk up to d has offered those before.
+func (s *productScan) rankRest(v *segmentScan, d uint32) {
+	after := s.after
+	r := s.rankOf(v, nil, d)
+	r.id = v.cols.id(d)
+	s.after = &r
+	s.rankAll(v, v.match, nil)
+	s.after = after
 }
 
 // bestByDistance keeps the nearest matches: it takes the shops in range

@@ -74,6 +74,15 @@ func TestBestEqualsExhaustive(t *testing.T) {
 		q.Limit = []int{1, 5, 20, 20, 60}[r.IntN(5)]
 		t.Run(fmt.Sprint(i), func(t *testing.T) { compareWalks(t, ix, q) })
 	}
+	// A walk in a sort order that gives up after a few products and ranks
+	// the rest must neither lose nor repeat a hit.
+	ix.walkBudget = 3
+	for i := range 100 {
+		q := randomQuery(r, cats, n.Shops)
+		q.Sort = []Sort{SortNewest, SortPriceAsc, SortPriceDesc, SortRelevance}[r.IntN(4)]
+		t.Run(fmt.Sprint("budget", i), func(t *testing.T) { compareWalks(t, ix, q) })
+	}
+	ix.walkBudget = 0
 	// Near-me, nearest first: shops are taken nearest first and the search
 	// stops early, and it must never leave out a product in range.
 	for i := range 100 {
