@@ -51,6 +51,7 @@ type scanTerm struct {
 	term   string
 	boost  float64
 	weight float64
+	df     uint64 // documents holding it, deleted ones too
 }
 
 // segmentScan is a productScan's view of one segment.
@@ -222,7 +223,7 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 	for i, ts := range s.words {
 		for j := range ts {
 			idf := 1 + math.Log(float64(docs)/float64(df[i][j]+1))
-			ts[j].weight = ts[j].boost * idf * idf
+			ts[j].weight, ts[j].df = ts[j].boost*idf*idf, df[i][j]
 		}
 	}
 	return nil

@@ -313,11 +313,16 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 // length norm: it scores the products of each norm, greatest first, and stops
 // when that bound for the next norm is below the worst score kept.
 func (s *productScan) bestByScore(views []segmentScan) {
-	var most float32 // summed as the scorer sums, so never below a score's sum
+	// Summed as the scorer sums, so never below a score's sum. A term no
+	// document holds (a misspelling as typed, a prefix) weighs the most and
+	// matches nothing, so it does not count.
+	var most float32
 	for _, ts := range s.words {
 		var w float32
 		for _, t := range ts {
-			w = max(w, float32(t.weight))
+			if t.df > 0 {
+				w = max(w, float32(t.weight))
+			}
 		}
 		most += w
 	}
