@@ -18,6 +18,6 @@
 // values (columns.go), built once per segment, since a segment never changes
 // once written; and only the matches that may enter the page are scored or
 // ranked, in an order that lets the search stop early (scan_topk.go). A word
-// in most product names then costs well under a nanosecond per match, where
+// in most product names then costs about a nanosecond per match, where
 // Bleve's searchers cost over a hundred.
 package search
