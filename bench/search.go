@@ -78,6 +78,17 @@ type SearchReport struct {
 	// Writing is the same mix while products change at WriteRate a second;
 	// nil if that phase was skipped.
 	Writing *SearchWhileWriting
+
+	// Resident is the process's memory in RAM after the query phase (the
+	// index's columns, its mapped segment files as far as they are cached,
+	// the store and the bench's own heap), and PeakResident its most, which
+	// the index build sets (Linux; 0 elsewhere). Heap is the Go heap in use
+	// after a collection at that time.
+	Resident, PeakResident, Heap uint64
+	// IndexColumns is the bytes of the arrays and bitmaps the index reads
+	// from memory; IndexFiles the bytes of its segment files (mapped, so
+	// resident as far as the page cache keeps them).
+	IndexColumns, IndexFiles uint64
 }
 
 // SearchWhileWriting is the query latency while the index follows writes.
@@ -89,11 +100,17 @@ type SearchWhileWriting struct {
 	P50, P99  time.Duration
 }
 
-// SearchKind is the latency of one kind of query.
+// SearchKind is the latency of one kind of query in the mix, and its rate
+// and CPU when it runs alone.
 type SearchKind struct {
 	Kind     string
 	Queries  int
 	P50, P99 time.Duration
+	// AlonePerSecond and AloneCost are the queries a second and the CPU the
+	// process spent per query (GC included) when the clients send this kind
+	// only, for a fifth of the duration (at most 3s).
+	AlonePerSecond float64
+	AloneCost      time.Duration
 }
 
 // Search seeds (or finds) the demo neighbourhood at cfg.Products products,
@@ -205,6 +222,24 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
 	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
 	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)
+	for i := range rep.Kinds {
+		k := &rep.Kinds[i]
+		cpu := processCPU()
+		lat, err := driveKind(ctx, ix, mix, k.Kind, c.Clients, min(c.Duration/5, 3*time.Second))
+		if err != nil {
+			return nil, err
+		}
+		queries := len(lat.byKind[k.Kind])
+		k.AlonePerSecond = float64(queries) / lat.elapsed.Seconds()
+		k.AloneCost = (processCPU() - cpu) / time.Duration(max(1, queries))
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rep.Heap = ms.HeapInuse
+	rep.Resident, rep.PeakResident = resident()
+	mem := ix.Memory()
+	rep.IndexColumns, rep.IndexFiles = mem.Columns, mem.Files
 	if c.WriteRate > 0 {
 		if rep.Writing, err = searchWhileWriting(ctx, st, ix, mix, ids, &c); err != nil {
 			return nil, err
@@ -311,10 +346,13 @@ func (r *SearchReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "  queries        %d clients, %d queries in %s: %.0f/s, p50 %s, p99 %s (from sent to answered)\n",
 		r.Clients, r.Queries, r.Elapsed.Round(time.Millisecond), r.PerSecond, msec(r.P50), msec(r.P99))
 	for _, k := range r.Kinds {
-		fmt.Fprintf(w, "    %-9s %6d  p50 %-8s p99 %s\n", k.Kind, k.Queries, msec(k.P50), msec(k.P99))
+		fmt.Fprintf(w, "    %-9s %6d  p50 %-8s p99 %-8s alone: %5.0f/s, cpu %s per query\n", k.Kind, k.Queries, msec(k.P50),
+			msec(k.P99), k.AlonePerSecond, msec(k.AloneCost))
 	}
 	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
 		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
+	fmt.Fprintf(w, "  memory         resident %s (peak %s), Go heap %s; index columns %s, segment files %s (mapped)\n",
+		mib(int64(r.Resident)), mib(int64(r.PeakResident)), mib(int64(r.Heap)), mib(int64(r.IndexColumns)), mib(int64(r.IndexFiles)))
 	if ww := r.Writing; ww != nil {
 		fmt.Fprintf(w, "  while writing  %d product changes/s (%d committed, followed by the index): %d queries, %.0f/s, p50 %s, p99 %s\n",
 			ww.WriteRate, ww.Writes, ww.Queries, ww.PerSecond, msec(ww.P50), msec(ww.P99))

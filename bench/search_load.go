@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -19,7 +20,7 @@ import (
 )
 
 // searchKinds are the kinds of query the search bench mixes in equal parts.
-var searchKinds = []string{"typo", "prefix", "filtered", "faceted", "geo"}
+var searchKinds = []string{"typo", "prefix", "filtered", "faceted", "geo", "sorted"}
 
 // searchMix makes queries like a shopper's from the neighbourhood's own names:
 // a name's words of five letters or more, or for a name of short words, those
@@ -69,14 +70,14 @@ func newSearchMix(n *demo.Neighbourhood) *searchMix {
 	return m
 }
 
-// next returns a query of a random kind: a word with a typo; the start of a
+// nextOf returns a query of kind: a word with a typo; the start of a
 // word, after the name's first word; a word in its category, within 30% of
 // its price, in stock; a word with category and shop counts; or within 2 to 5
-// km of a point near a shop, nearest first, with a word half the time.
-func (m *searchMix) next(r *rand.Rand) (string, search.ProductQuery) {
+// km of a point near a shop, nearest first, with a word half the time; or a
+// word or a category, cheapest, dearest or newest first.
+func (m *searchMix) nextOf(r *rand.Rand, kind string) (string, search.ProductQuery) {
 	a := m.articles[r.IntN(len(m.articles))]
 	w := a.words[r.IntN(len(a.words))]
-	kind := searchKinds[r.IntN(len(searchKinds))]
 	var q search.ProductQuery
 	switch kind {
 	case "typo":
@@ -97,6 +98,13 @@ func (m *searchMix) next(r *rand.Rand) (string, search.ProductQuery) {
 		q.RadiusKm, q.Sort = float64(2+r.IntN(4)), search.SortDistance
 		if r.IntN(2) == 0 {
 			q.Q = w
+		}
+	case "sorted":
+		q.Sort = []search.Sort{search.SortPriceAsc, search.SortPriceDesc, search.SortNewest}[r.IntN(3)]
+		if r.IntN(2) == 0 {
+			q.Q = w
+		} else {
+			q.Category = a.category
 		}
 	}
 	return kind, q
@@ -132,12 +140,22 @@ type searchLatencies struct {
 // after query until the scheduler preempts it 10ms later while the others wait,
 // a delay no networked client sees.
 func driveSearch(ctx context.Context, ix *search.Index, m *searchMix, clients int, d time.Duration) (searchLatencies, error) {
+	return driveKind(ctx, ix, m, "", clients, d)
+}
+
+// driveKind is driveSearch with queries of one kind only, or of every kind
+// if kind is "".
+func driveKind(ctx context.Context, ix *search.Index, m *searchMix, only string, clients int, d time.Duration) (searchLatencies, error) {
 	out := searchLatencies{byKind: map[string][]time.Duration{}}
 	var (
 		mu       sync.Mutex
 		wg       sync.WaitGroup
 		firstErr error
 	)
+	labels := map[string]pprof.LabelSet{}
+	for _, k := range searchKinds {
+		labels[k] = pprof.Labels("kind", k)
+	}
 	start := time.Now()
 	deadline := start.Add(d)
 	for i := range clients {
@@ -145,10 +163,17 @@ func driveSearch(ctx context.Context, ix *search.Index, m *searchMix, clients in
 			r := rand.New(rand.NewPCG(uint64(i), 42))
 			local := map[string][]time.Duration{}
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				kind, q := m.next(r)
+				kind := only
+				if kind == "" {
+					kind = searchKinds[r.IntN(len(searchKinds))]
+				}
+				kind, q := m.nextOf(r, kind)
 				t := time.Now()
 				runtime.Gosched()
-				if _, err := ix.Products(ctx, q); err != nil {
+				var err error
+				// Labelled, so that a CPU profile splits by kind (pprof -tagfocus kind=geo).
+				pprof.Do(ctx, labels[kind], func(ctx context.Context) { _, err = ix.Products(ctx, q) })
+				if err != nil {
 					mu.Lock()
 					firstErr = cmpErr(firstErr, fmt.Errorf("%s query %+v: %w", kind, q, err))
 					mu.Unlock()

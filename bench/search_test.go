@@ -25,16 +25,24 @@ func TestSearchShortRun(t *testing.T) {
 		t.Errorf("indexed %d documents at %.0f/s with %d progress reports; want 220, and reports", rep.Documents, rep.DocsPerSecond, reports)
 	}
 	for _, k := range rep.Kinds {
-		if k.Queries == 0 || k.P50 > k.P99 {
-			t.Errorf("%s: %d queries, p50 %v, p99 %v", k.Kind, k.Queries, k.P50, k.P99)
+		if k.Queries == 0 || k.P50 > k.P99 || k.AlonePerSecond <= 0 || k.AloneCost <= 0 {
+			t.Errorf("%s: %d queries, p50 %v, p99 %v; alone %.0f/s at %v each", k.Kind, k.Queries, k.P50, k.P99,
+				k.AlonePerSecond, k.AloneCost)
 		}
+	}
+	if len(rep.Kinds) != 6 {
+		t.Errorf("%d kinds of query ran, want 6 (typo, prefix, filtered, faceted, geo, sorted)", len(rep.Kinds))
+	}
+	if rep.Resident == 0 || rep.PeakResident < rep.Resident || rep.Heap == 0 || rep.IndexColumns == 0 || rep.IndexFiles == 0 {
+		t.Errorf("memory: resident %d, peak %d, heap %d, columns %d, files %d; want all reported",
+			rep.Resident, rep.PeakResident, rep.Heap, rep.IndexColumns, rep.IndexFiles)
 	}
 	if w := rep.Writing; w == nil || w.Writes == 0 || w.Queries == 0 || w.P50 > w.P99 {
 		t.Errorf("the phase while writing: %+v; want changes committed and queries answered", w)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"docs/s", "typo", "geo", "p99", "cpu per query", "while writing"} {
+	for _, want := range []string{"docs/s", "typo", "geo", "sorted", "p99", "cpu per query", "resident", "while writing"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}

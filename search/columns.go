@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -63,6 +64,14 @@ type columns struct {
 	// that filters by them starts from these. A shop's products are mostly
 	// neighbours, so its bitmap is a few runs and unions of shops are cheap.
 	byShop, byCategory map[string]*roaring.Bitmap
+	// The rest serve searches that need the best few of many matches
+	// (columns_order.go): the products, those in stock, the products by the
+	// length norm of their names, best first, and the products in each sort
+	// order.
+	products, inStockDocs *roaring.Bitmap
+	byNorm                []normBucket
+	newest, cheapest      []uint32 // document numbers in those orders
+	dearest               []uint32
 }
 
 func (c *columns) id(doc uint32) []byte {
@@ -123,6 +132,7 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 			bm.RunOptimize()
 		}
 	}
+	c.buildOrders()
 	return c, bad
 }
 
@@ -227,9 +237,10 @@ type columnCache struct {
 }
 
 type columnEntry struct {
-	once sync.Once
-	c    *columns
-	err  error
+	once  sync.Once
+	c     *columns
+	err   error
+	built atomic.Bool // c and err are set (for Memory, which does not wait)
 }
 
 // get returns seg's columns, building them on first use.
@@ -244,7 +255,10 @@ func (cc *columnCache) get(seg segment.Segment) (*columns, error) {
 		cc.m[seg] = e
 	}
 	cc.mu.Unlock()
-	e.once.Do(func() { e.c, e.err = buildColumns(seg, &cc.facets) })
+	e.once.Do(func() {
+		e.c, e.err = buildColumns(seg, &cc.facets)
+		e.built.Store(true)
+	})
 	return e.c, e.err
 }
 

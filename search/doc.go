@@ -13,9 +13,11 @@
 // use and swaps it in through a Bleve index alias.
 //
 // Product searches use Bleve's segments but not its searchers: a word's matches
-// are the union of its terms' postings, as bitmaps, in each segment, and every
-// match is filtered, counted, scored and sorted by reading arrays of the
-// segment's product values (columns.go), built once per segment, since a
-// segment never changes once written. A word in most product names then costs
-// a few nanoseconds per match, where Bleve's searchers cost over a hundred.
+// are the union of its terms' postings, as bitmaps, in each segment; matches
+// are filtered and counted with bitmaps and arrays of the segment's product
+// values (columns.go), built once per segment, since a segment never changes
+// once written; and only the matches that may enter the page are scored or
+// ranked, in an order that lets the search stop early (scan_topk.go). A word
+// in most product names then costs about a nanosecond per match, where
+// Bleve's searchers cost over a hundred.
 package search

@@ -10,10 +10,20 @@ import (
 const facetSize = 20
 
 // fillFacets puts the counts of each facet out asks for into it, from the
-// matches counted per (category, shop) pair: counts[o] is pair values[o-1].
-func fillFacets(out *ProductResult, counts []int, values []facetValue) {
+// matches counted per (category, shop) pair: counts[o] is pair values[o-1];
+// and from those counted by category (more[0]) and by shop (more[1]).
+func fillFacets(out *ProductResult, counts []int, more [2]map[string]int, values []facetValue) {
 	for name := range out.Facets {
 		sums := map[string]int{}
+		from := more[1]
+		if name == FacetCategory {
+			from = more[0]
+		}
+		for v, n := range from {
+			if n > 0 {
+				sums[v] += n
+			}
+		}
 		for o, n := range counts {
 			if n == 0 {
 				continue

@@ -50,6 +50,7 @@ type Index struct {
 	alias   bleve.IndexAlias
 	table   shopTable
 	columns columnCache // products' values, per segment (columns.go)
+	typos   typoCache   // the terms of words with typos (typos.go)
 	// warming and warmPending run one warm of the live generation at a time.
 	warming, warmPending atomic.Bool
 
@@ -69,6 +70,13 @@ type Index struct {
 	readyC     chan struct{} // closed when ready first turns true
 
 	lock *os.File // the directory's lock (see lockDir)
+
+	// exhaustive makes product searches rank every match, as they did before
+	// they stopped at the best (scan_topk.go); for the tests that compare.
+	exhaustive bool
+	// walkBudget, if not 0, is how many products a walk in a sort order tests
+	// before it ranks the rest (scan_topk.go); for the tests.
+	walkBudget uint64
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,

@@ -92,7 +92,8 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 	facets := ix.columns.facets.all()
 	scan := func(m matching) (*productScan, error) {
 		s := &productScan{q: &q, near: near, m: m, order: orderOf(q.Sort, scored), after: after,
-			top: topHits{n: q.Limit + 1}}
+			top: topHits{n: q.Limit + 1}, typoCache: &ix.typos, exhaustive: ix.exhaustive,
+			walkBudget: ix.walkBudget}
 		if err := ctx.Err(); err != nil {
 			return nil, ix.searchErr(err)
 		}
@@ -134,7 +135,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		out.Hits = append(out.Hits, hit)
 	}
 	if res.counts != nil {
-		fillFacets(&out, res.counts, facets)
+		fillFacets(&out, res.counts, res.sums, facets)
 	}
 	return out, nil
 }

@@ -29,8 +29,18 @@ type productScan struct {
 	allow  []bool    // by facet: whether it passes the query's category, shop and radius
 	dist   []float64 // by facet: its shop's distance in millimetres (SortDistance)
 	counts []int     // by facet, when facets are asked for
-	found  uint64
-	top    topHits
+	// sums are counts by category ([0]) and by shop ([1]) that were made
+	// from bitmaps, not facet by facet (scan_topk.go); fillFacets adds them.
+	sums  [2]map[string]int
+	found uint64
+	top   topHits
+	// allowAll is whether every facet passes (no category, shop or radius).
+	allowAll  bool
+	typoCache *typoCache // the index's (typos.go)
+	// exhaustive ranks every match, as searches did before they stopped at
+	// the best: the tests compare the two.
+	exhaustive bool
+	walkBudget uint64 // 0: half the segment's matches (scan_topk.go)
 }
 
 // scanTerm is a term of the name field that a query word matches, and the
@@ -41,6 +51,7 @@ type scanTerm struct {
 	term   string
 	boost  float64
 	weight float64
+	df     uint64 // documents holding it, deleted ones too
 }
 
 // segmentScan is a productScan's view of one segment.
@@ -48,12 +59,17 @@ type segmentScan struct {
 	ss    *scorch.SegmentSnapshot
 	cols  *columns
 	terms [][]*roaring.Bitmap // [word][term]: the term's postings
+	match *roaring.Bitmap     // the documents that pass every filter (scan_topk.go)
+	// byShop is set when match is not built: the matches are the products
+	// of the shops in range, taken shop by shop (scan_topk.go).
+	byShop bool
 }
 
 // wordTerms returns the terms of field that w matches and their boosts: its
 // forms exactly; as the last word, the words it begins; and with typos, the
 // words within its allowed edits, each weighing less the more edits it needs.
-func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos bool) ([]scanTerm, error) {
+// Typo matches come from cache when its snapshot had the same segments.
+func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w word, last, typos bool) ([]scanTerm, error) {
 	forms := []string{w.raw}
 	if w.one != w.raw {
 		forms = append(forms, w.one)
@@ -75,16 +91,23 @@ func wordTerms(snap *scorch.IndexSnapshot, field string, w word, last, typos boo
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
 		for _, f := range forms {
-			d, err := snap.FieldDictFuzzy(field, f, n, "")
-			if err == nil {
-				err = eachTerm(d, func(t string) {
-					if e := editDistance(t, f, n); e > 0 && e <= n {
-						add(t, boostTypo/float64(e))
-					}
-				})
+			ts, ok := cache.get(snap, field, f, n)
+			if !ok {
+				d, err := snap.FieldDictFuzzy(field, f, n, "")
+				if err == nil {
+					err = eachTerm(d, func(t string) {
+						if e := editDistance(t, f, n); e > 0 && e <= n {
+							ts = append(ts, typoTerm{term: t, edits: e})
+						}
+					})
+				}
+				if err != nil {
+					return nil, err
+				}
+				cache.put(snap, field, f, n, ts)
 			}
-			if err != nil {
-				return nil, err
+			for _, t := range ts {
+				add(t.term, boostTypo/float64(t.edits))
 			}
 		}
 	}
@@ -147,9 +170,16 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []
 		}
 	}
 	s.filterByFacet(facets)
-	for i := range views {
-		s.scanSegment(&views[i], len(ws) > 0)
+	if s.exhaustive {
+		for i := range views {
+			s.scanSegment(&views[i], len(ws) > 0)
+		}
+		return nil
 	}
+	for i := range views {
+		s.matchSegment(&views[i], len(ws) > 0)
+	}
+	s.best(views)
 	return nil
 }
 
@@ -158,7 +188,7 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []
 func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
 	s.words = make([][]scanTerm, len(ws))
 	for i, w := range ws {
-		ts, err := wordTerms(snap, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
+		ts, err := wordTerms(snap, s.typoCache, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 		if err != nil {
 			return err
 		}
@@ -193,7 +223,7 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 	for i, ts := range s.words {
 		for j := range ts {
 			idf := 1 + math.Log(float64(docs)/float64(df[i][j]+1))
-			ts[j].weight = ts[j].boost * idf * idf
+			ts[j].weight, ts[j].df = ts[j].boost*idf*idf, df[i][j]
 		}
 	}
 	return nil
@@ -211,6 +241,7 @@ func (s *productScan) filterByFacet(values []facetValue) {
 	if q.Sort == SortDistance {
 		s.dist = make([]float64, len(values)+1)
 	}
+	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
 	for i, v := range values {
 		km, inRange := s.near[v.shop]
 		s.allow[i+1] = oneOf(v.category, q.Category, q.Categories) && oneOf(v.shop, q.ShopID, q.ShopIDs) &&
@@ -301,7 +332,8 @@ func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
 // facetFilter returns the products of cols of the query's category, shop and
 // shops in range, or nil if it has none of these filters. A search without
 // words starts from it instead of every document; one with words checks each
-// match's facet, which costs less than these unions.
+// match's facet, which costs less than these unions unless its matches are
+// many (scan_topk.go).
 func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 	var in []*roaring.Bitmap
 	if bm := anyOf(cols.byCategory, s.q.Category, s.q.Categories); bm != nil {

@@ -1,0 +1,357 @@
+package search
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// A search counts every match but ranks only those that may enter its page.
+// matchSegment finds, as bitmaps, the matches that pass the filters: their
+// number and facet counts come from them without a rank or score each. best
+// then walks the matches in an order that lets it stop early: by relevance,
+// the products grouped by the length norm of their names, best first, which
+// bounds their scores; by distance, the shops in range, nearest first; by
+// newest or price, the segment's products listed in that order. It stops once
+// the worst hit kept ranks before anything left. The exhaustive path
+// (scanSegment) ranks every match; the tests check both give the same pages.
+
+// matchSegment puts the documents of v that pass the query's words and
+// filters in v.match, and adds them to the count and the facet counts.
+func (s *productScan) matchSegment(v *segmentScan, text bool) {
+	cols, deleted, q := v.cols, v.ss.Deleted(), s.q
+	var cand *roaring.Bitmap
+	if text {
+		words := make([]*roaring.Bitmap, len(v.terms))
+		for i, ts := range v.terms {
+			words[i] = roaring.FastOr(ts...)
+		}
+		if s.m.anyWord {
+			cand = roaring.FastOr(words...)
+		} else {
+			cand = roaring.FastAnd(words...)
+		}
+	} else if s.byShopsInRange() {
+		s.countShopsInRange(v)
+		return
+	} else if cand = s.facetFilter(cols); cand == nil {
+		cand = cols.products.Clone()
+	}
+	if deleted != nil {
+		cand.AndNot(deleted)
+	}
+	if q.InStock {
+		cand.And(cols.inStockDocs)
+	}
+	// What the bitmaps cannot filter is checked match by match: a few
+	// nanoseconds each, where ranking one cost tens. Facets of many matches
+	// and no such filter are counted by intersecting the shops' and the
+	// categories' bitmaps instead.
+	byFacet := text && !s.allowAll
+	if byFacet && q.RadiusKm == 0 && cand.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)) {
+		// Many matches: the union of the shops' and categories' bitmaps
+		// costs less (but not that of all the shops in a radius).
+		cand.And(s.facetFilter(cols))
+		byFacet = false
+	}
+	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
+	if !filter && s.counts != nil && cand.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+		if text {
+			cand.And(cols.products)
+		}
+		s.countByBitmaps(cols, cand)
+	} else if filter || s.counts != nil {
+		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
+		buf := make([]uint32, 512)
+		it := cand.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				f := cols.facet[d]
+				if !s.allow[f] {
+					continue
+				}
+				if p := cols.price[d]; (q.MinPrice != nil && p < int64(*q.MinPrice)) || (q.MaxPrice != nil && p > int64(*q.MaxPrice)) {
+					continue
+				}
+				if s.counts != nil {
+					s.counts[f]++
+				}
+				keep = append(keep, d)
+			}
+		}
+		if uint64(len(keep)) != cand.GetCardinality() {
+			cand = roaring.New()
+			cand.AddMany(keep)
+		}
+	} else if text {
+		cand.And(cols.products)
+	}
+	s.found += cand.GetCardinality()
+	v.match = cand
+}
+
+// byShopsInRange reports whether the search is near-me without words, sorted
+// by distance, with no filter but the radius and stock, and no facets: its
+// matches are then counted shop by shop, and only the nearest shops' are
+// ranked, where the union of every shop in range cost more than the rest of
+// the search.
+func (s *productScan) byShopsInRange() bool {
+	q := s.q
+	return s.dist != nil && q.RadiusKm > 0 && s.counts == nil && q.MinPrice == nil && q.MaxPrice == nil &&
+		q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0
+}
+
+// countShopsInRange adds the matches of v in the shops in range to the count;
+// v.match stays nil, and shopMatches gives them shop by shop.
+func (s *productScan) countShopsInRange(v *segmentScan) {
+	v.byShop = true
+	for id := range s.near {
+		bm := v.cols.byShop[id]
+		if bm == nil {
+			continue
+		}
+		if s.q.InStock {
+			bm = roaring.And(bm, v.cols.inStockDocs)
+		}
+		s.found += bm.GetCardinality()
+		if deleted := v.ss.Deleted(); deleted != nil {
+			s.found -= bm.AndCardinality(deleted)
+		}
+	}
+}
+
+// shopMatches returns the matches of v among bm, the products of a shop.
+func (s *productScan) shopMatches(v *segmentScan, bm *roaring.Bitmap) *roaring.Bitmap {
+	if !v.byShop {
+		return roaring.And(v.match, bm)
+	}
+	bm = bm.Clone()
+	if s.q.InStock {
+		bm.And(v.cols.inStockDocs)
+	}
+	if d := v.ss.Deleted(); d != nil {
+		bm.AndNot(d)
+	}
+	return bm
+}
+
+// countByBitmaps adds the matches of cols in cand to the facet sums, per
+// category and per shop.
+func (s *productScan) countByBitmaps(cols *columns, cand *roaring.Bitmap) {
+	for i, by := range []map[string]*roaring.Bitmap{cols.byCategory, cols.byShop} {
+		if s.sums[i] == nil {
+			s.sums[i] = map[string]int{}
+		}
+		for v, bm := range by {
+			if n := cand.AndCardinality(bm); n > 0 {
+				s.sums[i][v] += int(n)
+			}
+		}
+	}
+}
+
+// best keeps the best hits of the matches of views.
+func (s *productScan) best(views []segmentScan) {
+	switch {
+	case s.order.scored:
+		s.bestByScore(views)
+	case s.dist != nil:
+		s.bestByDistance(views)
+	default:
+		s.bestInOrder(views)
+	}
+}
+
+// rankOf is the rank of document d of v, but for its id, which offer reads
+// only when it needs it; sc, if not nil, has its score.
+func (s *productScan) rankOf(v *segmentScan, sc *scorer, d uint32) rank {
+	cols := v.cols
+	r := rank{t: cols.created[d]}
+	switch {
+	case sc != nil:
+		r.a = sc.score(d)
+	case s.dist != nil:
+		r.a = s.dist[cols.facet[d]]
+	case s.order.useA:
+		r.a = float64(cols.price[d])
+	}
+	return r
+}
+
+// offer keeps document d of v, of rank r, if it comes after the cursor and
+// ranks among the best so far. It returns false if r ranks after the worst
+// hit kept, and so does everything after r in the sort order.
+func (s *productScan) offer(v *segmentScan, d uint32, r rank) bool {
+	cols := v.cols
+	if s.after != nil && !s.order.beforeOr(s.after, &r, cols, d) {
+		return true
+	}
+	if worst := s.top.worst(); worst != nil && !s.order.beforeOr(&r, worst, cols, d) {
+		return false
+	}
+	if r.id == nil {
+		r.id = cols.id(d)
+	}
+	s.top.offer(s.order, hitRef{rank: r, ss: v.ss, cols: cols, doc: d})
+	return true
+}
+
+// rankAll offers every document of docs, of v; sc, if not nil, scores them.
+func (s *productScan) rankAll(v *segmentScan, docs *roaring.Bitmap, sc *scorer) {
+	buf := make([]uint32, 512)
+	it := docs.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			s.offer(v, d, s.rankOf(v, sc, d))
+		}
+	}
+}
+
+// bestInOrder keeps the best matches in an order the columns decide (newest,
+// price): a segment whose matches are many walks its products in that order
+// from the cursor on and stops at the first that cannot be kept; one whose
+// matches are few ranks each of them.
+func (s *productScan) bestInOrder(views []segmentScan) {
+	k := uint64(s.top.n)
+	for i := range views {
+		v := &views[i]
+		m := v.match.GetCardinality()
+		if m == 0 {
+			continue
+		}
+		order := v.cols.inOrder(s.q.Sort, false)
+		// A walk tests about len(order)/m products per hit kept, if the
+		// matches are spread evenly over the order; ranking every match costs
+		// m ranks, each about a test. A walk that finds its matches rarer
+		// than that (a category's prices all high, walking the cheapest
+		// first) stops after m/2 tests and ranks the matches it has not
+		// passed.
+		if order == nil || 4*k*uint64(len(order))/m > m {
+			s.rankAll(v, v.match, nil)
+			continue
+		}
+		start := 0
+		if s.after != nil {
+			start = sort.Search(len(order), func(i int) bool {
+				d := order[i]
+				r := s.rankOf(v, nil, d)
+				return s.order.beforeOr(s.after, &r, v.cols, d)
+			})
+		}
+		budget := cmp.Or(s.walkBudget, max(m/2, 1))
+		for i, d := range order[start:] {
+			if uint64(i) == budget {
+				s.rankRest(v, order[start+i-1])
+				break
+			}
+			if v.match.Contains(d) && !s.offer(v, d, s.rankOf(v, nil, d)) {
+				break
+			}
+		}
+	}
+}
+
+// rankRest ranks the matches of v that come after document d in the sort
+// order, once a walk up to d has offered those before.
+func (s *productScan) rankRest(v *segmentScan, d uint32) {
+	after := s.after
+	r := s.rankOf(v, nil, d)
+	r.id = v.cols.id(d)
+	s.after = &r
+	s.rankAll(v, v.match, nil)
+	s.after = after
+}
+
+// bestByDistance keeps the nearest matches: it takes the shops in range
+// nearest first, and stops at the first shop farther than the worst hit
+// kept. Few matches, or no radius, are ranked one by one.
+func (s *productScan) bestByDistance(views []segmentScan) {
+	var m uint64
+	lazy := false
+	for i := range views {
+		if views[i].byShop {
+			lazy = true
+			continue
+		}
+		m += views[i].match.GetCardinality()
+	}
+	type shopKey struct {
+		id  string
+		key float64
+	}
+	if !lazy && (s.q.RadiusKm == 0 || m <= uint64(len(s.near)*len(views))*8) {
+		for i := range views {
+			s.rankAll(&views[i], views[i].match, nil)
+		}
+		return
+	}
+	shops := make([]shopKey, 0, len(s.near))
+	for id, km := range s.near {
+		shops = append(shops, shopKey{id: id, key: math.Round(km * 1e6)}) // as filterByFacet
+	}
+	slices.SortFunc(shops, func(a, b shopKey) int { return cmp.Compare(a.key, b.key) })
+	for _, sh := range shops {
+		// Shops at the same distance come one after another, and a shop no
+		// farther than the worst hit kept may still tie with it.
+		if worst := s.top.worst(); worst != nil && sh.key > worst.a {
+			return
+		}
+		for i := range views {
+			v := &views[i]
+			if bm := v.cols.byShop[sh.id]; bm != nil && (v.byShop || v.match.Intersects(bm)) {
+				s.rankAll(v, s.shopMatches(v, bm), nil)
+			}
+		}
+	}
+}
+
+// bestByScore keeps the most relevant matches. A match scores at most the
+// sum over the words of the weight of their best term, times its name's
+// length norm: it scores the products of each norm, greatest first, and stops
+// when that bound for the next norm is below the worst score kept.
+func (s *productScan) bestByScore(views []segmentScan) {
+	// Summed as the scorer sums, so never below a score's sum. A term no
+	// document holds (a misspelling as typed, a prefix) weighs the most and
+	// matches nothing, so it does not count.
+	var most float32
+	for _, ts := range s.words {
+		var w float32
+		for _, t := range ts {
+			if t.df > 0 {
+				w = max(w, float32(t.weight))
+			}
+		}
+		most += w
+	}
+	var norms []float32
+	for i := range views {
+		for _, b := range views[i].cols.byNorm {
+			norms = append(norms, b.norm)
+		}
+	}
+	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
+	norms = slices.Compact(norms)
+	next := make([]int, len(views)) // each view's next bucket
+	for _, norm := range norms {
+		if worst := s.top.worst(); worst != nil && float64(most)*float64(norm) < worst.a {
+			return
+		}
+		for i := range views {
+			v := &views[i]
+			bs := v.cols.byNorm
+			for next[i] < len(bs) && bs[next[i]].norm > norm {
+				next[i]++
+			}
+			if next[i] == len(bs) || bs[next[i]].norm != norm || !v.match.Intersects(bs[next[i]].docs) {
+				continue
+			}
+			docs := roaring.And(v.match, bs[next[i]].docs)
+			sc := newScorer(s, v, docs)
+			s.rankAll(v, docs, sc)
+			sc.release()
+		}
+	}
+}
