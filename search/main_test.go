@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"

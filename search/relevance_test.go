@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/search"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store/storetest"
 )

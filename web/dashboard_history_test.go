@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mohallamart/mohalla/browsertest"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node/nodetest"
 )

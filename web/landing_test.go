@@ -9,7 +9,7 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/browsertest"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/node/nodetest"
 	"github.com/mohallamart/mohalla/web/webtest"
 )

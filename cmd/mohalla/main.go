@@ -10,7 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/mohallamart/mohalla/cli"
+	"github.com/mohallamart/mohalla/internal/cli"
 )
 
 func main() {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 )
 

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/node"
 )
 

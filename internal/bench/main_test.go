@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 )
 
 // liveClients is the argument that makes this test binary a client process of

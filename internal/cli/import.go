@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mohallamart/mohalla/importer"
+	"github.com/mohallamart/mohalla/internal/importer"
 	"golang.org/x/term"
 )
 

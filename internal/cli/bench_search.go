@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 	"github.com/mohallamart/mohalla/search"
 )
 

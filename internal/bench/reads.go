@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla/cache"
-	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )

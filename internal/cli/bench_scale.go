@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 )
 
 // benchScale runs "bench scale": search, live and orders at several sizes,

@@ -15,8 +15,8 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/auth"
-	"github.com/mohallamart/mohalla/cli"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/internal/cli"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"

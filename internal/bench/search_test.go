@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 	"github.com/mohallamart/mohalla/search"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 )
 
 func (c *CLI) seed(ctx context.Context, args []string) error {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 

@@ -15,7 +15,7 @@ import (
 	"unicode"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/search"
 )
 

@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 )
 
 // benchLive runs "bench live": live-query delivery while orders are written.

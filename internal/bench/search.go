@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/search"
 	"github.com/mohallamart/mohalla/store"

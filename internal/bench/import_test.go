@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 

@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 )
 
 func (c *CLI) bench(ctx context.Context, args []string) error {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mohallamart/mohalla/cli"
+	"github.com/mohallamart/mohalla/internal/cli"
 )
 
 // TestServeDevelopmentSwitchForWebhooks: only --allow-private-webhooks or

@@ -23,7 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/httpapi"
-	"github.com/mohallamart/mohalla/importer"
+	"github.com/mohallamart/mohalla/internal/importer"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node"
 )

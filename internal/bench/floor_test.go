@@ -10,7 +10,7 @@ import (
 // The copies built in must be the reference's, byte for byte, wherever the
 // reference sits beside the repository (as ../shared/bench does in CI).
 func TestFloorFilesMatchTheReference(t *testing.T) {
-	ref := filepath.Join("..", "..", "shared", "bench")
+	ref := filepath.Join("..", "..", "..", "shared", "bench")
 	if _, err := os.Stat(ref); err != nil {
 		t.Skipf("no reference beside the repository (%v): the built-in copies are all there is", err)
 	}

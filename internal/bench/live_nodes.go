@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
-	"github.com/mohallamart/mohalla/demo"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node"
 )

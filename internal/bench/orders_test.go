@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mohallamart/mohalla/bench"
+	"github.com/mohallamart/mohalla/internal/bench"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
