@@ -136,7 +136,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	c := *cfg
 	c.Workers = cmp.Or(c.Workers, 50)
 	c.FetchCooldown = cmp.Or(c.FetchCooldown, 2*time.Millisecond)
-	if st.Kind() == "sqlite" {
+	if st.Kind() == store.SQLite {
 		c.FetchPollInterval = cmp.Or(c.FetchPollInterval, sqliteFetchPoll)
 	}
 	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, 50*time.Millisecond)
@@ -167,7 +167,7 @@ func New(ctx context.Context, st *store.Store, cfg *Config) (*Engine, error) {
 	e := &Engine{st: st, cfg: c, log: c.Logger, riverThrottle: riverThrottle, fns: map[string]*Function{}, cancels: map[string][]*Function{},
 		hints: make(chan []string, 1024), status: newStatusWriter(st), runs: newRunReader(st)}
 	e.renewLease()
-	if st.Kind() == "sqlite" {
+	if st.Kind() == store.SQLite {
 		e.awaited = &awaited{names: map[string]bool{}}
 	}
 	workers := river.NewWorkers()

@@ -130,7 +130,7 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []enginetype
 	if len(runs) == 0 {
 		return nil
 	}
-	if e.st.Kind() == "postgres" {
+	if e.st.Kind() == store.Postgres {
 		// The runs and their jobs in one statement, and River's producers
 		// told after the commit (see insertNotifier).
 		jobs := make([]store.RunJob, len(runs))

@@ -97,7 +97,7 @@ const SQLitePoll = 5 * time.Second
 // the Notifier), and SQLitePoll on SQLite. A nil st (a hub built only to
 // describe its routes) gets onPostgres.
 func DefaultPoll(st *store.Store, onPostgres time.Duration) time.Duration {
-	if st != nil && st.Kind() == "sqlite" {
+	if st != nil && st.Kind() == store.SQLite {
 		return SQLitePoll
 	}
 	return onPostgres

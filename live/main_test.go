@@ -68,7 +68,7 @@ func newNodeWith(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.L
 	st := storetest.OpenConfig(t, cfg)
 	n := &node{st: st, svc: market.New(st, nil)}
 	runCtx, cancel := context.WithCancel(ctx)
-	if st.Kind() == "postgres" {
+	if st.Kind() == store.Postgres {
 		hc.Notifier = eventlog.NewNotifier(st, nil)
 		go hc.Notifier.Run(runCtx)
 	}

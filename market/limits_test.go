@@ -99,7 +99,7 @@ func TestStoreBackstops(t *testing.T) {
 		// A NUL in an event's data reaches the store from an in-process caller,
 		// which no HTTP decoder checked: PostgreSQL cannot keep it in jsonb.
 		_, err = f.svc.SendEvents(ctx, admin, []market.SendEvent{{Name: "app/nul", Data: json.RawMessage(`{"k":"a\u0000b"}`)}})
-		if st.Kind() == "postgres" {
+		if st.Kind() == store.Postgres {
 			wantCode(t, err, mohalla.EINVALID)
 		} else if err != nil {
 			t.Errorf("SQLite keeps a NUL in JSON text, yet: %v", err)

@@ -21,7 +21,7 @@ type recordCol struct{ name, typ string }
 // recordSet returns SQL for a table named v of the objects of the JSON array
 // parameter param, and the SQL of each column's value by name.
 func (q *Q) recordSet(param string, cols []recordCol) (from string, col func(name string) string) {
-	if q.b.kind() == "postgres" {
+	if q.b.kind() == Postgres {
 		defs := make([]string, len(cols))
 		for i, c := range cols {
 			defs[i] = c.name + " " + c.typ
