@@ -55,24 +55,42 @@ func (e *Engine) wakeWaiters(ctx context.Context) {
 			e.log.WarnContext(ctx, "look up waiting runs", slog.Any("err", err))
 			continue
 		}
-		if len(jobs) > 0 {
-			// The log shows an event once every older writing transaction has
-			// ended; wait for those, so the woken runs find it.
-			cctx, cancel := context.WithTimeout(ctx, time.Second)
-			_ = e.st.Read().CatchUp(cctx)
+		if len(jobs) == 0 {
+			continue
+		}
+		go func() {
+			// The log shows an event once every older writing transaction of
+			// this database has ended; wait for those, so the woken runs find
+			// it: a run woken before its event shows parks again until its next
+			// poll (WaitPoll). A loaded machine may keep a transaction open for
+			// seconds, so the wait is long, and it holds up no other wake.
+			cctx, cancel := context.WithTimeout(ctx, wakeCatchUp)
+			if err := e.st.Read().CatchUp(cctx); err != nil && ctx.Err() == nil {
+				e.log.WarnContext(ctx, "wake waiting runs: the log did not catch up", slog.Any("err", err))
+			}
 			cancel()
-		}
-		for _, id := range jobs {
-			go e.wake(ctx, id)
-		}
+			for _, id := range jobs {
+				go e.wake(ctx, id)
+			}
+		}()
 	}
 }
 
+// wakeCatchUp bounds the wait for the log to show the events that wake runs,
+// and wakeRunning the wait for a parked attempt's job to stop running: past
+// them a wake is given up, and the run waits for its next poll.
+const (
+	wakeCatchUp = 15 * time.Second
+	wakeRunning = 15 * time.Second
+)
+
 // wake makes a waiting run's job available now. A job whose attempt has just
 // parked may still be running for a moment, until River records its snooze; it
-// is tried again for up to a second.
+// is tried again, at growing intervals (25 ms to 250 ms), for up to
+// wakeRunning: on a loaded machine that moment can last seconds.
 func (e *Engine) wake(ctx context.Context, jobID int64) {
-	for range 40 {
+	pause := 25 * time.Millisecond
+	for end := time.Now().Add(wakeRunning); ; {
 		done, err := e.q.retry(ctx, jobID)
 		if err != nil {
 			e.log.DebugContext(ctx, "wake waiting run", slog.Int64("job", jobID), slog.Any("err", err))
@@ -82,8 +100,13 @@ func (e *Engine) wake(ctx context.Context, jobID int64) {
 			e.q.kick() // no insert told the workers of it
 			return
 		}
-		if !mohalla.Sleep(ctx, 25*time.Millisecond) {
+		if time.Now().After(end) {
+			e.log.WarnContext(ctx, "wake waiting run: its job is still running", slog.Int64("job", jobID))
 			return
 		}
+		if !mohalla.Sleep(ctx, pause) {
+			return
+		}
+		pause = min(2*pause, 250*time.Millisecond)
 	}
 }
