@@ -369,15 +369,29 @@ func TestSingletonNeverRunsTwoAtOnce(t *testing.T) {
 						t.Errorf("cancelled run %s: reason %q", r.ID, r.Reason)
 					}
 				}
-				newest := slices.MaxFunc(rs, func(a, b enginetype.RunRow) int { return a.CreatedAt.Compare(b.CreatedAt) })
 				switch mode {
 				case engine.SingletonSkip:
 					if counts[enginetype.RunSkipped] == 0 || counts[enginetype.RunCancelled] > 0 {
 						t.Errorf("key %s: %v; want some skipped, none cancelled", key, counts)
 					}
 				case engine.SingletonCancel:
-					if counts[enginetype.RunCancelled] == 0 || counts[enginetype.RunSkipped] > 0 || newest.Status != enginetype.RunCompleted {
-						t.Errorf("key %s: %v, newest %s; want some cancelled, none skipped, the newest completed", key, counts, newest.Status)
+					// The newest run (the last to take the key's lock) is never
+					// replaced, so it completed: every run but those replaced
+					// completed, and each replaced run names its replacement, a
+					// run of its key. (Runs' CreatedAt is taken before the lock,
+					// so it cannot tell which run was the newest.)
+					if counts[enginetype.RunCancelled] == 0 || counts[enginetype.RunSkipped] > 0 ||
+						counts[enginetype.RunCompleted] == 0 || counts[enginetype.RunCompleted]+counts[enginetype.RunCancelled] != len(rs) {
+						t.Errorf("key %s: %v; want some cancelled, none skipped, the others completed", key, counts)
+					}
+					for _, r := range rs {
+						if r.Status != enginetype.RunCancelled {
+							continue
+						}
+						by := byID[strings.TrimPrefix(r.Reason, "singleton: replaced by run ")]
+						if by.ID == "" || by.ID == r.ID || by.ConcurrencyKey != key {
+							t.Errorf("key %s: run %s was %q, which names no other run of its key", key, r.ID, r.Reason)
+						}
 					}
 				}
 			}
