@@ -135,10 +135,7 @@ func (p *importProgress) draw() {
 		eta = "0s"
 	}
 	if p.terminal {
-		const width = 30
-		filled := min(width, int(share*width))
-		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d rows, %.0f rows/s, ETA %s ", strings.Repeat("#", filled),
-			strings.Repeat(".", width-filled), share*100, pr.Rows, rate, eta)
+		fmt.Fprintf(p.w, "\r%s %3.0f%% %d rows, %.0f rows/s, ETA %s ", bar(int(share*barWidth)), share*100, pr.Rows, rate, eta)
 	} else {
 		fmt.Fprintf(p.w, "import: %d rows, %.0f%% of the file, %.0f rows/s, ETA %s\n", pr.Rows, share*100, rate, eta)
 	}

@@ -69,20 +69,27 @@ func (b *progressBar) update(p search.Progress) {
 	}
 }
 
+// barWidth is the width of a progress bar's bar, in characters.
+const barWidth = 30
+
+// bar draws a progress bar's bar with filled of its barWidth characters filled.
+func bar(filled int) string {
+	filled = max(0, min(barWidth, filled))
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", barWidth-filled) + "]"
+}
+
 func (b *progressBar) draw() {
-	const width = 30
 	p := b.last
-	filled := width
+	filled := barWidth
 	if p.Total > 0 {
-		filled = min(width, width*p.Done/p.Total)
+		filled = barWidth * p.Done / p.Total
 	}
 	rate := float64(p.Done) / max(time.Since(b.start).Seconds(), 0.001)
 	total := "?"
 	if p.Total > 0 {
 		total = fmt.Sprint(p.Total)
 	}
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%s documents, %.0f/s ", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-		p.Done, total, rate)
+	fmt.Fprintf(b.w, "\r%s %d/%s documents, %.0f/s ", bar(filled), p.Done, total, rate)
 	b.drawn = time.Now()
 }
 
