@@ -62,7 +62,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 		return err
 	}
 	if limit := f.slots(); limit > 0 {
-		ok, err := e.acquire(ctx, f, a.run, limit, now)
+		ok, err := e.acquire(ctx, f, a.run, job.ID, limit, now)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (e *Engine) execute(ctx context.Context, job *river.Job[runArgs]) error {
 			return river.JobSnooze(jitter(50 * time.Millisecond))
 		}
 		defer func() {
-			if err := e.st.Write().ReleaseSlot(context.WithoutCancel(ctx), f.opts.ID, a.run.ConcurrencyKey, a.run.ID, e.cfg.Now()); err != nil {
+			if err := e.st.Write().ReleaseSlot(context.WithoutCancel(ctx), f.opts.ID, a.run.ConcurrencyKey, a.run.ID, job.ID, e.cfg.Now()); err != nil {
 				e.log.WarnContext(ctx, "release concurrency slot", slog.String("run", a.run.ID), slog.Any("err", err))
 			}
 		}()
@@ -373,12 +373,13 @@ func (e *Engine) notStartable(ctx context.Context, runID string, now time.Time) 
 	return nil // finished or cancelled: nothing more to do
 }
 
-// acquire takes a concurrency slot for run, leased for the attempt's timeout.
-func (e *Engine) acquire(ctx context.Context, f *Function, run enginetype.RunRow, limit int, now time.Time) (bool, error) {
+// acquire takes a concurrency slot for run's attempt of queue job jobID,
+// leased for the attempt's timeout.
+func (e *Engine) acquire(ctx context.Context, f *Function, run enginetype.RunRow, jobID int64, limit int, now time.Time) (bool, error) {
 	var ok bool
 	err := e.st.InTx(store.WithOperation(ctx, "acquire_slot"), func(tx *store.Tx) error {
 		var err error
-		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, limit,
+		ok, err = tx.AcquireSlot(ctx, f.opts.ID, run.ConcurrencyKey, run.ID, jobID, limit,
 			now.Add(f.opts.Timeout+time.Minute), now)
 		return err
 	})

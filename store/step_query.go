@@ -112,10 +112,11 @@ func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
 	return out, rs.Err()
 }
 
-// AcquireSlot takes one of limit concurrency slots of (function, key) for a run,
-// until expires. It reports false when all are taken by other runs' unexpired
-// leases.
-func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, limit int, expires, now time.Time) (bool, error) {
+// AcquireSlot takes one of limit concurrency slots of (function, key) for a
+// run's attempt, the one of queue job jobID, until expires. It reports false
+// when all are taken by other runs' unexpired leases. The run's slot, if an
+// earlier attempt of it holds one, passes to this attempt.
+func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, jobID int64, limit int, expires, now time.Time) (bool, error) {
 	if err := tx.b.lockKey(ctx, tx.q, "slot:"+functionID+":"+key); err != nil {
 		return false, err
 	}
@@ -127,14 +128,17 @@ func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, li
 	if held >= limit {
 		return false, nil
 	}
-	_, err := tx.q.exec(ctx, `INSERT INTO function_slots (function_id, key, run_id, expires_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (function_id, key, run_id) DO UPDATE SET expires_at = excluded.expires_at`, functionID, key, runID, expires)
+	_, err := tx.q.exec(ctx, `INSERT INTO function_slots (function_id, key, run_id, job_id, expires_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (function_id, key, run_id) DO UPDATE SET job_id = excluded.job_id, expires_at = excluded.expires_at`, functionID, key, runID, jobID, expires)
 	return err == nil, err
 }
 
-// ReleaseSlot frees a run's concurrency slot, and any lease that has expired.
-func (q *Q) ReleaseSlot(ctx context.Context, functionID, key, runID string, now time.Time) error {
-	_, err := q.q.exec(ctx, `DELETE FROM function_slots WHERE function_id = $1 AND key = $2 AND (run_id = $3 OR expires_at <= $4)`,
-		functionID, key, runID, now)
+// ReleaseSlot frees the concurrency slot a run's attempt (of queue job jobID)
+// holds, and any lease that has expired. A stale attempt, whose run was
+// re-queued as a new job, frees nothing its run's current attempt holds.
+func (q *Q) ReleaseSlot(ctx context.Context, functionID, key, runID string, jobID int64, now time.Time) error {
+	_, err := q.q.exec(ctx, `DELETE FROM function_slots WHERE function_id = $1 AND key = $2
+		AND ((run_id = $3 AND job_id = $4) OR expires_at <= $5)`,
+		functionID, key, runID, jobID, now)
 	return err
 }
