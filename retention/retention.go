@@ -1,6 +1,7 @@
 // Package retention prunes history the store would otherwise keep forever:
 // ended function runs and their steps, events, notifications, analytics
-// markers and alerts, each after its own retention, by a cron function that
+// markers, alerts and the rate limits' and throttles' records of keys no
+// longer used, each after its own retention, by a cron function that
 // deletes in small batches. What must outlive its rows does: a run's
 // idempotency key is kept in its own table for longer, the event log keeps a
 // horizon that sends a follower behind it to rebuild, and audit rows are never
@@ -131,6 +132,11 @@ func (p *Pruner) Prune(ctx context.Context) (Pruned, bool, error) {
 		{"notifications", p.batch(p.st.PruneNotifications, now.Add(-p.cfg.Notifications))},
 		{"analytics_processed", p.batch(p.st.PruneProcessed, final)},
 		{"alerts", p.batch(p.st.PruneAlerts, now.Add(-p.cfg.Alerts))},
+		// Flow control's rows a day after they stopped counting, so a node
+		// whose clock is behind still finds every row it would count.
+		{"flow_control", func(ctx context.Context) (int64, error) {
+			return p.st.PruneFlow(ctx, now.Add(-Day), now.Add(-p.cfg.Keys), p.cfg.Batch)
+		}},
 	}
 	for _, t := range tasks {
 		for {

@@ -39,8 +39,8 @@ func (tx *Tx) RateLimit(ctx context.Context, functionID, key, runID string, limi
 	if n >= limit {
 		return false, nil
 	}
-	_, err := tx.q.exec(ctx, `INSERT INTO function_rate_hits (function_id, key, run_id, at) VALUES ($1, $2, $3, $4)`,
-		functionID, key, runID, now)
+	_, err := tx.q.exec(ctx, `INSERT INTO function_rate_hits (function_id, key, run_id, at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		functionID, key, runID, now, now.Add(period))
 	return err == nil, err
 }
 
@@ -144,8 +144,8 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait, started time.Ti
 			wait = free.Add(rand.N(max(t.Every, 1)))
 			return err
 		}
-		if _, err := tx.q.exec(ctx, `INSERT INTO function_throttle_starts (function_id, key, run_id, at) VALUES ($1, $2, $3, $4)`,
-			t.FunctionID, t.Key, t.RunID, at); err != nil {
+		if _, err := tx.q.exec(ctx, `INSERT INTO function_throttle_starts (function_id, key, run_id, at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+			t.FunctionID, t.Key, t.RunID, at, at.Add(t.Period)); err != nil {
 			return err
 		}
 		_, err = tx.q.exec(ctx, `UPDATE function_runs SET started_at = $2, updated_at = $2 WHERE id = $1`, t.RunID, at)

@@ -139,8 +139,32 @@ func (s *Store) PruneAlerts(ctx context.Context, before time.Time, limit int) (i
 	return n + m, err
 }
 
-// pruneWhere deletes from table the rows whose key (one column, or a tuple of
-// two) the query selects, in one transaction.
+// PruneFlow deletes up to limit rows of each of the flow-control tables that
+// no check can count any more: rate-limit hits and throttle starts that left
+// their period before before, and throttle lines whose last place was before
+// it (a line in the past lets the next run start at once, as no line does).
+// Rows written before they had an expiry go when they are older than legacy.
+// The checks prune only the key they check, so without this a key never seen
+// again would keep its rows forever.
+func (s *Store) PruneFlow(ctx context.Context, before, legacy time.Time, limit int) (int64, error) {
+	before, legacy = before.UTC(), legacy.UTC()
+	var total int64
+	for _, table := range []string{"function_rate_hits", "function_throttle_starts"} {
+		n, err := s.pruneWhere(ctx, table, "(function_id, key, run_id)",
+			`SELECT function_id, key, run_id FROM `+table+` WHERE expires_at < $1 OR (expires_at IS NULL AND at < $2) LIMIT $3`,
+			before, legacy, limit)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	n, err := s.pruneWhere(ctx, "function_throttles", "(function_id, key)",
+		`SELECT function_id, key FROM function_throttles WHERE reserved < $1 LIMIT $2`, before, limit)
+	return total + n, err
+}
+
+// pruneWhere deletes from table the rows whose key (one column, or a tuple)
+// the query selects, in one transaction.
 func (s *Store) pruneWhere(ctx context.Context, table, key, sel string, args ...any) (int64, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
