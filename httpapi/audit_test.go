@@ -185,3 +185,30 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// TestRefusalsAuditedAtClose: refused writes counted in a window that has not
+// ended when the server closes are audited then, not lost.
+func TestRefusalsAuditedAtClose(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := openEnv(t, kind, envOptions{configure: func(c *httpapi.Config) { c.RefusalWindow = time.Hour }})
+			for range 3 {
+				res, b := e.do(t, "POST", "/v1/products", "bob", nil, `{"id":"x","name":"X","price":1,"category":"fruits","shopId":"shop-a","stock":1}`)
+				if res.StatusCode != http.StatusForbidden {
+					t.Fatalf("bob creates a product of olga's shop: status %d: %s", res.StatusCode, clip(b))
+				}
+			}
+			e.api.Close()
+			res, b := e.do(t, "GET", "/v1/audit?action=refused", "admin", nil, "")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("read the trail: status %d: %s", res.StatusCode, clip(b))
+			}
+			var page struct{ Items []auditRow }
+			fatalIf(t, json.Unmarshal([]byte(b), &page))
+			if len(page.Items) != 1 || page.Items[0].Actor.ID != "bob" || page.Items[0].After["count"] != 3.0 {
+				t.Errorf("refusal summaries after close: %+v; want one row of bob's 3", page.Items)
+			}
+		})
+	}
+}

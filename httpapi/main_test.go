@@ -80,6 +80,7 @@ type env struct {
 	store *store.Store
 	svc   *market.Service
 	cfg   *httpapi.Config
+	api   *httpapi.Server
 }
 
 // newEnv opens a store of kind, fills it with the world and serves it:
@@ -145,7 +146,8 @@ func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	if opts.configure != nil {
 		opts.configure(cfg)
 	}
-	srv := httptest.NewUnstartedServer(httpapi.New(svc, signer, cfg))
+	api := httpapi.New(svc, signer, cfg)
+	srv := httptest.NewUnstartedServer(api)
 	if opts.timeouts != nil {
 		srv.Config = httpapi.HTTPServer(srv.Config.Handler, *opts.timeouts, nil)
 	}
@@ -181,7 +183,7 @@ func openEnv(t *testing.T, kind string, opts envOptions) *env {
 	go ix.Run(runCtx) //nolint:errcheck // ends with the test
 	fatalIf(t, hub.Start(ctx))
 	go hub.Run(runCtx) //nolint:errcheck // ends with the test
-	return &env{url: srv.URL, store: st, svc: svc, cfg: cfg}
+	return &env{url: srv.URL, store: st, svc: svc, cfg: cfg, api: api}
 }
 
 // startEngine starts an engine with fns on st, with quick retries and polls; it

@@ -19,8 +19,8 @@ const DefaultRefusalWindow = time.Minute
 // refusals counts the writes refused for a caller's role or permissions
 // (403), per caller and route, and audits each count as one row when its
 // window ends: a flood of refused requests costs the trail one row per caller,
-// route and window. A window opens at its first refusal. Counts still open
-// when the process ends are lost.
+// route and window. A window opens at its first refusal. Windows still open
+// when the server closes are audited then (Server.Close).
 type refusals struct {
 	window time.Duration
 	record func(context.Context, market.Refusals) error
@@ -74,6 +74,19 @@ func (f *refusals) flush(k refusalKey) {
 	if err := f.record(ctx, *r); err != nil {
 		f.log.ErrorContext(ctx, "auditing refused requests failed", slog.String("caller", r.Caller.ID),
 			slog.String("route", r.Route), slog.Int64("count", r.Count), slog.Any("err", err))
+	}
+}
+
+// flushAll audits the summaries of every open window and closes them.
+func (f *refusals) flushAll() {
+	f.mu.Lock()
+	keys := make([]refusalKey, 0, len(f.open))
+	for k := range f.open {
+		keys = append(keys, k)
+	}
+	f.mu.Unlock()
+	for _, k := range keys {
+		f.flush(k) // a window's own timer, firing meanwhile, finds it closed
 	}
 }
 

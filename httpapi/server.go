@@ -176,6 +176,11 @@ func New(svc *market.Service, signer *auth.Signer, cfg *Config) *Server {
 	return s
 }
 
+// Close audits what the server still holds in memory: the refused writes
+// counted in windows not yet over. Call it after the HTTP server has stopped
+// and before the store closes.
+func (s *Server) Close() { s.refusals.flushAll() }
+
 // ServeHTTP serves the routes; any other path is a problem+json 404, and a known
 // path with another method a 405 listing the allowed ones.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

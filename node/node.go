@@ -99,6 +99,7 @@ type Node struct {
 	Signer  *auth.Signer
 	// Handler serves the API, /metrics, River's UI and the live queries.
 	Handler http.Handler
+	api     *httpapi.Server // Handler's API, closed with the node
 	// Cache serves the market's reads of products, shops, users and orders.
 	Cache cache.Cache
 	// Search is this node's product search index, in DataDir/search.
@@ -242,6 +243,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	mux.Handle("/", api)
 	n.watch()
 	n.Handler = n.Metrics.Middleware(mux)
+	n.api = api
 	return n, nil
 }
 
@@ -320,6 +322,9 @@ func (n *Node) Close(ctx context.Context) error {
 	}
 	if n.Limiter != nil {
 		_ = n.Limiter.Close()
+	}
+	if n.api != nil {
+		n.api.Close()
 	}
 	n.Store.Close()
 	if errors.Is(err, context.DeadlineExceeded) {
