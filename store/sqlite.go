@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/mohallamart/mohalla"
 	"modernc.org/sqlite"
@@ -196,34 +195,18 @@ type sqlConn interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// sqlQuerier runs the PostgreSQL-style queries on SQLite, whose ?NNN parameters
-// take the place of $NNN, prepared once per connection (see stmtCache).
+// sqlQuerier runs the store's queries on SQLite, prepared once per
+// connection (see stmtCache). The queries number their parameters $1, $2…
+// as PostgreSQL does: SQLite takes $1 for a named parameter, and the driver
+// binds a parameter named $N to the Nth argument (bind_test.go), so one text
+// serves both stores.
 type sqlQuerier struct {
 	c     sqlConn
 	stmts *stmtCache // c's pool's prepared statements; nil: none
 	tx    *sql.Tx    // c, when it is a transaction
 }
 
-var rebound sync.Map // query text -> SQLite query text
-
-func rebind(q string) string {
-	if v, ok := rebound.Load(q); ok {
-		return v.(string)
-	}
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		if q[i] == '$' && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9' {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	rebound.Store(q, b.String())
-	return b.String()
-}
-
 func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	query = rebind(query)
 	var (
 		res sql.Result
 		err error
@@ -240,7 +223,6 @@ func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64,
 }
 
 func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows, error) {
-	query = rebind(query)
 	var (
 		rs  *sql.Rows
 		err error
@@ -257,7 +239,6 @@ func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows,
 }
 
 func (q sqlQuerier) queryRow(ctx context.Context, query string, args ...any) row {
-	query = rebind(query)
 	if s := q.stmtFor(ctx, query, false); s != nil {
 		return sqlRow{s.QueryRowContext(ctx, args...)}
 	}
