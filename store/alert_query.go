@@ -150,7 +150,7 @@ func (s *Store) ClaimAlerts(ctx context.Context, kind, id string, now time.Time,
 		for i, a := range pending {
 			ids[i] = a.ID
 		}
-		if _, err := tx.q.exec(ctx, `UPDATE alerts SET message_id = $1 WHERE id IN (SELECT value FROM `+tx.b.jsonEach("$2")+`)`,
+		if _, err := tx.q.exec(ctx, `UPDATE alerts SET message_id = $1 WHERE id IN (SELECT value FROM `+tx.d.jsonEach("$2")+`)`,
 			id, idList(ids)); err != nil {
 			return err
 		}

@@ -88,7 +88,7 @@ func (q *Q) CatchUp(ctx context.Context) error {
 
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
-	rs, err := q.q.query(ctx, `SELECT `+q.b.posTx()+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
+	rs, err := q.q.query(ctx, `SELECT `+q.d.posTx+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
 		FROM events WHERE event_id = $1`, id)
 	if err != nil {
 		return mohalla.Event{}, err

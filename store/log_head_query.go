@@ -15,7 +15,7 @@ import (
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
 	sql, args := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`, []any(nil)
-	if q.b.kind() == Postgres {
+	if q.d.kind == Postgres {
 		h, err := logHorizonXid(ctx, q.q)
 		if err != nil {
 			return p, err

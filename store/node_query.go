@@ -101,7 +101,7 @@ type JobAttempt struct {
 func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]JobAttempt, error) {
 	sql, at := `SELECT id, attempt FROM river_job WHERE state = 'running'
 		AND attempted_by[array_length(attempted_by, 1)] = $1 AND attempted_at < $2`, any(before.UTC())
-	if q.b.kind() == SQLite { // River's SQLite driver writes times as datetime('now', 'subsec') does
+	if q.d.kind == SQLite { // River's SQLite driver writes times as datetime('now', 'subsec') does
 		sql = `SELECT id, attempt FROM river_job WHERE state = 'running'
 			AND json_extract(attempted_by, '$[#-1]') = $1 AND attempted_at < $2`
 		at = before.UTC().Format("2006-01-02 15:04:05.000")
@@ -140,7 +140,7 @@ func (s *Store) RequeueOrphans(ctx context.Context, id string, attempts []JobAtt
 	b, _ := json.Marshal(keys)
 	err = s.InTx(WithOperation(ctx, "requeue_orphans"), func(tx *Tx) error {
 		n, err = tx.b.requeueJobs(ctx, tx.q, `CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
-			tx.b.jsonEach("$2")+`)`, id, string(b))
+			tx.d.jsonEach("$2")+`)`, id, string(b))
 		return err
 	})
 	return n, err
@@ -184,7 +184,7 @@ type QueueState struct {
 func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
 	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
 	state, age := `state::text`, `coalesce(extract(epoch FROM now() - min(`+since+`))::float8, 0)`
-	if q.b.kind() == SQLite {
+	if q.d.kind == SQLite {
 		state, age = `state`, `coalesce((julianday('now') - julianday(min(`+since+`))) * 86400.0, 0)`
 	}
 	rs, err := q.q.query(ctx, `SELECT `+state+`, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)

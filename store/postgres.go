@@ -66,7 +66,24 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() Kind { return Postgres }
+// postgresDialect is PostgreSQL's SQL (see dialect).
+var postgresDialect = &dialect{
+	kind:             Postgres,
+	forUpdate:        " FOR UPDATE",
+	posTx:            "txid::text::bigint",
+	jsonText:         func(col, key string) string { return col + "->>'" + key + "'" },
+	jsonEach:         func(param string) string { return "jsonb_array_elements_text(" + param + "::jsonb)" },
+	cast:             func(param, pgType string) string { return "CAST(" + param + " AS " + pgType + ")" },
+	recordSet:        pgRecordSet,
+	oneStatementPays: true,
+	jobsInSQL:        true,
+	isUnique:         pgIsUnique,
+	isForeignKey:     pgIsForeignKey,
+	isRetryable:      pgIsRetryable,
+	isBadValue:       pgIsBadValue,
+}
+
+func (p *postgres) dialect() *dialect { return postgresDialect }
 func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
 	// One statement: the DELETE locks each row and rechecks its state, so a
 	// job whose end River recorded meanwhile is left alone.
@@ -76,12 +93,6 @@ func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, arg
 		INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
 		SELECT `+requeueColumns+`, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`, args...)
 }
-func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
-func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
-func (p *postgres) jsonEach(param string) string {
-	return "jsonb_array_elements_text(" + param + "::jsonb)"
-}
-func (p *postgres) posTx() string { return "txid::text::bigint" }
 func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
 	_, err := q.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", key)
 	return err
@@ -201,22 +212,22 @@ func (p *postgres) withSchemaLock(ctx context.Context, fn func() error) error {
 	return err
 }
 
-func (p *postgres) isUnique(err error) bool {
+func pgIsUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-func (p *postgres) isForeignKey(err error) bool {
+func pgIsForeignKey(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"
 }
 
-func (p *postgres) isBadValue(err error) bool {
+func pgIsBadValue(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || pe.Code == "23514")
 }
 
-func (p *postgres) isRetryable(err error) bool {
+func pgIsRetryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }

@@ -72,7 +72,21 @@ func (s *Store) DB() *sql.DB {
 	return nil
 }
 
-func (d *sqliteDB) kind() Kind { return SQLite }
+// sqliteDialect is SQLite's SQL (see dialect).
+var sqliteDialect = &dialect{
+	kind:         SQLite,
+	posTx:        "0",
+	jsonText:     func(col, key string) string { return "json_extract(" + col + ", '$." + key + "')" },
+	jsonEach:     func(param string) string { return "json_each(" + param + ")" },
+	cast:         func(param, _ string) string { return param },
+	recordSet:    sqliteRecordSet,
+	isUnique:     sqliteIsUnique,
+	isForeignKey: sqliteIsForeignKey,
+	isRetryable:  sqliteIsRetryable,
+	isBadValue:   sqliteIsBadValue,
+}
+
+func (d *sqliteDB) dialect() *dialect { return sqliteDialect }
 
 // requeueJobs schedules a job at its last attempt's start, which River
 // wrote in its own time format, so the job is due now. It copies the jobs,
@@ -88,15 +102,9 @@ func (d *sqliteDB) requeueJobs(ctx context.Context, q querier, where string, arg
 	_, err = q.exec(ctx, `DELETE FROM river_job WHERE `+running, args...)
 	return n, err
 }
-func (d *sqliteDB) forUpdate() string                              { return "" }
 func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }
-func (d *sqliteDB) jsonText(col, key string) string {
-	return "json_extract(" + col + ", '$." + key + "')"
-}
-func (d *sqliteDB) jsonEach(param string) string           { return "json_each(" + param + ")" }
-func (d *sqliteDB) catchUp(context.Context, querier) error { return nil } // writers are serialized
-func (d *sqliteDB) posTx() string                          { return "0" }
-func (d *sqliteDB) close()                                 { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) catchUp(context.Context, querier) error         { return nil } // writers are serialized
+func (d *sqliteDB) close()                                         { d.read.Close(); d.write.Close() }
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err
@@ -133,17 +141,17 @@ func (d *sqliteDB) migrate(ctx context.Context) error {
 	return runMigrations(ctx, sqlQuerier{c: d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
 }
 
-func (d *sqliteDB) isUnique(err error) bool {
+func sqliteIsUnique(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
-func (d *sqliteDB) isForeignKey(err error) bool {
+func sqliteIsForeignKey(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-func (d *sqliteDB) isBadValue(err error) bool {
+func sqliteIsBadValue(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false
@@ -157,7 +165,7 @@ func (d *sqliteDB) isBadValue(err error) bool {
 	return false
 }
 
-func (d *sqliteDB) isRetryable(err error) bool {
+func sqliteIsRetryable(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
 }

@@ -42,7 +42,7 @@ func (q *Q) versions(ctx context.Context, sql, after string, limit int) ([]RowVe
 func (q *Q) EventsAfter(ctx context.Context, p mohalla.Position) (int64, error) {
 	var n int64
 	sql := `SELECT count(*) FROM events WHERE seq > $2 AND $1 = $1`
-	if q.b.kind() == Postgres {
+	if q.d.kind == Postgres {
 		sql = `SELECT count(*) FROM events WHERE (txid, seq) > ($1::text::xid8, $2)`
 	}
 	err := q.q.queryRow(ctx, sql, strconv.FormatInt(p.Tx, 10), p.ID).Scan(&n)
