@@ -112,7 +112,7 @@ func (s *Store) ClaimAlerts(ctx context.Context, kind, id string, now time.Time,
 	err := s.InTx(ctx, func(tx *Tx) error {
 		ok = false
 		// One claimant per kind at a time, on every node.
-		if err := tx.b.lockKey(ctx, tx.q, "alerts:"+kind); err != nil {
+		if err := tx.lockKey(ctx, "alerts:"+kind); err != nil {
 			return err
 		}
 		err := tx.q.queryRow(ctx, `SELECT id, kind, count, text, sent_at FROM alert_messages WHERE id = $1`, id).

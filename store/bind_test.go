@@ -25,6 +25,7 @@ func TestSQLiteBindsParametersByNumber(t *testing.T) {
 		{"$2 before $1", `SELECT $2 || '/' || $1`, []any{"a", "b"}, "b/a"},
 		{"$1 twice", `SELECT $1 || '/' || $2 || '/' || $1`, []any{"a", "b"}, "a/b/a"},
 		{"$1 unused", `SELECT $3 || '/' || $2`, []any{"a", "b", "c"}, "c/b"},
+		{"last unused", `SELECT $1`, []any{"a", "b"}, "a"},
 		{"past nine", `SELECT $10 || $1`, []any{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}, "ja"},
 	}
 	for _, c := range cases {

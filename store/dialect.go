@@ -1,5 +1,7 @@
 package store
 
+import "time"
+
 // dialect is all that the store's SQL says differently on PostgreSQL and on
 // SQLite: the fragments spliced into a shared query, the classification of
 // the database's errors, and the choice of text for a query the two say
@@ -25,6 +27,9 @@ type dialect struct {
 	// recordSet returns SQL for a table named v of the objects of the JSON
 	// array parameter param, and the SQL of each column's value by name.
 	recordSet func(param string, cols []recordCol) (from string, col func(name string) string)
+	// riverTime returns a time as River's driver writes it, to compare
+	// with its columns: SQLite's as datetime('now', 'subsec') does.
+	riverTime func(t time.Time) any
 	// oneStatementPays says a statement costs a round trip to a server, so
 	// that many rows are better written in one statement than one each
 	// (PostgreSQL); in process (SQLite), one statement a row costs as much.

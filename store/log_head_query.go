@@ -14,22 +14,23 @@ import (
 // one whose every event was pruned.
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
-	sql, args := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`, []any(nil)
-	if q.d.kind == Postgres {
-		h, err := logHorizonXid(ctx, q.q)
-		if err != nil {
-			return p, err
-		}
-		sql, args = `SELECT tx, seq FROM (
+	h, err := q.logHorizon(ctx)
+	if err != nil {
+		return p, err
+	}
+	err = q.q.queryRow(ctx, q.d.sql(logHeadSQL), h).Scan(&p.Tx, &p.ID)
+	return p, err
+}
+
+var logHeadSQL = query{
+	postgres: `SELECT tx, seq FROM (
 			(SELECT txid::text::bigint AS tx, seq FROM events
 			WHERE txid < $1::text::xid8
 			ORDER BY txid DESC, seq DESC LIMIT 1)
 			UNION ALL SELECT tx, seq FROM log_horizon WHERE id = 1
 			UNION ALL SELECT 0, 0) last
-			ORDER BY tx DESC, seq DESC LIMIT 1`, []any{h}
-	}
-	err := q.q.queryRow(ctx, sql, args...).Scan(&p.Tx, &p.ID)
-	return p, err
+			ORDER BY tx DESC, seq DESC LIMIT 1`,
+	sqlite: `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`,
 }
 
 // PopularProduct is a product and how many units of it were ordered.

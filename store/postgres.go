@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/logthrottle"
 )
 
@@ -75,6 +74,7 @@ var postgresDialect = &dialect{
 	jsonEach:         func(param string) string { return "jsonb_array_elements_text(" + param + "::jsonb)" },
 	cast:             func(param, pgType string) string { return "CAST(" + param + " AS " + pgType + ")" },
 	recordSet:        pgRecordSet,
+	riverTime:        func(t time.Time) any { return t.UTC() },
 	oneStatementPays: true,
 	jobsInSQL:        true,
 	isUnique:         pgIsUnique,
@@ -83,59 +83,12 @@ var postgresDialect = &dialect{
 	isBadValue:       pgIsBadValue,
 }
 
-func (p *postgres) dialect() *dialect { return postgresDialect }
-func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
-	// One statement: the DELETE locks each row and rechecks its state, so a
-	// job whose end River recorded meanwhile is left alone.
-	return q.exec(ctx, `WITH old AS (
-		DELETE FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1 AND (`+where+`)
-		RETURNING *)
-		INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
-		SELECT `+requeueColumns+`, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`, args...)
-}
-func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
-	_, err := q.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", key)
-	return err
-}
-
-// logHorizonXid returns the transaction id below which the log's next
-// statement reads (log_visible_xid, migration 020): it must be asked in a
-// statement of its own, before the read, whose snapshot then sees every
-// transaction of this database below it ended.
-func logHorizonXid(ctx context.Context, q querier) (string, error) {
-	var h string
-	err := q.queryRow(ctx, `SELECT log_visible_xid()::text`).Scan(&h)
-	return h, err
-}
-
-// catchUp waits until the log's horizon (log_visible_xid, migration 020)
-// passes the xmax it saw first: then no transaction of this database that was
-// running at the call is running still.
-func (p *postgres) catchUp(ctx context.Context, q querier) error {
-	var xmax string
-	if err := q.queryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&xmax); err != nil {
-		return err
-	}
-	for {
-		var done bool
-		if err := q.queryRow(ctx, `SELECT log_visible_xid() >= $1::text::xid8`, xmax).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-}
-
+func (p *postgres) dialect() *dialect              { return postgresDialect }
 func (p *postgres) close()                         { p.pool.Close() }
 func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 func (p *postgres) reader() querier                { return pgxSession{p.pool} }
 func (p *postgres) writer() querier                { return pgxSession{p.pool} }
+func (p *postgres) owner() querier                 { return pgxQuerier{p.pool} }
 
 func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
 	b, err := sessionBatch(ctx)
@@ -230,47 +183,6 @@ func pgIsBadValue(err error) bool {
 func pgIsRetryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
-}
-
-// readEvents returns the events after the position whose transactions have all
-// finished: a transaction younger than the snapshot's xmin may still commit rows
-// with a smaller seq, so reading past it would skip them.
-func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	h, err := logHorizonXid(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := q.query(ctx, `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
-		FROM events
-		WHERE (txid, seq) > ($1::text::xid8, $2)
-		  AND txid < $5::text::xid8
-		  AND ($3 = '' OR name = $3)
-		ORDER BY txid, seq
-		LIMIT $4`, fmt.Sprint(after.Tx), after.ID, name, limit, h)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
-}
-
-func (p *postgres) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	h, err := logHorizonXid(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := q.query(ctx, `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
-		FROM events
-		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
-		  AND txid < $6::text::xid8
-		  AND ($4 = '' OR name = $4)
-		ORDER BY txid DESC, seq DESC
-		LIMIT $5`, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit, h)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
 }
 
 type pgxConn interface {

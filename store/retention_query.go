@@ -171,7 +171,7 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
 		n = 0
-		evs, err := tx.b.readEvents(ctx, tx.q, mohalla.Position{}, "", limit)
+		evs, err := tx.ReadEvents(ctx, mohalla.Position{}, "", limit)
 		if err != nil {
 			return err
 		}
@@ -234,13 +234,15 @@ func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 // AppRole: only an owner may vacuum a table, and VACUUM cannot run in the
 // batch that switches a statement to AppRole.
 func (q *Q) Vacuum(ctx context.Context, tables []string) error {
-	p, ok := q.b.(*postgres)
-	if !ok {
+	vacuum := q.d.sql(vacuumSQL)
+	if vacuum == "" {
 		return nil
 	}
-	_, err := p.pool.Exec(ctx, `VACUUM `+strings.Join(tables, ", "))
+	_, err := q.b.owner().exec(ctx, vacuum+strings.Join(tables, ", "))
 	return err
 }
+
+var vacuumSQL = query{postgres: `VACUUM `}
 
 // TableSizes returns the rows and, on PostgreSQL, the bytes (heap, indexes and
 // TOAST) of each table named.
@@ -251,14 +253,15 @@ func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int6
 		if err := q.q.queryRow(ctx, `SELECT count(*) FROM `+t).Scan(&rows); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
-		sql := `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`
-		if q.d.kind == Postgres {
-			sql = `SELECT pg_total_relation_size($1::regclass)`
-		}
-		if err := q.q.queryRow(ctx, sql, t).Scan(&bytes); err != nil {
+		if err := q.q.queryRow(ctx, q.d.sql(tableBytesSQL), t).Scan(&bytes); err != nil {
 			bytes = -1 // dbstat is not compiled into every SQLite
 		}
 		out[t] = [2]int64{rows, bytes}
 	}
 	return out, nil
+}
+
+var tableBytesSQL = query{
+	postgres: `SELECT pg_total_relation_size($1::regclass)`,
+	sqlite:   `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`,
 }

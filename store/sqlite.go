@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/mohallamart/mohalla"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -80,6 +80,7 @@ var sqliteDialect = &dialect{
 	jsonEach:     func(param string) string { return "json_each(" + param + ")" },
 	cast:         func(param, _ string) string { return param },
 	recordSet:    sqliteRecordSet,
+	riverTime:    func(t time.Time) any { return t.UTC().Format("2006-01-02 15:04:05.000") },
 	isUnique:     sqliteIsUnique,
 	isForeignKey: sqliteIsForeignKey,
 	isRetryable:  sqliteIsRetryable,
@@ -88,23 +89,7 @@ var sqliteDialect = &dialect{
 
 func (d *sqliteDB) dialect() *dialect { return sqliteDialect }
 
-// requeueJobs schedules a job at its last attempt's start, which River
-// wrote in its own time format, so the job is due now. It copies the jobs,
-// then deletes them, in the caller's transaction: writers are serialized.
-func (d *sqliteDB) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
-	running := `state = 'running' AND json_extract(attempted_by, '$[#-1]') = $1 AND (` + where + `)`
-	n, err := q.exec(ctx, `INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
-		SELECT `+requeueColumns+`, max(max_attempts, attempt + 1), attempted_at, 'available' FROM river_job WHERE `+running+`
-		ORDER BY id`, args...)
-	if err != nil || n == 0 {
-		return n, err
-	}
-	_, err = q.exec(ctx, `DELETE FROM river_job WHERE `+running, args...)
-	return n, err
-}
-func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }
-func (d *sqliteDB) catchUp(context.Context, querier) error         { return nil } // writers are serialized
-func (d *sqliteDB) close()                                         { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) close() { d.read.Close(); d.write.Close() }
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err
@@ -113,6 +98,7 @@ func (d *sqliteDB) ping(ctx context.Context) error {
 }
 func (d *sqliteDB) reader() querier { return sqlQuerier{c: d.read, stmts: d.rstmt} }
 func (d *sqliteDB) writer() querier { return sqlQuerier{c: d.write, stmts: d.wstmt} }
+func (d *sqliteDB) owner() querier  { return sqlQuerier{c: d.write} }
 
 func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
 	tx, err := d.begin(ctx)
@@ -168,32 +154,6 @@ func sqliteIsBadValue(err error) bool {
 func sqliteIsRetryable(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
-}
-
-func (d *sqliteDB) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	rs, err := q.query(ctx, `
-		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
-		FROM events
-		WHERE ($1 = 0 OR seq < $1) AND ($2 = '' OR name = $2)
-		ORDER BY seq DESC
-		LIMIT $3`, before.ID, name, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
-}
-
-func (d *sqliteDB) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	rs, err := q.query(ctx, `
-		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
-		FROM events
-		WHERE seq > $1 AND ($2 = '' OR name = $2)
-		ORDER BY seq
-		LIMIT $3`, after.ID, name, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
 }
 
 // sqlConn is the part of *sql.DB, *sql.Tx and *sql.Conn the queries use.

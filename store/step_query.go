@@ -116,7 +116,7 @@ func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
 // until expires. It reports false when all are taken by other runs' unexpired
 // leases.
 func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, limit int, expires, now time.Time) (bool, error) {
-	if err := tx.b.lockKey(ctx, tx.q, "slot:"+functionID+":"+key); err != nil {
+	if err := tx.lockKey(ctx, "slot:"+functionID+":"+key); err != nil {
 		return false, err
 	}
 	var held int

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/mohallamart/mohalla"
 )
 
 // ErrNotFound is returned by the row lookups when no row matches.
@@ -99,17 +97,9 @@ type backend interface {
 	withSchemaLock(ctx context.Context, fn func() error) error
 	ping(ctx context.Context) error
 	close()
-	// requeueJobs makes the queue jobs running on the engine node $1 that
-	// match where (SQL over river_job's columns, with args from $2) available
-	// again as new jobs, in q's transaction, and returns how many (see
-	// RescueDeadNodes).
-	requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error)
-	// lockKey takes a lock on key until the transaction ends; a no-op where
-	// writers are serialized anyway.
-	lockKey(ctx context.Context, q querier, key string) error
-	catchUp(ctx context.Context, q querier) error
-	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
-	readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error)
+	// owner runs statements as the tables' owner, outside a transaction: for
+	// maintenance only (Vacuum).
+	owner() querier
 }
 
 // WithSchemaLock runs fn while no other process changes the store's schema.
