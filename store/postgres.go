@@ -231,7 +231,6 @@ type pgxTx struct {
 
 func (t pgxTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
-func (t pgxTx) driver() any                        { return t.tx }
 
 // IsUnavailable reports whether err says the database could not take the
 // query now, rather than that the query is wrong: no connection could be

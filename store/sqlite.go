@@ -234,4 +234,3 @@ type sqlTx struct {
 
 func (t sqlTx) commit(context.Context) error   { return t.tx.Commit() }
 func (t sqlTx) rollback(context.Context) error { return t.tx.Rollback() }
-func (t sqlTx) driver() any                    { return t.tx }

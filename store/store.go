@@ -5,12 +5,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ErrNotFound is returned by the row lookups when no row matches.
@@ -259,10 +262,30 @@ type Tx struct {
 // that jobs are waiting. fn must be quick.
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
-// Driver returns the underlying transaction: a pgx.Tx on PostgreSQL, a *sql.Tx on
-// SQLite. Packages that must write in the same transaction (the functions engine)
-// use it.
-func (tx *Tx) Driver() any { return tx.raw.driver() }
+// PgxTx returns the underlying transaction of a PostgreSQL store, for River's
+// pgx driver, which must write its jobs in the same transaction (the
+// functions engine); false on SQLite.
+func (tx *Tx) PgxTx() (pgx.Tx, bool) {
+	t, ok := tx.raw.(pgxTx)
+	return t.tx, ok
+}
+
+// SQLTx returns the underlying transaction of a SQLite store, for River's
+// database/sql driver, as PgxTx does on PostgreSQL; false on PostgreSQL.
+func (tx *Tx) SQLTx() (*sql.Tx, bool) {
+	t, ok := tx.raw.(sqlTx)
+	return t.tx, ok
+}
+
+// Driver returns PgxTx's or SQLTx's transaction, whichever the store has, for
+// tests that write past the store in either; code uses PgxTx or SQLTx.
+func (tx *Tx) Driver() any {
+	if t, ok := tx.PgxTx(); ok {
+		return t
+	}
+	t, _ := tx.SQLTx()
+	return t
+}
 
 // Q runs the data layer's queries on a connection or in a transaction.
 type Q struct {
