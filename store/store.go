@@ -1,6 +1,6 @@
 // Package store is the source of truth: the rows, the event log and the audit trail,
-// on PostgreSQL (pgx) or on an embedded SQLite file. Both run the same SQL through a
-// thin adapter, so every rule is written once.
+// on PostgreSQL (pgx) or on an embedded SQLite file. Both run the same SQL, so every
+// rule is written once; what the two say differently is the dialect's (dialect.go).
 package store
 
 import (
