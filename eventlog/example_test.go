@@ -14,28 +14,21 @@ import (
 // its cursor: one started at the position of the first event reads only the
 // ones after it.
 func ExampleFollower() {
-	dir, err := os.MkdirTemp("", "eventlog-example")
-	if err != nil {
-		panic(err)
-	}
-	defer os.RemoveAll(dir)
 	ctx := store.AsSystem(context.Background(), "example")
+	dir, err := os.MkdirTemp("", "eventlog-example")
+	check(err)
+	defer os.RemoveAll(dir)
 	st, err := store.Open(ctx, store.Config{DataDir: dir})
-	if err != nil {
-		panic(err)
-	}
+	check(err)
 	defer st.Close()
-	err = st.InTx(ctx, func(tx *store.Tx) error {
+	check(st.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.AppendEvents(ctx, []mohalla.Event{
 			{ID: "ev-1", Name: "shop/created", Data: []byte(`{}`), TS: 1},
 			{ID: "ev-2", Name: "product/created", Data: []byte(`{}`), TS: 2},
 			{ID: "ev-3", Name: "product/updated", Data: []byte(`{}`), TS: 3},
 		})
 		return err
-	})
-	if err != nil {
-		panic(err)
-	}
+	}))
 
 	show := func(_ context.Context, evs []mohalla.Event) error {
 		for _, e := range evs {
@@ -44,12 +37,16 @@ func ExampleFollower() {
 		return nil
 	}
 	f := eventlog.NewFollower(st, mohalla.Position{ID: 1}, show, nil)
-	if err := f.CatchUp(ctx); err != nil {
-		panic(err)
-	}
+	check(f.CatchUp(ctx))
 	fmt.Println("at", f.Position().ID)
 	// Output:
 	// 2 product/created
 	// 3 product/updated
 	// at 3
+}
+
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
 }

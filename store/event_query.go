@@ -69,11 +69,17 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 // name if it is not "". It never skips an event: an event not yet returned will
 // only ever appear after the last one returned.
 func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	return q.readLog(ctx, readEventsSQL, fmt.Sprint(after.Tx), after.ID, name, limit)
+}
+
+// readLog runs one of the log's reads with args and the log's horizon after
+// them.
+func (q *Q) readLog(ctx context.Context, read query, args ...any) ([]mohalla.Event, error) {
 	h, err := q.logHorizon(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := q.q.query(ctx, q.d.sql(readEventsSQL), fmt.Sprint(after.Tx), after.ID, name, limit, h)
+	rs, err := q.q.query(ctx, q.d.sql(read), append(args, h)...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,15 +111,7 @@ var readEventsSQL = query{
 // position: the newest), newest first, with name if it is not "": what
 // ReadEvents would return, read from the other end, for people to look at.
 func (q *Q) ReadEventsBefore(ctx context.Context, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	h, err := q.logHorizon(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := q.q.query(ctx, q.d.sql(readEventsBeforeSQL), before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit, h)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
+	return q.readLog(ctx, readEventsBeforeSQL, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
 }
 
 var readEventsBeforeSQL = query{

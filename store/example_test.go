@@ -15,15 +15,11 @@ import (
 // order from a position.
 func Example() {
 	dir, err := os.MkdirTemp("", "store-example")
-	if err != nil {
-		panic(err)
-	}
+	check(err)
 	defer os.RemoveAll(dir)
 	ctx := store.AsSystem(context.Background(), "example")
 	st, err := store.Open(ctx, store.Config{DataDir: dir})
-	if err != nil {
-		panic(err)
-	}
+	check(err)
 	defer st.Close()
 
 	events := []mohalla.Event{
@@ -36,14 +32,10 @@ func Example() {
 			fmt.Println("stored", len(stored))
 			return err
 		})
-		if err != nil {
-			panic(err)
-		}
+		check(err)
 	}
 	evs, err := st.Read().ReadEvents(ctx, mohalla.Position{}, "", 10)
-	if err != nil {
-		panic(err)
-	}
+	check(err)
 	for _, e := range evs {
 		fmt.Println(e.Pos.ID, e.Name, string(e.Data))
 	}
@@ -54,4 +46,10 @@ func Example() {
 	// 1 shop/created {"shop_id":"s1"}
 	// 2 product/created {"product_id":"p1"}
 	// sqlite
+}
+
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
 }
