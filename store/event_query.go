@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mohallamart/mohalla"
 )
@@ -146,45 +145,6 @@ func (q *Q) logHorizon(ctx context.Context) (string, error) {
 }
 
 var logHorizonSQL = query{postgres: `SELECT log_visible_xid()::text`}
-
-// CatchUp returns once ReadEvents shows every event committed before the call:
-// on PostgreSQL, when every transaction that was writing at the call has ended
-// (the log's reader waits for them, see ReadEvents). Tests and callers that must
-// read their own writes use it.
-func (q *Q) CatchUp(ctx context.Context) error {
-	// It waits until the log's horizon passes the xmax it saw first: then no
-	// transaction of this database that was running at the call is running
-	// still.
-	first := q.d.sql(catchUpSQL.first)
-	if first == "" {
-		return nil
-	}
-	var xmax string
-	if err := q.q.queryRow(ctx, first).Scan(&xmax); err != nil {
-		return err
-	}
-	for {
-		var done bool
-		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-}
-
-// catchUpSQL is PostgreSQL's only: on SQLite writers take turns, and a
-// commit is in the log once it returns.
-var catchUpSQL = struct{ first, done query }{
-	first: query{postgres: `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`},
-	done:  query{postgres: `SELECT log_visible_xid() >= $1::text::xid8`},
-}
 
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
