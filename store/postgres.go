@@ -57,7 +57,10 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	return &postgres{pool: pool, tracer: tr}, nil
 }
 
-// Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite.
+// Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite: for
+// River's pgx driver (the engine), which runs on the pool itself, and for the
+// pool's measurements (metrics, the bench). Queries go through Read, Write and
+// InTx, which switch to AppRole and the caller.
 func (s *Store) Pool() *pgxpool.Pool {
 	if p, ok := s.b.(*postgres); ok {
 		return p.pool

@@ -64,7 +64,9 @@ func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
 	return s, nil
 }
 
-// DB returns the writer pool of a SQLite store, or nil on PostgreSQL.
+// DB returns the writer pool of a SQLite store, or nil on PostgreSQL: for
+// River's database/sql driver (the engine), which must write through the one
+// writer connection as the store does.
 func (s *Store) DB() *sql.DB {
 	if d, ok := s.b.(*sqliteDB); ok {
 		return d.write
