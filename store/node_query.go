@@ -138,6 +138,10 @@ type JobAttempt struct {
 	Attempt int
 }
 
+// sqliteRiverTime is a time as River's SQLite driver writes it, as
+// datetime('now', 'subsec') does (dialect.riverTime).
+func sqliteRiverTime(t time.Time) any { return t.UTC().Format("2006-01-02 15:04:05.000") }
+
 // RunningJobsOf returns the queue jobs running on the engine node id whose
 // attempt began before before, with their attempt numbers.
 func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]JobAttempt, error) {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -82,7 +81,7 @@ var sqliteDialect = &dialect{
 	jsonEach:     func(param string) string { return "json_each(" + param + ")" },
 	cast:         func(param, _ string) string { return param },
 	recordSet:    sqliteRecordSet,
-	riverTime:    func(t time.Time) any { return t.UTC().Format("2006-01-02 15:04:05.000") },
+	riverTime:    sqliteRiverTime,
 	isUnique:     sqliteIsUnique,
 	isForeignKey: sqliteIsForeignKey,
 	isRetryable:  sqliteIsRetryable,
