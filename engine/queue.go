@@ -2,10 +2,9 @@ package engine
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -40,7 +39,17 @@ type queue interface {
 type riverQueue[TTx any] struct {
 	c      *river.Client[TTx]
 	d      riverdriver.Driver[TTx]
-	kickFn func() // nil: nothing to do
+	txOf   func(*store.Tx) (TTx, bool) // the store's transaction for River's driver
+	kickFn func()                      // nil: nothing to do
+}
+
+// tx returns tx's transaction of River's driver.
+func (q riverQueue[TTx]) tx(tx *store.Tx) (TTx, error) {
+	t, ok := q.txOf(tx)
+	if !ok {
+		return t, errors.New("engine: the transaction is not of the queue's store")
+	}
+	return t, nil
 }
 
 // notifyInsert sends River's insert notification for the default queue, as
@@ -58,18 +67,18 @@ func (q riverQueue[TTx]) insertTx(ctx context.Context, tx *store.Tx, jobs []rive
 	if len(jobs) == 0 {
 		return nil
 	}
-	t, ok := tx.Driver().(TTx)
-	if !ok {
-		return fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	t, err := q.tx(tx)
+	if err != nil {
+		return err
 	}
-	_, err := q.c.InsertManyTx(ctx, t, jobs)
+	_, err = q.c.InsertManyTx(ctx, t, jobs)
 	return err
 }
 
 func (q riverQueue[TTx]) insertOneTx(ctx context.Context, tx *store.Tx, job river.InsertManyParams) (int64, error) {
-	t, ok := tx.Driver().(TTx)
-	if !ok {
-		return 0, fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	t, err := q.tx(tx)
+	if err != nil {
+		return 0, err
 	}
 	res, err := q.c.InsertTx(ctx, t, job.Args, job.InsertOpts)
 	if err != nil {
@@ -79,11 +88,11 @@ func (q riverQueue[TTx]) insertOneTx(ctx context.Context, tx *store.Tx, job rive
 }
 
 func (q riverQueue[TTx]) retryTx(ctx context.Context, tx *store.Tx, id int64) error {
-	t, ok := tx.Driver().(TTx)
-	if !ok {
-		return fmt.Errorf("engine: transaction %T is not of the queue's store", tx.Driver())
+	t, err := q.tx(tx)
+	if err != nil {
+		return err
 	}
-	_, err := q.c.JobRetryTx(ctx, t, id)
+	_, err = q.c.JobRetryTx(ctx, t, id)
 	return err
 }
 
@@ -106,13 +115,13 @@ func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
 // newQueue builds the River client of st's kind and migrates River's tables.
 func newQueue(ctx context.Context, st *store.Store, cfg *river.Config) (queue, error) {
 	if pool := st.Pool(); pool != nil {
-		return build[pgx.Tx](ctx, st, riverpgxv5.New(pool), cfg, nil)
+		return build(ctx, st, riverpgxv5.New(pool), (*store.Tx).PgxTx, cfg, nil)
 	}
 	d := newSQLiteDriver(st.DB())
-	return build[*sql.Tx](ctx, st, d, cfg, d.kick)
+	return build(ctx, st, d, (*store.Tx).SQLTx, cfg, d.kick)
 }
 
-func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[TTx], cfg *river.Config, kick func()) (queue, error) {
+func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[TTx], txOf func(*store.Tx) (TTx, bool), cfg *river.Config, kick func()) (queue, error) {
 	m, err := rivermigrate.New(d, nil)
 	if err != nil {
 		return nil, fmt.Errorf("engine: river migrator: %w", err)
@@ -130,5 +139,5 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	if err != nil {
 		return nil, fmt.Errorf("engine: river client: %w", err)
 	}
-	return riverQueue[TTx]{c: c, d: d, kickFn: kick}, nil
+	return riverQueue[TTx]{c: c, d: d, txOf: txOf, kickFn: kick}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -72,7 +71,7 @@ func (n *Notifier) ring() {
 
 // Run sends and receives notifications until ctx ends, then returns ctx's error.
 func (n *Notifier) Run(ctx context.Context) error {
-	if n.st.Pool() == nil {
+	if n.st.Kind() == store.SQLite {
 		<-ctx.Done()
 		return ctx.Err()
 	}
@@ -90,7 +89,7 @@ func (n *Notifier) Run(ctx context.Context) error {
 // it only at its next poll) and calls f.CatchUp. Bursts coalesce: commits
 // during a catch-up are read by the next one.
 func (n *Notifier) Wake(ctx context.Context, f *Follower) {
-	if n.st.Pool() == nil {
+	if n.st.Kind() == store.SQLite {
 		// On SQLite there are no other nodes to hear from, and a local commit
 		// can be read at once: the follower's Run, which waits for each
 		// commit too, reads it. Waking here as well read every commit twice.
@@ -123,7 +122,7 @@ func (n *Notifier) send(ctx context.Context) {
 		case <-changed:
 		}
 		changed = n.st.Changed() // taken before sending, so a commit meanwhile sends again
-		if _, err := n.st.Pool().Exec(ctx, `SELECT pg_notify($1, $2)`, n.cfg.Channel, n.node); err != nil && ctx.Err() == nil {
+		if err := n.st.Notify(ctx, n.cfg.Channel, n.node); err != nil && ctx.Err() == nil {
 			n.log.WarnContext(ctx, "log notification not sent; other nodes will poll", slog.Any("err", err))
 		}
 	}
@@ -147,21 +146,18 @@ func (n *Notifier) listen(ctx context.Context) {
 }
 
 func (n *Notifier) listenOnce(ctx context.Context) error {
-	conn, err := pgx.ConnectConfig(ctx, n.st.Pool().Config().ConnConfig.Copy())
+	l, err := n.st.Listen(ctx, n.cfg.Channel)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{n.cfg.Channel}.Sanitize()); err != nil {
-		return err
-	}
+	defer l.Close(context.WithoutCancel(ctx))
 	n.ring() // anything sent while this node was not listening
 	for {
-		msg, err := conn.WaitForNotification(ctx)
+		payload, err := l.Wait(ctx)
 		if err != nil {
 			return err
 		}
-		if msg.Payload != n.node {
+		if payload != n.node {
 			n.ring()
 		}
 	}

@@ -112,7 +112,7 @@ func (s *Store) ClaimAlerts(ctx context.Context, kind, id string, now time.Time,
 	err := s.InTx(ctx, func(tx *Tx) error {
 		ok = false
 		// One claimant per kind at a time, on every node.
-		if err := tx.b.lockKey(ctx, tx.q, "alerts:"+kind); err != nil {
+		if err := tx.lockKey(ctx, "alerts:"+kind); err != nil {
 			return err
 		}
 		err := tx.q.queryRow(ctx, `SELECT id, kind, count, text, sent_at FROM alert_messages WHERE id = $1`, id).
@@ -150,7 +150,7 @@ func (s *Store) ClaimAlerts(ctx context.Context, kind, id string, now time.Time,
 		for i, a := range pending {
 			ids[i] = a.ID
 		}
-		if _, err := tx.q.exec(ctx, `UPDATE alerts SET message_id = $1 WHERE id IN (SELECT value FROM `+tx.b.jsonEach("$2")+`)`,
+		if _, err := tx.q.exec(ctx, `UPDATE alerts SET message_id = $1 WHERE id IN (SELECT value FROM `+tx.d.jsonEach("$2")+`)`,
 			id, idList(ids)); err != nil {
 			return err
 		}

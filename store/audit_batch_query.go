@@ -14,7 +14,7 @@ import (
 // items); on SQLite, whose statements cost no round trip, one at a time. It
 // does not set the entries' IDs on PostgreSQL.
 func (tx *Tx) InsertAudits(ctx context.Context, as []mohalla.AuditEntry) error {
-	if len(as) == 1 || (len(as) > 1 && tx.b.kind() != Postgres) {
+	if len(as) == 1 || (len(as) > 1 && !tx.d.oneStatementPays) {
 		for i := range as {
 			if err := tx.InsertAudit(ctx, &as[i]); err != nil {
 				return err

@@ -103,7 +103,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 				seq  int64
 				prev []byte
 			)
-			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.b.forUpdate()).Scan(&seq, &prev); err != nil {
+			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.d.forUpdate).Scan(&seq, &prev); err != nil {
 				return fmt.Errorf("audit head: %w", err)
 			}
 			rows, err := tx.audit(ctx, `WHERE seq IS NULL ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
@@ -133,9 +133,8 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 // linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
 // one statement, on SQLite (in process) one by one.
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
-	if tx.b.kind() == Postgres {
-		_, err := tx.q.exec(ctx, `UPDATE audit SET seq = u.seq, hash = u.hash
-			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`, ids, seqs, hashes)
+	if sql := tx.d.sql(linkAuditSQL); sql != "" {
+		_, err := tx.q.exec(ctx, sql, ids, seqs, hashes)
 		if err != nil {
 			return fmt.Errorf("link audit rows: %w", err)
 		}
@@ -148,3 +147,8 @@ func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte)
 	}
 	return nil
 }
+
+// linkAuditSQL links the audit rows in one statement: PostgreSQL's only, which
+// binds arrays.
+var linkAuditSQL = query{postgres: `UPDATE audit SET seq = u.seq, hash = u.hash
+			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`}

@@ -52,7 +52,7 @@ func (tx *Tx) addBatchEvent(ctx context.Context, functionID, eventID, runID stri
 // BatchEvents returns the events of a batch run in log order; none for a run
 // that is not a batch.
 func (q *Q) BatchEvents(ctx context.Context, runID string) ([]mohalla.Event, error) {
-	rs, err := q.q.query(ctx, `SELECT `+q.b.posTx()+`, e.seq, e.event_id, e.name, CAST(e.data AS text),
+	rs, err := q.q.query(ctx, `SELECT `+q.d.posTx+`, e.seq, e.event_id, e.name, CAST(e.data AS text),
 		coalesce(CAST(e.caller AS text), ''), e.ts, e.v
 		FROM function_batch_events b JOIN events e ON e.event_id = b.event_id
 		WHERE b.run_id = $1 ORDER BY 1, 2`, runID)

@@ -68,27 +68,87 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 // name if it is not "". It never skips an event: an event not yet returned will
 // only ever appear after the last one returned.
 func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	return q.b.readEvents(ctx, q.q, after, name, limit)
+	return q.readLog(ctx, readEventsSQL, fmt.Sprint(after.Tx), after.ID, name, limit)
+}
+
+// readLog runs one of the log's reads with args and the log's horizon after
+// them.
+func (q *Q) readLog(ctx context.Context, read query, args ...any) ([]mohalla.Event, error) {
+	h, err := q.logHorizon(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := q.q.query(ctx, q.d.sql(read), append(args, h)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rs)
+}
+
+// readEventsSQL reads the events after a position. On PostgreSQL it takes
+// only those whose transactions have all finished: a transaction younger
+// than the horizon may still commit rows with a smaller seq, so reading past
+// it would skip them. On SQLite writers take turns: seq order is commit order.
+var readEventsSQL = query{
+	postgres: `
+		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		FROM events
+		WHERE (txid, seq) > ($1::text::xid8, $2)
+		  AND txid < $5::text::xid8
+		  AND ($3 = '' OR name = $3)
+		ORDER BY txid, seq
+		LIMIT $4`,
+	sqlite: `
+		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
+		FROM events
+		WHERE seq > $2 AND ($3 = '' OR name = $3)
+		ORDER BY seq
+		LIMIT $4`,
 }
 
 // ReadEventsBefore returns up to limit events before the position (the zero
 // position: the newest), newest first, with name if it is not "": what
 // ReadEvents would return, read from the other end, for people to look at.
 func (q *Q) ReadEventsBefore(ctx context.Context, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	return q.b.readEventsBefore(ctx, q.q, before, name, limit)
+	return q.readLog(ctx, readEventsBeforeSQL, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
 }
 
-// CatchUp returns once ReadEvents shows every event committed before the call:
-// on PostgreSQL, when every transaction that was writing at the call has ended
-// (the log's reader waits for them, see ReadEvents). Tests and callers that must
-// read their own writes use it.
-func (q *Q) CatchUp(ctx context.Context) error {
-	return q.b.catchUp(ctx, q.q)
+var readEventsBeforeSQL = query{
+	postgres: `
+		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		FROM events
+		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
+		  AND txid < $6::text::xid8
+		  AND ($4 = '' OR name = $4)
+		ORDER BY txid DESC, seq DESC
+		LIMIT $5`,
+	sqlite: `
+		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
+		FROM events
+		WHERE ($3 = 0 OR seq < $3) AND ($4 = '' OR name = $4)
+		ORDER BY seq DESC
+		LIMIT $5`,
 }
+
+// logHorizon returns the transaction id below which the log's next
+// statement reads on PostgreSQL (log_visible_xid, migration 020), "" on
+// SQLite: it must be asked in a statement of its own, before the read, whose
+// snapshot then sees every transaction of this database below it ended.
+func (q *Q) logHorizon(ctx context.Context) (string, error) {
+	sql := q.d.sql(logHorizonSQL)
+	if sql == "" {
+		return "", nil
+	}
+	var h string
+	err := q.q.queryRow(ctx, sql).Scan(&h)
+	return h, err
+}
+
+var logHorizonSQL = query{postgres: `SELECT log_visible_xid()::text`}
 
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
-	rs, err := q.q.query(ctx, `SELECT `+q.b.posTx()+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
+	rs, err := q.q.query(ctx, `SELECT `+q.d.posTx+`, seq, event_id, name, CAST(data AS text), coalesce(CAST(caller AS text), ''), ts, v
 		FROM events WHERE event_id = $1`, id)
 	if err != nil {
 		return mohalla.Event{}, err

@@ -13,6 +13,19 @@ import (
 // The queries of the engine's flow control: rate limits and singletons decide
 // in the transaction that queues a run; throttles decide when a run starts.
 
+// lockKey takes a lock on key until the transaction ends, where writers do
+// not take turns anyway.
+func (tx *Tx) lockKey(ctx context.Context, key string) error {
+	sql := tx.d.sql(lockKeySQL)
+	if sql == "" {
+		return nil
+	}
+	_, err := tx.q.exec(ctx, sql, key)
+	return err
+}
+
+var lockKeySQL = query{postgres: `SELECT pg_advisory_xact_lock(hashtext($1))`}
+
 // SkipRun records a queued run as skipped, never to start, with the reason.
 func (tx *Tx) SkipRun(ctx context.Context, id, reason string, now time.Time) error {
 	_, err := tx.q.exec(ctx, `UPDATE function_runs SET status = 'skipped', reason = $2, ended_at = $3, updated_at = $3,
@@ -24,7 +37,7 @@ func (tx *Tx) SkipRun(ctx context.Context, id, reason string, now time.Time) err
 // of limit runs per period for key, counting the runs it let through in the
 // period before now; it counts runID if so. Calls for one key are serialized.
 func (tx *Tx) RateLimit(ctx context.Context, functionID, key, runID string, limit int, period time.Duration, now time.Time) (bool, error) {
-	if err := tx.b.lockKey(ctx, tx.q, "rate:"+functionID+":"+key); err != nil {
+	if err := tx.lockKey(ctx, "rate:"+functionID+":"+key); err != nil {
 		return false, err
 	}
 	if _, err := tx.q.exec(ctx, `DELETE FROM function_rate_hits WHERE function_id = $1 AND key = $2 AND at <= $3`,
@@ -49,7 +62,7 @@ func (tx *Tx) RateLimit(ctx context.Context, functionID, key, runID string, limi
 // until the transaction ends, so that of two transactions queuing a run of the
 // key, the second sees the first's.
 func (tx *Tx) UnfinishedRuns(ctx context.Context, functionID, key, runID string) ([]string, error) {
-	if err := tx.b.lockKey(ctx, tx.q, "singleton:"+functionID+":"+key); err != nil {
+	if err := tx.lockKey(ctx, "singleton:"+functionID+":"+key); err != nil {
 		return nil, err
 	}
 	rs, err := tx.q.query(ctx, `SELECT id FROM function_runs WHERE function_id = $1 AND concurrency_key = $2 AND id <> $3
@@ -161,7 +174,7 @@ func (s *Store) Throttle(ctx context.Context, t Throttle) (wait, started time.Ti
 // throttleLine locks a throttle's key and returns when the next run in line
 // may start (the zero time for a key never seen).
 func (tx *Tx) throttleLine(ctx context.Context, t Throttle) (time.Time, error) {
-	if err := tx.b.lockKey(ctx, tx.q, "throttle:"+t.FunctionID+":"+t.Key); err != nil {
+	if err := tx.lockKey(ctx, "throttle:"+t.FunctionID+":"+t.Key); err != nil {
 		return time.Time{}, err
 	}
 	var line time.Time

@@ -61,10 +61,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []enginetype.RunRow) ([]strin
 	// The rows go through a VALUES list so that a key kept after its run was
 	// pruned (function_keys) refuses the run as the run itself would. On
 	// PostgreSQL the list's parameters need their types.
-	json, ts := "$%d", "$%d"
-	if tx.b.kind() == Postgres {
-		json, ts = "CAST($%d AS jsonb)", "CAST($%d AS timestamptz)"
-	}
+	json, ts := tx.d.cast("$%d", "jsonb"), tx.d.cast("$%d", "timestamptz")
 	row := "($%d, $%d, $%d, $%d, " + json + ", $%d, $%d, $%d, $%d, " + ts + ", " + ts + ", " + ts + ")"
 	var b strings.Builder
 	b.WriteString(`INSERT INTO function_runs (id, function_id, idempotency_key, event_id, input, status, concurrency_key,
@@ -128,7 +125,7 @@ func (q *Q) RunsWithEvents(ctx context.Context, ids []string) (map[string]RunSta
 		fmt.Fprintf(&in, "$%d", i+1)
 		args[i] = id
 	}
-	rs, err := q.q.query(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.b.posTx()+`, e.seq, e.event_id, e.name,
+	rs, err := q.q.query(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.d.posTx+`, e.seq, e.event_id, e.name,
 		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
 		FROM function_runs r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
 		WHERE r.id IN (`+in.String()+`)`, args...)

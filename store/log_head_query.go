@@ -14,22 +14,62 @@ import (
 // one whose every event was pruned.
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
-	sql, args := `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`, []any(nil)
-	if q.b.kind() == Postgres {
-		h, err := logHorizonXid(ctx, q.q)
-		if err != nil {
-			return p, err
-		}
-		sql, args = `SELECT tx, seq FROM (
+	h, err := q.logHorizon(ctx)
+	if err != nil {
+		return p, err
+	}
+	err = q.q.queryRow(ctx, q.d.sql(logHeadSQL), h).Scan(&p.Tx, &p.ID)
+	return p, err
+}
+
+var logHeadSQL = query{
+	postgres: `SELECT tx, seq FROM (
 			(SELECT txid::text::bigint AS tx, seq FROM events
 			WHERE txid < $1::text::xid8
 			ORDER BY txid DESC, seq DESC LIMIT 1)
 			UNION ALL SELECT tx, seq FROM log_horizon WHERE id = 1
 			UNION ALL SELECT 0, 0) last
-			ORDER BY tx DESC, seq DESC LIMIT 1`, []any{h}
+			ORDER BY tx DESC, seq DESC LIMIT 1`,
+	sqlite: `SELECT 0, max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM log_horizon WHERE id = 1), 0))`,
+}
+
+// CatchUp returns once ReadEvents shows every event committed before the call:
+// on PostgreSQL, when every transaction that was writing at the call has ended
+// (the log's reader waits for them, see ReadEvents). Tests and callers that must
+// read their own writes use it.
+func (q *Q) CatchUp(ctx context.Context) error {
+	// It waits until the log's horizon passes the xmax it saw first: then no
+	// transaction of this database that was running at the call is running
+	// still.
+	first := q.d.sql(catchUpSQL.first)
+	if first == "" {
+		return nil
 	}
-	err := q.q.queryRow(ctx, sql, args...).Scan(&p.Tx, &p.ID)
-	return p, err
+	var xmax string
+	if err := q.q.queryRow(ctx, first).Scan(&xmax); err != nil {
+		return err
+	}
+	for {
+		var done bool
+		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// catchUpSQL is PostgreSQL's only: on SQLite writers take turns, and a
+// commit is in the log once it returns.
+var catchUpSQL = struct{ first, done query }{
+	first: query{postgres: `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`},
+	done:  query{postgres: `SELECT log_visible_xid() >= $1::text::xid8`},
 }
 
 // PopularProduct is a product and how many units of it were ordered.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -37,7 +38,7 @@ func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 	if _, err := tx.q.exec(ctx, `DELETE FROM follower_positions WHERE node_id = $1`, id); err != nil {
 		return 0, err
 	}
-	return tx.b.requeueJobs(ctx, tx.q, "true", id)
+	return tx.requeueJobs(ctx, "true", id)
 }
 
 // requeueColumns are the columns of a queue job (River's) that a re-queued
@@ -50,6 +51,47 @@ func (tx *Tx) removeNode(ctx context.Context, id string) (int64, error) {
 // and the run's own writes refuse it (ErrStaleAttempt). The engine inserts no
 // unique jobs, so unique_key is not kept.
 const requeueColumns = `args, attempt, attempted_at, attempted_by, created_at, errors, kind, metadata, priority, queue, tags`
+
+// requeueJobs makes the queue jobs running on the engine node $1 that match
+// where (SQL over river_job's columns, with args from $2) available again as
+// new jobs, and returns how many (see RescueDeadNodes). On PostgreSQL it is
+// one statement: the DELETE locks each row and rechecks its state, so a job
+// whose end River recorded meanwhile is left alone. On SQLite, whose writers
+// take turns, it copies the jobs, then deletes them, each scheduled at its
+// last attempt's start, which River wrote in its own time format, so the job
+// is due now.
+func (tx *Tx) requeueJobs(ctx context.Context, where string, args ...any) (int64, error) {
+	running := `state = 'running' AND ` + tx.d.sql(lastAttemptedBy) + ` = $1 AND (` + where + `)`
+	n, err := tx.q.exec(ctx, fmt.Sprintf(tx.d.sql(requeueJobsSQL), running, requeueColumns), args...)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	if del := tx.d.sql(requeueJobsDelete); del != "" {
+		_, err = tx.q.exec(ctx, del+running, args...)
+	}
+	return n, err
+}
+
+var (
+	// lastAttemptedBy is SQL for the node of a River job's last attempt.
+	lastAttemptedBy = query{
+		postgres: `attempted_by[array_length(attempted_by, 1)]`,
+		sqlite:   `json_extract(attempted_by, '$[#-1]')`,
+	}
+	// requeueJobsSQL is a format of the jobs' condition and requeueColumns.
+	requeueJobsSQL = query{
+		postgres: `WITH old AS (
+		DELETE FROM river_job WHERE %[1]s
+		RETURNING *)
+		INSERT INTO river_job (%[2]s, max_attempts, scheduled_at, state)
+		SELECT %[2]s, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`,
+		sqlite: `INSERT INTO river_job (%[2]s, max_attempts, scheduled_at, state)
+		SELECT %[2]s, max(max_attempts, attempt + 1), attempted_at, 'available' FROM river_job WHERE %[1]s
+		ORDER BY id`,
+	}
+	// requeueJobsDelete deletes the jobs copied, where the copy did not.
+	requeueJobsDelete = query{sqlite: `DELETE FROM river_job WHERE `}
+)
 
 // RescueDeadNodes declares dead every engine node whose heartbeat is older
 // than before, forgets it, and makes the queue jobs it was running available
@@ -96,17 +138,15 @@ type JobAttempt struct {
 	Attempt int
 }
 
+// sqliteRiverTime is a time as River's SQLite driver writes it, as
+// datetime('now', 'subsec') does (dialect.riverTime).
+func sqliteRiverTime(t time.Time) any { return t.UTC().Format("2006-01-02 15:04:05.000") }
+
 // RunningJobsOf returns the queue jobs running on the engine node id whose
 // attempt began before before, with their attempt numbers.
 func (q *Q) RunningJobsOf(ctx context.Context, id string, before time.Time) ([]JobAttempt, error) {
-	sql, at := `SELECT id, attempt FROM river_job WHERE state = 'running'
-		AND attempted_by[array_length(attempted_by, 1)] = $1 AND attempted_at < $2`, any(before.UTC())
-	if q.b.kind() == SQLite { // River's SQLite driver writes times as datetime('now', 'subsec') does
-		sql = `SELECT id, attempt FROM river_job WHERE state = 'running'
-			AND json_extract(attempted_by, '$[#-1]') = $1 AND attempted_at < $2`
-		at = before.UTC().Format("2006-01-02 15:04:05.000")
-	}
-	rs, err := q.q.query(ctx, sql, id, at)
+	rs, err := q.q.query(ctx, `SELECT id, attempt FROM river_job WHERE state = 'running'
+		AND `+q.d.sql(lastAttemptedBy)+` = $1 AND attempted_at < $2`, id, q.d.riverTime(before))
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +179,8 @@ func (s *Store) RequeueOrphans(ctx context.Context, id string, attempts []JobAtt
 	}
 	b, _ := json.Marshal(keys)
 	err = s.InTx(WithOperation(ctx, "requeue_orphans"), func(tx *Tx) error {
-		n, err = tx.b.requeueJobs(ctx, tx.q, `CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
-			tx.b.jsonEach("$2")+`)`, id, string(b))
+		n, err = tx.requeueJobs(ctx, `CAST(id AS text) || ':' || CAST(attempt AS text) IN (SELECT value FROM `+
+			tx.d.jsonEach("$2")+`)`, id, string(b))
 		return err
 	})
 	return n, err
@@ -180,14 +220,20 @@ type QueueState struct {
 	OldestSeconds float64
 }
 
+// queueStatesSQL counts River's jobs by state, with the age of the oldest
+// since it was running or due.
+var queueStatesSQL = query{
+	postgres: `SELECT state::text, count(*),
+		coalesce(extract(epoch FROM now() - min(CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END))::float8, 0)
+		FROM river_job GROUP BY state ORDER BY state`,
+	sqlite: `SELECT state, count(*),
+		coalesce((julianday('now') - julianday(min(CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END))) * 86400.0, 0)
+		FROM river_job GROUP BY state ORDER BY state`,
+}
+
 // QueueStates counts the queue's jobs (River's) by state.
 func (q *Q) QueueStates(ctx context.Context) ([]QueueState, error) {
-	since := `CASE WHEN state = 'running' THEN attempted_at ELSE scheduled_at END`
-	state, age := `state::text`, `coalesce(extract(epoch FROM now() - min(`+since+`))::float8, 0)`
-	if q.b.kind() == SQLite {
-		state, age = `state`, `coalesce((julianday('now') - julianday(min(`+since+`))) * 86400.0, 0)`
-	}
-	rs, err := q.q.query(ctx, `SELECT `+state+`, count(*), `+age+` FROM river_job GROUP BY state ORDER BY state`)
+	rs, err := q.q.query(ctx, q.d.sql(queueStatesSQL))
 	if err != nil {
 		return nil, err
 	}

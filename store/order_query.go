@@ -64,7 +64,7 @@ func (q *Q) Order(ctx context.Context, id string) (mohalla.Order, error) {
 // OrderForUpdate is Order, locking the order's row until the transaction ends.
 func (tx *Tx) OrderForUpdate(ctx context.Context, id string) (mohalla.Order, error) {
 	var o mohalla.Order
-	if err := scanOrder(tx.q.queryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`+tx.b.forUpdate(), id), &o); err != nil {
+	if err := scanOrder(tx.q.queryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`+tx.d.forUpdate, id), &o); err != nil {
 		return o, err
 	}
 	items, err := tx.orderItems(ctx, []string{o.ID})

@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/logthrottle"
 )
 
@@ -58,7 +57,10 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	return &postgres{pool: pool, tracer: tr}, nil
 }
 
-// Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite.
+// Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite: for
+// River's pgx driver (the engine), which runs on the pool itself, and for the
+// pool's measurements (metrics, the bench). Queries go through Read, Write and
+// InTx, which switch to AppRole and the caller.
 func (s *Store) Pool() *pgxpool.Pool {
 	if p, ok := s.b.(*postgres); ok {
 		return p.pool
@@ -66,65 +68,30 @@ func (s *Store) Pool() *pgxpool.Pool {
 	return nil
 }
 
-func (p *postgres) kind() Kind { return Postgres }
-func (p *postgres) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
-	// One statement: the DELETE locks each row and rechecks its state, so a
-	// job whose end River recorded meanwhile is left alone.
-	return q.exec(ctx, `WITH old AS (
-		DELETE FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1 AND (`+where+`)
-		RETURNING *)
-		INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
-		SELECT `+requeueColumns+`, greatest(max_attempts, attempt + 1), now(), 'available' FROM old`, args...)
-}
-func (p *postgres) forUpdate() string               { return " FOR UPDATE" }
-func (p *postgres) jsonText(col, key string) string { return col + "->>'" + key + "'" }
-func (p *postgres) jsonEach(param string) string {
-	return "jsonb_array_elements_text(" + param + "::jsonb)"
-}
-func (p *postgres) posTx() string { return "txid::text::bigint" }
-func (p *postgres) lockKey(ctx context.Context, q querier, key string) error {
-	_, err := q.exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", key)
-	return err
+// postgresDialect is PostgreSQL's SQL (see dialect).
+var postgresDialect = &dialect{
+	kind:             Postgres,
+	forUpdate:        " FOR UPDATE",
+	posTx:            "txid::text::bigint",
+	jsonText:         func(col, key string) string { return col + "->>'" + key + "'" },
+	jsonEach:         func(param string) string { return "jsonb_array_elements_text(" + param + "::jsonb)" },
+	cast:             func(param, pgType string) string { return "CAST(" + param + " AS " + pgType + ")" },
+	recordSet:        pgRecordSet,
+	riverTime:        func(t time.Time) any { return t.UTC() },
+	oneStatementPays: true,
+	jobsInSQL:        true,
+	isUnique:         pgIsUnique,
+	isForeignKey:     pgIsForeignKey,
+	isRetryable:      pgIsRetryable,
+	isBadValue:       pgIsBadValue,
 }
 
-// logHorizonXid returns the transaction id below which the log's next
-// statement reads (log_visible_xid, migration 020): it must be asked in a
-// statement of its own, before the read, whose snapshot then sees every
-// transaction of this database below it ended.
-func logHorizonXid(ctx context.Context, q querier) (string, error) {
-	var h string
-	err := q.queryRow(ctx, `SELECT log_visible_xid()::text`).Scan(&h)
-	return h, err
-}
-
-// catchUp waits until the log's horizon (log_visible_xid, migration 020)
-// passes the xmax it saw first: then no transaction of this database that was
-// running at the call is running still.
-func (p *postgres) catchUp(ctx context.Context, q querier) error {
-	var xmax string
-	if err := q.queryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`).Scan(&xmax); err != nil {
-		return err
-	}
-	for {
-		var done bool
-		if err := q.queryRow(ctx, `SELECT log_visible_xid() >= $1::text::xid8`, xmax).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-}
-
+func (p *postgres) dialect() *dialect              { return postgresDialect }
 func (p *postgres) close()                         { p.pool.Close() }
 func (p *postgres) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 func (p *postgres) reader() querier                { return pgxSession{p.pool} }
 func (p *postgres) writer() querier                { return pgxSession{p.pool} }
+func (p *postgres) owner() querier                 { return pgxQuerier{p.pool} }
 
 func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
 	b, err := sessionBatch(ctx)
@@ -201,65 +168,24 @@ func (p *postgres) withSchemaLock(ctx context.Context, fn func() error) error {
 	return err
 }
 
-func (p *postgres) isUnique(err error) bool {
+func pgIsUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-func (p *postgres) isForeignKey(err error) bool {
+func pgIsForeignKey(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"
 }
 
-func (p *postgres) isBadValue(err error) bool {
+func pgIsBadValue(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || pe.Code == "23514")
 }
 
-func (p *postgres) isRetryable(err error) bool {
+func pgIsRetryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
-}
-
-// readEvents returns the events after the position whose transactions have all
-// finished: a transaction younger than the snapshot's xmin may still commit rows
-// with a smaller seq, so reading past it would skip them.
-func (p *postgres) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	h, err := logHorizonXid(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := q.query(ctx, `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
-		FROM events
-		WHERE (txid, seq) > ($1::text::xid8, $2)
-		  AND txid < $5::text::xid8
-		  AND ($3 = '' OR name = $3)
-		ORDER BY txid, seq
-		LIMIT $4`, fmt.Sprint(after.Tx), after.ID, name, limit, h)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
-}
-
-func (p *postgres) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	h, err := logHorizonXid(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := q.query(ctx, `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
-		FROM events
-		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
-		  AND txid < $6::text::xid8
-		  AND ($4 = '' OR name = $4)
-		ORDER BY txid DESC, seq DESC
-		LIMIT $5`, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit, h)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
 }
 
 type pgxConn interface {
@@ -308,7 +234,6 @@ type pgxTx struct {
 
 func (t pgxTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
-func (t pgxTx) driver() any                        { return t.tx }
 
 // IsUnavailable reports whether err says the database could not take the
 // query now, rather than that the query is wrong: no connection could be

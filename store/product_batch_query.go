@@ -21,14 +21,21 @@ type recordCol struct{ name, typ string }
 // recordSet returns SQL for a table named v of the objects of the JSON array
 // parameter param, and the SQL of each column's value by name.
 func (q *Q) recordSet(param string, cols []recordCol) (from string, col func(name string) string) {
-	if q.b.kind() == Postgres {
-		defs := make([]string, len(cols))
-		for i, c := range cols {
-			defs[i] = c.name + " " + c.typ
-		}
-		return "jsonb_to_recordset(" + param + "::jsonb) AS v(" + strings.Join(defs, ", ") + ")",
-			func(name string) string { return "v." + name }
+	return q.d.recordSet(param, cols)
+}
+
+// pgRecordSet is PostgreSQL's recordSet.
+func pgRecordSet(param string, cols []recordCol) (from string, col func(name string) string) {
+	defs := make([]string, len(cols))
+	for i, c := range cols {
+		defs[i] = c.name + " " + c.typ
 	}
+	return "jsonb_to_recordset(" + param + "::jsonb) AS v(" + strings.Join(defs, ", ") + ")",
+		func(name string) string { return "v." + name }
+}
+
+// sqliteRecordSet is SQLite's recordSet.
+func sqliteRecordSet(param string, _ []recordCol) (from string, col func(name string) string) {
 	return "json_each(" + param + ") AS v", func(name string) string { return "json_extract(v.value, '$." + name + "')" }
 }
 
@@ -39,7 +46,7 @@ type ProductOwner struct {
 
 // ShopOwners returns the owner id of each shop of ids that exists, by shop id.
 func (q *Q) ShopOwners(ctx context.Context, ids []string) (map[string]string, error) {
-	rs, err := q.q.query(ctx, `SELECT id, owner_id FROM shops WHERE id IN (SELECT value FROM `+q.b.jsonEach("$1")+`)`, idList(ids))
+	rs, err := q.q.query(ctx, `SELECT id, owner_id FROM shops WHERE id IN (SELECT value FROM `+q.d.jsonEach("$1")+`)`, idList(ids))
 	type pair struct{ id, owner string }
 	ps, err := collect(rs, err, func(r row) (p pair, err error) { err = r.Scan(&p.id, &p.owner); return p, err })
 	if err != nil {
@@ -56,7 +63,7 @@ func (q *Q) ShopOwners(ctx context.Context, ids []string) (map[string]string, er
 // discontinued or not, by product id.
 func (q *Q) ProductOwners(ctx context.Context, ids []string) (map[string]ProductOwner, error) {
 	rs, err := q.q.query(ctx, `SELECT p.id, p.shop_id, s.owner_id FROM products p JOIN shops s ON s.id = p.shop_id
-		WHERE p.id IN (SELECT value FROM `+q.b.jsonEach("$1")+`)`, idList(ids))
+		WHERE p.id IN (SELECT value FROM `+q.d.jsonEach("$1")+`)`, idList(ids))
 	type row3 struct {
 		id string
 		ProductOwner
@@ -77,7 +84,7 @@ func (q *Q) ProductOwners(ctx context.Context, ids []string) (map[string]Product
 // them) until the transaction ends. On PostgreSQL, row-level security leaves
 // out the rows the caller may read but not change: Products finds those.
 func (tx *Tx) ProductsForUpdate(ctx context.Context, ids []string) (map[string]mohalla.Product, error) {
-	return tx.products(ctx, ids, ` ORDER BY id`+tx.b.forUpdate())
+	return tx.products(ctx, ids, ` ORDER BY id`+tx.d.forUpdate)
 }
 
 // Products returns the products of ids that exist, discontinued or not, by id.
@@ -87,7 +94,7 @@ func (q *Q) Products(ctx context.Context, ids []string) (map[string]mohalla.Prod
 
 func (q *Q) products(ctx context.Context, ids []string, suffix string) (map[string]mohalla.Product, error) {
 	rs, err := q.q.query(ctx, `SELECT `+productColumns+` FROM products WHERE id IN (SELECT value FROM `+
-		q.b.jsonEach("$1")+`)`+suffix, idList(ids))
+		q.d.jsonEach("$1")+`)`+suffix, idList(ids))
 	ps, err := collect(rs, err, scanProduct)
 	if err != nil {
 		return nil, err
@@ -239,11 +246,11 @@ func (tx *Tx) InsertIdempotencies(ctx context.Context, rs []IdempotencyRecord, n
 // first, in one order, so that two of them cannot deadlock. A no-op where
 // writers are serialized anyway.
 func (tx *Tx) LockProducts(ctx context.Context, ids []string) error {
-	if tx.b.forUpdate() == "" || len(ids) == 0 {
+	if tx.d.forUpdate == "" || len(ids) == 0 {
 		return nil
 	}
-	rs, err := tx.q.query(ctx, `SELECT id FROM products WHERE id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`)
-		ORDER BY id`+tx.b.forUpdate(), idList(ids))
+	rs, err := tx.q.query(ctx, `SELECT id FROM products WHERE id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`)
+		ORDER BY id`+tx.d.forUpdate, idList(ids))
 	_, err = collect(rs, err, scanString)
 	return err
 }

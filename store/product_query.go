@@ -33,7 +33,7 @@ func (q *Q) Product(ctx context.Context, id string) (mohalla.Product, error) {
 // ProductForUpdate is Product, locking the row until the transaction ends, so the
 // details read are still the stored ones when the transaction writes them.
 func (tx *Tx) ProductForUpdate(ctx context.Context, id string) (mohalla.Product, error) {
-	return scanProduct(tx.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`+tx.b.forUpdate(), id))
+	return scanProduct(tx.q.queryRow(ctx, `SELECT `+productColumns+` FROM products WHERE id = $1`+tx.d.forUpdate, id))
 }
 
 // ProductFilter selects products for ListProducts. Discontinued products are never

@@ -14,7 +14,6 @@ type txQuerier interface {
 	querier
 	commit(ctx context.Context) error
 	rollback(ctx context.Context) error
-	driver() any
 }
 
 type rows interface {

@@ -41,7 +41,7 @@ func (s *Store) PruneRuns(ctx context.Context, statuses []enginetype.RunStatus, 
 	err = s.InTx(ctx, func(tx *Tx) error {
 		runs, steps = 0, 0
 		rs, err := tx.q.query(ctx, `SELECT id, function_id, idempotency_key, created_at FROM function_runs
-			WHERE id < $1 AND status IN (SELECT value FROM `+tx.b.jsonEach("$2")+`) AND ended_at < $3
+			WHERE id < $1 AND status IN (SELECT value FROM `+tx.d.jsonEach("$2")+`) AND ended_at < $3
 			ORDER BY id LIMIT $4`, ulidBefore(before), idList(statuses), before.UTC(), limit)
 		if err != nil {
 			return err
@@ -72,7 +72,7 @@ func (s *Store) PruneRuns(ctx context.Context, statuses []enginetype.RunStatus, 
 			keys.String()+` ON CONFLICT DO NOTHING`, args...); err != nil {
 			return fmt.Errorf("keep keys: %w", err)
 		}
-		in := ` IN (SELECT value FROM ` + tx.b.jsonEach("$1") + `)`
+		in := ` IN (SELECT value FROM ` + tx.d.jsonEach("$1") + `)`
 		list := idList(ids)
 		if steps, err = tx.q.exec(ctx, `DELETE FROM function_steps WHERE run_id`+in, list); err != nil {
 			return err
@@ -110,7 +110,7 @@ func (s *Store) PruneNotifications(ctx context.Context, before time.Time, limit 
 			n = 0
 			return err
 		}
-		in := ` IN (SELECT value FROM ` + tx.b.jsonEach("$1") + `)`
+		in := ` IN (SELECT value FROM ` + tx.d.jsonEach("$1") + `)`
 		if _, err := tx.q.exec(ctx, `DELETE FROM webhook_deliveries WHERE notification_id`+in, idList(ids)); err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
 		n = 0
-		evs, err := tx.b.readEvents(ctx, tx.q, mohalla.Position{}, "", limit)
+		evs, err := tx.ReadEvents(ctx, mohalla.Position{}, "", limit)
 		if err != nil {
 			return err
 		}
@@ -212,9 +212,9 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 		// A run that has not ended still reads its event (and a wait, the
 		// events after it): the prefix stops before the first such event.
 		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
-			WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
+			WHERE event_id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
 			UNION SELECT b.event_id FROM function_batch_events b JOIN function_runs r ON r.id = b.run_id
-			WHERE b.event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`) AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,
+			WHERE b.event_id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`) AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,
 			idList(ids))
 		if err != nil {
 			return err
@@ -229,7 +229,7 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 			return nil
 		}
 		last := evs[len(ids)-1].Pos
-		if n, err = tx.q.exec(ctx, `DELETE FROM events WHERE event_id IN (SELECT value FROM `+tx.b.jsonEach("$1")+`)`,
+		if n, err = tx.q.exec(ctx, `DELETE FROM events WHERE event_id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`)`,
 			idList(ids)); err != nil {
 			return err
 		}
@@ -258,13 +258,15 @@ func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 // AppRole: only an owner may vacuum a table, and VACUUM cannot run in the
 // batch that switches a statement to AppRole.
 func (q *Q) Vacuum(ctx context.Context, tables []string) error {
-	p, ok := q.b.(*postgres)
-	if !ok {
+	vacuum := q.d.sql(vacuumSQL)
+	if vacuum == "" {
 		return nil
 	}
-	_, err := p.pool.Exec(ctx, `VACUUM `+strings.Join(tables, ", "))
+	_, err := q.b.owner().exec(ctx, vacuum+strings.Join(tables, ", "))
 	return err
 }
+
+var vacuumSQL = query{postgres: `VACUUM `}
 
 // TableSizes returns the rows and, on PostgreSQL, the bytes (heap, indexes and
 // TOAST) of each table named.
@@ -275,14 +277,15 @@ func (q *Q) TableSizes(ctx context.Context, tables []string) (map[string][2]int6
 		if err := q.q.queryRow(ctx, `SELECT count(*) FROM `+t).Scan(&rows); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
-		sql := `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`
-		if q.b.kind() == Postgres {
-			sql = `SELECT pg_total_relation_size($1::regclass)`
-		}
-		if err := q.q.queryRow(ctx, sql, t).Scan(&bytes); err != nil {
+		if err := q.q.queryRow(ctx, q.d.sql(tableBytesSQL), t).Scan(&bytes); err != nil {
 			bytes = -1 // dbstat is not compiled into every SQLite
 		}
 		out[t] = [2]int64{rows, bytes}
 	}
 	return out, nil
+}
+
+var tableBytesSQL = query{
+	postgres: `SELECT pg_total_relation_size($1::regclass)`,
+	sqlite:   `SELECT coalesce(sum(s.pgsize), 0) FROM dbstat s JOIN sqlite_schema m ON m.name = s.name WHERE m.tbl_name = $1`,
 }

@@ -32,7 +32,7 @@ type RunJob struct {
 // PostgreSQL only: on SQLite it returns errors.ErrUnsupported, and callers
 // insert through River's client.
 func (tx *Tx) InsertRunsWithJobs(ctx context.Context, runs []enginetype.RunRow, jobs []RunJob) ([]string, error) {
-	if tx.b.kind() != Postgres {
+	if !tx.d.jobsInSQL {
 		return nil, errors.ErrUnsupported
 	}
 	if len(runs) != len(jobs) {

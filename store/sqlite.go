@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
-	"github.com/mohallamart/mohalla"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -65,7 +63,9 @@ func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
 	return s, nil
 }
 
-// DB returns the writer pool of a SQLite store, or nil on PostgreSQL.
+// DB returns the writer pool of a SQLite store, or nil on PostgreSQL: for
+// River's database/sql driver (the engine), which must write through the one
+// writer connection as the store does.
 func (s *Store) DB() *sql.DB {
 	if d, ok := s.b.(*sqliteDB); ok {
 		return d.write
@@ -73,31 +73,24 @@ func (s *Store) DB() *sql.DB {
 	return nil
 }
 
-func (d *sqliteDB) kind() Kind { return SQLite }
+// sqliteDialect is SQLite's SQL (see dialect).
+var sqliteDialect = &dialect{
+	kind:         SQLite,
+	posTx:        "0",
+	jsonText:     func(col, key string) string { return "json_extract(" + col + ", '$." + key + "')" },
+	jsonEach:     func(param string) string { return "json_each(" + param + ")" },
+	cast:         func(param, _ string) string { return param },
+	recordSet:    sqliteRecordSet,
+	riverTime:    sqliteRiverTime,
+	isUnique:     sqliteIsUnique,
+	isForeignKey: sqliteIsForeignKey,
+	isRetryable:  sqliteIsRetryable,
+	isBadValue:   sqliteIsBadValue,
+}
 
-// requeueJobs schedules a job at its last attempt's start, which River
-// wrote in its own time format, so the job is due now. It copies the jobs,
-// then deletes them, in the caller's transaction: writers are serialized.
-func (d *sqliteDB) requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error) {
-	running := `state = 'running' AND json_extract(attempted_by, '$[#-1]') = $1 AND (` + where + `)`
-	n, err := q.exec(ctx, `INSERT INTO river_job (`+requeueColumns+`, max_attempts, scheduled_at, state)
-		SELECT `+requeueColumns+`, max(max_attempts, attempt + 1), attempted_at, 'available' FROM river_job WHERE `+running+`
-		ORDER BY id`, args...)
-	if err != nil || n == 0 {
-		return n, err
-	}
-	_, err = q.exec(ctx, `DELETE FROM river_job WHERE `+running, args...)
-	return n, err
-}
-func (d *sqliteDB) forUpdate() string                              { return "" }
-func (d *sqliteDB) lockKey(context.Context, querier, string) error { return nil }
-func (d *sqliteDB) jsonText(col, key string) string {
-	return "json_extract(" + col + ", '$." + key + "')"
-}
-func (d *sqliteDB) jsonEach(param string) string           { return "json_each(" + param + ")" }
-func (d *sqliteDB) catchUp(context.Context, querier) error { return nil } // writers are serialized
-func (d *sqliteDB) posTx() string                          { return "0" }
-func (d *sqliteDB) close()                                 { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) dialect() *dialect { return sqliteDialect }
+
+func (d *sqliteDB) close() { d.read.Close(); d.write.Close() }
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err
@@ -106,6 +99,7 @@ func (d *sqliteDB) ping(ctx context.Context) error {
 }
 func (d *sqliteDB) reader() querier { return sqlQuerier{c: d.read, stmts: d.rstmt} }
 func (d *sqliteDB) writer() querier { return sqlQuerier{c: d.write, stmts: d.wstmt} }
+func (d *sqliteDB) owner() querier  { return sqlQuerier{c: d.write} }
 
 func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
 	tx, err := d.begin(ctx)
@@ -134,17 +128,17 @@ func (d *sqliteDB) migrate(ctx context.Context) error {
 	return runMigrations(ctx, sqlQuerier{c: d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
 }
 
-func (d *sqliteDB) isUnique(err error) bool {
+func sqliteIsUnique(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
-func (d *sqliteDB) isForeignKey(err error) bool {
+func sqliteIsForeignKey(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-func (d *sqliteDB) isBadValue(err error) bool {
+func sqliteIsBadValue(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false
@@ -158,35 +152,9 @@ func (d *sqliteDB) isBadValue(err error) bool {
 	return false
 }
 
-func (d *sqliteDB) isRetryable(err error) bool {
+func sqliteIsRetryable(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
-}
-
-func (d *sqliteDB) readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	rs, err := q.query(ctx, `
-		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
-		FROM events
-		WHERE ($1 = 0 OR seq < $1) AND ($2 = '' OR name = $2)
-		ORDER BY seq DESC
-		LIMIT $3`, before.ID, name, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
-}
-
-func (d *sqliteDB) readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	rs, err := q.query(ctx, `
-		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
-		FROM events
-		WHERE seq > $1 AND ($2 = '' OR name = $2)
-		ORDER BY seq
-		LIMIT $3`, after.ID, name, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rs)
 }
 
 // sqlConn is the part of *sql.DB, *sql.Tx and *sql.Conn the queries use.
@@ -196,34 +164,18 @@ type sqlConn interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// sqlQuerier runs the PostgreSQL-style queries on SQLite, whose ?NNN parameters
-// take the place of $NNN, prepared once per connection (see stmtCache).
+// sqlQuerier runs the store's queries on SQLite, prepared once per
+// connection (see stmtCache). The queries number their parameters $1, $2…
+// as PostgreSQL does: SQLite takes $1 for a named parameter, and the driver
+// binds a parameter named $N to the Nth argument (bind_test.go), so one text
+// serves both stores.
 type sqlQuerier struct {
 	c     sqlConn
 	stmts *stmtCache // c's pool's prepared statements; nil: none
 	tx    *sql.Tx    // c, when it is a transaction
 }
 
-var rebound sync.Map // query text -> SQLite query text
-
-func rebind(q string) string {
-	if v, ok := rebound.Load(q); ok {
-		return v.(string)
-	}
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		if q[i] == '$' && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9' {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	rebound.Store(q, b.String())
-	return b.String()
-}
-
 func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	query = rebind(query)
 	var (
 		res sql.Result
 		err error
@@ -240,7 +192,6 @@ func (q sqlQuerier) exec(ctx context.Context, query string, args ...any) (int64,
 }
 
 func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows, error) {
-	query = rebind(query)
 	var (
 		rs  *sql.Rows
 		err error
@@ -257,7 +208,6 @@ func (q sqlQuerier) query(ctx context.Context, query string, args ...any) (rows,
 }
 
 func (q sqlQuerier) queryRow(ctx context.Context, query string, args ...any) row {
-	query = rebind(query)
 	if s := q.stmtFor(ctx, query, false); s != nil {
 		return sqlRow{s.QueryRowContext(ctx, args...)}
 	}
@@ -285,4 +235,3 @@ type sqlTx struct {
 
 func (t sqlTx) commit(context.Context) error   { return t.tx.Commit() }
 func (t sqlTx) rollback(context.Context) error { return t.tx.Rollback() }
-func (t sqlTx) driver() any                    { return t.tx }

@@ -69,7 +69,7 @@ const stepInsertColumns = `run_id, step_id, kind, status, output, error, attempt
 
 // WaitingEvents returns the names of the events runs are waiting for.
 func (q *Q) WaitingEvents(ctx context.Context) ([]string, error) {
-	rs, err := q.q.query(ctx, `SELECT DISTINCT `+q.b.jsonText("wait", "event")+` FROM function_steps
+	rs, err := q.q.query(ctx, `SELECT DISTINCT `+q.d.jsonText("wait", "event")+` FROM function_steps
 		WHERE status = 'waiting' AND job_id IS NOT NULL`)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
 	}
 	b, _ := json.Marshal(names)
 	rs, err := q.q.query(ctx, `SELECT job_id FROM function_steps
-		WHERE status = 'waiting' AND job_id IS NOT NULL AND `+q.b.jsonText("wait", "event")+` IN (SELECT value FROM `+q.b.jsonEach("$1")+`)`, string(b))
+		WHERE status = 'waiting' AND job_id IS NOT NULL AND `+q.d.jsonText("wait", "event")+` IN (SELECT value FROM `+q.d.jsonEach("$1")+`)`, string(b))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (q *Q) WaitingJobs(ctx context.Context, names []string) ([]int64, error) {
 // when all are taken by other runs' unexpired leases. The run's slot, if an
 // earlier attempt of it holds one, passes to this attempt.
 func (tx *Tx) AcquireSlot(ctx context.Context, functionID, key, runID string, jobID int64, limit int, expires, now time.Time) (bool, error) {
-	if err := tx.b.lockKey(ctx, tx.q, "slot:"+functionID+":"+key); err != nil {
+	if err := tx.lockKey(ctx, "slot:"+functionID+":"+key); err != nil {
 		return false, err
 	}
 	var held int

@@ -1,10 +1,11 @@
 // Package store is the source of truth: the rows, the event log and the audit trail,
-// on PostgreSQL (pgx) or on an embedded SQLite file. Both run the same SQL through a
-// thin adapter, so every rule is written once.
+// on PostgreSQL (pgx) or on an embedded SQLite file. Both run the same SQL, so every
+// rule is written once; what the two say differently is the dialect's (dialect.go).
 package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mohallamart/mohalla"
+	"github.com/jackc/pgx/v5"
 )
 
 // ErrNotFound is returned by the row lookups when no row matches.
@@ -75,6 +76,7 @@ func operation(ctx context.Context) string {
 // Store is an open database.
 type Store struct {
 	b      backend
+	d      *dialect
 	logger *slog.Logger
 	obs    Observer
 
@@ -84,9 +86,10 @@ type Store struct {
 	sealer sealer
 }
 
-// backend is what differs between PostgreSQL and SQLite.
+// backend is a store's connections: opening transactions and sessions,
+// migrations, the schema lock. What its SQL says differently is its dialect.
 type backend interface {
-	kind() Kind
+	dialect() *dialect
 	begin(ctx context.Context) (txQuerier, error)
 	reader() querier
 	writer() querier
@@ -97,28 +100,9 @@ type backend interface {
 	withSchemaLock(ctx context.Context, fn func() error) error
 	ping(ctx context.Context) error
 	close()
-	isUnique(err error) bool
-	isForeignKey(err error) bool
-	isRetryable(err error) bool
-	// isBadValue reports an error the database raised for a value it refuses:
-	// on PostgreSQL SQLSTATE class 22 (data exception: a NUL in text, invalid
-	// UTF-8, a number out of range) or 23514 (a CHECK), on SQLite a CHECK.
-	isBadValue(err error) bool
-	// requeueJobs makes the queue jobs running on the engine node $1 that
-	// match where (SQL over river_job's columns, with args from $2) available
-	// again as new jobs, in q's transaction, and returns how many (see
-	// RescueDeadNodes).
-	requeueJobs(ctx context.Context, q querier, where string, args ...any) (int64, error)
-	forUpdate() string // the row-locking suffix of a SELECT, "" where writers are serialized anyway
-	// lockKey takes a lock on key until the transaction ends; a no-op where
-	// writers are serialized anyway.
-	lockKey(ctx context.Context, q querier, key string) error
-	jsonText(col, key string) string // SQL for the text of a JSON column's top-level key
-	jsonEach(param string) string    // SQL for a table of the strings of a JSON array parameter, column "value"
-	posTx() string                   // SQL for an events row's Position.Tx
-	catchUp(ctx context.Context, q querier) error
-	readEvents(ctx context.Context, q querier, after mohalla.Position, name string, limit int) ([]mohalla.Event, error)
-	readEventsBefore(ctx context.Context, q querier, before mohalla.Position, name string, limit int) ([]mohalla.Event, error)
+	// owner runs statements as the tables' owner, outside a transaction: for
+	// maintenance only (Vacuum).
+	owner() querier
 }
 
 // WithSchemaLock runs fn while no other process changes the store's schema.
@@ -154,7 +138,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		b.close()
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	s := &Store{b: b, logger: logger, obs: cfg.Observer, changed: make(chan struct{})}
+	s := &Store{b: b, d: b.dialect(), logger: logger, obs: cfg.Observer, changed: make(chan struct{})}
 	s.startSealer()
 	return s, nil
 }
@@ -164,10 +148,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 const MaxStock = 1_000_000_000
 
 // IsBadValue reports whether err is the database refusing a value it was
-// given (see backend.isBadValue). Input is validated before it gets here, so
+// given (see dialect.isBadValue). Input is validated before it gets here, so
 // this is a backstop: the one place errors are classified maps it to EINVALID
 // instead of an internal error.
-func (s *Store) IsBadValue(err error) bool { return err != nil && s.b.isBadValue(err) }
+func (s *Store) IsBadValue(err error) bool { return err != nil && s.d.isBadValue(err) }
 
 // Kind says which database a store keeps its rows in.
 type Kind string
@@ -179,7 +163,7 @@ const (
 )
 
 // Kind is Postgres or SQLite.
-func (s *Store) Kind() Kind { return s.b.kind() }
+func (s *Store) Kind() Kind { return s.d.kind }
 
 // Close stops the audit sealer and releases the connections.
 func (s *Store) Close() {
@@ -191,11 +175,11 @@ func (s *Store) Close() {
 func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
 
 // Read returns a view for reads outside a transaction.
-func (s *Store) Read() *Q { return &Q{q: s.b.reader(), b: s.b} }
+func (s *Store) Read() *Q { return &Q{q: s.b.reader(), d: s.d, b: s.b} }
 
 // Write returns a view for single-statement writes outside a transaction (on
 // SQLite, through the writer connection).
-func (s *Store) Write() *Q { return &Q{q: s.b.writer(), b: s.b} }
+func (s *Store) Write() *Q { return &Q{q: s.b.writer(), d: s.d, b: s.b} }
 
 // Changed returns a channel that is closed at the next commit that appends events
 // on this node. Followers wait on it besides polling.
@@ -226,7 +210,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	}
 	for attempt := 1; ; attempt++ {
 		err = s.inTx(ctx, fn)
-		if err == nil || !s.b.isRetryable(err) || attempt == maxAttempts {
+		if err == nil || !s.d.isRetryable(err) || attempt == maxAttempts {
 			return err
 		}
 		retries++
@@ -239,7 +223,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{Q: Q{q: tq, b: s.b}, raw: tq}
+	tx := &Tx{Q: Q{q: tq, d: s.d, b: s.b}, raw: tq}
 	defer func() {
 		if err != nil {
 			_ = tq.rollback(context.WithoutCancel(ctx))
@@ -278,13 +262,34 @@ type Tx struct {
 // that jobs are waiting. fn must be quick.
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
-// Driver returns the underlying transaction: a pgx.Tx on PostgreSQL, a *sql.Tx on
-// SQLite. Packages that must write in the same transaction (the functions engine)
-// use it.
-func (tx *Tx) Driver() any { return tx.raw.driver() }
+// PgxTx returns the underlying transaction of a PostgreSQL store, for River's
+// pgx driver, which must write its jobs in the same transaction (the
+// functions engine); false on SQLite.
+func (tx *Tx) PgxTx() (pgx.Tx, bool) {
+	t, ok := tx.raw.(pgxTx)
+	return t.tx, ok
+}
+
+// SQLTx returns the underlying transaction of a SQLite store, for River's
+// database/sql driver, as PgxTx does on PostgreSQL; false on PostgreSQL.
+func (tx *Tx) SQLTx() (*sql.Tx, bool) {
+	t, ok := tx.raw.(sqlTx)
+	return t.tx, ok
+}
+
+// Driver returns PgxTx's or SQLTx's transaction, whichever the store has, for
+// tests that write past the store in either; code uses PgxTx or SQLTx.
+func (tx *Tx) Driver() any {
+	if t, ok := tx.PgxTx(); ok {
+		return t
+	}
+	t, _ := tx.SQLTx()
+	return t
+}
 
 // Q runs the data layer's queries on a connection or in a transaction.
 type Q struct {
 	q querier
+	d *dialect
 	b backend
 }

@@ -41,12 +41,13 @@ func (q *Q) versions(ctx context.Context, sql, after string, limit int) ([]RowVe
 // follower at that position is.
 func (q *Q) EventsAfter(ctx context.Context, p mohalla.Position) (int64, error) {
 	var n int64
-	sql := `SELECT count(*) FROM events WHERE seq > $2 AND $1 = $1`
-	if q.b.kind() == Postgres {
-		sql = `SELECT count(*) FROM events WHERE (txid, seq) > ($1::text::xid8, $2)`
-	}
-	err := q.q.queryRow(ctx, sql, strconv.FormatInt(p.Tx, 10), p.ID).Scan(&n)
+	err := q.q.queryRow(ctx, q.d.sql(eventsAfterSQL), strconv.FormatInt(p.Tx, 10), p.ID).Scan(&n)
 	return n, err
+}
+
+var eventsAfterSQL = query{
+	postgres: `SELECT count(*) FROM events WHERE (txid, seq) > ($1::text::xid8, $2)`,
+	sqlite:   `SELECT count(*) FROM events WHERE seq > $2`,
 }
 
 // RunsChangedSince returns up to limit runs in status whose last change was

@@ -34,9 +34,9 @@ func (q *Q) insertErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case q.b.isUnique(err):
+	case q.d.isUnique(err):
 		return ErrDuplicate
-	case q.b.isForeignKey(err):
+	case q.d.isForeignKey(err):
 		return ErrMissingRef
 	}
 	return err
