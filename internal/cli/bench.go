@@ -38,6 +38,7 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false measures what its policies cost")
 	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
+	benchDB := fs.String("bench-db", "", "`name` of the app's database, the floor's being name_floor (default mohalla_bench and mohalla_floor), so two benches can share a server")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
 	l.register(fs)
@@ -60,6 +61,9 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	}
 	cfg.Logger = log
 	cfg.NoRowSecurity = !*rowSecurity
+	if *benchDB != "" {
+		cfg.Database, cfg.FloorDatabase = *benchDB, *benchDB+"_floor"
+	}
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 
