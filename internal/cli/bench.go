@@ -35,9 +35,10 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Existing, "existing", 0, "orders put in the store by plain SQL before measuring, so the measured ones meet tables and indexes of that size")
 	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the pgbench floor")
 	fs.BoolVar(&cfg.RunFunctions, "run-functions", false, "also execute the functions each order queues while measuring, as a serving node does")
-	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false measures what its policies cost")
+	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false disables its policies and the products customer guard trigger, to measure what they cost")
 	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
+	benchDB := fs.String("bench-db", "", "`name` of the app's database, the floor's being name_floor (default mohalla_bench and mohalla_floor), so two benches can share a server")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
 	l.register(fs)
@@ -60,6 +61,9 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	}
 	cfg.Logger = log
 	cfg.NoRowSecurity = !*rowSecurity
+	if *benchDB != "" {
+		cfg.Database, cfg.FloorDatabase = *benchDB, *benchDB+"_floor"
+	}
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 

@@ -1,0 +1,2 @@
+-- PostgreSQL's migration 023 (its row-level security policies made cheaper)
+-- has no counterpart here: SQLite has no row-level security (see 011).
