@@ -96,7 +96,7 @@ var readEventsSQL = query{
 		WHERE (txid, seq) > ($1::text::xid8, $2)
 		  AND txid < $5::text::xid8
 		  AND ($3 = '' OR name = $3)
-		ORDER BY txid, seq
+		ORDER BY events.txid, seq -- the column, not the bigint selected: the index's order
 		LIMIT $4`,
 	sqlite: `
 		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
@@ -120,7 +120,7 @@ var readEventsBeforeSQL = query{
 		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
 		  AND txid < $6::text::xid8
 		  AND ($4 = '' OR name = $4)
-		ORDER BY txid DESC, seq DESC
+		ORDER BY events.txid DESC, seq DESC -- the column, not the bigint selected: the index's order
 		LIMIT $5`,
 	sqlite: `
 		SELECT 0, seq, event_id, name, data, coalesce(caller, ''), ts, v
