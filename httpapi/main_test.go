@@ -147,6 +147,9 @@ func openEnv(t *testing.T, kind string, opts envOptions) *env {
 		opts.configure(cfg)
 	}
 	api := httpapi.New(svc, signer, cfg)
+	// Before the store closes: a refusal window still open is audited, not
+	// left to a timer that would write after the test.
+	t.Cleanup(api.Close)
 	srv := httptest.NewUnstartedServer(api)
 	if opts.timeouts != nil {
 		srv.Config = httpapi.HTTPServer(srv.Config.Handler, *opts.timeouts, nil)
