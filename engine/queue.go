@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/mohallamart/mohalla/store"
 	"github.com/riverqueue/river"
@@ -115,6 +117,7 @@ func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
 // newQueue builds the River client of st's kind and migrates River's tables.
 func newQueue(ctx context.Context, st *store.Store, cfg *river.Config) (queue, error) {
 	if pool := st.Pool(); pool != nil {
+		cfg.ReindexerIndexNames = slices.DeleteFunc(river.ReindexerIndexNamesDefault(), func(n string) bool { return slices.Contains(unreadJobIndexes, n) })
 		return build(ctx, st, riverpgxv5.New(pool), (*store.Tx).PgxTx, cfg, nil)
 	}
 	d := newSQLiteDriver(st.DB())
@@ -129,8 +132,10 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	// Under the store's schema lock, so that processes starting together on a
 	// new store do not apply River's migrations twice.
 	err = st.WithSchemaLock(ctx, func() error {
-		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-		return err
+		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return err
+		}
+		return dropUnreadJobIndexes(ctx, st)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: migrate river: %w", err)
@@ -140,4 +145,28 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 		return nil, fmt.Errorf("engine: river client: %w", err)
 	}
 	return riverQueue[TTx]{c: c, d: d, txOf: txOf, kickFn: kick}, nil
+}
+
+// unreadJobIndexes are River's GIN indexes of river_job's args and metadata.
+// No query of River v0.51.2 reads them (its own statements find jobs by id,
+// kind, state, queue and priority; only JobList's Metadata filter, and a
+// caller's own Where, would use them), nor does River UI's job list or the
+// engine, which finds a run's job by its id. Each order writes three jobs, and
+// every job wrote entries in both (one per key and value of its args), so the
+// engine drops them on PostgreSQL after River's migrations (issue 14), and
+// leaves them out of River's reindexer. A River upgrade must check again that
+// none of its queries (grep for "@>", "?", jsonb_path in its driver's SQL)
+// nor any migration of its own needs them.
+var unreadJobIndexes = []string{"river_job_args_index", "river_job_metadata_index"}
+
+// dropUnreadJobIndexes drops unreadJobIndexes on PostgreSQL.
+func dropUnreadJobIndexes(ctx context.Context, st *store.Store) error {
+	pool := st.Pool()
+	if pool == nil {
+		return nil
+	}
+	if _, err := pool.Exec(ctx, `DROP INDEX IF EXISTS `+strings.Join(unreadJobIndexes, ", ")); err != nil {
+		return fmt.Errorf("engine: drop river_job's unread indexes: %w", err)
+	}
+	return nil
 }

@@ -110,6 +110,11 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 			if err := fn(ctx, c); err != nil {
 				return err
 			}
+			// The audit rows first: on PostgreSQL their insert goes in one
+			// round trip with the events' (store.Tx.InsertAudits).
+			if err := tx.InsertAudits(ctx, c.audits); err != nil {
+				return err
+			}
 			stored, err := tx.AppendEvents(ctx, c.events)
 			if err != nil {
 				return fmt.Errorf("append events: %w", err)
@@ -118,9 +123,6 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 				if err := s.cfg.OnEvents(ctx, tx, stored); err != nil {
 					return err
 				}
-			}
-			if err := tx.InsertAudits(ctx, c.audits); err != nil {
-				return err
 			}
 			events = stored
 			return nil

@@ -15,6 +15,24 @@ import (
 // its transaction commits (see SealAudit), so concurrent writers wait on no
 // lock of the chain. It sets a's ID.
 func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
+	args, err := auditArgs(ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := tx.q.queryRow(ctx, insertAuditSQL+` RETURNING id`, args...).Scan(&a.ID); err != nil {
+		return fmt.Errorf("insert audit: %w", err)
+	}
+	tx.audited = true
+	return nil
+}
+
+const insertAuditSQL = `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
+			shop_id, before, after, request_id, client_ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+
+// auditArgs fills a's RequestID and ClientIP from ctx's mohalla.Request where
+// they are empty and returns the arguments of insertAuditSQL.
+func auditArgs(ctx context.Context, a *mohalla.AuditEntry) ([]any, error) {
 	req := mohalla.RequestFrom(ctx)
 	if a.RequestID == "" {
 		a.RequestID = req.ID
@@ -25,21 +43,14 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	a.At = a.At.UTC().Truncate(time.Microsecond) // what both stores keep
 	before, err := jsonOrNull(a.Before)
 	if err != nil {
-		return fmt.Errorf("audit before: %w", err)
+		return nil, fmt.Errorf("audit before: %w", err)
 	}
 	after, err := jsonOrNull(a.After)
 	if err != nil {
-		return fmt.Errorf("audit after: %w", err)
+		return nil, fmt.Errorf("audit after: %w", err)
 	}
-	if err := tx.q.queryRow(ctx, `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
-			shop_id, before, after, request_id, client_ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		a.At, a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
-		before, after, a.RequestID, a.ClientIP).Scan(&a.ID); err != nil {
-		return fmt.Errorf("insert audit: %w", err)
-	}
-	tx.audited = true
-	return nil
+	return []any{a.At, a.Actor.ID, string(a.Actor.Role), a.Actor.KeyID, a.Action, a.Entity, a.EntityID, a.ShopID,
+		before, after, a.RequestID, a.ClientIP}, nil
 }
 
 // AuditFilter selects audit rows. Empty fields select all.

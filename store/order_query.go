@@ -27,7 +27,9 @@ func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.q.exec(ctx, `INSERT INTO orders (`+orderColumns+`)
+	// In a PostgreSQL transaction the order's row is held (Q.later) to go with
+	// its items' in one round trip; an error of either is returned here.
+	err = q.later(ctx, "insert order", `INSERT INTO orders (`+orderColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		o.ID, o.UserID, o.ShopID, o.TotalAmount, o.Status, string(addr), o.Version, o.CreatedAt, o.UpdatedAt)
 	if err = q.insertErr(err); err != nil {

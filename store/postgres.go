@@ -131,7 +131,7 @@ func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pgxTx{pgxQuerier{tx}, tx}, nil
+	return &pgxPipeline{pgxTx: pgxTx{pgxQuerier{tx}, tx}}, nil // see Tx.later
 }
 
 // beginOwner begins a transaction as the connection's own role, the tables'

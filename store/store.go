@@ -266,8 +266,13 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 // pgx driver, which must write its jobs in the same transaction (the
 // functions engine); false on SQLite.
 func (tx *Tx) PgxTx() (pgx.Tx, bool) {
-	t, ok := tx.raw.(pgxTx)
-	return t.tx, ok
+	switch t := tx.raw.(type) {
+	case pgxTx:
+		return t.tx, true
+	case *pgxPipeline: // its held statements run after what is sent this way, still before the commit
+		return t.tx, true
+	}
+	return nil, false
 }
 
 // SQLTx returns the underlying transaction of a SQLite store, for River's

@@ -38,7 +38,8 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	rowSecurity := fs.Bool("row-security", true, "keep PostgreSQL's row-level security on in the app's database; false disables its policies and the products customer guard trigger, to measure what they cost")
 	fs.BoolVar(&cfg.SQLite, "sqlite", true, "also drive the same load on the embedded SQLite store and print its orders/s")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
-	benchDB := fs.String("bench-db", "", "`name` of the app's database, the floor's being name_floor (default mohalla_bench and mohalla_floor), so two benches can share a server")
+	fs.StringVar(&cfg.Database, "bench-db", "mohalla_bench", "`name` of the app's database the bench creates and drops (give each concurrent run its own)")
+	fs.StringVar(&cfg.FloorDatabase, "floor-db", "mohalla_floor", "`name` of the floor's database the bench creates and drops")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the measured app phase to `file`")
 	var l logFlags
 	l.register(fs)
@@ -61,9 +62,6 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	}
 	cfg.Logger = log
 	cfg.NoRowSecurity = !*rowSecurity
-	if *benchDB != "" {
-		cfg.Database, cfg.FloorDatabase = *benchDB, *benchDB+"_floor"
-	}
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.OrdersReport, error) { return bench.Orders(ctx, &cfg) })
 }
 
@@ -88,6 +86,8 @@ func (c *CLI) benchFunctions(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.FetchPollInterval, "fetch-poll-interval", 50*time.Millisecond, "River's FetchPollInterval, on both sides")
 	maxConns := fs.Int("max-conns", 0, "PostgreSQL connections of each side's pool (default the store's: 4 × cores + 16, at least 24)")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench databases after the run")
+	fs.StringVar(&cfg.Database, "bench-db", "mohalla_bench_functions", "`name` of the engine's database the bench creates and drops (give each concurrent run its own)")
+	fs.StringVar(&cfg.RiverDatabase, "river-db", "mohalla_bench_river", "`name` of bare River's database the bench creates and drops")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the engine's first measured turn to `file`")
 	var l logFlags
 	l.register(fs)

@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// The audit rows InsertAudits holds on PostgreSQL (to go with the next
+// statement) are seen by that statement, are committed when nothing follows
+// them, and when one fails, the transaction commits nothing.
+func TestHeldStatements(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			entry := func(id string) mohalla.AuditEntry {
+				return mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: "olga", Role: mohalla.RoleAdmin}),
+					Action: mohalla.AuditProductStock, Entity: "product", EntityID: id}
+			}
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("seen")}); err != nil {
+					return err
+				}
+				got, err := tx.Audit(ctx, "product", "seen")
+				if err != nil || len(got) != 1 {
+					t.Errorf("the next statement read %d rows (%v), want the held one", len(got), err)
+				}
+				// Held until the commit, with nothing after it.
+				return tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("last"), entry("last")})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.Read().Audit(ctx, "product", "last"); err != nil || len(got) != 2 {
+				t.Fatalf("rows held until the commit: %d (%v), want 2", len(got), err)
+			}
+
+			notReached := errors.New("not reached")
+			err = st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("rolled-back")}); err != nil {
+					return err
+				}
+				// PostgreSQL refuses a NUL in text: on PostgreSQL the held row
+				// fails the next statement, on SQLite (nothing held) it is
+				// stored, and the transaction rolls back on notReached.
+				if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("nul\x00")}); err != nil {
+					return err
+				}
+				if _, err := tx.AppendEvents(ctx, []mohalla.Event{{ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Name: "test/held", Data: []byte(`{}`), TS: 1}}); err != nil {
+					return err
+				}
+				return notReached
+			})
+			if err == nil || (kind == string(store.Postgres)) == errors.Is(err, notReached) {
+				t.Fatalf("a transaction with a row refused: %v", err)
+			}
+			if got, err := st.Read().Audit(ctx, "product", "rolled-back"); err != nil || len(got) != 0 {
+				t.Fatalf("a rolled-back transaction's held row: %d rows (%v), want none", len(got), err)
+			}
+		})
+	}
+}
