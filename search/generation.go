@@ -65,8 +65,11 @@ func scorchConfig(openTimeout time.Duration) map[string]any {
 
 // persisterNap is how long Bleve's persister waits for more batches before
 // writing what it holds (scorch's PersisterNapTimeMSec; its default, 0, is
-// for safe batches, and it advises more for unsafe ones).
-const persisterNap = time.Second
+// for safe batches, and it advises more for unsafe ones). At 50 writes a
+// second with 200 live subscribers, two seconds took 8% less of the server's
+// CPU per write than one, three 16% less; a new generation waits up to this
+// long for its cursor to be on disk (see build).
+const persisterNap = 2 * time.Second
 
 // indexMapping is the mapping Bleve records. Documents come built (see
 // document.go), so it maps nothing itself.
