@@ -17,15 +17,21 @@ import (
 	"github.com/mohallamart/mohalla"
 )
 
-// Signer signs and verifies tokens with one secret.
-type Signer struct{ secret []byte }
+// Signer signs and verifies tokens with one secret. It remembers the tokens
+// it verified (see verified), so a client's token is parsed and its signature
+// checked once, not at every request.
+type Signer struct {
+	secret   []byte
+	now      func() time.Time // time.Now; a test's clock
+	verified verified
+}
 
 // NewSigner returns a Signer for secret, which must be at least 32 bytes.
 func NewSigner(secret []byte) (*Signer, error) {
 	if len(secret) < 32 {
 		return nil, errors.New("auth: the JWT secret must be at least 32 bytes")
 	}
-	return &Signer{secret: secret}, nil
+	return &Signer{secret: secret, now: time.Now}, nil
 }
 
 // LoadSecret returns the secret from MOHALLA_JWT_SECRET if set, or else the one
@@ -76,7 +82,7 @@ func (s *Signer) Sign(c mohalla.Caller, ttl time.Duration) (string, error) {
 	if c.ID == "" {
 		return "", errors.New("auth: a token needs a subject")
 	}
-	now := time.Now()
+	now := s.now()
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims{Role: string(c.Role), Email: c.Email,
 		RegisteredClaims: jwt.RegisteredClaims{Subject: c.ID, IssuedAt: jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl))}})
@@ -93,9 +99,14 @@ func (s *Signer) Verify(token string) (mohalla.Caller, error) {
 // VerifyExpiry is Verify that also returns when the token expires (its exp),
 // for what lasts as long as the token does, such as a live stream.
 func (s *Signer) VerifyExpiry(token string) (mohalla.Caller, time.Time, error) {
+	now := s.now()
+	if v, ok := s.verified.get(token); ok && now.Before(v.exp.Add(leeway)) {
+		return v.caller, v.exp, nil
+	}
 	var cl claims
 	_, err := jwt.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return s.secret, nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(30*time.Second))
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return now }))
 	if err != nil {
 		return mohalla.Caller{}, time.Time{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: %v", err)
 	}
@@ -103,5 +114,9 @@ func (s *Signer) VerifyExpiry(token string) (mohalla.Caller, time.Time, error) {
 	if c.ID == "" || !c.Role.Valid() {
 		return mohalla.Caller{}, time.Time{}, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "invalid token: it needs a sub and a role of customer, shop_owner, admin or service")
 	}
+	s.verified.put(token, verifiedToken{caller: c, exp: cl.ExpiresAt.Time}, now)
 	return c, cl.ExpiresAt.Time, nil
 }
+
+// leeway is the clock skew allowed in a token's exp (and nbf, iat).
+const leeway = 30 * time.Second

@@ -40,7 +40,7 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 		if err := authChangeStock(c, owner); err != nil {
 			return err
 		}
-		sc, err := w.tx.AdjustStock(ctx, id, in.Delta, false, w.now)
+		sc, after, err := w.tx.ChangeStock(ctx, id, in.Delta, w.now)
 		if errors.Is(err, store.ErrNotFound) {
 			cur, err := w.tx.Product(ctx, id)
 			if err != nil {
@@ -59,8 +59,8 @@ func (s *Service) ChangeStock(ctx context.Context, c mohalla.Caller, id string, 
 		}
 		w.audit(mohalla.AuditProductStock, "product", id, sc.ShopID, map[string]any{"stock": sc.Old},
 			map[string]any{"stock": sc.New, "delta": in.Delta, "reason": in.Reason})
-		p, err = w.tx.Product(ctx, id)
-		return err
+		p = after
+		return nil
 	})
 	return p, err
 }

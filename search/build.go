@@ -98,8 +98,21 @@ func (ix *Index) build(ctx context.Context, head mohalla.Position, total int, pr
 	batch := idx.NewBatch()
 	batch.SetInternal(schemaKey, []byte(schemaVersion))
 	batch.SetInternal(cursorKey, pos)
+	// Until this batch is on disk the generation has no cursor there and, should
+	// the process die, would be built again: wait for the persister (which naps,
+	// see scorchConfig) to write it, once per build.
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := idx.Batch(batch); err != nil {
 		return nil, 0, ix.discard(g, err)
+	}
+	select {
+	case err = <-persisted:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, 0, ix.discard(g, fmt.Errorf("persist the cursor: %w", err))
 	}
 	return g, done, nil
 }

@@ -45,12 +45,31 @@ type generation struct {
 // on disk is always a consistent earlier state that the follower replays on from.
 // Another process holding the index (a server, when "mohalla reindex" runs
 // beside it) makes opening fail after openTimeout instead of wait forever.
+//
+// The persister naps persisterNap before each persist, so that the batches
+// of that time (searchable from the start, in memory) are merged in memory
+// and written as one segment file, not one file each for the merger to read
+// and merge again: at a steady 50 writes a second that disk merging and
+// persisting was a fifth of the server's CPU. What a nap leaves unwritten at
+// a crash or a shutdown is what unsafe_batch already allows: the follower
+// replays it from the cursor on disk. At rest the persister sleeps.
 func scorchConfig(openTimeout time.Duration) map[string]any {
 	return map[string]any{
 		"unsafe_batch": true,
 		"bolt_timeout": openTimeout.String(),
+		"scorchPersisterOptions": map[string]any{
+			"PersisterNapTimeMSec": int(persisterNap / time.Millisecond),
+		},
 	}
 }
+
+// persisterNap is how long Bleve's persister waits for more batches before
+// writing what it holds (scorch's PersisterNapTimeMSec; its default, 0, is
+// for safe batches, and it advises more for unsafe ones). At 50 writes a
+// second with 200 live subscribers, two seconds took 8% less of the server's
+// CPU per write than one, three 16% less; a new generation waits up to this
+// long for its cursor to be on disk (see build).
+const persisterNap = 2 * time.Second
 
 // indexMapping is the mapping Bleve records. Documents come built (see
 // document.go), so it maps nothing itself.

@@ -93,6 +93,21 @@ func (q *Q) AdjustStock(ctx context.Context, id string, delta int64, orderable b
 	return c, err
 }
 
+// ChangeStock is AdjustStock of a product's own stock change (not an order's:
+// a discontinued product's stock may change), which also returns the product
+// as the change left it, from the same statement: a stock change answers
+// with the product, and reading it again was a fifth of its statements.
+func (q *Q) ChangeStock(ctx context.Context, id string, delta int64, now time.Time) (StockChange, mohalla.Product, error) {
+	p, err := scanProduct(q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
+		WHERE id = $1 AND stock + $2 >= 0 AND stock + $2 <= $4
+		RETURNING `+productColumns, id, delta, now, MaxStock))
+	if err != nil {
+		return StockChange{ProductID: id}, mohalla.Product{}, err
+	}
+	return StockChange{ProductID: id, ShopID: p.ShopID, Name: p.Name, Price: p.Price, Old: p.Stock - delta, New: p.Stock,
+		Threshold: p.LowStockThreshold, Version: p.Version}, p, nil
+}
+
 // ProductOwner returns the owner id of the shop that sells product id, or
 // ErrNotFound.
 func (q *Q) ProductOwner(ctx context.Context, id string) (string, error) {
