@@ -49,9 +49,9 @@ var subjectDecoders = map[string]func(Event) (Subjects, error){
 	EventShopCreated: subjectsBy(ShopCreatedEvent, func(d ShopEvent) Subjects {
 		return Subjects{Entity: EntityShop, ID: d.ShopID, Version: 1, ShopID: d.ShopID, UserID: d.OwnerID}
 	}),
-	EventProductCreated: subjectsBy(ProductCreatedEvent, productSubjects),
-	EventProductDeleted: subjectsBy(ProductDeletedEvent, productSubjects),
-	EventProductUpdated: subjectsBy(ProductUpdatedEvent, func(d ProductUpdated) Subjects {
+	EventProductCreated: subjectsBy(EventType[productKeys]{EventProductCreated}, productSubjects),
+	EventProductDeleted: subjectsBy(EventType[productKeys]{EventProductDeleted}, productSubjects),
+	EventProductUpdated: subjectsBy(EventType[productKeys]{EventProductUpdated}, func(d productKeys) Subjects {
 		return Subjects{Entity: EntityProduct, ID: d.ProductID, Version: d.Version, ShopID: d.ShopID, ProductID: d.ProductID}
 	}),
 	EventOrderCreated: subjectsBy(OrderCreatedEvent, func(d OrderEvent) Subjects {
@@ -66,7 +66,17 @@ var subjectDecoders = map[string]func(Event) (Subjects, error){
 	EventProductViewed: subjectsBy(ProductViewedEvent, func(d ProductViewed) Subjects { return Subjects{ProductID: d.ProductID} }),
 }
 
-func productSubjects(d ProductEvent) Subjects {
+// productKeys is what the subjects of a product event need of its data: a
+// batch write appends a thousand product events at once and every projection
+// of every node asks for their subjects, so they skip decoding the rest (the
+// prices, names, the changes).
+type productKeys struct {
+	ProductID string `json:"productId"`
+	ShopID    string `json:"shopId"`
+	Version   int64  `json:"version"`
+}
+
+func productSubjects(d productKeys) Subjects {
 	return Subjects{Entity: EntityProduct, ID: d.ProductID, Version: max(d.Version, 1), ShopID: d.ShopID, ProductID: d.ProductID}
 }
 

@@ -31,7 +31,7 @@ type IndexConfig struct {
 	// BulkBatch is the number of documents per index batch when building the
 	// index from the store. Default 5000.
 	BulkBatch int
-	// Loaders is how many rows are loaded from the store at once. Default 8.
+	// Loaders is how many statements loading rows from the store run at once. Default 8.
 	Loaders int
 	// Retry is the pause after a failed build. Default 1s.
 	Retry time.Duration

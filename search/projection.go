@@ -111,28 +111,37 @@ func (w *writer) product(id string, p *mohalla.Product) error {
 	return w.b.IndexAdvanced(productDocument(*p))
 }
 
-// loadProducts loads the current rows of ids, cfg.Loaders at a time; a missing
-// row is nil.
+// loadChunk is the most product rows loadProducts reads in one statement.
+const loadChunk = 500
+
+// loadProducts loads the current rows of ids, loadChunk rows a statement
+// (a batch write's thousand products cost two statements, not a thousand),
+// cfg.Loaders statements at a time; a missing row is nil.
 func (ix *Index) loadProducts(ctx context.Context, ids []string) ([]*mohalla.Product, error) {
 	out := make([]*mohalla.Product, len(ids))
-	errs := make([]error, len(ids))
+	chunks := (len(ids) + loadChunk - 1) / loadChunk
+	errs := make([]error, chunks)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(ix.cfg.Loaders, len(ids)) {
+	for range min(ix.cfg.Loaders, chunks) {
 		wg.Go(func() {
-			for i := range next {
-				p, err := ix.st.Read().Product(ctx, ids[i])
-				switch {
-				case err == nil:
-					out[i] = &p
-				case !errors.Is(err, store.ErrNotFound):
-					errs[i] = fmt.Errorf("search: load product %s: %w", ids[i], err)
+			for k := range next {
+				part := ids[k*loadChunk : min(len(ids), (k+1)*loadChunk)]
+				rows, err := ix.st.Read().Products(ctx, part)
+				if err != nil {
+					errs[k] = fmt.Errorf("search: load %d products from %s: %w", len(part), part[0], err)
+					continue
+				}
+				for j, id := range part {
+					if p, ok := rows[id]; ok {
+						out[k*loadChunk+j] = &p
+					}
 				}
 			}
 		})
 	}
-	for i := range ids {
-		next <- i
+	for k := range chunks {
+		next <- k
 	}
 	close(next)
 	wg.Wait()

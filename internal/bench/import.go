@@ -77,8 +77,33 @@ type ImportReport struct {
 	DeltasPerSec       float64
 	StockP50, StockP99 time.Duration
 	StockFailed        int
-	CPUs               int
-	LoadAverage        string
+	// ProductCost and DeltaCost are what one product imported (until
+	// searchable) and one stock delta cost: statements and round trips the
+	// node sent (its followers' too), its CPU and PostgreSQL's.
+	ProductCost, DeltaCost ItemCost
+	CPUs                   int
+	LoadAverage            string
+}
+
+// ItemCost is what one item of a batch cost on average.
+type ItemCost struct {
+	Statements, RoundTrips float64
+	// AppCPU is the bench process's CPU: the node, its followers and the
+	// HTTP clients; ServerCPU that of the PostgreSQL backends of the bench's
+	// database (0 when the server runs elsewhere).
+	AppCPU, ServerCPU time.Duration
+}
+
+// itemCost returns what m measured since it started, per item of n.
+func itemCost(ctx context.Context, m *appMeter, n int) ItemCost {
+	var c TxCost
+	m.stop(ctx, float64(max(n, 1)), &c)
+	return ItemCost{Statements: c.Statements, RoundTrips: c.RoundTrips, AppCPU: c.AppCPU, ServerCPU: c.ServerCPU}
+}
+
+func (c ItemCost) String() string {
+	return fmt.Sprintf("%.3f statements, %.3f round trips, mohalla CPU %.0f µs, PostgreSQL CPU %.0f µs",
+		c.Statements, c.RoundTrips, float64(c.AppCPU)/float64(time.Microsecond), float64(c.ServerCPU)/float64(time.Microsecond))
 }
 
 // The aims of issue 14.
@@ -169,6 +194,7 @@ func Import(ctx context.Context, cfg *ImportConfig) (*ImportReport, error) {
 		wctx, stopWatch := context.WithCancel(ctx)
 		watched := make(chan error, 1)
 		go func() { watched <- w.run(wctx) }()
+		meter := startAppMeter(ctx, nd.Store)
 		start := time.Now()
 		sum, err := importer.Run(ctx, importer.Config{BaseURL: base, Token: token, File: file, BatchSize: c.Batch,
 			Parallel: c.Parallel, Client: client, Committed: func(res market.BatchResult) {
@@ -189,12 +215,18 @@ func Import(ctx context.Context, cfg *ImportConfig) (*ImportReport, error) {
 		if err != nil {
 			return fmt.Errorf("waiting for the imported products to be searchable: %w", err)
 		}
+		rep.ProductCost = itemCost(ctx, meter, c.Products)
 		lat := w.latencies()
 		rep.Samples = len(lat)
 		rep.SearchP50, rep.SearchP99, rep.Search = percentile(lat, 50), percentile(lat, 99), lat[len(lat)-1]
 
 		log.InfoContext(ctx, "sending stock deltas", slog.Int("deltas", c.Deltas))
-		return sendDeltas(ctx, client, base, token, &c, rep)
+		meter = startAppMeter(ctx, nd.Store)
+		if err := sendDeltas(ctx, client, base, token, &c, rep); err != nil {
+			return err
+		}
+		rep.DeltaCost = itemCost(ctx, meter, c.Deltas)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -409,6 +441,8 @@ func (r *ImportReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "  stock     %d deltas, batches of %d, %d in flight: %s, %.0f deltas/s (aim ≥ %d: %s); a batch p50 %s, p99 %s\n",
 		r.Deltas, r.Batch, r.Parallel, r.StockTook.Round(time.Millisecond), r.DeltasPerSec, aimDeltasPerSec,
 		aimVerdict(r.DeltasPerSec >= aimDeltasPerSec), ms(r.StockP50), ms(r.StockP99))
+	fmt.Fprintf(w, "  a product (to searchable): %s\n", r.ProductCost)
+	fmt.Fprintf(w, "  a delta:                   %s\n", r.DeltaCost)
 }
 
 func numCPU() int { return runtime.NumCPU() }

@@ -131,12 +131,23 @@ func TestSeedIsIdempotent(t *testing.T) {
 			checkCounts(t, svc, 30, 4, 120)
 			checkWritten(t, "the first seed", n, demo.Counts{Users: 30, Shops: 4, Products: 120})
 
+			// A product its owner has changed since is left as it is: the
+			// seed creates what is missing, it does not put the plan back.
+			admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
+			price := want.Price + 100
+			if _, err := svc.UpdateProduct(ctx, admin, want.ID, market.UpdateProduct{Price: &price}); err != nil {
+				t.Fatalf("update %s: %v", want.ID, err)
+			}
+
 			again, err := demo.Seed(ctx, svc, &cfg)
 			if err != nil {
 				t.Fatalf("seed again: %v", err)
 			}
 			checkCounts(t, svc, 30, 4, 120)
 			checkWritten(t, "seeding again", again, demo.Counts{})
+			if got, err := svc.Product(ctx, want.ID); err != nil || got.Price != price {
+				t.Errorf("after seeding again, %s costs %v (%v); its owner had set %v", want.ID, got.Price, err, price)
+			}
 
 			cfg.Users, cfg.Products = 40, 150
 			more, err := demo.Seed(ctx, svc, &cfg)

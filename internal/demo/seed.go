@@ -10,11 +10,12 @@ import (
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // Seed generates the neighbourhood cfg describes and writes it through svc:
 // people register themselves, and each owner creates their shop and its
-// products, so every row comes with its event. Every create carries its id, so
+// products (in batches, see seedProducts), so every row comes with its event. Every create carries its id, so
 // seeding again with the same Config writes nothing new, and seeding with more
 // users or products adds only the new ones. It returns the neighbourhood, with
 // Written counting what this call wrote.
@@ -61,18 +62,6 @@ func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood
 				return err
 			})
 		}},
-		{"products", len(n.Products), &n.Written.Products, func(ctx context.Context, i int) (bool, error) {
-			p := n.Products[i]
-			return create(ctx, p.ID, func(ctx context.Context) error {
-				_, err := svc.Product(ctx, p.ID)
-				return err
-			}, func(ctx context.Context) error {
-				_, err := svc.CreateProduct(ctx, owners[p.ShopID], market.CreateProduct{ID: p.ID, Name: p.Name,
-					Description: p.Description, Price: &p.Price, Category: p.Category, ShopID: p.ShopID,
-					Stock: &p.Stock, Unit: p.Unit})
-				return err
-			})
-		}},
 	}
 	for _, s := range steps {
 		start := time.Now()
@@ -91,10 +80,70 @@ func Seed(ctx context.Context, svc *market.Service, cfg *Config) (*Neighbourhood
 		c.Logger.DebugContext(ctx, "demo "+s.what+" seeded", slog.Int("count", s.count), slog.Int("written", *s.written),
 			slog.Duration("took", time.Since(start)))
 	}
+	start := time.Now()
+	if n.Written.Products, err = seedProducts(ctx, svc, n, owners, c.Workers); err != nil {
+		return nil, fmt.Errorf("demo: seed products: %w", err)
+	}
+	c.Logger.DebugContext(ctx, "demo products seeded", slog.Int("count", len(n.Products)),
+		slog.Int("written", n.Written.Products), slog.Duration("took", time.Since(start)))
 	if err := svc.OfferDemoAccounts(ctx, mohalla.System, n.Accounts()); err != nil {
 		return nil, fmt.Errorf("demo: offer its accounts: %w", err)
 	}
 	return n, nil
+}
+
+// seedProducts writes the products of n that are not in the store yet as
+// their shops' owners, through the batch write (market's UpsertProducts, as
+// POST /v1/products/batch and mohalla import do): up to market.MaxBatch
+// products of one shop a transaction, each with its event and audit row, so
+// that seeding thousands of products takes a few transactions instead of a
+// transaction each. A product already there is left as it is (not sent,
+// so not updated back to the plan), as its create would have left it. It
+// returns the products it created.
+func seedProducts(ctx context.Context, svc *market.Service, n *Neighbourhood, owners map[string]mohalla.Caller, workers int) (int, error) {
+	var chunks [][]mohalla.Product
+	at := map[string]int{} // the chunk of each shop being filled
+	for _, p := range n.Products {
+		k, ok := at[p.ShopID]
+		if !ok || len(chunks[k]) == market.MaxBatch {
+			k = len(chunks)
+			at[p.ShopID] = k
+			chunks = append(chunks, nil)
+		}
+		chunks[k] = append(chunks[k], p)
+	}
+	var written atomic.Int64
+	err := parallel(ctx, workers, len(chunks), func(ctx context.Context, k int) error {
+		ids := make([]string, len(chunks[k]))
+		for i, p := range chunks[k] {
+			ids[i] = p.ID
+		}
+		there, err := svc.Store().Read().Products(store.AsSystem(ctx, "demo"), ids)
+		if err != nil {
+			return err
+		}
+		var items []market.CreateProduct
+		for _, p := range chunks[k] {
+			if _, ok := there[p.ID]; !ok {
+				items = append(items, market.CreateProduct{ID: p.ID, Name: p.Name, Description: p.Description,
+					Price: &p.Price, Category: p.Category, ShopID: p.ShopID, Stock: &p.Stock, Unit: p.Unit})
+			}
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		res, err := svc.UpsertProducts(ctx, owners[items[0].ShopID], market.ProductBatch{Items: items})
+		if err != nil {
+			return wrap(fmt.Sprintf("%d products of %s", len(items), items[0].ShopID), err)
+		}
+		for _, it := range res.Items {
+			if it.Result == "created" {
+				written.Add(1)
+			}
+		}
+		return nil
+	})
+	return int(written.Load()), err
 }
 
 // create calls write unless find finds the row already there, and reports
