@@ -162,7 +162,7 @@ func (h *Hub) replay(ctx context.Context, c *client, after, until mohalla.Positi
 				}
 			}
 			if len(topics) > 0 {
-				out = append(out, frame{pos: e.Pos, topics: topics, body: changeBody(e)})
+				out = append(out, frame{pos: e.Pos, msg: changeMessage(e.Pos, topics, changeBody(e))})
 			}
 			after = e.Pos
 		}
@@ -318,19 +318,34 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sseWriter writes SSE messages, remembering the first failure.
+// sseWriter writes SSE messages, remembering the first failure. Its writes
+// go to the response's buffer; flush sends them, one write for all the
+// messages since the last. Each write to the connection is bounded by the
+// timeout, less at most a tenth of it: the deadline is moved only when a
+// tenth of the timeout has passed since it was last set, not at every
+// message, since setting it re-arms a runtime timer.
 type sseWriter struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
+	set     time.Time // when the deadline was last set to set+timeout
 	err     error
+}
+
+// arm moves the write deadline if it is due, before a write that may reach
+// the connection.
+func (sw *sseWriter) arm() {
+	if now := time.Now(); now.Sub(sw.set) > sw.timeout/10 {
+		sw.set = now
+		_ = sw.rc.SetWriteDeadline(now.Add(sw.timeout))
+	}
 }
 
 func (sw *sseWriter) printf(format string, args ...any) {
 	if sw.err != nil {
 		return
 	}
-	_ = sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout))
+	sw.arm()
 	_, sw.err = fmt.Fprintf(sw.w, format, args...)
 }
 
@@ -339,13 +354,16 @@ func (sw *sseWriter) message(id mohalla.Position, event string, data []byte) {
 }
 
 func (sw *sseWriter) frame(f frame) {
-	topics, _ := json.Marshal(f.topics)
-	sw.printf("id: %s\nevent: change\ndata: {\"topics\":%s,\"event\":%s}\n\n", f.pos, topics, f.body)
+	if sw.err != nil {
+		return
+	}
+	sw.arm()
+	_, sw.err = sw.w.Write(f.msg)
 }
 
 func (sw *sseWriter) flush() bool {
 	if sw.err == nil {
-		_ = sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout))
+		sw.arm()
 		sw.err = sw.rc.Flush()
 	}
 	return sw.err == nil
