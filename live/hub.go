@@ -70,8 +70,11 @@ type Hub struct {
 	seq  uint64                          // counts the events dispatched; guarded by mu
 
 	stats Stats
-	done  chan struct{} // closed when Run returns, ending every stream
-	once  sync.Once
+	// ended is cancelled when Run returns, ending every stream; done is its
+	// Done channel.
+	ended context.Context
+	end   context.CancelFunc
+	done  <-chan struct{}
 }
 
 // Stats counts what a hub did.
@@ -97,7 +100,10 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 	c.MaxLifetime = cmp.Or(c.MaxLifetime, time.Hour)
 	c.Poll = cmp.Or(c.Poll, eventlog.DefaultPoll(st, 100*time.Millisecond))
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
-	return &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}, done: make(chan struct{})}
+	h := &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}}
+	h.ended, h.end = context.WithCancel(context.Background())
+	h.done = h.ended.Done()
+	return h
 }
 
 // Start positions the hub at the head of the log. Run calls it if it was not
@@ -122,7 +128,7 @@ func (h *Hub) Start(ctx context.Context) error {
 // HTTP server shutting down need not wait for them, and Open refuses new ones.
 func (h *Hub) Run(ctx context.Context) error {
 	ctx = store.AsProjection(ctx, "live")
-	defer h.once.Do(func() { close(h.done) })
+	defer h.end()
 	if h.follower() == nil {
 		if err := h.Start(ctx); err != nil {
 			return err
