@@ -103,11 +103,9 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 		case <-remote:
 		case <-local:
 		}
-		err := n.st.Read().CatchUp(ctx)
-		if err == nil {
-			err = f.CatchUp(ctx)
-		}
-		if err != nil && ctx.Err() == nil {
+		// f.CatchUp waits for the running transactions itself; waiting
+		// here as well cost each wake two more round trips for nothing.
+		if err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
 		}
 	}

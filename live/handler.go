@@ -50,9 +50,13 @@ type HandlerConfig struct {
 	// is called when the stream ends.
 	Admit func(w http.ResponseWriter, r *http.Request, c mohalla.Caller) (release func(), ok bool)
 	// Check, when set, is asked of the token a stream opened with, as it
-	// opens and at each heartbeat: until when it holds (a JWT's exp; zero for
-	// no end), or an error. The stream ends at that time, or at a heartbeat
-	// when Check returns EUNAUTHENTICATED (a revoked API key).
+	// opens: until when it holds (a JWT's exp; zero for no end), or an error.
+	// The stream ends at that time. A token without an end (an API key) is
+	// asked again at each heartbeat, and the stream ends when Check returns
+	// EUNAUTHENTICATED (the key was revoked); one with an end (a JWT, which
+	// can only expire) is not: verifying every stream's JWT again at each
+	// heartbeat took 0.9 s of the 7.8 s of CPU 10,000 streams used in a
+	// bench live run.
 	Check func(ctx context.Context, token string) (until time.Time, err error)
 }
 
@@ -99,7 +103,9 @@ func (h *Hub) Handler(cfg HandlerConfig) http.Handler {
 					writeError(w, r, mohalla.Errorf(mohalla.EUNAUTHENTICATED, "the token has expired"))
 					return
 				}
-				check = func(ctx context.Context) error { _, err := cfg.Check(ctx, tok); return err }
+				if until.IsZero() {
+					check = func(ctx context.Context) error { _, err := cfg.Check(ctx, tok); return err }
+				}
 			}
 			if cfg.Admit != nil {
 				release, ok := cfg.Admit(w, r, c)

@@ -12,6 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,10 +67,14 @@ type Hub struct {
 	mu   sync.RWMutex
 	subs map[string]map[*client]struct{} // by topic name
 	pos  mohalla.Position                // the last event handed to the clients; guarded by mu
+	seq  uint64                          // counts the events dispatched; guarded by mu
 
 	stats Stats
-	done  chan struct{} // closed when Run returns, ending every stream
-	once  sync.Once
+	// ended is cancelled when Run returns, ending every stream; done is its
+	// Done channel.
+	ended context.Context
+	end   context.CancelFunc
+	done  <-chan struct{}
 }
 
 // Stats counts what a hub did.
@@ -93,7 +100,10 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 	c.MaxLifetime = cmp.Or(c.MaxLifetime, time.Hour)
 	c.Poll = cmp.Or(c.Poll, eventlog.DefaultPoll(st, 100*time.Millisecond))
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
-	return &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}, done: make(chan struct{})}
+	h := &Hub{st: st, svc: svc, cfg: c, log: c.Logger, subs: map[string]map[*client]struct{}{}}
+	h.ended, h.end = context.WithCancel(context.Background())
+	h.done = h.ended.Done()
+	return h
 }
 
 // Start positions the hub at the head of the log. Run calls it if it was not
@@ -118,7 +128,7 @@ func (h *Hub) Start(ctx context.Context) error {
 // HTTP server shutting down need not wait for them, and Open refuses new ones.
 func (h *Hub) Run(ctx context.Context) error {
 	ctx = store.AsProjection(ctx, "live")
-	defer h.once.Do(func() { close(h.done) })
+	defer h.end()
 	if h.follower() == nil {
 		if err := h.Start(ctx); err != nil {
 			return err
@@ -162,7 +172,9 @@ func (h *Hub) follower() *eventlog.Follower {
 }
 
 // dispatch hands a batch of events to the clients of their topics. It never
-// blocks on a client: one whose buffer is full is dropped.
+// blocks on a client: one whose buffer is full is dropped. Each event's SSE
+// message is encoded once for each set of topics its clients follow (one, for
+// a client of one topic), and its bytes shared by all of them.
 func (h *Hub) dispatch(_ context.Context, events []mohalla.Event) error {
 	// Under the write lock, with pos moved at the end: a client registering
 	// gets either the whole batch live or none of it and a pos past it. Nothing
@@ -179,26 +191,52 @@ func (h *Hub) dispatch(_ context.Context, events []mohalla.Event) error {
 		if len(names) == 0 {
 			continue
 		}
-		var body []byte
-		var matched map[*client][]string
-		for _, name := range names {
+		h.seq++
+		var (
+			body    []byte
+			encoded []encodedFrame // by the topics' names, joined
+			n       int64
+		)
+		for i, name := range names {
 			for c := range h.subs[name] {
-				if matched == nil {
-					matched = map[*client][]string{}
+				// A client of several of the event's topics gets it once: at
+				// the first it follows, with every one it follows after.
+				if c.seen == h.seq {
+					continue
 				}
-				matched[c] = append(matched[c], name)
+				c.seen = h.seq
+				topics := names[i : i+1]
+				if len(c.topics) > 1 {
+					topics = nil
+					for _, other := range names[i:] {
+						if c.topics[other] {
+							topics = append(topics, other)
+						}
+					}
+				}
+				key := strings.Join(topics, ",")
+				j := slices.IndexFunc(encoded, func(f encodedFrame) bool { return f.key == key })
+				if j < 0 {
+					if body == nil {
+						body = changeBody(e)
+					}
+					encoded = append(encoded, encodedFrame{key, changeMessage(e.Pos, topics, body)})
+					j = len(encoded) - 1
+				}
+				c.offer(frame{pos: e.Pos, msg: encoded[j].msg})
+				n++
 			}
 		}
-		if matched == nil {
-			continue
-		}
-		body = changeBody(e)
-		for c, topics := range matched {
-			c.offer(frame{pos: e.Pos, topics: topics, body: body})
-			h.stats.Delivered.Add(1)
-		}
+		h.stats.Delivered.Add(n)
 	}
 	return nil
+}
+
+// encodedFrame is an event's change message for the clients of one set of
+// its topics.
+type encodedFrame struct {
+	key string
+	msg []byte
 }
 
 // register adds c to the hub and returns the position from which it receives
@@ -230,17 +268,18 @@ func (h *Hub) unregister(c *client) {
 	h.stats.Clients.Add(-1)
 }
 
-// frame is one change for one client: the event's position, the client's
-// topics it changes, and the event's JSON.
+// frame is one change for one client: the event's position and its whole
+// SSE message (changeMessage), shared with the other clients of the same
+// topics; never modified.
 type frame struct {
-	pos    mohalla.Position
-	topics []string
-	body   []byte
+	pos mohalla.Position
+	msg []byte
 }
 
 // client is one connected stream.
 type client struct {
 	topics   map[string]bool
+	seen     uint64 // the hub's seq of the last event dispatched to it; under the hub's mu
 	ch       chan frame
 	overflow chan struct{} // closed when ch was full
 	once     sync.Once
@@ -277,4 +316,21 @@ func changeBody(e mohalla.Event) []byte {
 	}
 	b, _ := json.Marshal(changeEvent{ID: e.ID, Name: e.Name, Data: data, TS: e.TS, Pos: e.Pos})
 	return b
+}
+
+// changeMessage is the SSE message of a change at pos to topics, whose event
+// is body (changeBody): id, event and data lines and the blank line that ends
+// it.
+func changeMessage(pos mohalla.Position, topics []string, body []byte) []byte {
+	names, _ := json.Marshal(topics)
+	b := make([]byte, 0, 64+len(names)+len(body))
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, pos.Tx, 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, pos.ID, 10)
+	b = append(b, "\nevent: change\ndata: {\"topics\":"...)
+	b = append(b, names...)
+	b = append(b, ",\"event\":"...)
+	b = append(b, body...)
+	return append(b, "}\n\n"...)
 }

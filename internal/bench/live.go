@@ -45,7 +45,13 @@ type LiveConfig struct {
 	Keep bool
 	// MaxConns bounds each node's PostgreSQL pool. Default the store's.
 	MaxConns int32
-	Logger   *slog.Logger
+	// CPUProfile, if set, receives a CPU profile of the nodes' process while
+	// orders are written and delivered.
+	CPUProfile io.Writer
+	// ClientProfile, if set, is a file the first client process writes a CPU
+	// profile of the same phase to.
+	ClientProfile string
+	Logger        *slog.Logger
 }
 
 // LiveReport is the outcome of Live.
@@ -77,6 +83,15 @@ type LiveReport struct {
 	RSSPerConn  float64 // bytes
 	OpenFiles   int     // descriptors open with every client connected
 	FDSoftLimit uint64
+
+	// The CPU time the nodes' process (the nodes and the writers) and the
+	// client processes used from the first order written to the last change
+	// delivered, and both per message delivered: on a machine whose cores
+	// the clients share with the nodes, messages per second times the sum
+	// is the cores a run needs.
+	Window                             time.Duration
+	NodesCPU, ClientsCPU               time.Duration
+	NodesPerMessage, ClientsPerMessage time.Duration
 }
 
 // Live runs the nodes (node.Open, as serve does) in this process, writes
@@ -116,7 +131,9 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 
 	log.InfoContext(ctx, "connecting SSE clients", slog.Int("clients", c.Clients), slog.Int("processes", c.ClientProcesses))
 	before := readProcUsage()
-	procs, err := startLiveClients(ctx, &c, nodes.plans(c.Clients, c.ClientProcesses))
+	plans := nodes.plans(c.Clients, c.ClientProcesses)
+	plans[0].Profile = c.ClientProfile
+	procs, err := startLiveClients(ctx, &c, plans)
 	if err != nil {
 		return nil, fmt.Errorf("bench live: %w", err)
 	}
@@ -125,18 +142,32 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	rep.perConnection(before, after, c.Clients)
 
 	log.InfoContext(ctx, "writing orders", slog.Float64("perSecond", c.Rate), slog.Duration("duration", c.Duration))
-	w, err := nodes.writeOrders(ctx, &c)
+	if err := procs.begin(); err != nil {
+		return nil, fmt.Errorf("bench live: %w", err)
+	}
+	cpu0, t0 := processCPU(), time.Now()
+	var w *liveWrites
+	err = profiled(c.CPUProfile, func() error {
+		var err error
+		if w, err = nodes.writeOrders(ctx, &c); err != nil {
+			return err
+		}
+		return nodes.settle(ctx, log)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := nodes.settle(ctx, log); err != nil {
-		return nil, err
-	}
-	got, err := procs.stop()
+	rep.NodesCPU, rep.Window = processCPU()-cpu0, time.Since(t0)
+	got, clientsCPU, err := procs.stop()
 	if err != nil {
 		return nil, fmt.Errorf("bench live: %w", err)
 	}
+	rep.ClientsCPU = clientsCPU
 	rep.tally(w, got, nodes)
+	if rep.Messages > 0 {
+		rep.NodesPerMessage = rep.NodesCPU / time.Duration(rep.Messages)
+		rep.ClientsPerMessage = rep.ClientsCPU / time.Duration(rep.Messages)
+	}
 	return rep, nil
 }
 
@@ -177,6 +208,8 @@ func (r *LiveReport) tally(w *liveWrites, got []liveReceipt, nodes *liveNodes) {
 	r.Lost = delivered - r.Messages
 }
 
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
 // Print writes r as a few aligned lines.
 func (r *LiveReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "bench live: %d SSE clients in %d process(es), %s, %d node(s), %s of orders\n",
@@ -187,6 +220,11 @@ func (r *LiveReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "  commit-to-delivery  p50 %s  p99 %s  max %s  (aim: p99 < 50ms)\n", ms(r.P50), ms(r.P99), ms(r.Max))
 	if len(r.NodeP99) > 1 {
 		fmt.Fprintf(w, "  p99 by node: writing node %s, other node %s\n", ms(r.NodeP99[0]), ms(r.NodeP99[1]))
+	}
+	if r.Messages > 0 {
+		fmt.Fprintf(w, "  CPU per message: nodes %.1f µs, clients %.1f µs (nodes %s, clients %s in all; %.2f cores at this rate)\n",
+			us(r.NodesPerMessage), us(r.ClientsPerMessage), r.NodesCPU.Round(10*time.Millisecond), r.ClientsCPU.Round(10*time.Millisecond),
+			float64(r.NodesCPU+r.ClientsCPU)/float64(r.Window))
 	}
 	if r.FDsPerConn > 0 {
 		fmt.Fprintf(w, "  per open stream on the nodes: %.2f file descriptors, %.1f KiB resident (%d files open, soft limit %d)\n",

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -22,13 +24,17 @@ import (
 // "mohalla bench live-clients"), so that the nodes' process holds only the
 // server's end of each connection, as a serving node does. A client process
 // reads its plan as one JSON line on stdin, connects every stream, writes
-// {"ready":N} on stdout, and at "stop" (or the end of stdin) writes each
-// change it received as a JSON line, then {"end":N}.
+// {"ready":N} on stdout; at "begin" it starts counting its CPU time, and at
+// "stop" (or the end of stdin) writes each change it received as a JSON line,
+// then {"end":N,"cpu":nanoseconds since "begin"}.
 
 // liveClientsPlan is one client process's work.
 type liveClientsPlan struct {
 	Nodes   []liveTarget `json:"nodes"`
 	Streams []liveStream `json:"streams"`
+	// Profile, if set, is a file to write a CPU profile to from "begin" to
+	// "stop".
+	Profile string `json:"profile,omitempty"`
 }
 
 // liveTarget is a node's live endpoint and the token its clients pass.
@@ -128,11 +134,30 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 
 	// Until "stop" or the end of input.
+	var cpu0 time.Duration
+	var prof *os.File
 	for {
 		l, err := rd.ReadString('\n')
+		if strings.TrimSpace(l) == "begin" {
+			cpu0 = processCPU()
+			if plan.Profile != "" {
+				if prof, err = os.Create(plan.Profile); err == nil {
+					err = pprof.StartCPUProfile(prof)
+				}
+				if err != nil {
+					return fail(fmt.Errorf("cpu profile: %w", err))
+				}
+			}
+			continue
+		}
 		if strings.TrimSpace(l) == "stop" || err != nil {
 			break
 		}
+	}
+	cpu := processCPU() - cpu0
+	if prof != nil {
+		pprof.StopCPUProfile()
+		_ = prof.Close()
 	}
 	stop()
 	running.Wait()
@@ -145,7 +170,7 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 			n++
 		}
 	}
-	if err := bw.Encode(map[string]int{"end": n}); err != nil {
+	if err := bw.Encode(map[string]int64{"end": int64(n), "cpu": int64(cpu)}); err != nil {
 		return err
 	}
 	return w.Flush()
@@ -210,10 +235,22 @@ func startLiveClients(ctx context.Context, c *LiveConfig, plans []liveClientsPla
 	return p, nil
 }
 
+// begin tells every client process that the measured phase begins.
+func (p *liveClientProcs) begin() error {
+	for i, in := range p.in {
+		if _, err := io.WriteString(in, "begin\n"); err != nil {
+			return fmt.Errorf("client process %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
 // stop asks every client process for what its clients received and waits
-// for it to end.
-func (p *liveClientProcs) stop() ([]liveReceipt, error) {
+// for it to end; it returns the receipts and the CPU time the processes used
+// since begin.
+func (p *liveClientProcs) stop() ([]liveReceipt, time.Duration, error) {
 	var got []liveReceipt
+	var cpu time.Duration
 	for _, in := range p.in {
 		_, _ = io.WriteString(in, "stop\n")
 		_ = in.Close()
@@ -222,30 +259,32 @@ func (p *liveClientProcs) stop() ([]liveReceipt, error) {
 		for {
 			line, err := out.ReadBytes('\n')
 			if err != nil {
-				return nil, fmt.Errorf("client process %d: report cut short: %w", i, err)
+				return nil, 0, fmt.Errorf("client process %d: report cut short: %w", i, err)
 			}
 			var r struct {
 				liveReceipt
 				End   *int
+				CPU   time.Duration
 				Error string
 			}
 			if err := json.Unmarshal(line, &r); err != nil {
-				return nil, fmt.Errorf("client process %d: %w", i, err)
+				return nil, 0, fmt.Errorf("client process %d: %w", i, err)
 			}
 			if r.Error != "" {
-				return nil, fmt.Errorf("client process %d: %s", i, r.Error)
+				return nil, 0, fmt.Errorf("client process %d: %s", i, r.Error)
 			}
 			if r.End != nil {
+				cpu += r.CPU
 				break
 			}
 			got = append(got, r.liveReceipt)
 		}
 		if err := p.cmds[i].Wait(); err != nil {
-			return nil, fmt.Errorf("client process %d: %w", i, err)
+			return nil, 0, fmt.Errorf("client process %d: %w", i, err)
 		}
 	}
 	p.cmds = nil
-	return got, nil
+	return got, cpu, nil
 }
 
 // kill ends the client processes still running.
@@ -301,43 +340,71 @@ func (cl *sseBenchClient) run(ctx context.Context, hc *http.Client, u string, re
 		b, _ := io.ReadAll(resp.Body)
 		return fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
 	}
-	// Snapshots can be long lines; changes are short.
-	r := bufio.NewReaderSize(resp.Body, 4<<10)
-	var event string
+	// The client shares the machine's cores with the nodes, so it reads as
+	// little as it can: lines in place in a large buffer (a snapshot longer
+	// than it is skipped, piece by piece), and of a change's data only the
+	// event's name and, for an order's, its id. No JSON is decoded.
+	r := bufio.NewReaderSize(resp.Body, 16<<10)
+	var change, skipping bool
 	for {
-		line, err := r.ReadBytes('\n')
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if !skipping && bytes.HasPrefix(line, []byte("data: ")) {
+				once() // a long snapshot: the stream is open
+			}
+			skipping = true
+			continue
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) || ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
-		s := strings.TrimSuffix(string(line), "\n")
+		if skipping { // the end of a long line
+			skipping = false
+			continue
+		}
 		switch {
-		case strings.HasPrefix(s, "event: "):
-			event = s[len("event: "):]
-		case strings.HasPrefix(s, "data: "):
-			if event != "change" {
+		case len(line) == 1: // the blank line that ends a message
+			change = false
+		case bytes.HasPrefix(line, []byte("event: ")):
+			change = bytes.Equal(line, []byte("event: change\n"))
+		case bytes.HasPrefix(line, []byte("data: ")):
+			if !change {
 				once()
 				continue
 			}
-			at := time.Now().UnixNano()
-			var m struct {
-				Event mohalla.Event `json:"event"`
-			}
-			if json.Unmarshal([]byte(s[len("data: "):]), &m) != nil {
-				continue
-			}
 			// Every change counts as received; an order's also has a latency.
-			rcv := liveReceipt{Node: cl.node, At: at}
-			if sub, ok := mohalla.SubjectsOf(m.Event); ok && sub.Entity == mohalla.EntityOrder {
-				rcv.Order = sub.ID
-			}
+			rcv := liveReceipt{Node: cl.node, At: time.Now().UnixNano(), Order: orderOf(line)}
 			cl.mu.Lock()
 			cl.got = append(cl.got, rcv)
 			cl.mu.Unlock()
-		case s == "":
-			event = ""
 		}
 	}
+}
+
+// orderOf returns the id of the order a change message's data line is
+// about, or "" if its event is not an order's. The event's envelope is the
+// hub's compact JSON; its data may be PostgreSQL's jsonb text, with a space
+// after each colon.
+func orderOf(data []byte) string {
+	i := bytes.Index(data, []byte(`"name":"order/`))
+	if i < 0 {
+		return ""
+	}
+	data = data[i:]
+	j := bytes.Index(data, []byte(`"orderId":`))
+	if j < 0 {
+		return ""
+	}
+	data = bytes.TrimLeft(data[j+len(`"orderId":`):], " ")
+	if len(data) == 0 || data[0] != '"' {
+		return ""
+	}
+	id, _, ok := bytes.Cut(data[1:], []byte(`"`))
+	if !ok {
+		return ""
+	}
+	return string(id)
 }

@@ -28,6 +28,9 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through the first node, clients on both; 1: one node")
 	fs.IntVar(&cfg.Products, "products", 300, "products in the demo store")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the bench database after the run")
+	fs.StringVar(&cfg.Database, "database", "mohalla_bench_live", "`name` of the database the bench creates and drops")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the nodes' process while orders are written and delivered to `file`")
+	fs.StringVar(&cfg.ClientProfile, "client-cpuprofile", "", "write a CPU profile of the first client process over the same phase to `file`")
 	maxConns := fs.Int("max-conns", 0, "PostgreSQL connections of each node's pool (default the store's: 4 × cores + 16, at least 24)")
 	var l logFlags
 	l.register(fs)
@@ -43,7 +46,7 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 	if cfg.ClientCommand, err = liveClientCommand(); err != nil {
 		return err
 	}
-	return runBench(c, "", nil, func() (*bench.LiveReport, error) { return bench.Live(ctx, &cfg) })
+	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.LiveReport, error) { return bench.Live(ctx, &cfg) })
 }
 
 // liveClientCommand starts a client process of bench live: this binary's
