@@ -158,7 +158,7 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	}
 	if _, err := st.Read().Product(store.AsProjection(ctx, "bench"), n.Products[len(n.Products)-1].ID); errors.Is(err, store.ErrNotFound) {
 		log.InfoContext(ctx, "seeding the demo neighbourhood", slog.Int("products", c.Products), slog.Int("shops", c.Shops))
-		if _, err := demo.Seed(ctx, market.New(st, nil), dcfg); err != nil {
+		if err := seedSearch(ctx, market.New(st, nil), dcfg, n, log); err != nil {
 			return nil, err
 		}
 	} else if err != nil {
