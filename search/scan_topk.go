@@ -139,15 +139,12 @@ func (s *productScan) shopMatches(v *segmentScan, bm *roaring.Bitmap) *roaring.B
 }
 
 // countByBitmaps adds the matches of cols in cand to the facet sums, per
-// category and per shop.
+// shop and per category number.
 func (s *productScan) countByBitmaps(cols *columns, cand *roaring.Bitmap) {
-	for i, by := range []map[string]*roaring.Bitmap{cols.byCategory, cols.byShop} {
-		if s.sums[i] == nil {
-			s.sums[i] = map[string]int{}
-		}
-		for v, bm := range by {
-			if n := cand.AndCardinality(bm); n > 0 {
-				s.sums[i][v] += int(n)
+	for i, by := range cols.numbered {
+		for _, nb := range by {
+			if n := cand.AndCardinality(nb.docs); n > 0 {
+				s.sums[i][nb.ord] += int(n)
 			}
 		}
 	}
