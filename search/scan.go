@@ -82,12 +82,22 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 		}
 	}
 	if last {
-		d, err := snap.FieldDictPrefix(field, []byte(w.raw))
-		if err == nil {
-			err = eachTerm(d, func(t string) { add(t, boostPrefix) })
+		// The completions of a prefix are cached as its typos are: merging
+		// every segment's dictionary for a prefix of three letters was a
+		// good part of a search as the shopper types.
+		ts, ok := cache.get(snap, field, w.raw, prefixEdits)
+		if !ok {
+			d, err := snap.FieldDictPrefix(field, []byte(w.raw))
+			if err == nil {
+				err = eachTerm(d, func(t string) { ts = append(ts, typoTerm{term: t}) })
+			}
+			if err != nil {
+				return nil, err
+			}
+			cache.put(snap, field, w.raw, prefixEdits, ts)
 		}
-		if err != nil {
-			return nil, err
+		for _, t := range ts {
+			add(t.term, boostPrefix)
 		}
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
