@@ -63,7 +63,20 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 			cand.And(cols.products)
 		}
 		s.countByBitmaps(cols, cand)
-	} else if filter || s.counts != nil {
+	} else if !filter && s.counts != nil {
+		// Every match passes: count them by facet, without a list of them.
+		if text {
+			cand.And(cols.products)
+		}
+		counts, facet := s.counts, cols.facet
+		buf := make([]uint32, 512)
+		it := cand.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				counts[facet[d]]++
+			}
+		}
+	} else if filter {
 		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
 		buf := make([]uint32, 512)
 		it := cand.ManyIterator()
