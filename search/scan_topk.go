@@ -386,7 +386,7 @@ func (s *productScan) bestByScore(views []segmentScan) {
 // words' best weights but for one word's next best, summed in the scorer's
 // order, so that no other match's sum exceeds it. tops is nil for a search
 // matching any word (whose scores also weigh the share of words matched), or
-// when every word's terms weigh alike.
+// one with a word whose weightiest terms are rare.
 func (s *productScan) topLevel(views []segmentScan) (rest float32, tops []*roaring.Bitmap) {
 	if s.m.anyWord {
 		return 0, nil
@@ -402,6 +402,20 @@ func (s *productScan) topLevel(views []segmentScan) (rest float32, tops []*roari
 			if w := float32(t.weight); t.df > 0 && w < best[i] && w > second[i] {
 				second[i] = w
 			}
+		}
+	}
+	// The top level pays only when it holds a page of matches: a word whose
+	// weightiest terms are rare (a prefix's rarest completion, a typo's)
+	// leaves it small, and the rest is scored anyway.
+	for i, ts := range s.words {
+		var df uint64
+		for _, t := range ts {
+			if t.df > 0 && float32(t.weight) == best[i] {
+				df += t.df
+			}
+		}
+		if df < 64*uint64(s.top.n) {
+			return 0, nil
 		}
 	}
 	levels := false
