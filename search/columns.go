@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,6 +65,9 @@ type columns struct {
 	// that filters by them starts from these. A shop's products are mostly
 	// neighbours, so its bitmap is a few runs and unions of shops are cheap.
 	byShop, byCategory map[string]*roaring.Bitmap
+	// numbered is the same bitmaps by shop number ([0]) and category number
+	// ([1]) (facetDict), for counting facets.
+	numbered [2][]numberedBitmap
 	// The rest serve searches that need the best few of many matches
 	// (columns_order.go): the products, those in stock, the products by the
 	// length norm of their names, best first, and the products in each sort
@@ -72,6 +76,12 @@ type columns struct {
 	byNorm                []normBucket
 	newest, cheapest      []uint32 // document numbers in those orders
 	dearest               []uint32
+}
+
+// numberedBitmap is the products of one shop or category, by its number.
+type numberedBitmap struct {
+	ord  uint32
+	docs *roaring.Bitmap
 }
 
 func (c *columns) id(doc uint32) []byte {
@@ -118,18 +128,22 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 		c.idEnd[doc] = uint32(len(c.ids))
 	}
 	c.byShop, c.byCategory = map[string]*roaring.Bitmap{}, map[string]*roaring.Bitmap{}
-	values := facets.all()
+	values := facets.all().values
 	docs := make([][]uint32, len(values)+1) // by facet
 	for doc, f := range c.facet {
 		docs[f] = append(docs[f], uint32(doc))
 	}
+	shopOrd, catOrd := map[string]uint32{}, map[string]uint32{}
 	for f, ds := range docs[1:] {
 		addTo(c.byShop, values[f].shop, ds)
 		addTo(c.byCategory, values[f].category, ds)
+		shopOrd[values[f].shop], catOrd[values[f].category] = values[f].shopOrd, values[f].catOrd
 	}
-	for _, m := range []map[string]*roaring.Bitmap{c.byShop, c.byCategory} {
-		for _, bm := range m {
+	for i, m := range []map[string]*roaring.Bitmap{c.byShop, c.byCategory} {
+		ords := []map[string]uint32{shopOrd, catOrd}[i]
+		for k, bm := range m {
 			bm.RunOptimize()
+			c.numbered[i] = append(c.numbered[i], numberedBitmap{ord: ords[k], docs: bm})
 		}
 	}
 	c.buildOrders()
@@ -191,14 +205,34 @@ func digits(b []byte) (int64, bool) {
 
 // facetDict numbers the facet keys (shop and category) of products from 1,
 // for the life of the index: they are few (shops times categories), so a
-// search counts and filters matches by them in arrays.
+// search counts and filters matches by them in arrays. It numbers the shops
+// and the categories too, from 0, so that a search sums the counts of a
+// facet and decides what passes its filters per shop and per category, in
+// arrays, rather than per key in maps.
 type facetDict struct {
-	mu     sync.RWMutex
-	ords   map[string]uint32
-	values []facetValue // [ord-1]
+	mu         sync.RWMutex
+	ords       map[string]uint32
+	values     []facetValue // [ord-1]
+	shops      []string     // by shop number
+	categories []string     // by category number
+	shopOrds   map[string]uint32
+	catOrds    map[string]uint32
+	allowAll   []bool // true but at 0: what every key passes when a search has no filter
 }
 
-type facetValue struct{ shop, category string }
+type facetValue struct {
+	shop, category string
+	shopOrd        uint32 // in facetSet.shops
+	catOrd         uint32 // in facetSet.categories
+}
+
+// facetSet is the keys numbered when a search began: key o is values[o-1].
+type facetSet struct {
+	values     []facetValue
+	shops      []string
+	categories []string
+	allowAll   []bool // len(values)+1
+}
 
 func (d *facetDict) ord(key []byte) uint32 {
 	d.mu.RLock()
@@ -213,19 +247,37 @@ func (d *facetDict) ord(key []byte) uint32 {
 		return o
 	}
 	if d.ords == nil {
-		d.ords = map[string]uint32{}
+		d.ords, d.shopOrds, d.catOrds = map[string]uint32{}, map[string]uint32{}, map[string]uint32{}
+		d.allowAll = []bool{false}
 	}
 	shop, category, _ := strings.Cut(string(key), "|")
-	d.values = append(d.values, facetValue{shop: shop, category: category})
+	v := facetValue{shop: shop, category: category}
+	v.shopOrd = numbered(d.shopOrds, &d.shops, shop)
+	v.catOrd = numbered(d.catOrds, &d.categories, category)
+	d.values = append(d.values, v)
+	d.allowAll = append(d.allowAll, true)
 	d.ords[string(key)] = uint32(len(d.values))
 	return uint32(len(d.values))
 }
 
-// all returns every key numbered so far: key o is at o-1.
-func (d *facetDict) all() []facetValue {
+// numbered returns the number of v in list, adding it if new.
+func numbered(ords map[string]uint32, list *[]string, v string) uint32 {
+	o, ok := ords[v]
+	if !ok {
+		o = uint32(len(*list))
+		ords[v] = o
+		*list = append(*list, v)
+	}
+	return o
+}
+
+// all returns every key numbered so far. The slices are shared and only
+// ever appended to, so they are read without a lock.
+func (d *facetDict) all() facetSet {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return d.values[:len(d.values):len(d.values)]
+	return facetSet{values: slices.Clip(d.values), shops: slices.Clip(d.shops), categories: slices.Clip(d.categories),
+		allowAll: slices.Clip(d.allowAll)}
 }
 
 // columnCache holds the columns of the segments searches read, until their

@@ -29,9 +29,10 @@ type productScan struct {
 	allow  []bool    // by facet: whether it passes the query's category, shop and radius
 	dist   []float64 // by facet: its shop's distance in millimetres (SortDistance)
 	counts []int     // by facet, when facets are asked for
-	// sums are counts by category ([0]) and by shop ([1]) that were made
-	// from bitmaps, not facet by facet (scan_topk.go); fillFacets adds them.
-	sums  [2]map[string]int
+	// sums are counts by shop number ([0]) and by category number ([1])
+	// that were made from bitmaps, not facet by facet (scan_topk.go);
+	// fillFacets adds them.
+	sums  [2][]int
 	found uint64
 	top   topHits
 	// allowAll is whether every facet passes (no category, shop or radius).
@@ -81,12 +82,22 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 		}
 	}
 	if last {
-		d, err := snap.FieldDictPrefix(field, []byte(w.raw))
-		if err == nil {
-			err = eachTerm(d, func(t string) { add(t, boostPrefix) })
+		// The completions of a prefix are cached as its typos are: merging
+		// every segment's dictionary for a prefix of three letters was a
+		// good part of a search as the shopper types.
+		ts, ok := cache.get(snap, field, w.raw, prefixEdits)
+		if !ok {
+			d, err := snap.FieldDictPrefix(field, []byte(w.raw))
+			if err == nil {
+				err = eachTerm(d, func(t string) { ts = append(ts, typoTerm{term: t}) })
+			}
+			if err != nil {
+				return nil, err
+			}
+			cache.put(snap, field, w.raw, prefixEdits, ts)
 		}
-		if err != nil {
-			return nil, err
+		for _, t := range ts {
+			add(t.term, boostPrefix)
 		}
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
@@ -158,8 +169,8 @@ func postings(dict segment.TermDictionary, term string) (*roaring.Bitmap, error)
 }
 
 // run scans every segment of snap, whose columns are cols; facets are the
-// facet values numbered when they were built.
-func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets []facetValue, ws []word) error {
+// facet keys numbered when they were built.
+func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets facetSet, ws []word) error {
 	views := make([]segmentScan, len(cols))
 	for i, ss := range snap.Segments() {
 		views[i] = segmentScan{ss: ss, cols: cols[i]}
@@ -231,27 +242,46 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 
 // filterByFacet decides which facets (category and shop) pass the query's
 // category, shop and radius, and, sorting by distance, how far each one's
-// shop is.
-func (s *productScan) filterByFacet(values []facetValue) {
-	q := s.q
-	s.allow = make([]bool, len(values)+1)
+// shop is. It decides per shop and per category, which are few, and then
+// per facet by their numbers; a query without such filters shares one
+// array in which every facet passes.
+func (s *productScan) filterByFacet(fs facetSet) {
+	q, values := s.q, fs.values
 	if len(q.Facets) > 0 {
 		s.counts = make([]int, len(values)+1)
-	}
-	if q.Sort == SortDistance {
-		s.dist = make([]float64, len(values)+1)
+		s.sums = [2][]int{make([]int, len(fs.shops)), make([]int, len(fs.categories))}
 	}
 	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
-	for i, v := range values {
-		km, inRange := s.near[v.shop]
-		s.allow[i+1] = oneOf(v.category, q.Category, q.Categories) && oneOf(v.shop, q.ShopID, q.ShopIDs) &&
-			(q.RadiusKm == 0 || inRange)
-		if s.dist != nil {
-			s.dist[i+1] = farAway
-			if inRange {
-				s.dist[i+1] = math.Round(km * 1e6)
+	var shopKey []float64 // by shop number: its distance key (SortDistance)
+	if q.Sort == SortDistance {
+		shopKey = make([]float64, len(fs.shops))
+		for i, id := range fs.shops {
+			shopKey[i] = farAway
+			if km, ok := s.near[id]; ok {
+				shopKey[i] = math.Round(km * 1e6)
 			}
 		}
+		s.dist = make([]float64, len(values)+1)
+		for i, v := range values {
+			s.dist[i+1] = shopKey[v.shopOrd]
+		}
+	}
+	if s.allowAll {
+		s.allow = fs.allowAll
+		return
+	}
+	shopOK := make([]bool, len(fs.shops))
+	for i, id := range fs.shops {
+		_, inRange := s.near[id]
+		shopOK[i] = oneOf(id, q.ShopID, q.ShopIDs) && (q.RadiusKm == 0 || inRange)
+	}
+	catOK := make([]bool, len(fs.categories))
+	for i, c := range fs.categories {
+		catOK[i] = oneOf(c, q.Category, q.Categories)
+	}
+	s.allow = make([]bool, len(values)+1)
+	for i, v := range values {
+		s.allow[i+1] = shopOK[v.shopOrd] && catOK[v.catOrd]
 	}
 }
 

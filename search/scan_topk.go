@@ -63,7 +63,20 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 			cand.And(cols.products)
 		}
 		s.countByBitmaps(cols, cand)
-	} else if filter || s.counts != nil {
+	} else if !filter && s.counts != nil {
+		// Every match passes: count them by facet, without a list of them.
+		if text {
+			cand.And(cols.products)
+		}
+		counts, facet := s.counts, cols.facet
+		buf := make([]uint32, 512)
+		it := cand.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				counts[facet[d]]++
+			}
+		}
+	} else if filter {
 		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
 		buf := make([]uint32, 512)
 		it := cand.ManyIterator()
@@ -139,15 +152,12 @@ func (s *productScan) shopMatches(v *segmentScan, bm *roaring.Bitmap) *roaring.B
 }
 
 // countByBitmaps adds the matches of cols in cand to the facet sums, per
-// category and per shop.
+// shop and per category number.
 func (s *productScan) countByBitmaps(cols *columns, cand *roaring.Bitmap) {
-	for i, by := range []map[string]*roaring.Bitmap{cols.byCategory, cols.byShop} {
-		if s.sums[i] == nil {
-			s.sums[i] = map[string]int{}
-		}
-		for v, bm := range by {
-			if n := cand.AndCardinality(bm); n > 0 {
-				s.sums[i][v] += int(n)
+	for i, by := range cols.numbered {
+		for _, nb := range by {
+			if n := cand.AndCardinality(nb.docs); n > 0 {
+				s.sums[i][nb.ord] += int(n)
 			}
 		}
 	}
@@ -334,6 +344,7 @@ func (s *productScan) bestByScore(views []segmentScan) {
 	}
 	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
 	norms = slices.Compact(norms)
+	rest, tops := s.topLevel(views)
 	next := make([]int, len(views)) // each view's next bucket
 	for _, norm := range norms {
 		if worst := s.top.worst(); worst != nil && float64(most)*float64(norm) < worst.a {
@@ -349,9 +360,134 @@ func (s *productScan) bestByScore(views []segmentScan) {
 				continue
 			}
 			docs := roaring.And(v.match, bs[next[i]].docs)
+			if tops != nil {
+				// The matches of every word's weightiest terms all score
+				// most times norm: they tie, and rank newest first.
+				top := roaring.And(docs, tops[i])
+				s.rankTied(v, top, float64(most)*float64(norm))
+				if top.GetCardinality() == docs.GetCardinality() {
+					continue
+				}
+				if worst := s.top.worst(); worst != nil && float64(rest)*float64(norm) < worst.a {
+					continue
+				}
+				docs.AndNot(top)
+			}
 			sc := newScorer(s, v, docs)
 			s.rankAll(v, docs, sc)
 			sc.release()
+		}
+	}
+}
+
+// topLevel returns, for each of views, the matches that hold a weightiest
+// term (of those some document holds) of every word, so score most times
+// their norm; and rest, a bound on the score sums of the other matches: the
+// words' best weights but for one word's next best, summed in the scorer's
+// order, so that no other match's sum exceeds it. tops is nil for a search
+// matching any word (whose scores also weigh the share of words matched), or
+// one with a word whose weightiest terms are rare.
+func (s *productScan) topLevel(views []segmentScan) (rest float32, tops []*roaring.Bitmap) {
+	if s.m.anyWord {
+		return 0, nil
+	}
+	best, second := make([]float32, len(s.words)), make([]float32, len(s.words))
+	for i, ts := range s.words {
+		for _, t := range ts {
+			if w := float32(t.weight); t.df > 0 && w > best[i] {
+				best[i] = w
+			}
+		}
+		for _, t := range ts {
+			if w := float32(t.weight); t.df > 0 && w < best[i] && w > second[i] {
+				second[i] = w
+			}
+		}
+	}
+	// The top level pays only when it holds a page of matches: a word whose
+	// weightiest terms are rare (a prefix's rarest completion, a typo's)
+	// leaves it small, and the rest is scored anyway.
+	for i, ts := range s.words {
+		var df uint64
+		for _, t := range ts {
+			if t.df > 0 && float32(t.weight) == best[i] {
+				df += t.df
+			}
+		}
+		if df < 64*uint64(s.top.n) {
+			return 0, nil
+		}
+	}
+	levels := false
+	for i := range s.words {
+		if second[i] == 0 {
+			continue // every match of word i holds one of its weightiest terms
+		}
+		levels = true
+		var sum float32
+		for j := range s.words {
+			if j == i {
+				sum += second[j]
+			} else {
+				sum += best[j]
+			}
+		}
+		rest = max(rest, sum)
+	}
+	tops = make([]*roaring.Bitmap, len(views))
+	for v := range views {
+		words := make([]*roaring.Bitmap, len(s.words))
+		for i, ts := range s.words {
+			var bms []*roaring.Bitmap
+			for j, t := range ts {
+				if t.df > 0 && float32(t.weight) == best[i] {
+					bms = append(bms, views[v].terms[i][j])
+				}
+			}
+			words[i] = roaring.FastOr(bms...)
+		}
+		tops[v] = roaring.FastAnd(words...)
+	}
+	if !levels {
+		rest = 0 // no match outside the top level
+	}
+	return rest, tops
+}
+
+// rankTied offers the documents of docs, of v, which all score a: so they
+// rank newest first. Many of them are walked in the segment's newest order
+// until one cannot be kept; few, or after a cursor, are offered each.
+func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) {
+	m := docs.GetCardinality()
+	if m == 0 {
+		return
+	}
+	cols := v.cols
+	order := cols.newest
+	if s.after != nil || 4*uint64(s.top.n)*uint64(len(order))/m > m {
+		buf := make([]uint32, 512)
+		it := docs.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, d := range buf[:k] {
+				s.offer(v, d, rank{a: a, t: cols.created[d]})
+			}
+		}
+		return
+	}
+	budget := max(m/2, 1)
+	for i, d := range order {
+		if uint64(i) == budget {
+			// Matches rarer than the walk hoped: rank those after the last
+			// walked, as rankRest does.
+			last := order[i-1]
+			r := rank{a: a, t: cols.created[last], id: cols.id(last)}
+			s.after = &r
+			s.rankTied(v, docs, a)
+			s.after = nil
+			return
+		}
+		if docs.Contains(d) && !s.offer(v, d, rank{a: a, t: cols.created[d]}) {
+			return
 		}
 	}
 }

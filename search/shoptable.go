@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -13,12 +14,15 @@ import (
 
 // shopTable holds where each indexed shop is. A neighbourhood has few shops
 // (hundreds, where it has a hundred thousand products), so a search near a
-// point measures the distance to every shop here, in microseconds, and then
+// point measures the distance to the shops here, in microseconds, and then
 // filters and sorts products by shop id, instead of measuring it for every
-// product in the index.
+// product in the index. The shops are also kept in cells of a grid of
+// latitude and longitude, so that a search within a radius measures only the
+// shops of the cells its radius reaches: a few of a city's thousands.
 type shopTable struct {
-	mu sync.RWMutex
-	m  map[string]shopEntry
+	mu    sync.RWMutex
+	m     map[string]shopEntry
+	cells map[shopCell][]string // shop ids
 }
 
 type shopEntry struct {
@@ -26,15 +30,40 @@ type shopEntry struct {
 	version int64
 }
 
+// shopCell is a cell of the grid: a square of cellDegrees of latitude and
+// of longitude.
+type shopCell struct{ lat, lng int32 }
+
+// cellDegrees is the side of a cell: about 2.2 km of latitude.
+const cellDegrees = 0.02
+
+func cellOf(l mohalla.Location) shopCell {
+	return shopCell{lat: int32(math.Floor(l.Lat / cellDegrees)), lng: int32(math.Floor(l.Lng / cellDegrees))}
+}
+
 // put records sh unless the table has a newer version of it.
 func (t *shopTable) put(id string, loc mohalla.Location, version int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.m == nil {
-		t.m = map[string]shopEntry{}
+		t.m, t.cells = map[string]shopEntry{}, map[shopCell][]string{}
 	}
-	if old, ok := t.m[id]; !ok || old.version <= version {
-		t.m[id] = shopEntry{loc: loc, version: version}
+	old, ok := t.m[id]
+	if ok && old.version > version {
+		return
+	}
+	t.m[id] = shopEntry{loc: loc, version: version}
+	if c := cellOf(loc); !ok || cellOf(old.loc) != c {
+		if ok {
+			oc := cellOf(old.loc)
+			ids := slices.DeleteFunc(t.cells[oc], func(s string) bool { return s == id })
+			if len(ids) == 0 {
+				delete(t.cells, oc)
+			} else {
+				t.cells[oc] = ids
+			}
+		}
+		t.cells[c] = append(t.cells[c], id)
 	}
 }
 
@@ -43,13 +72,49 @@ func (t *shopTable) put(id string, loc mohalla.Location, version int64) {
 func (t *shopTable) within(p mohalla.Location, km float64) map[string]float64 {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make(map[string]float64, len(t.m))
-	for id, e := range t.m {
-		if d := distanceKm(p, e.loc); km == 0 || d <= km {
-			out[id] = d
+	lo, hi, ok := cellRange(p, km)
+	if !ok || int64(hi.lat-lo.lat+1)*int64(hi.lng-lo.lng+1) > int64(len(t.cells)) {
+		out := make(map[string]float64, len(t.m))
+		for id, e := range t.m {
+			if d := distanceKm(p, e.loc); km == 0 || d <= km {
+				out[id] = d
+			}
+		}
+		return out
+	}
+	out := map[string]float64{}
+	for la := lo.lat; la <= hi.lat; la++ {
+		for ln := lo.lng; ln <= hi.lng; ln++ {
+			for _, id := range t.cells[shopCell{la, ln}] {
+				if d := distanceKm(p, t.m[id].loc); d <= km {
+					out[id] = d
+				}
+			}
 		}
 	}
 	return out
+}
+
+// cellRange returns the cells, from lo to hi, that hold every point within
+// km of p, with a margin; ok is false if km is 0 or the radius reaches a pole
+// or the antimeridian, where every shop is measured instead.
+func cellRange(p mohalla.Location, km float64) (lo, hi shopCell, ok bool) {
+	const r = 6371.0088 // as distanceKm
+	if km <= 0 {
+		return lo, hi, false
+	}
+	dLat := km / r * 180 / math.Pi * 1.01
+	maxLat := math.Abs(p.Lat) + dLat
+	if maxLat >= 89 || dLat >= 10 {
+		return lo, hi, false
+	}
+	dLng := dLat / math.Cos(maxLat*math.Pi/180)
+	if math.Abs(p.Lng)+dLng >= 180 {
+		return lo, hi, false
+	}
+	lo = cellOf(mohalla.Location{Lat: p.Lat - dLat, Lng: p.Lng - dLng})
+	hi = cellOf(mohalla.Location{Lat: p.Lat + dLat, Lng: p.Lng + dLng})
+	return lo, hi, true
 }
 
 // load fills the table from the shop documents of idx.

@@ -9,9 +9,9 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// typoCache keeps the terms a word matches with typos, per snapshot's set of
-// segments: finding them builds a Levenshtein automaton and runs it over
-// every segment's dictionary, which cost more than the rest of a typo search,
+// typoCache keeps the terms a word matches with typos, and those it begins,
+// per snapshot's set of segments: finding them builds a Levenshtein
+// automaton (or merges dictionaries) and runs it over every segment's dictionary, which cost more than the rest of a typo search,
 // and shoppers misspell the same words. The terms depend on the segments
 // alone, so an entry is never stale while the segments are the same; the
 // cache starts over when they change or it is full.
@@ -28,6 +28,10 @@ type typoTerm struct {
 }
 
 const typoCacheSize = 10_000
+
+// prefixEdits is the number of edits under which the cache keeps the terms a
+// word begins (wordTerms): no typo search allows it.
+const prefixEdits = -1
 
 func typoKey(field, form string, n int) string { return field + "\x00" + strconv.Itoa(n) + form }
 

@@ -23,6 +23,7 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent searchers")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long queries are measured, alone and then while writing")
 	fs.IntVar(&cfg.WriteRate, "write-rate", 100, "product changes per second committed during the second query phase; negative skips it")
+	fs.BoolVar(&cfg.ReuseIndex, "reuse-index", false, "keep the index a run before built in --data and catch it up, rather than build it anew")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the query phase to `file`, its samples labelled by kind of query (pprof -tagfocus kind=geo)")
 	var l logFlags
 	l.register(fs)
