@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -167,7 +166,8 @@ func refuseStep(t *testing.T, st *store.Store, cfg store.Config, id string) {
 		}
 	default:
 		err = st.InTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.Driver().(*sql.Tx).ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps
+			lite, _ := tx.SQLTx()
+			_, err := lite.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps
 				WHEN NEW.step_id = '%[1]s' BEGIN SELECT RAISE(ABORT, 'the store refuses %[1]s'); END`, id))
 			return err
 		})

@@ -1,9 +1,7 @@
 package httpapi_test
 
 import (
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -12,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla/store"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
@@ -34,14 +31,11 @@ func fingerprint(t *testing.T, st *store.Store) string {
 	var fp string
 	// As the system: row-level security would show a caller-less count nothing.
 	fatalIf(t, st.InTx(store.AsSystem(ctx, "test"), func(tx *store.Tx) error {
-		switch d := tx.Driver().(type) {
-		case pgx.Tx:
-			return d.QueryRow(ctx, q).Scan(&fp)
-		case *sql.Tx:
-			return d.QueryRowContext(ctx, q).Scan(&fp)
-		default:
-			return fmt.Errorf("no fingerprint for %T", d)
+		if pg, ok := tx.PgxTx(); ok {
+			return pg.QueryRow(ctx, q).Scan(&fp)
 		}
+		lite, _ := tx.SQLTx()
+		return lite.QueryRowContext(ctx, q).Scan(&fp)
 	}))
 	return fp
 }

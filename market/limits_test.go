@@ -2,12 +2,10 @@ package market_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
@@ -70,15 +68,13 @@ func TestOrderTotalCap(t *testing.T) {
 // change any row.
 func rawExec(st *store.Store, q string) error {
 	return st.InTx(store.WithCaller(ctx, admin), func(tx *store.Tx) error {
-		switch d := tx.Driver().(type) {
-		case pgx.Tx:
-			_, err := d.Exec(context.Background(), q)
-			return err
-		case *sql.Tx:
-			_, err := d.ExecContext(context.Background(), q)
+		if pg, ok := tx.PgxTx(); ok {
+			_, err := pg.Exec(context.Background(), q)
 			return err
 		}
-		return fmt.Errorf("no driver")
+		lite, _ := tx.SQLTx()
+		_, err := lite.ExecContext(context.Background(), q)
+		return err
 	})
 }
 

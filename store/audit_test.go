@@ -2,14 +2,11 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/store"
@@ -43,16 +40,16 @@ func appendAudit(t *testing.T, st *store.Store, n int, actor string) {
 func asOwner(t *testing.T, st *store.Store, stmt string) {
 	t.Helper()
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		switch d := tx.Driver().(type) {
-		case pgx.Tx:
+		if pg, ok := tx.PgxTx(); ok {
 			// The store's transactions run as the application's role: RESET
 			// ROLE makes this one the owner's (here a superuser).
 			for _, s := range []string{`RESET ROLE`, `ALTER TABLE audit DISABLE TRIGGER USER`, stmt, `ALTER TABLE audit ENABLE TRIGGER USER`} {
-				if _, err := d.Exec(ctx, s); err != nil {
+				if _, err := pg.Exec(ctx, s); err != nil {
 					return err
 				}
 			}
-		case *sql.Tx:
+		} else {
+			d, _ := tx.SQLTx()
 			// SQLite cannot disable a trigger: drop it and make it again.
 			var update, del string
 			if err := d.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'`).Scan(&update); err != nil {
@@ -80,13 +77,13 @@ func asOwner(t *testing.T, st *store.Store, stmt string) {
 func exec(st *store.Store, stmt string) error {
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		switch d := tx.Driver().(type) {
-		case pgx.Tx:
-			if _, err = d.Exec(ctx, `RESET ROLE`); err == nil {
-				_, err = d.Exec(ctx, stmt)
+		if pg, ok := tx.PgxTx(); ok {
+			if _, err = pg.Exec(ctx, `RESET ROLE`); err == nil {
+				_, err = pg.Exec(ctx, stmt)
 			}
-		case *sql.Tx:
-			_, err = d.ExecContext(ctx, stmt)
+		} else {
+			lite, _ := tx.SQLTx()
+			_, err = lite.ExecContext(ctx, stmt)
 		}
 		return err
 	})

@@ -282,16 +282,6 @@ func (tx *Tx) SQLTx() (*sql.Tx, bool) {
 	return t.tx, ok
 }
 
-// Driver returns PgxTx's or SQLTx's transaction, whichever the store has, for
-// tests that write past the store in either; code uses PgxTx or SQLTx.
-func (tx *Tx) Driver() any {
-	if t, ok := tx.PgxTx(); ok {
-		return t
-	}
-	t, _ := tx.SQLTx()
-	return t
-}
-
 // Q runs the data layer's queries on a connection or in a transaction.
 type Q struct {
 	q querier

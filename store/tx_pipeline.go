@@ -16,7 +16,7 @@ import (
 // before its commit; its error is the error of that next statement, which
 // aborts the transaction as the held statement's own error would have.
 //
-// Statements sent through the transaction's Driver (River's client) bypass
+// Statements sent through the transaction's PgxTx (River's client) bypass
 // the hold: the held ones then run after them, still before the commit.
 
 // heldStmt is a statement Tx.later holds; what names it in its error.

@@ -2,11 +2,8 @@ package cli_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/market"
@@ -64,18 +61,16 @@ func TestAuditListAndVerify(t *testing.T) {
 
 			// The owner edits the stock change's row with the triggers off.
 			err = st.InTx(ctx, func(tx *store.Tx) error {
-				switch d := tx.Driver().(type) {
-				case pgx.Tx:
+				if pg, ok := tx.PgxTx(); ok {
 					// The store's transactions run as the application's role; the
 					// owner (here a superuser) is who can do this.
-					_, err := d.Exec(ctx, `RESET ROLE; ALTER TABLE audit DISABLE TRIGGER USER;
+					_, err := pg.Exec(ctx, `RESET ROLE; ALTER TABLE audit DISABLE TRIGGER USER;
 						UPDATE audit SET after = '{"stock": 800}' WHERE seq = 4; ALTER TABLE audit ENABLE TRIGGER USER`)
 					return err
-				case *sql.Tx:
-					_, err := d.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET after = '{"stock": 800}' WHERE seq = 4`)
-					return err
 				}
-				return nil
+				lite, _ := tx.SQLTx()
+				_, err := lite.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET after = '{"stock": 800}' WHERE seq = 4`)
+				return err
 			})
 			st.Close()
 			if err != nil {
