@@ -30,7 +30,8 @@ type queue interface {
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	// retry makes a scheduled job available now. It reports false if the job
-	// is still running (its snooze not yet recorded), so the caller may try again.
+	// is not available after it (still running, its snooze not yet recorded,
+	// or snoozed by a commit that raced it), so the caller may try again.
 	retry(ctx context.Context, jobID int64) (bool, error)
 	// kick has the workers look for available jobs now, after one was made
 	// available outside River's inserts; where River's own notifications
@@ -111,7 +112,13 @@ func (q riverQueue[TTx]) retry(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return job.State != rivertype.JobStateRunning, nil
+	// A job JobRetry made available comes back available. Any other state
+	// means it did not: the job still runs, or (PostgreSQL) River's completer
+	// committed the attempt's end, a snooze to the run's next poll, while
+	// JobRetry's statement waited for the row, and the statement left the job
+	// as the completer had set it (seen under load: "scheduled" a minute
+	// ahead, and the run slept through its wake). Either way, ask again.
+	return job.State == rivertype.JobStateAvailable, nil
 }
 
 // newQueue builds the River client of st's kind and migrates River's tables.
