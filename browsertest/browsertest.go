@@ -1,6 +1,18 @@
 // Package browsertest runs a real browser for tests: Debian's Chromium,
 // headless, driven through chromedp, and installed with apt the first time a
 // test needs it on a fresh machine.
+//
+// A test opens a page, waits for what its script shows, and clicks:
+//
+//	func TestPage(t *testing.T) {
+//		page := browsertest.New(t) // the browser ends with t
+//		if err := chromedp.Do(page, chromedp.Navigate(srv.URL)); err != nil {
+//			t.Fatal(err)
+//		}
+//		browsertest.WaitFor(t, page, "the list", `document.querySelectorAll("li").length > 0`)
+//		browsertest.Click(t, page, `document.querySelector("li button")`)
+//		browsertest.WaitFor(t, page, "the item chosen", `document.querySelector("li.chosen") !== null`)
+//	}
 package browsertest
 
 import (

@@ -1,5 +1,35 @@
 // Package mailpittest runs a real SMTP server for tests: a Mailpit process on
 // free loopback ports, and a reader of what it received through Mailpit's API.
+//
+// One Mailpit serves a test package, started in TestMain; each test sends to
+// its own address and reads back only what was sent there:
+//
+//	var mailpit *mailpittest.Server
+//
+//	func TestMain(m *testing.M) {
+//		var err error
+//		if mailpit, err = mailpittest.Start(); err != nil {
+//			fmt.Fprintln(os.Stderr, "these tests need Mailpit:", err)
+//			os.Exit(1)
+//		}
+//		code := m.Run()
+//		mailpit.Stop()
+//		os.Exit(code)
+//	}
+//
+//	func TestWelcome(t *testing.T) {
+//		sender, err := mail.NewSender(mailpit.SMTPURL, "Mohalla Mart <orders@mohalla.local>")
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		to := "welcome-" + strings.ToLower(t.Name()) + "@example.com"
+//		if _, err := sender.Send(t.Context(), mail.Message{To: to, Subject: "Welcome", Text: "Hello"}); err != nil {
+//			t.Fatal(err)
+//		}
+//		if got := mailpit.To(t, to); len(got) != 1 || got[0].Subject != "Welcome" {
+//			t.Fatalf("Mailpit holds %+v for %s, want one welcome", got, to)
+//		}
+//	}
 package mailpittest
 
 import (

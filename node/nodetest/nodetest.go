@@ -1,6 +1,26 @@
 // Package nodetest runs a whole node for tests: a new SQLite store in a
 // temporary directory, the node started on it, and its handler served over
 // loopback HTTP.
+//
+// A test uses the node's parts (its services, its token signer) and reads it
+// over HTTP:
+//
+//	func TestStorefront(t *testing.T) {
+//		n, srv := nodetest.Serve(t) // or ServeConfig(t, node.Config{AllowPrivateWebhooks: true})
+//		customer := mohalla.Caller{ID: "c1", Role: mohalla.RoleCustomer}
+//		token, err := n.Signer.Sign(customer, time.Hour)
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		resp, err := http.Get(srv.URL + "/storefront/?token=" + url.QueryEscape(token))
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		defer resp.Body.Close()
+//		if resp.StatusCode != http.StatusOK {
+//			t.Fatalf("GET /storefront/: %s", resp.Status)
+//		}
+//	}
 package nodetest
 
 import (

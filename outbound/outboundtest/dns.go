@@ -1,6 +1,23 @@
 // Package outboundtest serves what tests of outbound requests need: a DNS
 // server on loopback that resolves chosen names to chosen addresses, as a
 // hostile one would, so a test can prove a name is refused when dialled.
+//
+// A name that passes the check at registration, resolving to loopback when
+// the request is sent:
+//
+//	func TestRebinding(t *testing.T) {
+//		resolver := outboundtest.StartDNS(t, map[string][]netip.Addr{
+//			"shop.test": {netip.MustParseAddr("127.0.0.1")},
+//		})
+//		client := outbound.NewClient(&outbound.Config{Resolver: resolver})
+//		resp, err := client.Get("https://shop.test/hook")
+//		if err == nil {
+//			resp.Body.Close()
+//		}
+//		if !errors.Is(err, outbound.ErrRefused) {
+//			t.Fatalf("GET a name resolving to loopback: %v, want outbound.ErrRefused", err)
+//		}
+//	}
 package outboundtest
 
 import (

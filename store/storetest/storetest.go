@@ -1,6 +1,25 @@
 // Package storetest opens real stores for tests: a SQLite file in a temporary
 // directory, or a fresh PostgreSQL database cloned from a migrated template. It
 // never skips: a test that needs PostgreSQL fails when PostgreSQL is not there.
+//
+// A test runs on every kind of store, and TestMain drops this process's
+// PostgreSQL template after the run:
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		storetest.DropTemplates()
+//		os.Exit(code)
+//	}
+//
+//	func TestSomething(t *testing.T) {
+//		for _, kind := range storetest.Kinds {
+//			t.Run(kind, func(t *testing.T) {
+//				st := storetest.Open(t, kind) // closed and dropped when t ends
+//				ctx := store.AsSystem(t.Context(), "test")
+//				_ = st.InTx(ctx, func(tx *store.Tx) error { ... })
+//			})
+//		}
+//	}
 package storetest
 
 import (

@@ -3,6 +3,23 @@
 // screenshot in the test's artifact directory when its test fails, and the
 // accessibility check, axe-core from npm (pinned by package-lock.json here,
 // installed with npm ci the first time a test needs it).
+//
+// A page's test, on each screen:
+//
+//	for _, screen := range webtest.Screens {
+//		t.Run(screen.Name, func(t *testing.T) {
+//			page := webtest.Open(t, screen) // a screenshot kept if t fails
+//			if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"/storefront/")); err != nil {
+//				t.Fatal(err)
+//			}
+//			browsertest.WaitFor(t, page, "the products", `document.querySelectorAll("#results .group").length > 0`)
+//			webtest.CheckAccessibility(t, page, "the storefront as it opens")
+//			if screen.Mobile {
+//				webtest.CheckNarrow(t, page, screen)
+//				webtest.CheckKeyboard(t, page, 40, `document.querySelector("#results .offer .add")`)
+//			}
+//		})
+//	}
 package webtest
 
 import (
