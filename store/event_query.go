@@ -23,13 +23,9 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 	b.WriteString(`INSERT INTO events (event_id, name, data, caller, ts, v) VALUES `)
 	args := make([]any, 0, 6*len(events))
 	for i, e := range events {
-		var caller any // NULL when the event has no user
-		if e.User != nil {
-			c, err := json.Marshal(e.User)
-			if err != nil {
-				return nil, err
-			}
-			caller = string(c)
+		caller, err := callerOf(e)
+		if err != nil {
+			return nil, err
 		}
 		if i > 0 {
 			b.WriteString(", ")
@@ -68,6 +64,19 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 	return out, nil
 }
 
+// callerOf is the caller column of e: its user as JSON, or NULL when it has
+// none.
+func callerOf(e mohalla.Event) (any, error) {
+	if e.User == nil {
+		return nil, nil
+	}
+	c, err := json.Marshal(e.User)
+	if err != nil {
+		return nil, err
+	}
+	return string(c), nil
+}
+
 // appendEach is AppendEvents one statement per event, on SQLite: the text
 // of a one-row insert is always the same, so it runs prepared (see
 // stmtCache), where the text of an n-row insert, whose rows are read in the
@@ -76,16 +85,12 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 func (tx *Tx) appendEach(ctx context.Context, events []mohalla.Event) ([]mohalla.Event, error) {
 	out := make([]mohalla.Event, 0, len(events))
 	for _, e := range events {
-		var caller any // NULL when the event has no user
-		if e.User != nil {
-			c, err := json.Marshal(e.User)
-			if err != nil {
-				return nil, err
-			}
-			caller = string(c)
+		caller, err := callerOf(e)
+		if err != nil {
+			return nil, err
 		}
 		var id string
-		err := tx.q.queryRow(ctx, `INSERT INTO events (event_id, name, data, caller, ts, v) VALUES ($1, $2, $3, $4, $5, $6)
+		err = tx.q.queryRow(ctx, `INSERT INTO events (event_id, name, data, caller, ts, v) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, e.ID, e.Name, string(e.Data), caller, e.TS, e.V).Scan(&id)
 		if errors.Is(err, ErrNotFound) {
 			continue // in the log already (or earlier in events)
