@@ -90,7 +90,12 @@ var sqliteDialect = &dialect{
 
 func (d *sqliteDB) dialect() *dialect { return sqliteDialect }
 
-func (d *sqliteDB) close() { d.read.Close(); d.write.Close() }
+func (d *sqliteDB) close() {
+	d.rstmt.close()
+	d.wstmt.close()
+	d.read.Close()
+	d.write.Close()
+}
 func (d *sqliteDB) ping(ctx context.Context) error {
 	if err := d.write.PingContext(ctx); err != nil {
 		return err

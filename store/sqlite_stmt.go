@@ -26,9 +26,28 @@ type stmtCache struct {
 	stmts     sync.Map // SQLite query text -> *sql.Stmt
 	preparing sync.Map // SQLite query text -> struct{}, once asked for
 	n         atomic.Int32
+	closed    atomic.Bool    // the pool is closing: prepare nothing more
+	inflight  sync.WaitGroup // the statements being prepared
+	ctx       context.Context
+	cancel    context.CancelFunc // ends the preparing at close
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db} }
+// close stops preparing statements and waits for those being prepared, so
+// that none opens a connection, and with it the database's files, after the
+// pool has closed.
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.closed.Store(true)
+	c.cancel()
+	c.inflight.Wait()
+}
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &stmtCache{db: db, ctx: ctx, cancel: cancel}
+}
 
 // get returns q's prepared statement, or nil if it is not prepared yet (and
 // then has it prepared for the next time).
@@ -36,22 +55,22 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 	if s, ok := c.stmts.Load(q); ok {
 		return s.(*sql.Stmt)
 	}
-	if !oneStatement(q) || c.n.Load() >= maxStmts {
+	if !oneStatement(q) || c.n.Load() >= maxStmts || c.closed.Load() {
 		return nil
 	}
 	if _, asked := c.preparing.LoadOrStore(q, struct{}{}); asked {
 		return nil
 	}
-	go func() {
+	c.inflight.Go(func() {
 		// A failure (the store closing) leaves q asked for: it runs
 		// unprepared from then on.
-		s, err := c.db.PrepareContext(context.Background(), q)
+		s, err := c.db.PrepareContext(c.ctx, q)
 		if err != nil {
 			return
 		}
 		c.n.Add(1)
 		c.stmts.Store(q, s)
-	}()
+	})
 	return nil
 }
 
