@@ -154,17 +154,27 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	return riverQueue[TTx]{c: c, d: d, txOf: txOf, kickFn: kick}, nil
 }
 
-// unreadJobIndexes are River's GIN indexes of river_job's args and metadata.
-// No query of River v0.51.2 reads them (its own statements find jobs by id,
-// kind, state, queue and priority; only JobList's Metadata filter, and a
-// caller's own Where, would use them), nor does River UI's job list or the
-// engine, which finds a run's job by its id. Each order writes three jobs, and
-// every job wrote entries in both (one per key and value of its args), so the
-// engine drops them on PostgreSQL after River's migrations (issue 14), and
-// leaves them out of River's reindexer. A River upgrade must check again that
-// none of its queries (grep for "@>", "?", jsonb_path in its driver's SQL)
-// nor any migration of its own needs them.
-var unreadJobIndexes = []string{"river_job_args_index", "river_job_metadata_index"}
+// unreadJobIndexes are indexes of river_job that nothing reads, which every
+// job written paid for (each order writes three jobs, issue 14):
+//   - River's GIN indexes of args and metadata: no query of River v0.51.2
+//     reads them (its own statements find jobs by id, kind, state, queue and
+//     priority; only JobList's Metadata filter, and a caller's own Where,
+//     would use them), nor does River UI's job list or the engine, which finds
+//     a run's job by its id; every job wrote an entry per key and value of its
+//     args in them.
+//   - river_job_kind (kind): River's fetch (JobGetAvailable) goes through the
+//     (state, queue, priority, scheduled_at, id) index whether or not it names
+//     kinds; the only statements that select by kind alone are
+//     JobGetByKindMany (rivertest's helpers) and River UI's kind list
+//     (JobKindListByPrefix, SELECT DISTINCT ON (kind)), which with almost every
+//     job of one kind (mohalla_run) reads the whole index or the whole table
+//     alike.
+//
+// The engine drops them on PostgreSQL after River's migrations and leaves them
+// out of River's reindexer. A River upgrade must check again that none of its
+// queries (grep its driver's SQL for "@>", "?", jsonb_path and "kind =") nor
+// any migration of its own needs them.
+var unreadJobIndexes = []string{"river_job_args_index", "river_job_metadata_index", "river_job_kind"}
 
 // dropUnreadJobIndexes drops unreadJobIndexes on PostgreSQL.
 func dropUnreadJobIndexes(ctx context.Context, st *store.Store) error {
