@@ -79,10 +79,24 @@ func (s *Service) CreateOrder(ctx context.Context, c mohalla.Caller, in CreateOr
 	scope, key := idempotencyKey("order", c, in.IdempotencyKey, in.ID)
 	hash := requestHash(in)
 	var o mohalla.Order
+	// The first attempt claims the key in one round trip with the first
+	// stock update (store.Tx.ClaimIdempotencyLater): an order's key is almost
+	// always new. A key claimed already spoils that attempt (store.ErrClaimed),
+	// and the next one claims it the way that reports the prior order.
+	optimistic := true
 	err := s.write(ctx, c, "create_order", func(ctx context.Context, w *change) error {
 		in := in
 		if in.ID == "" {
 			in.ID = newID()
+		}
+		if optimistic && key != "" {
+			optimistic = false
+			err := w.tx.ClaimIdempotencyLater(ctx, store.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, ResourceID: in.ID}, w.now)
+			if err != nil {
+				return err
+			}
+			o, err = s.placeOrder(ctx, w, in)
+			return err
 		}
 		prior, err := claim(ctx, w, scope, key, hash, in.ID)
 		if err != nil || prior != "" {

@@ -100,6 +100,9 @@ func (c *change) emit(name string, data any) error {
 var errRaced = errors.New("market: concurrent create with the same key")
 
 // write runs fn in one transaction, appends the events it emitted and commits.
+// It runs fn again, in a new transaction, when fn reports a concurrent create
+// with the same key (errRaced) or a key its optimistic claim found taken
+// (store.ErrClaimed), up to three times.
 func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, fn func(ctx context.Context, c *change) error) error {
 	ctx = store.WithCaller(store.WithOperation(ctx, op), caller)
 	var events []mohalla.Event
@@ -127,11 +130,11 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 			events = stored
 			return nil
 		})
-		if !errors.Is(err, errRaced) {
+		if !errors.Is(err, errRaced) && !errors.Is(err, store.ErrClaimed) {
 			break
 		}
 	}
-	if errors.Is(err, errRaced) {
+	if errors.Is(err, errRaced) || errors.Is(err, store.ErrClaimed) {
 		return mohalla.Errorf(mohalla.ECONFLICT, "a concurrent request created the same resource")
 	}
 	if err != nil {

@@ -19,24 +19,39 @@ import (
 // Statements sent through the transaction's PgxTx (River's client) bypass
 // the hold: the held ones then run after them, still before the commit.
 
-// heldStmt is a statement Tx.later holds; what names it in its error.
+// heldStmt is a statement Tx.later holds; what names it in its error, and
+// errOf, if set, translates that error first (see Tx.ClaimIdempotencyLater).
 type heldStmt struct {
 	what, sql string
 	args      []any
+	errOf     func(error) error
+}
+
+// err is the statement's error as its caller sees it.
+func (s heldStmt) err(err error) error {
+	if s.errOf != nil {
+		err = s.errOf(err)
+	}
+	return fmt.Errorf("%s: %w", s.what, err)
 }
 
 // later runs the statement sql with args (its rows are not read): in a
 // PostgreSQL transaction, in one round trip with the transaction's next
 // statement; elsewhere at once.
 func (q *Q) later(ctx context.Context, what, sql string, args ...any) error {
+	return q.hold(ctx, heldStmt{what: what, sql: sql, args: args})
+}
+
+// hold is later of a statement whose error s.errOf translates.
+func (q *Q) hold(ctx context.Context, s heldStmt) error {
 	p, ok := q.q.(*pgxPipeline)
 	if !ok {
-		if _, err := q.q.exec(ctx, sql, args...); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+		if _, err := q.q.exec(ctx, s.sql, s.args...); err != nil {
+			return s.err(err)
 		}
 		return nil
 	}
-	p.held = append(p.held, heldStmt{what: what, sql: sql, args: args})
+	p.held = append(p.held, s)
 	return nil
 }
 
@@ -63,7 +78,7 @@ func (p *pgxPipeline) send(ctx context.Context, next *heldStmt) (pgx.BatchResult
 	for _, s := range held {
 		if _, err := res.Exec(); err != nil {
 			_ = res.Close()
-			return nil, fmt.Errorf("%s: %w", s.what, err)
+			return nil, s.err(err)
 		}
 	}
 	return res, nil
