@@ -65,3 +65,39 @@ func TestHeldStatements(t *testing.T) {
 		})
 	}
 }
+
+// A held claim of a key recorded already fails the transaction's next
+// statement (on SQLite the claim itself) with ErrClaimed, and a new key is
+// recorded with the transaction.
+func TestClaimIdempotencyLater(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			sys := store.AsSystem(ctx, "test")
+			rec := store.IdempotencyRecord{Scope: "order", Key: "o1", RequestHash: "h1", ResourceID: "o1"}
+			claim := func() error {
+				return st.InTx(sys, func(tx *store.Tx) error {
+					if err := tx.ClaimIdempotencyLater(sys, rec, time.Now()); err != nil {
+						return err
+					}
+					_, err := tx.Idempotency(sys, "order", "o1") // the next statement
+					return err
+				})
+			}
+			if err := claim(); err != nil {
+				t.Fatalf("first claim: %v", err)
+			}
+			if r, err := st.Read().Idempotency(sys, "order", "o1"); err != nil || r.RequestHash != "h1" {
+				t.Fatalf("recorded %+v, %v; want the first claim's", r, err)
+			}
+			rec.RequestHash = "h2"
+			if err := claim(); !errors.Is(err, store.ErrClaimed) {
+				t.Fatalf("second claim of the key: %v; want ErrClaimed", err)
+			}
+			if r, err := st.Read().Idempotency(sys, "order", "o1"); err != nil || r.RequestHash != "h1" {
+				t.Fatalf("after the second claim %+v, %v; want the first claim's record", r, err)
+			}
+		})
+	}
+}
