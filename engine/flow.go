@@ -147,6 +147,19 @@ func (f *Function) admits() bool {
 // exists) neither counts against the limit nor cancels anything.
 func (e *Engine) admit(ctx context.Context, tx *store.Tx, f *Function, ev mohalla.Event, r enginetype.RunRow, at time.Time) error {
 	id := f.opts.ID
+	if l := f.opts.RateLimit; l != nil {
+		// A key's runs are decided in the order their transactions take its
+		// lock, so a run is stamped once it holds the lock: stamped before, a
+		// run that waited behind a later-stamped one was counted against a
+		// period its history does not show (and a reader of the runs could
+		// not tell why it was let through or skipped).
+		if err := tx.LockRateLimit(ctx, id, lookup(ev, l.Key)); err != nil {
+			return fmt.Errorf("rate limit %s: %w", id, err)
+		}
+		if now := e.cfg.Now().UTC(); now.After(r.CreatedAt) {
+			r.CreatedAt, r.UpdatedAt = now, now
+		}
+	}
 	if ids, err := tx.InsertRuns(ctx, []enginetype.RunRow{r}); err != nil || len(ids) == 0 {
 		return err
 	}

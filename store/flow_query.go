@@ -33,11 +33,20 @@ func (tx *Tx) SkipRun(ctx context.Context, id, reason string, now time.Time) err
 	return err
 }
 
+// LockRateLimit serializes the rate-limit decisions of a function's key until
+// the transaction ends. RateLimit takes the same lock; a caller takes it first
+// to read the time the decision is made at only once it holds the lock, so
+// decisions and their times come in the same order.
+func (tx *Tx) LockRateLimit(ctx context.Context, functionID, key string) error {
+	return tx.lockKey(ctx, "rate:"+functionID+":"+key)
+}
+
 // RateLimit reports whether run runID of a function may go ahead under a limit
 // of limit runs per period for key, counting the runs it let through in the
-// period before now; it counts runID if so. Calls for one key are serialized.
+// period before now; it counts runID if so. Calls for one key are serialized
+// (LockRateLimit).
 func (tx *Tx) RateLimit(ctx context.Context, functionID, key, runID string, limit int, period time.Duration, now time.Time) (bool, error) {
-	if err := tx.lockKey(ctx, "rate:"+functionID+":"+key); err != nil {
+	if err := tx.LockRateLimit(ctx, functionID, key); err != nil {
 		return false, err
 	}
 	if _, err := tx.q.exec(ctx, `DELETE FROM function_rate_hits WHERE function_id = $1 AND key = $2 AND at <= $3`,
