@@ -15,10 +15,7 @@ import (
 // them). Per change a stream's goroutine reading its connection made two
 // read syscalls (the change, then EAGAIN before parking) and a wake-up
 // through the poller; this makes one read, and shares each epoll_wait among
-// the streams ready at once: it waits at most every gather, so that a
-// wake-up reads the changes of a millisecond, not one (the epoll_wait of
-// each change cost more than its read). A change is read up to gather
-// late, so the latencies measured are that much longer at most.
+// the streams ready at once.
 type liveReader struct {
 	epfd    int
 	streams map[int]*sseBenchClient // by descriptor
@@ -69,9 +66,6 @@ func newLiveReader(clients []*sseBenchClient) (_ *liveReader, err error) {
 	return r, nil
 }
 
-// gather is the shortest time between two epoll_waits of a liveReader.
-const gather = time.Millisecond
-
 func dupCloexec(fd int) (int, error) {
 	nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
 	if errno != 0 {
@@ -85,13 +79,8 @@ func (r *liveReader) run(ctx context.Context) {
 	defer r.close()
 	events := make([]syscall.EpollEvent, 256)
 	buf := make([]byte, 64<<10)
-	var woke time.Time
 	for ctx.Err() == nil {
-		if d := gather - time.Since(woke); d > 0 {
-			time.Sleep(d)
-		}
 		n, err := syscall.EpollWait(r.epfd, events, 100)
-		woke = time.Now()
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
