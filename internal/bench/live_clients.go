@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -85,18 +87,19 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 		return fail(err)
 	}
 
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	tr := &http.Transport{MaxIdleConnsPerHost: -1, DisableCompression: true, DisableKeepAlives: false}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr}
 	clients := make([]*sseBenchClient, len(plan.Streams))
 	var (
-		running sync.WaitGroup
-		ready   sync.WaitGroup
+		opening sync.WaitGroup
 		errMu   sync.Mutex
 		connErr error
 	)
+	defer func() {
+		for _, cl := range clients {
+			if cl != nil && cl.conn != nil {
+				_ = cl.conn.Close()
+			}
+		}
+	}()
 	gate := make(chan struct{}, connecting)
 	for i, s := range plan.Streams {
 		if s.Node < 0 || s.Node >= len(plan.Nodes) {
@@ -106,26 +109,28 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 		u := t.URL + "?" + url.Values{"topics": {s.Topic}, "token": {t.Token}}.Encode()
 		cl := &sseBenchClient{node: s.Node}
 		clients[i] = cl
-		ready.Add(1)
 		gate <- struct{}{}
-		running.Go(func() {
-			err := cl.run(runCtx, hc, u, func() { <-gate; ready.Done() })
-			if err != nil && runCtx.Err() == nil {
+		opening.Go(func() {
+			defer func() { <-gate }()
+			if err := cl.open(ctx, u); err != nil {
 				errMu.Lock()
 				connErr = err
 				errMu.Unlock()
 			}
 		})
 	}
-	ready.Wait()
-	errMu.Lock()
-	err = connErr
-	errMu.Unlock()
-	if err != nil {
-		stop()
-		running.Wait()
-		return fail(fmt.Errorf("client: %w", err))
+	opening.Wait()
+	if connErr != nil {
+		return fail(fmt.Errorf("client: %w", connErr))
 	}
+	streams, err := newLiveReader(clients)
+	if err != nil {
+		return fail(err)
+	}
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	var reading sync.WaitGroup
+	reading.Go(func() { streams.run(readCtx) })
 	if err := bw.Encode(map[string]int{"ready": len(clients)}); err != nil {
 		return err
 	}
@@ -159,11 +164,14 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 		pprof.StopCPUProfile()
 		_ = prof.Close()
 	}
-	stop()
-	running.Wait()
+	stopReading()
+	reading.Wait()
+	if err := streams.err(); err != nil {
+		return fail(fmt.Errorf("client: %w", err))
+	}
 	n := 0
 	for _, cl := range clients {
-		for _, rcv := range cl.got {
+		for _, rcv := range cl.p.got {
 			if err := bw.Encode(rcv); err != nil {
 				return err
 			}
@@ -306,82 +314,109 @@ func readJSONLine(r *bufio.Reader, v any) error {
 	return json.Unmarshal(line, v)
 }
 
-// sseBenchClient follows one live stream and keeps when each change arrived.
+// sseBenchClient is one stream of a client process: opened by open, then
+// read by the process's reader (liveReader) until the process stops.
 type sseBenchClient struct {
 	node int
-	mu   sync.Mutex
-	got  []liveReceipt
+	conn net.Conn
+	p    *sseParser
 }
 
-// run reads the stream at u until ctx ends; ready is called once, at its
-// first message (the current values) or when it gives up.
-func (cl *sseBenchClient) run(ctx context.Context, hc *http.Client, u string, ready func()) error {
-	once := sync.OnceFunc(ready)
-	defer once()
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+// open requests the stream at u (http://host:port/path?query) on a
+// connection of its own and reads it until its first message (the current
+// values) arrived. A 503 (the store had no connection free) asks to come back
+// shortly, as client.js does.
+func (cl *sseBenchClient) open(ctx context.Context, u string) error {
+	pu, err := url.Parse(u)
 	if err != nil {
 		return err
 	}
-	resp, err := hc.Do(req)
-	// A 503 (the store had no connection free) asks to come back shortly, as
-	// client.js does.
-	for try := 1; err == nil && resp.StatusCode == http.StatusServiceUnavailable && try < 20; try++ {
-		resp.Body.Close()
-		if !mohalla.Sleep(ctx, time.Duration(min(try, 10))*100*time.Millisecond) {
-			return nil
-		}
-		resp, err = hc.Do(req)
-	}
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
-	}
-	// The client shares the machine's cores with the nodes, so it reads as
-	// little as it can: lines in place in a large buffer (a snapshot longer
-	// than it is skipped, piece by piece), and of a change's data only the
-	// event's name and, for an order's, its id. No JSON is decoded.
-	r := bufio.NewReaderSize(resp.Body, 16<<10)
-	var change, skipping bool
-	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			if !skipping && bytes.HasPrefix(line, []byte("data: ")) {
-				once() // a long snapshot: the stream is open
-			}
-			skipping = true
-			continue
-		}
+	req := "GET " + pu.RequestURI() + " HTTP/1.1\r\nHost: " + pu.Host + "\r\nAccept: text/event-stream\r\n\r\n"
+	for try := 1; ; try++ {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", pu.Host)
 		if err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil {
-				return nil
-			}
 			return err
 		}
-		if skipping { // the end of a long line
-			skipping = false
-			continue
+		status, err := cl.start(c, req)
+		if err == nil && status == http.StatusOK {
+			return nil
 		}
-		switch {
-		case len(line) == 1: // the blank line that ends a message
-			change = false
-		case bytes.HasPrefix(line, []byte("event: ")):
-			change = bytes.Equal(line, []byte("event: change\n"))
-		case bytes.HasPrefix(line, []byte("data: ")):
-			if !change {
-				once()
-				continue
-			}
-			// Every change counts as received; an order's also has a latency.
-			rcv := liveReceipt{Node: cl.node, At: time.Now().UnixNano(), Order: orderOf(line)}
-			cl.mu.Lock()
-			cl.got = append(cl.got, rcv)
-			cl.mu.Unlock()
+		_ = c.Close()
+		if err != nil {
+			return fmt.Errorf("GET %s: %w", u, err)
+		}
+		if status != http.StatusServiceUnavailable || try == 20 {
+			return fmt.Errorf("GET %s: %d", u, status)
+		}
+		if !mohalla.Sleep(ctx, time.Duration(min(try, 10))*100*time.Millisecond) {
+			return ctx.Err()
 		}
 	}
+}
+
+// start sends req on c and reads the answer's head and, if it is a 200, the
+// stream until its first message.
+func (cl *sseBenchClient) start(c net.Conn, req string) (int, error) {
+	_ = c.SetDeadline(time.Now().Add(time.Minute))
+	defer c.SetDeadline(time.Time{}) //nolint:errcheck // the reader reads without one
+	if _, err := io.WriteString(c, req); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReaderSize(c, 4<<10)
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	chunked := false
+	for {
+		h, err := r.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, _ := bytes.Cut(h, []byte(":"))
+		if bytes.EqualFold(name, []byte("Transfer-Encoding")) && bytes.EqualFold(bytes.TrimSpace(value), []byte("chunked")) {
+			chunked = true
+		}
+	}
+	if status != http.StatusOK {
+		return status, nil
+	}
+	if !chunked {
+		return 0, errors.New("the stream's body is not chunked")
+	}
+	cl.conn, cl.p = c, newSSEParser(cl.node)
+	buf := make([]byte, 4<<10)
+	for !cl.p.opened {
+		n, err := r.Read(buf)
+		if err := cl.p.feed(buf[:n], time.Now().UnixNano()); err != nil {
+			return 0, err
+		}
+		if err != nil {
+			return 0, err
+		}
+		if cl.p.ended {
+			return 0, errors.New("the stream ended before its first message")
+		}
+	}
+	if n := r.Buffered(); n > 0 { // what the reader will not read again
+		b, _ := r.Peek(n)
+		if err := cl.p.feed(b, time.Now().UnixNano()); err != nil {
+			return 0, err
+		}
+	}
+	return status, nil
 }
 
 // orderOf returns the id of the order a change message's data line is
