@@ -66,14 +66,17 @@ var errNULCaller = errors.New("store: the caller's id or role holds a NUL byte")
 // the transaction, run as AppRole for ctx's caller: an empty id and role when
 // ctx carries none, which every policy reads as "no one". Its literals are
 // quoted here, not bound, so it can ride in the one simple-protocol message
-// that begins a transaction.
+// that begins a transaction. SET LOCAL means what set_config(…, true) does,
+// but is a utility statement, which PostgreSQL neither analyses nor plans:
+// about 10 µs of its CPU less a transaction than the SELECT of three
+// set_config calls it replaces (issue 12).
 func sessionSQL(ctx context.Context) (string, error) {
 	c, _ := CallerOf(ctx)
 	if strings.ContainsRune(c.ID, 0) || strings.ContainsRune(string(c.Role), 0) {
 		return "", errNULCaller
 	}
-	return "SELECT set_config('role', '" + AppRole + "', true), set_config('app.user_id', " + quoteLiteral(c.ID) +
-		", true), set_config('app.role', " + quoteLiteral(string(c.Role)) + ", true)", nil
+	return "SET LOCAL ROLE " + quoteLiteral(AppRole) + "; SET LOCAL app.user_id = " + quoteLiteral(c.ID) +
+		"; SET LOCAL app.role = " + quoteLiteral(string(c.Role)), nil
 }
 
 // quoteLiteral quotes s as a standard-conforming SQL string literal (the

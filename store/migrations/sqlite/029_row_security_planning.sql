@@ -1,0 +1,3 @@
+-- PostgreSQL's migration 029 (its row-level security policies' helper
+-- functions made cheaper to plan) has no counterpart here: SQLite has no
+-- row-level security (see 011).
