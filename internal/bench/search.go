@@ -122,6 +122,12 @@ type SearchKind struct {
 	// only, for a fifth of the duration (at most 3s).
 	AlonePerSecond float64
 	AloneCost      time.Duration
+	// CPUP50, CPUP99 and CPUMax are the CPU of a query of this kind run
+	// alone on its thread, over the same queries every run (search_cost.go),
+	// and Costliest names the costliest of them; zero where the thread's
+	// clock is not read.
+	CPUP50, CPUP99, CPUMax time.Duration
+	Costliest              []QueryCost
 }
 
 // Search seeds (or finds) the demo neighbourhood at cfg.Products products,
@@ -254,6 +260,13 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		queries := len(lat.byKind[k.Kind])
 		k.AlonePerSecond = float64(queries) / lat.elapsed.Seconds()
 		k.AloneCost = (processCPU() - cpu) / time.Duration(max(1, queries))
+		costs, costliest, err := measureKindCost(ctx, ix, mix, k.Kind, costSamples)
+		if err != nil {
+			return nil, err
+		}
+		if len(costs) > 0 {
+			k.CPUP50, k.CPUP99, k.CPUMax, k.Costliest = percentile(costs, 50), percentile(costs, 99), costs[len(costs)-1], costliest
+		}
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -371,6 +384,18 @@ func (r *SearchReport) Print(w io.Writer) {
 	for _, k := range r.Kinds {
 		fmt.Fprintf(w, "    %-9s %6d  p50 %-8s p99 %-8s alone: %5.0f/s, cpu %s per query\n", k.Kind, k.Queries, msec(k.P50),
 			msec(k.P99), k.AlonePerSecond, msec(k.AloneCost))
+	}
+	if len(r.Kinds) > 0 && r.Kinds[0].CPUP99 > 0 {
+		fmt.Fprintf(w, "  one by one     %d queries of each kind, the same every run, each one's CPU on its own thread:\n", costSamples)
+		for _, k := range r.Kinds {
+			fmt.Fprintf(w, "    %-9s cpu p50 %-8s p99 %-8s max %-8s costliest:", k.Kind, msec(k.CPUP50), msec(k.CPUP99), msec(k.CPUMax))
+			sep := ""
+			for _, c := range k.Costliest {
+				fmt.Fprintf(w, "%s %s (%d found) %s", sep, c.Query, c.Found, msec(c.CPU))
+				sep = ","
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
 		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
