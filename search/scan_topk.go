@@ -323,6 +323,9 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 // length norm: it scores the products of each norm, greatest first, and stops
 // when that bound for the next norm is below the worst score kept.
 func (s *productScan) bestByScore(views []segmentScan) {
+	if s.bestByLevels(views) {
+		return
+	}
 	// Summed as the scorer sums, so never below a score's sum. A term no
 	// document holds (a misspelling as typed, a prefix) weighs the most and
 	// matches nothing, so it does not count.

@@ -76,6 +76,12 @@ type SearchReport struct {
 	Kinds    []SearchKind
 	// QueryCost is the CPU the process spent per query, GC included.
 	QueryCost time.Duration
+	// AllocPerQuery is the heap the process allocated per query; GCs the
+	// collections that ran while the mix was measured, and GCPause their
+	// stop-the-world pauses in all.
+	AllocPerQuery uint64
+	GCs           uint32
+	GCPause       time.Duration
 	// FloorP50 and FloorP99 are the latencies of a fixed computation of
 	// QueryCost run by as many clients the same way: what queueing for the
 	// machine's cores, and its other load, add by themselves.
@@ -127,7 +133,7 @@ type SearchKind struct {
 	// and Costliest names the costliest of them; zero where the thread's
 	// clock is not read.
 	CPUP50, CPUP99, CPUMax time.Duration
-	Costliest              []QueryCost
+	Costliest              []CostlyQuery
 }
 
 // Search seeds (or finds) the demo neighbourhood at cfg.Products products,
@@ -227,6 +233,8 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		return nil, err
 	}
 	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	cpu = processCPU()
 	var lat searchLatencies
 	err = profiled(c.CPUProfile, func() (err error) {
@@ -247,6 +255,9 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	slices.Sort(all)
 	rep.Queries = len(all)
 	rep.QueryCost = (processCPU() - cpu) / time.Duration(max(1, len(all)))
+	runtime.ReadMemStats(&ms)
+	rep.AllocPerQuery = (ms.TotalAlloc - before.TotalAlloc) / uint64(max(1, len(all)))
+	rep.GCs, rep.GCPause = ms.NumGC-before.NumGC, time.Duration(ms.PauseTotalNs-before.PauseTotalNs)
 	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
 	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
 	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)
@@ -399,6 +410,8 @@ func (r *SearchReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
 		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
+	fmt.Fprintf(w, "  garbage        %.1f KiB allocated per query; %d collections while measuring, pauses %s in all\n",
+		float64(r.AllocPerQuery)/1024, r.GCs, msec(r.GCPause))
 	fmt.Fprintf(w, "  memory         resident %s (peak %s), Go heap %s; index columns %s, segment files %s (mapped)\n",
 		mib(int64(r.Resident)), mib(int64(r.PeakResident)), mib(int64(r.Heap)), mib(int64(r.IndexColumns)), mib(int64(r.IndexFiles)))
 	fmt.Fprintf(w, "  index's own    %s: Go heap %s, segment files in RAM %s (the rest is the store, the query mix and the bench)\n",

@@ -27,9 +27,9 @@ const costSamples = 1000
 // names.
 const costliestShown = 3
 
-// QueryCost is one query measured on its own: what it asked, how many
+// CostlyQuery is one query measured on its own: what it asked, how many
 // products matched, and the CPU it took.
-type QueryCost struct {
+type CostlyQuery struct {
 	Query string
 	Found uint64
 	CPU   time.Duration
@@ -38,7 +38,7 @@ type QueryCost struct {
 // measureKindCost runs n queries of kind one after another on one locked
 // thread and returns the CPU each took, sorted, and the costliest few. It
 // returns nil costs where the thread's clock cannot be read.
-func measureKindCost(ctx context.Context, ix *search.Index, m *searchMix, kind string, n int) ([]time.Duration, []QueryCost, error) {
+func measureKindCost(ctx context.Context, ix *search.Index, m *searchMix, kind string, n int) ([]time.Duration, []CostlyQuery, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if threadCPU() == 0 {
@@ -46,7 +46,7 @@ func measureKindCost(ctx context.Context, ix *search.Index, m *searchMix, kind s
 	}
 	r := rand.New(rand.NewPCG(2026, 21))
 	costs := make([]time.Duration, 0, n)
-	var all []QueryCost
+	var all []CostlyQuery
 	for range n {
 		_, q := m.nextOf(r, kind)
 		start := threadCPU()
@@ -56,10 +56,10 @@ func measureKindCost(ctx context.Context, ix *search.Index, m *searchMix, kind s
 			return nil, nil, fmt.Errorf("%s query %+v: %w", kind, q, err)
 		}
 		costs = append(costs, cpu)
-		all = append(all, QueryCost{Query: describeQuery(q), Found: res.Found, CPU: cpu})
+		all = append(all, CostlyQuery{Query: describeQuery(q), Found: res.Found, CPU: cpu})
 	}
 	slices.Sort(costs)
-	slices.SortFunc(all, func(a, b QueryCost) int { return int(b.CPU - a.CPU) })
+	slices.SortFunc(all, func(a, b CostlyQuery) int { return int(b.CPU - a.CPU) })
 	return costs, all[:min(costliestShown, len(all))], nil
 }
 
