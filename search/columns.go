@@ -76,6 +76,8 @@ type columns struct {
 	byNorm                []normBucket
 	newest, cheapest      []uint32 // document numbers in those orders
 	dearest               []uint32
+	// The position of each document in those orders (order_select.go).
+	newestAt, cheapestAt, dearestAt []uint32
 }
 
 // numberedBitmap is the products of one shop or category, by its number.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"io/fs"
+	"math"
 	"path/filepath"
 	"slices"
 
@@ -59,30 +60,46 @@ func (c *columns) buildOrders() {
 	slices.SortFunc(c.cheapest, func(x, y uint32) int { return cmp.Or(cmp.Compare(c.price[x], c.price[y]), newer(x, y)) })
 	c.dearest = slices.Clone(docs)
 	slices.SortFunc(c.dearest, func(x, y uint32) int { return cmp.Or(cmp.Compare(c.price[y], c.price[x]), newer(x, y)) })
+	c.newestAt, c.cheapestAt, c.dearestAt = positions(c.newest, len(c.facet)), positions(c.cheapest, len(c.facet)),
+		positions(c.dearest, len(c.facet))
 }
 
-// inOrder returns the products of c in the order of s, or nil if the columns
-// do not decide it (relevance with words, distance).
-func (c *columns) inOrder(s Sort, scored bool) []uint32 {
+// positions returns the position in order of each of n documents; those not
+// in it (not products) get the last.
+func positions(order []uint32, n int) []uint32 {
+	at := make([]uint32, n)
+	for i := range at {
+		at[i] = math.MaxUint32
+	}
+	for i, d := range order {
+		at[d] = uint32(i)
+	}
+	return at
+}
+
+// inOrder returns the products of c in the order of s, and the position of
+// each document in it, or nil if the columns do not decide it (relevance with
+// words, distance).
+func (c *columns) inOrder(s Sort, scored bool) (order, at []uint32) {
 	switch s {
 	case SortNewest:
-		return c.newest
+		return c.newest, c.newestAt
 	case SortPriceAsc:
-		return c.cheapest
+		return c.cheapest, c.cheapestAt
 	case SortPriceDesc:
-		return c.dearest
+		return c.dearest, c.dearestAt
 	case SortRelevance:
 		if !scored {
-			return c.newest
+			return c.newest, c.newestAt
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // memory is an estimate of the bytes the columns hold in memory.
 func (c *columns) memory() uint64 {
 	n := uint64(len(c.facet))
-	b := n*(4+8+8+4+1+4) + uint64(len(c.ids)) + uint64(len(c.newest)+len(c.cheapest)+len(c.dearest))*4
+	b := n*(4+8+8+4+1+4+3*4) + uint64(len(c.ids)) + uint64(len(c.newest)+len(c.cheapest)+len(c.dearest))*4
 	for _, m := range []map[string]*roaring.Bitmap{c.byShop, c.byCategory} {
 		for k, bm := range m {
 			b += bm.GetSizeInBytes() + uint64(len(k))

@@ -77,6 +77,9 @@ type Index struct {
 	// walkBudget, if not 0, is how many products a walk in a sort order tests
 	// before it ranks the rest (scan_topk.go); for the tests.
 	walkBudget uint64
+	// levelCombos, if not 0, is the most combinations of word levels a
+	// relevance search takes class by class (scan_levels.go); for the tests.
+	levelCombos int
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,

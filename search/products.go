@@ -93,7 +93,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 	scan := func(m matching) (*productScan, error) {
 		s := &productScan{q: &q, near: near, m: m, order: orderOf(q.Sort, scored), after: after,
 			top: topHits{n: q.Limit + 1}, typoCache: &ix.typos, exhaustive: ix.exhaustive,
-			walkBudget: ix.walkBudget}
+			walkBudget: ix.walkBudget, levelCombos: ix.levelCombos}
 		if err := ctx.Err(); err != nil {
 			return nil, ix.searchErr(err)
 		}

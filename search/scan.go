@@ -40,8 +40,9 @@ type productScan struct {
 	typoCache *typoCache // the index's (typos.go)
 	// exhaustive ranks every match, as searches did before they stopped at
 	// the best: the tests compare the two.
-	exhaustive bool
-	walkBudget uint64 // 0: half the segment's matches (scan_topk.go)
+	exhaustive  bool
+	walkBudget  uint64 // 0: half the segment's matches (scan_topk.go)
+	levelCombos int    // 0: maxLevelCombos (scan_levels.go)
 }
 
 // scanTerm is a term of the name field that a query word matches, and the

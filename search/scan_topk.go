@@ -223,56 +223,55 @@ func (s *productScan) rankAll(v *segmentScan, docs *roaring.Bitmap, sc *scorer) 
 // bestInOrder keeps the best matches in an order the columns decide (newest,
 // price): a segment whose matches are many walks its products in that order
 // from the cursor on and stops at the first that cannot be kept; one whose
-// matches are few ranks each of them.
+// matches are few takes the first of them by their positions in the order
+// (order_select.go).
 func (s *productScan) bestInOrder(views []segmentScan) {
-	k := uint64(s.top.n)
 	for i := range views {
 		v := &views[i]
 		m := v.match.GetCardinality()
 		if m == 0 {
 			continue
 		}
-		order := v.cols.inOrder(s.q.Sort, false)
-		// A walk tests about len(order)/m products per hit kept, if the
-		// matches are spread evenly over the order; ranking every match costs
-		// m ranks, each about a test. A walk that finds its matches rarer
-		// than that (a category's prices all high, walking the cheapest
-		// first) stops after m/2 tests and ranks the matches it has not
-		// passed.
-		if order == nil || 4*k*uint64(len(order))/m > m {
+		order, at := v.cols.inOrder(s.q.Sort, false)
+		if order == nil {
 			s.rankAll(v, v.match, nil)
 			continue
 		}
-		start := 0
+		from := 0
 		if s.after != nil {
-			start = sort.Search(len(order), func(i int) bool {
+			from = sort.Search(len(order), func(i int) bool {
 				d := order[i]
 				r := s.rankOf(v, nil, d)
 				return s.order.beforeOr(s.after, &r, v.cols, d)
 			})
 		}
-		budget := cmp.Or(s.walkBudget, max(m/2, 1))
-		for i, d := range order[start:] {
-			if uint64(i) == budget {
-				s.rankRest(v, order[start+i-1])
-				break
-			}
-			if v.match.Contains(d) && !s.offer(v, d, s.rankOf(v, nil, d)) {
-				break
-			}
-		}
+		s.inOrderFrom(v, v.match, m, order, at, from, func(d uint32) rank { return s.rankOf(v, nil, d) })
 	}
 }
 
-// rankRest ranks the matches of v that come after document d in the sort
-// order, once a walk up to d has offered those before.
-func (s *productScan) rankRest(v *segmentScan, d uint32) {
-	after := s.after
-	r := s.rankOf(v, nil, d)
-	r.id = v.cols.id(d)
-	s.after = &r
-	s.rankAll(v, v.match, nil)
-	s.after = after
+// inOrderFrom offers the first matches of docs (m of them, of v) in order
+// from position from on, until one cannot be kept. A walk tests about
+// len(order)/m products per hit kept if the matches are spread evenly over
+// the order, each test costing several position reads: so few matches are
+// taken by their positions at once, and a walk that finds its matches rarer
+// than hoped (bunched later in the order) gives up after m/8 tests and takes
+// the rest by their positions.
+func (s *productScan) inOrderFrom(v *segmentScan, docs *roaring.Bitmap, m uint64, order, at []uint32, from int,
+	rankOf func(d uint32) rank) {
+	if 8*uint64(s.top.n)*uint64(len(order))/m > m {
+		s.offerFirst(v, docs, order, at, uint32(from), rankOf)
+		return
+	}
+	budget := cmp.Or(s.walkBudget, max(m/8, 1))
+	for i, d := range order[from:] {
+		if uint64(i) == budget {
+			s.offerFirst(v, docs, order, at, uint32(from+i), rankOf)
+			return
+		}
+		if docs.Contains(d) && !s.offer(v, d, rankOf(d)) {
+			return
+		}
+	}
 }
 
 // bestByDistance keeps the nearest matches: it takes the shops in range
@@ -323,6 +322,9 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 // length norm: it scores the products of each norm, greatest first, and stops
 // when that bound for the next norm is below the worst score kept.
 func (s *productScan) bestByScore(views []segmentScan) {
+	if s.bestByLevels(views) {
+		return
+	}
 	// Summed as the scorer sums, so never below a score's sum. A term no
 	// document holds (a misspelling as typed, a prefix) weighs the most and
 	// matches nothing, so it does not count.
@@ -455,39 +457,24 @@ func (s *productScan) topLevel(views []segmentScan) (rest float32, tops []*roari
 }
 
 // rankTied offers the documents of docs, of v, which all score a: so they
-// rank newest first. Many of them are walked in the segment's newest order
-// until one cannot be kept; few, or after a cursor, are offered each.
+// rank newest first, and are taken in the segment's newest order from the
+// cursor on (inOrderFrom).
 func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) {
 	m := docs.GetCardinality()
 	if m == 0 {
 		return
 	}
 	cols := v.cols
-	order := cols.newest
-	if s.after != nil || 4*uint64(s.top.n)*uint64(len(order))/m > m {
-		buf := make([]uint32, 512)
-		it := docs.ManyIterator()
-		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-			for _, d := range buf[:k] {
-				s.offer(v, d, rank{a: a, t: cols.created[d]})
-			}
-		}
-		return
+	rankOf := func(d uint32) rank { return rank{a: a, t: cols.created[d]} }
+	from := 0
+	if s.after != nil {
+		// Ties after the cursor are those after it in the newest order: all
+		// or none of them when its score differs.
+		from = sort.Search(len(cols.newest), func(i int) bool {
+			d := cols.newest[i]
+			r := rankOf(d)
+			return s.order.beforeOr(s.after, &r, cols, d)
+		})
 	}
-	budget := max(m/2, 1)
-	for i, d := range order {
-		if uint64(i) == budget {
-			// Matches rarer than the walk hoped: rank those after the last
-			// walked, as rankRest does.
-			last := order[i-1]
-			r := rank{a: a, t: cols.created[last], id: cols.id(last)}
-			s.after = &r
-			s.rankTied(v, docs, a)
-			s.after = nil
-			return
-		}
-		if docs.Contains(d) && !s.offer(v, d, rank{a: a, t: cols.created[d]}) {
-			return
-		}
-	}
+	s.inOrderFrom(v, docs, m, cols.newest, cols.newestAt, from, rankOf)
 }

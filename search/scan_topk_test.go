@@ -83,6 +83,15 @@ func TestBestEqualsExhaustive(t *testing.T) {
 		t.Run(fmt.Sprint("budget", i), func(t *testing.T) { compareWalks(t, ix, q) })
 	}
 	ix.walkBudget = 0
+	// Relevance norm by norm, as a search whose words' levels combine in
+	// too many ways is ranked (scan_levels.go).
+	ix.levelCombos = 1
+	for i := range 100 {
+		q := randomQuery(r, cats, n.Shops)
+		q.Q, q.Sort = randomWords(r, n.Products[r.IntN(len(n.Products))].Name), SortRelevance
+		t.Run(fmt.Sprint("norms", i), func(t *testing.T) { compareWalks(t, ix, q) })
+	}
+	ix.levelCombos = 0
 	// Near-me, nearest first: shops are taken nearest first and the search
 	// stops early, and it must never leave out a product in range.
 	for i := range 100 {

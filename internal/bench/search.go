@@ -76,6 +76,12 @@ type SearchReport struct {
 	Kinds    []SearchKind
 	// QueryCost is the CPU the process spent per query, GC included.
 	QueryCost time.Duration
+	// AllocPerQuery is the heap the process allocated per query; GCs the
+	// collections that ran while the mix was measured, and GCPause their
+	// stop-the-world pauses in all.
+	AllocPerQuery uint64
+	GCs           uint32
+	GCPause       time.Duration
 	// FloorP50 and FloorP99 are the latencies of a fixed computation of
 	// QueryCost run by as many clients the same way: what queueing for the
 	// machine's cores, and its other load, add by themselves.
@@ -122,6 +128,12 @@ type SearchKind struct {
 	// only, for a fifth of the duration (at most 3s).
 	AlonePerSecond float64
 	AloneCost      time.Duration
+	// CPUP50, CPUP99 and CPUMax are the CPU of a query of this kind run
+	// alone on its thread, over the same queries every run (search_cost.go),
+	// and Costliest names the costliest of them; zero where the thread's
+	// clock is not read.
+	CPUP50, CPUP99, CPUMax time.Duration
+	Costliest              []CostlyQuery
 }
 
 // Search seeds (or finds) the demo neighbourhood at cfg.Products products,
@@ -221,6 +233,8 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		return nil, err
 	}
 	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	cpu = processCPU()
 	var lat searchLatencies
 	err = profiled(c.CPUProfile, func() (err error) {
@@ -241,6 +255,9 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	slices.Sort(all)
 	rep.Queries = len(all)
 	rep.QueryCost = (processCPU() - cpu) / time.Duration(max(1, len(all)))
+	runtime.ReadMemStats(&ms)
+	rep.AllocPerQuery = (ms.TotalAlloc - before.TotalAlloc) / uint64(max(1, len(all)))
+	rep.GCs, rep.GCPause = ms.NumGC-before.NumGC, time.Duration(ms.PauseTotalNs-before.PauseTotalNs)
 	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
 	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
 	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)
@@ -254,6 +271,13 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 		queries := len(lat.byKind[k.Kind])
 		k.AlonePerSecond = float64(queries) / lat.elapsed.Seconds()
 		k.AloneCost = (processCPU() - cpu) / time.Duration(max(1, queries))
+		costs, costliest, err := measureKindCost(ctx, ix, mix, k.Kind, costSamples)
+		if err != nil {
+			return nil, err
+		}
+		if len(costs) > 0 {
+			k.CPUP50, k.CPUP99, k.CPUMax, k.Costliest = percentile(costs, 50), percentile(costs, 99), costs[len(costs)-1], costliest
+		}
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -372,8 +396,22 @@ func (r *SearchReport) Print(w io.Writer) {
 		fmt.Fprintf(w, "    %-9s %6d  p50 %-8s p99 %-8s alone: %5.0f/s, cpu %s per query\n", k.Kind, k.Queries, msec(k.P50),
 			msec(k.P99), k.AlonePerSecond, msec(k.AloneCost))
 	}
+	if len(r.Kinds) > 0 && r.Kinds[0].CPUP99 > 0 {
+		fmt.Fprintf(w, "  one by one     %d queries of each kind, the same every run, each one's CPU on its own thread:\n", costSamples)
+		for _, k := range r.Kinds {
+			fmt.Fprintf(w, "    %-9s cpu p50 %-8s p99 %-8s max %-8s costliest:", k.Kind, msec(k.CPUP50), msec(k.CPUP99), msec(k.CPUMax))
+			sep := ""
+			for _, c := range k.Costliest {
+				fmt.Fprintf(w, "%s %s (%d found) %s", sep, c.Query, c.Found, msec(c.CPU))
+				sep = ","
+			}
+			fmt.Fprintln(w)
+		}
+	}
 	fmt.Fprintf(w, "  cpu per query  %s, GC included; a fixed %s computation run the same way: p50 %s, p99 %s\n",
 		msec(r.QueryCost), msec(r.QueryCost), msec(r.FloorP50), msec(r.FloorP99))
+	fmt.Fprintf(w, "  garbage        %.1f KiB allocated per query; %d collections while measuring, pauses %s in all\n",
+		float64(r.AllocPerQuery)/1024, r.GCs, msec(r.GCPause))
 	fmt.Fprintf(w, "  memory         resident %s (peak %s), Go heap %s; index columns %s, segment files %s (mapped)\n",
 		mib(int64(r.Resident)), mib(int64(r.PeakResident)), mib(int64(r.Heap)), mib(int64(r.IndexColumns)), mib(int64(r.IndexFiles)))
 	fmt.Fprintf(w, "  index's own    %s: Go heap %s, segment files in RAM %s (the rest is the store, the query mix and the bench)\n",

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,12 @@ func TestSearchShortRun(t *testing.T) {
 				k.AlonePerSecond, k.AloneCost)
 		}
 	}
+	for _, k := range rep.Kinds { // measured one by one on Linux, where the thread's clock is read
+		if runtime.GOOS == "linux" && (k.CPUP50 <= 0 || k.CPUP99 < k.CPUP50 || k.CPUMax < k.CPUP99 || len(k.Costliest) == 0 ||
+			k.Costliest[0].CPU != k.CPUMax || k.Costliest[0].Query == "") {
+			t.Errorf("%s one by one: cpu p50 %v, p99 %v, max %v, costliest %+v", k.Kind, k.CPUP50, k.CPUP99, k.CPUMax, k.Costliest)
+		}
+	}
 	if len(rep.Kinds) != 6 {
 		t.Errorf("%d kinds of query ran, want 6 (typo, prefix, filtered, faceted, geo, sorted)", len(rep.Kinds))
 	}
@@ -42,7 +49,7 @@ func TestSearchShortRun(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"docs/s", "typo", "geo", "sorted", "p99", "cpu per query", "resident", "while writing"} {
+	for _, want := range []string{"docs/s", "typo", "geo", "sorted", "p99", "cpu per query", "one by one", "allocated per query", "resident", "while writing"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}

@@ -1,0 +1,233 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// A match's score is its name's length norm times the sum, over the words,
+// of the weight of the weightiest term of the word it holds. So the matches
+// fall into classes that score alike: one per combination of each word's
+// weight level (the distinct weights of its terms) and norm. bestByLevels
+// takes these classes best first, and ranks each one's matches as ties
+// (newest first, as rankTied does), without scoring any of them; it stops at
+// the first class that scores below the worst hit kept. Bounding a whole norm
+// by every word's weightiest term (bestByScore) gave way as soon as that term
+// was rare, a typo's or a prefix's rarest completion, and then every match of
+// the norm was scored: the cost grew with the number of matches.
+
+// maxLevelCombos is the most combinations of word levels bestByLevels takes;
+// a search with more (a short prefix of many completions in several words)
+// is scored norm by norm.
+const maxLevelCombos = 256
+
+// levelCombo is one weight level of each word (-1: the word is absent, in a
+// search matching any word), and the sum of their weights as the scorer
+// sums them.
+type levelCombo struct {
+	levels  []int
+	sum     float32
+	matched int
+}
+
+// wordLevels are a word's terms grouped by weight, weightiest first: the
+// indexes in productScan.words of the terms of each weight.
+type wordLevels struct {
+	weights []float32
+	terms   [][]int
+}
+
+// levelsOf groups the terms of each word of s by weight. Terms no document
+// holds match nothing and are left out, as bestByScore leaves them out of its
+// bound.
+func (s *productScan) levelsOf() []wordLevels {
+	out := make([]wordLevels, len(s.words))
+	for i, ts := range s.words {
+		var ws []float32
+		for _, t := range ts {
+			if t.df > 0 {
+				ws = append(ws, float32(t.weight))
+			}
+		}
+		slices.SortFunc(ws, func(a, b float32) int { return cmp.Compare(b, a) })
+		ws = slices.Compact(ws)
+		out[i] = wordLevels{weights: ws, terms: make([][]int, len(ws))}
+		for j, t := range ts {
+			if t.df == 0 {
+				continue
+			}
+			k := slices.Index(ws, float32(t.weight))
+			out[i].terms[k] = append(out[i].terms[k], j)
+		}
+	}
+	return out
+}
+
+// combosOf returns every combination of the words' levels, or nil if they
+// are more than maxLevelCombos.
+func (s *productScan) combosOf(levels []wordLevels) []levelCombo {
+	n, most := 1, cmp.Or(s.levelCombos, maxLevelCombos)
+	for _, l := range levels {
+		k := len(l.weights)
+		if s.m.anyWord {
+			k++ // absent
+		}
+		n *= max(k, 1)
+		if n > most {
+			return nil
+		}
+	}
+	combos := []levelCombo{{}}
+	for _, l := range levels {
+		var next []levelCombo
+		for _, c := range combos {
+			for j := range l.weights {
+				next = append(next, levelCombo{levels: append(slices.Clip(c.levels), j)})
+			}
+			if s.m.anyWord {
+				next = append(next, levelCombo{levels: append(slices.Clip(c.levels), -1)})
+			}
+		}
+		combos = next
+	}
+	out := combos[:0]
+	for _, c := range combos {
+		// Summed word by word, as the scorer sums a match's best weights.
+		for i, j := range c.levels {
+			if j >= 0 {
+				c.sum += levels[i].weights[j]
+				c.matched++
+			}
+		}
+		if c.matched > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// scoreOf is the score of a match of combination c and norm, computed as
+// scorer.score computes it.
+func (s *productScan) scoreOf(c *levelCombo, norm float32) float64 {
+	x := float64(c.sum) * float64(norm)
+	if s.m.anyWord {
+		x *= float64(c.matched) / float64(len(s.words))
+	}
+	return x
+}
+
+// levelDocs are one segment's matches by word and level: exclusive[i][j] the
+// matches whose weightiest term of word i is of level j, filled in level
+// order as the classes need them; seen[i] the matches holding a term of
+// the levels filled so far.
+type levelDocs struct {
+	exclusive [][]*roaring.Bitmap
+	seen      []*roaring.Bitmap
+	combos    map[int]*roaring.Bitmap // by combination
+	byNorm    map[float32]*roaring.Bitmap
+}
+
+// level returns the matches of v whose weightiest term of word i is of level
+// j (-1: that hold none of the word's terms).
+func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, i, j int) *roaring.Bitmap {
+	last := len(levels[i].weights) - 1
+	if j < 0 && last < 0 {
+		return v.match
+	}
+	if j < 0 {
+		s.level(v, ld, levels, i, last)
+		return roaring.AndNot(v.match, ld.seen[i])
+	}
+	for k := len(ld.exclusive[i]); k <= j; k++ {
+		bms := make([]*roaring.Bitmap, 0, len(levels[i].terms[k]))
+		for _, t := range levels[i].terms[k] {
+			bms = append(bms, v.terms[i][t])
+		}
+		docs := roaring.FastOr(bms...)
+		docs.And(v.match)
+		docs.AndNot(ld.seen[i])
+		ld.seen[i].Or(docs)
+		ld.exclusive[i] = append(ld.exclusive[i], docs)
+	}
+	return ld.exclusive[i][j]
+}
+
+// bestByLevels keeps the most relevant matches class by class, best first
+// (above). It returns false, having done nothing, for a search whose word
+// levels combine too many ways.
+func (s *productScan) bestByLevels(views []segmentScan) bool {
+	levels := s.levelsOf()
+	combos := s.combosOf(levels)
+	if combos == nil {
+		return false
+	}
+	type class struct {
+		combo int
+		norm  float32
+		score float64
+	}
+	var norms []float32
+	for i := range views {
+		for _, b := range views[i].cols.byNorm {
+			norms = append(norms, b.norm)
+		}
+	}
+	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
+	norms = slices.Compact(norms)
+	classes := make([]class, 0, len(combos)*len(norms))
+	for c := range combos {
+		for _, n := range norms {
+			classes = append(classes, class{combo: c, norm: n, score: s.scoreOf(&combos[c], n)})
+		}
+	}
+	slices.SortStableFunc(classes, func(a, b class) int { return cmp.Compare(b.score, a.score) })
+	docs := make([]*levelDocs, len(views))
+	for _, cl := range classes {
+		if worst := s.top.worst(); worst != nil && cl.score < worst.a {
+			return true
+		}
+		for i := range views {
+			v := &views[i]
+			if v.match.IsEmpty() {
+				continue
+			}
+			ld := docs[i]
+			if ld == nil {
+				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), seen: make([]*roaring.Bitmap, len(levels)),
+					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]*roaring.Bitmap{}}
+				for w := range ld.seen {
+					ld.seen[w] = roaring.New()
+				}
+				for _, b := range v.cols.byNorm {
+					ld.byNorm[b.norm] = b.docs
+				}
+				docs[i] = ld
+			}
+			bucket := ld.byNorm[cl.norm]
+			if bucket == nil {
+				continue
+			}
+			in, ok := ld.combos[cl.combo]
+			if !ok {
+				for w, j := range combos[cl.combo].levels {
+					l := s.level(v, ld, levels, w, j)
+					if in == nil {
+						in = l.Clone()
+					} else {
+						in.And(l)
+					}
+					if in.IsEmpty() {
+						break
+					}
+				}
+				ld.combos[cl.combo] = in
+			}
+			if in.Intersects(bucket) {
+				s.rankTied(v, roaring.And(in, bucket), cl.score)
+			}
+		}
+	}
+	return true
+}
