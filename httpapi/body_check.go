@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mohallamart/mohalla"
@@ -40,10 +40,8 @@ func checkBody(data []byte, t reflect.Type) error {
 	if !json.Valid(data) {
 		return nil // the decoder says what is wrong, as it always has
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	w := walker{dec: dec}
-	tok, err := dec.Token()
+	w := walker{dec: &lexer{data: data}}
+	tok, err := w.dec.Token()
 	if err != nil {
 		return walkError(err)
 	}
@@ -66,7 +64,7 @@ func walkError(err error) error {
 	return err
 }
 
-type walker struct{ dec *json.Decoder }
+type walker struct{ dec *lexer }
 
 var (
 	rawType = reflect.TypeFor[json.RawMessage]()
@@ -123,7 +121,8 @@ func (w *walker) value(tok json.Token, t reflect.Type, at string, multiline bool
 
 // object checks the members of an object decoded into struct type t.
 func (w *walker) object(t reflect.Type, at string) error {
-	fields := jsonFields(t)
+	shape := shapeOf(t)
+	fields := shape.fields
 	seen := map[string]bool{}
 	unknown := ""
 	err := w.members(at, func(key string) (reflect.Type, string) {
@@ -145,7 +144,7 @@ func (w *walker) object(t reflect.Type, at string) error {
 		return nil
 	}
 	var v mohalla.Invalid
-	for _, name := range fieldOrder(t) {
+	for _, name := range shape.order {
 		if f := fields[name]; f.required && !seen[name] {
 			v.Add(join(at, name), "is required")
 		}
@@ -211,6 +210,24 @@ func where(at string) string {
 		return ""
 	}
 	return " (at " + at + ")"
+}
+
+// structShape is what the walker needs of a struct type: its fields by JSON
+// name, and their names in declaration order. It is worked out once a type
+// (shapes): a batch body's thousand items are a thousand objects of one type.
+type structShape struct {
+	fields map[string]jsonField
+	order  []string
+}
+
+var shapes sync.Map // reflect.Type → *structShape
+
+func shapeOf(t reflect.Type) *structShape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(*structShape)
+	}
+	s, _ := shapes.LoadOrStore(t, &structShape{fields: jsonFields(t), order: fieldOrder(t)})
+	return s.(*structShape)
 }
 
 // jsonField is what the walker needs of a struct field.

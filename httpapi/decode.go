@@ -29,6 +29,11 @@ func decode(r *http.Request, v any) error {
 	if err != nil {
 		return bodyError(err)
 	}
+	return decodeBytes(data, v)
+}
+
+// decodeBytes is decode of a body already read.
+func decodeBytes(data []byte, v any) error {
 	if err := checkBody(data, reflect.TypeOf(v).Elem()); err != nil {
 		return err
 	}

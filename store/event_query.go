@@ -19,6 +19,9 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 	if !tx.d.oneStatementPays { // one event a statement: its text is fixed, so prepared once
 		return tx.appendEach(ctx, events)
 	}
+	if len(events) >= manyEvents {
+		return tx.appendMany(ctx, events)
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO events (event_id, name, data, caller, ts, v) VALUES `)
 	args := make([]any, 0, 6*len(events))
@@ -36,32 +39,11 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 	}
 	b.WriteString(` ON CONFLICT (event_id) DO NOTHING RETURNING event_id`)
 	rs, err := tx.q.query(ctx, b.String(), args...)
+	ids, err := collect(rs, err, scanString)
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
-	stored := make(map[string]bool, len(events))
-	for rs.Next() {
-		var id string
-		if err := rs.Scan(&id); err != nil {
-			return nil, err
-		}
-		stored[id] = true
-	}
-	if err := rs.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]mohalla.Event, 0, len(stored))
-	for _, e := range events {
-		if stored[e.ID] {
-			out = append(out, e)
-			delete(stored, e.ID) // the same id twice in one call is stored once
-		}
-	}
-	if len(out) > 0 {
-		tx.appended = true
-	}
-	return out, nil
+	return tx.stored(events, ids), nil
 }
 
 // callerOf is the caller column of e: its user as JSON, or NULL when it has

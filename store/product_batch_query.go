@@ -140,6 +140,18 @@ func (tx *Tx) InsertProducts(ctx context.Context, ps []mohalla.Product, now time
 	if len(ps) == 0 {
 		return nil
 	}
+	if sql := tx.d.sql(insertProductArraysSQL); sql != "" {
+		n := len(ps)
+		id, shop, name, desc, cat, unit := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n)
+		price, stock, low, version := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		for i, p := range ps {
+			id[i], shop[i], name[i], desc[i], cat[i], unit[i] = p.ID, p.ShopID, p.Name, p.Description, p.Category, p.Unit
+			price[i], stock[i], low[i], version[i] = int64(p.Price), p.Stock, p.LowStockThreshold, p.Version
+		}
+		_, err := tx.q.exec(ctx, sql, id, shop, name, desc, price, cat, unit, stock, low, version, now)
+		return tx.insertErr(err)
+	}
 	data, err := productRecords(ps)
 	if err != nil {
 		return err
@@ -151,6 +163,18 @@ func (tx *Tx) InsertProducts(ctx context.Context, ps []mohalla.Product, now time
 		v("unit")+`, `+v("stock")+`, `+v("low_stock_threshold")+`, `+v("version")+`, $2, $2 FROM `+from, data, now)
 	return tx.insertErr(err)
 }
+
+// insertProductArraysSQL is InsertProducts with each column an array
+// parameter, where the database binds arrays (PostgreSQL; SQLite reads the
+// rows from one JSON parameter, recordSet): typed arrays cost PostgreSQL
+// less than a JSON array read as a record set (bench import: about 3 µs of
+// its CPU a product less).
+var insertProductArraysSQL = query{postgres: `INSERT INTO products (id, shop_id, name, description, price, category,
+			unit, stock, low_stock_threshold, version, created_at, updated_at)
+		SELECT id, shop_id, name, description, price, category, unit, stock, low_stock_threshold, version, $11, $11
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[],
+			$9::bigint[], $10::bigint[])
+			AS v(id, shop_id, name, description, price, category, unit, stock, low_stock_threshold, version)`}
 
 // UpdateProducts writes the details (not the stock) of products in one
 // statement, each updated at now, where the stored version is p.Version-1;
@@ -220,6 +244,14 @@ func (tx *Tx) InsertIdempotencies(ctx context.Context, rs []IdempotencyRecord, n
 	if len(rs) == 0 {
 		return nil
 	}
+	if sql := tx.d.sql(insertIdempotencyArraysSQL); sql != "" {
+		scope, key, hash, id := make([]string, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]string, len(rs))
+		for i, r := range rs {
+			scope[i], key[i], hash[i], id[i] = r.Scope, r.Key, r.RequestHash, r.ResourceID
+		}
+		_, err := tx.q.exec(ctx, sql, scope, key, hash, id, now)
+		return err
+	}
 	type rec struct {
 		Scope string `json:"scope"`
 		Key   string `json:"key"`
@@ -240,6 +272,12 @@ func (tx *Tx) InsertIdempotencies(ctx context.Context, rs []IdempotencyRecord, n
 		ON CONFLICT (scope, key) DO NOTHING`, string(b), now)
 	return err
 }
+
+// insertIdempotencyArraysSQL is InsertIdempotencies with each column an
+// array parameter, where the database binds arrays (PostgreSQL).
+var insertIdempotencyArraysSQL = query{postgres: `INSERT INTO idempotency (scope, key, request_hash, resource_id, created_at)
+		SELECT scope, key, hash, id, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(scope, key, hash, id)
+		ON CONFLICT (scope, key) DO NOTHING`}
 
 // LockProducts locks the rows of the products of ids that exist, in id
 // order, until the transaction ends: batches that change many rows lock them

@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// A batch's many events (sent as array parameters on PostgreSQL) are stored
+// once per id, in order, each with its own caller; one already in the log,
+// or repeated in the call, is not returned as stored.
+func TestAppendManyEvents(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			ann := mohalla.Caller{ID: "ann", Role: mohalla.RoleAdmin}
+			bob := mohalla.Caller{ID: "bob", Role: mohalla.RoleShopOwner, Email: "bob@example.com"}
+			var events []mohalla.Event
+			for i := range 40 {
+				e := mohalla.Event{ID: fmt.Sprintf("ev-%02d", i), Name: "test/many", Data: []byte(fmt.Sprintf(`{"n": %d}`, i)), TS: int64(i), V: "1"}
+				switch {
+				case i < 15:
+					a := ann
+					e.User = &a
+				case i < 30:
+					e.User = &bob
+				}
+				events = append(events, e)
+			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.AppendEvents(ctx, events[:1])
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var stored []mohalla.Event
+			if err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+				stored, err = tx.AppendEvents(ctx, append(events, events[7]))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(stored) != 39 || stored[0].ID != "ev-01" || stored[38].ID != "ev-39" {
+				t.Fatalf("stored %d events (first %q), want the 39 not in the log, once each", len(stored), stored[0].ID)
+			}
+			got, err := st.Read().ReadEvents(ctx, mohalla.Position{}, "test/many", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 40 {
+				t.Fatalf("the log holds %d events, want 40", len(got))
+			}
+			for i, e := range got {
+				want := events[i]
+				if e.ID != want.ID || e.TS != want.TS || e.V != "1" || string(e.Data) != fmt.Sprintf(`{"n": %d}`, i) {
+					t.Errorf("event %d: %s ts %d v %q data %s, want %s ts %d", i, e.ID, e.TS, e.V, e.Data, want.ID, want.TS)
+				}
+				switch {
+				case want.User == nil && e.User != nil:
+					t.Errorf("event %d: caller %+v, want none", i, *e.User)
+				case want.User != nil && (e.User == nil || *e.User != *want.User):
+					t.Errorf("event %d: caller %v, want %+v", i, e.User, *want.User)
+				}
+			}
+		})
+	}
+}
+
+// A batch's products, idempotency records and audit rows (array parameters
+// on PostgreSQL) are written as given, the audit rows in order.
+func TestBatchInserts(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			admin := mohalla.Caller{ID: "ann", Role: mohalla.RoleAdmin}
+			ctx := store.WithCaller(ctx, admin)
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertUser(ctx, &mohalla.User{ID: "u1", Email: "u1@example.com", Name: "U", Version: 1, CreatedAt: now, UpdatedAt: now}); err != nil {
+					return err
+				}
+				return tx.InsertShop(ctx, &mohalla.Shop{ID: "s1", Name: "S", OwnerID: "u1", Location: mohalla.Location{Lat: 1, Lng: 2},
+					Pincode: "400050", Version: 1, CreatedAt: now, UpdatedAt: now})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var ps []mohalla.Product
+			var recs []store.IdempotencyRecord
+			var audits []mohalla.AuditEntry
+			for i := range 30 {
+				p := mohalla.Product{ID: fmt.Sprintf("p%02d", i), ShopID: "s1", Name: fmt.Sprintf("Atta %d", i), Description: "d",
+					Price: mohalla.Money(100 + i), Category: "staples", Unit: "kg", Stock: int64(i), LowStockThreshold: 5, Version: 1}
+				ps = append(ps, p)
+				recs = append(recs, store.IdempotencyRecord{Scope: "product", Key: p.ID, RequestHash: fmt.Sprint("h", i), ResourceID: p.ID})
+				a := mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(admin), Action: mohalla.AuditProductCreate, Entity: "product",
+					EntityID: p.ID, ShopID: "s1", After: map[string]any{"name": p.Name, "price": p.Price}}
+				if i%2 == 0 {
+					a.Before = map[string]any{"stock": 0}
+				}
+				audits = append(audits, a)
+			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertProducts(ctx, ps, now); err != nil {
+					return err
+				}
+				if err := tx.InsertIdempotencies(ctx, append(recs, recs[0]), now); err != nil {
+					return err
+				}
+				return tx.InsertAudits(ctx, audits)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Read().Products(ctx, []string{"p00", "p17", "p29"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"p00", "p17", "p29"} {
+				var want mohalla.Product
+				for _, p := range ps {
+					if p.ID == id {
+						want = p
+					}
+				}
+				g := got[id]
+				if g.ShopID != "s1" || g.Name != want.Name || g.Price != want.Price || g.Stock != want.Stock || g.Unit != "kg" ||
+					g.Category != "staples" || g.Description != "d" || g.LowStockThreshold != 5 || g.Version != 1 || !g.CreatedAt.Equal(now) {
+					t.Errorf("product %s: %+v, want %+v", id, g, want)
+				}
+			}
+			r, err := st.Read().Idempotency(ctx, "product", "p29")
+			if err != nil || r.RequestHash != "h29" || r.ResourceID != "p29" {
+				t.Errorf("idempotency of p29: %+v (%v)", r, err)
+			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				return tx.InsertProducts(ctx, ps[3:5], now)
+			}); err != store.ErrDuplicate {
+				t.Errorf("inserting products again: %v, want ErrDuplicate", err)
+			}
+			if _, err := st.SealAudit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var prev int64
+			for i, p := range ps {
+				rows, err := st.Read().Audit(ctx, "product", p.ID)
+				if err != nil || len(rows) != 1 {
+					t.Fatalf("audit of %s: %d rows (%v)", p.ID, len(rows), err)
+				}
+				a := rows[0]
+				if a.ID <= prev || a.Seq == 0 || a.ShopID != "s1" || a.Actor.ID != "ann" || (a.Before == nil) != (i%2 == 1) || a.After == nil {
+					t.Errorf("audit row %d of %s: %+v", i, p.ID, a)
+				}
+				prev = a.ID
+			}
+			if rep, err := st.Read().VerifyAudit(ctx); err != nil || rep.Broken != nil || rep.Pending != 0 || rep.Checked != 30 {
+				t.Errorf("the chain after a batch's audit rows: %+v (%v)", rep, err)
+			}
+		})
+	}
+}
