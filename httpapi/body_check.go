@@ -123,7 +123,7 @@ func (w *walker) value(tok json.Token, t reflect.Type, at string, multiline bool
 
 // object checks the members of an object decoded into struct type t.
 func (w *walker) object(t reflect.Type, at string) error {
-	fields := jsonFields(t)
+	fields := cachedFields(t)
 	seen := map[string]bool{}
 	unknown := ""
 	err := w.members(at, func(key string) (reflect.Type, string) {
