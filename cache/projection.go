@@ -52,8 +52,9 @@ type Projection struct {
 // lost (the cache down; Redis puts it back in use through CatchUp) and for
 // other nodes' writes (the Notifier wakes it at once for those). Under a
 // stream of writes it reads the log once a second, not at every commit (10ms
-// read each commit at 50 writes a second: a sixth of the reads of the log,
-// for evictions already done); a commit after a quiet spell is read at once.
+// read each commit at 50 writes a second: about half of the node's reads of
+// the log, for evictions already done); a commit after a quiet spell is read
+// at once.
 const gather = time.Second
 
 // NewProjection returns the projection of the log onto c. On Redis it is also
