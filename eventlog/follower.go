@@ -45,7 +45,12 @@ type Config struct {
 	// Without it such a follower fails with ErrBehindHorizon rather than skip
 	// the pruned events.
 	Rebuild func(ctx context.Context) (mohalla.Position, error)
-	Logger  *slog.Logger
+	// Idle, when it returns true, has the follower read nothing: its
+	// projection has no use for the events now (a live hub without clients),
+	// and moves the cursor itself (Advance) before it needs them again, so
+	// the events of an idle spell are never read. Default: never idle.
+	Idle   func() bool
+	Logger *slog.Logger
 }
 
 // ErrBehindHorizon is the error of a follower without a Rebuild whose cursor
@@ -77,6 +82,7 @@ func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config)
 		Batch:   cmp.Or(cfg.Batch, 500),
 		Retry:   cmp.Or(cfg.Retry, time.Second),
 		Rebuild: cfg.Rebuild,
+		Idle:    cfg.Idle,
 		Logger:  cfg.Logger,
 	}
 	if c.Logger == nil {
@@ -108,6 +114,18 @@ func (f *Follower) Position() mohalla.Position {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.pos
+}
+
+// Advance moves the cursor to to, if it is further: the follower hands over
+// only the events after it. A projection that was idle (Config.Idle) calls it
+// with the position it now reflects (the log's head) before it needs the
+// events again.
+func (f *Follower) Advance(to mohalla.Position) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pos.Less(to) {
+		f.pos = to
+	}
 }
 
 // Run follows the log until ctx ends, then returns ctx's error.
@@ -174,6 +192,9 @@ func (f *Follower) as(ctx context.Context) context.Context {
 func (f *Follower) step(ctx context.Context) (int, error) {
 	f.stepMu.Lock()
 	defer f.stepMu.Unlock()
+	if f.cfg.Idle != nil && f.cfg.Idle() {
+		return 0, nil
+	}
 	pos := f.Position()
 	evs, err := f.st.Read().ReadEvents(ctx, pos, "", f.cfg.Batch)
 	if err != nil || (len(evs) == 0 && f.started) {
@@ -212,14 +233,13 @@ func (f *Follower) adjacent(pos, next mohalla.Position) bool {
 	return f.st.Kind() == store.SQLite && pos.Tx == 0 && next.Tx == 0 && next.ID == pos.ID+1
 }
 
-// hand hands evs to the handler and moves the cursor past them.
+// hand hands evs to the handler and moves the cursor past them (unless
+// Advance moved it further meanwhile).
 func (f *Follower) hand(ctx context.Context, evs []mohalla.Event) (int, error) {
 	if err := f.h(ctx, evs); err != nil {
 		return 0, err
 	}
-	f.mu.Lock()
-	f.pos = evs[len(evs)-1].Pos
-	f.mu.Unlock()
+	f.Advance(evs[len(evs)-1].Pos)
 	return len(evs), nil
 }
 

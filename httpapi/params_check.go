@@ -19,8 +19,7 @@ import (
 // a field error naming it.
 func checkParams(rt route, r *http.Request) error {
 	var v mohalla.Invalid
-	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-		name := m[1]
+	for _, name := range paramNames(rt.Path) {
 		if val := r.PathValue(name); !market.CheckID(val) {
 			v.Add(name, "%s", market.IDRule)
 		}

@@ -66,7 +66,12 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	}
 	s := &Stream{h: h, c: c, topics: ts, start: "snapshot", until: time.Now().Add(h.cfg.MaxLifetime)}
 	// Registered before the values are read, so no change between the two is lost.
-	s.at = h.register(c)
+	if s.at, err = h.register(ctx, c); err != nil {
+		if store.IsUnavailable(err) {
+			return nil, mohalla.Errorf(mohalla.EUNAVAILABLE, "the store has no connection free; try again shortly")
+		}
+		return nil, err
+	}
 	s.floor = s.at
 	if s.values, err = h.values(ctx, caller, ts); err != nil {
 		s.Close()
