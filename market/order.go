@@ -91,20 +91,17 @@ func (s *Service) CreateOrder(ctx context.Context, c mohalla.Caller, in CreateOr
 		}
 		if optimistic && key != "" {
 			optimistic = false
-			err := w.tx.ClaimIdempotencyLater(ctx, store.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, ResourceID: in.ID}, w.now)
-			if err != nil {
+			rec := store.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, ResourceID: in.ID}
+			if err := w.tx.ClaimIdempotencyLater(ctx, rec, w.now); err != nil {
 				return err
 			}
-			o, err = s.placeOrder(ctx, w, in)
-			return err
-		}
-		prior, err := claim(ctx, w, scope, key, hash, in.ID)
-		if err != nil || prior != "" {
+		} else if prior, err := claim(ctx, w, scope, key, hash, in.ID); err != nil || prior != "" {
 			if prior != "" {
 				o, err = w.tx.Order(ctx, prior)
 			}
 			return err
 		}
+		var err error
 		o, err = s.placeOrder(ctx, w, in)
 		return err
 	})

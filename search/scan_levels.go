@@ -168,14 +168,7 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 		norm  float32
 		score float64
 	}
-	var norms []float32
-	for i := range views {
-		for _, b := range views[i].cols.byNorm {
-			norms = append(norms, b.norm)
-		}
-	}
-	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
-	norms = slices.Compact(norms)
+	norms := distinctNorms(views)
 	classes := make([]class, 0, len(combos)*len(norms))
 	for c := range combos {
 		for _, n := range norms {

@@ -338,14 +338,7 @@ func (s *productScan) bestByScore(views []segmentScan) {
 		}
 		most += w
 	}
-	var norms []float32
-	for i := range views {
-		for _, b := range views[i].cols.byNorm {
-			norms = append(norms, b.norm)
-		}
-	}
-	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
-	norms = slices.Compact(norms)
+	norms := distinctNorms(views)
 	rest, tops := s.topLevel(views)
 	next := make([]int, len(views)) // each view's next bucket
 	for _, norm := range norms {
@@ -477,4 +470,17 @@ func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) 
 		})
 	}
 	s.inOrderFrom(v, docs, m, cols.newest, cols.newestAt, from, rankOf)
+}
+
+// distinctNorms returns the name-length norms of the views' documents, each
+// once, largest first.
+func distinctNorms(views []segmentScan) []float32 {
+	var norms []float32
+	for i := range views {
+		for _, b := range views[i].cols.byNorm {
+			norms = append(norms, b.norm)
+		}
+	}
+	slices.SortFunc(norms, func(a, b float32) int { return cmp.Compare(b, a) })
+	return slices.Compact(norms)
 }

@@ -68,12 +68,7 @@ func (q pgxSession) query(ctx context.Context, sql string, args ...any) (rows, e
 	if err != nil {
 		return nil, err
 	}
-	rs, err := res.Query()
-	if err != nil {
-		_ = res.Close()
-		return nil, err
-	}
-	return batchRows{pgxRows{rs}, res}, nil
+	return rowsOf(res)
 }
 
 func (q pgxSession) queryRow(ctx context.Context, sql string, args ...any) row {
@@ -85,6 +80,16 @@ func (q pgxSession) queryRow(ctx context.Context, sql string, args ...any) row {
 }
 
 // batchRows closes its batch with its rows.
+// rowsOf returns the rows of res's next result, which close res with them.
+func rowsOf(res pgx.BatchResults) (rows, error) {
+	rs, err := res.Query()
+	if err != nil {
+		_ = res.Close()
+		return nil, err
+	}
+	return batchRows{pgxRows{rs}, res}, nil
+}
+
 type batchRows struct {
 	pgxRows
 	res pgx.BatchResults

@@ -118,12 +118,7 @@ func (p *pgxPipeline) query(ctx context.Context, sql string, args ...any) (rows,
 	if err != nil {
 		return nil, err
 	}
-	rs, err := res.Query()
-	if err != nil {
-		_ = res.Close()
-		return nil, err
-	}
-	return batchRows{pgxRows{rs}, res}, nil
+	return rowsOf(res)
 }
 
 func (p *pgxPipeline) queryRow(ctx context.Context, sql string, args ...any) row {

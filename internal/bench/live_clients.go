@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -166,7 +165,7 @@ func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	stopReading()
 	reading.Wait()
-	if err := streams.err(); err != nil {
+	if err := streams.first(); err != nil {
 		return fail(fmt.Errorf("client: %w", err))
 	}
 	n := 0
@@ -364,16 +363,9 @@ func (cl *sseBenchClient) start(c net.Conn, req string) (int, error) {
 		return 0, err
 	}
 	r := bufio.NewReaderSize(c, 4<<10)
-	line, err := r.ReadSlice('\n')
+	status, err := readStatus(r)
 	if err != nil {
 		return 0, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, fmt.Errorf("bad status line %q", line)
-	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, fmt.Errorf("bad status line %q", line)
 	}
 	chunked := false
 	for {
@@ -442,4 +434,25 @@ func orderOf(data []byte) string {
 		return ""
 	}
 	return string(id)
+}
+
+// firstError keeps the first error reported to it, from any goroutine.
+type firstError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstError) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+// first returns the first error reported, or nil.
+func (f *firstError) first() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }

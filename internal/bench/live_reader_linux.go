@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -20,8 +19,7 @@ type liveReader struct {
 	epfd    int
 	streams map[int]*sseBenchClient // by descriptor
 
-	mu      sync.Mutex
-	failure error
+	firstError // of a read
 }
 
 func newLiveReader(clients []*sseBenchClient) (_ *liveReader, err error) {
@@ -124,19 +122,4 @@ func (r *liveReader) close() {
 		}
 	}
 	_ = syscall.Close(r.epfd)
-}
-
-func (r *liveReader) fail(err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failure == nil {
-		r.failure = err
-	}
-}
-
-// err returns the first failure of a read.
-func (r *liveReader) err() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.failure
 }

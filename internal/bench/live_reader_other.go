@@ -14,9 +14,8 @@ import (
 // liveReader reads every stream of a client process, a goroutine each (on
 // Linux one goroutine in epoll_wait reads them all).
 type liveReader struct {
-	clients []*sseBenchClient
-	mu      sync.Mutex
-	failure error
+	clients    []*sseBenchClient
+	firstError // of a read
 }
 
 func newLiveReader(clients []*sseBenchClient) (*liveReader, error) {
@@ -50,19 +49,4 @@ func (r *liveReader) run(ctx context.Context) {
 		_ = cl.conn.Close()
 	}
 	wg.Wait()
-}
-
-func (r *liveReader) fail(err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failure == nil {
-		r.failure = err
-	}
-}
-
-// err returns the first failure of a read.
-func (r *liveReader) err() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.failure
 }

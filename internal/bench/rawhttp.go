@@ -47,17 +47,9 @@ func (g *rawGetter) roundTrip(path string) (int, error) {
 	if _, err := g.conn.Write(g.req); err != nil {
 		return 0, err
 	}
-	line, err := g.r.ReadSlice('\n')
+	status, err := readStatus(g.r)
 	if err != nil {
 		return 0, err
-	}
-	// "HTTP/1.1 200 OK\r\n"
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, fmt.Errorf("bad status line %q", line)
-	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, fmt.Errorf("bad status line %q", line)
 	}
 	length, closing := -1, false
 	for {
@@ -99,4 +91,21 @@ func (g *rawGetter) close() {
 		_ = g.conn.Close()
 		g.conn, g.r = nil, nil
 	}
+}
+
+// readStatus reads an HTTP/1.1 response's status line ("HTTP/1.1 200 OK\r\n")
+// and returns its status.
+func readStatus(r *bufio.Reader) (int, error) {
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	return status, nil
 }
