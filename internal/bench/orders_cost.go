@@ -26,8 +26,9 @@ type TxCost struct {
 	// pg_stat_user_tables; HOT counts the updates that wrote no index entry.
 	Inserted, Updated, HOT float64
 	// IndexEntries is what the rows cost in index entries: each insert and
-	// each update that is not HOT adds one to every index of its table
-	// (a partial index counted as if it held the row).
+	// each update that is not HOT adds one to every index of its table that
+	// holds the row, a partial index counted by the share of the table's rows
+	// it holds at the end (see TableWrites.Entries).
 	IndexEntries float64
 	// AppCPU is this process's CPU (the server, the load generator and the
 	// clients: 0 on the floor, where pgbench's is not counted), ServerCPU
@@ -43,6 +44,11 @@ type TableWrites struct {
 	Name                   string
 	Inserted, Updated, HOT float64
 	Indexes                int
+	// Entries is what a row written costs in index entries: one per index,
+	// and for a partial index the share of the table's rows in it, which
+	// stands for the share of the rows written (a new run has no cancel key,
+	// a new job no unique key).
+	Entries float64
 }
 
 // tableStats is pg_stat_user_tables of a database at one moment.
@@ -59,7 +65,8 @@ func readTableStats(ctx context.Context, dbURL string) (tableStats, error) {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	rows, err := conn.Query(ctx, `SELECT t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd,
-		(SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid)
+		(SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid),
+		(SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid AND i.indpred IS NULL)
 		FROM pg_stat_user_tables t`)
 	if err != nil {
 		return nil, err
@@ -67,14 +74,51 @@ func readTableStats(ctx context.Context, dbURL string) (tableStats, error) {
 	out := tableStats{}
 	for rows.Next() {
 		var w TableWrites
-		var ins, upd, hot int64
-		if err := rows.Scan(&w.Name, &ins, &upd, &hot, &w.Indexes); err != nil {
+		var ins, upd, hot, whole int64
+		if err := rows.Scan(&w.Name, &ins, &upd, &hot, &w.Indexes, &whole); err != nil {
 			return nil, err
 		}
-		w.Inserted, w.Updated, w.HOT = float64(ins), float64(upd), float64(hot)
+		w.Inserted, w.Updated, w.HOT, w.Entries = float64(ins), float64(upd), float64(hot), float64(whole)
 		out[w.Name] = w
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, addPartialShares(ctx, conn, out)
+}
+
+// addPartialShares adds to each table's Entries the share of its rows that
+// each of its partial indexes holds.
+func addPartialShares(ctx context.Context, conn *pgx.Conn, out tableStats) error {
+	rows, err := conn.Query(ctx, `SELECT t.relname, format('%I.%I', t.schemaname, t.relname), pg_get_expr(i.indpred, i.indrelid)
+		FROM pg_stat_user_tables t JOIN pg_index i ON i.indrelid = t.relid WHERE i.indpred IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	type partial struct{ name, table, pred string }
+	var ps []partial
+	for rows.Next() {
+		var p partial
+		if err := rows.Scan(&p.name, &p.table, &p.pred); err != nil {
+			return err
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		var in, all int64
+		if err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE `+p.pred+`), count(*) FROM `+p.table).Scan(&in, &all); err != nil {
+			return fmt.Errorf("rows of %s where %s: %w", p.name, p.pred, err)
+		}
+		if all > 0 {
+			w := out[p.name]
+			w.Entries += float64(in) / float64(all)
+			out[p.name] = w
+		}
+	}
+	return nil
 }
 
 // waitBackendsGone waits until no backend but the caller's is connected to
@@ -107,7 +151,7 @@ func writesPer(before, after tableStats, n float64, c *TxCost) {
 	c.Inserted, c.Updated, c.HOT, c.IndexEntries, c.Tables = 0, 0, 0, 0, nil
 	for name, a := range after {
 		b := before[name]
-		w := TableWrites{Name: name, Indexes: a.Indexes, Inserted: (a.Inserted - b.Inserted) / n,
+		w := TableWrites{Name: name, Indexes: a.Indexes, Entries: a.Entries, Inserted: (a.Inserted - b.Inserted) / n,
 			Updated: (a.Updated - b.Updated) / n, HOT: (a.HOT - b.HOT) / n}
 		if w.Inserted == 0 && w.Updated == 0 {
 			continue
@@ -115,7 +159,7 @@ func writesPer(before, after tableStats, n float64, c *TxCost) {
 		c.Inserted += w.Inserted
 		c.Updated += w.Updated
 		c.HOT += w.HOT
-		c.IndexEntries += (w.Inserted + w.Updated - w.HOT) * float64(w.Indexes)
+		c.IndexEntries += (w.Inserted + w.Updated - w.HOT) * w.Entries
 		c.Tables = append(c.Tables, w)
 	}
 	sort.Slice(c.Tables, func(i, j int) bool {
@@ -220,7 +264,7 @@ func printCosts(w io.Writer, app, fl TxCost) {
 			if t.Updated > 0 {
 				s += fmt.Sprintf("+%.1fu(%.1f hot)", t.Updated, t.HOT)
 			}
-			parts = append(parts, fmt.Sprintf("%s ×%d idx", s, t.Indexes))
+			parts = append(parts, fmt.Sprintf("%s ×%d idx (%.1f entries a row)", s, t.Indexes, t.Entries))
 		}
 		fmt.Fprintf(w, "    rows by table: %s\n", strings.Join(parts, ", "))
 	}
