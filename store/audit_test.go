@@ -126,7 +126,9 @@ func TestAuditChain(t *testing.T) {
 					if v.Broken != nil || v.Checked != 6 || v.Head != 6 {
 						t.Fatalf("a whole chain: %+v, want 6 rows checked and none broken", v)
 					}
-					refused := []string{`UPDATE audit SET actor_id = 'x' WHERE seq = 1`, `DELETE FROM audit WHERE seq = 1`}
+					// A linked row keeps its place: relinking it is an update too.
+					refused := []string{`UPDATE audit SET actor_id = 'x' WHERE seq = 1`, `UPDATE audit SET seq = 99 WHERE seq = 1`,
+						`DELETE FROM audit WHERE seq = 1`}
 					if kind == "postgres" {
 						refused = append(refused, `TRUNCATE audit`)
 					}
