@@ -62,7 +62,7 @@ func (ix *Index) build(ctx context.Context, head mohalla.Position, total int, pr
 			continue
 		}
 		if done++; progress != nil && done%1000 == 0 {
-			progress(Progress{Done: done, Total: max(total, done)})
+			progress(progressOf(done, total))
 		}
 	}
 	if lerr := <-listed; err == nil {
@@ -86,7 +86,7 @@ func (ix *Index) build(ctx context.Context, head mohalla.Position, total int, pr
 		return nil, 0, err
 	}
 	if progress != nil {
-		progress(Progress{Done: done, Total: max(total, done)})
+		progress(progressOf(done, total))
 	}
 	idx, err := bleve.OpenUsing(path, scorchConfig(ix.cfg.OpenTimeout))
 	if err != nil {
@@ -185,4 +185,13 @@ func preAnalyze(d *document.Document) *document.Document {
 		d.Fields[i] = a
 	}
 	return d
+}
+
+// progressOf is a build's progress after done documents of an estimated total:
+// an estimate passed is raised to done, and no estimate stays 0 (unknown).
+func progressOf(done, total int) Progress {
+	if total == 0 {
+		return Progress{Done: done}
+	}
+	return Progress{Done: done, Total: max(total, done)}
 }

@@ -41,7 +41,7 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	bar := &progressBar{w: c.stderr, start: time.Now()}
+	bar := newProgressBar(c.stderr)
 	cfg.Progress = func(p search.Progress) {
 		if bar.drawn.IsZero() {
 			bar.start = time.Now()

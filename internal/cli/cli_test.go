@@ -148,6 +148,13 @@ func TestMigrateSeedReconcileAndReplay(t *testing.T) {
 			if code != 0 || !strings.Contains(stdout, ": no drift") || !strings.Contains(stdout, "0 documents reindexed") {
 				t.Errorf("reconcile: exit %d\n%s%s", code, stdout, stderr)
 			}
+			// A rebuild of it reports progress as plain lines, not a bar
+			// redrawn in place, when stderr is not a terminal.
+			code, stdout, stderr = run(t, "reindex", "--data", dir, "--db", db)
+			if code != 0 || !strings.Contains(stdout, "search index ") || strings.Contains(stderr, "\r") ||
+				strings.Count(stderr, "reindex: [##############################] 90/90 documents, ") != 1 {
+				t.Errorf("reindex: exit %d\n%s%q", code, stdout, stderr)
+			}
 			// Replaying the welcome emails queues a run per user; none failed.
 			from := time.Now().Add(-time.Hour).Format(time.RFC3339)
 			for status, want := range map[string]string{"": ": 300 runs queued", "failed": ": 0 runs queued"} {

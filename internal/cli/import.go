@@ -94,6 +94,13 @@ func (c *CLI) printImport(file string, s importer.Summary) {
 	}
 }
 
+// isTerminal reports whether w is a terminal, where progress is redrawn in
+// place rather than printed line by line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // importProgress shows an import's progress: on a terminal a bar redrawn in
 // place with the rate and the time left, otherwise a plain line every few
 // seconds.
@@ -105,8 +112,7 @@ type importProgress struct {
 }
 
 func newImportProgress(w io.Writer) *importProgress {
-	f, ok := w.(*os.File)
-	return &importProgress{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+	return &importProgress{w: w, terminal: isTerminal(w)}
 }
 
 func (p *importProgress) update(pr importer.Progress) {

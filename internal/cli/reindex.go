@@ -37,7 +37,7 @@ func (c *CLI) reindex(ctx context.Context, args []string) error {
 			"(A server rebuilds a missing or damaged index by itself when it starts.)")
 	}
 	defer ix.Close()
-	bar := &progressBar{w: c.stderr, start: time.Now()}
+	bar := newProgressBar(c.stderr)
 	err = ix.Reindex(ctx, bar.update)
 	bar.finish()
 	if err != nil {
@@ -53,18 +53,28 @@ func (c *CLI) reindex(ctx context.Context, args []string) error {
 	return nil
 }
 
-// progressBar draws a reindex's progress on one line, at most ten times a
-// second.
+// progressBar shows a reindex's progress: on a terminal a bar redrawn in place
+// at most ten times a second, otherwise a plain line every few seconds.
 type progressBar struct {
-	w     io.Writer
-	start time.Time
-	drawn time.Time
-	last  search.Progress
+	w        io.Writer
+	terminal bool
+	start    time.Time
+	drawn    time.Time
+	last     search.Progress
+	shown    search.Progress // as last drawn
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	return &progressBar{w: w, terminal: isTerminal(w), start: time.Now()}
 }
 
 func (b *progressBar) update(p search.Progress) {
 	b.last = p
-	if time.Since(b.drawn) >= 100*time.Millisecond {
+	every := 5 * time.Second
+	if b.terminal {
+		every = 100 * time.Millisecond
+	}
+	if time.Since(b.drawn) >= every {
 		b.draw()
 	}
 }
@@ -80,22 +90,28 @@ func bar(filled int) string {
 
 func (b *progressBar) draw() {
 	p := b.last
-	filled := barWidth
-	if p.Total > 0 {
-		filled = barWidth * p.Done / p.Total
-	}
 	rate := float64(p.Done) / max(time.Since(b.start).Seconds(), 0.001)
-	total := "?"
+	// With no estimate of the total there is no bar to fill.
+	done := fmt.Sprintf("%d documents", p.Done)
 	if p.Total > 0 {
-		total = fmt.Sprint(p.Total)
+		done = fmt.Sprintf("%s %d/%d documents", bar(barWidth*p.Done/p.Total), p.Done, p.Total)
 	}
-	fmt.Fprintf(b.w, "\r%s %d/%s documents, %.0f/s ", bar(filled), p.Done, total, rate)
-	b.drawn = time.Now()
+	if b.terminal {
+		fmt.Fprintf(b.w, "\r%s, %.0f/s ", done, rate)
+	} else {
+		fmt.Fprintf(b.w, "reindex: %s, %.0f/s\n", done, rate)
+	}
+	b.drawn, b.shown = time.Now(), p
 }
 
 func (b *progressBar) finish() {
-	if !b.drawn.IsZero() {
+	if b.drawn.IsZero() {
+		return
+	}
+	if b.terminal {
 		b.draw()
 		fmt.Fprintln(b.w)
+	} else if b.last != b.shown {
+		b.draw()
 	}
 }
