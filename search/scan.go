@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -67,11 +67,13 @@ type segmentScan struct {
 	byShop bool
 }
 
-// wordTerms returns the terms of field that w matches and their boosts: its
-// forms exactly; as the last word, the words it begins; and with typos, the
-// words within its allowed edits, each weighing less the more edits it needs.
-// Typo matches come from cache when its snapshot had the same segments.
-func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w word, last, typos bool) ([]scanTerm, error) {
+// wordTerms returns the terms of the name field that w matches and their
+// boosts: its forms exactly; as the last word, the words it begins; and with
+// typos, the words within its allowed edits, each weighing less the more
+// edits it needs. They are found in the name terms of cols, the columns of
+// snap's segments (terms.go), and typos and completions come from cache when
+// its snapshot had the same segments.
+func wordTerms(snap *scorch.IndexSnapshot, cols []*columns, cache *typoCache, w word, last, typos bool) []scanTerm {
 	forms := []string{w.raw}
 	if w.one != w.raw {
 		forms = append(forms, w.one)
@@ -86,16 +88,12 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 		// The completions of a prefix are cached as its typos are: merging
 		// every segment's dictionary for a prefix of three letters was a
 		// good part of a search as the shopper types.
-		ts, ok := cache.get(snap, field, w.raw, prefixEdits)
+		ts, ok := cache.get(snap, fieldName, w.raw, prefixEdits)
 		if !ok {
-			d, err := snap.FieldDictPrefix(field, []byte(w.raw))
-			if err == nil {
-				err = eachTerm(d, func(t string) { ts = append(ts, typoTerm{term: t}) })
-			}
-			if err != nil {
-				return nil, err
-			}
-			cache.put(snap, field, w.raw, prefixEdits, ts)
+			ts = fromSegments(cols, func(nt *nameTerms, add func(typoTerm)) {
+				nt.withPrefix(w.raw, func(t string) { add(typoTerm{term: t}) })
+			})
+			cache.put(snap, fieldName, w.raw, prefixEdits, ts)
 		}
 		for _, t := range ts {
 			add(t.term, boostPrefix)
@@ -103,20 +101,12 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
 		for _, f := range forms {
-			ts, ok := cache.get(snap, field, f, n)
+			ts, ok := cache.get(snap, fieldName, f, n)
 			if !ok {
-				d, err := snap.FieldDictFuzzy(field, f, n, "")
-				if err == nil {
-					err = eachTerm(d, func(t string) {
-						if e := editDistance(t, f, n); e > 0 && e <= n {
-							ts = append(ts, typoTerm{term: t, edits: e})
-						}
-					})
-				}
-				if err != nil {
-					return nil, err
-				}
-				cache.put(snap, field, f, n, ts)
+				ts = fromSegments(cols, func(nt *nameTerms, add func(typoTerm)) {
+					nt.within(f, n, func(t string, e int) { add(typoTerm{term: t, edits: e}) })
+				})
+				cache.put(snap, fieldName, f, n, ts)
 			}
 			for _, t := range ts {
 				add(t.term, boostTypo/float64(t.edits))
@@ -127,22 +117,21 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 	for t, b := range boosts {
 		out = append(out, scanTerm{term: t, boost: b})
 	}
-	return out, nil
+	return out
 }
 
-// eachTerm calls f with each term of a field dictionary, and closes it.
-func eachTerm(d index.FieldDict, f func(string)) error {
-	for {
-		de, err := d.Next()
-		if err != nil {
-			_ = d.Close()
-			return err
-		}
-		if de == nil {
-			return d.Close()
-		}
-		f(de.Term)
+// fromSegments returns the terms find adds from the name terms of each of
+// cols, each term once.
+func fromSegments(cols []*columns, find func(nt *nameTerms, add func(typoTerm))) []typoTerm {
+	var ts []typoTerm
+	for _, c := range cols {
+		find(&c.terms, func(t typoTerm) { ts = append(ts, t) })
 	}
+	if len(cols) > 1 {
+		slices.SortFunc(ts, func(a, b typoTerm) int { return strings.Compare(a.term, b.term) })
+		ts = slices.CompactFunc(ts, func(a, b typoTerm) bool { return a.term == b.term })
+	}
+	return ts
 }
 
 // postings returns the documents of seg whose field holds term.
@@ -199,12 +188,12 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets fa
 // weighs each term by its document frequency in the whole snapshot.
 func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
 	s.words = make([][]scanTerm, len(ws))
+	cols := make([]*columns, len(views))
+	for i := range views {
+		cols[i] = views[i].cols
+	}
 	for i, w := range ws {
-		ts, err := wordTerms(snap, s.typoCache, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
-		if err != nil {
-			return err
-		}
-		s.words[i] = ts
+		s.words[i] = wordTerms(snap, cols, s.typoCache, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 	}
 	df := make([][]uint64, len(ws))
 	for i := range ws {
