@@ -145,7 +145,12 @@ func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, 
 		for _, t := range levels[i].terms[k] {
 			bms = append(bms, v.terms[i][t])
 		}
-		docs := roaring.And(union(bms), v.match)
+		docs := union(bms)
+		if len(bms) > 1 {
+			docs.And(v.match) // a union of its own
+		} else {
+			docs = roaring.And(docs, v.match)
+		}
 		docs.AndNot(ld.seen[i])
 		ld.seen[i].Or(docs)
 		ld.exclusive[i] = append(ld.exclusive[i], docs)
