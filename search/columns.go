@@ -78,6 +78,8 @@ type columns struct {
 	dearest               []uint32
 	// The position of each document in those orders (order_select.go).
 	newestAt, cheapestAt, dearestAt []uint32
+	// terms are the segment's name terms, for typos and prefixes (terms.go).
+	terms nameTerms
 }
 
 // numberedBitmap is the products of one shop or category, by its number.
@@ -149,6 +151,9 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 		}
 	}
 	c.buildOrders()
+	if c.terms, err = readNameTerms(seg); err != nil {
+		return nil, err
+	}
 	return c, bad
 }
 

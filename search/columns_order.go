@@ -109,6 +109,9 @@ func (c *columns) memory() uint64 {
 	for _, nb := range c.byNorm {
 		b += nb.docs.GetSizeInBytes()
 	}
+	for _, t := range c.terms.terms {
+		b += uint64(len(t)) + 16 + 2 + 8 // the string and its header, length and mask
+	}
 	return b
 }
 

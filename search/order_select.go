@@ -24,7 +24,7 @@ func (s *productScan) offerFirst(v *segmentScan, docs *roaring.Bitmap, order, at
 		return
 	}
 	first := make([]uint32, 0, k) // a max-heap of positions: the least k seen
-	buf := make([]uint32, 512)
+	buf := s.mem.buf
 	it := docs.ManyIterator()
 	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 		for _, d := range buf[:n] {

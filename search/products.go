@@ -90,10 +90,12 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		return ProductResult{}, err
 	}
 	facets := ix.columns.facets.all()
+	mem := scratchPool.Get().(*scratch) // each attempt below starts it anew
+	defer mem.release()
 	scan := func(m matching) (*productScan, error) {
 		s := &productScan{q: &q, near: near, m: m, order: orderOf(q.Sort, scored), after: after,
-			top: topHits{n: q.Limit + 1}, typoCache: &ix.typos, exhaustive: ix.exhaustive,
-			walkBudget: ix.walkBudget, levelCombos: ix.levelCombos}
+			top: topHits{n: q.Limit + 1, hits: make([]hitRef, 0, q.Limit+1)}, typoCache: &ix.typos,
+			exhaustive: ix.exhaustive, walkBudget: ix.walkBudget, levelCombos: ix.levelCombos, mem: mem}
 		if err := ctx.Err(); err != nil {
 			return nil, ix.searchErr(err)
 		}
@@ -124,6 +126,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		out.NextCursor = productCursor{Sort: string(q.Sort), A: last.a, T: last.t, ID: string(last.id),
 			AnyWord: m.anyWord, Typos: m.typos}.encode()
 	}
+	out.Hits = make([]ProductHit, 0, len(hits))
 	for _, h := range hits {
 		hit, err := productHit(h, ws, m, near)
 		if err != nil {
@@ -159,18 +162,12 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 
 func productHit(h hitRef, ws []word, m matching, near map[string]float64) (ProductHit, error) {
 	id := string(h.id)
-	var src productSource
-	err := errBadSource
-	visitErr := h.ss.VisitDocument(uint64(h.doc), func(field string, _ byte, value []byte, _ []uint64) bool {
-		if field == fieldSource {
-			err = src.decode(value) // value is only valid until the visit returns
-			return false
-		}
-		return true
-	})
-	if err = cmp.Or(visitErr, err); err != nil {
+	v := &sourceVisit{err: errBadSource}
+	visitErr := h.ss.VisitDocument(uint64(h.doc), v.visit)
+	if err := cmp.Or(visitErr, v.err); err != nil {
 		return ProductHit{}, fmt.Errorf("search: product %s: %w", id, err)
 	}
+	src := &v.src
 	hit := ProductHit{ID: id, ShopID: src.ShopID, Name: src.Name, Category: src.Category,
 		Price: mohalla.Money(src.Price), Unit: src.Unit, Stock: src.Stock, Version: src.Version,
 		Highlight: highlight(src.Name, ws, m)}
@@ -178,6 +175,20 @@ func productHit(h hitRef, ws []word, m matching, near map[string]float64) (Produ
 		hit.DistanceKm = new(math.Round(d*1000) / 1000)
 	}
 	return hit, nil
+}
+
+// sourceVisit decodes the stored source of a document it visits.
+type sourceVisit struct {
+	src productSource
+	err error
+}
+
+func (v *sourceVisit) visit(field string, _ byte, value []byte, _ []uint64) bool {
+	if field != fieldSource {
+		return true
+	}
+	v.err = v.src.decode(value) // value is only valid until the visit returns
+	return false
 }
 
 func term(field, value string) *query.TermQuery {

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -43,6 +43,7 @@ type productScan struct {
 	exhaustive  bool
 	walkBudget  uint64 // 0: half the segment's matches (scan_topk.go)
 	levelCombos int    // 0: maxLevelCombos (scan_levels.go)
+	mem         *scratch
 }
 
 // scanTerm is a term of the name field that a query word matches, and the
@@ -60,18 +61,20 @@ type scanTerm struct {
 type segmentScan struct {
 	ss    *scorch.SegmentSnapshot
 	cols  *columns
-	terms [][]*roaring.Bitmap // [word][term]: the term's postings
+	terms [][]*roaring.Bitmap // [word][term]: the term's postings, read only (postings)
 	match *roaring.Bitmap     // the documents that pass every filter (scan_topk.go)
 	// byShop is set when match is not built: the matches are the products
 	// of the shops in range, taken shop by shop (scan_topk.go).
 	byShop bool
 }
 
-// wordTerms returns the terms of field that w matches and their boosts: its
-// forms exactly; as the last word, the words it begins; and with typos, the
-// words within its allowed edits, each weighing less the more edits it needs.
-// Typo matches come from cache when its snapshot had the same segments.
-func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w word, last, typos bool) ([]scanTerm, error) {
+// wordTerms returns the terms of the name field that w matches and their
+// boosts: its forms exactly; as the last word, the words it begins; and with
+// typos, the words within its allowed edits, each weighing less the more
+// edits it needs. They are found in the name terms of cols, the columns of
+// snap's segments (terms.go), and typos and completions come from cache when
+// its snapshot had the same segments.
+func wordTerms(snap *scorch.IndexSnapshot, cols []*columns, cache *typoCache, w word, last, typos bool) []scanTerm {
 	forms := []string{w.raw}
 	if w.one != w.raw {
 		forms = append(forms, w.one)
@@ -86,16 +89,12 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 		// The completions of a prefix are cached as its typos are: merging
 		// every segment's dictionary for a prefix of three letters was a
 		// good part of a search as the shopper types.
-		ts, ok := cache.get(snap, field, w.raw, prefixEdits)
+		ts, ok := cache.get(snap, fieldName, w.raw, prefixEdits)
 		if !ok {
-			d, err := snap.FieldDictPrefix(field, []byte(w.raw))
-			if err == nil {
-				err = eachTerm(d, func(t string) { ts = append(ts, typoTerm{term: t}) })
-			}
-			if err != nil {
-				return nil, err
-			}
-			cache.put(snap, field, w.raw, prefixEdits, ts)
+			ts = fromSegments(cols, func(nt *nameTerms, add func(typoTerm)) {
+				nt.withPrefix(w.raw, func(t string) { add(typoTerm{term: t}) })
+			})
+			cache.put(snap, fieldName, w.raw, prefixEdits, ts)
 		}
 		for _, t := range ts {
 			add(t.term, boostPrefix)
@@ -103,20 +102,12 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 	}
 	if n := maxTypos(w.raw); typos && n > 0 {
 		for _, f := range forms {
-			ts, ok := cache.get(snap, field, f, n)
+			ts, ok := cache.get(snap, fieldName, f, n)
 			if !ok {
-				d, err := snap.FieldDictFuzzy(field, f, n, "")
-				if err == nil {
-					err = eachTerm(d, func(t string) {
-						if e := editDistance(t, f, n); e > 0 && e <= n {
-							ts = append(ts, typoTerm{term: t, edits: e})
-						}
-					})
-				}
-				if err != nil {
-					return nil, err
-				}
-				cache.put(snap, field, f, n, ts)
+				ts = fromSegments(cols, func(nt *nameTerms, add func(typoTerm)) {
+					nt.within(f, n, func(t string, e int) { add(typoTerm{term: t, edits: e}) })
+				})
+				cache.put(snap, fieldName, f, n, ts)
 			}
 			for _, t := range ts {
 				add(t.term, boostTypo/float64(t.edits))
@@ -127,36 +118,38 @@ func wordTerms(snap *scorch.IndexSnapshot, cache *typoCache, field string, w wor
 	for t, b := range boosts {
 		out = append(out, scanTerm{term: t, boost: b})
 	}
-	return out, nil
+	return out
 }
 
-// eachTerm calls f with each term of a field dictionary, and closes it.
-func eachTerm(d index.FieldDict, f func(string)) error {
-	for {
-		de, err := d.Next()
-		if err != nil {
-			_ = d.Close()
-			return err
-		}
-		if de == nil {
-			return d.Close()
-		}
-		f(de.Term)
+// fromSegments returns the terms find adds from the name terms of each of
+// cols, each term once.
+func fromSegments(cols []*columns, find func(nt *nameTerms, add func(typoTerm))) []typoTerm {
+	var ts []typoTerm
+	for _, c := range cols {
+		find(&c.terms, func(t typoTerm) { ts = append(ts, t) })
 	}
+	if len(cols) > 1 {
+		slices.SortFunc(ts, func(a, b typoTerm) int { return strings.Compare(a.term, b.term) })
+		ts = slices.CompactFunc(ts, func(a, b typoTerm) bool { return a.term == b.term })
+	}
+	return ts
 }
 
-// postings returns the documents of seg whose field holds term.
+// postings returns the documents of seg whose field holds term: with zap's
+// segments, the postings bitmap as the segment file holds it, read in place,
+// so not to be changed (bitmaps.go).
 func postings(dict segment.TermDictionary, term string) (*roaring.Bitmap, error) {
 	pl, err := dict.PostingsList([]byte(term), nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	bm := roaring.New()
-	if o, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
-		o.OrInto(bm)
-		return bm, nil
-	}
 	it := pl.Iterator(false, false, false, nil)
+	if a, ok := it.(interface{ ActualBitmap() *roaring.Bitmap }); ok {
+		if bm := a.ActualBitmap(); bm != nil {
+			return bm, nil
+		}
+	}
+	bm := roaring.New() // one document, or none
 	for {
 		p, err := it.Next()
 		if err != nil {
@@ -199,12 +192,12 @@ func (s *productScan) run(snap *scorch.IndexSnapshot, cols []*columns, facets fa
 // weighs each term by its document frequency in the whole snapshot.
 func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan, ws []word) error {
 	s.words = make([][]scanTerm, len(ws))
+	cols := make([]*columns, len(views))
+	for i := range views {
+		cols[i] = views[i].cols
+	}
 	for i, w := range ws {
-		ts, err := wordTerms(snap, s.typoCache, fieldName, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
-		if err != nil {
-			return err
-		}
-		s.words[i] = ts
+		s.words[i] = wordTerms(snap, cols, s.typoCache, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 	}
 	df := make([][]uint64, len(ws))
 	for i := range ws {
@@ -249,20 +242,19 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 func (s *productScan) filterByFacet(fs facetSet) {
 	q, values := s.q, fs.values
 	if len(q.Facets) > 0 {
-		s.counts = make([]int, len(values)+1)
-		s.sums = [2][]int{make([]int, len(fs.shops)), make([]int, len(fs.categories))}
+		s.counts = zeroed(&s.mem.counts, len(values)+1)
+		s.sums = [2][]int{zeroed(&s.mem.sums[0], len(fs.shops)), zeroed(&s.mem.sums[1], len(fs.categories))}
 	}
 	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
-	var shopKey []float64 // by shop number: its distance key (SortDistance)
 	if q.Sort == SortDistance {
-		shopKey = make([]float64, len(fs.shops))
+		shopKey := zeroed(&s.mem.shopKey, len(fs.shops)) // by shop number: its distance key
 		for i, id := range fs.shops {
 			shopKey[i] = farAway
 			if km, ok := s.near[id]; ok {
 				shopKey[i] = math.Round(km * 1e6)
 			}
 		}
-		s.dist = make([]float64, len(values)+1)
+		s.dist = zeroed(&s.mem.dist, len(values)+1)
 		for i, v := range values {
 			s.dist[i+1] = shopKey[v.shopOrd]
 		}
@@ -271,16 +263,16 @@ func (s *productScan) filterByFacet(fs facetSet) {
 		s.allow = fs.allowAll
 		return
 	}
-	shopOK := make([]bool, len(fs.shops))
+	shopOK := zeroed(&s.mem.shopOK, len(fs.shops))
 	for i, id := range fs.shops {
 		_, inRange := s.near[id]
 		shopOK[i] = oneOf(id, q.ShopID, q.ShopIDs) && (q.RadiusKm == 0 || inRange)
 	}
-	catOK := make([]bool, len(fs.categories))
+	catOK := zeroed(&s.mem.catOK, len(fs.categories))
 	for i, c := range fs.categories {
 		catOK[i] = oneOf(c, q.Category, q.Categories)
 	}
-	s.allow = make([]bool, len(values)+1)
+	s.allow = zeroed(&s.mem.allow, len(values)+1)
 	for i, v := range values {
 		s.allow[i+1] = shopOK[v.shopOrd] && catOK[v.catOrd]
 	}
@@ -303,7 +295,9 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 		} else {
 			cand = roaring.FastAnd(words...)
 		}
-	} else if cand = s.facetFilter(cols); cand == nil {
+	} else if f := s.facetFilter(cols); f != nil {
+		cand = f.Clone()
+	} else {
 		cand = roaring.New()
 		cand.AddRange(0, uint64(len(cols.facet)))
 	}
@@ -315,7 +309,7 @@ func (s *productScan) scanSegment(v *segmentScan, text bool) {
 		sc = newScorer(s, v, cand)
 		defer sc.release()
 	}
-	buf := make([]uint32, 512)
+	buf := s.mem.buf
 	it := cand.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 		for _, d := range buf[:k] {
@@ -361,7 +355,8 @@ func (s *productScan) consider(v *segmentScan, sc *scorer, d uint32) {
 }
 
 // facetFilter returns the products of cols of the query's category, shop and
-// shops in range, or nil if it has none of these filters. A search without
+// shops in range, or nil if it has none of these filters; it may be a bitmap
+// of cols, so it is not to be changed. A search without
 // words starts from it instead of every document; one with words checks each
 // match's facet, which costs less than these unions unless its matches are
 // many (scan_topk.go).
@@ -380,12 +375,12 @@ func (s *productScan) facetFilter(cols *columns) *roaring.Bitmap {
 				shops = append(shops, bm)
 			}
 		}
-		in = append(in, roaring.FastOr(shops...))
+		in = append(in, union(shops))
 	}
 	if len(in) == 0 {
 		return nil
 	}
-	return roaring.FastAnd(in...)
+	return intersection(in)
 }
 
 // oneOf reports whether v passes a filter of one value and a list: each
@@ -395,7 +390,8 @@ func oneOf(v, one string, list []string) bool {
 }
 
 // anyOf returns the products of by whose value passes the filter of one value
-// and a list (as oneOf), or nil if both are empty.
+// and a list (as oneOf), or nil if both are empty; it may be a bitmap of by,
+// so it is not to be changed.
 func anyOf(by map[string]*roaring.Bitmap, one string, list []string) *roaring.Bitmap {
 	if one == "" && len(list) == 0 {
 		return nil
@@ -412,7 +408,7 @@ func anyOf(by map[string]*roaring.Bitmap, one string, list []string) *roaring.Bi
 			bms = append(bms, bm)
 		}
 	}
-	return roaring.FastOr(bms...)
+	return union(bms)
 }
 
 // scorer holds the scores of a segment's matches: per word, the weight of its
@@ -444,7 +440,7 @@ func newScorer(s *productScan, v *segmentScan, cand *roaring.Bitmap) *scorer {
 		sc.sum, sc.best, sc.matched = make([]float32, n), make([]float32, n), make([]uint8, n)
 	}
 	sum, best, matched := sc.sum[:n], sc.best[:n], sc.matched[:n]
-	buf := make([]uint32, 512)
+	buf := s.mem.buf
 	for i, ts := range v.terms {
 		for j, bm := range ts {
 			w := float32(s.words[i][j].weight)

@@ -145,8 +145,12 @@ func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, 
 		for _, t := range levels[i].terms[k] {
 			bms = append(bms, v.terms[i][t])
 		}
-		docs := roaring.FastOr(bms...)
-		docs.And(v.match)
+		docs := union(bms)
+		if len(bms) > 1 {
+			docs.And(v.match) // a union of its own
+		} else {
+			docs = roaring.And(docs, v.match)
+		}
 		docs.AndNot(ld.seen[i])
 		ld.seen[i].Or(docs)
 		ld.exclusive[i] = append(ld.exclusive[i], docs)
@@ -207,9 +211,9 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 				for w, j := range combos[cl.combo].levels {
 					l := s.level(v, ld, levels, w, j)
 					if in == nil {
-						in = l.Clone()
+						in = l // read only
 					} else {
-						in.And(l)
+						in = roaring.And(in, l)
 					}
 					if in.IsEmpty() {
 						break

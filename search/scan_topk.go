@@ -23,63 +23,62 @@ import (
 // filters in v.match, and adds them to the count and the facet counts.
 func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	cols, deleted, q := v.cols, v.ss.Deleted(), s.q
-	var cand *roaring.Bitmap
+	var cand ownedBitmap // shared until a step narrows it
 	if text {
 		words := make([]*roaring.Bitmap, len(v.terms))
 		for i, ts := range v.terms {
-			words[i] = roaring.FastOr(ts...)
+			words[i] = union(ts)
 		}
 		if s.m.anyWord {
-			cand = roaring.FastOr(words...)
+			cand.bm = union(words)
 		} else {
-			cand = roaring.FastAnd(words...)
+			cand.bm = intersection(words)
 		}
+		cand.owned = len(words) > 1 || len(v.terms[0]) > 1
 	} else if s.byShopsInRange() {
 		s.countShopsInRange(v)
 		return
-	} else if cand = s.facetFilter(cols); cand == nil {
-		cand = cols.products.Clone()
+	} else if cand.bm = s.facetFilter(cols); cand.bm == nil {
+		cand.bm = cols.products
 	}
 	if deleted != nil {
-		cand.AndNot(deleted)
+		cand.andNot(deleted)
 	}
 	if q.InStock {
-		cand.And(cols.inStockDocs)
+		cand.and(cols.inStockDocs)
 	}
 	// What the bitmaps cannot filter is checked match by match: a few
 	// nanoseconds each, where ranking one cost tens. Facets of many matches
 	// and no such filter are counted by intersecting the shops' and the
 	// categories' bitmaps instead.
 	byFacet := text && !s.allowAll
-	if byFacet && q.RadiusKm == 0 && cand.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)) {
+	if byFacet && q.RadiusKm == 0 && cand.bm.GetCardinality() > 64*uint64(2+len(q.Categories)+len(q.ShopIDs)) {
 		// Many matches: the union of the shops' and categories' bitmaps
 		// costs less (but not that of all the shops in a radius).
-		cand.And(s.facetFilter(cols))
+		cand.and(s.facetFilter(cols))
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
-	if !filter && s.counts != nil && cand.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+	if !filter && s.counts != nil && cand.bm.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
 		if text {
-			cand.And(cols.products)
+			cand.and(cols.products)
 		}
-		s.countByBitmaps(cols, cand)
+		s.countByBitmaps(cols, cand.bm)
 	} else if !filter && s.counts != nil {
 		// Every match passes: count them by facet, without a list of them.
 		if text {
-			cand.And(cols.products)
+			cand.and(cols.products)
 		}
-		counts, facet := s.counts, cols.facet
-		buf := make([]uint32, 512)
-		it := cand.ManyIterator()
+		counts, facet, buf := s.counts, cols.facet, s.mem.buf
+		it := cand.bm.ManyIterator()
 		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 			for _, d := range buf[:k] {
 				counts[facet[d]]++
 			}
 		}
 	} else if filter {
-		keep := make([]uint32, 0, min(cand.GetCardinality(), 1<<16))
-		buf := make([]uint32, 512)
-		it := cand.ManyIterator()
+		keep, buf := s.mem.keep[:0], s.mem.buf
+		it := cand.bm.ManyIterator()
 		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 			for _, d := range buf[:k] {
 				f := cols.facet[d]
@@ -95,15 +94,16 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 				keep = append(keep, d)
 			}
 		}
-		if uint64(len(keep)) != cand.GetCardinality() {
-			cand = roaring.New()
-			cand.AddMany(keep)
+		if uint64(len(keep)) != cand.bm.GetCardinality() {
+			cand.bm = roaring.New()
+			cand.bm.AddMany(keep)
 		}
+		s.mem.keep = keep
 	} else if text {
-		cand.And(cols.products)
+		cand.and(cols.products)
 	}
-	s.found += cand.GetCardinality()
-	v.match = cand
+	s.found += cand.bm.GetCardinality()
+	v.match = cand.bm // read only from here on: it may be shared
 }
 
 // byShopsInRange reports whether the search is near-me without words, sorted
@@ -211,7 +211,7 @@ func (s *productScan) offer(v *segmentScan, d uint32, r rank) bool {
 
 // rankAll offers every document of docs, of v; sc, if not nil, scores them.
 func (s *productScan) rankAll(v *segmentScan, docs *roaring.Bitmap, sc *scorer) {
-	buf := make([]uint32, 512)
+	buf := s.mem.buf
 	it := docs.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 		for _, d := range buf[:k] {
@@ -439,9 +439,9 @@ func (s *productScan) topLevel(views []segmentScan) (rest float32, tops []*roari
 					bms = append(bms, views[v].terms[i][j])
 				}
 			}
-			words[i] = roaring.FastOr(bms...)
+			words[i] = union(bms)
 		}
-		tops[v] = roaring.FastAnd(words...)
+		tops[v] = intersection(words) // read only
 	}
 	if !levels {
 		rest = 0 // no match outside the top level

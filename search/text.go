@@ -200,13 +200,23 @@ func (c *tokenCache) tokens(name string) []nameToken {
 
 // editDistance is the edit distance of a and b in runes, counting a swap of
 // two neighbours as one edit as Bleve's fuzzy matching does, or max+1 once it
-// is known to exceed max.
+// is known to exceed max. Words of up to 32 runes are measured without
+// allocating: a typo search measures dozens of terms.
 func editDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
+	var abuf, bbuf [32]rune
+	ra, rb := appendRunes(abuf[:0], a), appendRunes(bbuf[:0], b)
 	if d := len(ra) - len(rb); d > max || -d > max {
 		return max + 1
 	}
-	rows := [3][]int{make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)}
+	var rowBuf [3][33]int
+	var rows [3][]int
+	for i := range rows {
+		if len(rb) < len(rowBuf[i]) {
+			rows[i] = rowBuf[i][:len(rb)+1]
+		} else {
+			rows[i] = make([]int, len(rb)+1)
+		}
+	}
 	for j := range rows[1] {
 		rows[1][j] = j
 	}
@@ -231,4 +241,12 @@ func editDistance(a, b string, max int) int {
 		rows = [3][]int{prev, cur, before}
 	}
 	return rows[1][len(rb)]
+}
+
+// appendRunes appends the runes of s to buf.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }

@@ -10,9 +10,8 @@ import (
 )
 
 // typoCache keeps the terms a word matches with typos, and those it begins,
-// per snapshot's set of segments: finding them builds a Levenshtein
-// automaton (or merges dictionaries) and runs it over every segment's dictionary, which cost more than the rest of a typo search,
-// and shoppers misspell the same words. The terms depend on the segments
+// per snapshot's set of segments: finding them tests every name term of
+// every segment (terms.go), and shoppers misspell the same words. The terms depend on the segments
 // alone, so an entry is never stale while the segments are the same; the
 // cache starts over when they change or it is full.
 type typoCache struct {

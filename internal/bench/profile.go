@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/pprof"
 )
 
@@ -17,4 +18,17 @@ func profiled(w io.Writer, fn func() error) error {
 	}
 	defer pprof.StopCPUProfile()
 	return fn()
+}
+
+// writeAllocs writes the process's allocation profile to w, if not nil: the
+// allocations since the process started, as of a collection now.
+func writeAllocs(w io.Writer) error {
+	if w == nil {
+		return nil
+	}
+	runtime.GC()
+	if err := pprof.Lookup("allocs").WriteTo(w, 0); err != nil {
+		return fmt.Errorf("allocation profile: %w", err)
+	}
+	return nil
 }

@@ -54,6 +54,10 @@ type SearchConfig struct {
 	Progress func(search.Progress)
 	// CPUProfile, if set, receives a CPU profile of the query phase.
 	CPUProfile io.Writer
+	// MemProfile, if set, receives the process's allocation profile after
+	// the query phase: the queries' allocations are those under
+	// search.(*Index).Products (pprof -sample_index=alloc_space -focus=Products).
+	MemProfile io.Writer
 	// Logger reports progress. Default: discard.
 	Logger *slog.Logger
 }
@@ -258,6 +262,9 @@ func Search(ctx context.Context, cfg *SearchConfig) (*SearchReport, error) {
 	runtime.ReadMemStats(&ms)
 	rep.AllocPerQuery = (ms.TotalAlloc - before.TotalAlloc) / uint64(max(1, len(all)))
 	rep.GCs, rep.GCPause = ms.NumGC-before.NumGC, time.Duration(ms.PauseTotalNs-before.PauseTotalNs)
+	if err := writeAllocs(c.MemProfile); err != nil {
+		return nil, err
+	}
 	rep.PerSecond = float64(len(all)) / rep.Elapsed.Seconds()
 	rep.P50, rep.P99 = percentile(all, 50), percentile(all, 99)
 	rep.FloorP50, rep.FloorP99 = computeFloor(c.Clients, min(c.Duration, 3*time.Second), rep.QueryCost)

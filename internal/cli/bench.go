@@ -123,7 +123,7 @@ func runBench[R interface{ Print(io.Writer) }](c *CLI, path string, profileTo *i
 	return nil
 }
 
-// openProfile creates the file of a --cpuprofile flag and points *w at it;
+// openProfile creates the file of a --cpuprofile or --memprofile flag and points *w at it;
 // closeFile closes it. With path "" it does nothing.
 func openProfile(path string, w *io.Writer) (closeFile func(), err error) {
 	if path == "" {

@@ -25,6 +25,7 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.WriteRate, "write-rate", 100, "product changes per second committed during the second query phase; negative skips it")
 	fs.BoolVar(&cfg.ReuseIndex, "reuse-index", false, "keep the index a run before built in --data and catch it up, rather than build it anew")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the query phase to `file`, its samples labelled by kind of query (pprof -tagfocus kind=geo)")
+	memProfile := fs.String("memprofile", "", "write the allocation profile after the query phase to `file` (pprof -sample_index=alloc_space -focus=Products)")
 	var l logFlags
 	l.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -48,6 +49,11 @@ func (c *CLI) benchSearch(ctx context.Context, args []string) error {
 		}
 		bar.update(p)
 	}
+	closeMem, err := openProfile(*memProfile, &cfg.MemProfile)
+	if err != nil {
+		return err
+	}
+	defer closeMem()
 	return runBench(c, *profile, &cfg.CPUProfile, func() (*bench.SearchReport, error) {
 		defer bar.finish()
 		return bench.Search(ctx, &cfg)
