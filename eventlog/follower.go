@@ -134,7 +134,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	for {
 		changed := f.st.Changed() // taken before reading, so no commit is missed between
 		read := time.Now()
-		n, err := f.step(ctx)
+		more, err := f.step(ctx, true)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -144,7 +144,7 @@ func (f *Follower) Run(ctx context.Context) error {
 				return ctx.Err()
 			}
 			continue
-		case n == f.cfg.Batch:
+		case more:
 			continue // more to read now
 		}
 		t := time.NewTimer(f.cfg.Poll)
@@ -171,12 +171,9 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 		return err
 	}
 	for {
-		n, err := f.step(ctx)
-		if err != nil {
+		more, err := f.step(ctx, false)
+		if err != nil || !more {
 			return err
-		}
-		if n < f.cfg.Batch {
-			return nil
 		}
 	}
 }
@@ -188,17 +185,28 @@ func (f *Follower) as(ctx context.Context) context.Context {
 	return store.AsProjection(ctx, f.cfg.Name)
 }
 
-// step reads and hands over one batch, returning its size.
-func (f *Follower) step(ctx context.Context) (int, error) {
+// step reads and hands over one batch, and reports whether more may be read
+// at once. With committed, it takes the batch from this node's latest commits
+// (store.Committed) if they hold the events right after the cursor: Run's
+// steps, woken by those commits. CatchUp's read the log, since it must hand
+// over other processes' commits too.
+func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
 	f.stepMu.Lock()
 	defer f.stepMu.Unlock()
 	if f.cfg.Idle != nil && f.cfg.Idle() {
-		return 0, nil
+		return false, nil
 	}
 	pos := f.Position()
+	if committed && f.started {
+		if evs, more := f.st.Committed(pos, f.cfg.Batch); len(evs) > 0 {
+			// The events right after the cursor: none was missed, so no
+			// horizon check, whatever was pruned since.
+			return more || len(evs) == f.cfg.Batch, f.hand(ctx, evs)
+		}
+	}
 	evs, err := f.st.Read().ReadEvents(ctx, pos, "", f.cfg.Batch)
 	if err != nil || (len(evs) == 0 && f.started) {
-		return 0, err
+		return false, err
 	}
 	// Pruning deletes a prefix of the log and moves the horizon in the same
 	// transaction, so a horizon read after the events shows any prune that
@@ -208,21 +216,20 @@ func (f *Follower) step(ctx context.Context) (int, error) {
 	// SQLite whose first event is the one right after the cursor: pruning
 	// deletes every event up to the horizon, so the horizon is before that
 	// event, at the cursor at most (this skips a query per follower and commit).
-	if f.started && f.adjacent(pos, evs[0].Pos) {
-		return f.hand(ctx, evs)
+	if !f.started || !f.adjacent(pos, evs[0].Pos) {
+		horizon, err := f.st.Read().LogHorizon(ctx)
+		if err != nil {
+			return false, err
+		}
+		f.started = true
+		if pos.Less(horizon) {
+			return true, f.rebuild(ctx, pos, horizon) // read on at once, the events after the rebuild
+		}
+		if len(evs) == 0 {
+			return false, nil
+		}
 	}
-	horizon, err := f.st.Read().LogHorizon(ctx)
-	if err != nil {
-		return 0, err
-	}
-	f.started = true
-	if pos.Less(horizon) {
-		return f.rebuild(ctx, pos, horizon)
-	}
-	if len(evs) == 0 {
-		return 0, nil
-	}
-	return f.hand(ctx, evs)
+	return len(evs) == f.cfg.Batch, f.hand(ctx, evs)
 }
 
 // adjacent reports whether next is the position right after pos in the log:
@@ -235,31 +242,31 @@ func (f *Follower) adjacent(pos, next mohalla.Position) bool {
 
 // hand hands evs to the handler and moves the cursor past them (unless
 // Advance moved it further meanwhile).
-func (f *Follower) hand(ctx context.Context, evs []mohalla.Event) (int, error) {
+func (f *Follower) hand(ctx context.Context, evs []mohalla.Event) error {
 	if err := f.h(ctx, evs); err != nil {
-		return 0, err
+		return err
 	}
 	f.Advance(evs[len(evs)-1].Pos)
-	return len(evs), nil
+	return nil
 }
 
 // rebuild has the projection rebuilt from the store, and moves the cursor to
 // the position it then reflects.
-func (f *Follower) rebuild(ctx context.Context, pos, horizon mohalla.Position) (int, error) {
+func (f *Follower) rebuild(ctx context.Context, pos, horizon mohalla.Position) error {
 	if f.cfg.Rebuild == nil {
-		return 0, fmt.Errorf("%w (cursor %s, horizon %s)", ErrBehindHorizon, pos, horizon)
+		return fmt.Errorf("%w (cursor %s, horizon %s)", ErrBehindHorizon, pos, horizon)
 	}
 	f.log.WarnContext(ctx, "events after the cursor were pruned; rebuilding",
 		slog.String("cursor", pos.String()), slog.String("horizon", horizon.String()))
 	to, err := f.cfg.Rebuild(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("rebuild behind the log's horizon: %w", err)
+		return fmt.Errorf("rebuild behind the log's horizon: %w", err)
 	}
 	if to.Less(horizon) {
-		return 0, fmt.Errorf("rebuild reached %s, still before the log's horizon %s", to, horizon)
+		return fmt.Errorf("rebuild reached %s, still before the log's horizon %s", to, horizon)
 	}
 	f.mu.Lock()
 	f.pos = to
 	f.mu.Unlock()
-	return f.cfg.Batch, nil // as a full batch: read on at once, the events after the rebuild
+	return nil
 }

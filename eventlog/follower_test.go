@@ -289,3 +289,74 @@ func TestTransactionInAnotherDatabaseDoesNotDelay(t *testing.T) {
 		t.Fatalf("after the early transaction committed, read %v; want [first early late]", got)
 	}
 }
+
+// TestFollowerReadsAnotherProcessesCommitsBetweenItsOwn: a follower takes its
+// node's commits from memory (store.Committed), and another process's commit
+// between two of them (a second store on the same file, or another node) is
+// read from the log at the next commit of its own node, not left for the
+// poll: every event is handed over once, in log order.
+func TestFollowerReadsAnotherProcessesCommitsBetweenItsOwn(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.NewConfig(t, kind)
+			st, other := storetest.OpenConfig(t, cfg), storetest.OpenConfig(t, cfg)
+			ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
+			defer cancel()
+			var (
+				mu   sync.Mutex
+				seen []mohalla.Event
+			)
+			f := eventlog.NewFollower(st, mohalla.Position{}, func(_ context.Context, evs []mohalla.Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				seen = append(seen, evs...)
+				return nil
+			}, &eventlog.Config{Poll: time.Hour}) // only this node's commits wake it
+			done := make(chan error, 1)
+			go func() { done <- f.Run(ctx) }()
+			write := func(s *store.Store, id string) {
+				t.Helper()
+				if err := s.InTx(ctx, func(tx *store.Tx) error {
+					_, err := tx.AppendEvents(ctx, []mohalla.Event{event(id)})
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var want []string
+			for i := range 20 {
+				for _, w := range []struct {
+					s  *store.Store
+					id string
+				}{{st, fmt.Sprintf("a%d", i)}, {other, fmt.Sprintf("b%d", i)}, {other, fmt.Sprintf("c%d", i)}, {st, fmt.Sprintf("d%d", i)}} {
+					write(w.s, w.id)
+					want = append(want, w.id)
+				}
+				eventually(t, func() bool {
+					mu.Lock()
+					defer mu.Unlock()
+					return len(seen) >= len(want)
+				}, func() string {
+					mu.Lock()
+					defer mu.Unlock()
+					return fmt.Sprintf("after this node's commit of %s the follower has %v", want[len(want)-1], ids(seen))
+				})
+			}
+			cancel()
+			<-done
+			log, err := st.Read().ReadEvents(store.AsSystem(context.Background(), "test"), mohalla.Position{}, "", 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if got := fmt.Sprint(ids(seen)); got != fmt.Sprint(want) {
+				t.Errorf("the follower was handed %s;\nwant %v", got, want)
+			}
+			if !slices.EqualFunc(seen, log, func(a, b mohalla.Event) bool { return fmt.Sprint(a) == fmt.Sprint(b) }) {
+				t.Errorf("the follower was handed events other than the log's:\n%v\n%v", seen, log)
+			}
+		})
+	}
+}

@@ -14,7 +14,17 @@ func TestChangeStock(t *testing.T) {
 		other := f.shop("s2")
 		f.product("s1", "rice", 6000, 12) // threshold 10
 
-		wantCode(t, mustErr(f.svc.ChangeStock(ctx, other, "rice", market.ChangeStock{Delta: -1})), mohalla.EFORBIDDEN)
+		customer := f.user("u1")
+		// Refused, whether the change would be made (and rolled back) or
+		// not: the stock is as it was, and no event was sent.
+		for _, c := range []mohalla.Caller{other, customer} {
+			for _, d := range []int64{-1, 1} {
+				wantCode(t, mustErr(f.svc.ChangeStock(ctx, c, "rice", market.ChangeStock{Delta: d})), mohalla.EFORBIDDEN)
+			}
+		}
+		if s, evs := f.stock("rice"), f.events(mohalla.EventProductUpdated); s != 12 || len(evs) != 0 {
+			t.Fatalf("after refused changes: stock %d, %d product/updated events; want 12 and none", s, len(evs))
+		}
 		wantCode(t, mustErr(f.svc.ChangeStock(ctx, mohalla.Anonymous, "rice", market.ChangeStock{Delta: -1})), mohalla.EUNAUTHENTICATED)
 		wantCode(t, mustErr(f.svc.ChangeStock(ctx, owner, "nothing", market.ChangeStock{Delta: -1})), mohalla.ENOTFOUND)
 		wantCode(t, mustErr(f.svc.ChangeStock(ctx, owner, "rice", market.ChangeStock{Delta: 0})), mohalla.EINVALID)

@@ -105,7 +105,7 @@ func (q *Q) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 		Scan(&v.Head, &head, &v.AnchorSeq, &anchor); err != nil {
 		return v, fmt.Errorf("audit head: %w", err)
 	}
-	if err := q.q.queryRow(ctx, `SELECT count(*) FROM audit WHERE seq IS NULL`).Scan(&v.Pending); err != nil {
+	if err := q.q.queryRow(ctx, `SELECT count(*) FROM audit WHERE `+q.d.sql(unlinkedSQL)).Scan(&v.Pending); err != nil {
 		return v, err
 	}
 	prev, next := anchor, v.AnchorSeq+1

@@ -79,13 +79,26 @@ func (s *Store) sealLoop(ctx context.Context) {
 		// Most ticks find nothing: ask a reader before taking the head's lock
 		// (on SQLite, the writer).
 		var pending bool
-		if err := s.Read().q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE seq IS NULL)`).Scan(&pending); err != nil || !pending {
+		if err := s.Read().q.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE `+s.d.sql(unlinkedSQL)+`)`).Scan(&pending); err != nil || !pending {
 			continue
 		}
 		if _, err := s.SealAudit(ctx); err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "linking audit rows into the chain failed", slog.Any("err", err))
 		}
 	}
+}
+
+// unlinkedSQL selects the audit rows not yet linked into the chain. On
+// PostgreSQL, whose ids are handed out before their transactions commit, in
+// any order, that is seq IS NULL (the partial index audit_unlinked). On
+// SQLite ids count up in commit order and the sealer links rows in id order,
+// so the linked rows are always the first ones, in seq order too: the
+// unlinked rows are those after the linked row with the largest seq, found
+// through audit_seq and the primary key, and no index of its own costs
+// every audited write an entry (migration 037).
+var unlinkedSQL = query{
+	postgres: `seq IS NULL`,
+	sqlite:   `id > coalesce((SELECT a.id FROM audit a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1), 0)`,
 }
 
 // SealAudit links the audit rows not yet in the chain into it, in the order of
@@ -106,7 +119,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.d.forUpdate).Scan(&seq, &prev); err != nil {
 				return fmt.Errorf("audit head: %w", err)
 			}
-			rows, err := tx.audit(ctx, `WHERE seq IS NULL ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
+			rows, err := tx.audit(ctx, `WHERE `+s.d.sql(unlinkedSQL)+` ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
 			if err != nil || len(rows) == 0 {
 				return err
 			}

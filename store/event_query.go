@@ -71,9 +71,9 @@ func (tx *Tx) appendEach(ctx context.Context, events []mohalla.Event) ([]mohalla
 		if err != nil {
 			return nil, err
 		}
-		var id string
+		var seq int64
 		err = tx.q.queryRow(ctx, `INSERT INTO events (event_id, name, data, caller, ts, v) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, e.ID, e.Name, string(e.Data), caller, e.TS, e.V).Scan(&id)
+			ON CONFLICT (event_id) DO NOTHING RETURNING seq`, e.ID, e.Name, string(e.Data), caller, e.TS, e.V).Scan(&seq)
 		if errors.Is(err, ErrNotFound) {
 			continue // in the log already (or earlier in events)
 		}
@@ -81,11 +81,23 @@ func (tx *Tx) appendEach(ctx context.Context, events []mohalla.Event) ([]mohalla
 			return nil, err
 		}
 		out = append(out, e)
+		tx.logged = append(tx.logged, logged(e, seq))
 	}
 	if len(out) > 0 {
 		tx.appended = true
 	}
 	return out, nil
+}
+
+// logged is e as ReadEvents returns it from the log at SQLite position seq:
+// with its own copy of its caller.
+func logged(e mohalla.Event, seq int64) mohalla.Event {
+	e.Pos = mohalla.Position{ID: seq}
+	if e.User != nil {
+		u := *e.User
+		e.User = &u
+	}
+	return e
 }
 
 // ReadEvents returns up to limit events after the position, in log order, with

@@ -71,6 +71,7 @@ func (q *Q) UpdateProduct(ctx context.Context, p *mohalla.Product) error {
 type StockChange struct {
 	ProductID string
 	ShopID    string
+	OwnerID   string // the shop's owner; ChangeStock's only
 	Name      string
 	Price     mohalla.Money
 	Old, New  int64
@@ -95,17 +96,25 @@ func (q *Q) AdjustStock(ctx context.Context, id string, delta int64, orderable b
 
 // ChangeStock is AdjustStock of a product's own stock change (not an order's:
 // a discontinued product's stock may change), which also returns the product
-// as the change left it, from the same statement: a stock change answers
-// with the product, and reading it again was a fifth of its statements.
+// as the change left it and the owner of its shop, from the same statement: a
+// stock change answers with the product, and reading it again was a fifth of
+// its statements; the caller checks the owner before it commits (reading it
+// first was another). On ErrNotFound the caller asks ProductOwner why.
 func (q *Q) ChangeStock(ctx context.Context, id string, delta int64, now time.Time) (StockChange, mohalla.Product, error) {
-	p, err := scanProduct(q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
+	var (
+		p     mohalla.Product
+		owner string
+	)
+	err := q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
 		WHERE id = $1 AND stock + $2 >= 0 AND stock + $2 <= $4
-		RETURNING `+productColumns, id, delta, now, MaxStock))
+		RETURNING `+productColumns+`, (SELECT s.owner_id FROM shops s WHERE s.id = products.shop_id)`, id, delta, now, MaxStock).
+		Scan(&p.ID, &p.ShopID, &p.Name, &p.Description, &p.Price, &p.Category, &p.Unit, &p.Stock,
+			&p.LowStockThreshold, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.DeletedAt, &owner)
 	if err != nil {
 		return StockChange{ProductID: id}, mohalla.Product{}, err
 	}
-	return StockChange{ProductID: id, ShopID: p.ShopID, Name: p.Name, Price: p.Price, Old: p.Stock - delta, New: p.Stock,
-		Threshold: p.LowStockThreshold, Version: p.Version}, p, nil
+	return StockChange{ProductID: id, ShopID: p.ShopID, OwnerID: owner, Name: p.Name, Price: p.Price, Old: p.Stock - delta,
+		New: p.Stock, Threshold: p.LowStockThreshold, Version: p.Version}, p, nil
 }
 
 // ProductOwner returns the owner id of the shop that sells product id, or

@@ -188,16 +188,26 @@ func (tx *Tx) ids(ctx context.Context, sql string, args ...any) ([]string, error
 // PruneEvents deletes up to limit events from the start of the log, in log
 // order, stopping at the first that happened at or after before, and moves the
 // log's horizon to the last one deleted; it also stops at the first event
-// of a run that has not ended. Only a prefix of the log is ever
-// deleted, as followers see it, so a follower whose cursor is before the
-// horizon has missed events, and one at or after it has missed none.
+// of a run that has not ended, and never deletes the log's newest event. Only
+// a prefix of the log is ever deleted, as followers see it, so a follower
+// whose cursor is before the horizon has missed events, and one at or after
+// it has missed none.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
 		n = 0
-		evs, err := tx.ReadEvents(ctx, mohalla.Position{}, "", limit)
+		// One more than limit, to know whether the last is the log's newest,
+		// which is kept: on SQLite the next event's position is one more
+		// than the largest in the log (migration 036), so deleting the
+		// newest would give its position again.
+		evs, err := tx.ReadEvents(ctx, mohalla.Position{}, "", limit+1)
 		if err != nil {
 			return err
+		}
+		if len(evs) > limit {
+			evs = evs[:limit]
+		} else if len(evs) > 0 {
+			evs = evs[:len(evs)-1]
 		}
 		var ids []string
 		for _, e := range evs {

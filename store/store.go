@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/mohallamart/mohalla"
 )
 
 // ErrNotFound is returned by the row lookups when no row matches.
@@ -82,6 +83,9 @@ type Store struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced after each commit that appended events
+	// committed keeps the events of this process's latest commits on SQLite
+	// (see Committed).
+	committed committed
 
 	sealer sealer
 }
@@ -196,6 +200,15 @@ func (s *Store) signal() {
 	s.mu.Unlock()
 }
 
+// Committed returns up to limit of the events this process committed right
+// after pos, as ReadEvents would return them, and whether it holds later
+// ones that the caller must read next; nothing if it does not hold the event
+// right after pos (always, on PostgreSQL). Followers take this node's commits
+// from it rather than read the log again (see committed).
+func (s *Store) Committed(pos mohalla.Position, limit int) ([]mohalla.Event, bool) {
+	return s.committed.after(pos, limit)
+}
+
 // maxAttempts bounds how often InTx runs fn when the database asks for a retry
 // (a deadlock or serialization failure on PostgreSQL, a busy SQLite file).
 const maxAttempts = 5
@@ -236,6 +249,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	if tx.appended {
+		s.committed.add(tx.logged)
 		s.signal()
 	}
 	if tx.audited {
@@ -252,7 +266,8 @@ type Tx struct {
 	Q
 	raw      txQuerier
 	appended bool
-	audited  bool // inserted audit rows, which the sealer links into the chain
+	logged   []mohalla.Event // the events appended, with their positions (on SQLite)
+	audited  bool            // inserted audit rows, which the sealer links into the chain
 	after    []func()
 }
 
