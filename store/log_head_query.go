@@ -8,8 +8,8 @@ import (
 )
 
 // LogHead returns the position of the last event a follower can read now: on
-// PostgreSQL the last one whose transaction is older than every transaction
-// of this database still running, so a follower that starts after it skips nothing. It returns
+// PostgreSQL the last one whose transaction is older than every log writer
+// (InEventTx) still running, so a follower that starts after it skips nothing. It returns
 // the zero Position for an empty log, and the log's horizon (LogHorizon) for
 // one whose every event was pruned.
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
@@ -34,13 +34,12 @@ var logHeadSQL = query{
 }
 
 // CatchUp returns once ReadEvents shows every event committed before the call:
-// on PostgreSQL, when every transaction that was writing at the call has ended
-// (the log's reader waits for them, see ReadEvents). Tests and callers that must
+// on PostgreSQL, when every log writer (InEventTx) that was running at the
+// call has ended (the log's reader waits for them, see ReadEvents). Tests and callers that must
 // read their own writes use it.
 func (q *Q) CatchUp(ctx context.Context) error {
 	// It waits until the log's horizon passes the xmax it saw first: then no
-	// transaction of this database that was running at the call is running
-	// still.
+	// log writer that was running at the call is running still.
 	first := q.d.sql(catchUpSQL.first)
 	if first == "" {
 		return nil
