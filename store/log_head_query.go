@@ -39,35 +39,38 @@ var logHeadSQL = query{
 // read their own writes use it.
 func (q *Q) CatchUp(ctx context.Context) error {
 	// It waits until the log's horizon passes the xmax it saw first: then no
-	// log writer that was running at the call is running still.
+	// log writer that was running at the call is running still. The first
+	// statement asks both: log_visible_xid takes a snapshot of its own, after
+	// the statement's, so a log that is caught up already costs one round
+	// trip, not two.
 	first := q.d.sql(catchUpSQL.first)
 	if first == "" {
 		return nil
 	}
-	var xmax string
-	if err := q.q.queryRow(ctx, first).Scan(&xmax); err != nil {
+	var (
+		xmax string
+		done bool
+	)
+	if err := q.q.queryRow(ctx, first).Scan(&xmax, &done); err != nil {
 		return err
 	}
-	for {
-		var done bool
-		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
+	for !done {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(2 * time.Millisecond):
 		}
+		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // catchUpSQL is PostgreSQL's only: on SQLite writers take turns, and a
 // commit is in the log once it returns.
 var catchUpSQL = struct{ first, done query }{
-	first: query{postgres: `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`},
+	first: query{postgres: `SELECT x::text, log_visible_xid() >= x FROM pg_snapshot_xmax(pg_current_snapshot()) AS x`},
 	done:  query{postgres: `SELECT log_visible_xid() >= $1::text::xid8`},
 }
 
