@@ -178,7 +178,7 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []enginetype
 // send appends events in a transaction of the engine's own (for function/failed
 // and step.SendEvent), queuing the runs they trigger.
 func (e *Engine) send(ctx context.Context, events []mohalla.Event) error {
-	err := e.st.InTx(store.WithOperation(ctx, "enqueue_runs"), func(tx *store.Tx) error {
+	err := e.st.InEventTx(store.WithOperation(ctx, "enqueue_runs"), func(tx *store.Tx) error {
 		stored, err := tx.AppendEvents(ctx, events)
 		if err != nil {
 			return err

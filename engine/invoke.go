@@ -92,7 +92,7 @@ func (e *Engine) invoke(ctx context.Context, f *Function, key string, payload an
 	}
 	r := e.newRun(f, ev, now)
 	r.IdempotencyKey = "invoke:" + key
-	err = e.st.InTx(store.WithOperation(ctx, "invoke"), func(tx *store.Tx) error {
+	err = e.st.InEventTx(store.WithOperation(ctx, "invoke"), func(tx *store.Tx) error {
 		if _, err := tx.AppendEvents(ctx, []mohalla.Event{ev}); err != nil {
 			return err
 		}

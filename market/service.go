@@ -108,7 +108,7 @@ func (s *Service) write(ctx context.Context, caller mohalla.Caller, op string, f
 	var events []mohalla.Event
 	var err error
 	for range 3 {
-		err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		err = s.store.InEventTx(ctx, func(tx *store.Tx) error {
 			c := &change{tx: tx, caller: caller, now: s.cfg.Now().UTC().Truncate(time.Microsecond)}
 			if err := fn(ctx, c); err != nil {
 				return err

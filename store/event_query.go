@@ -12,6 +12,7 @@ import (
 
 // AppendEvents adds events to the log. An event whose id is already in the log is
 // not stored again; AppendEvents returns the events it stored.
+// Its transaction is an InEventTx's, unless the append is its first write.
 func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohalla.Event, error) {
 	if len(events) == 0 {
 		return nil, nil
@@ -122,7 +123,7 @@ func (q *Q) readLog(ctx context.Context, read query, args ...any) ([]mohalla.Eve
 }
 
 // readEventsSQL reads the events after a position. On PostgreSQL it takes
-// only those whose transactions have all finished: a transaction younger
+// only those below the horizon: a log writer younger
 // than the horizon may still commit rows with a smaller seq, so reading past
 // it would skip them. On SQLite writers take turns: seq order is commit order.
 var readEventsSQL = query{
@@ -167,9 +168,9 @@ var readEventsBeforeSQL = query{
 }
 
 // logHorizon returns the transaction id below which the log's next
-// statement reads on PostgreSQL (log_visible_xid, migration 020), "" on
+// statement reads on PostgreSQL (log_visible_xid, migration 032), "" on
 // SQLite: it must be asked in a statement of its own, before the read, whose
-// snapshot then sees every transaction of this database below it ended.
+// snapshot then sees every log writer below it ended.
 func (q *Q) logHorizon(ctx context.Context) (string, error) {
 	sql := q.d.sql(logHorizonSQL)
 	if sql == "" {

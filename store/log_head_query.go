@@ -8,8 +8,8 @@ import (
 )
 
 // LogHead returns the position of the last event a follower can read now: on
-// PostgreSQL the last one whose transaction is older than every transaction
-// of this database still running, so a follower that starts after it skips nothing. It returns
+// PostgreSQL the last one whose transaction is older than every log writer
+// (InEventTx) still running, so a follower that starts after it skips nothing. It returns
 // the zero Position for an empty log, and the log's horizon (LogHorizon) for
 // one whose every event was pruned.
 func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
@@ -34,41 +34,43 @@ var logHeadSQL = query{
 }
 
 // CatchUp returns once ReadEvents shows every event committed before the call:
-// on PostgreSQL, when every transaction that was writing at the call has ended
-// (the log's reader waits for them, see ReadEvents). Tests and callers that must
+// on PostgreSQL, when every log writer (InEventTx) that was running at the
+// call has ended (the log's reader waits for them, see ReadEvents). Tests and callers that must
 // read their own writes use it.
 func (q *Q) CatchUp(ctx context.Context) error {
 	// It waits until the log's horizon passes the xmax it saw first: then no
-	// transaction of this database that was running at the call is running
-	// still.
+	// log writer that was running at the call is running still. The first
+	// statement asks both: log_visible_xid takes a snapshot of its own, after
+	// the statement's, so a log that is caught up already costs one round
+	// trip, not two.
 	first := q.d.sql(catchUpSQL.first)
 	if first == "" {
 		return nil
 	}
-	var xmax string
-	if err := q.q.queryRow(ctx, first).Scan(&xmax); err != nil {
+	var (
+		xmax string
+		done bool
+	)
+	if err := q.q.queryRow(ctx, first).Scan(&xmax, &done); err != nil {
 		return err
 	}
-	for {
-		var done bool
-		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
+	for !done {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(2 * time.Millisecond):
 		}
+		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // catchUpSQL is PostgreSQL's only: on SQLite writers take turns, and a
 // commit is in the log once it returns.
 var catchUpSQL = struct{ first, done query }{
-	first: query{postgres: `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`},
+	first: query{postgres: `SELECT x::text, log_visible_xid() >= x FROM pg_snapshot_xmax(pg_current_snapshot()) AS x`},
 	done:  query{postgres: `SELECT log_visible_xid() >= $1::text::xid8`},
 }
 

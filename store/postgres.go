@@ -119,15 +119,19 @@ func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]in
 	return n, res.Close()
 }
 
-// begin is the one place a store transaction starts: BEGIN and the switch to
-// AppRole with ctx's caller go in one message, one round trip, as the BEGIN
-// alone did before.
-func (p *postgres) begin(ctx context.Context) (txQuerier, error) {
+// begin is the one place a store transaction starts: BEGIN, the switch to
+// AppRole with ctx's caller and, for one that appends, the log writer lock
+// go in one message, one round trip, as the BEGIN alone did before.
+func (p *postgres) begin(ctx context.Context, appends bool) (txQuerier, error) {
 	session, err := sessionSQL(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: "BEGIN; " + session})
+	begin := "BEGIN; " + session
+	if appends {
+		begin += "; SELECT log_writer_begin()"
+	}
+	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return nil, err
 	}

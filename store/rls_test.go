@@ -15,8 +15,11 @@ import (
 
 // rlsFixture is two customers, two shop owners with a shop each, and in each
 // shop a product, an order with its line, a webhook, a day of analytics; a
-// notification per user, an API key, an event and audit rows.
+// notification per user, an API key, an event and audit rows. The event comes
+// first: a transaction appends events only before its first other write, or
+// as a log writer from its start (migration 032).
 const rlsFixture = `
+INSERT INTO events (event_id, name, data, ts) VALUES ('e1', 'order/created', '{}', 0);
 INSERT INTO users (id, email, name, created_at, updated_at) VALUES
 	('c1', 'c1@x', 'C1', now(), now()), ('c2', 'c2@x', 'C2', now(), now()),
 	('o1', 'o1@x', 'O1', now(), now()), ('o2', 'o2@x', 'O2', now(), now());
@@ -35,7 +38,6 @@ INSERT INTO shop_webhooks (shop_id, url, secret, created_at, updated_at) VALUES
 	('s1', 'https://a', 'x', now(), now()), ('s2', 'https://b', 'x', now(), now());
 INSERT INTO analytics_shop_daily (shop_id, day, orders) VALUES ('s1', '2026-01-01', 1), ('s2', '2026-01-01', 1);
 INSERT INTO api_keys (id, name, secret_hash, created_by, created_at) VALUES ('k1', 'k', 'h', 'admin', now());
-INSERT INTO events (event_id, name, data, ts) VALUES ('e1', 'order/created', '{}', 0);
 INSERT INTO audit (at, actor_id, actor_role, action, entity, entity_id) VALUES
 	(now(), 'c1', 'customer', 'order.create', 'order', 'oa'), (now(), 'c2', 'customer', 'order.create', 'order', 'ob')`
 

@@ -107,7 +107,7 @@ func (d *sqliteDB) writer() querier { return sqlQuerier{c: d.write, stmts: d.wst
 func (d *sqliteDB) owner() querier  { return sqlQuerier{c: d.write} }
 
 func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]int64, error) {
-	tx, err := d.begin(ctx)
+	tx, err := d.begin(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,9 @@ func (d *sqliteDB) execMany(ctx context.Context, sql string, args [][]any) ([]in
 	return n, tx.commit(ctx)
 }
 
-func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
+// begin starts a transaction on the writer connection; appends changes
+// nothing: SQLite's writers take turns, and its log needs no writer lock.
+func (d *sqliteDB) begin(ctx context.Context, _ bool) (txQuerier, error) {
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -130,7 +132,7 @@ func (d *sqliteDB) begin(ctx context.Context) (txQuerier, error) {
 }
 
 func (d *sqliteDB) migrate(ctx context.Context) error {
-	return runMigrations(ctx, sqlQuerier{c: d.write}, d.begin, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
+	return runMigrations(ctx, sqlQuerier{c: d.write}, func(ctx context.Context) (txQuerier, error) { return d.begin(ctx, false) }, sqliteMigrations, "migrations/sqlite", "TIMESTAMP")
 }
 
 func sqliteIsUnique(err error) bool {

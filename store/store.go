@@ -94,7 +94,9 @@ type Store struct {
 // migrations, the schema lock. What its SQL says differently is its dialect.
 type backend interface {
 	dialect() *dialect
-	begin(ctx context.Context) (txQuerier, error)
+	// begin starts a transaction; appends, one that will append events (on
+	// PostgreSQL, a log writer from its first statement: see InEventTx).
+	begin(ctx context.Context, appends bool) (txQuerier, error)
 	reader() querier
 	writer() querier
 	// execMany runs sql once per argument list, in one transaction (on
@@ -216,13 +218,28 @@ const maxAttempts = 5
 // InTx runs fn in one transaction and commits if fn returns nil. If fn fails, or
 // the commit does, nothing fn wrote remains. fn may run again when the database
 // reports a transient conflict, so it must not have effects outside the Tx.
-func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+// A transaction that appends events after it wrote anything else must be
+// InEventTx's: on PostgreSQL its append fails here.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.runTx(ctx, false, fn)
+}
+
+// InEventTx is InTx for a transaction that appends events (Tx.AppendEvents).
+// On PostgreSQL it begins as a log writer (log_writer_begin, migration 032):
+// the event log's readers wait for log writers only, not for every
+// transaction, so a transaction that writes no events never holds back their
+// delivery; the one that does must say so before its first write.
+func (s *Store) InEventTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.runTx(ctx, true, fn)
+}
+
+func (s *Store) runTx(ctx context.Context, appends bool, fn func(*Tx) error) (err error) {
 	start, retries := time.Now(), 0
 	if s.obs != nil {
 		defer func() { s.obs.TxDone(operation(ctx), time.Since(start), retries, err == nil) }()
 	}
 	for attempt := 1; ; attempt++ {
-		err = s.inTx(ctx, fn)
+		err = s.inTx(ctx, appends, fn)
 		if err == nil || !s.d.isRetryable(err) || attempt == maxAttempts {
 			return err
 		}
@@ -231,8 +248,8 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	}
 }
 
-func (s *Store) inTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	tq, err := s.b.begin(ctx)
+func (s *Store) inTx(ctx context.Context, appends bool, fn func(*Tx) error) (err error) {
+	tq, err := s.b.begin(ctx, appends)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

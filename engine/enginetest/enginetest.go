@@ -123,7 +123,7 @@ func (k *Kit) Send(name string, data any) map[string]*Run {
 	}
 	sys := mohalla.System
 	ev := mohalla.Event{ID: ulid.Make().String(), Name: name, Data: b, User: &sys, TS: k.Now().UnixMilli(), V: mohalla.EventVersion}
-	err = k.st.InTx(ctx, func(tx *store.Tx) error {
+	err = k.st.InEventTx(ctx, func(tx *store.Tx) error {
 		stored, err := tx.AppendEvents(ctx, []mohalla.Event{ev})
 		if err != nil {
 			return err

@@ -66,8 +66,10 @@ SELECT id, 'order/created', jsonb_build_object('orderId', id, 'userId', (@users:
 	for from := 1; from <= count; from += prefillChunk {
 		to := min(count, from+prefillChunk-1)
 		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			// Row-level security binds the tables' owner too (FORCE).
-			if _, err := tx.Exec(ctx, "SELECT set_config('app.role', 'system', true)"); err != nil {
+			// Row-level security binds the tables' owner too (FORCE); the
+			// events come after the orders, so the transaction is a log
+			// writer from its start (store.Store.InEventTx).
+			if _, err := tx.Exec(ctx, "SELECT set_config('app.role', 'system', true), log_writer_begin()"); err != nil {
 				return err
 			}
 			for _, s := range stmts {

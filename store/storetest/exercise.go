@@ -222,7 +222,7 @@ func exerciseEventLog(t *testing.T, st *store.Store) {
 	}
 	appendEvents := func(events ...mohalla.Event) (stored []mohalla.Event) {
 		t.Helper()
-		want(t, "append", st.InTx(ctx, func(tx *store.Tx) (err error) {
+		want(t, "append", st.InEventTx(ctx, func(tx *store.Tx) (err error) {
 			stored, err = tx.AppendEvents(ctx, events)
 			return err
 		}), nil)
@@ -283,7 +283,7 @@ func exerciseEventLog(t *testing.T, st *store.Store) {
 func exerciseTransactions(t *testing.T, st *store.Store) {
 	ctx := exerciseContext(t)
 	failed := errors.New("the operation failed")
-	err := st.InTx(ctx, func(tx *store.Tx) error {
+	err := st.InEventTx(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertUser(ctx, user("u1")); err != nil {
 			return err
 		}

@@ -1,0 +1,3 @@
+-- PostgreSQL's migration 032 (the event log's horizon counts only the
+-- transactions that append events) has no counterpart here: SQLite
+-- serializes its writers, and a reader sees every committed event.
