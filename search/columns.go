@@ -27,26 +27,25 @@ import (
 // doc-values term: price in paise, creation time in microseconds, 1 if in
 // stock, the number of words in its name, product id, shop id and category,
 // separated by '|'. Ids never hold a '|'; the category comes last, so it may.
-func columnsValue(p mohalla.Product) string {
+func columnsValue(p mohalla.Product, words int) string {
 	inStock := 0
 	if p.Stock > 0 {
 		inStock = 1
 	}
-	return fmt.Sprintf("%d|%d|%d|%d|%s|%s", p.Price, p.CreatedAt.UnixMicro(), inStock, nameWords(p.Name), p.ID,
+	return fmt.Sprintf("%d|%d|%d|%d|%s|%s", p.Price, p.CreatedAt.UnixMicro(), inStock, words, p.ID,
 		facetKey(p.ShopID, p.Category))
 }
 
 // facetKey is a product's shop and category, the values its facets count.
 func facetKey(shopID, category string) string { return shopID + "|" + category }
 
-// nameWords is the number of words in a name, for ranking a match in a short
-// name above one in a long name.
-func nameWords(name string) int {
+// words is the number of words in a name analyzed so, for ranking a match
+// in a short name above one in a long name: a singular added for a plural
+// stands at the plural's place, so it counts once.
+func (a analyzed) words() int {
 	n := 0
-	for _, t := range queryAnalyzer.Analyze([]byte(name)) {
-		if t.Position > n {
-			n = t.Position
-		}
+	for _, t := range a {
+		n = max(n, t.Position)
 	}
 	return max(n, 1)
 }

@@ -53,6 +53,13 @@ var queryAnalyzer analysis.Analyzer = &analysis.DefaultAnalyzer{
 	TokenFilters: []analysis.TokenFilter{foldFilter{asciifolding.New()}},
 }
 
+// analyzed is a text analyzed once, by textAnalyzer: as the analyzer of
+// its field it hands Bleve those tokens, and a product's columns count its
+// name's words from them, where they analyzed the name a second time.
+type analyzed analysis.TokenStream
+
+func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
+
 type foldFilter struct {
 	ascii *asciifolding.AsciiFoldingFilter
 }
@@ -155,8 +162,9 @@ func stored(b []byte) *document.TextField {
 func productDocument(p mohalla.Product) *document.Document {
 	d := document.NewDocument(productDocID(p.ID))
 	d.AddField(keyword(fieldKind, kindProduct, false))
-	d.AddField(document.NewTextFieldCustom(fieldName, nil, []byte(p.Name), index.IndexField, textAnalyzer))
-	d.AddField(document.NewTextFieldCustom(fieldColumns, nil, []byte(columnsValue(p)), columnsOptions, nil))
+	name := analyzed(textAnalyzer.Analyze([]byte(p.Name)))
+	d.AddField(document.NewTextFieldCustom(fieldName, nil, []byte(p.Name), index.IndexField, name))
+	d.AddField(document.NewTextFieldCustom(fieldColumns, nil, []byte(columnsValue(p, name.words())), columnsOptions, nil))
 	d.AddField(stored(productSource{Name: p.Name, ShopID: p.ShopID, Category: p.Category, Price: int64(p.Price),
 		Unit: p.Unit, Stock: p.Stock, Version: p.Version}.encode()))
 	return d

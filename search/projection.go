@@ -51,10 +51,8 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 	if err != nil {
 		return err
 	}
-	for i, id := range productIDs {
-		if err := w.product(id, products[i]); err != nil {
-			return err
-		}
+	if err := w.products(productIDs, products); err != nil {
+		return err
 	}
 	pos, _ := last.MarshalText()
 	w.b.SetInternal(cursorKey, pos)
@@ -96,19 +94,26 @@ func (w *writer) shop(ctx context.Context, id string) error {
 	return w.b.IndexAdvanced(shopDocument(sh))
 }
 
-// product indexes p (the current row of id, nil if there is none) unless its
-// document is already as new, or removes the document of a product that is gone
-// or discontinued.
-func (w *writer) product(id string, p *mohalla.Product) error {
-	if p == nil || p.DeletedAt != nil {
-		w.b.Delete(productDocID(id))
-		return nil
+// products indexes each of rows (the current row of ids[i], nil if there is
+// none) unless its document is already as new, or removes the document of a
+// product that is gone or discontinued.
+func (w *writer) products(ids []string, rows []*mohalla.Product) error {
+	indexed, err := w.g.productVersions(ids)
+	if err != nil {
+		return fmt.Errorf("search: read the indexed versions: %w", err)
 	}
-	v, err := w.g.productVersion(p.ID)
-	if err != nil || p.Version <= v {
-		return err
+	for i, id := range ids {
+		p := rows[i]
+		switch {
+		case p == nil || p.DeletedAt != nil:
+			w.b.Delete(productDocID(id))
+		case p.Version > indexed[id]:
+			if err := w.b.IndexAdvanced(productDocument(*p)); err != nil {
+				return err
+			}
+		}
 	}
-	return w.b.IndexAdvanced(productDocument(*p))
+	return nil
 }
 
 // loadChunk is the most product rows loadProducts reads in one statement.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -77,9 +76,15 @@ func (s *shopSource) decode(b []byte) error { return json.Unmarshal(b, s) }
 // decoder is a stored source.
 type decoder interface{ decode([]byte) error }
 
+// documents finds stored documents by id: a bleve.Index, or one snapshot of
+// it (an index.IndexReader).
+type documents interface {
+	Document(id string) (index.Document, error)
+}
+
 // source decodes the stored source of document id into v, reporting whether
 // the document exists.
-func source(idx bleve.Index, id string, v decoder) (bool, error) {
+func source(idx documents, id string, v decoder) (bool, error) {
 	doc, err := idx.Document(id)
 	if err != nil || doc == nil {
 		return false, err

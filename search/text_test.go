@@ -37,3 +37,22 @@ func TestHighlightMarksMatchedWordsAndEscapes(t *testing.T) {
 		t.Errorf("prefix highlight %s", h.Name)
 	}
 }
+
+// A name's words are counted once each, from the analysis its field is
+// indexed with: a plural's singular, added at the plural's place, is not
+// another word, nor is a possessive's "'s" or a separator.
+func TestNameWords(t *testing.T) {
+	for name, want := range map[string]int{
+		"Apples":                      1,
+		"Fresh Berries and Tomatoes":  4,
+		"Lay's India's Magic Masala":  4,
+		"Haldiram’s Bhujia 200g":      3,
+		"name:bread":                  2,
+		"":                            1,
+		"Toor Dal (Arhar) 1 kg packs": 6,
+	} {
+		if got := analyzed(textAnalyzer.Analyze([]byte(name))).words(); got != want {
+			t.Errorf("%q: %d words, want %d", name, got, want)
+		}
+	}
+}

@@ -4,16 +4,52 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/mohallamart/mohalla"
 )
 
-// productVersion returns the version of id's document, or 0 if there is none.
-func (g *generation) productVersion(id string) (int64, error) {
-	var src productSource
-	_, err := source(g.idx, productDocID(id), &src)
-	return src.Version, err
+// productVersions returns the version of the document of each product of ids
+// that g holds, by id, read in one snapshot: the ids are looked up in each
+// segment's dictionary together, and only the documents found are loaded. A
+// document per id took a snapshot and a term reader over every segment for
+// each (a batch's products are mostly new, with no document to find).
+func (g *generation) productVersions(ids []string) (map[string]int64, error) {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	docIDs := make([]string, len(ids))
+	for i, id := range ids {
+		docIDs[i] = productDocID(id)
+	}
+	found, err := r.DocIDReaderOnly(docIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer found.Close()
+	out := map[string]int64{}
+	for {
+		n, err := found.Next()
+		if err != nil || n == nil {
+			return out, err
+		}
+		docID, err := r.ExternalID(n)
+		if err != nil {
+			return nil, err
+		}
+		var src productSource
+		if _, err := source(r, docID, &src); err != nil {
+			return nil, err
+		}
+		out[strings.TrimPrefix(docID, productDocID(""))] = src.Version
+	}
 }
 
 // shopVersion returns the version of shop id's document, or 0.

@@ -11,8 +11,8 @@ import (
 )
 
 // A batch's many events (sent as array parameters on PostgreSQL) are stored
-// once per id, in order, each with its own caller; one already in the log,
-// or repeated in the call, is not returned as stored.
+// once per id, in order, each with its own caller, and read back so; one
+// already in the log, or repeated in the call, is not returned as stored.
 func TestAppendManyEvents(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
@@ -20,6 +20,7 @@ func TestAppendManyEvents(t *testing.T) {
 			st := storetest.Open(t, kind)
 			ann := mohalla.Caller{ID: "ann", Role: mohalla.RoleAdmin}
 			bob := mohalla.Caller{ID: "bob", Role: mohalla.RoleShopOwner, Email: "bob@example.com"}
+			carol := mohalla.Caller{ID: "carol", Role: mohalla.RoleCustomer}
 			var events []mohalla.Event
 			for i := range 40 {
 				e := mohalla.Event{ID: fmt.Sprintf("ev-%02d", i), Name: "test/many", Data: []byte(fmt.Sprintf(`{"n": %d}`, i)), TS: int64(i), V: "1"}
@@ -29,6 +30,8 @@ func TestAppendManyEvents(t *testing.T) {
 					e.User = &a
 				case i < 30:
 					e.User = &bob
+				case i < 35: // after bob: nothing of bob's (his email) carries over
+					e.User = &carol
 				}
 				events = append(events, e)
 			}

@@ -203,6 +203,10 @@ func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {
 func scanEvents(rs rows) ([]mohalla.Event, error) {
 	defer rs.Close()
 	var out []mohalla.Event
+	// A batch write's events share one caller: its JSON is decoded once and
+	// copied to the events after it that carry the same.
+	var lastCaller string
+	var last mohalla.Caller
 	for rs.Next() {
 		var (
 			e            mohalla.Event
@@ -213,10 +217,15 @@ func scanEvents(rs rows) ([]mohalla.Event, error) {
 		}
 		e.Data = json.RawMessage(data)
 		if caller != "" {
-			e.User = new(mohalla.Caller)
-			if err := json.Unmarshal([]byte(caller), e.User); err != nil {
-				return nil, fmt.Errorf("event %s: caller: %w", e.ID, err)
+			if caller != lastCaller {
+				last = mohalla.Caller{}
+				if err := json.Unmarshal([]byte(caller), &last); err != nil {
+					return nil, fmt.Errorf("event %s: caller: %w", e.ID, err)
+				}
+				lastCaller = caller
 			}
+			u := last
+			e.User = &u
 		}
 		out = append(out, e)
 	}
