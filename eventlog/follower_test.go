@@ -38,24 +38,8 @@ func TestFollowerSeesEveryEventOnce(t *testing.T) {
 			ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test")) // the writers append raw, as the system
 			defer cancel()
 
-			var (
-				mu   sync.Mutex
-				seen = map[string]int{}
-				last mohalla.Position
-				bad  []string
-			)
-			f := eventlog.NewFollower(st, mohalla.Position{}, func(_ context.Context, evs []mohalla.Event) error {
-				mu.Lock()
-				defer mu.Unlock()
-				for _, e := range evs {
-					if !last.Less(e.Pos) {
-						bad = append(bad, fmt.Sprintf("%s at %s after %s", e.ID, e.Pos, last))
-					}
-					last = e.Pos
-					seen[e.ID]++
-				}
-				return nil
-			}, &eventlog.Config{Poll: 5 * time.Millisecond, Batch: 7})
+			var got tally
+			f := eventlog.NewFollower(st, mohalla.Position{}, got.handle, &eventlog.Config{Poll: 5 * time.Millisecond, Batch: 7})
 			done := make(chan error, 1)
 			go func() { done <- f.Run(ctx) }()
 
@@ -110,21 +94,52 @@ func TestFollowerSeesEveryEventOnce(t *testing.T) {
 			}
 			cancel()
 			<-done
-
-			mu.Lock()
-			defer mu.Unlock()
-			for _, b := range bad {
-				t.Errorf("out of order: %s", b)
-			}
-			for _, id := range written {
-				if seen[id] != 1 {
-					t.Errorf("event %s seen %d times, want 1", id, seen[id])
-				}
-			}
-			if len(seen) != len(written) {
-				t.Errorf("follower saw %d distinct events, %d were committed", len(seen), len(written))
-			}
+			got.check(t, written)
 		})
+	}
+}
+
+// tally records what a follower hands over, to check that it saw every
+// committed event once, in position order.
+type tally struct {
+	mu   sync.Mutex
+	seen map[string]int
+	last mohalla.Position
+	bad  []string
+}
+
+func (r *tally) handle(_ context.Context, evs []mohalla.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]int{}
+	}
+	for _, e := range evs {
+		if !r.last.Less(e.Pos) {
+			r.bad = append(r.bad, fmt.Sprintf("%s at %s after %s", e.ID, e.Pos, r.last))
+		}
+		r.last = e.Pos
+		r.seen[e.ID]++
+	}
+	return nil
+}
+
+// check fails t unless the follower saw each of written once, in order, and
+// nothing else.
+func (r *tally) check(t *testing.T, written []string) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, b := range r.bad {
+		t.Errorf("out of order: %s", b)
+	}
+	for _, id := range written {
+		if r.seen[id] != 1 {
+			t.Errorf("event %s seen %d times, want 1", id, r.seen[id])
+		}
+	}
+	if len(r.seen) != len(written) {
+		t.Errorf("follower saw %d distinct events, %d were committed", len(r.seen), len(written))
 	}
 }
 

@@ -132,24 +132,8 @@ func TestFollowerSeesEveryEventAmongOtherWrites(t *testing.T) {
 	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
 	defer cancel()
 
-	var (
-		mu      sync.Mutex
-		seen    = map[string]int{}
-		lastPos mohalla.Position
-		bad     []string
-	)
-	f := eventlog.NewFollower(st, mohalla.Position{}, func(_ context.Context, evs []mohalla.Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range evs {
-			if !lastPos.Less(e.Pos) {
-				bad = append(bad, fmt.Sprintf("%s at %s after %s", e.ID, e.Pos, lastPos))
-			}
-			lastPos = e.Pos
-			seen[e.ID]++
-		}
-		return nil
-	}, &eventlog.Config{Poll: 2 * time.Millisecond, Batch: 5})
+	var got tally
+	f := eventlog.NewFollower(st, mohalla.Position{}, got.handle, &eventlog.Config{Poll: 2 * time.Millisecond, Batch: 5})
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
 
@@ -229,20 +213,7 @@ func TestFollowerSeesEveryEventAmongOtherWrites(t *testing.T) {
 	}
 	cancel()
 	<-done
-
-	mu.Lock()
-	defer mu.Unlock()
-	for _, b := range bad {
-		t.Errorf("out of order: %s", b)
-	}
-	for _, id := range written {
-		if seen[id] != 1 {
-			t.Errorf("event %s seen %d times, want 1", id, seen[id])
-		}
-	}
-	if len(seen) != len(written) {
-		t.Errorf("follower saw %d distinct events, %d were committed", len(seen), len(written))
-	}
+	got.check(t, written)
 }
 
 // TestAppendAfterAWriteNeedsEventTx: a transaction that wrote before it
