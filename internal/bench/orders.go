@@ -67,7 +67,8 @@ type OrdersConfig struct {
 	// beside them.
 	SQLite bool
 	// CPUProfile, if set, receives a CPU profile of the process while the app is
-	// measured (server and clients run in this process).
+	// measured on PostgreSQL (or on SQLite when there is no URL); server and
+	// clients run in this process.
 	CPUProfile io.Writer
 	// Logger reports progress. Default: discard.
 	Logger *slog.Logger
@@ -182,7 +183,9 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 	if c.SQLite {
 		log.InfoContext(ctx, "driving POST /v1/orders on SQLite")
 		lite := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
-		if err := app(ctx, &c, "", lite); err != nil {
+		lc := c
+		lc.CPUProfile = nil // the profile is the PostgreSQL drive's: a file holds one
+		if err := app(ctx, &lc, "", lite); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
 		rep.SQLite = &SQLiteReport{Elapsed: lite.Elapsed, Orders: lite.Orders, Failed: lite.Failed, PerSecond: lite.PerSecond,

@@ -2,9 +2,11 @@ package bench_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +28,15 @@ func TestOrdersShortRun(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	app, fl := "mohalla_bench_test_"+suffix(), "mohalla_floor_test_"+suffix()
+	var profile bytes.Buffer
 	rep, err := bench.Orders(ctx, &bench.OrdersConfig{URL: storetest.AdminURL(), Clients: 2, Duration: time.Second,
-		Warmup: 200 * time.Millisecond, Products: 200, Database: app, FloorDatabase: fl, SQLite: true})
+		Warmup: 200 * time.Millisecond, Products: 200, Database: app, FloorDatabase: fl, SQLite: true, CPUProfile: &profile})
 	if err != nil {
 		t.Fatalf("bench: %v", err)
+	}
+	// One profile, of the PostgreSQL drive: pprof refuses a file of two.
+	if n := gzipMembers(t, profile.Bytes()); n != 1 {
+		t.Errorf("the CPU profile holds %d profiles, want 1", n)
 	}
 	if rep.Orders == 0 || rep.Failed != 0 || rep.FloorTPS <= 0 || rep.Ratio <= 0 || rep.P50 <= 0 || rep.P50 > rep.P99 {
 		t.Errorf("report %+v: want orders, no failure, a floor, and p50 ≤ p99", rep)
@@ -91,4 +98,24 @@ func TestOrdersFailsEarlyWithoutTheFloorScript(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "pgbench-order") {
 		t.Fatalf("err = %v, want one naming the missing pgbench-order files", err)
 	}
+}
+
+// gzipMembers counts the gzip streams b holds one after another (a CPU
+// profile is one).
+func gzipMembers(t *testing.T, b []byte) int {
+	t.Helper()
+	r := bytes.NewReader(b)
+	n := 0
+	for r.Len() > 0 {
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatalf("profile: %v", err)
+		}
+		z.Multistream(false)
+		if _, err := io.Copy(io.Discard, z); err != nil {
+			t.Fatalf("profile: %v", err)
+		}
+		n++
+	}
+	return n
 }
