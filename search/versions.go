@@ -16,11 +16,7 @@ import (
 // document per id took a snapshot and a term reader over every segment for
 // each (a batch's products are mostly new, with no document to find).
 func (g *generation) productVersions(ids []string) (map[string]int64, error) {
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := g.reader()
 	if err != nil {
 		return nil, err
 	}
