@@ -24,17 +24,7 @@ import (
 func TestScanAgreesWithTheStore(t *testing.T) {
 	t.Parallel()
 	ctx := store.AsProjection(context.Background(), "test") // reads the store raw, as a projection
-	dir := t.TempDir()
-	st, err := store.Open(ctx, store.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	svc := market.New(st, nil)
-	n, err := demo.Seed(ctx, svc, &demo.Config{Users: 20, Shops: 6, Products: 400})
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	st, dir, svc, n := seededStore(ctx, t, &demo.Config{Users: 20, Shops: 6, Products: 400})
 	ix := openCaughtUp(t, st, dir+"/search")
 	admin := mohalla.Caller{ID: "scan-test", Role: mohalla.RoleAdmin}
 	r := rand.New(rand.NewPCG(7, 7))
@@ -103,6 +93,24 @@ func TestScanAgreesWithTheStore(t *testing.T) {
 		q := randomQuery(r, cats, n.Shops)
 		t.Run(fmt.Sprint(i), func(t *testing.T) { checkWalk(t, ix, q, all) })
 	}
+}
+
+// seededStore opens a SQLite store in a directory of its own and seeds the
+// demo neighbourhood of cfg into it through the market's write path.
+func seededStore(ctx context.Context, t *testing.T, cfg *demo.Config) (*store.Store, string, *market.Service, *demo.Neighbourhood) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	svc := market.New(st, nil)
+	n, err := demo.Seed(ctx, svc, cfg)
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return st, dir, svc, n
 }
 
 func openCaughtUp(t *testing.T, st *store.Store, dir string) *Index {

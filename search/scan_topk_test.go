@@ -25,17 +25,7 @@ import (
 func TestBestEqualsExhaustive(t *testing.T) {
 	t.Parallel()
 	ctx := store.AsProjection(context.Background(), "test")
-	dir := t.TempDir()
-	st, err := store.Open(ctx, store.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	svc := market.New(st, nil)
-	n, err := demo.Seed(ctx, svc, &demo.Config{Users: 40, Shops: 12, Products: 2500})
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	st, dir, svc, n := seededStore(ctx, t, &demo.Config{Users: 40, Shops: 12, Products: 2500})
 	ix := openCaughtUp(t, st, dir+"/search")
 	admin := mohalla.Caller{ID: "topk-test", Role: mohalla.RoleAdmin}
 	r := rand.New(rand.NewPCG(21, 21))

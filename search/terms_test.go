@@ -21,17 +21,7 @@ import (
 func TestNameTermsFindWhatBleveFinds(t *testing.T) {
 	t.Parallel()
 	ctx := store.AsProjection(context.Background(), "test")
-	dir := t.TempDir()
-	st, err := store.Open(ctx, store.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	svc := market.New(st, nil)
-	n, err := demo.Seed(ctx, svc, &demo.Config{Users: 40, Shops: 12, Products: 1500})
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	st, dir, svc, n := seededStore(ctx, t, &demo.Config{Users: 40, Shops: 12, Products: 1500})
 	ix := openCaughtUp(t, st, dir+"/search")
 	admin := mohalla.Caller{ID: "terms-test", Role: mohalla.RoleAdmin}
 	for i, name := range []string{"Zyxwvut Crunchies", "Paneer Zyxwvu Tikka", "Kurkure Xylophone Masala"} {

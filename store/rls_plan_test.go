@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mohallamart/mohalla/store"
-	"github.com/mohallamart/mohalla/store/storetest"
 )
 
 // TestRowSecurityHelpers checks the policies' helper functions as migration
@@ -18,18 +16,7 @@ import (
 func TestRowSecurityHelpers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewDatabase(t)
-	storetest.OpenConfig(t, store.Config{URL: url, MaxConns: 2}).Close()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	as(t, conn, "system:test", "system", func(tx pgx.Tx) {
-		for _, stmt := range splitSQL(rlsFixture) {
-			mustExec(t, tx, stmt)
-		}
-	})
+	conn := fixtureConn(t, rlsFixture)
 
 	owns := []struct {
 		caller, role, shop string

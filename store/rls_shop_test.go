@@ -8,8 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/mohallamart/mohalla/store"
-	"github.com/mohallamart/mohalla/store/storetest"
 )
 
 // shopFixture adds to rlsFixture a row per shop in each table whose policies
@@ -28,18 +26,7 @@ INSERT INTO analytics_funnel (shop_id, day, status) VALUES ('s1', '2026-01-01', 
 func TestRowLevelSecurityShopOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewDatabase(t)
-	storetest.OpenConfig(t, store.Config{URL: url, MaxConns: 2}).Close()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	as(t, conn, "system:test", "system", func(tx pgx.Tx) {
-		for _, stmt := range append(splitSQL(rlsFixture), splitSQL(shopFixture)...) {
-			mustExec(t, tx, stmt)
-		}
-	})
+	conn := fixtureConn(t, rlsFixture, shopFixture)
 
 	reads := map[string]string{"orders": "id", "shop_webhooks": "shop_id", "webhook_deliveries": "shop_id",
 		"analytics_product_daily": "shop_id", "analytics_shop_daily": "shop_id", "analytics_order_status": "shop_id",

@@ -48,18 +48,7 @@ INSERT INTO audit (at, actor_id, actor_role, action, entity, entity_id) VALUES
 func TestRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewDatabase(t)
-	storetest.OpenConfig(t, store.Config{URL: url, MaxConns: 2}).Close() // migrated, like the server's
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	as(t, conn, "system:test", "system", func(tx pgx.Tx) {
-		for _, stmt := range splitSQL(rlsFixture) {
-			mustExec(t, tx, stmt)
-		}
-	})
+	conn := fixtureConn(t, rlsFixture)
 
 	as(t, conn, "c1", "customer", func(tx pgx.Tx) {
 		var user string
@@ -204,3 +193,26 @@ func mustExec(t *testing.T, tx pgx.Tx, sql string, args ...any) {
 }
 
 func splitSQL(s string) []string { return strings.Split(s, ";\n") }
+
+// fixtureConn connects, as the tables' owner, to a new database migrated as
+// the server's is and holding the rows of fixtures, each statements ending
+// in ";\n", written as the system.
+func fixtureConn(t *testing.T, fixtures ...string) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	url := storetest.NewDatabase(t)
+	storetest.OpenConfig(t, store.Config{URL: url, MaxConns: 2}).Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	as(t, conn, "system:test", "system", func(tx pgx.Tx) {
+		for _, f := range fixtures {
+			for _, stmt := range splitSQL(f) {
+				mustExec(t, tx, stmt)
+			}
+		}
+	})
+	return conn
+}
