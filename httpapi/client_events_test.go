@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/mohallamart/mohalla/httpapi"
@@ -15,9 +16,9 @@ func TestClientEvents(t *testing.T) {
 	runScenarios(t, []scenario{
 		{name: "a customer sends a view, in their own name whatever the body says", method: "POST", path: "/v1/events", as: "alice",
 			body:   `{"id":"view-1","name":"product/viewed","data":{"productId":"apple","userId":"bob","from":"search"},"ts":1000}`,
-			status: 200, contains: []string{`"ids":["view-1"]`},
+			status: 200, contains: []string{`"ids":["alice:view-1"]`},
 			after: func(t *testing.T, e *env) {
-				ev := eventByID(t, e, "view-1")
+				ev := eventByID(t, e, "alice:view-1")
 				if ev.Data["userId"] != "alice" || ev.Data["productId"] != "apple" || ev.Data["from"] != "search" {
 					t.Errorf("the view's data %v, want alice's view of apple from search", ev.Data)
 				}
@@ -27,6 +28,23 @@ func TestClientEvents(t *testing.T) {
 				if ev.TS == 1000 {
 					t.Errorf("the view kept the ts the customer sent")
 				}
+			}},
+		{name: "a customer's chosen id cannot claim one a service sends later", method: "POST", path: "/v1/events", as: "bob",
+			body:   `{"id":"view-3","name":"product/viewed","data":{"productId":"apple"}}`,
+			status: 200, contains: []string{`"ids":["bob:view-3"]`},
+			after: func(t *testing.T, e *env) {
+				res, body := e.do(t, "POST", "/v1/events", "admin", nil, `{"id":"view-3","name":"product/viewed","data":{"productId":"milk","userId":"carol"}}`)
+				if res.StatusCode != 200 || !strings.Contains(body, `"ids":["view-3"]`) {
+					t.Fatalf("the admin's send: %d %s", res.StatusCode, body)
+				}
+				if ev := eventByID(t, e, "view-3"); ev.Data["userId"] != "carol" || ev.Data["productId"] != "milk" {
+					t.Errorf("the admin's event %v, want it stored, not taken as bob's repeat", ev.Data)
+				}
+				res, body = e.do(t, "POST", "/v1/events", "bob", nil, `{"id":"view-3","name":"product/viewed","data":{"productId":"apple"}}`)
+				if res.StatusCode != 200 || !strings.Contains(body, `"ids":["bob:view-3"]`) {
+					t.Fatalf("bob's repeat: %d %s", res.StatusCode, body)
+				}
+				wantEvents(t, e, "product/viewed", "userId", "bob", 1)
 			}},
 		{name: "a customer may not send other events", method: "POST", path: "/v1/events", as: "bob",
 			body: `{"name":"cart/viewed","data":{"productId":"apple"}}`, status: 403, contains: []string{"product/viewed"}},

@@ -169,7 +169,7 @@ func (s *Server) routeTable() []route {
 			Status: http.StatusOK, Result: mohalla.Order{}, Errors: []int{400, 401, 403, 404, 409, 413, 422}, handle: s.changeOrderStatus},
 
 		{Method: "POST", Path: "/v1/events", ID: "sendEvents", Tag: "events",
-			Summary: "Send one event or an array of them, as Inngest's send: an admin or a service, any event but the data layer's own; or a customer, product/viewed ({productId}) only, one per request, in their own name (data.userId becomes the caller, ts the server's clock). An id already in the log is stored once.",
+			Summary: "Send one event or an array of them, as Inngest's send: an admin or a service, any event but the data layer's own; or a customer, product/viewed ({productId}) only, one per request, in their own name (data.userId becomes the caller, ts the server's clock). An id already in the log is stored once; a customer's id is stored as {userId}:{id}, so that it cannot claim one another sender will use.",
 			Auth:    true, Body: sendBody{},
 			Status: http.StatusOK, Result: sendResult{}, Errors: []int{400, 401, 403, 413, 422}, handle: s.sendEvents},
 		{Method: "GET", Path: "/v1/events", ID: "listEvents", Tag: "events",

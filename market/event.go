@@ -59,7 +59,8 @@ var clientEvents = map[string]bool{mohalla.EventProductViewed: true}
 // event but the data layer's own. A customer may send a client event
 // (product/viewed), one per call so that each is charged to its request
 // budget (else EFORBIDDEN), about themselves: its data's userId is the
-// caller, whatever was sent, and its ts the server's clock. Each event's user is
+// caller, whatever was sent, and its ts the server's clock; an id it chooses is
+// stored as its own (customerEventID). Each event's user is
 // its sender. It returns the events' ids, in the order sent, including those
 // already stored.
 func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEvent) ([]string, error) {
@@ -97,8 +98,11 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 			e.TS = 0
 		}
 		id, ts := e.ID, e.TS
-		if id == "" {
+		switch {
+		case id == "":
 			id = newID()
+		case customer:
+			id = customerEventID(c, id)
 		}
 		if ts == 0 {
 			ts = now.UnixMilli()
@@ -132,6 +136,15 @@ func (s *Service) SendEvents(ctx context.Context, c mohalla.Caller, in []SendEve
 		ids[i] = e.ID
 	}
 	return ids, nil
+}
+
+// customerEventID is the id under which a customer's chosen event id is
+// stored: ids are unique across the log, so a customer choosing a bare id could
+// claim one that a service will send later and have that event dropped as a
+// repeat. Prefixed with the customer's id and a ':', which no chosen id holds,
+// it can repeat only the customer's own sends.
+func customerEventID(c mohalla.Caller, id string) string {
+	return c.ID + ":" + id
 }
 
 // sentEvents is the audit's record of a send: how many events, their names,

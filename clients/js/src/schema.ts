@@ -368,7 +368,7 @@ export interface paths {
         put?: never;
         /**
          * Send one event or an array of them, as Inngest's send
-         * @description Send one event or an array of them, as Inngest's send: an admin or a service, any event but the data layer's own; or a customer, product/viewed ({productId}) only, one per request, in their own name (data.userId becomes the caller, ts the server's clock). An id already in the log is stored once.
+         * @description Send one event or an array of them, as Inngest's send: an admin or a service, any event but the data layer's own; or a customer, product/viewed ({productId}) only, one per request, in their own name (data.userId becomes the caller, ts the server's clock). An id already in the log is stored once; a customer's id is stored as {userId}:{id}, so that it cannot claim one another sender will use.
          */
         post: operations["sendEvents"];
         delete?: never;
