@@ -33,6 +33,22 @@ func (s *Store) EnableLazyRuns() {
 	}
 }
 
+// detectLazyRuns enables lazy runs (EnableLazyRuns) if River's tables exist
+// already: a store opened without an engine (a command, a second process)
+// still lists the runs an engine queued as their jobs.
+func (s *Store) detectLazyRuns(ctx context.Context) error {
+	p, ok := s.b.(*postgres)
+	if !ok {
+		return nil
+	}
+	var exists bool
+	if err := p.pool.QueryRow(ctx, `SELECT to_regclass('river_job') IS NOT NULL`).Scan(&exists); err != nil {
+		return fmt.Errorf("store: look for river_job: %w", err)
+	}
+	p.lazyRuns.Store(exists)
+	return nil
+}
+
 // LazyRuns reports whether runs may be queued as their jobs alone
 // (EnableLazyRuns).
 func (s *Store) LazyRuns() bool { return (&Q{b: s.b}).lazyRuns() }
