@@ -136,6 +136,9 @@ func (q *Q) RunsWithEvents(ctx context.Context, refs []RunRef) (map[string]RunSt
 		// table: the rows written come from the insert, the others from
 		// the table.
 		with = "WITH m AS (" + writeLazyRunsSQL(refs, &args) + ") "
+		// The attempts wait for this statement; a row lost in a crash is
+		// written again by the job's next attempt.
+		ctx = withAsyncCommit(ctx)
 		from = "(SELECT " + runTable + " FROM m UNION ALL SELECT " + runTable + " FROM function_runs WHERE id IN (" + in.String() + "))"
 	}
 	rs, err := q.q.query(ctx, with+`SELECT `+runColumnsOf("r.")+`, `+q.d.posTx+`, e.seq, e.event_id, e.name,
