@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -106,15 +107,19 @@ func newStatusWriter(st *store.Store) *batcher[store.RunStatus, struct{}] {
 
 // newRunReader batches the reads of the runs that start, each with its event.
 // A run that does not exist is store.ErrNotFound.
-func newRunReader(st *store.Store) *batcher[string, store.RunStart] {
-	return &batcher[string, store.RunStart]{do: func(ctx context.Context, ids []string) ([]store.RunStart, []error, error) {
-		found, err := st.Read().RunsWithEvents(ctx, ids)
+func newRunReader(st *store.Store) *batcher[store.RunRef, store.RunStart] {
+	return &batcher[store.RunRef, store.RunStart]{do: func(ctx context.Context, ids []store.RunRef) ([]store.RunStart, []error, error) {
+		q := st.Read()
+		if slices.ContainsFunc(ids, func(r store.RunRef) bool { return r.Lazy != nil }) {
+			q = st.Write() // it writes lazy runs' rows
+		}
+		found, err := q.RunsWithEvents(ctx, ids)
 		if err != nil {
 			return nil, nil, err
 		}
 		outs, errs := make([]store.RunStart, len(ids)), make([]error, len(ids))
 		for i, id := range ids {
-			x, ok := found[id]
+			x, ok := found[id.ID]
 			switch {
 			case !ok:
 				errs[i] = store.ErrNotFound

@@ -105,9 +105,9 @@ type Engine struct {
 	cancels map[string][]*Function // cancelling event name -> functions
 	started bool
 
-	retryAt sync.Map                            // River job id -> time.Time, set by RetryAfter errors
-	status  *batcher[store.RunStatus, struct{}] // the runs' status changes
-	runs    *batcher[string, store.RunStart]    // the reads of the runs that start
+	retryAt sync.Map                               // River job id -> time.Time, set by RetryAfter errors
+	status  *batcher[store.RunStatus, struct{}]    // the runs' status changes
+	runs    *batcher[store.RunRef, store.RunStart] // the reads of the runs that start
 
 	riverThrottle *logthrottle.Handler // River's default logger, or nil
 	stubs         stubMap              // step id -> stub, set by enginetest only

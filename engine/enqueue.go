@@ -14,9 +14,12 @@ import (
 )
 
 // runArgs is the River job of one attempt sequence of a run.
+// EventID is set for a lazy run (see store.LazyRun): the job is the queued
+// run, whose row its first attempt writes.
 type runArgs struct {
 	RunID      string `json:"run_id"`
 	FunctionID string `json:"function_id"`
+	EventID    string `json:"event_id,omitempty"`
 }
 
 func (runArgs) Kind() string { return "mohalla_run" }
@@ -26,7 +29,7 @@ func (runArgs) Kind() string { return "mohalla_run" }
 // the market's OnEvents hook: if the transaction rolls back, no run exists.
 func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Event) error {
 	now := e.cfg.Now().UTC()
-	var runs []enginetype.RunRow
+	var runs, lazy []enginetype.RunRow
 	var scheduled []time.Time
 	var batched []batchAdd
 	e.mu.RLock()
@@ -79,6 +82,10 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 				}
 				continue
 			}
+			if e.lazy(f, ev, r) {
+				lazy = append(lazy, r)
+				continue
+			}
 			runs = append(runs, r)
 			scheduled = append(scheduled, at)
 		}
@@ -86,7 +93,46 @@ func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, events []mohalla.Eve
 	if err := e.insertRuns(ctx, tx, runs, scheduled); err != nil {
 		return err
 	}
+	if err := e.insertLazyRuns(ctx, tx, lazy); err != nil {
+		return err
+	}
 	return e.addToBatches(ctx, tx, batched, now)
+}
+
+// lazy reports whether run r of f for ev is queued as its job alone, its row
+// written by its first attempt (store.LazyRun): on PostgreSQL (once River's
+// tables exist, store.EnableLazyRuns), when the row
+// would hold nothing the job's args do not. Its key must be its event's, which
+// is new in this transaction, so no other run of the same key is queued
+// meanwhile; and no later event may change the queued run (debounce,
+// cancel-on), nor flow control read it before it starts (concurrency,
+// singleton, rate limit, throttle, priority; batches are queued apart).
+func (e *Engine) lazy(f *Function, ev mohalla.Event, r enginetype.RunRow) bool {
+	o := f.opts
+	return e.st.LazyRuns() && r.IdempotencyKey == store.LazyRunKey(ev.ID) && r.EventID == ev.ID &&
+		r.ConcurrencyKey == "" && r.CancelKey == "" && len(r.Input) == 0 && r.DebounceKey == nil &&
+		o.Debounce == nil && o.Batch == nil && len(o.CancelOn) == 0 && o.Concurrency == nil && !f.admits()
+}
+
+// insertLazyRuns queues runs as their jobs alone (see lazy), in one statement,
+// and tells River's producers after the commit.
+func (e *Engine) insertLazyRuns(ctx context.Context, tx *store.Tx, runs []enginetype.RunRow) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	jobs := make([]store.LazyRun, len(runs))
+	for i, r := range runs {
+		jobs[i] = store.LazyRun{ID: r.ID, FunctionID: r.FunctionID, EventID: r.EventID, Kind: runArgs{}.Kind(),
+			MaxAttempts: e.fns[r.FunctionID].maxAttempts(), Priority: riverPriorityNormal}
+	}
+	ids, err := tx.InsertLazyRuns(ctx, jobs)
+	if err != nil {
+		return fmt.Errorf("queue runs: %w", err)
+	}
+	if len(ids) > 0 {
+		tx.AfterCommit(e.notify.kick)
+	}
+	return nil
 }
 
 // pending reports whether runs holds a run of function fn with cancel key key.

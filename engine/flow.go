@@ -221,7 +221,7 @@ func forKey(key string) string {
 // (now, or later if another run's start was recorded after it).
 func (e *Engine) throttled(ctx context.Context, f *Function, id string, now time.Time) (time.Duration, time.Time, error) {
 	t := f.opts.Throttle
-	x, err := e.runs.call(ctx, id)
+	x, err := e.runs.call(ctx, store.RunRef{ID: id}) // a throttled run is never lazy
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, now, nil // begin says what to do
 	} else if err != nil {

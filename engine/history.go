@@ -130,6 +130,10 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 	}
 	now := e.cfg.Now().UTC()
 	err := e.st.InTx(store.WithOperation(ctx, "cancel_run"), func(tx *store.Tx) error {
+		// A lazy run still queued gets its row, to record the cancel in.
+		if err := tx.MaterializeRun(ctx, id); err != nil {
+			return err
+		}
 		r, err := tx.Run(ctx, id)
 		if err != nil {
 			return err

@@ -147,6 +147,7 @@ func build[TTx any](ctx context.Context, st *store.Store, d riverdriver.Driver[T
 	if err != nil {
 		return nil, fmt.Errorf("engine: migrate river: %w", err)
 	}
+	st.EnableLazyRuns()
 	c, err := river.NewClient(d, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("engine: river client: %w", err)

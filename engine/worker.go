@@ -147,7 +147,13 @@ func (e *Engine) begin(ctx context.Context, f *Function, job *river.Job[runArgs]
 		}
 		return &attempt{run: run, event: evs[0], events: evs, resumed: true}, nil
 	}
-	x, err := e.runs.call(ctx, id)
+	ref := store.RunRef{ID: id}
+	if a := job.Args; a.EventID != "" {
+		// A lazy run: its first attempt writes its row (every attempt
+		// asks, in case a rescued attempt began before writing it).
+		ref.Lazy = &store.LazyStart{FunctionID: a.FunctionID, EventID: a.EventID, CreatedAt: job.CreatedAt}
+	}
+	x, err := e.runs.call(ctx, ref)
 	run, ev := x.Run, x.Event
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, river.JobCancel(fmt.Errorf("run %s does not exist", id))

@@ -96,7 +96,7 @@ func (tx *Tx) Debounce(ctx context.Context, functionID, key, eventID string, unt
 // Run returns the run with id, or ErrNotFound.
 func (q *Q) Run(ctx context.Context, id string) (enginetype.RunRow, error) {
 	var r enginetype.RunRow
-	err := scanRun(q.q.queryRow(ctx, `SELECT `+runColumns+` FROM function_runs WHERE id = $1`, id), &r)
+	err := scanRun(q.q.queryRow(ctx, `SELECT `+runColumns+` FROM `+q.runsFrom()+` WHERE id = $1`, id), &r)
 	return r, err
 }
 
@@ -108,32 +108,48 @@ type RunStart struct {
 	Err   error // the run's event is missing from the log
 }
 
-// RunsWithEvents returns the runs with ids, each with its triggering event,
-// in one query, by id. A run that does not exist is not in the map.
-func (q *Q) RunsWithEvents(ctx context.Context, ids []string) (map[string]RunStart, error) {
-	if len(ids) == 0 {
+// RunsWithEvents returns the runs refs name, each with its triggering event,
+// in one query, by id. A run that does not exist is not in the map. The row
+// of a lazy run's first attempt (RunRef.Lazy) is written first if it has none,
+// in the same statement (PostgreSQL only; elsewhere no run is lazy).
+func (q *Q) RunsWithEvents(ctx context.Context, refs []RunRef) (map[string]RunStart, error) {
+	if len(refs) == 0 {
 		return nil, nil
 	}
 	// A list of parameters, not a JSON array: the planner looks each id up in
 	// the primary key instead of scanning every run.
 	var in strings.Builder
-	args := make([]any, len(ids))
-	for i, id := range ids {
+	args := make([]any, len(refs))
+	lazy := false
+	for i, r := range refs {
 		if i > 0 {
 			in.WriteString(", ")
 		}
 		fmt.Fprintf(&in, "$%d", i+1)
-		args[i] = id
+		args[i] = r.ID
+		lazy = lazy || r.Lazy != nil
 	}
-	rs, err := q.q.query(ctx, `SELECT `+runColumnsOf("r.")+`, `+q.d.posTx+`, e.seq, e.event_id, e.name,
+	from := "function_runs"
+	with := ""
+	if lazy && q.lazyRuns() {
+		// A row the statement writes is not seen by its own read of the
+		// table: the rows written come from the insert, the others from
+		// the table.
+		with = "WITH m AS (" + writeLazyRunsSQL(refs, &args) + ") "
+		// The attempts wait for this statement; a row lost in a crash is
+		// written again by the job's next attempt.
+		ctx = withAsyncCommit(ctx)
+		from = "(SELECT " + runTable + " FROM m UNION ALL SELECT " + runTable + " FROM function_runs WHERE id IN (" + in.String() + "))"
+	}
+	rs, err := q.q.query(ctx, with+`SELECT `+runColumnsOf("r.")+`, `+q.d.posTx+`, e.seq, e.event_id, e.name,
 		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
-		FROM function_runs r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
+		FROM `+from+` r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
 		WHERE r.id IN (`+in.String()+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	out := make(map[string]RunStart, len(ids))
+	out := make(map[string]RunStart, len(refs))
 	for rs.Next() {
 		x, err := scanRunStart(rs)
 		if err != nil {
@@ -326,7 +342,7 @@ func (q *Q) ListRuns(ctx context.Context, f RunFilter) ([]enginetype.RunRow, err
 // runs returns the runs of function_runs that the rest of a query (its WHERE,
 // ORDER BY and LIMIT) selects.
 func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]enginetype.RunRow, error) {
-	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM function_runs `+rest, args...)
+	rs, err := q.q.query(ctx, `SELECT `+runColumns+` FROM `+q.runsFrom()+` `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +360,7 @@ func (q *Q) runs(ctx context.Context, rest string, args ...any) ([]enginetype.Ru
 
 // CountRuns returns the number of runs per status of a function ("" for all).
 func (q *Q) CountRuns(ctx context.Context, functionID string) (map[enginetype.RunStatus]int64, error) {
-	rs, err := q.q.query(ctx, `SELECT status, count(*) FROM function_runs WHERE ($1 = '' OR function_id = $1) GROUP BY status`, functionID)
+	rs, err := q.q.query(ctx, `SELECT status, count(*) FROM `+q.runsFrom()+` WHERE ($1 = '' OR function_id = $1) GROUP BY status`, functionID)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +386,7 @@ type RunCount struct {
 
 // RunCounts counts the runs of every function by status.
 func (q *Q) RunCounts(ctx context.Context) ([]RunCount, error) {
-	rs, err := q.q.query(ctx, `SELECT function_id, status, count(*) FROM function_runs GROUP BY function_id, status ORDER BY 1, 2`)
+	rs, err := q.q.query(ctx, `SELECT function_id, status, count(*) FROM `+q.runsFrom()+` GROUP BY function_id, status ORDER BY 1, 2`)
 	if err != nil {
 		return nil, err
 	}

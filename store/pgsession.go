@@ -42,13 +42,34 @@ func (q pgxSession) send(ctx context.Context, sql string, args []any) (pgx.Batch
 	if err != nil {
 		return nil, err
 	}
+	if ctx.Value(asyncCommitKey{}) != nil {
+		b.Queue(asyncCommitSQL)
+	}
 	b.Queue(sql, args...)
 	res := q.pool.SendBatch(ctx, b)
-	if _, err := res.Exec(); err != nil {
-		_ = res.Close()
-		return nil, err
+	for range len(b.QueuedQueries) - 1 { // the settings before the statement
+		if _, err := res.Exec(); err != nil {
+			_ = res.Close()
+			return nil, err
+		}
 	}
 	return res, nil
+}
+
+// asyncCommitKey marks a context whose statement (outside a transaction)
+// commits without waiting for its WAL to reach the disk (withAsyncCommit).
+type asyncCommitKey struct{}
+
+const asyncCommitSQL = `SELECT set_config('synchronous_commit', 'off', true)`
+
+// withAsyncCommit returns ctx for a statement, outside a transaction, that
+// commits without waiting for the flush of its WAL (synchronous_commit off):
+// for a write that a crash may lose because it is written again, such as a
+// lazy run's row (RunsWithEvents), whose job stays. A later commit that
+// waits for its flush, such as any write that refers to the row, flushes it
+// too: the log is one sequence. On SQLite it changes nothing.
+func withAsyncCommit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, asyncCommitKey{}, true)
 }
 
 func (q pgxSession) exec(ctx context.Context, sql string, args ...any) (int64, error) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,9 @@ var postgresMigrations embed.FS
 type postgres struct {
 	pool   *pgxpool.Pool
 	tracer *pgTracer
+	// lazyRuns: River's tables exist, and runs may be queued as their jobs
+	// alone (Store.EnableLazyRuns).
+	lazyRuns atomic.Bool
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {

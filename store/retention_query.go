@@ -221,7 +221,7 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 		}
 		// A run that has not ended still reads its event (and a wait, the
 		// events after it): the prefix stops before the first such event.
-		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM function_runs
+		busy, err := tx.ids(ctx, `SELECT DISTINCT event_id FROM `+tx.runsFrom()+`
 			WHERE event_id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`) AND status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
 			UNION SELECT b.event_id FROM function_batch_events b JOIN function_runs r ON r.id = b.run_id
 			WHERE b.event_id IN (SELECT value FROM `+tx.d.jsonEach("$1")+`) AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')`,

@@ -145,6 +145,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
 	s := &Store{b: b, d: b.dialect(), logger: logger, obs: cfg.Observer, changed: make(chan struct{})}
+	if err := s.detectLazyRuns(ctx); err != nil {
+		b.close()
+		return nil, err
+	}
 	s.startSealer()
 	return s, nil
 }
