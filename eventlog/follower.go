@@ -71,7 +71,7 @@ type Follower struct {
 	// early: hand over each transaction's events as soon as it commits
 	// (NewMarkedFollower on PostgreSQL).
 	early bool
-	log *slog.Logger
+	log   *slog.Logger
 
 	stepMu  sync.Mutex // one batch at a time, whether Run or CatchUp reads it
 	started bool       // the horizon was checked once; under stepMu
