@@ -18,21 +18,16 @@ func (f *Follower) stepEarly(ctx context.Context) (bool, error) {
 	for i, p := range start.Also {
 		skip[i] = p.Tx
 	}
-	evs, horizon, err := f.st.Read().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
+	read, err := f.st.Read().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
 	if err != nil {
 		return false, err
 	}
-	if !f.started || len(evs) > 0 {
-		// As step: a read that may have missed pruned events checks the
-		// log's (pruning) horizon after it.
-		pruned, err := f.st.Read().LogHorizon(ctx)
-		if err != nil {
-			return false, err
-		}
-		f.started = true
-		if start.At.Less(pruned) {
-			return true, f.rebuild(ctx, start.At, pruned)
-		}
+	evs, horizon := read.Events, read.Horizon
+	// As step: the pruning horizon, read after the events, shows whether
+	// events after the cursor were pruned.
+	f.started = true
+	if start.At.Less(read.Pruned) {
+		return true, f.rebuild(ctx, start.At, read.Pruned)
 	}
 	full := len(evs) == f.cfg.Batch
 	settled := 0 // evs[:settled] are below the horizon: all there will ever be
