@@ -137,8 +137,9 @@ func ParseMark(s string) (Mark, error) {
 		if !at.Less(p) {
 			return Mark{}, bad
 		}
-		if len(m.Also) == maxEarly {
-			return Mark{}, fmt.Errorf("mark %q names more than %d transactions", s, maxEarly)
+		// A stream's id may name its client's transactions and its hub's.
+		if len(m.Also) == 2*maxEarly {
+			return Mark{}, fmt.Errorf("mark %q names more than %d transactions", s, 2*maxEarly)
 		}
 		m.Also = append(m.Also, p)
 		prev = p
