@@ -61,3 +61,29 @@ func TestMarkCoversWhatItNames(t *testing.T) {
 		t.Errorf("%s against itself and its position", a)
 	}
 }
+
+// FuzzParseMark (a live stream's Last-Event-ID): whatever it accepts names
+// ascending transactions after its position, and prints as a mark that
+// parses back the same.
+func FuzzParseMark(f *testing.F) {
+	for _, s := range []string{"", "0-0", "812-40", "812-40.3:4.5:-1", "812-40.0:7", "1-1.9223372036854775806:0", "5-5.0:0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := eventlog.ParseMark(s)
+		if err != nil {
+			return
+		}
+		prev := m.At
+		for i, p := range m.Also {
+			if !prev.Less(p) || (i > 0 && p.Tx <= prev.Tx) || p.ID < 0 {
+				t.Fatalf("ParseMark(%q) = %s: %s after %s", s, m, p, prev)
+			}
+			prev = p
+		}
+		back, err := eventlog.ParseMark(m.String())
+		if err != nil || back.String() != m.String() || !back.Covers(m) || !m.Covers(back) {
+			t.Fatalf("ParseMark(%q) = %s, which parses back as %s, %v", s, m, back, err)
+		}
+	})
+}
