@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +22,11 @@ import (
 // handed over again after a pause; the cursor moves only past batches the handler
 // accepted.
 type Handler func(ctx context.Context, events []mohalla.Event) error
+
+// MarkedHandler is a Handler that is also told, for each event, how far the
+// follower will have handed over the log once it accepted it: marks[i] is the
+// follower's Mark after events[i].
+type MarkedHandler func(ctx context.Context, events []mohalla.Event, marks []Mark) error
 
 // Config configures a Follower.
 type Config struct {
@@ -60,18 +66,52 @@ var ErrBehindHorizon = errors.New("eventlog: events after the cursor were pruned
 // Follower reads the event log from a cursor.
 type Follower struct {
 	st  *store.Store
-	h   Handler
+	h   MarkedHandler
 	cfg Config
-	log *slog.Logger
+	// early: hand over each transaction's events as soon as it commits
+	// (NewMarkedFollower on PostgreSQL).
+	early bool
+	log   *slog.Logger
 
 	stepMu  sync.Mutex // one batch at a time, whether Run or CatchUp reads it
 	started bool       // the horizon was checked once; under stepMu
 	mu      sync.Mutex
 	pos     mohalla.Position
+	// also are the transactions after pos handed over early, each at its
+	// last event, ascending (see Mark); under mu.
+	also []mohalla.Position
 }
 
-// NewFollower returns a follower that hands h the events after from.
+// NewFollower returns a follower that hands h the events after from, in log
+// order.
 func NewFollower(st *store.Store, from mohalla.Position, h Handler, cfg *Config) *Follower {
+	return newFollower(st, from, func(ctx context.Context, evs []mohalla.Event, _ []Mark) error { return h(ctx, evs) }, cfg)
+}
+
+// NewMarkedFollower returns a follower that hands h the events after from,
+// each transaction's as soon as it has committed: on PostgreSQL, before the
+// transactions older than it have ended, which a follower in log order
+// (NewFollower) waits for. It hands over each transaction once and whole
+// (but one of more than Config.Batch events, which it hands over in log
+// order), and the events of one transaction in log order; a transaction's
+// events may come before those of an older one. Its Position moves only as
+// far as a follower in log order would have read (every event before it was
+// handed over); the transactions handed over beyond it are its Mark's, which
+// it tells h with each event. At most maxEarly transactions are beyond it at
+// once: past that, a follower waits for the log's horizon again.
+func NewMarkedFollower(st *store.Store, from Mark, h MarkedHandler, cfg *Config) *Follower {
+	f := newFollower(st, from.At, h, cfg)
+	f.also = slices.Clone(from.Also)
+	f.early = st.Kind() == store.Postgres
+	return f
+}
+
+// maxEarly bounds the transactions a follower hands over early beyond its
+// Position, and so the length of its Mark: while older transactions run for
+// long (a bulk import), the commits after them wait for the horizon.
+const maxEarly = 64
+
+func newFollower(st *store.Store, from mohalla.Position, h MarkedHandler, cfg *Config) *Follower {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -116,6 +156,14 @@ func (f *Follower) Position() mohalla.Position {
 	return f.pos
 }
 
+// Mark returns how far the follower has handed over the log: its Position,
+// and the transactions after it it handed over early.
+func (f *Follower) Mark() Mark {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return Mark{At: f.pos, Also: f.also}
+}
+
 // Advance moves the cursor to to, if it is further: the follower hands over
 // only the events after it. A projection that was idle (Config.Idle) calls it
 // with the position it now reflects (the log's head) before it needs the
@@ -123,9 +171,31 @@ func (f *Follower) Position() mohalla.Position {
 func (f *Follower) Advance(to mohalla.Position) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.pos.Less(to) {
-		f.pos = to
+	f.moveTo(to)
+}
+
+// moveTo moves the cursor to to, if it is further, dropping the transactions
+// handed over early that it passes. The caller holds mu.
+func (f *Follower) moveTo(to mohalla.Position) {
+	if !f.pos.Less(to) {
+		return
 	}
+	f.pos, f.also = to, beyond(f.also, to)
+}
+
+// beyond returns the transactions of also that lie after pos: a transaction
+// handed over early that pos reaches is covered by it, since only the
+// transaction's last event (or a position after it) comes to be a cursor.
+// It never changes also, which Marks handed out may share.
+func beyond(also []mohalla.Position, pos mohalla.Position) []mohalla.Position {
+	i := 0
+	for i < len(also) && also[i].Tx <= pos.Tx {
+		i++
+	}
+	if i == 0 {
+		return also
+	}
+	return slices.Clone(also[i:])
 }
 
 // Run follows the log until ctx ends, then returns ctx's error.
@@ -166,9 +236,12 @@ func (f *Follower) Run(ctx context.Context) error {
 // may run beside Run; the two never hand over the same batch.
 func (f *Follower) CatchUp(ctx context.Context) error {
 	ctx = f.as(ctx)
-	// On PostgreSQL the log shows an event once every older transaction ended.
-	if err := f.st.Read().CatchUp(ctx); err != nil {
-		return err
+	// On PostgreSQL the log shows an event once every older transaction
+	// ended; a follower that hands over early reads every commit at once.
+	if !f.early {
+		if err := f.st.Read().CatchUp(ctx); err != nil {
+			return err
+		}
 	}
 	for {
 		more, err := f.step(ctx, false)
@@ -195,6 +268,9 @@ func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
 	defer f.stepMu.Unlock()
 	if f.cfg.Idle != nil && f.cfg.Idle() {
 		return false, nil
+	}
+	if f.early {
+		return f.stepEarly(ctx)
 	}
 	pos := f.Position()
 	if committed && f.started {
@@ -243,7 +319,11 @@ func (f *Follower) adjacent(pos, next mohalla.Position) bool {
 // hand hands evs to the handler and moves the cursor past them (unless
 // Advance moved it further meanwhile).
 func (f *Follower) hand(ctx context.Context, evs []mohalla.Event) error {
-	if err := f.h(ctx, evs); err != nil {
+	marks := make([]Mark, len(evs))
+	for i, e := range evs {
+		marks[i] = Mark{At: e.Pos}
+	}
+	if err := f.h(ctx, evs, marks); err != nil {
 		return err
 	}
 	f.Advance(evs[len(evs)-1].Pos)
@@ -266,7 +346,7 @@ func (f *Follower) rebuild(ctx context.Context, pos, horizon mohalla.Position) e
 		return fmt.Errorf("rebuild reached %s, still before the log's horizon %s", to, horizon)
 	}
 	f.mu.Lock()
-	f.pos = to
+	f.pos, f.also = to, beyond(f.also, to)
 	f.mu.Unlock()
 	return nil
 }

@@ -97,6 +97,10 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 	}
 	for {
 		remote, local := n.Notified(), n.st.Changed()
+		if f.early {
+			// The follower's Run reads each local commit at once itself.
+			local = nil
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,7 +65,7 @@ type Hub struct {
 
 	mu   sync.RWMutex
 	subs map[string]map[*client]struct{} // by topic name
-	pos  mohalla.Position                // the last event handed to the clients; guarded by mu
+	mark eventlog.Mark                   // what was handed to the clients; guarded by mu
 	seq  uint64                          // counts the events dispatched; guarded by mu
 
 	stats Stats
@@ -115,10 +114,12 @@ func (h *Hub) Start(ctx context.Context) error {
 		return fmt.Errorf("live: log head: %w", err)
 	}
 	h.mu.Lock()
-	h.pos = head
+	h.mark = eventlog.MarkAt(head)
 	// Behind the log's horizon (a hub stalled for days) it resumes at the head:
 	// a stream's client loads the current rows when it opens, as after a gap.
-	h.f = eventlog.NewFollower(h.st, head, h.dispatch, &eventlog.Config{Name: "live", Poll: h.cfg.Poll, Logger: h.log,
+	// It hands each transaction's changes over as soon as it commits
+	// (eventlog.NewMarkedFollower), and its SSE ids are the follower's marks.
+	h.f = eventlog.NewMarkedFollower(h.st, h.mark, h.dispatch, &eventlog.Config{Name: "live", Poll: h.cfg.Poll, Logger: h.log,
 		Rebuild: h.st.Read().LogHead, Idle: h.idle})
 	h.mu.Unlock()
 	return nil
@@ -161,13 +162,18 @@ func (h *Hub) CatchUp(ctx context.Context) error {
 	return f.CatchUp(ctx)
 }
 
-// Position returns the position of the last event handed to the clients;
-// of a hub without clients, the log's head (see idle).
-func (h *Hub) Position() mohalla.Position {
+// Position returns the position up to which every event was handed to the
+// clients (transactions after it may have been too: see Mark); of a hub
+// without clients, the log's head (see idle).
+func (h *Hub) Position() mohalla.Position { return h.Mark().At }
+
+// Mark returns what the hub handed to the clients: the SSE id of a client
+// that has every change queued for it.
+func (h *Hub) Mark() eventlog.Mark {
 	h.mu.RLock()
 	if len(h.subs) > 0 {
 		defer h.mu.RUnlock()
-		return h.pos
+		return h.mark
 	}
 	h.mu.RUnlock()
 	ctx, cancel := context.WithTimeout(store.AsProjection(context.Background(), "live"), 5*time.Second)
@@ -177,7 +183,7 @@ func (h *Hub) Position() mohalla.Position {
 	if err := h.skipIdle(ctx); err != nil {
 		h.log.DebugContext(ctx, "idle live hub: log head not read", slog.Any("err", err))
 	}
-	return h.pos
+	return h.mark
 }
 
 // idle reports whether the hub has no clients. Its follower then reads
@@ -203,10 +209,8 @@ func (h *Hub) skipIdle(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("live: log head: %w", err)
 	}
-	if h.pos.Less(head) {
-		h.pos = head
-	}
-	h.f.Advance(h.pos)
+	h.f.Advance(head)
+	h.mark = h.mark.Union(h.f.Mark())
 	return nil
 }
 
@@ -223,21 +227,20 @@ func (h *Hub) follower() *eventlog.Follower {
 // blocks on a client: one whose buffer is full is dropped. Each event's SSE
 // message is encoded once for each set of topics its clients follow (one, for
 // a client of one topic), and its bytes shared by all of them.
-func (h *Hub) dispatch(_ context.Context, events []mohalla.Event) error {
-	// Under the write lock, with pos moved at the end: a client registering
-	// gets either the whole batch live or none of it and a pos past it. Nothing
-	// here waits, so the lock is brief.
+func (h *Hub) dispatch(_ context.Context, events []mohalla.Event, marks []eventlog.Mark) error {
+	// Under the write lock, with the mark moved at the end: a client
+	// registering gets either the whole batch live or none of it and a mark
+	// past it. Nothing here waits, so the lock is brief.
 	h.mu.Lock()
 	defer func() {
-		if h.pos.Less(events[len(events)-1].Pos) {
-			h.pos = events[len(events)-1].Pos
-		}
+		h.mark = h.mark.Union(marks[len(marks)-1])
 		h.mu.Unlock()
 	}()
-	for _, e := range events {
-		if !h.pos.Less(e.Pos) {
+	for k, e := range events {
+		if h.mark.Has(e.Pos) {
 			continue // handed over already: skipIdle moved past it while it was read
 		}
+		var id []byte // marks[k]'s String, written once per event
 		names := topicsOf(e)
 		if len(names) == 0 {
 			continue
@@ -271,10 +274,13 @@ func (h *Hub) dispatch(_ context.Context, events []mohalla.Event) error {
 					if body == nil {
 						body = changeBody(e)
 					}
-					encoded = append(encoded, encodedFrame{key, changeMessage(e.Pos, topics, body)})
+					if id == nil {
+						id = marks[k].Append(nil)
+					}
+					encoded = append(encoded, encodedFrame{key, changeMessage(id, topics, body)})
 					j = len(encoded) - 1
 				}
-				c.offer(frame{pos: e.Pos, msg: encoded[j].msg})
+				c.offer(frame{pos: e.Pos, mark: &marks[k], msg: encoded[j].msg})
 				n++
 			}
 		}
@@ -290,14 +296,14 @@ type encodedFrame struct {
 	msg []byte
 }
 
-// register adds c to the hub and returns the position from which it receives
-// changes live: every event after it. The first client of an idle hub
-// starts at the log's head.
-func (h *Hub) register(ctx context.Context, c *client) (mohalla.Position, error) {
+// register adds c to the hub and returns the mark from which it receives
+// changes live: every event it does not cover. The first client of an idle
+// hub starts at the log's head.
+func (h *Hub) register(ctx context.Context, c *client) (eventlog.Mark, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.skipIdle(ctx); err != nil {
-		return mohalla.Position{}, err
+		return eventlog.Mark{}, err
 	}
 	for name := range c.topics {
 		m := h.subs[name]
@@ -308,7 +314,7 @@ func (h *Hub) register(ctx context.Context, c *client) (mohalla.Position, error)
 		m[c] = struct{}{}
 	}
 	h.stats.Clients.Add(1)
-	return h.pos, nil
+	return h.mark, nil
 }
 
 func (h *Hub) unregister(c *client) {
@@ -323,12 +329,14 @@ func (h *Hub) unregister(c *client) {
 	h.stats.Clients.Add(-1)
 }
 
-// frame is one change for one client: the event's position and its whole
-// SSE message (changeMessage), shared with the other clients of the same
-// topics; never modified.
+// frame is one change for one client: the event's position, the hub's mark
+// once it was handed over (the message's id), and its whole SSE message
+// (changeMessage), shared with the other clients of the same topics; never
+// modified.
 type frame struct {
-	pos mohalla.Position
-	msg []byte
+	pos  mohalla.Position
+	mark *eventlog.Mark
+	msg  []byte
 }
 
 // client is one connected stream.
@@ -373,16 +381,14 @@ func changeBody(e mohalla.Event) []byte {
 	return b
 }
 
-// changeMessage is the SSE message of a change at pos to topics, whose event
-// is body (changeBody): id, event and data lines and the blank line that ends
-// it.
-func changeMessage(pos mohalla.Position, topics []string, body []byte) []byte {
+// changeMessage is the SSE message of a change to topics, whose id is id (a
+// Mark's String) and whose event is body (changeBody): id, event and data
+// lines and the blank line that ends it.
+func changeMessage(id []byte, topics []string, body []byte) []byte {
 	names, _ := json.Marshal(topics)
-	b := make([]byte, 0, 64+len(names)+len(body))
+	b := make([]byte, 0, 64+len(id)+len(names)+len(body))
 	b = append(b, "id: "...)
-	b = strconv.AppendInt(b, pos.Tx, 10)
-	b = append(b, '-')
-	b = strconv.AppendInt(b, pos.ID, 10)
+	b = append(b, id...)
 	b = append(b, "\nevent: change\ndata: {\"topics\":"...)
 	b = append(b, names...)
 	b = append(b, ",\"event\":"...)

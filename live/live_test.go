@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/eventlog"
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -55,7 +56,7 @@ func TestValuesThenChanges(t *testing.T) {
 			}
 			m := s.next()
 			c := m.change(t)
-			if m.event != "change" || c.Event.Name != mohalla.EventProductUpdated || c.Event.Pos != m.id ||
+			if m.event != "change" || c.Event.Name != mohalla.EventProductUpdated || !mark(t, m.id).Has(pos(t, c.Event.Pos)) ||
 				!slices.Equal(c.Topics, []string{"product:p1", "shop:s1:products"}) {
 				t.Fatalf("first change %+v", m)
 			}
@@ -74,14 +75,30 @@ func TestValuesThenChanges(t *testing.T) {
 	}
 }
 
+// less reports whether the SSE id b names more than a: all a does, and some
+// change besides.
 func less(t *testing.T, a, b string) bool {
 	t.Helper()
-	pa, err1 := mohalla.ParsePosition(a)
-	pb, err2 := mohalla.ParsePosition(b)
-	if err1 != nil || err2 != nil {
-		t.Fatalf("ids %q %q: %v %v", a, b, err1, err2)
+	ma, mb := mark(t, a), mark(t, b)
+	return mb.Covers(ma) && !ma.Covers(mb)
+}
+
+func mark(t *testing.T, id string) eventlog.Mark {
+	t.Helper()
+	m, err := eventlog.ParseMark(id)
+	if err != nil {
+		t.Fatalf("id %q: %v", id, err)
 	}
-	return pa.Less(pb)
+	return m
+}
+
+func pos(t *testing.T, s string) mohalla.Position {
+	t.Helper()
+	p, err := mohalla.ParsePosition(s)
+	if err != nil {
+		t.Fatalf("position %q: %v", s, err)
+	}
+	return p
 }
 
 // TestTopicsAreAuthorized refuses, before any stream starts, the topics the
@@ -154,7 +171,7 @@ func TestReconnectDuringBurst(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := open(t, n, "product:p1", "", "")
-			start := s.next().id
+			start := mark(t, s.next().id).At.String()
 
 			const burst = 60
 			var wg sync.WaitGroup
@@ -167,27 +184,33 @@ func TestReconnectDuringBurst(t *testing.T) {
 					}
 				}
 			})
+			// The events' positions, in the order they came; the client
+			// resumes from the id of the last.
 			var got []string
+			var last string
 			for len(got) < 12 {
-				got = append(got, s.next().id)
+				m := s.next()
+				got, last = append(got, m.change(t).Event.Pos), m.id
 			}
 			s.close()
 			wg.Wait()
 
-			s2 := open(t, n, "product:p1", "", got[len(got)-1])
+			s2 := open(t, n, "product:p1", "", last)
 			want := productEvents(t, n, start, "p1")
 			for len(got) < len(want) {
 				m := s2.next()
 				if m.event != "change" {
 					t.Fatalf("after reconnecting: %+v", m)
 				}
-				got = append(got, m.id)
+				got = append(got, m.change(t).Event.Pos)
 			}
+			// One writer: each change commits before the next begins, so
+			// the order they come in is the log's.
 			if !slices.Equal(got, want) {
 				t.Fatalf("received %d changes:\n%v\nthe log has %d:\n%v", len(got), got, len(want), want)
 			}
 			n.stock(t, "p1", 1) // and it goes on live
-			if m := s2.next(); !less(t, want[len(want)-1], m.id) {
+			if m := s2.next(); !pos(t, want[len(want)-1]).Less(pos(t, m.change(t).Event.Pos)) {
 				t.Fatalf("next live change %+v", m)
 			}
 		})

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/eventlog"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store"
 )
@@ -26,9 +28,13 @@ type Stream struct {
 	// not be replayed) or "replay" (the changes the client missed).
 	start  string
 	values map[string]any
-	at     mohalla.Position // the position of the values; changes after it follow
+	at     eventlog.Mark // the mark of the values; changes it does not cover follow
 	replay []frame
-	floor  mohalla.Position // changes at or before it were sent already
+	// sent is what the client had when it resumed, if this node's mark did
+	// not cover it (it resumed from a node further on): live changes it
+	// covers were sent already.
+	sent   *eventlog.Mark
+	last   eventlog.Mark // what the client has once the replay is written
 	closed bool
 	// until ends the stream (with an "end" event); never after the hub's
 	// MaxLifetime from its opening.
@@ -72,7 +78,7 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 		}
 		return nil, err
 	}
-	s.floor = s.at
+	s.last = s.at
 	if s.values, err = h.values(ctx, caller, ts); err != nil {
 		s.Close()
 		if store.IsUnavailable(err) {
@@ -83,13 +89,19 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	if lastEventID == "" {
 		return s, nil
 	}
-	last, err := mohalla.ParsePosition(lastEventID)
+	last, err := eventlog.ParseMark(lastEventID)
 	if err != nil {
 		s.start = "reset"
 		h.stats.Resets.Add(1)
 		return s, nil
 	}
-	if !last.Less(s.at) { // the client is as far as this node, or further
+	if !s.at.Covers(last) {
+		// The client has changes this node has not handed over yet (it
+		// resumes from a node further on): they are not sent again.
+		s.sent = &last
+		s.last = s.at.Union(last)
+	}
+	if last.Covers(s.at) { // the client is as far as this node, or further
 		// Further than the log itself is an id from another log (a restored
 		// or another store) or made up: the client could wait forever for
 		// what it thinks comes next, so it gets the current values instead.
@@ -98,12 +110,12 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 			s.Close()
 			return nil, fmt.Errorf("live: log head: %w", err)
 		}
-		if head.Less(last) {
-			s.start = "reset"
+		if head.Less(last.At) {
+			s.start, s.sent, s.last = "reset", nil, s.at
 			h.stats.Resets.Add(1)
 			return s, nil
 		}
-		s.start, s.floor = "replay", last
+		s.start = "replay"
 		return s, nil
 	}
 	replay, ok, err := h.replay(ctx, c, last, s.at)
@@ -112,7 +124,7 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 		return nil, fmt.Errorf("live: replay: %w", err)
 	}
 	if !ok {
-		s.start = "reset"
+		s.start, s.sent, s.last = "reset", nil, s.at
 		h.stats.Resets.Add(1)
 		return s, nil
 	}
@@ -140,11 +152,36 @@ func (s *Stream) Close() {
 	}
 }
 
-// replay returns c's changes after `after` up to and including `until`, read
-// from the log, or false if more than the replay window lies between.
-func (h *Hub) replay(ctx context.Context, c *client, after, until mohalla.Position) ([]frame, bool, error) {
+// replay returns c's changes that `until` covers and `from` does not, read
+// from the log, or false if more than the replay window lies between: first
+// those up to until.At in log order, then those of until's transactions
+// handed over early. Each change's id is what the client has once it has it.
+func (h *Hub) replay(ctx context.Context, c *client, from, until eventlog.Mark) ([]frame, bool, error) {
 	var out []frame
-	for read := 0; after.Less(until); {
+	has := from
+	add := func(e mohalla.Event) {
+		if has.Has(e.Pos) {
+			return
+		}
+		var topics []string
+		for _, name := range topicsOf(e) {
+			if c.topics[name] {
+				topics = append(topics, name)
+			}
+		}
+		if len(topics) == 0 {
+			return
+		}
+		if until.At.Less(e.Pos) {
+			has = has.Union(eventlog.Mark{Also: []mohalla.Position{e.Pos}})
+		} else {
+			has = has.Union(eventlog.MarkAt(e.Pos))
+		}
+		m := has
+		out = append(out, frame{pos: e.Pos, mark: &m, msg: changeMessage(m.Append(nil), topics, changeBody(e))})
+	}
+	read := 0
+	for after := from.At; after.Less(until.At); {
 		if read >= h.cfg.ReplayWindow {
 			return nil, false, nil
 		}
@@ -157,19 +194,34 @@ func (h *Hub) replay(ctx context.Context, c *client, after, until mohalla.Positi
 		}
 		read += len(evs)
 		for _, e := range evs {
-			if until.Less(e.Pos) {
-				return out, true, nil
+			if until.At.Less(e.Pos) {
+				break
 			}
-			var topics []string
-			for _, name := range topicsOf(e) {
-				if c.topics[name] {
-					topics = append(topics, name)
-				}
-			}
-			if len(topics) > 0 {
-				out = append(out, frame{pos: e.Pos, msg: changeMessage(e.Pos, topics, changeBody(e))})
-			}
+			add(e)
 			after = e.Pos
+		}
+		if until.At.Less(evs[len(evs)-1].Pos) {
+			break
+		}
+	}
+	var txs []int64
+	for _, p := range until.Also {
+		if !from.Has(p) {
+			txs = append(txs, p.Tx)
+		}
+	}
+	if len(txs) > 0 {
+		evs, err := h.st.Read().ReadTransactionEvents(ctx, txs)
+		if err != nil {
+			return nil, false, err
+		}
+		if read+len(evs) > h.cfg.ReplayWindow {
+			return nil, false, nil
+		}
+		for _, e := range evs {
+			if until.Has(e.Pos) {
+				add(e)
+			}
 		}
 	}
 	return out, true, nil
@@ -228,7 +280,9 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	sw := &sseWriter{w: w, rc: rc, timeout: s.h.cfg.WriteTimeout}
 	sw.printf("retry: 2000\n\n")
-	last := s.floor
+	// last is what the client has: every change this node's hub will queue
+	// for it from now on is one it has not, but those sent covers.
+	last, sent := s.last, s.sent
 	switch s.start {
 	case "snapshot", "reset":
 		b, _ := json.Marshal(map[string]any{"values": s.values})
@@ -236,7 +290,6 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	case "replay":
 		for _, f := range s.replay {
 			sw.frame(f)
-			last = f.pos
 		}
 	}
 	if !sw.flush() {
@@ -256,19 +309,35 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	defer stopped()
 	ctx, cancelEnd := context.WithDeadlineCause(gone, s.until, errEndOfLife)
 	defer cancelEnd()
-	// write sends queued changes after last, up to a batch, without waiting.
+	// send writes one queued change, unless the client has it.
+	send := func(f frame) {
+		if sent == nil {
+			sw.frame(f)
+			last = *f.mark
+			return
+		}
+		if sent.Has(f.pos) {
+			return
+		}
+		if f.mark.Covers(*sent) {
+			sent = nil // the hub has caught up with where the client was
+			sw.frame(f)
+			last = *f.mark
+			return
+		}
+		// Its id must name what the client had besides.
+		last = last.Union(*f.mark)
+		sw.frameAs(f, last)
+	}
+	// write sends queued changes, up to a batch, without waiting.
 	write := func(first *frame) {
-		if first != nil && last.Less(first.pos) {
-			sw.frame(*first)
-			last = first.pos
+		if first != nil {
+			send(*first)
 		}
 		for range 64 {
 			select {
 			case f := <-s.c.ch:
-				if last.Less(f.pos) {
-					sw.frame(f)
-					last = f.pos
-				}
+				send(f)
 			default:
 				return
 			}
@@ -320,14 +389,12 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 			// Every change up to the hub's position is queued for this client
 			// already, so once they are written the client's last id may move
 			// there, sparing it a long replay after a quiet spell.
-			p := s.h.Position()
+			p := s.h.Mark()
 			if overflowed() { // p may lie past a dropped change
 				return
 			}
 			write(nil)
-			if last.Less(p) {
-				last = p
-			}
+			last = last.Union(p)
 			// An event, not a comment: a browser moves its Last-Event-ID on
 			// either, but only an event reaches client.js, which reopens
 			// streams itself with the id it last saw.
@@ -376,7 +443,7 @@ func (sw *sseWriter) printf(format string, args ...any) {
 	_, sw.err = fmt.Fprintf(sw.w, format, args...)
 }
 
-func (sw *sseWriter) message(id mohalla.Position, event string, data []byte) {
+func (sw *sseWriter) message(id eventlog.Mark, event string, data []byte) {
 	sw.printf("id: %s\nevent: %s\ndata: %s\n\n", id, event, data)
 }
 
@@ -386,6 +453,17 @@ func (sw *sseWriter) frame(f frame) {
 	}
 	sw.arm()
 	_, sw.err = sw.w.Write(f.msg)
+}
+
+// frameAs writes f with the id of m instead of its own.
+func (sw *sseWriter) frameAs(f frame, m eventlog.Mark) {
+	if sw.err != nil {
+		return
+	}
+	nl := bytes.IndexByte(f.msg, '\n')
+	b := append(m.Append([]byte("id: ")), f.msg[nl:]...)
+	sw.arm()
+	_, sw.err = sw.w.Write(b)
 }
 
 func (sw *sseWriter) flush() bool {

@@ -1,0 +1,109 @@
+package eventlog
+
+import (
+	"context"
+	"slices"
+
+	"github.com/mohallamart/mohalla"
+)
+
+// stepEarly is step for a follower that hands over early (NewMarkedFollower):
+// it reads every committed event after the cursor but those of the
+// transactions it handed over early already, and hands over first those below
+// the log's horizon (in log order, moving the cursor), then each whole
+// transaction above it. The caller holds stepMu.
+func (f *Follower) stepEarly(ctx context.Context) (bool, error) {
+	start := f.Mark()
+	skip := make([]int64, len(start.Also))
+	for i, p := range start.Also {
+		skip[i] = p.Tx
+	}
+	read, err := f.st.Read().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
+	if err != nil {
+		return false, err
+	}
+	evs, horizon := read.Events, read.Horizon
+	// As step: the pruning horizon, read after the events, shows whether
+	// events after the cursor were pruned.
+	f.started = true
+	if start.At.Less(read.Pruned) {
+		return true, f.rebuild(ctx, start.At, read.Pruned)
+	}
+	full := len(evs) == f.cfg.Batch
+	settled := 0 // evs[:settled] are below the horizon: all there will ever be
+	for settled < len(evs) && evs[settled].Pos.Tx < horizon {
+		settled++
+	}
+	// Every event below the horizon has been read when the read did not stop
+	// short of the horizon's events: then the cursor may move past the
+	// transactions handed over early below it too.
+	allSettled := !full || settled < len(evs)
+	marks := make([]Mark, 0, len(evs))
+	for _, e := range evs[:settled] {
+		marks = append(marks, Mark{At: e.Pos, Also: beyond(start.Also, e.Pos)})
+	}
+	at := start.At
+	if settled > 0 {
+		at = evs[settled-1].Pos
+	}
+	if allSettled {
+		for _, p := range start.Also {
+			if p.Tx < horizon && at.Less(p) {
+				at = p
+			}
+		}
+	}
+	base := Mark{At: at, Also: beyond(start.Also, at)}
+	if settled > 0 {
+		marks[settled-1] = base // with the transactions below the horizon it passed
+	}
+	// The transactions above the horizon, whole: a full read's last one may
+	// have been cut short, and is read again next time.
+	early := evs[settled:]
+	if full && len(early) > 0 {
+		last := early[len(early)-1].Pos.Tx
+		for len(early) > 0 && early[len(early)-1].Pos.Tx == last {
+			early = early[:len(early)-1]
+		}
+	}
+	also := base.Also
+	n := settled
+	for i := 0; i < len(early); {
+		j := i + 1
+		for j < len(early) && early[j].Pos.Tx == early[i].Pos.Tx {
+			j++
+		}
+		if len(also) >= maxEarly {
+			break // the rest waits for the horizon
+		}
+		// Each event's mark names its transaction up to it, in its place
+		// among the others: an older transaction may commit later.
+		k, _ := slices.BinarySearchFunc(also, early[i].Pos.Tx, byTx)
+		for _, e := range early[i:j] {
+			m := make([]mohalla.Position, 0, len(also)+1)
+			m = append(append(append(m, also[:k]...), e.Pos), also[k:]...)
+			marks = append(marks, Mark{At: at, Also: m})
+		}
+		also = marks[len(marks)-1].Also
+		n += j - i
+		i = j
+	}
+	handed := evs[:n]
+	if len(handed) > 0 {
+		if err := f.h(ctx, handed, marks); err != nil {
+			return false, err
+		}
+	}
+	end := base
+	if len(marks) > 0 {
+		end = marks[len(marks)-1]
+	}
+	f.mu.Lock()
+	// Advance may have moved the cursor meanwhile.
+	now := Mark{At: f.pos, Also: f.also}.Union(end)
+	f.pos, f.also = now.At, beyond(now.Also, now.At)
+	f.mu.Unlock()
+	// Read again at once when this read stopped short and handed something
+	// over; one that handed nothing over would read the same again.
+	return full && (n > 0 || end.At != start.At), nil
+}

@@ -1,0 +1,219 @@
+package eventlog_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/eventlog"
+	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// marked records what a marked follower hands over: the events in the order
+// they came, and the mark after each.
+type marked struct {
+	mu    sync.Mutex
+	evs   []mohalla.Event
+	marks []eventlog.Mark
+}
+
+func (r *marked) handle(_ context.Context, evs []mohalla.Event, marks []eventlog.Mark) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evs = append(r.evs, evs...)
+	r.marks = append(r.marks, marks...)
+	return nil
+}
+
+func (r *marked) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return ids(r.evs)
+}
+
+// check fails t unless the follower handed over each of written once, each
+// transaction's events in log order, and unless the mark after each event
+// covers, of the whole log, exactly the events handed over until then: what a
+// live client resuming from that mark is owed is what it did not get.
+func (r *marked) check(t *testing.T, st *store.Store, written []string) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	seen := map[string]int{}
+	lastOf := map[int64]mohalla.Position{}
+	for _, e := range r.evs {
+		seen[e.ID]++
+		if p, ok := lastOf[e.Pos.Tx]; ok && !p.Less(e.Pos) {
+			t.Errorf("event %s at %s after %s of its transaction", e.ID, e.Pos, p)
+		}
+		lastOf[e.Pos.Tx] = e.Pos
+	}
+	for _, id := range written {
+		if seen[id] != 1 {
+			t.Errorf("event %s handed over %d times, want 1", id, seen[id])
+		}
+	}
+	if len(seen) != len(written) {
+		t.Errorf("follower handed over %d distinct events, %d were committed", len(seen), len(written))
+	}
+	log, err := st.Read().ReadEvents(store.AsSystem(context.Background(), "test"), mohalla.Position{}, "", 100_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handed := map[mohalla.Position]bool{}
+	for i, e := range r.evs {
+		handed[e.Pos] = true
+		for _, l := range log {
+			if r.marks[i].Has(l.Pos) != handed[l.Pos] {
+				t.Fatalf("mark %s after %d events: covers %s is %v, handed over is %v",
+					r.marks[i], i+1, l.Pos, r.marks[i].Has(l.Pos), handed[l.Pos])
+			}
+		}
+	}
+}
+
+// TestMarkedFollowerHandsOverAtCommit: a transaction's events are handed over
+// once it commits, while an older log writer still runs; the older one's
+// follow when it commits, and the mark then names no transaction beyond the
+// position. The log read in order shows neither until the older ends.
+func TestMarkedFollowerHandsOverAtCommit(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t, "postgres")
+	ctx := store.AsSystem(context.Background(), "test")
+	var got marked
+	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, nil)
+
+	holding, release, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		finished <- st.InEventTx(ctx, func(tx *store.Tx) error {
+			if err := takeXID(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.AppendEvents(ctx, []mohalla.Event{event("older")}); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	err := st.InEventTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.AppendEvents(ctx, []mohalla.Event{event("younger-1"), event("younger-2")})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CatchUp of a marked follower does not wait for the older writer.
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ids := got.ids(); !slices.Equal(ids, []string{"younger-1", "younger-2"}) {
+		t.Fatalf("with an older writer running, handed over %v, want the younger transaction's two events", ids)
+	}
+	m := f.Mark()
+	if len(m.Also) != 1 || !m.Has(got.evs[1].Pos) || f.Position() != (mohalla.Position{}) {
+		t.Fatalf("mark %s, position %s: want the younger transaction named beyond the start", m, f.Position())
+	}
+	// What a follower in log order reads: nothing yet.
+	if evs, err := st.Read().ReadEvents(ctx, mohalla.Position{}, "", 10); err != nil || len(evs) != 0 {
+		t.Fatalf("the log in order shows %v (%v) while the older writer runs", ids(evs), err)
+	}
+
+	close(release)
+	if err := <-finished; err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ids := got.ids(); !slices.Equal(ids, []string{"younger-1", "younger-2", "older"}) {
+		t.Fatalf("handed over %v, want the older transaction's event last", ids)
+	}
+	if m := f.Mark(); len(m.Also) != 0 || m.At != got.evs[1].Pos {
+		t.Fatalf("mark %s once every writer ended, want %s alone", m, got.evs[1].Pos)
+	}
+	got.check(t, st, []string{"older", "younger-1", "younger-2"})
+}
+
+// TestMarkedFollowerSeesEveryEventOnce: many log writers, some long, some
+// rolled back, some holding their id while younger ones commit; a marked
+// follower with small batches hands over every committed event once, and its
+// marks say exactly what it handed over (marked.check).
+func TestMarkedFollowerSeesEveryEventOnce(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
+			defer cancel()
+			var got marked
+			f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: 2 * time.Millisecond, Batch: 5})
+			done := make(chan error, 1)
+			go func() { done <- f.Run(ctx) }()
+
+			const writers, txs = 12, 20
+			var wg sync.WaitGroup
+			var wmu sync.Mutex
+			var written []string
+			for w := range writers {
+				wg.Go(func() {
+					rng := rand.New(rand.NewPCG(uint64(w), 5))
+					for i := range txs {
+						var evs []mohalla.Event
+						// Now and then a transaction of more events than a batch.
+						n := 1 + rng.IntN(3)
+						if rng.IntN(15) == 0 {
+							n = 7
+						}
+						for j := range n {
+							evs = append(evs, event(fmt.Sprintf("w%d-t%d-e%d", w, i, j)))
+						}
+						rollback := rng.IntN(10) == 0
+						err := st.InEventTx(ctx, func(tx *store.Tx) error {
+							if kind == "postgres" {
+								if err := takeXID(ctx, tx); err != nil {
+									return err
+								}
+							}
+							time.Sleep(time.Duration(rng.IntN(25)) * time.Millisecond)
+							if _, err := tx.AppendEvents(ctx, evs); err != nil {
+								return err
+							}
+							if rollback {
+								return errRollback
+							}
+							return nil
+						})
+						if err != nil && !errors.Is(err, errRollback) {
+							t.Errorf("write: %v", err)
+							return
+						}
+						if !rollback {
+							wmu.Lock()
+							for _, e := range evs {
+								written = append(written, e.ID)
+							}
+							wmu.Unlock()
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if err := f.CatchUp(ctx); err != nil {
+				t.Fatalf("catch up: %v", err)
+			}
+			cancel()
+			<-done
+			got.check(t, st, written)
+		})
+	}
+}
