@@ -81,17 +81,24 @@ func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]mohalla.AuditEntry,
 	if to.IsZero() {
 		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	order, cursor := "id DESC", "id < $1"
-	if f.Oldest {
-		order, cursor = "id", "id > $1"
-	} else if f.Cursor == 0 {
+	if !f.Oldest && f.Cursor == 0 {
 		f.Cursor = 1 << 62
 	}
-	return q.audit(ctx, `WHERE `+cursor+` AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)
+	return q.audit(ctx, listAuditWhere(f.Oldest),
+		f.Cursor, f.Entity, f.EntityID, f.ActorID, f.Action, from.UTC(), to.UTC(), f.ShopOwner, f.Limit)
+}
+
+// listAuditWhere is ListAudit's query after its columns, oldest first or
+// newest first.
+func listAuditWhere(oldest bool) string {
+	order, cursor := "id DESC", "id < $1"
+	if oldest {
+		order, cursor = "id", "id > $1"
+	}
+	return `WHERE ` + cursor + ` AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)
 		AND ($4 = '' OR actor_id = $4) AND ($5 = '' OR action = $5) AND at >= $6 AND at <= $7
 		AND ($8 = '' OR shop_id IN (SELECT id FROM shops WHERE owner_id = $8))
-		ORDER BY `+order+` LIMIT $9`,
-		f.Cursor, f.Entity, f.EntityID, f.ActorID, f.Action, from.UTC(), to.UTC(), f.ShopOwner, f.Limit)
+		ORDER BY ` + order + ` LIMIT $9`
 }
 
 // Audit returns the audit entries of one entity, oldest first.

@@ -88,6 +88,8 @@ type Store struct {
 	committed committed
 
 	sealer sealer
+	// group commits concurrent transactions together on SQLite (see txGroup).
+	group txGroup
 }
 
 // backend is a store's connections: opening transactions and sessions,
@@ -243,7 +245,11 @@ func (s *Store) runTx(ctx context.Context, appends bool, fn func(*Tx) error) (er
 		defer func() { s.obs.TxDone(operation(ctx), time.Since(start), retries, err == nil) }()
 	}
 	for attempt := 1; ; attempt++ {
-		err = s.inTx(ctx, appends, fn)
+		if s.d.kind == SQLite {
+			err = s.inGroup(ctx, fn)
+		} else {
+			err = s.inTx(ctx, appends, fn)
+		}
 		if err == nil || !s.d.isRetryable(err) || attempt == maxAttempts {
 			return err
 		}
