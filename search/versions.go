@@ -7,20 +7,45 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/mohallamart/mohalla"
 )
 
 // productVersions returns the version of the document of each product of ids
-// that g holds, by id, read in one snapshot: the ids are looked up in each
-// segment's dictionary together, and only the documents found are loaded. A
-// document per id took a snapshot and a term reader over every segment for
-// each (a batch's products are mostly new, with no document to find).
+// that g holds, by id, read in one snapshot (versionsIn).
 func (g *generation) productVersions(ids []string) (map[string]int64, error) {
 	r, err := g.reader()
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
+	return versionsIn(r, ids)
+}
+
+// ProductVersions is ProductVersion of many products at once, read in one
+// snapshot of the index: the versions of the products of ids that have a
+// document, by id (a product with none is not in the map). It returns
+// EUNAVAILABLE while the index is being built.
+func (ix *Index) ProductVersions(ctx context.Context, ids []string) (map[string]int64, error) {
+	r, release, err := ix.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	out, err := versionsIn(r, ids)
+	if err != nil {
+		return nil, ix.searchErr(err)
+	}
+	return out, nil
+}
+
+// versionsIn returns the version of the document of each product of ids in
+// r, by id: the ids are looked up in each segment's dictionary together, and
+// only the documents found are loaded. A document per id took a snapshot and
+// a term reader over every segment for each (a batch's products are mostly
+// new, with no document to find; the sync monitor's check asks for every
+// product).
+func versionsIn(r *scorch.IndexSnapshot, ids []string) (map[string]int64, error) {
 	docIDs := make([]string, len(ids))
 	for i, id := range ids {
 		docIDs[i] = productDocID(id)

@@ -126,24 +126,37 @@ func (m *Monitor) checkIndex(ctx context.Context, f *Findings, r *Repairs) error
 func (m *Monitor) indexSuspects(ctx context.Context, only map[string]string) (map[string]string, map[string]store.RowVersion, error) {
 	suspects := map[string]string{}
 	rows := map[string]store.RowVersion{}
-	err := m.eachProduct(ctx, func(p store.RowVersion) error {
-		rows[p.ID] = p
-		if only != nil {
-			if _, ok := only[p.ID]; !ok {
-				return nil
+	// The index is asked for a page of products at once: one snapshot and
+	// one dictionary look-up per segment for the page, not for each product
+	// (at 50,000 products the check took 0.35-0.6 s of CPU that way).
+	err := m.eachPage(ctx, func(ps []store.RowVersion) error {
+		ids := make([]string, 0, len(ps))
+		for _, p := range ps {
+			rows[p.ID] = p
+			if only != nil {
+				if _, ok := only[p.ID]; !ok {
+					continue
+				}
 			}
+			ids = append(ids, p.ID)
 		}
-		v, err := m.index.ProductVersion(ctx, p.ID)
+		if len(ids) == 0 {
+			return nil
+		}
+		versions, err := m.index.ProductVersions(ctx, ids)
 		if err != nil {
 			return err
 		}
-		switch {
-		case p.Deleted && v > 0:
-			suspects[p.ID] = "extra"
-		case !p.Deleted && v == 0:
-			suspects[p.ID] = "missing"
-		case !p.Deleted && v < p.Version:
-			suspects[p.ID] = "stale"
+		for _, id := range ids {
+			p, v := rows[id], versions[id]
+			switch {
+			case p.Deleted && v > 0:
+				suspects[p.ID] = "extra"
+			case !p.Deleted && v == 0:
+				suspects[p.ID] = "missing"
+			case !p.Deleted && v < p.Version:
+				suspects[p.ID] = "stale"
+			}
 		}
 		return nil
 	})
@@ -151,16 +164,27 @@ func (m *Monitor) indexSuspects(ctx context.Context, only map[string]string) (ma
 }
 
 func (m *Monitor) eachProduct(ctx context.Context, fn func(store.RowVersion) error) error {
+	return m.eachPage(ctx, func(ps []store.RowVersion) error {
+		for _, p := range ps {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// eachPage calls fn with the store's products, a page of pageSize at a
+// time, in id order.
+func (m *Monitor) eachPage(ctx context.Context, fn func([]store.RowVersion) error) error {
 	after := ""
 	for {
 		ps, err := m.st.Read().ProductVersions(ctx, after, pageSize)
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
-			if err := fn(p); err != nil {
-				return err
-			}
+		if err := fn(ps); err != nil {
+			return err
 		}
 		if len(ps) < pageSize {
 			return nil

@@ -21,7 +21,7 @@ import (
 
 // Index is the part of the node's search index the monitor checks and repairs.
 type Index interface {
-	ProductVersion(ctx context.Context, id string) (int64, error)
+	ProductVersions(ctx context.Context, ids []string) (map[string]int64, error)
 	ProductIDs(ctx context.Context) ([]string, error)
 	Refresh(ctx context.Context, productIDs []string) error
 }

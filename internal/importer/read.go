@@ -139,14 +139,19 @@ func (j *jsonlReader) next() (row, error) {
 		if len(text) == 0 {
 			continue
 		}
+		if item, id, ok := passThrough(text, j.shopID); ok {
+			if id == "" {
+				return row{line: j.line, err: errNoID(j.line)}, nil
+			}
+			return row{line: j.line, item: item}, nil
+		}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(text, &obj); err != nil {
 			return row{line: j.line, err: &RowError{Line: j.line, Message: "not a JSON object: " + err.Error()}}, nil
 		}
 		var id string
 		if err := json.Unmarshal(obj["id"], &id); err != nil || id == "" {
-			return row{line: j.line, err: &RowError{Line: j.line, Field: "id",
-				Message: "is required to import: it makes a resumed import update the product, not duplicate it"}}, nil
+			return row{line: j.line, err: errNoID(j.line)}, nil
 		}
 		if _, ok := obj["shopId"]; !ok {
 			obj["shopId"], _ = json.Marshal(j.shopID)
@@ -161,4 +166,105 @@ func (j *jsonlReader) next() (row, error) {
 		return row{}, fmt.Errorf("line %d: %w", j.line+1, err)
 	}
 	return row{}, io.EOF
+}
+
+func errNoID(line int) *RowError {
+	return &RowError{Line: line, Field: "id",
+		Message: "is required to import: it makes a resumed import update the product, not duplicate it"}
+}
+
+// passThrough returns a JSON Lines row as the item to send: its own text
+// (a copy), with a "shopId" member of shopID added when it names none, and
+// its id ("" when it has none that is a string). ok is false for a line it
+// leaves to the decoding path (next): one that is not a valid JSON object, or
+// whose object has a key twice, which the API refuses (the decoding path
+// keeps the last, as before). Decoding each row into a map and encoding it
+// again to add the shop cost the import about 7 µs a row of its CPU.
+func passThrough(text []byte, shopID string) (item []byte, id string, ok bool) {
+	if text[0] != '{' || !json.Valid(text) {
+		return nil, "", false
+	}
+	var keys [16]string
+	seen := keys[:0]
+	hasShop := false
+	for i := skipSpace(text, 1); text[i] != '}'; {
+		end := skipValue(text, i) // the key
+		key := string(text[i+1 : end-1])
+		if bytes.IndexByte(text[i:end], '\\') >= 0 {
+			if json.Unmarshal(text[i:end], &key) != nil {
+				return nil, "", false
+			}
+		}
+		if slices.Contains(seen, key) {
+			return nil, "", false
+		}
+		seen = append(seen, key)
+		i = skipSpace(text, skipSpace(text, end)+1) // past the colon
+		end = skipValue(text, i)
+		switch key {
+		case "id":
+			id = ""
+			if text[i] == '"' && json.Unmarshal(text[i:end], &id) != nil {
+				return nil, "", false
+			}
+		case "shopId":
+			hasShop = true
+		}
+		i = skipSpace(text, end)
+		if text[i] == ',' {
+			i = skipSpace(text, i+1)
+		}
+	}
+	if hasShop {
+		return bytes.Clone(text), id, true
+	}
+	shop, _ := json.Marshal(shopID)
+	item = make([]byte, 0, len(text)+len(shop)+12)
+	item = append(item, text[:len(text)-1]...) // all but the closing brace
+	if len(seen) > 0 {
+		item = append(item, ',')
+	}
+	item = append(item, `"shopId":`...)
+	item = append(item, shop...)
+	return append(item, '}'), id, true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns where the JSON value at b[i] ends; b is valid JSON.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
 }
