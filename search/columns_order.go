@@ -112,6 +112,12 @@ func (c *columns) memory() uint64 {
 	for _, t := range c.terms.terms {
 		b += uint64(len(t)) + 16 + 2 + 8 // the string and its header, length and mask
 	}
+	if c.allBase != nil {
+		b += c.allBase.memory()
+	}
+	for _, fb := range c.termBases {
+		b += fb.memory()
+	}
 	return b
 }
 

@@ -59,21 +59,25 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
-	if !filter && s.counts != nil && cand.bm.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+	if !filter && s.counts != nil {
+		// Every match passes: count them by facet, without a list of them:
+		// from the facet base nearest to them if they are many and mostly
+		// one (facet_base.go), else from bitmaps or match by match.
 		if text {
 			cand.and(cols.products)
 		}
-		s.countByBitmaps(cols, cand.bm)
-	} else if !filter && s.counts != nil {
-		// Every match passes: count them by facet, without a list of them.
-		if text {
-			cand.and(cols.products)
-		}
-		counts, facet, buf := s.counts, cols.facet, s.mem.buf
-		it := cand.bm.ManyIterator()
-		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-			for _, d := range buf[:k] {
-				counts[facet[d]]++
+		if b := s.nearestBase(v, cand.bm); b != nil {
+			s.countFromBase(v, cand.bm, b)
+			s.fromBase.Add(1)
+		} else if cand.bm.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+			s.countByBitmaps(cols, cand.bm)
+		} else {
+			counts, facet, buf := s.counts, cols.facet, s.mem.buf
+			it := cand.bm.ManyIterator()
+			for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+				for _, d := range buf[:k] {
+					counts[facet[d]]++
+				}
 			}
 		}
 	} else if filter {
