@@ -73,8 +73,11 @@ type columns struct {
 	// order.
 	products, inStockDocs *roaring.Bitmap
 	byNorm                []normBucket
-	newest, cheapest      []uint32 // document numbers in those orders
-	dearest               []uint32
+	// normAt is each product's bucket in byNorm (scan_levels.go); noNorm
+	// past the 255th, and for what is not a product.
+	normAt           []uint8
+	newest, cheapest []uint32 // document numbers in those orders
+	dearest          []uint32
 	// The position of each document in those orders (order_select.go).
 	newestAt, cheapestAt, dearestAt []uint32
 	// terms are the segment's name terms, for typos and prefixes (terms.go).

@@ -44,6 +44,7 @@ type productScan struct {
 	exhaustive  bool
 	walkBudget  uint64 // 0: half the segment's matches (scan_topk.go)
 	levelCombos int    // 0: maxLevelCombos (scan_levels.go)
+	splitMax    int    // 0: splitMax; negative: none (scan_levels.go)
 	mem         *scratch
 	fromBase    *atomic.Uint64 // counts the segments counted from a facet base
 }

@@ -126,7 +126,58 @@ type levelDocs struct {
 	exclusive [][]*roaring.Bitmap
 	seen      []*roaring.Bitmap
 	combos    map[int]*roaring.Bitmap // by combination
-	byNorm    map[float32]*roaring.Bitmap
+	byNorm    map[float32]int         // the index of each norm's bucket in columns.byNorm
+	// split is, by combination of few matches, its matches grouped by
+	// their norm's bucket (splitByNorm).
+	split map[int][][]uint32
+}
+
+// A class's matches are those of its combination of levels with its norm.
+// Taking them as the intersection of the combination's matches with the
+// products of the norm cost, for each class tried, a pass over both
+// bitmaps' containers (a norm's products are thousands in each): most of a
+// typo's or a prefix's search at a million products. A combination of few
+// matches is instead split by norm once, reading each match's norm bucket
+// from the columns, and each class takes its part.
+
+// splitMax is the most matches of a combination that are split by norm.
+const splitMax = 16384
+
+// noNorm is columns.normAt of a document that is not a product, or whose
+// norm's bucket is past the 255th; a segment with that many buckets is not
+// split by norm.
+const noNorm = 255
+
+// splitByNorm returns the documents of in, products of cols, grouped by
+// their norm's bucket in cols.byNorm, each group in document order.
+func (s *productScan) splitByNorm(cols *columns, in *roaring.Bitmap) [][]uint32 {
+	n := len(cols.byNorm)
+	ends := make([]int, n+1)
+	buf := s.mem.buf
+	it := in.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			ends[cols.normAt[d]+1]++
+		}
+	}
+	for i := range n {
+		ends[i+1] += ends[i]
+	}
+	all := make([]uint32, ends[n])
+	next := slices.Clone(ends[:n])
+	it = in.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			b := cols.normAt[d]
+			all[next[b]] = d
+			next[b]++
+		}
+	}
+	groups := make([][]uint32, n)
+	for i := range n {
+		groups[i] = all[ends[i]:ends[i+1]:ends[i+1]]
+	}
+	return groups
 }
 
 // level returns the matches of v whose weightiest term of word i is of level
@@ -193,17 +244,17 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 			ld := docs[i]
 			if ld == nil {
 				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), seen: make([]*roaring.Bitmap, len(levels)),
-					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]*roaring.Bitmap{}}
+					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]int{}, split: map[int][][]uint32{}}
 				for w := range ld.seen {
 					ld.seen[w] = roaring.New()
 				}
-				for _, b := range v.cols.byNorm {
-					ld.byNorm[b.norm] = b.docs
+				for b, nb := range v.cols.byNorm {
+					ld.byNorm[nb.norm] = b
 				}
 				docs[i] = ld
 			}
-			bucket := ld.byNorm[cl.norm]
-			if bucket == nil {
+			b, ok := ld.byNorm[cl.norm]
+			if !ok {
 				continue
 			}
 			in, ok := ld.combos[cl.combo]
@@ -220,8 +271,15 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 					}
 				}
 				ld.combos[cl.combo] = in
+				if most := cmp.Or(s.splitMax, splitMax); most > 0 && len(v.cols.byNorm) < noNorm && in.GetCardinality() <= uint64(most) {
+					ld.split[cl.combo] = s.splitByNorm(v.cols, in)
+				}
 			}
-			if in.Intersects(bucket) {
+			if groups := ld.split[cl.combo]; groups != nil {
+				s.rankTiedList(v, groups[b], cl.score)
+				continue
+			}
+			if bucket := v.cols.byNorm[b].docs; in.Intersects(bucket) {
 				s.rankTied(v, roaring.And(in, bucket), cl.score)
 			}
 		}

@@ -461,6 +461,23 @@ func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) 
 	if m == 0 {
 		return
 	}
+	rankOf, from := s.tied(v, a)
+	s.inOrderFrom(v, docs, m, v.cols.newest, v.cols.newestAt, from, rankOf)
+}
+
+// rankTiedList is rankTied for matches listed (scan_levels.go): they are
+// few, so taken by their positions in the newest order.
+func (s *productScan) rankTiedList(v *segmentScan, docs []uint32, a float64) {
+	if len(docs) == 0 {
+		return
+	}
+	rankOf, from := s.tied(v, a)
+	s.offerFirstOf(v, docs, v.cols.newest, v.cols.newestAt, uint32(from), rankOf)
+}
+
+// tied returns the rank of a document of v that scores a, and the position
+// in v's newest order from which such documents come after the cursor.
+func (s *productScan) tied(v *segmentScan, a float64) (func(d uint32) rank, int) {
 	cols := v.cols
 	rankOf := func(d uint32) rank { return rank{a: a, t: cols.created[d]} }
 	from := 0
@@ -473,7 +490,7 @@ func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) 
 			return s.order.beforeOr(s.after, &r, cols, d)
 		})
 	}
-	s.inOrderFrom(v, docs, m, cols.newest, cols.newestAt, from, rankOf)
+	return rankOf, from
 }
 
 // distinctNorms returns the name-length norms of the views' documents, each
