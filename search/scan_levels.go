@@ -120,11 +120,11 @@ func (s *productScan) scoreOf(c *levelCombo, norm float32) float64 {
 
 // levelDocs are one segment's matches by word and level: exclusive[i][j] the
 // matches whose weightiest term of word i is of level j, filled in level
-// order as the classes need them; seen[i] the matches holding a term of
-// the levels filled so far.
+// order as the classes need them; rest[i] the matches holding no term of
+// the levels filled so far (nil: all of them).
 type levelDocs struct {
 	exclusive [][]*roaring.Bitmap
-	seen      []*roaring.Bitmap
+	rest      []*roaring.Bitmap
 	combos    map[int]*roaring.Bitmap // by combination
 	byNorm    map[float32]int         // the index of each norm's bucket in columns.byNorm
 	// split is, by combination of few matches, its matches grouped by
@@ -187,24 +187,26 @@ func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, 
 	if j < 0 && last < 0 {
 		return v.match
 	}
+	// Each level's matches are taken from those no level before holds,
+	// term by term: they shrink as the levels fill, and once none is left,
+	// the levels after are empty without a look at their terms' postings.
+	upTo := j
 	if j < 0 {
-		s.level(v, ld, levels, i, last)
-		return roaring.AndNot(v.match, ld.seen[i])
+		upTo = last
 	}
-	for k := len(ld.exclusive[i]); k <= j; k++ {
-		bms := make([]*roaring.Bitmap, 0, len(levels[i].terms[k]))
-		for _, t := range levels[i].terms[k] {
-			bms = append(bms, v.terms[i][t])
+	for k := len(ld.exclusive[i]); k <= upTo; k++ {
+		rest := cmp.Or(ld.rest[i], v.match)
+		docs := roaring.New()
+		if !rest.IsEmpty() {
+			for _, t := range levels[i].terms[k] {
+				docs.Or(roaring.And(rest, v.terms[i][t]))
+			}
+			ld.rest[i] = roaring.AndNot(rest, docs)
 		}
-		docs := union(bms)
-		if len(bms) > 1 {
-			docs.And(v.match) // a union of its own
-		} else {
-			docs = roaring.And(docs, v.match)
-		}
-		docs.AndNot(ld.seen[i])
-		ld.seen[i].Or(docs)
 		ld.exclusive[i] = append(ld.exclusive[i], docs)
+	}
+	if j < 0 {
+		return cmp.Or(ld.rest[i], v.match)
 	}
 	return ld.exclusive[i][j]
 }
@@ -243,11 +245,8 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 			}
 			ld := docs[i]
 			if ld == nil {
-				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), seen: make([]*roaring.Bitmap, len(levels)),
+				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), rest: make([]*roaring.Bitmap, len(levels)),
 					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]int{}, split: map[int][][]uint32{}}
-				for w := range ld.seen {
-					ld.seen[w] = roaring.New()
-				}
 				for b, nb := range v.cols.byNorm {
 					ld.byNorm[nb.norm] = b
 				}
