@@ -127,9 +127,11 @@ type levelDocs struct {
 	rest      []*roaring.Bitmap
 	combos    map[int]*roaring.Bitmap // by combination
 	byNorm    map[float32]int         // the index of each norm's bucket in columns.byNorm
-	// split is, by combination of few matches, its matches grouped by
-	// their norm's bucket (splitByNorm).
-	split map[int][][]uint32
+	// By combination of few matches: on a first page, the positions in
+	// the newest order of its first matches in each norm's bucket
+	// (firstByNorm); after a cursor, its matches grouped by their norm's
+	// bucket (splitByNorm).
+	firsts, split map[int][][]uint32
 }
 
 // A class's matches are those of its combination of levels with its norm.
@@ -137,8 +139,40 @@ type levelDocs struct {
 // products of the norm cost, for each class tried, a pass over both
 // bitmaps' containers (a norm's products are thousands in each): most of a
 // typo's or a prefix's search at a million products. A combination of few
-// matches is instead split by norm once, reading each match's norm bucket
-// from the columns, and each class takes its part.
+// matches is instead read once, each match's norm bucket and position in
+// the newest order from the columns: on a first page, keeping the first
+// few of each bucket, which are all its classes can take; after a cursor,
+// grouping them by bucket for each class to take its part from the cursor
+// on.
+
+// firstByNorm returns, for each norm bucket of cols, the least top.n
+// positions in the newest order of the documents of in in that bucket.
+func (s *productScan) firstByNorm(cols *columns, in *roaring.Bitmap) [][]uint32 {
+	n, k := len(cols.byNorm), s.top.n
+	all := make([]uint32, n*k)
+	heaps := make([][]uint32, n)
+	for b := range heaps {
+		heaps[b] = all[b*k : b*k : (b+1)*k]
+	}
+	if k == 0 {
+		return heaps
+	}
+	buf := s.mem.buf
+	it := in.ManyIterator()
+	for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
+		for _, d := range buf[:m] {
+			b, p := cols.normAt[d], cols.newestAt[d]
+			if h := heaps[b]; len(h) < k {
+				heaps[b] = append(h, p)
+				siftUp(heaps[b], len(h))
+			} else if p < h[0] {
+				h[0] = p
+				siftDown(h, 0)
+			}
+		}
+	}
+	return heaps
+}
 
 // splitMax is the most matches of a combination that are split by norm.
 const splitMax = 16384
@@ -246,7 +280,8 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 			ld := docs[i]
 			if ld == nil {
 				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), rest: make([]*roaring.Bitmap, len(levels)),
-					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]int{}, split: map[int][][]uint32{}}
+					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]int{}, firsts: map[int][][]uint32{},
+					split: map[int][][]uint32{}}
 				for b, nb := range v.cols.byNorm {
 					ld.byNorm[nb.norm] = b
 				}
@@ -271,8 +306,19 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 				}
 				ld.combos[cl.combo] = in
 				if most := cmp.Or(s.splitMax, splitMax); most > 0 && len(v.cols.byNorm) < noNorm && in.GetCardinality() <= uint64(most) {
-					ld.split[cl.combo] = s.splitByNorm(v.cols, in)
+					if s.after == nil {
+						ld.firsts[cl.combo] = s.firstByNorm(v.cols, in)
+					} else {
+						ld.split[cl.combo] = s.splitByNorm(v.cols, in)
+					}
 				}
+			}
+			if firsts := ld.firsts[cl.combo]; firsts != nil {
+				if len(firsts[b]) > 0 {
+					rankOf, _ := s.tied(v, cl.score)
+					s.offerPositions(v, firsts[b], v.cols.newest, rankOf)
+				}
+				continue
 			}
 			if groups := ld.split[cl.combo]; groups != nil {
 				s.rankTiedList(v, groups[b], cl.score)
