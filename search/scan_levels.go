@@ -230,12 +230,24 @@ func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, 
 	}
 	for k := len(ld.exclusive[i]); k <= upTo; k++ {
 		rest := cmp.Or(ld.rest[i], v.match)
-		docs := roaring.New()
-		if !rest.IsEmpty() {
-			for _, t := range levels[i].terms[k] {
-				docs.Or(roaring.And(rest, v.terms[i][t]))
+		if rest.IsEmpty() {
+			ld.exclusive[i] = append(ld.exclusive[i], rest) // read only
+			continue
+		}
+		var docs *roaring.Bitmap
+		for _, t := range levels[i].terms[k] {
+			if x := roaring.And(rest, v.terms[i][t]); docs == nil {
+				docs = x
+			} else {
+				docs.Or(x)
 			}
-			ld.rest[i] = roaring.AndNot(rest, docs)
+		}
+		switch {
+		case docs.IsEmpty():
+		case ld.rest[i] == nil:
+			ld.rest[i] = roaring.AndNot(v.match, docs) // its own from here on
+		default:
+			ld.rest[i].AndNot(docs)
 		}
 		ld.exclusive[i] = append(ld.exclusive[i], docs)
 	}
