@@ -73,12 +73,19 @@ type columns struct {
 	// order.
 	products, inStockDocs *roaring.Bitmap
 	byNorm                []normBucket
-	newest, cheapest      []uint32 // document numbers in those orders
-	dearest               []uint32
+	// normAt is each product's bucket in byNorm (scan_levels.go); noNorm
+	// past the 255th, and for what is not a product.
+	normAt           []uint8
+	newest, cheapest []uint32 // document numbers in those orders
+	dearest          []uint32
 	// The position of each document in those orders (order_select.go).
 	newestAt, cheapestAt, dearestAt []uint32
 	// terms are the segment's name terms, for typos and prefixes (terms.go).
 	terms nameTerms
+	// allBase and termBases are the segment's products and the postings
+	// of its commonest name terms counted by facet (facet_base.go).
+	allBase   *facetBase
+	termBases map[string]*facetBase
 }
 
 // numberedBitmap is the products of one shop or category, by its number.
@@ -95,8 +102,10 @@ func (c *columns) id(doc uint32) []byte {
 	return c.ids[start:c.idEnd[doc]]
 }
 
-// buildColumns reads the column values of every document of seg.
-func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
+// buildColumns reads the column values of every document of seg; name
+// terms of baseMin products or more (0: baseMinDocs) are counted as facet
+// bases.
+func buildColumns(seg segment.Segment, facets *facetDict, baseMin int) (*columns, error) {
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
 		return nil, fmt.Errorf("search: segment %T has no doc values", seg)
@@ -131,7 +140,8 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 		c.idEnd[doc] = uint32(len(c.ids))
 	}
 	c.byShop, c.byCategory = map[string]*roaring.Bitmap{}, map[string]*roaring.Bitmap{}
-	values := facets.all().values
+	all := facets.all()
+	values := all.values
 	docs := make([][]uint32, len(values)+1) // by facet
 	for doc, f := range c.facet {
 		docs[f] = append(docs[f], uint32(doc))
@@ -151,6 +161,9 @@ func buildColumns(seg segment.Segment, facets *facetDict) (*columns, error) {
 	}
 	c.buildOrders()
 	if c.terms, err = readNameTerms(seg); err != nil {
+		return nil, err
+	}
+	if err := c.buildFacetBases(seg, all, baseMin); err != nil {
 		return nil, err
 	}
 	return c, bad
@@ -292,6 +305,11 @@ type columnCache struct {
 	facets facetDict
 	mu     sync.Mutex
 	m      map[segment.Segment]*columnEntry
+	// baseMin, if not 0, is the fewest products of a name term that make it
+	// a facet base (facet_base.go), and fromBase counts the segments whose
+	// facets searches counted from a base; for the tests.
+	baseMin  int
+	fromBase atomic.Uint64
 }
 
 type columnEntry struct {
@@ -314,7 +332,7 @@ func (cc *columnCache) get(seg segment.Segment) (*columns, error) {
 	}
 	cc.mu.Unlock()
 	e.once.Do(func() {
-		e.c, e.err = buildColumns(seg, &cc.facets)
+		e.c, e.err = buildColumns(seg, &cc.facets, cc.baseMin)
 		e.built.Store(true)
 	})
 	return e.c, e.err

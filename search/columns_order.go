@@ -48,6 +48,14 @@ func (c *columns) buildOrders() {
 		c.byNorm = append(c.byNorm, normBucket{norm: n, docs: roaring.BitmapOf(ds...)})
 	}
 	slices.SortFunc(c.byNorm, func(a, b normBucket) int { return cmp.Compare(b.norm, a.norm) })
+	c.normAt = make([]uint8, len(c.facet))
+	for d := range c.normAt {
+		c.normAt[d] = noNorm
+	}
+	for i, b := range c.byNorm {
+		at := uint8(min(i, noNorm))
+		b.docs.Iterate(func(d uint32) bool { c.normAt[d] = at; return true })
+	}
 
 	// Ties are broken as rankOrder.before does: newest first, then the
 	// greater id.
@@ -99,7 +107,7 @@ func (c *columns) inOrder(s Sort, scored bool) (order, at []uint32) {
 // memory is an estimate of the bytes the columns hold in memory.
 func (c *columns) memory() uint64 {
 	n := uint64(len(c.facet))
-	b := n*(4+8+8+4+1+4+3*4) + uint64(len(c.ids)) + uint64(len(c.newest)+len(c.cheapest)+len(c.dearest))*4
+	b := n*(4+8+8+4+1+1+4+3*4) + uint64(len(c.ids)) + uint64(len(c.newest)+len(c.cheapest)+len(c.dearest))*4
 	for _, m := range []map[string]*roaring.Bitmap{c.byShop, c.byCategory} {
 		for k, bm := range m {
 			b += bm.GetSizeInBytes() + uint64(len(k))
@@ -111,6 +119,12 @@ func (c *columns) memory() uint64 {
 	}
 	for _, t := range c.terms.terms {
 		b += uint64(len(t)) + 16 + 2 + 8 // the string and its header, length and mask
+	}
+	if c.allBase != nil {
+		b += c.allBase.memory()
+	}
+	for _, fb := range c.termBases {
+		b += fb.memory()
 	}
 	return b
 }

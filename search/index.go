@@ -80,6 +80,10 @@ type Index struct {
 	// levelCombos, if not 0, is the most combinations of word levels a
 	// relevance search takes class by class (scan_levels.go); for the tests.
 	levelCombos int
+	// splitMax, if not 0, is the most matches of a combination of word
+	// levels that are split by norm, negative for none (scan_levels.go);
+	// for the tests.
+	splitMax int
 }
 
 // NewIndex opens the index in cfg.Dir. An index that is missing, damaged,

@@ -19,28 +19,50 @@ import (
 // first of them, until one cannot be kept. rankOf gives a document's rank.
 func (s *productScan) offerFirst(v *segmentScan, docs *roaring.Bitmap, order, at []uint32, from uint32,
 	rankOf func(d uint32) rank) {
-	k := s.top.n
-	if k == 0 {
+	if s.top.n == 0 {
 		return
 	}
-	first := make([]uint32, 0, k) // a max-heap of positions: the least k seen
+	first := make([]uint32, 0, s.top.n)
 	buf := s.mem.buf
 	it := docs.ManyIterator()
 	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-		for _, d := range buf[:n] {
-			p := at[d]
-			if p < from {
-				continue
-			}
-			if len(first) < k {
-				first = append(first, p)
-				siftUp(first, len(first)-1)
-			} else if p < first[0] {
-				first[0] = p
-				siftDown(first, 0)
-			}
+		first = leastPositions(first, s.top.n, buf[:n], at, from)
+	}
+	s.offerPositions(v, first, order, rankOf)
+}
+
+// offerFirstOf is offerFirst for matches listed.
+func (s *productScan) offerFirstOf(v *segmentScan, docs []uint32, order, at []uint32, from uint32,
+	rankOf func(d uint32) rank) {
+	if s.top.n == 0 {
+		return
+	}
+	first := leastPositions(make([]uint32, 0, s.top.n), s.top.n, docs, at, from)
+	s.offerPositions(v, first, order, rankOf)
+}
+
+// leastPositions adds the positions (at) of docs from from on to first, a
+// max-heap of the least k positions seen, and returns it.
+func leastPositions(first []uint32, k int, docs, at []uint32, from uint32) []uint32 {
+	for _, d := range docs {
+		p := at[d]
+		if p < from {
+			continue
+		}
+		if len(first) < k {
+			first = append(first, p)
+			siftUp(first, len(first)-1)
+		} else if p < first[0] {
+			first[0] = p
+			siftDown(first, 0)
 		}
 	}
+	return first
+}
+
+// offerPositions offers the documents at the positions first of order, in
+// order, until one cannot be kept.
+func (s *productScan) offerPositions(v *segmentScan, first, order []uint32, rankOf func(d uint32) rank) {
 	slices.Sort(first)
 	for _, p := range first {
 		d := order[p]

@@ -95,7 +95,8 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 	scan := func(m matching) (*productScan, error) {
 		s := &productScan{q: &q, near: near, m: m, order: orderOf(q.Sort, scored), after: after,
 			top: topHits{n: q.Limit + 1, hits: make([]hitRef, 0, q.Limit+1)}, typoCache: &ix.typos,
-			exhaustive: ix.exhaustive, walkBudget: ix.walkBudget, levelCombos: ix.levelCombos, mem: mem}
+			exhaustive: ix.exhaustive, walkBudget: ix.walkBudget, levelCombos: ix.levelCombos, splitMax: ix.splitMax, mem: mem,
+			fromBase: &ix.columns.fromBase}
 		if err := ctx.Err(); err != nil {
 			return nil, ix.searchErr(err)
 		}

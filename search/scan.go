@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -43,7 +44,9 @@ type productScan struct {
 	exhaustive  bool
 	walkBudget  uint64 // 0: half the segment's matches (scan_topk.go)
 	levelCombos int    // 0: maxLevelCombos (scan_levels.go)
+	splitMax    int    // 0: splitMax; negative: none (scan_levels.go)
 	mem         *scratch
+	fromBase    *atomic.Uint64 // counts the segments counted from a facet base
 }
 
 // scanTerm is a term of the name field that a query word matches, and the

@@ -120,13 +120,98 @@ func (s *productScan) scoreOf(c *levelCombo, norm float32) float64 {
 
 // levelDocs are one segment's matches by word and level: exclusive[i][j] the
 // matches whose weightiest term of word i is of level j, filled in level
-// order as the classes need them; seen[i] the matches holding a term of
-// the levels filled so far.
+// order as the classes need them; rest[i] the matches holding no term of
+// the levels filled so far (nil: all of them).
 type levelDocs struct {
 	exclusive [][]*roaring.Bitmap
-	seen      []*roaring.Bitmap
+	rest      []*roaring.Bitmap
 	combos    map[int]*roaring.Bitmap // by combination
-	byNorm    map[float32]*roaring.Bitmap
+	byNorm    map[float32]int         // the index of each norm's bucket in columns.byNorm
+	// By combination of few matches: on a first page, the positions in
+	// the newest order of its first matches in each norm's bucket
+	// (firstByNorm); after a cursor, its matches grouped by their norm's
+	// bucket (splitByNorm).
+	firsts, split map[int][][]uint32
+}
+
+// A class's matches are those of its combination of levels with its norm.
+// Taking them as the intersection of the combination's matches with the
+// products of the norm cost, for each class tried, a pass over both
+// bitmaps' containers (a norm's products are thousands in each): most of a
+// typo's or a prefix's search at a million products. A combination of few
+// matches is instead read once, each match's norm bucket and position in
+// the newest order from the columns: on a first page, keeping the first
+// few of each bucket, which are all its classes can take; after a cursor,
+// grouping them by bucket for each class to take its part from the cursor
+// on.
+
+// firstByNorm returns, for each norm bucket of cols, the least top.n
+// positions in the newest order of the documents of in in that bucket.
+func (s *productScan) firstByNorm(cols *columns, in *roaring.Bitmap) [][]uint32 {
+	n, k := len(cols.byNorm), s.top.n
+	all := make([]uint32, n*k)
+	heaps := make([][]uint32, n)
+	for b := range heaps {
+		heaps[b] = all[b*k : b*k : (b+1)*k]
+	}
+	if k == 0 {
+		return heaps
+	}
+	buf := s.mem.buf
+	it := in.ManyIterator()
+	for m := it.NextMany(buf); m > 0; m = it.NextMany(buf) {
+		for _, d := range buf[:m] {
+			b, p := cols.normAt[d], cols.newestAt[d]
+			if h := heaps[b]; len(h) < k {
+				heaps[b] = append(h, p)
+				siftUp(heaps[b], len(h))
+			} else if p < h[0] {
+				h[0] = p
+				siftDown(h, 0)
+			}
+		}
+	}
+	return heaps
+}
+
+// splitMax is the most matches of a combination that are split by norm.
+const splitMax = 16384
+
+// noNorm is columns.normAt of a document that is not a product, or whose
+// norm's bucket is past the 255th; a segment with that many buckets is not
+// split by norm.
+const noNorm = 255
+
+// splitByNorm returns the documents of in, products of cols, grouped by
+// their norm's bucket in cols.byNorm, each group in document order.
+func (s *productScan) splitByNorm(cols *columns, in *roaring.Bitmap) [][]uint32 {
+	n := len(cols.byNorm)
+	ends := make([]int, n+1)
+	buf := s.mem.buf
+	it := in.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			ends[cols.normAt[d]+1]++
+		}
+	}
+	for i := range n {
+		ends[i+1] += ends[i]
+	}
+	all := make([]uint32, ends[n])
+	next := slices.Clone(ends[:n])
+	it = in.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			b := cols.normAt[d]
+			all[next[b]] = d
+			next[b]++
+		}
+	}
+	groups := make([][]uint32, n)
+	for i := range n {
+		groups[i] = all[ends[i]:ends[i+1]:ends[i+1]]
+	}
+	return groups
 }
 
 // level returns the matches of v whose weightiest term of word i is of level
@@ -136,24 +221,38 @@ func (s *productScan) level(v *segmentScan, ld *levelDocs, levels []wordLevels, 
 	if j < 0 && last < 0 {
 		return v.match
 	}
+	// Each level's matches are taken from those no level before holds,
+	// term by term: they shrink as the levels fill, and once none is left,
+	// the levels after are empty without a look at their terms' postings.
+	upTo := j
 	if j < 0 {
-		s.level(v, ld, levels, i, last)
-		return roaring.AndNot(v.match, ld.seen[i])
+		upTo = last
 	}
-	for k := len(ld.exclusive[i]); k <= j; k++ {
-		bms := make([]*roaring.Bitmap, 0, len(levels[i].terms[k]))
+	for k := len(ld.exclusive[i]); k <= upTo; k++ {
+		rest := cmp.Or(ld.rest[i], v.match)
+		if rest.IsEmpty() {
+			ld.exclusive[i] = append(ld.exclusive[i], rest) // read only
+			continue
+		}
+		var docs *roaring.Bitmap
 		for _, t := range levels[i].terms[k] {
-			bms = append(bms, v.terms[i][t])
+			if x := roaring.And(rest, v.terms[i][t]); docs == nil {
+				docs = x
+			} else {
+				docs.Or(x)
+			}
 		}
-		docs := union(bms)
-		if len(bms) > 1 {
-			docs.And(v.match) // a union of its own
-		} else {
-			docs = roaring.And(docs, v.match)
+		switch {
+		case docs.IsEmpty():
+		case ld.rest[i] == nil:
+			ld.rest[i] = roaring.AndNot(v.match, docs) // its own from here on
+		default:
+			ld.rest[i].AndNot(docs)
 		}
-		docs.AndNot(ld.seen[i])
-		ld.seen[i].Or(docs)
 		ld.exclusive[i] = append(ld.exclusive[i], docs)
+	}
+	if j < 0 {
+		return cmp.Or(ld.rest[i], v.match)
 	}
 	return ld.exclusive[i][j]
 }
@@ -192,18 +291,16 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 			}
 			ld := docs[i]
 			if ld == nil {
-				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), seen: make([]*roaring.Bitmap, len(levels)),
-					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]*roaring.Bitmap{}}
-				for w := range ld.seen {
-					ld.seen[w] = roaring.New()
-				}
-				for _, b := range v.cols.byNorm {
-					ld.byNorm[b.norm] = b.docs
+				ld = &levelDocs{exclusive: make([][]*roaring.Bitmap, len(levels)), rest: make([]*roaring.Bitmap, len(levels)),
+					combos: map[int]*roaring.Bitmap{}, byNorm: map[float32]int{}, firsts: map[int][][]uint32{},
+					split: map[int][][]uint32{}}
+				for b, nb := range v.cols.byNorm {
+					ld.byNorm[nb.norm] = b
 				}
 				docs[i] = ld
 			}
-			bucket := ld.byNorm[cl.norm]
-			if bucket == nil {
+			b, ok := ld.byNorm[cl.norm]
+			if !ok {
 				continue
 			}
 			in, ok := ld.combos[cl.combo]
@@ -220,8 +317,26 @@ func (s *productScan) bestByLevels(views []segmentScan) bool {
 					}
 				}
 				ld.combos[cl.combo] = in
+				if most := cmp.Or(s.splitMax, splitMax); most > 0 && len(v.cols.byNorm) < noNorm && in.GetCardinality() <= uint64(most) {
+					if s.after == nil {
+						ld.firsts[cl.combo] = s.firstByNorm(v.cols, in)
+					} else {
+						ld.split[cl.combo] = s.splitByNorm(v.cols, in)
+					}
+				}
 			}
-			if in.Intersects(bucket) {
+			if firsts := ld.firsts[cl.combo]; firsts != nil {
+				if len(firsts[b]) > 0 {
+					rankOf, _ := s.tied(v, cl.score)
+					s.offerPositions(v, firsts[b], v.cols.newest, rankOf)
+				}
+				continue
+			}
+			if groups := ld.split[cl.combo]; groups != nil {
+				s.rankTiedList(v, groups[b], cl.score)
+				continue
+			}
+			if bucket := v.cols.byNorm[b].docs; in.Intersects(bucket) {
 				s.rankTied(v, roaring.And(in, bucket), cl.score)
 			}
 		}

@@ -59,21 +59,25 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
-	if !filter && s.counts != nil && cand.bm.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+	if !filter && s.counts != nil {
+		// Every match passes: count them by facet, without a list of them:
+		// from the facet base nearest to them if they are many and mostly
+		// one (facet_base.go), else from bitmaps or match by match.
 		if text {
 			cand.and(cols.products)
 		}
-		s.countByBitmaps(cols, cand.bm)
-	} else if !filter && s.counts != nil {
-		// Every match passes: count them by facet, without a list of them.
-		if text {
-			cand.and(cols.products)
-		}
-		counts, facet, buf := s.counts, cols.facet, s.mem.buf
-		it := cand.bm.ManyIterator()
-		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-			for _, d := range buf[:k] {
-				counts[facet[d]]++
+		if b := s.nearestBase(v, cand.bm); b != nil {
+			s.countFromBase(v, cand.bm, b)
+			s.fromBase.Add(1)
+		} else if cand.bm.GetCardinality() > 64*uint64(len(cols.byShop)+len(cols.byCategory)) {
+			s.countByBitmaps(cols, cand.bm)
+		} else {
+			counts, facet, buf := s.counts, cols.facet, s.mem.buf
+			it := cand.bm.ManyIterator()
+			for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+				for _, d := range buf[:k] {
+					counts[facet[d]]++
+				}
 			}
 		}
 	} else if filter {
@@ -457,6 +461,23 @@ func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) 
 	if m == 0 {
 		return
 	}
+	rankOf, from := s.tied(v, a)
+	s.inOrderFrom(v, docs, m, v.cols.newest, v.cols.newestAt, from, rankOf)
+}
+
+// rankTiedList is rankTied for matches listed (scan_levels.go): they are
+// few, so taken by their positions in the newest order.
+func (s *productScan) rankTiedList(v *segmentScan, docs []uint32, a float64) {
+	if len(docs) == 0 {
+		return
+	}
+	rankOf, from := s.tied(v, a)
+	s.offerFirstOf(v, docs, v.cols.newest, v.cols.newestAt, uint32(from), rankOf)
+}
+
+// tied returns the rank of a document of v that scores a, and the position
+// in v's newest order from which such documents come after the cursor.
+func (s *productScan) tied(v *segmentScan, a float64) (func(d uint32) rank, int) {
 	cols := v.cols
 	rankOf := func(d uint32) rank { return rank{a: a, t: cols.created[d]} }
 	from := 0
@@ -469,7 +490,7 @@ func (s *productScan) rankTied(v *segmentScan, docs *roaring.Bitmap, a float64) 
 			return s.order.beforeOr(s.after, &r, cols, d)
 		})
 	}
-	s.inOrderFrom(v, docs, m, cols.newest, cols.newestAt, from, rankOf)
+	return rankOf, from
 }
 
 // distinctNorms returns the name-length norms of the views' documents, each
