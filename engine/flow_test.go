@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -161,6 +162,10 @@ func TestConcurrencyLimitPerKey(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *store.Store) {
 		var running, worst, overlap atomic.Int32
 		perShop := map[string]*atomic.Int32{"a": {}, "b": {}}
+		// Until runs of both shops have run at once, a run waits for the
+		// other shop's (up to 10 s, which only a limit across keys makes
+		// it reach): so they overlap however slowly the events are sent.
+		overlapped, once := make(chan struct{}), sync.Once{}
 		fn := engine.NewFunction(engine.FunctionOpts{ID: "limited", Concurrency: &engine.Concurrency{Limit: 1, Key: "data.shopId"}},
 			engine.OnEvent("test/limited"),
 			func(ctx context.Context, in engine.Input) (any, error) {
@@ -170,6 +175,11 @@ func TestConcurrencyLimitPerKey(t *testing.T) {
 				}
 				if running.Add(1) > 1 {
 					overlap.Add(1)
+					once.Do(func() { close(overlapped) })
+				}
+				select {
+				case <-overlapped:
+				case <-time.After(10 * time.Second):
 				}
 				time.Sleep(30 * time.Millisecond)
 				running.Add(-1)
