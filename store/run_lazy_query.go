@@ -114,18 +114,20 @@ const runTable = `id, function_id, idempotency_key, event_id, input, status, att
 
 // lazyRunsSQL selects the lazy runs whose row is not yet written, as rows of
 // runTable's columns: queued, from their jobs. A job that ended without a row
-// (its function refused it) is no run, and neither is one whose first attempt
-// has begun (attempted_at set): that attempt writes the row, or has, and River
-// may record the job's end well after the run's (its completer batches), or
-// hold a snoozed job (a sleep) with its attempt count put back, when retention
-// may already have pruned the ended run's row.
+// (its function refused it) is no run, and neither is one whose run ended and
+// was pruned, its key kept in function_keys: River may record a job's end well
+// after its run's (its completer batches), and holds a sleeping run's job
+// (snoozed) until it wakes, both past a prune of the ended run's row. A job
+// whose attempt has begun but not yet written the row is a queued run still.
 const lazyRunsSQL = `SELECT j.args->>'run_id', j.args->>'function_id', 'event:' || (j.args->>'event_id'), j.args->>'event_id',
 		CAST(NULL AS jsonb), 'queued', 0, '', '', CAST(NULL AS text), CAST(NULL AS timestamptz), CAST(NULL AS jsonb), '',
 		j.created_at, CAST(NULL AS timestamptz), CAST(NULL AS timestamptz), j.created_at, '', CAST(NULL AS timestamptz)
 	FROM river_job j
-	WHERE j.kind = 'mohalla_run' AND j.attempted_at IS NULL AND j.state IN ('available', 'pending', 'scheduled')
+	WHERE j.kind = 'mohalla_run' AND j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
 	  AND j.args->>'event_id' IS NOT NULL
-	  AND NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.id = j.args->>'run_id')`
+	  AND NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.id = j.args->>'run_id')
+	  AND NOT EXISTS (SELECT 1 FROM function_keys k WHERE k.function_id = j.args->>'function_id'
+		AND k.idempotency_key = 'event:' || (j.args->>'event_id'))`
 
 // runsFrom is what a read of runs selects from: function_runs, and the lazy
 // runs not yet written besides (if LazyRuns), under the same name. The lazy
