@@ -2,8 +2,6 @@ package eventlog_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -160,54 +158,14 @@ func TestMarkedFollowerSeesEveryEventOnce(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- f.Run(ctx) }()
 
-			const writers, txs = 12, 20
-			var wg sync.WaitGroup
-			var wmu sync.Mutex
-			var written []string
-			for w := range writers {
-				wg.Go(func() {
-					rng := rand.New(rand.NewPCG(uint64(w), 5))
-					for i := range txs {
-						var evs []mohalla.Event
-						// Now and then a transaction of more events than a batch.
-						n := 1 + rng.IntN(3)
-						if rng.IntN(15) == 0 {
-							n = 7
-						}
-						for j := range n {
-							evs = append(evs, event(fmt.Sprintf("w%d-t%d-e%d", w, i, j)))
-						}
-						rollback := rng.IntN(10) == 0
-						err := st.InEventTx(ctx, func(tx *store.Tx) error {
-							if kind == "postgres" {
-								if err := takeXID(ctx, tx); err != nil {
-									return err
-								}
-							}
-							time.Sleep(time.Duration(rng.IntN(25)) * time.Millisecond)
-							if _, err := tx.AppendEvents(ctx, evs); err != nil {
-								return err
-							}
-							if rollback {
-								return errRollback
-							}
-							return nil
-						})
-						if err != nil && !errors.Is(err, errRollback) {
-							t.Errorf("write: %v", err)
-							return
-						}
-						if !rollback {
-							wmu.Lock()
-							for _, e := range evs {
-								written = append(written, e.ID)
-							}
-							wmu.Unlock()
-						}
-					}
-				})
-			}
-			wg.Wait()
+			// Now and then a transaction of more events than a batch.
+			written := logWriters(ctx, t, st, 12, 20, 5, 25, func(rng *rand.Rand) int {
+				n := 1 + rng.IntN(3)
+				if rng.IntN(15) == 0 {
+					n = 7
+				}
+				return n
+			})
 			if err := f.CatchUp(ctx); err != nil {
 				t.Fatalf("catch up: %v", err)
 			}

@@ -43,6 +43,58 @@ func holdXID(t *testing.T, st *store.Store) (release func()) {
 	return release
 }
 
+// logWriters runs writers goroutines of txs transactions each that append
+// size(rng) events (seeded by seed and the writer), a tenth rolled back, each
+// taking its transaction id first on PostgreSQL and then pausing up to pause
+// while younger transactions commit. It returns the ids of the events
+// committed, once every writer has ended.
+func logWriters(ctx context.Context, t *testing.T, st *store.Store, writers, txs int, seed uint64, pause int,
+	size func(*rand.Rand) int) []string {
+	var wg sync.WaitGroup
+	var wmu sync.Mutex
+	var written []string
+	for w := range writers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), seed))
+			for i := range txs {
+				var evs []mohalla.Event
+				for j := range size(rng) {
+					evs = append(evs, event(fmt.Sprintf("w%d-t%d-e%d", w, i, j)))
+				}
+				rollback := rng.IntN(10) == 0
+				err := st.InEventTx(ctx, func(tx *store.Tx) error {
+					if st.Kind() == store.Postgres {
+						if err := takeXID(ctx, tx); err != nil {
+							return err
+						}
+					}
+					time.Sleep(time.Duration(rng.IntN(pause)) * time.Millisecond)
+					if _, err := tx.AppendEvents(ctx, evs); err != nil {
+						return err
+					}
+					if rollback {
+						return errRollback
+					}
+					return nil
+				})
+				if err != nil && !errors.Is(err, errRollback) {
+					t.Errorf("write: %v", err)
+					return
+				}
+				if !rollback {
+					wmu.Lock()
+					for _, e := range evs {
+						written = append(written, e.ID)
+					}
+					wmu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return written
+}
+
 // last is the position of the last of evs, the zero position if none.
 func last(evs []mohalla.Event) mohalla.Position {
 	if len(evs) == 0 {
@@ -140,8 +192,6 @@ func TestFollowerSeesEveryEventAmongOtherWrites(t *testing.T) {
 	longest := holdXID(t, st) // open through the writes
 	const writers, others, txs = 8, 4, 20
 	var wg sync.WaitGroup
-	var wmu sync.Mutex
-	var written []string
 	for w := range others {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 11))
@@ -152,44 +202,9 @@ func TestFollowerSeesEveryEventAmongOtherWrites(t *testing.T) {
 			}
 		})
 	}
-	for w := range writers {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(w), 7))
-			for i := range txs {
-				var evs []mohalla.Event
-				for j := range 1 + rng.IntN(3) {
-					evs = append(evs, event(fmt.Sprintf("w%d-t%d-e%d", w, i, j)))
-				}
-				rollback := rng.IntN(10) == 0
-				err := st.InEventTx(ctx, func(tx *store.Tx) error {
-					if err := takeXID(ctx, tx); err != nil {
-						return err
-					}
-					// Younger transactions commit their events meanwhile,
-					// and the follower reads them.
-					time.Sleep(time.Duration(rng.IntN(30)) * time.Millisecond)
-					if _, err := tx.AppendEvents(ctx, evs); err != nil {
-						return err
-					}
-					if rollback {
-						return errRollback
-					}
-					return nil
-				})
-				if err != nil && !errors.Is(err, errRollback) {
-					t.Errorf("write: %v", err)
-					return
-				}
-				if !rollback {
-					wmu.Lock()
-					for _, e := range evs {
-						written = append(written, e.ID)
-					}
-					wmu.Unlock()
-				}
-			}
-		})
-	}
+	// Younger transactions commit their events while older ones pause, and
+	// the follower reads them.
+	written := logWriters(ctx, t, st, writers, txs, 7, 30, func(rng *rand.Rand) int { return 1 + rng.IntN(3) })
 	wg.Wait()
 	// Every writer has committed; the transaction without events, still
 	// open and older than them all, holds none of their events back.
