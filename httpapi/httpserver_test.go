@@ -13,6 +13,7 @@ import (
 
 	"github.com/mohallamart/mohalla/httpapi"
 	"github.com/mohallamart/mohalla/live"
+	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -74,7 +75,12 @@ func TestLiveOutlivesServerTimeouts(t *testing.T) {
 					t.Fatalf("the stream ended after %s: %v", time.Since(opened), lines.Err())
 				}
 			}
-			e.run(t, scenario{method: "POST", path: "/v1/products/apple/stock", as: "olga", body: `{"delta":5}`, status: 200})
+			// The change is made past the server, whose 200 ms write timeout
+			// would also bound this request's answer on a loaded machine:
+			// what is tested is the stream's life, not the write's speed.
+			if _, err := e.svc.ChangeStock(ctx, callers["olga"], "apple", market.ChangeStock{Delta: 5}); err != nil {
+				t.Fatal(err)
+			}
 			for lines.Scan() {
 				if strings.Contains(lines.Text(), "event: change") {
 					return
