@@ -68,7 +68,7 @@ func (q *Q) ReadCommittedEvents(ctx context.Context, after mohalla.Position, ski
 	}
 	b.Queue(committedHorizonSQL)
 	b.Queue(committedReadSQL, args...)
-	b.Queue(prunedHorizonSQL)
+	b.Queue(logHorizonRowSQL)
 	res := s.pool.SendBatch(ctx, b)
 	defer res.Close()
 	if _, err := res.Exec(); err != nil {
@@ -97,13 +97,12 @@ func (q *Q) ReadCommittedEvents(ctx context.Context, after mohalla.Position, ski
 const (
 	committedHorizonSQL = `SELECT log_visible_xid()::text::bigint`
 	committedReadSQL    = `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		SELECT ` + pgEventColumns + `
 		FROM events
 		WHERE (txid, seq) > ($1::text::xid8, $2)
 		  AND txid <> ALL($3::text[]::xid8[])
 		ORDER BY events.txid, seq
 		LIMIT $4`
-	prunedHorizonSQL = `SELECT tx, seq FROM log_horizon WHERE id = 1`
 )
 
 // ReadTransactionEvents returns the events of the committed transactions
@@ -115,7 +114,7 @@ func (q *Q) ReadTransactionEvents(ctx context.Context, txs []int64) ([]mohalla.E
 		return nil, nil
 	}
 	rs, err := q.q.query(ctx, `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		SELECT `+pgEventColumns+`
 		FROM events
 		WHERE txid = ANY($1::text[]::xid8[])
 		ORDER BY events.txid, seq`, txTexts(txs))

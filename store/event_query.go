@@ -122,13 +122,17 @@ func (q *Q) readLog(ctx context.Context, read query, args ...any) ([]mohalla.Eve
 	return scanEvents(rs)
 }
 
+// pgEventColumns are the columns an event is read from on PostgreSQL, in
+// scanEvents' order.
+const pgEventColumns = `txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v`
+
 // readEventsSQL reads the events after a position. On PostgreSQL it takes
 // only those below the horizon: a log writer younger
 // than the horizon may still commit rows with a smaller seq, so reading past
 // it would skip them. On SQLite writers take turns: seq order is commit order.
 var readEventsSQL = query{
 	postgres: `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		SELECT ` + pgEventColumns + `
 		FROM events
 		WHERE (txid, seq) > ($1::text::xid8, $2)
 		  AND txid < $5::text::xid8
@@ -152,7 +156,7 @@ func (q *Q) ReadEventsBefore(ctx context.Context, before mohalla.Position, name 
 
 var readEventsBeforeSQL = query{
 	postgres: `
-		SELECT txid::text::bigint, seq, event_id, name, data::text, coalesce(caller::text, ''), ts, v
+		SELECT ` + pgEventColumns + `
 		FROM events
 		WHERE ($1 OR (txid, seq) < ($2::text::xid8, $3))
 		  AND txid < $6::text::xid8

@@ -255,12 +255,15 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (i
 // the zero position if none was.
 func (q *Q) LogHorizon(ctx context.Context) (mohalla.Position, error) {
 	var p mohalla.Position
-	err := q.q.queryRow(ctx, `SELECT tx, seq FROM log_horizon WHERE id = 1`).Scan(&p.Tx, &p.ID)
+	err := q.q.queryRow(ctx, logHorizonRowSQL).Scan(&p.Tx, &p.ID)
 	if errors.Is(err, ErrNotFound) {
 		return mohalla.Position{}, nil
 	}
 	return p, err
 }
+
+// logHorizonRowSQL reads the pruning horizon's row (LogHorizon).
+const logHorizonRowSQL = `SELECT tx, seq FROM log_horizon WHERE id = 1`
 
 // Vacuum makes the space of deleted rows of the tables named reusable, as
 // PostgreSQL's autovacuum does when it is on; on SQLite it does nothing, since
