@@ -86,8 +86,14 @@ func (d *drill) checkRuns(db *pgx.Conn, load *drillLoad) {
 	start := time.Now()
 	for {
 		var open int
-		err := db.QueryRow(ctx, `SELECT count(*) FROM function_runs WHERE status NOT IN ('completed', 'failed', 'cancelled')
-			AND function_id = ANY($1)`, orderFunctions).Scan(&open)
+		// A run queued as its job alone (a lazy run) has no row until its
+		// first attempt writes it: an attempt lost with the database's
+		// answer leaves it so until its node re-queues the job.
+		err := db.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM function_runs WHERE status NOT IN ('completed', 'failed', 'cancelled') AND function_id = ANY($1)) +
+			(SELECT count(*) FROM river_job j WHERE j.kind = 'mohalla_run' AND j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+				AND j.args->>'function_id' = ANY($1) AND NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.id = j.args->>'run_id'))`,
+			orderFunctions).Scan(&open)
 		if err == nil && open == 0 {
 			break
 		}
@@ -96,7 +102,12 @@ func (d *drill) checkRuns(db *pgx.Conn, load *drillLoad) {
 			scan(t, db, `SELECT r.function_id || ' ' || r.id || ' ' || r.status || ' attempts ' || r.attempts || ' updated ' || r.updated_at ||
 				coalesce(' job ' || j.state || ' attempt ' || j.attempt || ' by ' || array_to_string(j.attempted_by, ',') || ' at ' || j.attempted_at, ' no job')
 				FROM function_runs r LEFT JOIN river_job j ON j.args->>'run_id' = r.id
-				WHERE r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY r.updated_at LIMIT 20`, func(r pgx.Rows) error {
+				WHERE r.status NOT IN ('completed', 'failed', 'cancelled')
+				UNION ALL SELECT (j.args->>'function_id') || ' ' || (j.args->>'run_id') || ' no row, job ' || j.state || ' attempt ' || j.attempt ||
+				' by ' || coalesce(array_to_string(j.attempted_by, ','), 'none') || ' at ' || coalesce(j.attempted_at::text, 'never')
+				FROM river_job j WHERE j.kind = 'mohalla_run' AND j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+				AND NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.id = j.args->>'run_id')
+				LIMIT 20`, func(r pgx.Rows) error {
 				var s string
 				open = append(open, s)
 				return r.Scan(&open[len(open)-1])
