@@ -37,16 +37,17 @@ func openSQLite(ctx context.Context, cfg Config) (*sqliteDB, error) {
 	path := filepath.Join(dir, "mohalla.db")
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	wc, err := newSQLiteConnector(dsn+"&_txlock=immediate", "BEGIN IMMEDIATE")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	rc, err := newSQLiteConnector(dsn+"&_pragma=query_only(1)", "BEGIN")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	write := sql.OpenDB(wc)
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
+	read := sql.OpenDB(rc)
 	read.SetMaxOpenConns(8)
 	// Keep every reader open: database/sql keeps 2 idle by default, so with
 	// more readers at once (the followers and the requests) each of the rest
