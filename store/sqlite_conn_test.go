@@ -11,9 +11,9 @@ import (
 
 // TestSQLiteTxStatements: the writer's transactions, begun and ended by
 // statements prepared once per connection (sqliteConn), commit what they
-// wrote and roll back what failed; and a BEGIN whose context ends while it
-// waits for another process's write lock fails without leaving the one
-// writer connection inside a transaction, so the next write succeeds.
+// wrote and roll back what failed; one whose context ends while it runs
+// still commits, one whose context has ended begins nothing, and one that
+// waits for another process's write lock commits once it is released.
 func TestSQLiteTxStatements(t *testing.T) {
 	ctx := AsSystem(context.Background(), "test")
 	dir := t.TempDir()
@@ -56,7 +56,28 @@ func TestSQLiteTxStatements(t *testing.T) {
 		t.Fatalf("%d rows after three commits and a rollback, want 3", n)
 	}
 
-	// Another process holds SQLite's write lock.
+	// A write whose context ends while it runs commits every statement
+	// (sqliteDB.begin); one whose context has ended begins none.
+	cctx, cancel := context.WithCancel(ctx)
+	if err := st.InTx(cctx, func(tx *Tx) error {
+		if _, err := tx.raw.exec(cctx, `INSERT INTO peer_probe (n) VALUES (5)`); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.raw.exec(cctx, `INSERT INTO peer_probe (n) VALUES (6)`)
+		return err
+	}); err != nil {
+		t.Fatalf("a write whose context ended while it ran: %v", err)
+	}
+	if err := insert(cctx, 7, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a write with an ended context: %v, want %v", err, context.Canceled)
+	}
+	if n := rows(); n != 5 {
+		t.Fatalf("%d rows, want 5", n)
+	}
+
+	// Another process holds SQLite's write lock for a moment: the write
+	// waits for it (busy_timeout), then commits.
 	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "mohalla.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
@@ -69,20 +90,20 @@ func TestSQLiteTxStatements(t *testing.T) {
 	if _, err := holder.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		t.Fatal(err)
 	}
-	waiting, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	err = insert(waiting, 3, nil)
-	cancel()
-	if err == nil {
-		t.Fatal("a write began while another process held the write lock")
+	released := make(chan error, 1)
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		_, err := holder.ExecContext(ctx, `ROLLBACK`)
+		released <- err
+	}()
+	if err := insert(ctx, 8, nil); err != nil {
+		t.Fatalf("the write after another process's: %v", err)
 	}
-	if _, err := holder.ExecContext(ctx, `ROLLBACK`); err != nil {
+	if err := <-released; err != nil {
 		t.Fatal(err)
 	}
 	holder.Close()
-	if err := insert(ctx, 4, nil); err != nil {
-		t.Fatalf("the write after a cancelled BEGIN: %v", err)
-	}
-	if n := rows(); n != 4 {
-		t.Fatalf("%d rows, want 4", n)
+	if n := rows(); n != 6 {
+		t.Fatalf("%d rows, want 6", n)
 	}
 }
