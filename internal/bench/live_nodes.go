@@ -177,21 +177,28 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 		writers sync.WaitGroup
 	)
 	slots := make(chan struct{}, c.Writers)
+	// Order k is drawn from stream k mod 4, so every run, whatever its
+	// --writers, writes the same orders (those the four writers of the
+	// closed loop wrote) and delivers the same changes.
+	var streams [4]*mrand.Rand
+	for i := range streams {
+		streams[i] = mrand.New(mrand.NewPCG(uint64(i), 7))
+	}
 	for k := 0; ctx.Err() == nil; k++ {
 		at := start.Add(time.Duration(float64(k) / c.Rate * float64(time.Second)))
 		if at.Sub(start) >= c.Duration {
 			break
 		}
+		r := streams[k%len(streams)]
+		cu := ln.customers[r.IntN(len(ln.customers))]
+		if r.IntN(3) == 2 { // a third of orders by customers that clients follow
+			cu = ln.customers[(3*r.IntN(c.Clients/3+1)+2)%len(ln.customers)]
+		}
+		p := ln.hot[r.IntN(len(ln.hot))]
 		time.Sleep(time.Until(at))
 		slots <- struct{}{}
-		r := mrand.New(mrand.NewPCG(uint64(k), 7))
 		writers.Go(func() {
 			defer func() { <-slots }()
-			cu := ln.customers[r.IntN(len(ln.customers))]
-			if r.IntN(3) == 2 { // a third of orders by customers that clients follow
-				cu = ln.customers[(3*r.IntN(c.Clients/3+1)+2)%len(ln.customers)]
-			}
-			p := ln.hot[r.IntN(len(ln.hot))]
 			t0 := time.Now()
 			o, err := svc.CreateOrder(ctx, cu.Caller(), market.CreateOrder{UserID: cu.ID,
 				Items: []market.OrderLine{{ProductID: p.ID, Quantity: 1}}, DeliveryAddress: cu.Home})
