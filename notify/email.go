@@ -81,6 +81,11 @@ func (n *Notifier) user(ctx context.Context, in engine.Input, id string) (mohall
 // shop loads a shop and its owner as a step.
 func (n *Notifier) shop(ctx context.Context, in engine.Input, id string) (shopAndOwner, error) {
 	return engine.Run(ctx, in.Step, "load-shop-"+id, func(ctx context.Context) (shopAndOwner, error) {
+		// One round trip for both, as a rule; the two reads below only
+		// tell a missing shop from a missing owner.
+		if sh, owner, err := n.st.Read().ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			return shopAndOwner{Shop: sh, Owner: owner}, err
+		}
 		sh, err := n.st.Read().Shop(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))

@@ -93,7 +93,7 @@ func (ix *Index) build(ctx context.Context, head mohalla.Position, total int, pr
 		_ = os.RemoveAll(path)
 		return nil, 0, err
 	}
-	g := &generation{name: name, dir: ix.cfg.Dir, idx: idx, pos: head}
+	g := &generation{name: name, dir: ix.cfg.Dir, idx: idx, pos: head, stocked: map[string]bool{}}
 	pos, _ := head.MarshalText()
 	batch := idx.NewBatch()
 	batch.SetInternal(schemaKey, []byte(schemaVersion))

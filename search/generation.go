@@ -37,6 +37,8 @@ type generation struct {
 	dir  string
 	idx  bleve.Index
 	pos  mohalla.Position // last event applied; guarded by Index.mu once in use
+	// stocked is the products with a stock value (stock.go); guarded as pos.
+	stocked map[string]bool
 }
 
 // scorchConfig tunes the index for a projection. unsafe_batch returns from a
@@ -146,6 +148,11 @@ func (g *generation) check() error {
 	if cur == nil {
 		return errors.New("no cursor")
 	}
+	stocked, err := g.idx.GetInternal(stockedKey)
+	if err != nil {
+		return err
+	}
+	g.stocked = decodeStocked(stocked)
 	return g.pos.UnmarshalText(cur)
 }
 

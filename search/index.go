@@ -80,6 +80,9 @@ type Index struct {
 	// levelCombos, if not 0, is the most combinations of word levels a
 	// relevance search takes class by class (scan_levels.go); for the tests.
 	levelCombos int
+	// stockCap, if not 0, is the most products with a stock value (stock.go);
+	// for the tests.
+	stockCap int
 	// splitMax, if not 0, is the most matches of a combination of word
 	// levels that are split by norm, negative for none (scan_levels.go);
 	// for the tests.

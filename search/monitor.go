@@ -47,7 +47,7 @@ func (ix *Index) ProductVersion(ctx context.Context, id string) (int64, error) {
 	if !ok {
 		return 0, nil
 	}
-	return src.Version, nil
+	return src.withStock(ix.alias, id).Version, nil
 }
 
 // Stats returns Bleve's statistics of the index in use (segments, merges,

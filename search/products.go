@@ -133,6 +133,7 @@ func (ix *Index) Products(ctx context.Context, q ProductQuery) (ProductResult, e
 		if err != nil {
 			return ProductResult{}, err
 		}
+		hit.withStock(snap)
 		if scored {
 			hit.Score = h.a
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -41,7 +42,18 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 	if last.IsZero() {
 		return nil
 	}
-	w := &writer{ix: ix, g: g, b: g.idx.NewBatch()}
+	w := &writer{ix: ix, g: g, b: g.idx.NewBatch(), stocked: g.stocked}
+	if len(g.stocked) >= ix.stockedMax() {
+		// Fold: write the documents of the products with a stock value again,
+		// from their rows, and drop the values.
+		w.fold = g.stocked
+		for id := range g.stocked {
+			if !seen["p"+id] {
+				seen["p"+id] = true
+				productIDs = append(productIDs, id)
+			}
+		}
+	}
 	for _, id := range shopIDs {
 		if err := w.shop(ctx, id); err != nil {
 			return err
@@ -56,7 +68,7 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 	}
 	pos, _ := last.MarshalText()
 	w.b.SetInternal(cursorKey, pos)
-	if err := g.idx.Batch(w.b); err != nil {
+	if err := w.commit(); err != nil {
 		return fmt.Errorf("search: index batch: %w", err)
 	}
 	for _, sh := range w.shops {
@@ -75,6 +87,52 @@ type writer struct {
 	g     *generation
 	b     *bleve.Batch
 	shops []mohalla.Shop // indexed in b
+	// stocked is the products with a stock value (stock.go) once b is
+	// written: g.stocked, or a copy of it once b changes which they are.
+	stocked      map[string]bool
+	stockedMoved bool
+	fold         map[string]bool // products whose documents are written again, whatever their version
+}
+
+// setStock keeps product id's stock value v in b instead of a new document.
+func (w *writer) setStock(id string, v stockValue) {
+	w.b.SetInternal(stockKey(id), v.encode())
+	if !w.stocked[id] {
+		w.moveStocked()
+		w.stocked[id] = true
+	}
+}
+
+// dropStock removes product id's stock value, if it has one, in b: its
+// document is written again or deleted.
+func (w *writer) dropStock(id string) {
+	if w.stocked[id] {
+		w.b.DeleteInternal(stockKey(id))
+		w.moveStocked()
+		delete(w.stocked, id)
+	}
+}
+
+func (w *writer) moveStocked() {
+	if !w.stockedMoved {
+		w.stocked, w.stockedMoved = maps.Clone(w.stocked), true
+		if w.stocked == nil {
+			w.stocked = map[string]bool{}
+		}
+	}
+}
+
+// commit writes b and, with it, which products have a stock value if that
+// changed.
+func (w *writer) commit() error {
+	if w.stockedMoved {
+		w.b.SetInternal(stockedKey, encodeStocked(w.stocked))
+	}
+	if err := w.g.idx.Batch(w.b); err != nil {
+		return err
+	}
+	w.g.stocked = w.stocked
+	return nil
 }
 
 // shop indexes the shop's current row if it is newer than its document.
@@ -96,21 +154,27 @@ func (w *writer) shop(ctx context.Context, id string) error {
 
 // products indexes each of rows (the current row of ids[i], nil if there is
 // none) unless its document is already as new, or removes the document of a
-// product that is gone or discontinued.
+// product that is gone or discontinued. A row that changed only the stock
+// keeps its document and gets a stock value (stock.go).
 func (w *writer) products(ids []string, rows []*mohalla.Product) error {
-	indexed, err := w.g.productVersions(ids)
+	indexed, err := w.g.productSources(ids)
 	if err != nil {
 		return fmt.Errorf("search: read the indexed versions: %w", err)
 	}
 	for i, id := range ids {
 		p := rows[i]
+		src, ok := indexed[id]
 		switch {
 		case p == nil || p.DeletedAt != nil:
 			w.b.Delete(productDocID(id))
-		case p.Version > indexed[id]:
+			w.dropStock(id)
+		case w.fold[id] || p.Version > src.Version && !(ok && stockOnly(src, p) && (w.stocked[id] || len(w.stocked) < w.ix.stockedMax())):
 			if err := w.b.IndexAdvanced(productDocument(*p)); err != nil {
 				return err
 			}
+			w.dropStock(id)
+		case p.Version > src.Version:
+			w.setStock(id, stockValue{Stock: p.Stock, Version: p.Version})
 		}
 	}
 	return nil

@@ -29,18 +29,19 @@ func (ix *Index) Refresh(ctx context.Context, productIDs []string) error {
 	if err != nil {
 		return err
 	}
-	b := g.idx.NewBatch()
+	w := &writer{ix: ix, g: g, b: g.idx.NewBatch(), stocked: g.stocked}
 	for i, id := range productIDs {
 		p := products[i]
+		w.dropStock(id) // the document is written again, or deleted
 		if p == nil || p.DeletedAt != nil {
-			b.Delete(productDocID(id))
+			w.b.Delete(productDocID(id))
 			continue
 		}
-		if err := b.IndexAdvanced(productDocument(*p)); err != nil {
+		if err := w.b.IndexAdvanced(productDocument(*p)); err != nil {
 			return err
 		}
 	}
-	if err := g.idx.Batch(b); err != nil {
+	if err := w.commit(); err != nil {
 		return fmt.Errorf("search: refresh batch: %w", err)
 	}
 	return nil
@@ -55,11 +56,12 @@ func (ix *Index) Remove(ctx context.Context, productIDs []string) error {
 	if ix.cur == nil {
 		return mohalla.Errorf(mohalla.EUNAVAILABLE, "the search index is being built; try again shortly")
 	}
-	b := ix.cur.idx.NewBatch()
+	w := &writer{ix: ix, g: ix.cur, b: ix.cur.idx.NewBatch(), stocked: ix.cur.stocked}
 	for _, id := range productIDs {
-		b.Delete(productDocID(id))
+		w.b.Delete(productDocID(id))
+		w.dropStock(id)
 	}
-	return ix.cur.idx.Batch(b)
+	return w.commit()
 }
 
 // ProductIDs returns the id of every product document, for the sync monitor to

@@ -11,15 +11,16 @@ import (
 	"github.com/mohallamart/mohalla"
 )
 
-// productVersions returns the version of the document of each product of ids
-// that g holds, by id, read in one snapshot (versionsIn).
-func (g *generation) productVersions(ids []string) (map[string]int64, error) {
+// productSources returns what g holds of each product of ids that has a
+// document, its stock value applied (stock.go), by id, read in one snapshot
+// (sourcesIn).
+func (g *generation) productSources(ids []string) (map[string]productSource, error) {
 	r, err := g.reader()
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return versionsIn(r, ids)
+	return sourcesIn(r, ids)
 }
 
 // ProductVersions is ProductVersion of many products at once, read in one
@@ -32,20 +33,24 @@ func (ix *Index) ProductVersions(ctx context.Context, ids []string) (map[string]
 		return nil, err
 	}
 	defer release()
-	out, err := versionsIn(r, ids)
+	srcs, err := sourcesIn(r, ids)
 	if err != nil {
 		return nil, ix.searchErr(err)
+	}
+	out := make(map[string]int64, len(srcs))
+	for id, src := range srcs {
+		out[id] = src.Version
 	}
 	return out, nil
 }
 
-// versionsIn returns the version of the document of each product of ids in
-// r, by id: the ids are looked up in each segment's dictionary together, and
+// sourcesIn returns the source of the document of each product of ids in r,
+// its stock value applied, by id: the ids are looked up in each segment's dictionary together, and
 // only the documents found are loaded. A document per id took a snapshot and
 // a term reader over every segment for each (a batch's products are mostly
 // new, with no document to find; the sync monitor's check asks for every
 // product).
-func versionsIn(r *scorch.IndexSnapshot, ids []string) (map[string]int64, error) {
+func sourcesIn(r *scorch.IndexSnapshot, ids []string) (map[string]productSource, error) {
 	docIDs := make([]string, len(ids))
 	for i, id := range ids {
 		docIDs[i] = productDocID(id)
@@ -55,7 +60,7 @@ func versionsIn(r *scorch.IndexSnapshot, ids []string) (map[string]int64, error)
 		return nil, err
 	}
 	defer found.Close()
-	out := map[string]int64{}
+	out := map[string]productSource{}
 	for {
 		n, err := found.Next()
 		if err != nil || n == nil {
@@ -69,7 +74,8 @@ func versionsIn(r *scorch.IndexSnapshot, ids []string) (map[string]int64, error)
 		if _, err := source(r, docID, &src); err != nil {
 			return nil, err
 		}
-		out[strings.TrimPrefix(docID, productDocID(""))] = src.Version
+		id := strings.TrimPrefix(docID, productDocID(""))
+		out[id] = src.withStock(r, id)
 	}
 }
 

@@ -38,7 +38,7 @@ type ProductDay struct {
 
 // AddProductDay adds d's counters to those of (d.ProductID, d.Day).
 func (tx *Tx) AddProductDay(ctx context.Context, d ProductDay) error {
-	_, err := tx.q.exec(ctx, `INSERT INTO analytics_product_daily AS a (product_id, day, shop_id, orders, units, revenue,
+	return tx.later(ctx, "add product day", `INSERT INTO analytics_product_daily AS a (product_id, day, shop_id, orders, units, revenue,
 			cancelled_orders, cancelled_units, cancelled_revenue, views)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (product_id, day) DO UPDATE SET
@@ -51,7 +51,6 @@ func (tx *Tx) AddProductDay(ctx context.Context, d ProductDay) error {
 			views = a.views + excluded.views`,
 		d.ProductID, d.Day, d.ShopID, d.Orders, d.Units, d.Revenue, d.CancelledOrders, d.CancelledUnits,
 		d.CancelledRevenue, d.Views)
-	return err
 }
 
 // ProductDays returns a product's counters for the days from to to (inclusive)
@@ -139,7 +138,7 @@ type ShopDay struct {
 
 // AddShopDay adds d's counters to those of (d.ShopID, d.Day).
 func (tx *Tx) AddShopDay(ctx context.Context, d ShopDay) error {
-	_, err := tx.q.exec(ctx, `INSERT INTO analytics_shop_daily AS a (shop_id, day, orders, revenue, cancelled_orders,
+	return tx.later(ctx, "add shop day", `INSERT INTO analytics_shop_daily AS a (shop_id, day, orders, revenue, cancelled_orders,
 			cancelled_revenue, cancellations)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (shop_id, day) DO UPDATE SET
@@ -149,7 +148,6 @@ func (tx *Tx) AddShopDay(ctx context.Context, d ShopDay) error {
 			cancelled_revenue = a.cancelled_revenue + excluded.cancelled_revenue,
 			cancellations = a.cancellations + excluded.cancellations`,
 		d.ShopID, d.Day, d.Orders, d.Revenue, d.CancelledOrders, d.CancelledRevenue, d.Cancellations)
-	return err
 }
 
 // ShopDays returns a shop's counters for the days from to to (inclusive) that
@@ -188,7 +186,7 @@ func (tx *Tx) AddCustomer(ctx context.Context, c Customer) error {
 	if c.LastOrderTS != 0 {
 		last = &c.LastOrderTS
 	}
-	_, err := tx.q.exec(ctx, `INSERT INTO analytics_customers AS a (user_id, orders, spend, cancelled_orders,
+	return tx.later(ctx, "add customer", `INSERT INTO analytics_customers AS a (user_id, orders, spend, cancelled_orders,
 			cancelled_spend, first_order_ts, last_order_ts)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (user_id) DO UPDATE SET
@@ -201,7 +199,6 @@ func (tx *Tx) AddCustomer(ctx context.Context, c Customer) error {
 			last_order_ts = CASE WHEN a.last_order_ts IS NULL OR excluded.last_order_ts > a.last_order_ts
 				THEN excluded.last_order_ts ELSE a.last_order_ts END`,
 		c.UserID, c.Orders, c.Spend, c.CancelledOrders, c.CancelledSpend, first, last)
-	return err
 }
 
 // CustomerCounters returns a customer's counters, or ErrNotFound if nothing was
@@ -252,14 +249,13 @@ type FunnelStage struct {
 
 // AddFunnel adds f's counters to those of (f.ShopID, f.Day, f.Status).
 func (tx *Tx) AddFunnel(ctx context.Context, f FunnelStage) error {
-	_, err := tx.q.exec(ctx, `INSERT INTO analytics_funnel AS a (shop_id, day, status, entered, exited, total_ms)
+	return tx.later(ctx, "add funnel", `INSERT INTO analytics_funnel AS a (shop_id, day, status, entered, exited, total_ms)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (shop_id, day, status) DO UPDATE SET
 			entered = a.entered + excluded.entered,
 			exited = a.exited + excluded.exited,
 			total_ms = a.total_ms + excluded.total_ms`,
 		f.ShopID, f.Day, f.Status, f.Entered, f.Exited, f.TotalMS)
-	return err
 }
 
 // Funnel sums the funnel's counters per status over the orders that entered a

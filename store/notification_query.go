@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -22,17 +23,21 @@ func scanNotification(r row, n *mohalla.Notification) error {
 }
 
 // EnsureNotification records n unless a notification with its id exists, and
-// returns the stored one: a retry gets the record of its first attempt.
+// returns the stored one: a retry gets the record of its first attempt. A new
+// notification costs one statement (the insert returns it); only one that
+// exists is read again.
 func (q *Q) EnsureNotification(ctx context.Context, n mohalla.Notification) (mohalla.Notification, error) {
-	_, err := q.q.exec(ctx, `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient, subject, data,
-		status, attempts, provider_response, message_id, event_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '', $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING`,
+	var stored mohalla.Notification
+	err := scanNotification(q.q.queryRow(ctx, `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient,
+		subject, data, status, attempts, provider_response, message_id, event_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '', $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING
+		RETURNING `+notificationColumns,
 		n.ID, n.UserID, n.ShopID, n.Channel, n.Template, n.Recipient, n.Subject, rawOrNull(n.Data), n.Status,
-		n.MessageID, n.EventID, n.CreatedAt)
-	if err != nil {
-		return n, err
+		n.MessageID, n.EventID, n.CreatedAt), &stored)
+	if errors.Is(err, ErrNotFound) { // there was one
+		return q.Notification(ctx, n.ID)
 	}
-	return q.Notification(ctx, n.ID)
+	return stored, err
 }
 
 // mohalla.Notification returns the notification with id, or ErrNotFound.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mohallamart/mohalla"
 )
@@ -25,6 +26,33 @@ func (q *Q) InsertShop(ctx context.Context, s *mohalla.Shop) error {
 // Shop returns the shop with id, or ErrNotFound.
 func (q *Q) Shop(ctx context.Context, id string) (mohalla.Shop, error) {
 	return scanShop(q.q.queryRow(ctx, `SELECT `+shopColumns+` FROM shops WHERE id = $1`, id))
+}
+
+// ShopWithOwner returns the shop with id and its owner, read in one
+// statement, or ErrNotFound if either is missing.
+func (q *Q) ShopWithOwner(ctx context.Context, id string) (mohalla.Shop, mohalla.User, error) {
+	var u mohalla.User
+	r := q.q.queryRow(ctx, `SELECT `+prefixed("s.", shopColumns)+`, u.id, u.email, u.name, u.phone, u.version, u.created_at,
+		u.updated_at FROM shops s JOIN users u ON u.id = s.owner_id WHERE s.id = $1`, id)
+	sh, err := scanShop(rowThen{r, []any{&u.ID, &u.Email, &u.Name, &u.Phone, &u.Version, &u.CreatedAt, &u.UpdatedAt}})
+	return sh, u, err
+}
+
+// rowThen is a row whose columns after those its reader scans go to more.
+type rowThen struct {
+	row
+	more []any
+}
+
+func (r rowThen) Scan(dest ...any) error { return r.row.Scan(append(dest, r.more...)...) }
+
+// prefixed is columns, a list, with each column qualified by p ("s.").
+func prefixed(p, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // ShopFilter selects shops for ListShops.

@@ -28,7 +28,9 @@ type LiveConfig struct {
 	ClientCommand []string
 	// Rate is the orders written per second. Default 50.
 	Rate float64
-	// Writers is the number of goroutines writing orders. Default 4.
+	// Writers is the most orders being written at once; orders start at
+	// Rate whatever became of the ones before, unless this many are still
+	// being written. Default 32.
 	Writers int
 	// Duration is how long orders are written. Default 10s.
 	Duration time.Duration
@@ -105,7 +107,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	c.Clients = cmp.Or(c.Clients, 1000)
 	c.ClientProcesses = cmp.Or(c.ClientProcesses, (c.Clients+4999)/5000)
 	c.Rate = cmp.Or(c.Rate, 50)
-	c.Writers = cmp.Or(c.Writers, 4)
+	c.Writers = cmp.Or(c.Writers, 32)
 	c.Duration = cmp.Or(c.Duration, 10*time.Second)
 	c.Products = cmp.Or(c.Products, 300)
 	c.Database = cmp.Or(c.Database, "mohalla_bench_live")

@@ -23,7 +23,7 @@ func (c *CLI) benchLive(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Clients, "clients", 1000, "SSE clients")
 	fs.IntVar(&cfg.ClientProcesses, "client-procs", 0, "processes the clients run in (default one per 5,000 clients)")
 	fs.Float64Var(&cfg.Rate, "rate", 50, "orders written per second")
-	fs.IntVar(&cfg.Writers, "writers", 4, "goroutines writing orders")
+	fs.IntVar(&cfg.Writers, "writers", 32, "most orders being written at once (they start at --rate whatever became of the ones before)")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long orders are written")
 	fs.IntVar(&cfg.Nodes, "nodes", 2, "2: write through the first node, clients on both; 1: one node")
 	fs.IntVar(&cfg.Products, "products", 300, "products in the demo store")
