@@ -69,6 +69,9 @@ type segmentScan struct {
 	// byShop is set when match is not built: the matches are the products
 	// of the shops in range, taken shop by shop (scan_topk.go).
 	byShop bool
+	// inRange is set when match holds the matches wherever their shops
+	// are, and only those of the shops in range count (scan_near.go).
+	inRange bool
 }
 
 // wordTerms returns the terms of the name field that w matches and their

@@ -59,6 +59,13 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
+	if text && s.nearByShop(cand.bm) {
+		// Ranked shop by shop from the nearest: only counted in range.
+		cand.and(cols.products)
+		s.found += s.countNear(v, cand.bm)
+		v.match, v.inRange = cand.bm, true
+		return
+	}
 	if !filter && s.counts != nil {
 		// Every match passes: count them by facet, without a list of them:
 		// from the facet base nearest to them if they are many and mostly
@@ -285,7 +292,7 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 	var m uint64
 	lazy := false
 	for i := range views {
-		if views[i].byShop {
+		if views[i].byShop || views[i].inRange {
 			lazy = true
 			continue
 		}
