@@ -252,8 +252,9 @@ func (s *productScan) filterByFacet(fs facetSet) {
 		s.sums = [2][]int{zeroed(&s.mem.sums[0], len(fs.shops)), zeroed(&s.mem.sums[1], len(fs.categories))}
 	}
 	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
+	var shopKey []float64 // by shop number: its distance key
 	if q.Sort == SortDistance {
-		shopKey := zeroed(&s.mem.shopKey, len(fs.shops)) // by shop number: its distance key
+		shopKey = zeroed(&s.mem.shopKey, len(fs.shops))
 		for i, id := range fs.shops {
 			shopKey[i] = farAway
 			if km, ok := s.near[id]; ok {
@@ -271,7 +272,12 @@ func (s *productScan) filterByFacet(fs facetSet) {
 	}
 	shopOK := zeroed(&s.mem.shopOK, len(fs.shops))
 	for i, id := range fs.shops {
-		_, inRange := s.near[id]
+		var inRange bool
+		if shopKey != nil { // the shops in range are those of a distance
+			inRange = shopKey[i] != farAway
+		} else if q.RadiusKm > 0 {
+			_, inRange = s.near[id]
+		}
 		shopOK[i] = oneOf(id, q.ShopID, q.ShopIDs) && (q.RadiusKm == 0 || inRange)
 	}
 	catOK := zeroed(&s.mem.catOK, len(fs.categories))

@@ -132,6 +132,11 @@ func (s *productScan) byShopsInRange() bool {
 // v.match stays nil, and shopMatches gives them shop by shop.
 func (s *productScan) countShopsInRange(v *segmentScan) {
 	v.byShop = true
+	if !s.q.InStock && v.cols.allBase != nil {
+		s.found += s.productsInRange(v)
+		s.fromBase.Add(1)
+		return
+	}
 	for id := range s.near {
 		bm := v.cols.byShop[id]
 		if bm == nil {
