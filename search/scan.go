@@ -24,6 +24,7 @@ type productScan struct {
 	q      *ProductQuery
 	near   map[string]float64 // shop id -> km from q.Near
 	words  [][]scanTerm       // the terms each word matches, and what they weigh
+	prefix string             // the last word, if it matches as a prefix
 	m      matching
 	order  rankOrder
 	after  *rank     // the cursor: only hits after it
@@ -204,6 +205,9 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 	}
 	for i, w := range ws {
 		s.words[i] = wordTerms(snap, cols, s.typoCache, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
+	}
+	if !s.m.noPrefix {
+		s.prefix = ws[len(ws)-1].raw
 	}
 	df := make([][]uint64, len(ws))
 	for i := range ws {

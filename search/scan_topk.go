@@ -26,15 +26,15 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	var cand ownedBitmap // shared until a step narrows it
 	if text {
 		words := make([]*roaring.Bitmap, len(v.terms))
-		for i, ts := range v.terms {
-			words[i] = union(ts)
+		for i := range v.terms {
+			words[i], cand.owned = s.wordMatches(v, i)
 		}
 		if s.m.anyWord {
 			cand.bm = union(words)
 		} else {
 			cand.bm = intersection(words)
 		}
-		cand.owned = len(words) > 1 || len(v.terms[0]) > 1
+		cand.owned = cand.owned || len(words) > 1
 	} else if s.byShopsInRange() {
 		s.countShopsInRange(v)
 		return
