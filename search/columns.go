@@ -86,6 +86,9 @@ type columns struct {
 	// of its commonest name terms counted by facet (facet_base.go).
 	allBase   *facetBase
 	termBases map[string]*facetBase
+	// prefixes are the unions of the postings of the terms each short
+	// prefix begins, of many products (prefix_union.go).
+	prefixes map[string]*roaring.Bitmap
 }
 
 // numberedBitmap is the products of one shop or category, by its number.
@@ -164,6 +167,9 @@ func buildColumns(seg segment.Segment, facets *facetDict, baseMin int) (*columns
 		return nil, err
 	}
 	if err := c.buildFacetBases(seg, all, baseMin); err != nil {
+		return nil, err
+	}
+	if err := c.buildPrefixUnions(seg, prefixLeast(c, baseMin)); err != nil {
 		return nil, err
 	}
 	return c, bad

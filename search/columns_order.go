@@ -123,6 +123,9 @@ func (c *columns) memory() uint64 {
 	if c.allBase != nil {
 		b += c.allBase.memory()
 	}
+	for p, bm := range c.prefixes {
+		b += bm.GetSizeInBytes() + uint64(len(p))
+	}
 	for _, fb := range c.termBases {
 		b += fb.memory()
 	}

@@ -17,7 +17,8 @@ import (
 // segment's precounted bases (facet_base.go), corrected where the matches
 // differ from them, equal those counted match by match: over several
 // segments with deleted and changed products, for common words alone and
-// with others, as prefixes, in stock or not, and without words. Every name
+// with others, as prefixes, in stock or not, and without words; and so are
+// near-me searches' matches in range. Every name
 // term of 20 products or more is a base here, so that the small index has
 // many.
 func TestFacetBasesCountAsEveryMatch(t *testing.T) {
@@ -90,5 +91,18 @@ func TestFacetBasesCountAsEveryMatch(t *testing.T) {
 	}
 	if ix.columns.fromBase.Load() == 0 {
 		t.Fatal("no search counted its facets from a base")
+	}
+	// Near-me with a common word, nearest first, counts its matches in
+	// range from a base (scan_near.go).
+	before := ix.columns.fromBase.Load()
+	for i := range 100 {
+		sh := n.Shops[r.IntN(len(n.Shops))]
+		q := ProductQuery{Q: common[r.IntN(len(common))], Near: &mohalla.Location{Lat: sh.Location.Lat + (r.Float64()-0.5)*0.03,
+			Lng: sh.Location.Lng + (r.Float64()-0.5)*0.03}, RadiusKm: float64(1 + r.IntN(5)), Sort: SortDistance,
+			InStock: r.IntN(3) == 0, Limit: []int{1, 20}[r.IntN(2)]}
+		t.Run(fmt.Sprint("near", i), func(t *testing.T) { compareWalks(t, ix, q) })
+	}
+	if ix.columns.fromBase.Load() == before {
+		t.Fatal("no near-me search counted its matches from a base")
 	}
 }

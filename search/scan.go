@@ -24,6 +24,7 @@ type productScan struct {
 	q      *ProductQuery
 	near   map[string]float64 // shop id -> km from q.Near
 	words  [][]scanTerm       // the terms each word matches, and what they weigh
+	prefix string             // the last word, if it matches as a prefix
 	m      matching
 	order  rankOrder
 	after  *rank     // the cursor: only hits after it
@@ -69,6 +70,9 @@ type segmentScan struct {
 	// byShop is set when match is not built: the matches are the products
 	// of the shops in range, taken shop by shop (scan_topk.go).
 	byShop bool
+	// inRange is set when match holds the matches wherever their shops
+	// are, and only those of the shops in range count (scan_near.go).
+	inRange bool
 }
 
 // wordTerms returns the terms of the name field that w matches and their
@@ -202,6 +206,9 @@ func (s *productScan) matchWords(snap *scorch.IndexSnapshot, views []segmentScan
 	for i, w := range ws {
 		s.words[i] = wordTerms(snap, cols, s.typoCache, w, i == len(ws)-1 && !s.m.noPrefix, s.m.typos)
 	}
+	if !s.m.noPrefix {
+		s.prefix = ws[len(ws)-1].raw
+	}
 	df := make([][]uint64, len(ws))
 	for i := range ws {
 		df[i] = make([]uint64, len(s.words[i]))
@@ -249,8 +256,9 @@ func (s *productScan) filterByFacet(fs facetSet) {
 		s.sums = [2][]int{zeroed(&s.mem.sums[0], len(fs.shops)), zeroed(&s.mem.sums[1], len(fs.categories))}
 	}
 	s.allowAll = q.Category == "" && len(q.Categories) == 0 && q.ShopID == "" && len(q.ShopIDs) == 0 && q.RadiusKm == 0
+	var shopKey []float64 // by shop number: its distance key
 	if q.Sort == SortDistance {
-		shopKey := zeroed(&s.mem.shopKey, len(fs.shops)) // by shop number: its distance key
+		shopKey = zeroed(&s.mem.shopKey, len(fs.shops))
 		for i, id := range fs.shops {
 			shopKey[i] = farAway
 			if km, ok := s.near[id]; ok {
@@ -268,7 +276,12 @@ func (s *productScan) filterByFacet(fs facetSet) {
 	}
 	shopOK := zeroed(&s.mem.shopOK, len(fs.shops))
 	for i, id := range fs.shops {
-		_, inRange := s.near[id]
+		var inRange bool
+		if shopKey != nil { // the shops in range are those of a distance
+			inRange = shopKey[i] != farAway
+		} else if q.RadiusKm > 0 {
+			_, inRange = s.near[id]
+		}
 		shopOK[i] = oneOf(id, q.ShopID, q.ShopIDs) && (q.RadiusKm == 0 || inRange)
 	}
 	catOK := zeroed(&s.mem.catOK, len(fs.categories))

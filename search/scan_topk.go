@@ -26,15 +26,15 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 	var cand ownedBitmap // shared until a step narrows it
 	if text {
 		words := make([]*roaring.Bitmap, len(v.terms))
-		for i, ts := range v.terms {
-			words[i] = union(ts)
+		for i := range v.terms {
+			words[i], cand.owned = s.wordMatches(v, i)
 		}
 		if s.m.anyWord {
 			cand.bm = union(words)
 		} else {
 			cand.bm = intersection(words)
 		}
-		cand.owned = len(words) > 1 || len(v.terms[0]) > 1
+		cand.owned = cand.owned || len(words) > 1
 	} else if s.byShopsInRange() {
 		s.countShopsInRange(v)
 		return
@@ -59,6 +59,13 @@ func (s *productScan) matchSegment(v *segmentScan, text bool) {
 		byFacet = false
 	}
 	filter := byFacet || q.MinPrice != nil || q.MaxPrice != nil
+	if text && s.nearByShop(cand.bm) {
+		// Ranked shop by shop from the nearest: only counted in range.
+		cand.and(cols.products)
+		s.found += s.countNear(v, cand.bm)
+		v.match, v.inRange = cand.bm, true
+		return
+	}
 	if !filter && s.counts != nil {
 		// Every match passes: count them by facet, without a list of them:
 		// from the facet base nearest to them if they are many and mostly
@@ -125,6 +132,11 @@ func (s *productScan) byShopsInRange() bool {
 // v.match stays nil, and shopMatches gives them shop by shop.
 func (s *productScan) countShopsInRange(v *segmentScan) {
 	v.byShop = true
+	if !s.q.InStock && v.cols.allBase != nil {
+		s.found += s.productsInRange(v)
+		s.fromBase.Add(1)
+		return
+	}
 	for id := range s.near {
 		bm := v.cols.byShop[id]
 		if bm == nil {
@@ -285,7 +297,7 @@ func (s *productScan) bestByDistance(views []segmentScan) {
 	var m uint64
 	lazy := false
 	for i := range views {
-		if views[i].byShop {
+		if views[i].byShop || views[i].inRange {
 			lazy = true
 			continue
 		}

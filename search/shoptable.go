@@ -82,7 +82,13 @@ func (t *shopTable) within(p mohalla.Location, km float64) map[string]float64 {
 		}
 		return out
 	}
-	out := map[string]float64{}
+	n := 0 // the shops measured, most of them in range: the map is made once
+	for la := lo.lat; la <= hi.lat; la++ {
+		for ln := lo.lng; ln <= hi.lng; ln++ {
+			n += len(t.cells[shopCell{la, ln}])
+		}
+	}
+	out := make(map[string]float64, n)
 	for la := lo.lat; la <= hi.lat; la++ {
 		for ln := lo.lng; ln <= hi.lng; ln++ {
 			for _, id := range t.cells[shopCell{la, ln}] {
