@@ -103,7 +103,7 @@ func plainString(tok []byte) (string, bool) {
 
 // plainInt reports whether a number token is an integer without fraction or exponent.
 func plainInt(tok []byte) bool {
-	return bytes.IndexAny(tok, ".eE") < 0
+	return !bytes.ContainsAny(tok, ".eE")
 }
 
 // keyScanner walks JSON text, checking it as it goes.
