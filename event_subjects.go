@@ -49,9 +49,9 @@ var subjectDecoders = map[string]func(Event) (Subjects, error){
 	EventShopCreated: subjectsBy(ShopCreatedEvent, func(d ShopEvent) Subjects {
 		return Subjects{Entity: EntityShop, ID: d.ShopID, Version: 1, ShopID: d.ShopID, UserID: d.OwnerID}
 	}),
-	EventProductCreated: subjectsBy(EventType[productKeys]{EventProductCreated}, productSubjects),
-	EventProductDeleted: subjectsBy(EventType[productKeys]{EventProductDeleted}, productSubjects),
-	EventProductUpdated: subjectsBy(EventType[productKeys]{EventProductUpdated}, func(d productKeys) Subjects {
+	EventProductCreated: productSubjectsBy(EventProductCreated, productSubjects),
+	EventProductDeleted: productSubjectsBy(EventProductDeleted, productSubjects),
+	EventProductUpdated: productSubjectsBy(EventProductUpdated, func(d productKeys) Subjects {
 		return Subjects{Entity: EntityProduct, ID: d.ProductID, Version: d.Version, ShopID: d.ShopID, ProductID: d.ProductID}
 	}),
 	EventOrderCreated: subjectsBy(OrderCreatedEvent, func(d OrderEvent) Subjects {
@@ -82,6 +82,20 @@ func productSubjects(d productKeys) Subjects {
 
 func inventorySubjects(d InventoryEvent) Subjects {
 	return Subjects{ShopID: d.ShopID, ProductID: d.ProductID}
+}
+
+// productSubjectsBy is subjectsBy for a product event: its keys read by
+// scanProductKeys where it can, else decoded.
+func productSubjectsBy(name string, of func(productKeys) Subjects) func(Event) (Subjects, error) {
+	slow := subjectsBy(EventType[productKeys]{name}, of)
+	return func(e Event) (Subjects, error) {
+		if e.Name == name {
+			if d, ok := scanProductKeys(e.Data); ok {
+				return of(d), nil
+			}
+		}
+		return slow(e)
+	}
 }
 
 func subjectsBy[T any](t EventType[T], of func(T) Subjects) func(Event) (Subjects, error) {

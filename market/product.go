@@ -88,12 +88,29 @@ func (s *Service) CreateProduct(ctx context.Context, c mohalla.Caller, in Create
 		if err := remember(ctx, w, scope, key, hash, p.ID); err != nil {
 			return err
 		}
-		w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
-			"description": p.Description, "price": p.Price, "category": p.Category, "unit": p.Unit, "stock": p.Stock,
-			"lowStockThreshold": p.LowStockThreshold})
+		w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, createdAudit(p))
 		return w.emit(mohalla.EventProductCreated, productEvent(p))
 	})
 	return p, err
+}
+
+// productCreated is what a product's creation leaves in its audit row: its
+// fields in the order json writes a map's keys (sorted), so the row's text is
+// what the map it replaces wrote, without a map to build and sort for each
+// of a batch's thousand products (about 4 µs of the node's CPU a product).
+type productCreated struct {
+	Category          string        `json:"category"`
+	Description       string        `json:"description"`
+	LowStockThreshold int64         `json:"lowStockThreshold"`
+	Name              string        `json:"name"`
+	Price             mohalla.Money `json:"price"`
+	Stock             int64         `json:"stock"`
+	Unit              string        `json:"unit"`
+}
+
+func createdAudit(p mohalla.Product) productCreated {
+	return productCreated{Category: p.Category, Description: p.Description, LowStockThreshold: p.LowStockThreshold,
+		Name: p.Name, Price: p.Price, Stock: p.Stock, Unit: p.Unit}
 }
 
 func productEvent(p mohalla.Product) mohalla.ProductEvent {

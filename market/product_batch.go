@@ -216,9 +216,7 @@ func (s *Service) upsertProducts(ctx context.Context, w *change, items []CreateP
 				remembered = append(remembered, store.IdempotencyRecord{Scope: "product", Key: p.ID, RequestHash: hash, ResourceID: p.ID})
 			}
 			creates = append(creates, p)
-			w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, map[string]any{"name": p.Name,
-				"description": p.Description, "price": p.Price, "category": p.Category, "unit": p.Unit, "stock": p.Stock,
-				"lowStockThreshold": p.LowStockThreshold})
+			w.audit(mohalla.AuditProductCreate, "product", p.ID, p.ShopID, nil, createdAudit(p))
 			if err := w.emit(mohalla.EventProductCreated, productEvent(p)); err != nil {
 				return err
 			}
