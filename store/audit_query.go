@@ -11,13 +11,19 @@ import (
 )
 
 // InsertAudit appends an entry to the audit trail. Its RequestID and ClientIP
-// default to ctx's mohalla.Request. The row joins the hash chain shortly after
-// its transaction commits (see SealAudit), so concurrent writers wait on no
-// lock of the chain. It sets a's ID.
+// default to ctx's mohalla.Request. On PostgreSQL the row joins the hash chain
+// shortly after its transaction commits (see SealAudit), so concurrent writers
+// wait on no lock of the chain; its transaction must be a log writer
+// (InEventTx) unless the row is its first write. On SQLite, whose writers take
+// turns, it is linked as it is written. It sets a's ID (and on SQLite its Seq
+// and Hash).
 func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	args, err := auditArgs(ctx, a)
 	if err != nil {
 		return err
+	}
+	if sql := tx.d.sql(insertLinkedAuditSQL); sql != "" {
+		return tx.insertLinkedAudit(ctx, sql, a, args)
 	}
 	if err := tx.q.queryRow(ctx, insertAuditSQL+` RETURNING id`, args...).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
@@ -69,8 +75,22 @@ type AuditFilter struct {
 	Limit  int
 }
 
-const auditColumns = `id, at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id,
-	coalesce(CAST(before AS text), ''), coalesce(CAST(after AS text), ''), request_id, client_ip, coalesce(seq, 0), hash`
+// auditContentColumns are what an audit row says, which its hash covers (with
+// its id first); auditColumns add its place and hash in the chain, read from
+// auditFrom.
+const (
+	auditContentColumns = `id, at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id,
+	coalesce(CAST(before AS text), ''), coalesce(CAST(after AS text), ''), request_id, client_ip`
+	auditColumns = auditContentColumns + `, coalesce(seq, 0), hash`
+)
+
+// auditFrom is the audit rows with their links: on PostgreSQL a row's place
+// and hash are a row of audit_link, written by the sealer after it (migration
+// 041), on SQLite columns of the row itself, written with it.
+var auditFrom = query{
+	postgres: `audit LEFT JOIN audit_link ON audit_link.audit_id = audit.id`,
+	sqlite:   `audit`,
+}
 
 // ListAudit returns the audit rows f selects.
 func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]mohalla.AuditEntry, error) {
@@ -107,7 +127,7 @@ func (q *Q) Audit(ctx context.Context, entity, id string) ([]mohalla.AuditEntry,
 }
 
 func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]mohalla.AuditEntry, error) {
-	rs, err := q.q.query(ctx, `SELECT `+auditColumns+` FROM audit `+rest, args...)
+	rs, err := q.q.query(ctx, `SELECT `+auditColumns+` FROM `+q.d.sql(auditFrom)+` `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,15 +143,16 @@ func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]mohalla.Audi
 	return out, rs.Err()
 }
 
-func scanAudit(rs rows) (mohalla.AuditEntry, error) {
+// scanAudit scans auditColumns, then extra.
+func scanAudit(rs rows, extra ...any) (mohalla.AuditEntry, error) {
 	var (
 		a             mohalla.AuditEntry
 		role          string
 		before, after string
 		hash          []byte
 	)
-	if err := rs.Scan(&a.ID, &a.At, &a.Actor.ID, &role, &a.Actor.KeyID, &a.Action, &a.Entity, &a.EntityID, &a.ShopID,
-		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &hash); err != nil {
+	if err := rs.Scan(append([]any{&a.ID, &a.At, &a.Actor.ID, &role, &a.Actor.KeyID, &a.Action, &a.Entity, &a.EntityID, &a.ShopID,
+		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &hash}, extra...)...); err != nil {
 		return a, err
 	}
 	a.Hash = hex.EncodeToString(hash)
