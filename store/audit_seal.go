@@ -252,11 +252,9 @@ func (tx *Tx) insertLinkedAudit(ctx context.Context, sql string, a *mohalla.Audi
 	}
 	seq++
 	hash := chainHash(prev, canonical(&c))
+	// The insert moves the head too (the trigger audit_head_moves).
 	if err := tx.q.queryRow(ctx, sql, append(args, seq, hash)...).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
-	}
-	if _, err := tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
 	}
 	a.Seq, a.Hash = seq, hex.EncodeToString(hash)
 	return nil
