@@ -11,19 +11,14 @@ import (
 )
 
 // InsertAudit appends an entry to the audit trail. Its RequestID and ClientIP
-// default to ctx's mohalla.Request. On PostgreSQL the row joins the hash chain
-// shortly after its transaction commits (see SealAudit), so concurrent writers
-// wait on no lock of the chain; its transaction must be a log writer
-// (InEventTx) unless the row is its first write. On SQLite, whose writers take
-// turns, it is linked as it is written. It sets a's ID (and on SQLite its Seq
-// and Hash).
+// default to ctx's mohalla.Request. The row joins the hash chain shortly after
+// its transaction commits (see SealAudit), so concurrent writers wait on no
+// lock of the chain; on PostgreSQL its transaction must be a log writer
+// (InEventTx) unless the row is its first write. It sets a's ID.
 func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	args, err := auditArgs(ctx, a)
 	if err != nil {
 		return err
-	}
-	if sql := tx.d.sql(insertLinkedAuditSQL); sql != "" {
-		return tx.insertLinkedAudit(ctx, sql, a, args)
 	}
 	if err := tx.q.queryRow(ctx, insertAuditSQL+` RETURNING id`, args...).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
@@ -85,8 +80,8 @@ const (
 )
 
 // auditFrom is the audit rows with their links: on PostgreSQL a row's place
-// and hash are a row of audit_link, written by the sealer after it (migration
-// 041), on SQLite columns of the row itself, written with it.
+// and hash are a row of audit_link (migration 041), on SQLite columns of the
+// row itself; the sealer writes both.
 var auditFrom = query{
 	postgres: `audit LEFT JOIN audit_link ON audit_link.audit_id = audit.id`,
 	sqlite:   `audit`,

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -12,19 +11,19 @@ import (
 	"github.com/mohallamart/mohalla"
 )
 
-// On PostgreSQL audit rows are inserted unlinked and joined to the hash chain
+// Audit rows are inserted unlinked and joined to the hash chain
 // afterwards, in batches, by SealAudit: a write that audits then holds no lock
 // of the chain, so concurrent orders commit (and share their WAL flushes) as
 // they would without an audit row, where linking in the write itself would
 // hold the chain's head from the insert through the commit and make every
 // audited write commit one after another. A row is linked within about
 // sealDelay of its commit (sealEvery if another process wrote it); until then
-// VerifyAudit counts it as pending. The link is a row of audit_link, so the
-// audit row is written once (migration 041).
-//
-// On SQLite, whose writers take turns anyway, a row is linked as it is
-// written (insertLinkedAudit): its place and hash are columns of the row,
-// and SealAudit only links rows an older version left unlinked.
+// VerifyAudit counts it as pending. On PostgreSQL the link is a row of
+// audit_link, so the audit row is written once (migration 041); on SQLite it
+// is the row's own seq and hash, set by an UPDATE. (Linking in the write on
+// SQLite, whose writers take turns anyway, was measured: bench orders' SQLite
+// rate fell by about a tenth, as every group commit then wrote the head's and
+// audit_seq's pages, which the sealer writes once a second.)
 
 // sealEvery is how often the sealer looks for unlinked rows besides being
 // kicked by this process's commits that inserted them: it finds the rows of
@@ -41,7 +40,7 @@ const sealBatch = 500
 // a second on SQLite, most of it each seal's own statements and commit).
 const sealDelay = time.Second
 
-// sealer is a store's background loop running SealAudit, on PostgreSQL only.
+// sealer is a store's background loop running SealAudit.
 type sealer struct {
 	kicks  chan struct{}
 	cancel context.CancelFunc
@@ -56,9 +55,6 @@ func (s *Store) startSealer() {
 }
 
 func (s *Store) stopSealer() {
-	if s.sealer.cancel == nil {
-		return // none started (SQLite)
-	}
 	s.sealer.once.Do(func() {
 		s.sealer.cancel()
 		<-s.sealer.done
@@ -201,8 +197,8 @@ var moveAuditHeadSQL = query{
 }
 
 // linkAudit links the audit rows ids at the places seqs with hashes: on
-// PostgreSQL rows of audit_link, inserted in one statement; on SQLite (rows
-// an older version left unlinked) their own columns, one by one.
+// PostgreSQL rows of audit_link, inserted in one statement; on SQLite (in
+// process) their own columns, one by one.
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
 	if sql := tx.d.sql(linkAuditSQL); sql != "" {
 		_, err := tx.q.exec(ctx, sql, ids, seqs, hashes)
@@ -223,48 +219,3 @@ func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte)
 // binds arrays.
 var linkAuditSQL = query{postgres: `INSERT INTO audit_link (audit_id, seq, hash)
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])`}
-
-// insertLinkedAuditSQL inserts an audit row already linked into the chain, at
-// the place $13 with the hash $14: SQLite's only, whose writers take turns.
-var insertLinkedAuditSQL = query{sqlite: `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
-			shop_id, before, after, request_id, client_ip, seq, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`}
-
-// insertLinkedAudit inserts a with args (auditArgs) at the chain's head and
-// moves the head to it, in the writer's transaction: no other writer can take
-// the head between the two, and a rolled-back write takes its place with it.
-func (tx *Tx) insertLinkedAudit(ctx context.Context, sql string, a *mohalla.AuditEntry, args []any) error {
-	var (
-		seq  int64
-		prev []byte
-	)
-	if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	// The content as it will be read back (scanAudit): JSON in canonical form.
-	c := *a
-	var err error
-	if c.Before, err = canonicalArg(args[8]); err != nil {
-		return fmt.Errorf("audit before: %w", err)
-	}
-	if c.After, err = canonicalArg(args[9]); err != nil {
-		return fmt.Errorf("audit after: %w", err)
-	}
-	seq++
-	hash := chainHash(prev, canonical(&c))
-	// The insert moves the head too (the trigger audit_head_moves).
-	if err := tx.q.queryRow(ctx, sql, append(args, seq, hash)...).Scan(&a.ID); err != nil {
-		return fmt.Errorf("insert audit: %w", err)
-	}
-	a.Seq, a.Hash = seq, hex.EncodeToString(hash)
-	return nil
-}
-
-// canonicalArg is a JSON argument of auditArgs (its text, or nil for NULL) as
-// scanAudit reads it back.
-func canonicalArg(v any) (any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return canonicalJSON(v)
-}

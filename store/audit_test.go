@@ -209,7 +209,7 @@ func TestAuditChainConcurrent(t *testing.T) {
 // order of their transactions, below the event log's horizon, so a row whose
 // transaction began first and commits last is linked, before the rows
 // committed while it was open, not skipped; a rolled-back row takes no place.
-// On SQLite, where rows are linked as they are written, the same holds.
+// On SQLite, whose writers take turns, the same holds.
 func TestAuditLateCommitIsLinked(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {

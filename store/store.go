@@ -151,16 +151,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		b.close()
 		return nil, err
 	}
-	if s.d.sql(insertLinkedAuditSQL) != "" {
-		// SQLite links audit rows as they are written, after the head: the
-		// rows an older version left unlinked must be linked first.
-		if _, err := s.SealAudit(ctx); err != nil {
-			b.close()
-			return nil, fmt.Errorf("store: link audit rows: %w", err)
-		}
-	} else {
-		s.startSealer()
-	}
+	s.startSealer()
 	return s, nil
 }
 
