@@ -50,9 +50,10 @@ type AuditEntry struct {
 	// for work no request asked for (the command line, background work).
 	RequestID string `json:"requestId,omitempty"`
 	ClientIP  string `json:"clientIp,omitempty"`
-	// Seq is the row's place in the hash chain, 0 until it is linked (at
-	// most a second after its commit); Hash is SHA-256(the previous row's
-	// Hash || the row's canonical content), in hex.
+	// Seq is the row's place in the hash chain, 0 until it is linked (about
+	// a second after its commit; on PostgreSQL once every older log writer
+	// has ended too); Hash is SHA-256(the previous row's Hash || the row's
+	// canonical content), in hex.
 	Seq  int64  `json:"seq,omitempty"`
 	Hash string `json:"hash,omitempty"`
 }

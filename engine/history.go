@@ -129,7 +129,7 @@ func (e *Engine) Cancel(ctx context.Context, c mohalla.Caller, id string) error 
 		return err
 	}
 	now := e.cfg.Now().UTC()
-	err := e.st.InTx(store.WithOperation(ctx, "cancel_run"), func(tx *store.Tx) error {
+	err := e.st.InEventTx(store.WithOperation(ctx, "cancel_run"), func(tx *store.Tx) error {
 		// A lazy run still queued gets its row, to record the cancel in.
 		if err := tx.MaterializeRun(ctx, id); err != nil {
 			return err
@@ -174,7 +174,7 @@ func (e *Engine) Rerun(ctx context.Context, c mohalla.Caller, id string) (string
 	r := enginetype.RunRow{ID: ulid.Make().String(), FunctionID: old.FunctionID, IdempotencyKey: "rerun:" + ulid.Make().String(),
 		EventID: old.EventID, Input: old.Input, ConcurrencyKey: old.ConcurrencyKey, CancelKey: old.CancelKey,
 		CreatedAt: now, UpdatedAt: now}
-	err = e.st.InTx(store.WithOperation(ctx, "rerun"), func(tx *store.Tx) error {
+	err = e.st.InEventTx(store.WithOperation(ctx, "rerun"), func(tx *store.Tx) error {
 		if err := e.queueRuns(ctx, tx, []enginetype.RunRow{r}, []time.Time{now}); err != nil {
 			return err
 		}
@@ -257,7 +257,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 		}
 		// The last batch's transaction writes the replay's one audit row, with
 		// the count of all the batches.
-		if err := e.st.InTx(store.WithOperation(ctx, "replay"), func(tx *store.Tx) error {
+		if err := e.st.InEventTx(store.WithOperation(ctx, "replay"), func(tx *store.Tx) error {
 			if err := e.queueRuns(ctx, tx, runs, at); err != nil || !last {
 				return err
 			}

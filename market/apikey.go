@@ -66,7 +66,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, c mohalla.Caller, in CreateA
 	plain := base64.RawURLEncoding.EncodeToString(secret)
 	k.SecretHash = secretHash(plain)
 	k.Key = APIKeyPrefix + k.ID + "_" + plain
-	err := s.store.InTx(store.WithOperation(ctx, "create_api_key"), func(tx *store.Tx) error {
+	err := s.store.InEventTx(store.WithOperation(ctx, "create_api_key"), func(tx *store.Tx) error {
 		if err := tx.InsertAPIKey(ctx, k.APIKey); err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c mohalla.Caller, id string)
 	if err := authManageAPIKeys(c); err != nil {
 		return err
 	}
-	err := s.store.InTx(store.WithOperation(ctx, "revoke_api_key"), func(tx *store.Tx) error {
+	err := s.store.InEventTx(store.WithOperation(ctx, "revoke_api_key"), func(tx *store.Tx) error {
 		k, err := tx.APIKey(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "API key %q not found", id)

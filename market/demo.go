@@ -36,7 +36,7 @@ func (s *Service) OfferDemoAccounts(ctx context.Context, c mohalla.Caller, as []
 	if err := v.Err(); err != nil {
 		return err
 	}
-	err := s.store.InTx(store.WithOperation(store.WithCaller(ctx, c), "offer_demo_accounts"), func(tx *store.Tx) error {
+	err := s.store.InEventTx(store.WithOperation(store.WithCaller(ctx, c), "offer_demo_accounts"), func(tx *store.Tx) error {
 		for i, a := range as {
 			if a.Role == mohalla.RoleAdmin { // an admin needs no user row
 				continue

@@ -34,7 +34,7 @@ func (s *Service) PutWebhook(ctx context.Context, c mohalla.Caller, shopID strin
 		return store.Webhook{}, err
 	}
 	var w store.Webhook
-	err := s.store.InTx(store.WithOperation(ctx, "set_webhook"), func(tx *store.Tx) error {
+	err := s.store.InEventTx(store.WithOperation(ctx, "set_webhook"), func(tx *store.Tx) error {
 		sh, err := tx.Shop(ctx, shopID)
 		if errors.Is(err, store.ErrNotFound) {
 			return mohalla.Errorf(mohalla.ENOTFOUND, "shop %q not found", shopID)

@@ -13,7 +13,8 @@ import (
 // InsertAudit appends an entry to the audit trail. Its RequestID and ClientIP
 // default to ctx's mohalla.Request. The row joins the hash chain shortly after
 // its transaction commits (see SealAudit), so concurrent writers wait on no
-// lock of the chain. It sets a's ID.
+// lock of the chain; on PostgreSQL its transaction must be a log writer
+// (InEventTx) unless the row is its first write. It sets a's ID.
 func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	args, err := auditArgs(ctx, a)
 	if err != nil {
@@ -69,8 +70,22 @@ type AuditFilter struct {
 	Limit  int
 }
 
-const auditColumns = `id, at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id,
-	coalesce(CAST(before AS text), ''), coalesce(CAST(after AS text), ''), request_id, client_ip, coalesce(seq, 0), hash`
+// auditContentColumns are what an audit row says, which its hash covers (with
+// its id first); auditColumns add its place and hash in the chain, read from
+// auditFrom.
+const (
+	auditContentColumns = `id, at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id,
+	coalesce(CAST(before AS text), ''), coalesce(CAST(after AS text), ''), request_id, client_ip`
+	auditColumns = auditContentColumns + `, coalesce(seq, 0), hash`
+)
+
+// auditFrom is the audit rows with their links: on PostgreSQL a row's place
+// and hash are a row of audit_link (migration 041), on SQLite columns of the
+// row itself; the sealer writes both.
+var auditFrom = query{
+	postgres: `audit LEFT JOIN audit_link ON audit_link.audit_id = audit.id`,
+	sqlite:   `audit`,
+}
 
 // ListAudit returns the audit rows f selects.
 func (q *Q) ListAudit(ctx context.Context, f AuditFilter) ([]mohalla.AuditEntry, error) {
@@ -107,7 +122,7 @@ func (q *Q) Audit(ctx context.Context, entity, id string) ([]mohalla.AuditEntry,
 }
 
 func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]mohalla.AuditEntry, error) {
-	rs, err := q.q.query(ctx, `SELECT `+auditColumns+` FROM audit `+rest, args...)
+	rs, err := q.q.query(ctx, `SELECT `+auditColumns+` FROM `+q.d.sql(auditFrom)+` `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,15 +138,16 @@ func (q *Q) audit(ctx context.Context, rest string, args ...any) ([]mohalla.Audi
 	return out, rs.Err()
 }
 
-func scanAudit(rs rows) (mohalla.AuditEntry, error) {
+// scanAudit scans auditColumns, then extra.
+func scanAudit(rs rows, extra ...any) (mohalla.AuditEntry, error) {
 	var (
 		a             mohalla.AuditEntry
 		role          string
 		before, after string
 		hash          []byte
 	)
-	if err := rs.Scan(&a.ID, &a.At, &a.Actor.ID, &role, &a.Actor.KeyID, &a.Action, &a.Entity, &a.EntityID, &a.ShopID,
-		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &hash); err != nil {
+	if err := rs.Scan(append([]any{&a.ID, &a.At, &a.Actor.ID, &role, &a.Actor.KeyID, &a.Action, &a.Entity, &a.EntityID, &a.ShopID,
+		&before, &after, &a.RequestID, &a.ClientIP, &a.Seq, &hash}, extra...)...); err != nil {
 		return a, err
 	}
 	a.Hash = hex.EncodeToString(hash)

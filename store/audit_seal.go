@@ -4,18 +4,26 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mohallamart/mohalla"
 )
 
-// Audit rows are inserted unlinked and joined to the hash chain afterwards, in
-// batches, by SealAudit: a write that audits then holds no lock of the chain,
-// so concurrent orders commit (and share their WAL flushes) as they would
-// without an audit row, where linking in the write itself would hold the
-// chain's head from the insert through the commit and make every audited
-// write commit one after another. A row is linked within about sealDelay of
-// its commit (sealEvery if another process wrote it); until then VerifyAudit
-// counts it as pending.
+// Audit rows are inserted unlinked and joined to the hash chain
+// afterwards, in batches, by SealAudit: a write that audits then holds no lock
+// of the chain, so concurrent orders commit (and share their WAL flushes) as
+// they would without an audit row, where linking in the write itself would
+// hold the chain's head from the insert through the commit and make every
+// audited write commit one after another. A row is linked within about
+// sealDelay of its commit (sealEvery if another process wrote it); until then
+// VerifyAudit counts it as pending. On PostgreSQL the link is a row of
+// audit_link, so the audit row is written once (migration 041); on SQLite it
+// is the row's own seq and hash, set by an UPDATE. (Linking in the write on
+// SQLite, whose writers take turns anyway, was measured: bench orders' SQLite
+// rate fell by about a tenth, as every group commit then wrote the head's and
+// audit_seq's pages, which the sealer writes once a second.)
 
 // sealEvery is how often the sealer looks for unlinked rows besides being
 // kicked by this process's commits that inserted them: it finds the rows of
@@ -91,21 +99,25 @@ func (s *Store) sealLoop(ctx context.Context) {
 
 // unlinkedSQL selects the audit rows not yet linked into the chain. On
 // PostgreSQL, whose ids are handed out before their transactions commit, in
-// any order, that is seq IS NULL (the partial index audit_unlinked). On
-// SQLite ids count up in commit order and the sealer links rows in id order,
-// so the linked rows are always the first ones, in seq order too: the
-// unlinked rows are those after the linked row with the largest seq, found
-// through audit_seq and the primary key, and no index of its own costs
-// every audited write an entry (migration 037).
+// any order, the sealer reads the rows in the order of the transactions that
+// wrote them, as the event log's followers read events, and keeps its cursor
+// (the last row linked) in audit_head: the unlinked rows are those after it
+// (through the index audit_position). On SQLite ids count up in commit order
+// and rows are linked in id order, so the linked rows are always the first
+// ones, in seq order too: the unlinked rows are those after the linked row
+// with the largest seq, found through audit_seq and the primary key
+// (migration 037).
 var unlinkedSQL = query{
-	postgres: `seq IS NULL`,
+	postgres: `(tx, id) > (SELECT cursor_tx, cursor_id FROM audit_head WHERE id = 1)`,
 	sqlite:   `id > coalesce((SELECT a.id FROM audit a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1), 0)`,
 }
 
-// SealAudit links the audit rows not yet in the chain into it, in the order of
-// their ids, and returns how many it linked. Each row gets the next place
-// (seq) and its hash; the head moves to the last. Sealers of several
-// processes take turns on the head's row lock.
+// SealAudit links the audit rows not yet in the chain into it and returns how
+// many it linked: on PostgreSQL the rows whose transactions are below the
+// event log's horizon (every such transaction has ended), in the order of
+// (tx, id); on SQLite in id order. Each row gets the next place (seq) and its
+// hash; the head moves to the last. Sealers of several processes take turns
+// on the head's row lock.
 func (s *Store) SealAudit(ctx context.Context) (int, error) {
 	ctx = AsSystem(ctx, "audit-sealer") // linking every row is the system's, whoever asks
 	total := 0
@@ -114,14 +126,32 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 		err := s.InTx(WithOperation(ctx, "seal_audit"), func(tx *Tx) error {
 			n = 0
 			var (
-				seq  int64
-				prev []byte
+				seq      int64
+				prev     []byte
+				cursorTx string
+				cursorID int64
 			)
-			if err := tx.q.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.d.forUpdate).Scan(&seq, &prev); err != nil {
+			if err := tx.q.queryRow(ctx, tx.d.sql(auditHeadSQL)).Scan(&seq, &prev, &cursorTx, &cursorID); err != nil {
 				return fmt.Errorf("audit head: %w", err)
 			}
-			rows, err := tx.audit(ctx, `WHERE `+s.d.sql(unlinkedSQL)+` ORDER BY id LIMIT `+fmt.Sprint(sealBatch))
-			if err != nil || len(rows) == 0 {
+			horizon, err := tx.logHorizon(ctx)
+			if err != nil {
+				return fmt.Errorf("audit horizon: %w", err)
+			}
+			rs, err := tx.q.query(ctx, tx.d.sql(unlinkedAuditSQL), cursorTx, cursorID, horizon)
+			if err != nil {
+				return err
+			}
+			var rows []mohalla.AuditEntry
+			for rs.Next() {
+				a, err := scanAudit(rs, &cursorTx)
+				if err != nil {
+					rs.Close()
+					return err
+				}
+				rows = append(rows, a)
+			}
+			if err := rs.Err(); err != nil || len(rows) == 0 {
 				return err
 			}
 			ids, seqs, hashes := make([]int64, len(rows)), make([]int64, len(rows)), make([][]byte, len(rows))
@@ -134,7 +164,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 				return err
 			}
 			n = len(rows)
-			_, err = tx.q.exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
+			_, err = tx.q.exec(ctx, tx.d.sql(moveAuditHeadSQL), seq, prev, cursorTx, ids[len(ids)-1])
 			return err
 		})
 		total += n
@@ -144,8 +174,31 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 	}
 }
 
-// linkAudit sets the place and hash of the audit rows ids: on PostgreSQL in
-// one statement, on SQLite (in process) one by one.
+// auditHeadSQL reads the chain's head for SealAudit, and on PostgreSQL locks
+// it and reads the sealer's cursor.
+var auditHeadSQL = query{
+	postgres: `SELECT seq, hash, cursor_tx::text, cursor_id FROM audit_head WHERE id = 1 FOR UPDATE`,
+	sqlite:   `SELECT seq, hash, '', 0 FROM audit_head WHERE id = 1`,
+}
+
+// unlinkedAuditSQL reads the next rows SealAudit links, after the cursor ($1,
+// $2) and below the log's horizon ($3) on PostgreSQL, each with its tx.
+var unlinkedAuditSQL = query{
+	postgres: `SELECT ` + auditContentColumns + `, 0, NULL::bytea, tx::text FROM audit
+		WHERE (tx, id) > ($1::text::xid8, $2) AND tx < $3::text::xid8 ORDER BY tx, id LIMIT ` + strconv.Itoa(sealBatch),
+	sqlite: `SELECT ` + auditColumns + `, '' FROM audit WHERE ` + unlinkedSQL.sqlite + ` ORDER BY id LIMIT ` + strconv.Itoa(sealBatch),
+}
+
+// moveAuditHeadSQL moves the head to the last row linked: its place $1, its
+// hash $2, and on PostgreSQL the cursor ($3, $4).
+var moveAuditHeadSQL = query{
+	postgres: `UPDATE audit_head SET seq = $1, hash = $2, cursor_tx = $3::text::xid8, cursor_id = $4 WHERE id = 1`,
+	sqlite:   `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`,
+}
+
+// linkAudit links the audit rows ids at the places seqs with hashes: on
+// PostgreSQL rows of audit_link, inserted in one statement; on SQLite (in
+// process) their own columns, one by one.
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
 	if sql := tx.d.sql(linkAuditSQL); sql != "" {
 		_, err := tx.q.exec(ctx, sql, ids, seqs, hashes)
@@ -164,5 +217,5 @@ func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte)
 
 // linkAuditSQL links the audit rows in one statement: PostgreSQL's only, which
 // binds arrays.
-var linkAuditSQL = query{postgres: `UPDATE audit SET seq = u.seq, hash = u.hash
-			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS u(id, seq, hash) WHERE audit.id = u.id`}
+var linkAuditSQL = query{postgres: `INSERT INTO audit_link (audit_id, seq, hash)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])`}

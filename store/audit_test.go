@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -43,7 +44,8 @@ func asOwner(t *testing.T, st *store.Store, stmt string) {
 		if pg, ok := tx.PgxTx(); ok {
 			// The store's transactions run as the application's role: RESET
 			// ROLE makes this one the owner's (here a superuser).
-			for _, s := range []string{`RESET ROLE`, `ALTER TABLE audit DISABLE TRIGGER USER`, stmt, `ALTER TABLE audit ENABLE TRIGGER USER`} {
+			for _, s := range []string{`RESET ROLE`, `ALTER TABLE audit DISABLE TRIGGER USER`, `ALTER TABLE audit_link DISABLE TRIGGER USER`,
+				stmt, `ALTER TABLE audit ENABLE TRIGGER USER`, `ALTER TABLE audit_link ENABLE TRIGGER USER`} {
 				if _, err := pg.Exec(ctx, s); err != nil {
 					return err
 				}
@@ -101,36 +103,55 @@ func verify(t *testing.T, st *store.Store) store.AuditVerification {
 	return v
 }
 
-// TestAuditChain: the trail refuses UPDATE and DELETE (and on PostgreSQL
-// TRUNCATE) from the application; verify finds it whole; and after the owner,
-// with the triggers off, edits a row in the middle, deletes one, or deletes
-// the last, verify names the first broken link.
+// atSeq is SQL for the id of the audit row at place seq, on both stores
+// (audit_link is a table on PostgreSQL, a view of audit's own columns on
+// SQLite).
+func atSeq(seq int) string {
+	return fmt.Sprintf(`(SELECT audit_id FROM audit_link WHERE seq = %d)`, seq)
+}
+
+// TestAuditChain: the trail and its links refuse UPDATE and DELETE (and on
+// PostgreSQL TRUNCATE) from the application; verify finds it whole; and after
+// the owner, with the triggers off, edits a row in the middle, deletes one, or
+// deletes the last, or (on PostgreSQL, where a row's place and hash are a row
+// of audit_link) edits or deletes a link, verify names the first broken link.
 func TestAuditChain(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			for _, tamper := range []struct {
+			tampers := []struct {
 				name, sql string
 				seq       int64
 				reason    string
 			}{
-				{"edit", `UPDATE audit SET after = '{"stock": 999}' WHERE seq = 3`, 3, "hash does not match"},
-				{"edit actor", `UPDATE audit SET actor_id = 'someone-else' WHERE seq = 2`, 2, "hash does not match"},
-				{"delete", `DELETE FROM audit WHERE seq = 4`, 4, "row 4 is missing"},
-				{"delete last", `DELETE FROM audit WHERE seq = 6`, 6, "rows 6 to 6 are missing"},
-			} {
+				{"edit", `UPDATE audit SET after = '{"stock": 999}' WHERE id = ` + atSeq(3), 3, "hash does not match"},
+				{"edit actor", `UPDATE audit SET actor_id = 'someone-else' WHERE id = ` + atSeq(2), 2, "hash does not match"},
+				{"delete", `DELETE FROM audit WHERE id = ` + atSeq(4), 4, "row 4 is missing"},
+				{"delete last", `DELETE FROM audit WHERE id = ` + atSeq(6), 6, "rows 6 to 6 are missing"},
+			}
+			refused := []string{`UPDATE audit SET actor_id = 'x' WHERE id = ` + atSeq(1), `DELETE FROM audit WHERE id = ` + atSeq(1)}
+			if kind == "postgres" {
+				tampers = append(tampers, []struct {
+					name, sql string
+					seq       int64
+					reason    string
+				}{
+					{"edit link", `UPDATE audit_link SET hash = sha256(hash) WHERE seq = 3`, 3, "hash does not match"},
+					{"delete link", `DELETE FROM audit_link WHERE seq = 5`, 5, "row 5 is missing"},
+				}...)
+				refused = append(refused, `TRUNCATE audit`, `UPDATE audit_link SET seq = 99 WHERE seq = 1`,
+					`DELETE FROM audit_link WHERE seq = 1`, `TRUNCATE audit_link`)
+			} else {
+				// A linked row keeps its place: relinking it is an update too.
+				refused = append(refused, `UPDATE audit SET seq = 99 WHERE seq = 1`)
+			}
+			for _, tamper := range tampers {
 				t.Run(tamper.name, func(t *testing.T) {
 					st := storetest.Open(t, kind)
 					appendAudit(t, st, 6, "olga")
 					v := verify(t, st)
 					if v.Broken != nil || v.Checked != 6 || v.Head != 6 {
 						t.Fatalf("a whole chain: %+v, want 6 rows checked and none broken", v)
-					}
-					// A linked row keeps its place: relinking it is an update too.
-					refused := []string{`UPDATE audit SET actor_id = 'x' WHERE seq = 1`, `UPDATE audit SET seq = 99 WHERE seq = 1`,
-						`DELETE FROM audit WHERE seq = 1`}
-					if kind == "postgres" {
-						refused = append(refused, `TRUNCATE audit`)
 					}
 					for _, s := range refused {
 						if err := exec(st, s); err == nil || !strings.Contains(err.Error(), "append-only") {
@@ -181,5 +202,106 @@ func TestAuditChainConcurrent(t *testing.T) {
 				t.Errorf("writer-3's rows: %d, first %+v; want %d with their request and address", len(rows), rows[0], each)
 			}
 		})
+	}
+}
+
+// TestAuditLateCommitIsLinked: on PostgreSQL the sealer links rows in the
+// order of their transactions, below the event log's horizon, so a row whose
+// transaction began first and commits last is linked, before the rows
+// committed while it was open, not skipped; a rolled-back row takes no place.
+// On SQLite, whose writers take turns, the same holds.
+func TestAuditLateCommitIsLinked(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			entry := func(id string) *mohalla.AuditEntry {
+				return &mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: "olga", Role: mohalla.RoleShopOwner}),
+					Action: mohalla.AuditProductStock, Entity: "product", EntityID: id, ShopID: "s1", After: map[string]any{"stock": 1}}
+			}
+			// SQLite's writers take turns: there the first writer commits first.
+			late := kind == "postgres"
+			inserted, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			if !late {
+				close(release)
+			}
+			go func() {
+				done <- st.InEventTx(ctx, func(tx *store.Tx) error {
+					if err := tx.InsertAudit(ctx, entry("first")); err != nil {
+						return err
+					}
+					close(inserted)
+					<-release
+					return nil
+				})
+			}()
+			<-inserted
+			if !late {
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.InsertAudit(ctx, entry("rolled-back")); err != nil {
+					return err
+				}
+				return errRollback
+			}); err != errRollback {
+				t.Fatalf("rolled-back write: %v", err)
+			}
+			appendAudit(t, st, 2, "early")
+			if late {
+				if n, err := st.SealAudit(ctx); err != nil || n != 0 {
+					t.Fatalf("sealed %d rows (%v) while the first writer is open, want none: its row would come later", n, err)
+				}
+				close(release)
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := verify(t, st)
+			if v.Broken != nil || v.Checked != 3 || v.Head != 3 || v.Pending != 0 {
+				t.Fatalf("%+v (broken %+v), want 3 rows linked, none pending", v, v.Broken)
+			}
+			rows, err := st.Read().ListAudit(ctx, store.AuditFilter{Oldest: true, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range rows {
+				if a.EntityID == "rolled-back" || a.Seq == 0 || len(a.Hash) != 64 {
+					t.Errorf("row %+v: want only committed rows, each with its place and hash", a)
+				}
+				if a.EntityID == "first" && a.Seq != 1 {
+					t.Errorf("the first writer's row at %d, want 1: its transaction is the oldest", a.Seq)
+				}
+			}
+		})
+	}
+}
+
+var errRollback = errors.New("roll back")
+
+// TestAuditNeedsALogWriter: on PostgreSQL a transaction that wrote before it
+// inserts an audit row must have begun as a log writer (InEventTx): the
+// sealer reads below the log's horizon, which only log writers hold back,
+// so such a row, committed late, could be skipped. It fails instead.
+func TestAuditNeedsALogWriter(t *testing.T) {
+	st := storetest.Open(t, "postgres")
+	write := func(tx *store.Tx) error {
+		pg, _ := tx.PgxTx()
+		if _, err := pg.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil { // the transaction's id, as a write takes
+			return err
+		}
+		return tx.InsertAudit(ctx, &mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: "olga", Role: mohalla.RoleAdmin}),
+			Action: mohalla.AuditAPIKeyCreate, Entity: "apikey", EntityID: "k1"})
+	}
+	if err := st.InTx(ctx, write); err == nil || !strings.Contains(err.Error(), "log writer lock") {
+		t.Errorf("InTx: %v, want the trigger's refusal", err)
+	}
+	if err := st.InEventTx(ctx, write); err != nil {
+		t.Fatalf("InEventTx: %v", err)
+	}
+	if v := verify(t, st); v.Broken != nil || v.Checked != 1 {
+		t.Fatalf("%+v, want the one row linked", v)
 	}
 }

@@ -224,13 +224,15 @@ const maxAttempts = 5
 // InTx runs fn in one transaction and commits if fn returns nil. If fn fails, or
 // the commit does, nothing fn wrote remains. fn may run again when the database
 // reports a transient conflict, so it must not have effects outside the Tx.
-// A transaction that appends events after it wrote anything else must be
-// InEventTx's: on PostgreSQL its append fails here.
+// A transaction that appends events or audit rows after it wrote anything
+// else must be InEventTx's: on PostgreSQL its append fails here.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return s.runTx(ctx, false, fn)
 }
 
-// InEventTx is InTx for a transaction that appends events (Tx.AppendEvents).
+// InEventTx is InTx for a transaction that appends events (Tx.AppendEvents),
+// or audit rows (Tx.InsertAudit) after another write: the audit sealer reads
+// them below the log's horizon too (SealAudit).
 // On PostgreSQL it begins as a log writer (log_writer_begin, migration 032):
 // the event log's readers wait for log writers only, not for every
 // transaction, so a transaction that writes no events never holds back their

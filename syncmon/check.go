@@ -57,7 +57,7 @@ func (m *Monitor) check(ctx context.Context, by *mohalla.Caller) (mohalla.SyncCh
 	if by != nil {
 		rctx = store.WithCaller(ctx, *by)
 	}
-	err := m.st.InTx(store.WithOperation(rctx, "sync_check"), func(tx *store.Tx) error {
+	err := m.st.InEventTx(store.WithOperation(rctx, "sync_check"), func(tx *store.Tx) error {
 		if err := tx.InsertSyncCheck(ctx, c); err != nil || by == nil {
 			return err
 		}

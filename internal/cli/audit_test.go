@@ -65,11 +65,11 @@ func TestAuditListAndVerify(t *testing.T) {
 					// The store's transactions run as the application's role; the
 					// owner (here a superuser) is who can do this.
 					_, err := pg.Exec(ctx, `RESET ROLE; ALTER TABLE audit DISABLE TRIGGER USER;
-						UPDATE audit SET after = '{"stock": 800}' WHERE seq = 4; ALTER TABLE audit ENABLE TRIGGER USER`)
+						UPDATE audit SET after = '{"stock": 800}' WHERE id = (SELECT audit_id FROM audit_link WHERE seq = 4); ALTER TABLE audit ENABLE TRIGGER USER`)
 					return err
 				}
 				lite, _ := tx.SQLTx()
-				_, err := lite.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET after = '{"stock": 800}' WHERE seq = 4`)
+				_, err := lite.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET after = '{"stock": 800}' WHERE id = (SELECT audit_id FROM audit_link WHERE seq = 4)`)
 				return err
 			})
 			st.Close()
