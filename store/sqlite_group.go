@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // maxGroup bounds the transactions one SQLite commit carries, and so the wait
@@ -175,11 +176,15 @@ func (s *Store) tryGroup(pending []*groupMember) (again []*groupMember) {
 		_ = tq.rollback(ctx)
 		return nil
 	}
+	sent := time.Now()
 	if err := tq.commit(ctx); err != nil {
 		for _, m := range ok {
 			m.tx, m.err = nil, fmt.Errorf("store: commit: %w", err)
 		}
 		return nil
+	}
+	for _, m := range ok {
+		tellCommitClock(m.ctx, sent)
 	}
 	appended := false
 	for _, m := range ok {

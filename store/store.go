@@ -274,9 +274,11 @@ func (s *Store) inTx(ctx context.Context, appends bool, fn func(*Tx) error) (err
 	if err = fn(tx); err != nil {
 		return err
 	}
+	sent := time.Now()
 	if err = tq.commit(ctx); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	tellCommitClock(ctx, sent)
 	if tx.appended {
 		s.committed.add(tx.logged)
 		s.signal()
