@@ -100,8 +100,10 @@ type LiveReport struct {
 // orders through the first one, and has cfg.Clients SSE clients, in
 // cfg.ClientProcesses processes of their own, follow topics the orders change
 // on all the nodes. It measures commit-to-delivery latency: from the moment
-// the writer's CreateOrder returned (just after its commit) to the client
-// reading the change, both read from the machine's clock.
+// the store saw the order's commit acknowledged (store.WithCommitClock; the
+// return of CreateOrder is later, by its work after the commit and, with many
+// writers in a busy process, by the wait for its goroutine to run again) to
+// the client reading the change, both read from the machine's clock.
 func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	c := *cfg
 	c.Clients = cmp.Or(c.Clients, 1000)

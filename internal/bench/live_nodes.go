@@ -19,6 +19,7 @@ import (
 	"github.com/mohallamart/mohalla/internal/demo"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/node"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // liveNodes are the nodes Live measures, each serving its API on a loopback
@@ -200,7 +201,9 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 		writers.Go(func() {
 			defer func() { <-slots }()
 			t0 := time.Now()
-			o, err := svc.CreateOrder(ctx, cu.Caller(), market.CreateOrder{UserID: cu.ID,
+			var committed time.Time // the order's commit, as the store saw it
+			cctx := store.WithCommitClock(ctx, func(at time.Time) { committed = at })
+			o, err := svc.CreateOrder(cctx, cu.Caller(), market.CreateOrder{UserID: cu.ID,
 				Items: []market.OrderLine{{ProductID: p.ID, Quantity: 1}}, DeliveryAddress: cu.Home})
 			done := time.Now()
 			mu.Lock()
@@ -208,7 +211,7 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 			if err != nil {
 				failure = err
 			} else {
-				w.commits[o.ID] = done
+				w.commits[o.ID] = committed
 			}
 			w.latencies = append(w.latencies, done.Sub(t0))
 		})
