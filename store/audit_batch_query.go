@@ -72,8 +72,13 @@ func (tx *Tx) InsertAudits(ctx context.Context, as []mohalla.AuditEntry) error {
 		action[i], entity[i], entityID[i], shopID[i] = a.Action, a.Entity, a.EntityID, a.ShopID
 		requestID[i], clientIP[i] = a.RequestID, a.ClientIP
 	}
-	if err := tx.later(ctx, "insert audit", tx.d.sql(insertAuditsSQL), at, actorID, actorRole, actorKey, action, entity,
-		entityID, shopID, before, after, requestID, clientIP); err != nil {
+	sql, args := tx.d.sql(insertAuditsSQL), []any{at, actorID, actorRole, actorKey, action, entity, entityID, shopID,
+		before, after, requestID, clientIP}
+	if sameAudits(at, actorID, actorRole, actorKey, entity, requestID, clientIP) {
+		sql, args = tx.d.sql(insertSameAuditsSQL), []any{at[0], actorID[0], actorRole[0], actorKey[0], action, entity[0],
+			entityID, shopID, before, after, requestID[0], clientIP[0]}
+	}
+	if err := tx.later(ctx, "insert audit", sql, args...); err != nil {
 		return err
 	}
 	tx.audited = true
@@ -92,3 +97,31 @@ var insertAuditsSQL = query{postgres: `INSERT INTO audit (at, actor_id, actor_ro
 		FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
 			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
 			AS v(at, actor_id, actor_role, actor_key, action, entity, entity_id, shop_id, before, after, request_id, client_ip)`}
+
+// insertSameAuditsSQL is insertAuditsSQL for entries of one time, caller,
+// entity and request (a batch write's): those columns go as one parameter
+// each, not as arrays of a thousand copies (a thousand entries measured alone:
+// 20.1 against 15.0 µs of PostgreSQL's CPU an entry).
+var insertSameAuditsSQL = query{postgres: `INSERT INTO audit (at, actor_id, actor_role, actor_key, action, entity, entity_id,
+			shop_id, before, after, request_id, client_ip)
+		SELECT $1::timestamptz, $2::text, $3::text, $4::text, action, $6::text, entity_id, shop_id, CAST(before AS jsonb),
+			CAST(after AS jsonb), $11::text, $12::text
+		FROM unnest($5::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS v(action, entity_id, shop_id, before, after)`}
+
+// sameAudits reports whether every entry has the same time and the same
+// value in each of cols.
+func sameAudits(at []time.Time, cols ...[]string) bool {
+	for i := 1; i < len(at); i++ {
+		if !at[i].Equal(at[0]) {
+			return false
+		}
+	}
+	for _, c := range cols {
+		for i := 1; i < len(c); i++ {
+			if c[i] != c[0] {
+				return false
+			}
+		}
+	}
+	return true
+}

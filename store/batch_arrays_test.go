@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"cmp"
 	"fmt"
 	"testing"
 	"time"
@@ -164,6 +165,112 @@ func TestBatchInserts(t *testing.T) {
 			}
 			if rep, err := st.Read().VerifyAudit(ctx); err != nil || rep.Broken != nil || rep.Pending != 0 || rep.Checked != 30 {
 				t.Errorf("the chain after a batch's audit rows: %+v (%v)", rep, err)
+			}
+		})
+	}
+}
+
+// Many events of one caller and one v (a batch's: on PostgreSQL the caller
+// and v go as one parameter each) are stored each with that caller, or with
+// none when they have none.
+func TestAppendManyEventsOneCaller(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			bob := mohalla.Caller{ID: "bob", Role: mohalla.RoleShopOwner, Email: "bob@example.com"}
+			for _, c := range []struct {
+				name string
+				user *mohalla.Caller
+			}{{"test/bob", &bob}, {"test/nobody", nil}} {
+				var events []mohalla.Event
+				for i := range 20 {
+					var u *mohalla.Caller
+					if c.user != nil {
+						cp := *c.user // equal callers, not one pointer
+						u = &cp
+					}
+					events = append(events, mohalla.Event{ID: fmt.Sprintf("%s-%02d", c.name, i), Name: c.name,
+						Data: []byte(fmt.Sprintf(`{"n": %d}`, i)), TS: int64(i), V: "2", User: u})
+				}
+				if err := st.InTx(ctx, func(tx *store.Tx) error {
+					stored, err := tx.AppendEvents(ctx, events)
+					if err == nil && len(stored) != 20 {
+						t.Errorf("%s: stored %d of 20", c.name, len(stored))
+					}
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := st.Read().ReadEvents(ctx, mohalla.Position{}, c.name, 100)
+				if err != nil || len(got) != 20 {
+					t.Fatalf("%s: read %d events (%v), want 20", c.name, len(got), err)
+				}
+				for i, e := range got {
+					if e.ID != events[i].ID || e.V != "2" || string(e.Data) != fmt.Sprintf(`{"n": %d}`, i) ||
+						(e.User == nil) != (c.user == nil) || e.User != nil && *e.User != bob {
+						t.Errorf("%s event %d: %+v (caller %v)", c.name, i, e, e.User)
+					}
+				}
+			}
+		})
+	}
+}
+
+// A batch's audit rows are stored as given whether they share their time,
+// actor and request (one parameter each on PostgreSQL) or not (arrays).
+func TestInsertAuditsShapes(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			ann := mohalla.Caller{ID: "ann", Role: mohalla.RoleAdmin}
+			svc := mohalla.Caller{ID: mohalla.APIKeyCallerPrefix + "k1", Role: mohalla.RoleService}
+			ctx := store.WithCaller(mohalla.WithRequest(ctx, mohalla.Request{ID: "req-1", IP: "10.1.2.3"}), ann)
+			var same, mixed []mohalla.AuditEntry
+			for i := range 20 {
+				action := mohalla.AuditProductCreate
+				if i%2 == 1 {
+					action = mohalla.AuditProductUpdate
+				}
+				same = append(same, mohalla.AuditEntry{At: now, Actor: mohalla.ActorOf(ann), Action: action, Entity: "product",
+					EntityID: fmt.Sprintf("same-%02d", i), ShopID: "s1", After: map[string]any{"n": i}})
+				m := mohalla.AuditEntry{At: now.Add(time.Duration(i) * time.Microsecond), Actor: mohalla.ActorOf(ann),
+					Action: action, Entity: "product", EntityID: fmt.Sprintf("mixed-%02d", i), ShopID: "s2",
+					Before: map[string]any{"n": -i}, After: map[string]any{"n": i}}
+				if i%3 == 0 {
+					m.Actor, m.RequestID, m.ClientIP = mohalla.ActorOf(svc), "req-own", "10.9.9.9"
+				}
+				mixed = append(mixed, m)
+			}
+			for _, as := range [][]mohalla.AuditEntry{same, mixed} {
+				if err := st.InEventTx(ctx, func(tx *store.Tx) error {
+					return tx.InsertAudits(ctx, append([]mohalla.AuditEntry(nil), as...))
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.SealAudit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, as := range [][]mohalla.AuditEntry{same, mixed} {
+				for i, want := range as {
+					rows, err := st.Read().Audit(ctx, "product", want.EntityID)
+					if err != nil || len(rows) != 1 {
+						t.Fatalf("audit of %s: %d rows (%v)", want.EntityID, len(rows), err)
+					}
+					a := rows[0]
+					req, ip := cmp.Or(want.RequestID, "req-1"), cmp.Or(want.ClientIP, "10.1.2.3")
+					if !a.At.Equal(want.At) || a.Actor != want.Actor || a.Action != want.Action || a.ShopID != want.ShopID ||
+						a.RequestID != req || a.ClientIP != ip || fmt.Sprintf("%s", a.After) != fmt.Sprintf(`{"n":%d}`, i) ||
+						(a.Before == nil) != (want.Before == nil) {
+						t.Errorf("audit row %s: %+v, want %+v", want.EntityID, a, want)
+					}
+				}
+			}
+			if rep, err := st.Read().VerifyAudit(ctx); err != nil || rep.Broken != nil || rep.Pending != 0 || rep.Checked != 40 {
+				t.Errorf("the chain: %+v (%v)", rep, err)
 			}
 		})
 	}
