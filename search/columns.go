@@ -32,7 +32,10 @@ func columnsValue(p mohalla.Product, words int) string {
 	if p.Stock > 0 {
 		inStock = 1
 	}
-	return fmt.Sprintf("%d|%d|%d|%d|%s|%s", p.Price, p.CreatedAt.UnixMicro(), inStock, words, p.ID,
+	// The creation time to the millisecond, in microseconds: a product indexed
+	// from its product/created event (projection.go), whose ts is in
+	// milliseconds, gets the value its row gives.
+	return fmt.Sprintf("%d|%d|%d|%d|%s|%s", p.Price, p.CreatedAt.UnixMilli()*1000, inStock, words, p.ID,
 		facetKey(p.ShopID, p.Category))
 }
 

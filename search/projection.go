@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/mohallamart/mohalla"
@@ -17,9 +18,19 @@ import (
 // products and shops they name and writes their documents, and g's new cursor,
 // in one batch. Events g already reflects are skipped, so applying twice is
 // harmless. The caller holds ix.mu (or owns g alone).
+//
+// A product whose only event here is its product/created is indexed from
+// that event's data, which is the row its transaction inserted (the same
+// fields and version; its creation time to the millisecond, as the index
+// keeps it, columnsValue), instead of loaded again: a batch import's thousand
+// products a transaction cost PostgreSQL about 10 µs a product to read back
+// (bench import, statements sampled by backend). An event of the product
+// that follows it, here or later, is applied from its row as before, and the
+// index takes only a newer version, so a later change is never undone.
 func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Event) error {
 	var productIDs, shopIDs []string
 	seen := map[string]bool{}
+	created := map[string]*mohalla.Product{} // products indexed from their product/created
 	var last mohalla.Position
 	for _, e := range events {
 		if !g.pos.Less(e.Pos) {
@@ -31,9 +42,14 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 			continue
 		}
 		switch {
-		case sub.Entity == mohalla.EntityProduct && !seen["p"+sub.ID]:
+		case sub.Entity == mohalla.EntityProduct && seen["p"+sub.ID]:
+			delete(created, sub.ID) // another event of it: its row says where it ended
+		case sub.Entity == mohalla.EntityProduct:
 			seen["p"+sub.ID] = true
 			productIDs = append(productIDs, sub.ID)
+			if p, ok := createdProduct(e); ok && p.ID == sub.ID {
+				created[sub.ID] = p
+			}
 		case sub.Entity == mohalla.EntityShop && !seen["s"+sub.ID]:
 			seen["s"+sub.ID] = true
 			shopIDs = append(shopIDs, sub.ID)
@@ -59,9 +75,32 @@ func (ix *Index) apply(ctx context.Context, g *generation, events []mohalla.Even
 			return err
 		}
 	}
-	products, err := ix.loadProducts(ctx, productIDs)
+	for id := range w.fold {
+		delete(created, id) // written again from its row
+	}
+	load := productIDs
+	if len(created) > 0 {
+		load = make([]string, 0, len(productIDs)-len(created))
+		for _, id := range productIDs {
+			if created[id] == nil {
+				load = append(load, id)
+			}
+		}
+	}
+	loaded, err := ix.loadProducts(ctx, load)
 	if err != nil {
 		return err
+	}
+	products := loaded
+	if len(created) > 0 {
+		products = make([]*mohalla.Product, len(productIDs))
+		for i, j := 0, 0; i < len(productIDs); i++ {
+			if p := created[productIDs[i]]; p != nil {
+				products[i] = p
+			} else {
+				products[i], j = loaded[j], j+1
+			}
+		}
 	}
 	if err := w.products(productIDs, products); err != nil {
 		return err
@@ -215,4 +254,21 @@ func (ix *Index) loadProducts(ctx context.Context, ids []string) ([]*mohalla.Pro
 	close(next)
 	wg.Wait()
 	return out, errors.Join(errs...)
+}
+
+// createdProduct is the product a product/created event says its transaction
+// inserted, created at the event's time; !ok if e is another event or its
+// data does not decode.
+func createdProduct(e mohalla.Event) (*mohalla.Product, bool) {
+	if e.Name != mohalla.EventProductCreated {
+		return nil, false
+	}
+	d, err := mohalla.ProductCreatedEvent.Decode(e)
+	if err != nil || d.ProductID == "" || d.Version < 1 {
+		return nil, false
+	}
+	at := time.UnixMilli(e.TS).UTC()
+	return &mohalla.Product{ID: d.ProductID, ShopID: d.ShopID, Name: d.Name, Description: d.Description,
+		Category: d.Category, Price: d.Price, Unit: d.Unit, Stock: d.Stock, LowStockThreshold: d.LowStockThreshold,
+		Version: d.Version, CreatedAt: at, UpdatedAt: at}, true
 }

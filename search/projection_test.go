@@ -173,3 +173,75 @@ func TestIndexIsUnavailableUntilBuilt(t *testing.T) {
 }
 
 func uniqueName(i int) string { return fmt.Sprintf("Testitem%05d Chikki", i) }
+
+// A batch's new products, which the projection indexes from their
+// product/created events rather than from their rows, are found as an index
+// rebuilt from the rows finds them: the same hits, in the same order by
+// newest and by price, with the same fields; and a product created and then
+// changed before the projection reads either event ends as its row.
+func TestCreatedFromEventsAsFromRows(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, kind)
+			svc, n := seedDemo(t, st, &smallDemo)
+			ix := openIndex(t, st, t.TempDir())
+			running(t, ix)
+			ctx := store.AsProjection(context.Background(), "test")
+			var ids []string
+			for b := range 3 { // three transactions, so creation times differ between them
+				var items []market.CreateProduct
+				for i := range 30 {
+					price, stock := mohalla.Money(1000+7*((i*13+b)%30)), int64((i+b)%4)
+					id := fmt.Sprintf("ev-made-%d-%02d", b, i)
+					ids = append(ids, id)
+					items = append(items, market.CreateProduct{ID: id, Name: fmt.Sprintf("Gulkand Barfi %d %d", b, i),
+						Description: "rose", Price: &price, Category: "sweets", Unit: "box", ShopID: n.Shops[i%len(n.Shops)].ID,
+						Stock: &stock})
+				}
+				if _, err := svc.UpsertProducts(ctx, admin, market.ProductBatch{Items: items}); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			// Created and renamed at once: the projection may read both events together.
+			price, stock := mohalla.Money(500), int64(1)
+			p, err := svc.CreateProduct(ctx, admin, market.CreateProduct{Name: "Gulkand Peda", Price: &price,
+				Category: "sweets", ShopID: n.Shops[0].ID, Stock: &stock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := "Gulkand Laddoo"
+			if _, err := svc.UpdateProduct(ctx, admin, p.ID, market.UpdateProduct{Name: &name}); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the batches and the renamed product are found", func() bool {
+				h, ok := hitIDs(t, ix, search.ProductQuery{Q: "laddoo"})[p.ID]
+				return len(hitIDs(t, ix, search.ProductQuery{Q: "barfi"})) == len(ids) && ok && h.Version == 2
+			})
+			rebuilt := openIndex(t, st, t.TempDir()) // built from the rows
+			for _, q := range []search.ProductQuery{{Q: "gulkand", Sort: search.SortNewest}, {Q: "barfi", Sort: search.SortPriceAsc},
+				{Category: "sweets", Sort: search.SortNewest}, {Q: "gulkand", InStock: true}} {
+				q.Limit = search.MaxLimit
+				a, err := ix.Products(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := rebuilt.Products(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(a.Hits) != len(b.Hits) || len(a.Hits) == 0 {
+					t.Fatalf("%+v: %d hits followed, %d rebuilt", q, len(a.Hits), len(b.Hits))
+				}
+				for i := range a.Hits {
+					x, y := a.Hits[i], b.Hits[i]
+					x.Score, y.Score, x.Highlight, y.Highlight = 0, 0, nil, nil
+					if fmt.Sprint(x) != fmt.Sprint(y) {
+						t.Errorf("%+v hit %d: followed %+v, rebuilt %+v", q, i, x, y)
+					}
+				}
+			}
+		})
+	}
+}
