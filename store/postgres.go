@@ -75,9 +75,10 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 }
 
 // logConns bounds the log followers' connections (ReadLog) of a node: one
-// for each of its followers (the search index, the cache, the live hub) and
-// one for a catch-up beside them.
-const logConns = 4
+// for each of its followers (the search index, the cache, the live hub), one
+// for a catch-up beside them and one for the notifications to the other
+// nodes (Notify).
+const logConns = 5
 
 // Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite: for
 // River's pgx driver (the engine), which runs on the pool itself, and for the
