@@ -74,11 +74,12 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	return &postgres{pool: pool, logPool: logPool, tracer: tr}, nil
 }
 
-// logConns bounds the log followers' connections (ReadLog) of a node: one
-// for each of its followers (the search index, the cache, the live hub), one
-// for a catch-up beside them and one for the notifications to the other
-// nodes (Notify).
-const logConns = 5
+// logConns bounds the log followers' connections (ReadLog) of a node: two
+// for each of its followers (the search index, the cache, the live hub),
+// whose reads and catch-ups after other nodes' commits (eventlog's
+// Notifier.Wake) may overlap, and some for the notifications to the other
+// nodes (Notify). They are opened as needed.
+const logConns = 8
 
 // Pool returns the pgx pool of a PostgreSQL store, or nil on SQLite: for
 // River's pgx driver (the engine), which runs on the pool itself, and for the
