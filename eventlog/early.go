@@ -18,7 +18,7 @@ func (f *Follower) stepEarly(ctx context.Context) (bool, error) {
 	for i, p := range start.Also {
 		skip[i] = p.Tx
 	}
-	read, err := f.st.Read().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
+	read, err := f.st.ReadLog().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
 	if err != nil {
 		return false, err
 	}

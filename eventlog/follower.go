@@ -239,7 +239,7 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 	// On PostgreSQL the log shows an event once every older transaction
 	// ended; a follower that hands over early reads every commit at once.
 	if !f.early {
-		if err := f.st.Read().CatchUp(ctx); err != nil {
+		if err := f.st.ReadLog().CatchUp(ctx); err != nil {
 			return err
 		}
 	}
@@ -280,7 +280,7 @@ func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
 			return more || len(evs) == f.cfg.Batch, f.hand(ctx, evs)
 		}
 	}
-	evs, err := f.st.Read().ReadEvents(ctx, pos, "", f.cfg.Batch)
+	evs, err := f.st.ReadLog().ReadEvents(ctx, pos, "", f.cfg.Batch)
 	if err != nil || (len(evs) == 0 && f.started) {
 		return false, err
 	}
@@ -293,7 +293,7 @@ func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
 	// deletes every event up to the horizon, so the horizon is before that
 	// event, at the cursor at most (this skips a query per follower and commit).
 	if !f.started || !f.adjacent(pos, evs[0].Pos) {
-		horizon, err := f.st.Read().LogHorizon(ctx)
+		horizon, err := f.st.ReadLog().LogHorizon(ctx)
 		if err != nil {
 			return false, err
 		}

@@ -18,7 +18,20 @@ import (
 // the retry sends it again with the same Message-ID, which mail clients use to
 // show it once.
 func (n *Notifier) email(ctx context.Context, in engine.Input, step, template string, to mohalla.User, shopID string, data any) error {
+	return n.emailRead(ctx, in, step, template, shopID, func(context.Context) (mohalla.User, any, error) { return to, data, nil })
+}
+
+// emailRead is email whose recipient and data read reads inside the step,
+// rather than in steps of their own before it: each step's save is a round
+// trip, and the step's own record (the notification, created once per event)
+// is what a retry after the email went out finds, whatever it reads again.
+func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, template, shopID string,
+	read func(context.Context) (mohalla.User, any, error)) error {
 	_, err := engine.Run(ctx, in.Step, step, func(ctx context.Context) (mohalla.NotificationStatus, error) {
+		to, data, err := read(ctx)
+		if err != nil {
+			return "", err
+		}
 		r, err := render(template, data)
 		if err != nil {
 			return "", engine.NonRetriable(err)
@@ -57,44 +70,60 @@ func (n *Notifier) email(ctx context.Context, in engine.Input, step, template st
 // record keeps a shop notification (no email) once per event.
 func (n *Notifier) record(ctx context.Context, in engine.Input, step, template string, userID, shopID, subject string, data any) (string, error) {
 	return engine.Run(ctx, in.Step, step, func(ctx context.Context) (string, error) {
-		b, _ := json.Marshal(data)
-		now := n.cfg.Now().UTC()
-		id := noteID(template, in.Event.ID, in.Event.Time())
-		_, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: userID, ShopID: shopID,
-			Channel: "shop", Template: template, Subject: subject, Data: b, Status: mohalla.NoteRecorded, EventID: in.Event.ID,
-			CreatedAt: now})
-		return id, err
+		return n.keep(ctx, in, template, userID, shopID, subject, data)
 	})
+}
+
+// keep writes the shop notification of record, once per event, and returns
+// its id.
+func (n *Notifier) keep(ctx context.Context, in engine.Input, template string, userID, shopID, subject string, data any) (string, error) {
+	b, _ := json.Marshal(data)
+	now := n.cfg.Now().UTC()
+	id := noteID(template, in.Event.ID, in.Event.Time())
+	_, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: userID, ShopID: shopID,
+		Channel: "shop", Template: template, Subject: subject, Data: b, Status: mohalla.NoteRecorded, EventID: in.Event.ID,
+		CreatedAt: now})
+	return id, err
 }
 
 // user loads a user as a step, so a retry sees the same recipient.
 func (n *Notifier) user(ctx context.Context, in engine.Input, id string) (mohalla.User, error) {
 	return engine.Run(ctx, in.Step, "load-user-"+id, func(ctx context.Context) (mohalla.User, error) {
-		u, err := n.st.Read().User(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return u, engine.NonRetriable(fmt.Errorf("user %s not found", id))
-		}
-		return u, err
+		return n.readUser(ctx, id)
 	})
+}
+
+// readUser reads a user; a missing one is not retried.
+func (n *Notifier) readUser(ctx context.Context, id string) (mohalla.User, error) {
+	u, err := n.st.Read().User(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, engine.NonRetriable(fmt.Errorf("user %s not found", id))
+	}
+	return u, err
 }
 
 // shop loads a shop and its owner as a step.
 func (n *Notifier) shop(ctx context.Context, in engine.Input, id string) (shopAndOwner, error) {
 	return engine.Run(ctx, in.Step, "load-shop-"+id, func(ctx context.Context) (shopAndOwner, error) {
-		// One round trip for both, as a rule; the two reads below only
-		// tell a missing shop from a missing owner.
-		if sh, owner, err := n.st.Read().ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
-			return shopAndOwner{Shop: sh, Owner: owner}, err
-		}
-		sh, err := n.st.Read().Shop(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
-		} else if err != nil {
-			return shopAndOwner{}, err
-		}
-		owner, err := n.st.Read().User(ctx, sh.OwnerID)
-		return shopAndOwner{Shop: sh, Owner: owner}, err
+		return n.readShop(ctx, id)
 	})
+}
+
+// readShop reads a shop and its owner; a missing shop is not retried.
+func (n *Notifier) readShop(ctx context.Context, id string) (shopAndOwner, error) {
+	// One round trip for both, as a rule; the two reads below only tell a
+	// missing shop from a missing owner.
+	if sh, owner, err := n.st.Read().ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		return shopAndOwner{Shop: sh, Owner: owner}, err
+	}
+	sh, err := n.st.Read().Shop(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
+	} else if err != nil {
+		return shopAndOwner{}, err
+	}
+	owner, err := n.st.Read().User(ctx, sh.OwnerID)
+	return shopAndOwner{Shop: sh, Owner: owner}, err
 }
 
 type shopAndOwner struct {

@@ -58,7 +58,24 @@ func TestOrderEmails(t *testing.T) {
 
 		// welcome, 2 receipts, confirmed, out for delivery, delivered, cancelled
 		s.waitRunsDone(t, "send-order-status-email", 5)
-		s.waitRunsDone(t, "send-order-confirmation", 2)
+		// An order's functions save three steps: the email, and the shop's
+		// record and webhook; the customer, the shop and its owner are read
+		// inside them, not saved as steps of their own.
+		for fn, want := range map[string]string{"send-order-confirmation": "email", "notify-shop-of-order": "record,webhook"} {
+			for _, r := range s.waitRunsDone(t, fn, 2) {
+				steps, err := st.Read().Steps(ctx, r.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, sp := range steps {
+					ids = append(ids, sp.StepID)
+				}
+				if got := strings.Join(ids, ","); got != want {
+					t.Errorf("%s run %s saved the steps %q, want %q", fn, r.ID, got, want)
+				}
+			}
+		}
 		s.waitRunsDone(t, "send-welcome-email", 2)
 		msgs := mailpit.To(t, custEmail)
 		subjects := map[string]int{}

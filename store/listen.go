@@ -8,14 +8,16 @@ import (
 )
 
 // Notify sends payload on channel to the processes listening there (see
-// Listen), on PostgreSQL at once, not at a commit. On SQLite, whose store one
-// process holds, it returns errors.ErrUnsupported.
+// Listen), on PostgreSQL at once, not at a commit, on a connection of the
+// log's followers (ReadLog): a notification waiting for one of the pool's
+// behind the requests delays the other nodes' deliveries by as much. On
+// SQLite, whose store one process holds, it returns errors.ErrUnsupported.
 func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 	p, ok := s.b.(*postgres)
 	if !ok {
 		return errors.ErrUnsupported
 	}
-	_, err := p.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, payload)
+	_, err := p.logPool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, payload)
 	return err
 }
 

@@ -189,6 +189,18 @@ func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
 // Read returns a view for reads outside a transaction.
 func (s *Store) Read() *Q { return &Q{q: s.b.reader(), d: s.d, b: s.b} }
 
+// ReadLog returns a view for the event log's followers' reads of the log
+// (eventlog), like Read's: on PostgreSQL on a few connections of their own
+// (logConns), so that a node whose pool is taken by requests and function
+// runs still hands its commits to the search index, the cache and the live
+// streams at once; on SQLite, Read.
+func (s *Store) ReadLog() *Q {
+	if p, ok := s.b.(*postgres); ok {
+		return &Q{q: pgxSession{p.logPool}, d: s.d, b: s.b}
+	}
+	return s.Read()
+}
+
 // Write returns a view for single-statement writes outside a transaction (on
 // SQLite, through the writer connection).
 func (s *Store) Write() *Q { return &Q{q: s.b.writer(), d: s.d, b: s.b} }

@@ -94,6 +94,14 @@ type LiveReport struct {
 	Window                             time.Duration
 	NodesCPU, ClientsCPU               time.Duration
 	NodesPerMessage, ClientsPerMessage time.Duration
+	// ServerCPU is the CPU time of the bench database's PostgreSQL backends
+	// over the same window, when the server runs on this machine (zero
+	// otherwise; a backend that ended within the window is left out), and
+	// NodesPerOrder and ServerPerOrder that of the nodes' process and of
+	// the server per order written: with the clients', what the cores are
+	// asked for at a rate.
+	ServerCPU                     time.Duration
+	NodesPerOrder, ServerPerOrder time.Duration
 }
 
 // Live runs the nodes (node.Open, as serve does) in this process, writes
@@ -149,6 +157,10 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	if err := procs.begin(); err != nil {
 		return nil, fmt.Errorf("bench live: %w", err)
 	}
+	var server *costMeter
+	if pool := nodes.nodes[0].Store.Pool(); pool != nil {
+		server = startCost(ctx, pool)
+	}
 	cpu0, t0 := processCPU(), time.Now()
 	var w *liveWrites
 	err = profiled(c.CPUProfile, func() error {
@@ -162,12 +174,19 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 		return nil, err
 	}
 	rep.NodesCPU, rep.Window = processCPU()-cpu0, time.Since(t0)
+	if server != nil {
+		rep.ServerCPU = server.since(ctx).server
+	}
 	got, clientsCPU, err := procs.stop()
 	if err != nil {
 		return nil, fmt.Errorf("bench live: %w", err)
 	}
 	rep.ClientsCPU = clientsCPU
 	rep.tally(w, got, nodes)
+	if rep.Orders > 0 {
+		rep.NodesPerOrder = rep.NodesCPU / time.Duration(rep.Orders)
+		rep.ServerPerOrder = rep.ServerCPU / time.Duration(rep.Orders)
+	}
 	if rep.Messages > 0 {
 		rep.NodesPerMessage = rep.NodesCPU / time.Duration(rep.Messages)
 		rep.ClientsPerMessage = rep.ClientsCPU / time.Duration(rep.Messages)
@@ -229,6 +248,14 @@ func (r *LiveReport) Print(w io.Writer) {
 		fmt.Fprintf(w, "  CPU per message: nodes %.1f µs, clients %.1f µs (nodes %s, clients %s in all; %.2f cores at this rate)\n",
 			us(r.NodesPerMessage), us(r.ClientsPerMessage), r.NodesCPU.Round(10*time.Millisecond), r.ClientsCPU.Round(10*time.Millisecond),
 			float64(r.NodesCPU+r.ClientsCPU)/float64(r.Window))
+	}
+	if r.Orders > 0 {
+		server := "unknown (the server is not on this machine)"
+		if r.ServerCPU > 0 {
+			server = fmt.Sprintf("%.1f ms", float64(r.ServerPerOrder)/float64(time.Millisecond))
+		}
+		fmt.Fprintf(w, "  CPU per order: nodes %.1f ms (its fan-out included), PostgreSQL %s; with the clients %.2f cores asked at this rate\n",
+			float64(r.NodesPerOrder)/float64(time.Millisecond), server, float64(r.NodesCPU+r.ClientsCPU+r.ServerCPU)/float64(r.Window))
 	}
 	if r.FDsPerConn > 0 {
 		fmt.Fprintf(w, "  per open stream on the nodes: %.2f file descriptors, %.1f KiB resident (%d files open, soft limit %d)\n",
