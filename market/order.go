@@ -121,15 +121,21 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		lines[i] = i
 	}
 	sort.Slice(lines, func(a, b int) bool { return in.Items[lines[a]].ProductID < in.Items[lines[b]].ProductID })
+	// All the lines in one round trip on PostgreSQL (store.Q.AdjustStockEach).
+	deltas := make([]store.StockDelta, len(lines))
+	for k, i := range lines {
+		deltas[k] = store.StockDelta{ProductID: in.Items[i].ProductID, Delta: -in.Items[i].Quantity}
+	}
+	reserved, failed, err := w.tx.AdjustStockEach(ctx, deltas, true, w.now)
+	if failed >= 0 && errors.Is(err, store.ErrNotFound) {
+		i := lines[failed]
+		return o, whyNotReserved(ctx, w.tx, i, in.Items[i])
+	} else if err != nil {
+		return o, err
+	}
 	changes := make([]store.StockChange, len(in.Items))
-	for _, i := range lines {
-		it := in.Items[i]
-		sc, err := w.tx.AdjustStock(ctx, it.ProductID, -it.Quantity, true, w.now)
-		if errors.Is(err, store.ErrNotFound) {
-			return o, whyNotReserved(ctx, w.tx, i, it)
-		} else if err != nil {
-			return o, err
-		}
+	for k, i := range lines {
+		it, sc := in.Items[i], reserved[k]
 		changes[i] = sc
 		o.Items[i] = mohalla.OrderItem{ProductID: it.ProductID, Name: sc.Name, Quantity: it.Quantity, Price: sc.Price}
 	}
