@@ -164,11 +164,18 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		return o, err
 	}
 	// The user is checked by its foreign key, saving a round trip per order.
-	if err := w.tx.InsertOrder(ctx, &o); errors.Is(err, store.ErrDuplicate) {
-		return o, errRaced
-	} else if errors.Is(err, store.ErrMissingRef) {
-		return o, fieldError("userId", "no user has this id")
-	} else if err != nil {
+	// On PostgreSQL the order and its items are held, to go with its audit
+	// row and events in one round trip (issue 14): their error comes out of
+	// that statement, translated here.
+	if err := w.tx.InsertOrderLater(ctx, &o, func(err error) error {
+		switch {
+		case errors.Is(err, store.ErrDuplicate):
+			return errRaced
+		case errors.Is(err, store.ErrMissingRef):
+			return fieldError("userId", "no user has this id")
+		}
+		return err
+	}); err != nil {
 		return o, err
 	}
 	if err := w.emit(mohalla.EventOrderCreated, mohalla.OrderEvent{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,
