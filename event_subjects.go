@@ -78,8 +78,8 @@ type productKeys struct {
 
 // orderKeys is what the subjects of order/created need of its data: the
 // write that placed the order asks for them after its commit, to invalidate
-// the cache, and decoding the items, prices and address as well took about
-// a twentieth of the process's CPU in bench orders (issue 14).
+// the cache, as every projection does; decoding the items, prices and
+// address as well took 11 µs a call against 5 µs (issue 14, loaded machine).
 type orderKeys struct {
 	OrderID string `json:"orderId"`
 	UserID  string `json:"userId"`
