@@ -54,7 +54,7 @@ var subjectDecoders = map[string]func(Event) (Subjects, error){
 	EventProductUpdated: productSubjectsBy(EventProductUpdated, func(d productKeys) Subjects {
 		return Subjects{Entity: EntityProduct, ID: d.ProductID, Version: d.Version, ShopID: d.ShopID, ProductID: d.ProductID}
 	}),
-	EventOrderCreated: subjectsBy(OrderCreatedEvent, func(d OrderEvent) Subjects {
+	EventOrderCreated: subjectsBy(EventType[orderKeys]{EventOrderCreated}, func(d orderKeys) Subjects {
 		return Subjects{Entity: EntityOrder, ID: d.OrderID, Version: 1, ShopID: d.ShopID, UserID: d.UserID}
 	}),
 	EventOrderUpdated: subjectsBy(OrderUpdatedEvent, func(d OrderUpdated) Subjects {
@@ -74,6 +74,16 @@ type productKeys struct {
 	ProductID string `json:"productId"`
 	ShopID    string `json:"shopId"`
 	Version   int64  `json:"version"`
+}
+
+// orderKeys is what the subjects of order/created need of its data: the
+// write that placed the order asks for them after its commit, to invalidate
+// the cache, as every projection does; decoding the items, prices and
+// address as well took 11 µs a call against 5 µs (issue 14, loaded machine).
+type orderKeys struct {
+	OrderID string `json:"orderId"`
+	UserID  string `json:"userId"`
+	ShopID  string `json:"shopId"`
 }
 
 func productSubjects(d productKeys) Subjects {

@@ -125,13 +125,14 @@ func (e *Engine) insertLazyRuns(ctx context.Context, tx *store.Tx, runs []engine
 		jobs[i] = store.LazyRun{ID: r.ID, FunctionID: r.FunctionID, EventID: r.EventID, Kind: runArgs{}.Kind(),
 			MaxAttempts: e.fns[r.FunctionID].maxAttempts(), Priority: riverPriorityNormal}
 	}
-	ids, err := tx.InsertLazyRuns(ctx, jobs)
-	if err != nil {
+	// Held, it goes with the transaction's next statement, its COMMIT for an
+	// order (issue 14). Its runs' producers are told after the commit even if
+	// all of them were refused (their keys taken): a wasted notification, at
+	// most one a FetchCooldown.
+	if err := tx.InsertLazyRunsLater(ctx, jobs); err != nil {
 		return fmt.Errorf("queue runs: %w", err)
 	}
-	if len(ids) > 0 {
-		tx.AfterCommit(e.notify.kick)
-	}
+	tx.AfterCommit(e.notify.kick)
 	return nil
 }
 

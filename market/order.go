@@ -121,15 +121,21 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		lines[i] = i
 	}
 	sort.Slice(lines, func(a, b int) bool { return in.Items[lines[a]].ProductID < in.Items[lines[b]].ProductID })
+	// All the lines in one round trip on PostgreSQL (store.Q.AdjustStockEach).
+	deltas := make([]store.StockDelta, len(lines))
+	for k, i := range lines {
+		deltas[k] = store.StockDelta{ProductID: in.Items[i].ProductID, Delta: -in.Items[i].Quantity}
+	}
+	reserved, failed, err := w.tx.AdjustStockEach(ctx, deltas, true, w.now)
+	if failed >= 0 && errors.Is(err, store.ErrNotFound) {
+		i := lines[failed]
+		return o, whyNotReserved(ctx, w.tx, i, in.Items[i])
+	} else if err != nil {
+		return o, err
+	}
 	changes := make([]store.StockChange, len(in.Items))
-	for _, i := range lines {
-		it := in.Items[i]
-		sc, err := w.tx.AdjustStock(ctx, it.ProductID, -it.Quantity, true, w.now)
-		if errors.Is(err, store.ErrNotFound) {
-			return o, whyNotReserved(ctx, w.tx, i, it)
-		} else if err != nil {
-			return o, err
-		}
+	for k, i := range lines {
+		it, sc := in.Items[i], reserved[k]
 		changes[i] = sc
 		o.Items[i] = mohalla.OrderItem{ProductID: it.ProductID, Name: sc.Name, Quantity: it.Quantity, Price: sc.Price}
 	}
@@ -158,11 +164,18 @@ func (s *Service) placeOrder(ctx context.Context, w *change, in CreateOrder) (mo
 		return o, err
 	}
 	// The user is checked by its foreign key, saving a round trip per order.
-	if err := w.tx.InsertOrder(ctx, &o); errors.Is(err, store.ErrDuplicate) {
-		return o, errRaced
-	} else if errors.Is(err, store.ErrMissingRef) {
-		return o, fieldError("userId", "no user has this id")
-	} else if err != nil {
+	// On PostgreSQL the order and its items are held, to go with its audit
+	// row and events in one round trip (issue 14): their error comes out of
+	// that statement, translated here.
+	if err := w.tx.InsertOrderLater(ctx, &o, func(err error) error {
+		switch {
+		case errors.Is(err, store.ErrDuplicate):
+			return errRaced
+		case errors.Is(err, store.ErrMissingRef):
+			return fieldError("userId", "no user has this id")
+		}
+		return err
+	}); err != nil {
 		return o, err
 	}
 	if err := w.emit(mohalla.EventOrderCreated, mohalla.OrderEvent{OrderID: o.ID, UserID: o.UserID, ShopID: o.ShopID,

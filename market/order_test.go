@@ -40,3 +40,36 @@ func TestCreateOrderReservesStockAndAppendsEvents(t *testing.T) {
 		}
 	})
 }
+
+// The order's row and items go with its audit row and events (on
+// PostgreSQL), so their refusals come out of that statement: they still
+// answer as InsertOrder's did, and leave nothing behind.
+func TestCreateOrderRefusalsOfItsRow(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		f.shop("shop1")
+		f.product("shop1", "apples", 15000, 10)
+		admin := mohalla.Caller{ID: "root", Role: mohalla.RoleAdmin}
+		// No such user: the order's foreign key refuses it.
+		_, err := f.svc.CreateOrder(ctx, admin, market.CreateOrder{ID: "order1", UserID: "ghost",
+			Items: []market.OrderLine{{ProductID: "apples", Quantity: 1}}, DeliveryAddress: address()})
+		if e := wantCode(t, err, mohalla.EINVALID); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "userId" {
+			t.Errorf("an order for a missing user: %v; want userId named", e)
+		}
+		cust := f.user("cust1")
+		if _, err := f.svc.CreateOrder(ctx, cust, market.CreateOrder{ID: "order2", UserID: "cust1",
+			Items: []market.OrderLine{{ProductID: "apples", Quantity: 1}}, DeliveryAddress: address()}); err != nil {
+			t.Fatal(err)
+		}
+		// The same order id under another idempotency key: the key is new, the
+		// id is not, so the row's unique key refuses it, every attempt.
+		_, err = f.svc.CreateOrder(ctx, cust, market.CreateOrder{ID: "order2", UserID: "cust1", IdempotencyKey: "other",
+			Items: []market.OrderLine{{ProductID: "apples", Quantity: 2}}, DeliveryAddress: address()})
+		wantCode(t, err, mohalla.ECONFLICT)
+		if got := f.stock("apples"); got != 9 {
+			t.Errorf("apples stock = %d, want 9 (one order's)", got)
+		}
+		if n := len(f.events(mohalla.EventOrderCreated)); n != 1 {
+			t.Errorf("order/created events = %d, want 1", n)
+		}
+	})
+}

@@ -23,19 +23,55 @@ func scanOrder(r row, o *mohalla.Order) error {
 // InsertOrder writes a new order and its items. It returns ErrDuplicate if the id
 // exists and ErrMissingRef if its user, its shop or an item's product does not.
 func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
-	addr, err := json.Marshal(o.DeliveryAddress)
+	order, items, err := insertOrderStmts(o)
 	if err != nil {
 		return err
 	}
 	// In a PostgreSQL transaction the order's row is held (Q.later) to go with
 	// its items' in one round trip; an error of either is returned here.
-	err = q.later(ctx, "insert order", `INSERT INTO orders (`+orderColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		o.ID, o.UserID, o.ShopID, o.TotalAmount, o.Status, string(addr), o.Version, o.CreatedAt, o.UpdatedAt)
+	err = q.later(ctx, order.what, order.sql, order.args...)
 	if err = q.insertErr(err); err != nil {
 		return err
 	}
-	// One statement for all items: one round trip however long the order.
+	_, err = q.q.exec(ctx, items.sql, items.args...)
+	return q.insertErr(err)
+}
+
+// InsertOrderLater is InsertOrder with both statements held (Q.later): in a
+// PostgreSQL transaction they go with its next statement (an order's audit
+// row and events), and their error is that statement's. errOf, if not nil,
+// translates it, after ErrDuplicate and ErrMissingRef are made of it as
+// InsertOrder returns them, so that the caller's translation reaches its
+// caller from wherever the error comes out. On SQLite, which holds nothing,
+// the error is returned here, translated the same way.
+func (q *Q) InsertOrderLater(ctx context.Context, o *mohalla.Order, errOf func(error) error) error {
+	order, items, err := insertOrderStmts(o)
+	if err != nil {
+		return err
+	}
+	translate := func(err error) error {
+		if err = q.insertErr(err); errOf != nil {
+			err = errOf(err)
+		}
+		return err
+	}
+	order.errOf, items.errOf = translate, translate
+	if err := q.hold(ctx, order); err != nil {
+		return err
+	}
+	return q.hold(ctx, items)
+}
+
+// insertOrderStmts are the statements that write o and its items: one
+// statement for all items, so one round trip however long the order.
+func insertOrderStmts(o *mohalla.Order) (order, items heldStmt, err error) {
+	addr, err := json.Marshal(o.DeliveryAddress)
+	if err != nil {
+		return order, items, err
+	}
+	order = heldStmt{what: "insert order", sql: `INSERT INTO orders (` + orderColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		args: []any{o.ID, o.UserID, o.ShopID, o.TotalAmount, o.Status, string(addr), o.Version, o.CreatedAt, o.UpdatedAt}}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO order_items (order_id, line, product_id, name, quantity, price) VALUES `)
 	args := make([]any, 0, 1+5*len(o.Items))
@@ -48,8 +84,7 @@ func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
 		fmt.Fprintf(&b, "($1, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
 		args = append(args, i, it.ProductID, it.Name, it.Quantity, it.Price)
 	}
-	_, err = q.q.exec(ctx, b.String(), args...)
-	return q.insertErr(err)
+	return order, heldStmt{what: "insert order items", sql: b.String(), args: args}, nil
 }
 
 // Order returns the order with id and its items, or ErrNotFound.

@@ -80,8 +80,9 @@ func (s *Store) PoolWaiting() int64 {
 // QueryCounts is what a PostgreSQL store has sent since it opened.
 type QueryCounts struct {
 	// Statements counts the SQL texts sent: one per Exec, Query or QueryRow
-	// (a transaction's BEGIN with its role settings is one, its COMMIT
-	// another) and one per statement of a batch.
+	// and one per statement of a batch (a transaction's BEGIN, its role
+	// settings, its log writer mark and its COMMIT are one each: they go in
+	// the batches of its first and last statements).
 	Statements int64
 	// RoundTrips counts the waits for the server: one per Exec, Query or
 	// QueryRow, one per batch however many statements it holds, and one per

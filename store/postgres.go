@@ -145,21 +145,23 @@ func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]in
 
 // begin is the one place a store transaction starts: BEGIN, the switch to
 // AppRole with ctx's caller and, for one that appends, the log writer lock
-// go in one message, one round trip, as the BEGIN alone did before.
+// are held (Tx.later) and go with the transaction's first statement, in one
+// round trip with it.
 func (p *postgres) begin(ctx context.Context, appends bool) (txQuerier, error) {
-	session, err := sessionSQL(ctx)
-	if err != nil {
+	if _, err := sessionSQL(ctx); err != nil {
 		return nil, err
 	}
-	begin := "BEGIN; " + session
+	c, _ := CallerOf(ctx)
+	begin := []heldStmt{{what: "begin", sql: "BEGIN"},
+		{what: "begin", sql: sessionArgsSQL, args: []any{AppRole, c.ID, string(c.Role)}}}
 	if appends {
-		begin += "; SELECT log_writer_begin()"
+		begin = append(begin, heldStmt{what: "begin", sql: "SELECT log_writer_begin()"})
 	}
-	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
+	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &pgxPipeline{pgxTx: pgxTx{pgxQuerier{tx}, tx}}, nil // see Tx.later
+	return beginPipeline(conn, begin), nil // see Tx.later
 }
 
 // beginOwner begins a transaction as the connection's own role, the tables'

@@ -67,6 +67,12 @@ func (q *Q) UpdateProduct(ctx context.Context, p *mohalla.Product) error {
 	return err
 }
 
+// adjustStockSQL is AdjustStock's statement: $1 the product, $2 the delta,
+// $3 the time, $4 orderable, $5 MaxStock.
+const adjustStockSQL = `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
+		WHERE id = $1 AND stock + $2 >= 0 AND stock + $2 <= $5 AND (NOT $4 OR deleted_at IS NULL)
+		RETURNING shop_id, name, price, stock, low_stock_threshold, version`
+
 // StockChange is the outcome of AdjustStock.
 type StockChange struct {
 	ProductID string
@@ -86,12 +92,32 @@ type StockChange struct {
 // so stock never goes below zero.
 func (q *Q) AdjustStock(ctx context.Context, id string, delta int64, orderable bool, now time.Time) (StockChange, error) {
 	c := StockChange{ProductID: id}
-	err := q.q.queryRow(ctx, `UPDATE products SET stock = stock + $2, version = version + 1, updated_at = $3
-		WHERE id = $1 AND stock + $2 >= 0 AND stock + $2 <= $5 AND (NOT $4 OR deleted_at IS NULL)
-		RETURNING shop_id, name, price, stock, low_stock_threshold, version`, id, delta, now, orderable, MaxStock).
+	err := q.q.queryRow(ctx, adjustStockSQL, id, delta, now, orderable, MaxStock).
 		Scan(&c.ShopID, &c.Name, &c.Price, &c.New, &c.Threshold, &c.Version)
 	c.Old = c.New - delta
 	return c, err
+}
+
+// AdjustStockEach is AdjustStock of each of deltas, in their order (an order's
+// items, in product id order so that concurrent orders lock rows in one
+// order): on PostgreSQL in one round trip (issue 14). It returns the changes
+// made; if one could not be made, the index of the first, with its error
+// (ErrNotFound as AdjustStock), else -1. The changes after a failed one may
+// have been made too: the caller's transaction is to roll back.
+func (q *Q) AdjustStockEach(ctx context.Context, deltas []StockDelta, orderable bool, now time.Time) ([]StockChange, int, error) {
+	out := make([]StockChange, len(deltas))
+	stmts := make([]heldStmt, len(deltas))
+	for i, d := range deltas {
+		out[i].ProductID = d.ProductID
+		stmts[i] = heldStmt{what: "adjust stock", sql: adjustStockSQL, args: []any{d.ProductID, d.Delta, now, orderable, MaxStock}}
+	}
+	failed, err := q.queryEach(ctx, stmts, func(i int, r row) error {
+		c := &out[i]
+		err := r.Scan(&c.ShopID, &c.Name, &c.Price, &c.New, &c.Threshold, &c.Version)
+		c.Old = c.New - deltas[i].Delta
+		return err
+	})
+	return out, failed, err
 }
 
 // ChangeStock is AdjustStock of a product's own stock change (not an order's:

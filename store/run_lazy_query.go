@@ -82,6 +82,30 @@ func (tx *Tx) InsertLazyRuns(ctx context.Context, runs []LazyRun) ([]string, err
 	if len(runs) == 0 {
 		return nil, nil
 	}
+	sql, args := lazyRunsInsert(runs)
+	rs, err := tx.q.query(ctx, sql+` RETURNING args->>'run_id'`, args...)
+	return collect(rs, err, scanString)
+}
+
+// InsertLazyRunsLater is InsertLazyRuns of a caller that does not need the
+// ids of the runs queued: the statement is held (Q.later) and goes with the
+// transaction's next statement, its COMMIT when it is the last (issue 14:
+// an order's runs cost it no round trip of their own). Its error is that
+// statement's.
+func (tx *Tx) InsertLazyRunsLater(ctx context.Context, runs []LazyRun) error {
+	if !tx.lazyRuns() {
+		return errors.ErrUnsupported
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	sql, args := lazyRunsInsert(runs)
+	return tx.later(ctx, "queue runs", sql, args...)
+}
+
+// lazyRunsInsert is the statement that queues runs as their jobs, without a
+// RETURNING clause.
+func lazyRunsInsert(runs []LazyRun) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO river_job (args, kind, max_attempts, priority, queue, scheduled_at, state)
 		SELECT jsonb_build_object('run_id', v.id, 'function_id', v.function_id, 'event_id', v.event_id), v.kind,
@@ -101,10 +125,8 @@ func (tx *Tx) InsertLazyRuns(ctx context.Context, runs []LazyRun) ([]string, err
 	b.WriteString(`) AS v (id, function_id, event_id, kind, max_attempts, priority)
 		WHERE NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.function_id = v.function_id AND r.idempotency_key = 'event:' || v.event_id)
 		  AND NOT EXISTS (SELECT 1 FROM function_keys k WHERE k.function_id = v.function_id AND k.idempotency_key = 'event:' || v.event_id)
-		ORDER BY v.id
-		RETURNING args->>'run_id'`)
-	rs, err := tx.q.query(ctx, b.String(), args...)
-	return collect(rs, err, scanString)
+		ORDER BY v.id`)
+	return b.String(), args
 }
 
 // runTable is function_runs' columns that a run's reads select (runColumns),

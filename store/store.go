@@ -327,8 +327,8 @@ func (tx *Tx) PgxTx() (pgx.Tx, bool) {
 	switch t := tx.raw.(type) {
 	case pgxTx:
 		return t.tx, true
-	case *pgxPipeline: // its held statements run after what is sent this way, still before the commit
-		return t.tx, true
+	case *pgxPipeline: // what is sent this way first sends the statements it holds
+		return pipelineTx{t}, true
 	}
 	return nil, false
 }

@@ -101,3 +101,109 @@ func TestClaimIdempotencyLater(t *testing.T) {
 		})
 	}
 }
+
+// On PostgreSQL a transaction's BEGIN goes with its first statement and its
+// COMMIT with the statements still held: a transaction that reads once and
+// holds a row costs two round trips; one that sends nothing costs none, and
+// one whose held rows are all it has, rolled back, sends nothing either.
+func TestTransactionRoundTrips(t *testing.T) {
+	st := storetest.Open(t, string(store.Postgres))
+	entry := func(id string) mohalla.AuditEntry {
+		return mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: "olga", Role: mohalla.RoleAdmin}),
+			Action: mohalla.AuditProductStock, Entity: "product", EntityID: id}
+	}
+	readThenHold := func(id string) error {
+		return st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Audit(ctx, "product", id); err != nil {
+				return err
+			}
+			return tx.InsertAudits(ctx, []mohalla.AuditEntry{entry(id)})
+		})
+	}
+	if err := readThenHold("warm"); err != nil { // prepares its statements on a connection
+		t.Fatal(err)
+	}
+	before := st.QueryCounts()
+	if err := readThenHold("counted"); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.QueryCounts().Sub(before); got.RoundTrips != 2 {
+		t.Errorf("a read and a held insert: %+v; want 2 round trips (BEGIN with the read, the insert with COMMIT)", got)
+	}
+	if got, err := st.Read().Audit(ctx, "product", "counted"); err != nil || len(got) != 1 {
+		t.Fatalf("the row held until the COMMIT: %d rows (%v), want 1", len(got), err)
+	}
+
+	before = st.QueryCounts()
+	if err := st.InTx(ctx, func(*store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("failed")
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("never")}); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("a failing transaction: %v", err)
+	}
+	if got := st.QueryCounts().Sub(before); got.RoundTrips != 0 || got.Statements != 0 {
+		t.Errorf("an empty transaction and one that failed before sending: %+v; want nothing sent", got)
+	}
+	if got, err := st.Read().Audit(ctx, "product", "never"); err != nil || len(got) != 0 {
+		t.Fatalf("the row of the failed transaction: %d rows (%v), want none", len(got), err)
+	}
+}
+
+// What a store transaction's PgxTx (River's client) sends runs after the
+// statements held before it, in the same transaction, and its nested
+// transactions are savepoints.
+func TestPgxTxAfterHeld(t *testing.T) {
+	st := storetest.Open(t, string(store.Postgres))
+	entry := func(id string) mohalla.AuditEntry {
+		return mohalla.AuditEntry{At: time.Now(), Actor: mohalla.ActorOf(mohalla.Caller{ID: "olga", Role: mohalla.RoleAdmin}),
+			Action: mohalla.AuditProductStock, Entity: "product", EntityID: id}
+	}
+	rolledBack := errors.New("rolled back")
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("held")}); err != nil {
+			return err
+		}
+		pg, ok := tx.PgxTx()
+		if !ok {
+			t.Fatal("no PgxTx on PostgreSQL")
+		}
+		var n int
+		if err := pg.QueryRow(ctx, `SELECT count(*) FROM audit WHERE entity_id = 'held'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("PgxTx saw %d held rows (%v), want 1", n, err)
+		}
+		if err := pg.Commit(ctx); err == nil {
+			t.Error("PgxTx committed the store's transaction")
+		}
+		nested, err := pg.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := nested.Exec(ctx, `SELECT set_config('app.nested', 'set', true)`); err != nil {
+			return err
+		}
+		if err := nested.Rollback(ctx); err != nil {
+			return err
+		}
+		var v string
+		if err := pg.QueryRow(ctx, `SELECT coalesce(current_setting('app.nested', true), '')`).Scan(&v); err != nil || v == "set" {
+			t.Errorf("a setting of a rolled-back nested transaction: %q (%v), want it undone", v, err)
+		}
+		if err := pg.QueryRow(ctx, `SELECT count(*) FROM audit WHERE entity_id = 'held'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("after a nested rollback %d rows (%v), want 1", n, err)
+		}
+		return rolledBack
+	})
+	if !errors.Is(err, rolledBack) {
+		t.Fatal(err)
+	}
+	if got, err := st.Read().Audit(ctx, "product", "held"); err != nil || len(got) != 0 {
+		t.Fatalf("the rolled-back transaction's row: %d rows (%v), want none", len(got), err)
+	}
+}

@@ -1,13 +1,11 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	mrand "math/rand/v2"
 	"net/http"
 	"slices"
@@ -29,19 +27,21 @@ type shopper struct {
 // load drives POST /v1/orders at base from clients goroutines: each places
 // orders one after another, for a random customer, of one or two products of one
 // shop. Requests that start in the warm-up are sent but not measured.
+//
+// Each client is a lean HTTP/1.1 client on a keep-alive connection of its
+// own (rawGetter), not net/http's: the load shares the machine's cores with
+// the server, and net/http's client spent about a tenth of the process's CPU
+// (issue 14), where pgbench, on the floor's side, is lean C.
 type load struct {
-	base     string
+	addr     string // host:port
 	shoppers []shopper
 	products []mohalla.Product
 	byShop   map[string][]mohalla.Product
-	client   *http.Client
 	run      string // makes order ids unique across runs
 }
 
-func newLoad(base string, n *demo.Neighbourhood, shoppers []shopper, clients int) *load {
-	l := &load{base: base, shoppers: shoppers, products: n.Products, byShop: map[string][]mohalla.Product{},
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-			MaxIdleConns: clients, MaxIdleConnsPerHost: clients, IdleConnTimeout: time.Minute}}}
+func newLoad(addr string, n *demo.Neighbourhood, shoppers []shopper) *load {
+	l := &load{addr: addr, shoppers: shoppers, products: n.Products, byShop: map[string][]mohalla.Product{}}
 	for _, p := range n.Products {
 		l.byShop[p.ShopID] = append(l.byShop[p.ShopID], p)
 	}
@@ -95,12 +95,14 @@ func (l *load) drive(ctx context.Context, clients int, warmup, d time.Duration) 
 func (l *load) shop(ctx context.Context, w int, from, until time.Time) *tally {
 	t := &tally{failed: map[string]int{}, sample: map[string]string{}}
 	r := mrand.New(mrand.NewPCG(uint64(w), 0x6f72646572))
+	g := newRawGetter(l.addr)
+	defer g.close()
 	for seq := 0; ctx.Err() == nil; seq++ {
 		t0 := time.Now()
 		if !t0.Before(until) {
 			break
 		}
-		status, body := l.order(ctx, r, fmt.Sprintf("bench-%s-%d-%d", l.run, w, seq))
+		status, body := l.order(g, r, fmt.Sprintf("bench-%s-%d-%d", l.run, w, seq))
 		t.last = time.Now()
 		ok := status == http.StatusCreated
 		if ok {
@@ -127,7 +129,7 @@ func (l *load) shop(ctx context.Context, w int, from, until time.Time) *tally {
 // order places one realistic order: one product, or two of the same shop, one
 // to three of each, with the prices and total the app showed, delivered home.
 // It returns the status (0 if no response came back) and, on failure, the body.
-func (l *load) order(ctx context.Context, r *mrand.Rand, id string) (int, string) {
+func (l *load) order(g *rawGetter, r *mrand.Rand, id string) (int, string) {
 	s := l.shoppers[r.IntN(len(l.shoppers))]
 	first := l.products[r.IntN(len(l.products))]
 	picked := []mohalla.Product{first}
@@ -150,26 +152,14 @@ func (l *load) order(ctx context.Context, r *mrand.Rand, id string) (int, string
 	if err != nil {
 		return 0, err.Error()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/v1/orders", bytes.NewReader(body))
+	status, got, err := g.post("/v1/orders", s.token, body)
 	if err != nil {
 		return 0, err.Error()
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	resp, err := l.client.Do(req)
-	if err != nil {
-		return 0, err.Error()
+	if len(got) > 1024 {
+		got = got[:1024]
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusCreated {
-		_, err = io.Copy(io.Discard, resp.Body)
-		if err != nil {
-			return 0, err.Error()
-		}
-		return resp.StatusCode, ""
-	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-	return resp.StatusCode, string(b)
+	return status, string(got)
 }
 
 // percentile returns the p-th percentile (0 < p ≤ 100) of sorted durations.

@@ -295,7 +295,7 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 
 	log.InfoContext(ctx, "driving POST /v1/orders", slog.String("url", base), slog.Int("clients", c.Clients),
 		slog.Duration("warmup", c.Warmup), slog.Duration("duration", c.Duration))
-	l := newLoad(base, n, shoppers, c.Clients)
+	l := newLoad(ln.Addr().String(), n, shoppers)
 	var (
 		t       *tally
 		elapsed time.Duration

@@ -159,6 +159,47 @@ func exerciseStock(t *testing.T, st *store.Store) {
 	if c, err := q.AdjustStock(ctx, "p1", 1, false, at); err != nil || c.New != 3 {
 		t.Errorf("return stock to a discontinued product: %+v, %v", c, err)
 	}
+
+	// AdjustStockEach: every line's change, in order, or the first that
+	// could not be made.
+	want(t, "insert", q.InsertProduct(ctx, product("p2", "s1", "dairy", 5)), nil)
+	want(t, "insert", q.InsertProduct(ctx, product("p3", "s1", "dairy", 5)), nil)
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		cs, failed, err := tx.AdjustStockEach(ctx, []store.StockDelta{{ProductID: "p2", Delta: -2}, {ProductID: "p3", Delta: -5}}, true, at)
+		if err != nil || failed != -1 || len(cs) != 2 || cs[0].ProductID != "p2" || cs[0].Old != 5 || cs[0].New != 3 ||
+			cs[1].ProductID != "p3" || cs[1].Old != 5 || cs[1].New != 0 || cs[1].ShopID != "s1" || cs[1].Version != 2 {
+			t.Errorf("AdjustStockEach = %+v, %d, %v; want p2 5 → 3 and p3 5 → 0", cs, failed, err)
+		}
+		return err
+	})
+	want(t, "AdjustStockEach", err, nil)
+	for _, bad := range [][]store.StockDelta{
+		{{ProductID: "p2", Delta: -1}, {ProductID: "p3", Delta: -1}}, // p3 has none left
+		{{ProductID: "p2", Delta: -1}, {ProductID: "p9", Delta: -1}}, // p9 is missing
+		{{ProductID: "p1", Delta: -1}, {ProductID: "p2", Delta: -1}}, // p1 is discontinued
+	} {
+		wantFailed := 1
+		if bad[0].ProductID == "p1" {
+			wantFailed = 0
+		}
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			_, failed, err := tx.AdjustStockEach(ctx, bad, true, at)
+			if failed != wantFailed || !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("AdjustStockEach(%v) failed at %d with %v; want %d and ErrNotFound", bad, failed, err, wantFailed)
+			}
+			// The transaction is still usable, to say why.
+			_, perr := tx.Product(ctx, bad[failed].ProductID)
+			return errors.Join(err, perr)
+		})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("AdjustStockEach(%v) in a transaction: %v", bad, err)
+		}
+	}
+	for id, stock := range map[string]int64{"p2": 3, "p3": 0} {
+		if p, err := st.Read().Product(ctx, id); err != nil || p.Stock != stock {
+			t.Errorf("%s after the rolled-back changes: stock %d (%v), want %d", id, p.Stock, err, stock)
+		}
+	}
 }
 
 func exerciseOrders(t *testing.T, st *store.Store) {
