@@ -79,7 +79,21 @@ func RuleOf(name string) (Rule, bool) {
 
 // CheckID reports whether id is a valid id: 1 to 64 letters, digits, '_' or
 // '-'. Ids in paths and queries are held to it before they reach the store.
-func CheckID(id string) bool { return idPattern.MatchString(id) }
+func CheckID(id string) bool {
+	// idPattern, by hand: a regexp match was a tenth of a stock change's
+	// request checks, at every request naming a product.
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // IDRule says what CheckID wants, to a caller.
 var IDRule = rules["id"].Message
@@ -88,7 +102,7 @@ func checkID(v *mohalla.Invalid, field, id string, required bool) {
 	switch {
 	case id == "" && required:
 		v.Add(field, "is required")
-	case id != "" && !idPattern.MatchString(id):
+	case id != "" && !CheckID(id):
 		v.Add(field, "%s", IDRule)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,7 +21,18 @@ func (tx *Tx) InsertAudit(ctx context.Context, a *mohalla.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.q.queryRow(ctx, insertAuditSQL+` RETURNING id`, args...).Scan(&a.ID); err != nil {
+	if ins, ok := tx.q.(rowidInserter); ok && tx.d.kind == SQLite {
+		// audit.id is the table's rowid on SQLite: an exec, no rows (see
+		// sqlQuerier.insert).
+		id, ok, err := ins.insert(ctx, insertAuditSQL, args...)
+		if err == nil && !ok {
+			err = errors.New("no row inserted")
+		}
+		if err != nil {
+			return fmt.Errorf("insert audit: %w", err)
+		}
+		a.ID = id
+	} else if err := tx.q.queryRow(ctx, insertAuditSQL+` RETURNING id`, args...).Scan(&a.ID); err != nil {
 		return fmt.Errorf("insert audit: %w", err)
 	}
 	tx.audited = true

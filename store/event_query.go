@@ -72,9 +72,7 @@ func (tx *Tx) appendEach(ctx context.Context, events []mohalla.Event) ([]mohalla
 		if err != nil {
 			return nil, err
 		}
-		var seq int64
-		err = tx.q.queryRow(ctx, `INSERT INTO events (event_id, name, data, caller, ts, v) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (event_id) DO NOTHING RETURNING seq`, e.ID, e.Name, string(e.Data), caller, e.TS, e.V).Scan(&seq)
+		seq, err := tx.appendOne(ctx, e, caller)
 		if errors.Is(err, ErrNotFound) {
 			continue // in the log already (or earlier in events)
 		}
@@ -88,6 +86,25 @@ func (tx *Tx) appendEach(ctx context.Context, events []mohalla.Event) ([]mohalla
 		tx.appended = true
 	}
 	return out, nil
+}
+
+// appendOne inserts e into the log on SQLite and returns its seq, or
+// ErrNotFound if an event with its id is there already. The seq is the
+// events table's rowid, so the insert runs as an exec (see
+// sqlQuerier.insert) where the querier allows.
+func (tx *Tx) appendOne(ctx context.Context, e mohalla.Event, caller any) (int64, error) {
+	const insert = `INSERT INTO events (event_id, name, data, caller, ts, v) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (event_id) DO NOTHING`
+	if ins, ok := tx.q.(rowidInserter); ok {
+		seq, ok, err := ins.insert(ctx, insert, e.ID, e.Name, string(e.Data), caller, e.TS, e.V)
+		if err == nil && !ok {
+			err = ErrNotFound
+		}
+		return seq, err
+	}
+	var seq int64
+	err := tx.q.queryRow(ctx, insert+` RETURNING seq`, e.ID, e.Name, string(e.Data), caller, e.TS, e.V).Scan(&seq)
+	return seq, err
 }
 
 // logged is e as ReadEvents returns it from the log at SQLite position seq:

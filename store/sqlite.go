@@ -244,6 +244,37 @@ func (q sqlQuerier) queryRow(ctx context.Context, query string, args ...any) row
 	return sqlRow{q.c.QueryRowContext(ctx, query, args...)}
 }
 
+// insert runs an INSERT on SQLite and returns the rowid it gave its row, or
+// ok false if it inserted none (an ON CONFLICT … DO NOTHING that met its
+// conflict): as an INSERT … RETURNING would, but run as an exec, with no rows.
+// database/sql watches every *sql.Rows of a transaction with a goroutine of
+// its own (a transaction's context can always end), one more goroutine and
+// wake-up per statement; an exec has none. The table's key must be its rowid
+// (an INTEGER PRIMARY KEY), which SQLite's last_insert_rowid reports.
+func (q sqlQuerier) insert(ctx context.Context, query string, args ...any) (id int64, ok bool, err error) {
+	ctx = q.ctx(ctx)
+	var res sql.Result
+	if s := q.stmtFor(ctx, query, false); s != nil {
+		res, err = s.ExecContext(ctx, args...)
+	} else {
+		res, err = q.c.ExecContext(ctx, query, args...)
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return 0, false, err
+	}
+	id, err = res.LastInsertId()
+	return id, err == nil, err
+}
+
+// rowidInserter is a querier that runs sqlQuerier.insert: SQLite's.
+type rowidInserter interface {
+	insert(ctx context.Context, query string, args ...any) (id int64, ok bool, err error)
+}
+
 type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { r.Rows.Close() }
