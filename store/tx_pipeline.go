@@ -72,12 +72,15 @@ type pgxPipeline struct {
 	held []heldStmt
 	// begun: the BEGIN has been sent (it is held until the first statement).
 	begun bool
+	// opening counts the statements that open the transaction (BEGIN and
+	// the settings), the first of held until begun.
+	opening int
 }
 
 // beginPipeline starts a transaction on conn whose first statements are
 // begin: they are held, and sent with the transaction's first statement.
 func beginPipeline(conn *pgxpool.Conn, begin []heldStmt) *pgxPipeline {
-	return &pgxPipeline{conn: conn, held: begin}
+	return &pgxPipeline{conn: conn, held: begin, opening: len(begin)}
 }
 
 // queryEach runs stmts, each of which returns at most one row, in order, and
@@ -159,8 +162,9 @@ func (p *pgxPipeline) commit(ctx context.Context) error {
 	if p.conn == nil {
 		return pgx.ErrTxClosed
 	}
-	if !p.begun {
-		// Only its BEGIN is held: there is nothing to commit.
+	if !p.begun && len(p.held) == p.opening {
+		// Only its BEGIN is held: there is nothing to commit. (Statements
+		// held after it, with nothing sent yet, go with the COMMIT below.)
 		p.release()
 		return nil
 	}

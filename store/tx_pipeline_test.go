@@ -40,6 +40,17 @@ func TestHeldStatements(t *testing.T) {
 				t.Fatalf("rows held until the commit: %d (%v), want 2", len(got), err)
 			}
 
+			// A transaction whose only statements are held sends them with
+			// its BEGIN and COMMIT.
+			if err := st.InEventTx(ctx, func(tx *store.Tx) error {
+				return tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("only-held")})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.Read().Audit(ctx, "product", "only-held"); err != nil || len(got) != 1 {
+				t.Fatalf("a transaction of held rows only: %d rows (%v), want 1", len(got), err)
+			}
+
 			notReached := errors.New("not reached")
 			err = st.InTx(ctx, func(tx *store.Tx) error {
 				if err := tx.InsertAudits(ctx, []mohalla.AuditEntry{entry("rolled-back")}); err != nil {
