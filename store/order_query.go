@@ -20,30 +20,14 @@ func scanOrder(r row, o *mohalla.Order) error {
 	return json.Unmarshal([]byte(addr), &o.DeliveryAddress)
 }
 
-// InsertOrder writes a new order and its items. It returns ErrDuplicate if the id
-// exists and ErrMissingRef if its user, its shop or an item's product does not.
-func (q *Q) InsertOrder(ctx context.Context, o *mohalla.Order) error {
-	order, items, err := insertOrderStmts(o)
-	if err != nil {
-		return err
-	}
-	// In a PostgreSQL transaction the order's row is held (Q.later) to go with
-	// its items' in one round trip; an error of either is returned here.
-	err = q.later(ctx, order.what, order.sql, order.args...)
-	if err = q.insertErr(err); err != nil {
-		return err
-	}
-	_, err = q.q.exec(ctx, items.sql, items.args...)
-	return q.insertErr(err)
-}
-
-// InsertOrderLater is InsertOrder with both statements held (Q.later): in a
-// PostgreSQL transaction they go with its next statement (an order's audit
-// row and events), and their error is that statement's. errOf, if not nil,
-// translates it, after ErrDuplicate and ErrMissingRef are made of it as
-// InsertOrder returns them, so that the caller's translation reaches its
-// caller from wherever the error comes out. On SQLite, which holds nothing,
-// the error is returned here, translated the same way.
+// InsertOrderLater writes a new order and its items, both statements held
+// (Q.later): in a PostgreSQL transaction they go with its next statement (an
+// order's audit row and events), and their error is that statement's:
+// ErrDuplicate if the id exists, ErrMissingRef if its user, its shop or an
+// item's product does not. errOf, if not nil, translates it after those, so
+// that the caller's translation reaches its caller from wherever the error
+// comes out. On SQLite, which holds nothing, the error is returned here,
+// translated the same way.
 func (q *Q) InsertOrderLater(ctx context.Context, o *mohalla.Order, errOf func(error) error) error {
 	order, items, err := insertOrderStmts(o)
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 
 // EnableLazyRuns says River's tables exist in the store's database: from now
 // on reads of runs list the lazy runs queued (see LazyRun), and
-// InsertLazyRuns queues them. It does nothing on SQLite.
+// InsertLazyRunsLater queues them. It does nothing on SQLite.
 func (s *Store) EnableLazyRuns() {
 	if p, ok := s.b.(*postgres); ok {
 		p.lazyRuns.Store(true)
@@ -58,7 +58,7 @@ func (q *Q) lazyRuns() bool {
 	return ok && p.lazyRuns.Load()
 }
 
-// LazyRun is a run to queue as its job alone (InsertLazyRuns).
+// LazyRun is a run to queue as its job alone (InsertLazyRunsLater).
 type LazyRun struct {
 	ID, FunctionID, EventID string
 	Kind                    string // the job's kind
@@ -69,29 +69,14 @@ type LazyRun struct {
 // run of that event gets when its function sets none.
 func LazyRunKey(eventID string) string { return "event:" + eventID }
 
-// InsertLazyRuns queues runs as their River jobs alone, available at once,
-// in one statement. A run whose idempotency key (LazyRunKey) a run has, or
-// that was kept after its run was pruned (function_keys), is not queued, as
-// InsertRuns would not write it. It returns the ids of the runs queued. As
+// InsertLazyRunsLater queues runs as their River jobs alone, available at
+// once, in one statement, held (Q.later): it goes with the transaction's next
+// statement, its COMMIT when it is the last (issue 14: an order's runs cost it
+// no round trip of their own), and its error is that statement's. A run whose
+// idempotency key (LazyRunKey) a run has, or that was kept after its run was
+// pruned (function_keys), is not queued, as InsertRuns would not write it. As
 // InsertRunsWithJobs, it does not notify River's producers. It returns
 // errors.ErrUnsupported unless LazyRuns.
-func (tx *Tx) InsertLazyRuns(ctx context.Context, runs []LazyRun) ([]string, error) {
-	if !tx.lazyRuns() {
-		return nil, errors.ErrUnsupported
-	}
-	if len(runs) == 0 {
-		return nil, nil
-	}
-	sql, args := lazyRunsInsert(runs)
-	rs, err := tx.q.query(ctx, sql+` RETURNING args->>'run_id'`, args...)
-	return collect(rs, err, scanString)
-}
-
-// InsertLazyRunsLater is InsertLazyRuns of a caller that does not need the
-// ids of the runs queued: the statement is held (Q.later) and goes with the
-// transaction's next statement, its COMMIT when it is the last (issue 14:
-// an order's runs cost it no round trip of their own). Its error is that
-// statement's.
 func (tx *Tx) InsertLazyRunsLater(ctx context.Context, runs []LazyRun) error {
 	if !tx.lazyRuns() {
 		return errors.ErrUnsupported
@@ -99,13 +84,6 @@ func (tx *Tx) InsertLazyRunsLater(ctx context.Context, runs []LazyRun) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	sql, args := lazyRunsInsert(runs)
-	return tx.later(ctx, "queue runs", sql, args...)
-}
-
-// lazyRunsInsert is the statement that queues runs as their jobs, without a
-// RETURNING clause.
-func lazyRunsInsert(runs []LazyRun) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO river_job (args, kind, max_attempts, priority, queue, scheduled_at, state)
 		SELECT jsonb_build_object('run_id', v.id, 'function_id', v.function_id, 'event_id', v.event_id), v.kind,
@@ -126,7 +104,7 @@ func lazyRunsInsert(runs []LazyRun) (string, []any) {
 		WHERE NOT EXISTS (SELECT 1 FROM function_runs r WHERE r.function_id = v.function_id AND r.idempotency_key = 'event:' || v.event_id)
 		  AND NOT EXISTS (SELECT 1 FROM function_keys k WHERE k.function_id = v.function_id AND k.idempotency_key = 'event:' || v.event_id)
 		ORDER BY v.id`)
-	return b.String(), args
+	return tx.later(ctx, "queue runs", b.String(), args...)
 }
 
 // runTable is function_runs' columns that a run's reads select (runColumns),

@@ -211,7 +211,7 @@ func exerciseOrders(t *testing.T, st *store.Store) {
 		want(t, "insert a product", st.Write().InsertProduct(ctx, p), nil)
 	}
 	insert := func(o *mohalla.Order) error {
-		return st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertOrder(ctx, o) })
+		return st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertOrderLater(ctx, o, nil) })
 	}
 	want(t, "an order of a missing customer", insert(order("o0", "nobody", "s1", "p1")), store.ErrMissingRef)
 	want(t, "an order of a missing product", insert(order("o0", "c1", "s1", "p9")), store.ErrMissingRef)
