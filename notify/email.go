@@ -39,9 +39,15 @@ func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, templat
 		b, _ := json.Marshal(data)
 		now := n.cfg.Now().UTC()
 		id := noteID(template, in.Event.ID, in.Event.Time())
-		rec, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: to.ID, ShopID: shopID,
+		note := mohalla.Notification{ID: id, UserID: to.ID, ShopID: shopID,
 			Channel: "email", Template: template, Recipient: to.Email, Subject: r.Subject, Data: b, Status: mohalla.NotePending,
-			MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: now})
+			MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: now}
+		if n.cfg.Mailer == nil {
+			// Nothing will send it: it is recorded as such in its one insert,
+			// not inserted pending and then marked (a statement less a message).
+			note.Status, note.ProviderResponse = mohalla.NoteRecorded, noMailer
+		}
+		rec, err := n.st.Write().EnsureNotification(ctx, note)
 		if err != nil {
 			return "", err
 		}
@@ -49,7 +55,8 @@ func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, templat
 		case rec.Status == mohalla.NoteSent || rec.Status == mohalla.NoteRecorded:
 			return rec.Status, nil
 		case n.cfg.Mailer == nil:
-			return mohalla.NoteRecorded, n.st.Write().MarkNotification(ctx, id, mohalla.NoteRecorded, "no SMTP server configured", false, now)
+			// Kept pending by an earlier attempt, when a mailer was configured.
+			return mohalla.NoteRecorded, n.st.Write().MarkNotification(ctx, id, mohalla.NoteRecorded, noMailer, false, now)
 		}
 		if err := n.st.Write().MarkNotification(ctx, id, mohalla.NoteSending, rec.ProviderResponse, true, now); err != nil {
 			return "", err
@@ -66,6 +73,9 @@ func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, templat
 	})
 	return err
 }
+
+// noMailer is the provider response of an email recorded without a mailer.
+const noMailer = "no SMTP server configured"
 
 // record keeps a shop notification (no email) once per event.
 func (n *Notifier) record(ctx context.Context, in engine.Input, step, template string, userID, shopID, subject string, data any) (string, error) {

@@ -22,7 +22,8 @@ func scanNotification(r row, n *mohalla.Notification) error {
 	return err
 }
 
-// EnsureNotification records n unless a notification with its id exists, and
+// EnsureNotification records n (its status and provider response as given,
+// no attempts) unless a notification with its id exists, and
 // returns the stored one: a retry gets the record of its first attempt. A new
 // notification costs one statement (the insert returns it); only one that
 // exists is read again.
@@ -30,10 +31,10 @@ func (q *Q) EnsureNotification(ctx context.Context, n mohalla.Notification) (moh
 	var stored mohalla.Notification
 	err := scanNotification(q.q.queryRow(ctx, `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient,
 		subject, data, status, attempts, provider_response, message_id, event_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '', $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $13, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING
 		RETURNING `+notificationColumns,
 		n.ID, n.UserID, n.ShopID, n.Channel, n.Template, n.Recipient, n.Subject, rawOrNull(n.Data), n.Status,
-		n.MessageID, n.EventID, n.CreatedAt), &stored)
+		n.MessageID, n.EventID, n.CreatedAt, n.ProviderResponse), &stored)
 	if errors.Is(err, ErrNotFound) { // there was one
 		return q.Notification(ctx, n.ID)
 	}
