@@ -190,6 +190,13 @@ func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Con
 	if stub, ok := stubbed[T](s, id, written); ok {
 		fn = stub
 	}
+	return runClaimed(ctx, s, id, memo, fn)
+}
+
+// runClaimed executes fn as the step id, claimed, whose memo (of a failed
+// execution) is memo, and records its result.
+func runClaimed[T any](ctx context.Context, s *Step, id string, memo enginetype.StepRow, fn func(ctx context.Context) (T, error)) (T, error) {
+	var zero T
 	start := s.e.cfg.Now().UTC()
 	v, err := fn(ctx)
 	end := s.e.cfg.Now().UTC()

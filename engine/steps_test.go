@@ -108,3 +108,61 @@ func TestFailureModes(t *testing.T) {
 		}
 	})
 }
+
+// TestRunTxCommitsWithItsRecord: a RunTx step's writes commit with its record
+// or not at all. An attempt whose step fails leaves none of its writes; the
+// step that then succeeds is memoized, its writes made once, when a later
+// step fails and the run is retried.
+func TestRunTxCommitsWithItsRecord(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		var calls counter
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "runtx"}, engine.OnEvent("test/runtx"),
+			func(ctx context.Context, in engine.Input) (any, error) {
+				fresh, err := engine.RunTx(ctx, in.Step, "write", func(ctx context.Context, tx *store.Tx) (bool, error) {
+					fresh, err := tx.MarkProcessed(ctx, "runtx-test", in.Event.ID, 1)
+					if err == nil && calls.inc("write") == 1 {
+						return false, errors.New("fails after its write")
+					}
+					return fresh, err
+				})
+				if err != nil {
+					return nil, err
+				}
+				if _, err := engine.Run(ctx, in.Step, "after", func(context.Context) (int, error) {
+					if calls.inc("after") == 1 {
+						return 0, errors.New("not yet")
+					}
+					return 1, nil
+				}); err != nil {
+					return nil, err
+				}
+				return map[string]bool{"fresh": fresh}, nil
+			})
+		n := startNode(t, st, nil, fn)
+		n.send(t, "e1", "test/runtx", map[string]string{})
+		runs := n.waitRuns(t, "runtx", 1, enginetype.RunCompleted)
+		if calls.get("write") != 2 || calls.get("after") != 2 {
+			t.Fatalf("write ran %d times, after %d; want 2 and 2", calls.get("write"), calls.get("after"))
+		}
+		// The first attempt's write rolled back with its step: the second
+		// found the event unmarked.
+		if runs[0].Attempts != 3 || string(runs[0].Output) != `{"fresh":true}` && string(runs[0].Output) != `{"fresh": true}` {
+			t.Errorf("run = %+v", runs[0])
+		}
+		d, err := n.eng.RunDetail(ctx, admin, runs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Steps) != 2 || d.Steps[0].StepID != "write" || d.Steps[0].Attempts != 2 ||
+			d.Steps[0].Status != enginetype.StepCompleted || d.Steps[1].StepID != "after" {
+			t.Errorf("steps = %s", stepsString(d.Steps))
+		}
+		var again bool
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) {
+			again, err = tx.MarkProcessed(ctx, "runtx-test", "e1", 1)
+			return err
+		}); err != nil || again {
+			t.Errorf("the step's write is missing after the run: marked anew %v, %v", again, err)
+		}
+	})
+}

@@ -50,18 +50,40 @@ func (q *Q) Steps(ctx context.Context, runID string) ([]enginetype.StepRow, erro
 // current attempt records. A job below zero is an attempt with no queue job
 // (the engine's test kit executes them): it is not fenced.
 func (q *Q) SaveStep(ctx context.Context, s enginetype.StepRow, job int64, attempt int) error {
-	n, err := q.q.exec(ctx, `INSERT INTO function_steps (`+stepInsertColumns+`)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-		WHERE $15 < 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')
-		ON CONFLICT (run_id, step_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
-		  output = excluded.output, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
-		  wait = excluded.wait, job_id = excluded.job_id, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`,
-		s.RunID, s.StepID, s.Kind, s.Status, rawOrNull(s.Output), s.Error, s.Attempts, s.WakeAt, rawOrNull(s.Wait),
-		s.JobID, s.StartedAt, s.EndedAt, s.DurationMS, s.Seq, job, attempt)
+	n, err := q.q.exec(ctx, saveStepSQL, saveStepArgs(s, job, attempt)...)
 	if err == nil && n == 0 {
 		return ErrStaleAttempt
 	}
 	return err
+}
+
+const saveStepSQL = `INSERT INTO function_steps (` + stepInsertColumns + `)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+		WHERE $15 < 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $15 AND attempt = $16 AND state = 'running')
+		ON CONFLICT (run_id, step_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+		  output = excluded.output, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
+		  wait = excluded.wait, job_id = excluded.job_id, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`
+
+func saveStepArgs(s enginetype.StepRow, job int64, attempt int) []any {
+	return []any{s.RunID, s.StepID, s.Kind, s.Status, rawOrNull(s.Output), s.Error, s.Attempts, s.WakeAt, rawOrNull(s.Wait),
+		s.JobID, s.StartedAt, s.EndedAt, s.DurationMS, s.Seq, job, attempt}
+}
+
+// SaveStepLater is SaveStep in tx, held (Tx.later) until the transaction's
+// next statement, or its COMMIT, and sent with it: a step whose effect is
+// tx's own writes is recorded in their commit, in no round trip of its own.
+// A stale attempt's record is refused as SaveStep's is, and the statement it
+// went with fails with ErrStaleAttempt; if that was the COMMIT, the
+// transaction's other writes are committed (so they must be idempotent, as a
+// step's effects are anyway: the current attempt makes them too).
+func (tx *Tx) SaveStepLater(ctx context.Context, s enginetype.StepRow, job int64, attempt int) error {
+	return tx.hold(ctx, heldStmt{what: "save step", sql: saveStepSQL, args: saveStepArgs(s, job, attempt),
+		rows: func(n int64) error {
+			if n == 0 {
+				return ErrStaleAttempt
+			}
+			return nil
+		}})
 }
 
 const stepInsertColumns = `run_id, step_id, kind, status, output, error, attempts, wake_at, wait, job_id, started_at,

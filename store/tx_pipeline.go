@@ -34,6 +34,9 @@ type heldStmt struct {
 	what, sql string
 	args      []any
 	errOf     func(error) error
+	// rows, if set, checks the rows the statement changed: its error is the
+	// statement's (see Tx.SaveStepLater).
+	rows func(n int64) error
 }
 
 // err is the statement's error as its caller sees it.
@@ -55,7 +58,11 @@ func (q *Q) later(ctx context.Context, what, sql string, args ...any) error {
 func (q *Q) hold(ctx context.Context, s heldStmt) error {
 	p, ok := q.q.(*pgxPipeline)
 	if !ok {
-		if _, err := q.q.exec(ctx, s.sql, s.args...); err != nil {
+		n, err := q.q.exec(ctx, s.sql, s.args...)
+		if err == nil && s.rows != nil {
+			err = s.rows(n)
+		}
+		if err != nil {
 			return s.err(err)
 		}
 		return nil
@@ -135,7 +142,11 @@ func (p *pgxPipeline) send(ctx context.Context, next ...heldStmt) (pgx.BatchResu
 	p.begun = true
 	res := p.conn.SendBatch(ctx, b)
 	for _, s := range held {
-		if _, err := res.Exec(); err != nil {
+		tag, err := res.Exec()
+		if err == nil && s.rows != nil {
+			err = s.rows(tag.RowsAffected())
+		}
+		if err != nil {
 			_ = res.Close()
 			return nil, s.err(err)
 		}
