@@ -18,53 +18,55 @@ import (
 // the retry sends it again with the same Message-ID, which mail clients use to
 // show it once.
 func (n *Notifier) email(ctx context.Context, in engine.Input, step, template string, to mohalla.User, shopID string, data any) error {
-	return n.emailRead(ctx, in, step, template, shopID, func(context.Context) (mohalla.User, any, error) { return to, data, nil })
+	return n.emailRead(ctx, in, step, template, shopID, func(context.Context, *store.Q) (mohalla.User, any, error) { return to, data, nil })
 }
 
-// emailRead is email whose recipient and data read reads inside the step,
-// rather than in steps of their own before it: each step's save is a round
-// trip, and the step's own record (the notification, created once per event)
-// is what a retry after the email went out finds, whatever it reads again.
+// emailRead is email whose recipient and data read reads (through q) inside
+// the step, rather than in steps of their own before it: each step's save is
+// a write, and the step's own record (the notification, created once per
+// event) is what a retry after the email went out finds, whatever it reads
+// again.
 func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, template, shopID string,
-	read func(context.Context) (mohalla.User, any, error)) error {
+	read func(context.Context, *store.Q) (mohalla.User, any, error)) error {
+	if n.cfg.Mailer == nil {
+		// Nothing will send it: the email is only recorded, as such, in the
+		// step's own transaction, which the step's record commits with
+		// (engine.RunTx): reads, the record and the step in one commit.
+		_, err := engine.RunTx(ctx, in.Step, step, func(ctx context.Context, tx *store.Tx) (mohalla.NotificationStatus, error) {
+			note, _, err := n.compose(ctx, &tx.Q, in, template, shopID, read)
+			if err != nil {
+				return "", err
+			}
+			note.Status, note.ProviderResponse = mohalla.NoteRecorded, noMailer
+			rec, err := tx.EnsureNotification(ctx, note)
+			if err != nil || rec.Status == mohalla.NoteSent || rec.Status == mohalla.NoteRecorded {
+				return rec.Status, err
+			}
+			// Kept pending by an earlier attempt, when a mailer was configured.
+			return mohalla.NoteRecorded, tx.MarkNotification(ctx, note.ID, mohalla.NoteRecorded, noMailer, false, note.CreatedAt)
+		})
+		return err
+	}
 	_, err := engine.Run(ctx, in.Step, step, func(ctx context.Context) (mohalla.NotificationStatus, error) {
-		to, data, err := read(ctx)
+		note, r, err := n.compose(ctx, n.st.Read(), in, template, shopID, read)
 		if err != nil {
 			return "", err
 		}
-		r, err := render(template, data)
-		if err != nil {
-			return "", engine.NonRetriable(err)
-		}
-		b, _ := json.Marshal(data)
-		now := n.cfg.Now().UTC()
-		id := noteID(template, in.Event.ID, in.Event.Time())
-		note := mohalla.Notification{ID: id, UserID: to.ID, ShopID: shopID,
-			Channel: "email", Template: template, Recipient: to.Email, Subject: r.Subject, Data: b, Status: mohalla.NotePending,
-			MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: now}
-		if n.cfg.Mailer == nil {
-			// Nothing will send it: it is recorded as such in its one insert,
-			// not inserted pending and then marked (a statement less a message).
-			note.Status, note.ProviderResponse = mohalla.NoteRecorded, noMailer
-		}
+		id, now := note.ID, note.CreatedAt
 		rec, err := n.st.Write().EnsureNotification(ctx, note)
 		if err != nil {
 			return "", err
 		}
-		switch {
-		case rec.Status == mohalla.NoteSent || rec.Status == mohalla.NoteRecorded:
+		if rec.Status == mohalla.NoteSent || rec.Status == mohalla.NoteRecorded {
 			return rec.Status, nil
-		case n.cfg.Mailer == nil:
-			// Kept pending by an earlier attempt, when a mailer was configured.
-			return mohalla.NoteRecorded, n.st.Write().MarkNotification(ctx, id, mohalla.NoteRecorded, noMailer, false, now)
 		}
 		if err := n.st.Write().MarkNotification(ctx, id, mohalla.NoteSending, rec.ProviderResponse, true, now); err != nil {
 			return "", err
 		}
-		resp, err := n.cfg.Mailer.Send(ctx, mail.Message{To: to.Email, Subject: r.Subject, Text: r.Text, HTML: r.HTML, MessageID: rec.MessageID})
+		resp, err := n.cfg.Mailer.Send(ctx, mail.Message{To: note.Recipient, Subject: r.Subject, Text: r.Text, HTML: r.HTML, MessageID: rec.MessageID})
 		if err != nil {
 			_ = n.st.Write().MarkNotification(ctx, id, mohalla.NotePending, err.Error(), false, n.cfg.Now().UTC())
-			return "", fmt.Errorf("send %s to %s: %w", template, to.Email, err)
+			return "", fmt.Errorf("send %s to %s: %w", template, note.Recipient, err)
 		}
 		if n.cfg.AfterSend != nil {
 			n.cfg.AfterSend(id)
@@ -74,23 +76,43 @@ func (n *Notifier) emailRead(ctx context.Context, in engine.Input, step, templat
 	return err
 }
 
+// compose reads the email's recipient and data (through q) and renders it:
+// its notification, pending, and the rendered message.
+func (n *Notifier) compose(ctx context.Context, q *store.Q, in engine.Input, template, shopID string,
+	read func(context.Context, *store.Q) (mohalla.User, any, error)) (mohalla.Notification, rendered, error) {
+	to, data, err := read(ctx, q)
+	if err != nil {
+		return mohalla.Notification{}, rendered{}, err
+	}
+	r, err := render(template, data)
+	if err != nil {
+		return mohalla.Notification{}, r, engine.NonRetriable(err)
+	}
+	b, _ := json.Marshal(data)
+	id := noteID(template, in.Event.ID, in.Event.Time())
+	return mohalla.Notification{ID: id, UserID: to.ID, ShopID: shopID, Channel: "email", Template: template,
+		Recipient: to.Email, Subject: r.Subject, Data: b, Status: mohalla.NotePending,
+		MessageID: mail.NewMessageID(id+"."+template, n.cfg.Domain), EventID: in.Event.ID, CreatedAt: n.cfg.Now().UTC()}, r, nil
+}
+
 // noMailer is the provider response of an email recorded without a mailer.
 const noMailer = "no SMTP server configured"
 
-// record keeps a shop notification (no email) once per event.
+// record keeps a shop notification (no email) once per event, in the step's
+// own transaction (engine.RunTx).
 func (n *Notifier) record(ctx context.Context, in engine.Input, step, template string, userID, shopID, subject string, data any) (string, error) {
-	return engine.Run(ctx, in.Step, step, func(ctx context.Context) (string, error) {
-		return n.keep(ctx, in, template, userID, shopID, subject, data)
+	return engine.RunTx(ctx, in.Step, step, func(ctx context.Context, tx *store.Tx) (string, error) {
+		return n.keep(ctx, tx, in, template, userID, shopID, subject, data)
 	})
 }
 
-// keep writes the shop notification of record, once per event, and returns
-// its id.
-func (n *Notifier) keep(ctx context.Context, in engine.Input, template string, userID, shopID, subject string, data any) (string, error) {
+// keep writes the shop notification of record, once per event, in tx (held
+// until its commit), and returns its id.
+func (n *Notifier) keep(ctx context.Context, tx *store.Tx, in engine.Input, template string, userID, shopID, subject string, data any) (string, error) {
 	b, _ := json.Marshal(data)
 	now := n.cfg.Now().UTC()
 	id := noteID(template, in.Event.ID, in.Event.Time())
-	_, err := n.st.Write().EnsureNotification(ctx, mohalla.Notification{ID: id, UserID: userID, ShopID: shopID,
+	err := tx.KeepNotification(ctx, mohalla.Notification{ID: id, UserID: userID, ShopID: shopID,
 		Channel: "shop", Template: template, Subject: subject, Data: b, Status: mohalla.NoteRecorded, EventID: in.Event.ID,
 		CreatedAt: now})
 	return id, err
@@ -99,13 +121,13 @@ func (n *Notifier) keep(ctx context.Context, in engine.Input, template string, u
 // user loads a user as a step, so a retry sees the same recipient.
 func (n *Notifier) user(ctx context.Context, in engine.Input, id string) (mohalla.User, error) {
 	return engine.Run(ctx, in.Step, "load-user-"+id, func(ctx context.Context) (mohalla.User, error) {
-		return n.readUser(ctx, id)
+		return n.readUser(ctx, n.st.Read(), id)
 	})
 }
 
-// readUser reads a user; a missing one is not retried.
-func (n *Notifier) readUser(ctx context.Context, id string) (mohalla.User, error) {
-	u, err := n.st.Read().User(ctx, id)
+// readUser reads a user through q; a missing one is not retried.
+func (n *Notifier) readUser(ctx context.Context, q *store.Q, id string) (mohalla.User, error) {
+	u, err := q.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return u, engine.NonRetriable(fmt.Errorf("user %s not found", id))
 	}
@@ -115,24 +137,25 @@ func (n *Notifier) readUser(ctx context.Context, id string) (mohalla.User, error
 // shop loads a shop and its owner as a step.
 func (n *Notifier) shop(ctx context.Context, in engine.Input, id string) (shopAndOwner, error) {
 	return engine.Run(ctx, in.Step, "load-shop-"+id, func(ctx context.Context) (shopAndOwner, error) {
-		return n.readShop(ctx, id)
+		return n.readShop(ctx, n.st.Read(), id)
 	})
 }
 
-// readShop reads a shop and its owner; a missing shop is not retried.
-func (n *Notifier) readShop(ctx context.Context, id string) (shopAndOwner, error) {
+// readShop reads a shop and its owner through q; a missing shop is not
+// retried.
+func (n *Notifier) readShop(ctx context.Context, q *store.Q, id string) (shopAndOwner, error) {
 	// One round trip for both, as a rule; the two reads below only tell a
 	// missing shop from a missing owner.
-	if sh, owner, err := n.st.Read().ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
+	if sh, owner, err := q.ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		return shopAndOwner{Shop: sh, Owner: owner}, err
 	}
-	sh, err := n.st.Read().Shop(ctx, id)
+	sh, err := q.Shop(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
 	} else if err != nil {
 		return shopAndOwner{}, err
 	}
-	owner, err := n.st.Read().User(ctx, sh.OwnerID)
+	owner, err := q.User(ctx, sh.OwnerID)
 	return shopAndOwner{Shop: sh, Owner: owner}, err
 }
 

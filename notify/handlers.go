@@ -2,9 +2,11 @@ package notify
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/store"
 )
 
 type userCreated struct {
@@ -31,12 +33,12 @@ func (n *Notifier) orderConfirmation(ctx context.Context, in engine.Input) (any,
 	// The customer and the shop are read in the email's step, not in two
 	// steps of their own: an order's functions saved six steps, a round trip
 	// each, where three do (see emailRead).
-	return nil, n.emailRead(ctx, in, "email", "order_confirmation", o.ShopID, func(ctx context.Context) (mohalla.User, any, error) {
-		u, err := n.readUser(ctx, o.UserID)
+	return nil, n.emailRead(ctx, in, "email", "order_confirmation", o.ShopID, func(ctx context.Context, q *store.Q) (mohalla.User, any, error) {
+		u, err := n.readUser(ctx, q, o.UserID)
 		if err != nil {
 			return u, nil, err
 		}
-		sh, err := n.readShop(ctx, o.ShopID)
+		sh, err := n.readShop(ctx, q, o.ShopID)
 		if err != nil {
 			return u, nil, err
 		}
@@ -86,18 +88,34 @@ func (n *Notifier) shopOrder(ctx context.Context, in engine.Input) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	// The shop's owner is read in the record's step (see orderConfirmation).
-	id, err := engine.Run(ctx, in.Step, "record", func(ctx context.Context) (string, error) {
-		sh, err := n.readShop(ctx, o.ShopID)
+	// The shop's owner, and whether the shop has a webhook, are read in the
+	// notice's step (see orderConfirmation), in its transaction (see
+	// record): a shop without a webhook, most of them, then has no webhook
+	// step to run and record. A webhook registered after the order's notice
+	// was recorded is not called for that order.
+	nt, err := engine.RunTx(ctx, in.Step, "notice", func(ctx context.Context, tx *store.Tx) (shopNotice, error) {
+		sh, err := n.readShop(ctx, &tx.Q, o.ShopID)
 		if err != nil {
-			return "", err
+			return shopNotice{}, err
 		}
-		return n.keep(ctx, in, "new_order", sh.Owner.ID, o.ShopID, "New order "+o.OrderID+" for ₹"+o.TotalAmount.String(), o)
+		_, err = tx.Webhook(ctx, o.ShopID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return shopNotice{}, err
+		}
+		id, kerr := n.keep(ctx, tx, in, "new_order", sh.Owner.ID, o.ShopID, "New order "+o.OrderID+" for ₹"+o.TotalAmount.String(), o)
+		return shopNotice{ID: id, Webhook: err == nil}, kerr
 	})
-	if err != nil {
+	if err != nil || !nt.Webhook {
 		return nil, err
 	}
-	return nil, n.webhook(ctx, in, id, o.ShopID, "order.created", o)
+	return nil, n.webhook(ctx, in, nt.ID, o.ShopID, "order.created", o)
+}
+
+// shopNotice is the output of a new order's notice step: the notification's
+// id, and whether the shop has a webhook to call.
+type shopNotice struct {
+	ID      string `json:"id"`
+	Webhook bool   `json:"webhook,omitempty"`
 }
 
 var inventoryMessages = map[string][2]string{

@@ -41,6 +41,17 @@ func (q *Q) EnsureNotification(ctx context.Context, n mohalla.Notification) (moh
 	return stored, err
 }
 
+// KeepNotification records n unless a notification with its id exists, as
+// EnsureNotification does, held in tx (Tx.later): for a record whose stored
+// copy nothing reads, such as a shop's notice.
+func (tx *Tx) KeepNotification(ctx context.Context, n mohalla.Notification) error {
+	return tx.later(ctx, "keep notification", `INSERT INTO notifications (id, user_id, shop_id, channel, template, recipient,
+		subject, data, status, attempts, provider_response, message_id, event_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $13, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING`,
+		n.ID, n.UserID, n.ShopID, n.Channel, n.Template, n.Recipient, n.Subject, rawOrNull(n.Data), n.Status,
+		n.MessageID, n.EventID, n.CreatedAt, n.ProviderResponse)
+}
+
 // mohalla.Notification returns the notification with id, or ErrNotFound.
 func (q *Q) Notification(ctx context.Context, id string) (mohalla.Notification, error) {
 	var n mohalla.Notification
