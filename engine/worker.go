@@ -180,8 +180,10 @@ func (e *Engine) markRunningAfter(ctx context.Context, a *attempt, job int64, n 
 	done := make(chan struct{})
 	t := time.AfterFunc(runningAfter, func() {
 		defer close(done)
+		// With the other runs' status changes, in their round trip and
+		// transaction (a busy engine marks many runs running at once).
 		u := store.RunUpdate{Status: enginetype.RunRunning, Attempt: n, Started: a.started, Job: job}
-		err := e.st.Write().SetRunStatus(context.WithoutCancel(ctx), a.run.ID, u, e.cfg.Now().UTC())
+		_, err := e.status.call(context.WithoutCancel(ctx), store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: e.cfg.Now().UTC()})
 		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrStaleAttempt) {
 			e.log.WarnContext(ctx, "record run as running", slog.String("run", a.run.ID), slog.Any("err", err))
 		}
