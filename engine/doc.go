@@ -4,6 +4,16 @@
 // crash. Runs and steps are recorded and can be listed, cancelled, re-run and
 // replayed.
 //
+// # Steps that write to the store
+//
+// Run records a step after its function returned, in a write of its own.
+// RunTx is for a step whose effect is writes to the store (a notification's
+// record, say): its function makes them in a transaction the step opens, and
+// the step's record is sent with that transaction's COMMIT, so the writes and
+// the record commit together or not at all, in one transaction instead of
+// two or more. Anything that must happen outside a transaction (an email, an
+// HTTP call) belongs in Run.
+//
 // # Errors
 //
 // A handler fails an attempt by returning an error: the run is retried with
