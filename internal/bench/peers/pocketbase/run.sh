@@ -15,6 +15,7 @@ RUNS=${RUNS:-2}
 TESTS=${TESTS:-"creates updates realtime"}
 PORT=${PORT:-18090}
 MOHALLA_FLAGS=${MOHALLA_FLAGS:-}
+LOADGEN_FLAGS=${LOADGEN_FLAGS:-} # more loadgen flags, e.g. "-d 30s" (then raise BENCH_LIMIT)
 BENCH_LIMIT=${BENCH_LIMIT:-20} # seconds, per loadgen run
 export MOHALLA_JWT_SECRET=${MOHALLA_JWT_SECRET:-peer-bench-secret-0123456789abcdefghijk} # 40 chars
 
@@ -79,7 +80,7 @@ for run in $(seq "$RUNS"); do
 			fi
 			echo "== run $run: $test on $sys (server pid $SERVER_PID, $(cat /proc/$SERVER_PID/comm))" >&2
 			timeout "$BENCH_LIMIT" "$LOADGEN" "$test" -sys "$sys" -base "http://127.0.0.1:$PORT" \
-				-token "$token" -run "$run" -pid "$SERVER_PID" -out "$RESULTS"
+				-token "$token" -run "$run" -pid "$SERVER_PID" -out "$RESULTS" $LOADGEN_FLAGS
 			stop_server
 			rm -rf "$dir"
 			sleep 1
