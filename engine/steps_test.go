@@ -166,3 +166,33 @@ func TestRunTxCommitsWithItsRecord(t *testing.T) {
 		}
 	})
 }
+
+// A step record held for the commit (Tx.SaveStepLater) by an attempt that is
+// no longer its job's running one fails the transaction with ErrStaleAttempt:
+// the step's writes in it do not commit, on PostgreSQL too, where the record
+// goes with the COMMIT.
+func TestSaveStepLaterStaleRollsBack(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		startNode(t, st, nil) // River's tables
+		sys := store.AsSystem(ctx, "test")
+		step := enginetype.StepRow{RunID: "run-stale", StepID: "write", Kind: "run", Status: enginetype.StepCompleted,
+			Output: []byte(`true`), Attempts: 1, StartedAt: time.Now().UTC(), Seq: 1}
+		err := st.InTx(sys, func(tx *store.Tx) error {
+			if _, err := tx.MarkProcessed(sys, "stale-test", "e1", 1); err != nil {
+				return err
+			}
+			// Job 1 does not exist, so no attempt of it is running.
+			return tx.SaveStepLater(sys, step, 1, 1)
+		})
+		if !errors.Is(err, store.ErrStaleAttempt) {
+			t.Fatalf("a stale attempt's step: %v; want ErrStaleAttempt", err)
+		}
+		var fresh bool
+		if err := st.InTx(sys, func(tx *store.Tx) (err error) {
+			fresh, err = tx.MarkProcessed(sys, "stale-test", "e1", 1)
+			return err
+		}); err != nil || !fresh {
+			t.Fatalf("the stale step's write committed: marked anew %v, %v; want it rolled back", fresh, err)
+		}
+	})
+}

@@ -72,18 +72,12 @@ func saveStepArgs(s enginetype.StepRow, job int64, attempt int) []any {
 // SaveStepLater is SaveStep in tx, held (Tx.later) until the transaction's
 // next statement, or its COMMIT, and sent with it: a step whose effect is
 // tx's own writes is recorded in their commit, in no round trip of its own.
-// A stale attempt's record is refused as SaveStep's is, and the statement it
-// went with fails with ErrStaleAttempt; if that was the COMMIT, the
-// transaction's other writes are committed (so they must be idempotent, as a
-// step's effects are anyway: the current attempt makes them too).
+// A stale attempt's record is refused as SaveStep's is: the statement it went
+// with fails with ErrStaleAttempt, and the transaction, its other writes with
+// it, does not commit.
 func (tx *Tx) SaveStepLater(ctx context.Context, s enginetype.StepRow, job int64, attempt int) error {
 	return tx.hold(ctx, heldStmt{what: "save step", sql: saveStepSQL, args: saveStepArgs(s, job, attempt),
-		rows: func(n int64) error {
-			if n == 0 {
-				return ErrStaleAttempt
-			}
-			return nil
-		}})
+		none: ErrStaleAttempt})
 }
 
 const stepInsertColumns = `run_id, step_id, kind, status, output, error, attempts, wake_at, wait, job_id, started_at,

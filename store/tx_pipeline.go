@@ -34,17 +34,32 @@ type heldStmt struct {
 	what, sql string
 	args      []any
 	errOf     func(error) error
-	// rows, if set, checks the rows the statement changed: its error is the
-	// statement's (see Tx.SaveStepLater).
-	rows func(n int64) error
+	// none, if set, is the statement's error when it changed no row (see
+	// Tx.SaveStepLater). Held, the statement then fails on the server, so
+	// that the transaction aborts: a COMMIT sent with it does not commit.
+	none error
 }
 
 // err is the statement's error as its caller sees it.
 func (s heldStmt) err(err error) error {
+	if s.none != nil && pgCode(err) == noRowChanged {
+		err = s.none
+	}
 	if s.errOf != nil {
 		err = s.errOf(err)
 	}
 	return fmt.Errorf("%s: %w", s.what, err)
+}
+
+// noRowChanged is the SQLSTATE (division_by_zero) a held statement with a
+// none error fails with when it changed no row: failingIfNone's wrapping
+// divides by the count of its rows.
+const noRowChanged = "22012"
+
+// failingIfNone returns the INSERT or UPDATE sql as a statement that fails
+// with noRowChanged when it changes no row.
+func failingIfNone(sql string) string {
+	return `WITH changed AS (` + sql + ` RETURNING 1) SELECT 1 / count(*) FROM changed`
 }
 
 // later runs the statement sql with args (its rows are not read): in a
@@ -59,13 +74,16 @@ func (q *Q) hold(ctx context.Context, s heldStmt) error {
 	p, ok := q.q.(*pgxPipeline)
 	if !ok {
 		n, err := q.q.exec(ctx, s.sql, s.args...)
-		if err == nil && s.rows != nil {
-			err = s.rows(n)
+		if err == nil && n == 0 && s.none != nil {
+			err = s.none
 		}
 		if err != nil {
 			return s.err(err)
 		}
 		return nil
+	}
+	if s.none != nil {
+		s.sql = failingIfNone(s.sql)
 	}
 	p.held = append(p.held, s)
 	return nil
@@ -142,11 +160,7 @@ func (p *pgxPipeline) send(ctx context.Context, next ...heldStmt) (pgx.BatchResu
 	p.begun = true
 	res := p.conn.SendBatch(ctx, b)
 	for _, s := range held {
-		tag, err := res.Exec()
-		if err == nil && s.rows != nil {
-			err = s.rows(tag.RowsAffected())
-		}
-		if err != nil {
+		if _, err := res.Exec(); err != nil {
 			_ = res.Close()
 			return nil, s.err(err)
 		}
