@@ -1,8 +1,10 @@
 package live_test
 
 import (
+	"bufio"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -112,5 +114,70 @@ func TestStreamOverHTTP2(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no heartbeat within 10s")
+	}
+}
+
+// TestStalledClientCatchesUp: a client that stops reading for a while, its
+// socket full and its changes queued, then reads again, gets every change
+// once and in order: those the hub wrote, what its socket did not take, and
+// those its stream's goroutine wrote meanwhile.
+func TestStalledClientCatchesUp(t *testing.T) {
+	t.Parallel()
+	small := func(ln net.Listener) net.Listener { return smallBuffers{ln} }
+	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Buffer: 1000, WriteTimeout: 5 * time.Minute}, small)
+	seed(t, n)
+	if err := n.hub.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(1024)
+	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bufio.NewReader(resp.Body)
+	next := func() string { // the data of the next change
+		t.Helper()
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		event := ""
+		for {
+			l, err := body.ReadString('\n')
+			if err != nil {
+				t.Fatalf("read the stream: %v", err)
+			}
+			switch {
+			case strings.HasPrefix(l, "event: "):
+				event = strings.TrimSpace(strings.TrimPrefix(l, "event: "))
+			case strings.HasPrefix(l, "data: ") && event == "change":
+				return l
+			case strings.HasPrefix(l, "data: ") && event == "resync":
+				t.Fatalf("told to resync: %s", l)
+			}
+		}
+	}
+	n.stock(t, "p1", 1)
+	if d := next(); !strings.Contains(d, `"new":1000`) {
+		t.Fatalf("first change %s", d)
+	}
+	// The client reads nothing while 150 changes (some 100 kB) are made.
+	const changes = 150
+	for range changes {
+		n.stock(t, "p1", 1)
+	}
+	for i := range changes {
+		if d, want := next(), fmt.Sprintf(`"new":%d`, 1001+i); !strings.Contains(d, want) {
+			t.Fatalf("change %d: %s, want %s", i, d, want)
+		}
+	}
+	// And the stream goes on once it caught up.
+	n.stock(t, "p1", 1)
+	if d := next(); !strings.Contains(d, fmt.Sprintf(`"new":%d`, 1001+changes)) {
+		t.Fatalf("change after catching up: %s", d)
 	}
 }
