@@ -445,7 +445,9 @@ func (s *liveServer) serve(ln net.Listener, hub *live.Hub) {
 		switch state {
 		case http.StateNew:
 			s.conns[c] = true
-		case http.StateClosed, http.StateHijacked:
+		case http.StateClosed:
+			// A stream's connection, taken over by the hub, stays the
+			// client's: dropConnections closes it too.
 			delete(s.conns, c)
 		}
 	}}

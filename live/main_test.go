@@ -54,6 +54,8 @@ type node struct {
 	svc *market.Service
 	hub *live.Hub
 	url string
+	// client is the HTTP client of its streams; nil for http.DefaultClient.
+	client *http.Client
 }
 
 // newNode starts a node on the store cfg names; nodes on one cfg share the data.
@@ -64,6 +66,17 @@ func newNode(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.Liste
 
 // newNodeWith is newNode whose handler has the config handler.
 func newNodeWith(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.Listener) net.Listener, handler live.HandlerConfig) *node {
+	t.Helper()
+	return newNodeServed(t, cfg, hc, handler, func(srv *httptest.Server) {
+		if wrap != nil {
+			srv.Listener = wrap(srv.Listener)
+		}
+		srv.Start()
+	})
+}
+
+// newNodeServed is newNodeWith whose HTTP server start starts.
+func newNodeServed(t *testing.T, cfg store.Config, hc live.Config, handler live.HandlerConfig, start func(*httptest.Server)) *node {
 	t.Helper()
 	st := storetest.OpenConfig(t, cfg)
 	n := &node{st: st, svc: market.New(st, nil)}
@@ -79,11 +92,11 @@ func newNodeWith(t *testing.T, cfg store.Config, hc live.Config, wrap func(net.L
 	done := make(chan struct{})
 	go func() { n.hub.Run(runCtx); close(done) }()
 	srv := httptest.NewUnstartedServer(n.hub.Handler(handler))
-	if wrap != nil {
-		srv.Listener = wrap(srv.Listener)
-	}
-	srv.Start()
+	start(srv)
 	n.url = srv.URL
+	if srv.TLS != nil {
+		n.client = srv.Client()
+	}
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
 		srv.Close()
@@ -160,6 +173,7 @@ type stream struct {
 	raw    chan string // comment lines, and heartbeats as "heartbeat id: <id>"
 	cancel context.CancelFunc
 	body   io.ReadCloser
+	proto  int // the response's HTTP major version
 }
 
 // open connects to n's live endpoint; it fails the test unless the status is 200.
@@ -183,7 +197,11 @@ func dial(t *testing.T, n *node, topics string, tok, lastID string) (*stream, in
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if n.client != nil {
+		client = n.client
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -197,7 +215,8 @@ func dial(t *testing.T, n *node, topics string, tok, lastID string) (*stream, in
 		}
 		return nil, resp.StatusCode, string(b)
 	}
-	s := &stream{t: t, msgs: make(chan msg, 10000), raw: make(chan string, 10000), cancel: cancel, body: resp.Body}
+	s := &stream{t: t, msgs: make(chan msg, 10000), raw: make(chan string, 10000), cancel: cancel, body: resp.Body,
+		proto: resp.ProtoMajor}
 	go s.read(bufio.NewReader(resp.Body))
 	t.Cleanup(s.close)
 	return s, resp.StatusCode, ""

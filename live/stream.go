@@ -1,7 +1,6 @@
 package live
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -9,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -66,7 +66,7 @@ func (h *Hub) Open(ctx context.Context, caller mohalla.Caller, topics, lastEvent
 	if err != nil {
 		return nil, err
 	}
-	c := &client{topics: map[string]bool{}, ch: make(chan frame, h.cfg.Buffer), overflow: make(chan struct{}), h: h}
+	c := newClient(h)
 	for _, t := range ts {
 		c.topics[t.name] = true
 	}
@@ -296,19 +296,23 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.replay, s.values = nil, nil
-	beat := time.NewTicker(s.h.cfg.Heartbeat)
-	defer beat.Stop()
 	// One context ends the stream for each of its reasons but a slow
-	// client, so the loop below waits on three channels, not six: the
-	// client went (r's context), its end of life came, or the hub stopped.
-	// (The select of each wake-up was over a tenth of a stream's CPU per
-	// message at 10,000 streams, and its cost grows with its channels.)
+	// client: the client went (r's context, or the goroutine that reads the
+	// connection once it is taken over), its end of life came, or the hub
+	// stopped. It wakes the loop below through the client's one channel, as
+	// the heartbeat does.
 	gone, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
+	sw.takeOver(r, cancel)
+	defer sw.close()
 	stopped := context.AfterFunc(s.h.ended, func() { cancel(errHubStopped) })
 	defer stopped()
 	ctx, cancelEnd := context.WithDeadlineCause(gone, s.until, errEndOfLife)
 	defer cancelEnd()
+	defer context.AfterFunc(ctx, s.c.signal)()
+	var beatDue atomic.Bool
+	beat := time.AfterFunc(s.h.cfg.Heartbeat, func() { beatDue.Store(true); s.c.signal() })
+	defer beat.Stop()
 	// send writes one queued change, unless the client has it.
 	send := func(f frame) {
 		if sent == nil {
@@ -329,79 +333,68 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 		last = last.Union(*f.mark)
 		sw.frameAs(f, last)
 	}
-	// write sends queued changes, up to a batch, without waiting.
-	write := func(first *frame) {
-		if first != nil {
-			send(*first)
+	// write sends every queued change and reports whether the client
+	// overflowed after them; then it is told to resync, from the last id
+	// it has, which covers no change it missed.
+	var frames []frame
+	write := func() bool {
+		var over bool
+		frames, over = s.c.take(frames)
+		for _, f := range frames {
+			send(f)
 		}
-		for range 64 {
-			select {
-			case f := <-s.c.ch:
-				send(f)
-			default:
-				return
-			}
+		if over {
+			sw.printf("event: resync\ndata: {\"reason\":\"this client fell more than %d changes behind; reconnect with its last id\"}\n\n", s.c.max)
+			sw.flush()
 		}
+		return over
 	}
 	// ending tells the client why the stream ends; it reconnects with its
 	// last id (and, if it has one, a fresh token) and misses nothing.
 	ending := func(reason string) {
-		write(nil)
+		if write() {
+			return
+		}
 		sw.printf("event: end\nid: %s\ndata: {\"reason\":%q}\n\n", last, reason)
 		sw.flush()
 	}
-	// overflowed tells a client whose queue overflowed to resync. A full
-	// queue wakes the loop by itself, so the overflow is looked at after
-	// each batch rather than waited on.
-	overflowed := func() bool {
-		select {
-		case <-s.c.overflow:
-		default:
-			return false
-		}
-		write(nil)
-		sw.printf("event: resync\ndata: {\"reason\":\"this client fell more than %d changes behind; reconnect with its last id\"}\n\n", cap(s.c.ch))
-		sw.flush()
-		return true
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			if context.Cause(ctx) == errEndOfLife && r.Context().Err() == nil {
+	for range s.c.wake {
+		if ctx.Err() != nil {
+			if context.Cause(ctx) == errEndOfLife && gone.Err() == nil {
 				ending("the stream reached its end of life (its token's expiry, or the server's longest stream); reconnect")
 			}
 			// Otherwise the client went, or the hub stopped: the client
 			// reconnects, to another node or this one restarted.
 			return
-		case f := <-s.c.ch:
-			write(&f)
-			if overflowed() || !sw.flush() {
-				return
-			}
-		case <-beat.C:
+		}
+		if write() {
+			return
+		}
+		if beatDue.Swap(false) {
 			if s.check != nil {
 				var me *mohalla.Error
-				if err := s.check(r.Context()); errors.As(err, &me) && me.Code == mohalla.EUNAUTHENTICATED {
+				if err := s.check(gone); errors.As(err, &me) && me.Code == mohalla.EUNAUTHENTICATED {
 					ending("the stream's credential no longer holds: " + me.Message)
 					return
 				}
 			}
 			// Every change up to the hub's position is queued for this client
 			// already, so once they are written the client's last id may move
-			// there, sparing it a long replay after a quiet spell.
+			// there, sparing it a long replay after a quiet spell (unless one
+			// was dropped: p may lie past it).
 			p := s.h.Mark()
-			if overflowed() { // p may lie past a dropped change
+			if write() {
 				return
 			}
-			write(nil)
 			last = last.Union(p)
 			// An event, not a comment: a browser moves its Last-Event-ID on
 			// either, but only an event reaches client.js, which reopens
 			// streams itself with the id it last saw.
 			sw.printf("event: heartbeat\nid: %s\ndata: {}\n\n", last)
-			if !sw.flush() {
-				return
-			}
+			beat.Reset(s.h.cfg.Heartbeat)
+		}
+		if !sw.flush() {
+			return
 		}
 	}
 }
@@ -410,69 +403,6 @@ var (
 	errEndOfLife  = errors.New("live: the stream reached its end of life")
 	errHubStopped = errors.New("live: the hub stopped")
 )
-
-// sseWriter writes SSE messages, remembering the first failure. Its writes
-// go to the response's buffer; flush sends them, one write for all the
-// messages since the last. Each write to the connection is bounded by the
-// timeout, less at most half of it: the deadline is moved only when half the
-// timeout has passed since it was last set, not at every message, since
-// setting it re-arms a runtime timer (at 10,000 streams, set at each batch,
-// it was a twentieth of a stream's CPU per message).
-type sseWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	timeout time.Duration
-	set     time.Time // when the deadline was last set to set+timeout
-	err     error
-}
-
-// arm moves the write deadline if it is due, before a write that may reach
-// the connection.
-func (sw *sseWriter) arm() {
-	if now := time.Now(); now.Sub(sw.set) > sw.timeout/2 {
-		sw.set = now
-		_ = sw.rc.SetWriteDeadline(now.Add(sw.timeout))
-	}
-}
-
-func (sw *sseWriter) printf(format string, args ...any) {
-	if sw.err != nil {
-		return
-	}
-	sw.arm()
-	_, sw.err = fmt.Fprintf(sw.w, format, args...)
-}
-
-func (sw *sseWriter) message(id eventlog.Mark, event string, data []byte) {
-	sw.printf("id: %s\nevent: %s\ndata: %s\n\n", id, event, data)
-}
-
-func (sw *sseWriter) frame(f frame) {
-	if sw.err != nil {
-		return
-	}
-	sw.arm()
-	_, sw.err = sw.w.Write(f.msg)
-}
-
-// frameAs writes f with the id of m instead of its own.
-func (sw *sseWriter) frameAs(f frame, m eventlog.Mark) {
-	if sw.err != nil {
-		return
-	}
-	nl := bytes.IndexByte(f.msg, '\n')
-	b := append(m.Append([]byte("id: ")), f.msg[nl:]...)
-	sw.arm()
-	_, sw.err = sw.w.Write(b)
-}
-
-func (sw *sseWriter) flush() bool {
-	if sw.err == nil {
-		sw.arm()
-		sw.err = sw.rc.Flush()
-	}
-	return sw.err == nil
-}
 
 // LastEventID returns the position a reconnecting client resumes from: the
 // Last-Event-ID header a browser's EventSource sends, or the lastEventId

@@ -1,0 +1,183 @@
+package live_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/live"
+	"github.com/mohallamart/mohalla/store/storetest"
+)
+
+// TestBurstInOrder: a stream of two topics that a burst of changes both
+// touch gets every change once, in log order, its ids growing, however the
+// changes were batched into its writes.
+func TestBurstInOrder(t *testing.T) {
+	t.Parallel()
+	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{}, nil)
+	seed(t, n)
+	if err := n.hub.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, n, "product:p1,shop:s1:products", "", "")
+	prev := s.next().id
+	const changes = 200
+	for range changes {
+		n.stock(t, "p1", 1)
+	}
+	for i := range changes {
+		m := s.next()
+		c := m.change(t)
+		if m.event != "change" || c.Event.Name != mohalla.EventProductUpdated ||
+			!slices.Equal(c.Topics, []string{"product:p1", "shop:s1:products"}) {
+			t.Fatalf("change %d: %+v", i, m)
+		}
+		if want := fmt.Sprintf(`"new":%d`, 1000+i); !strings.Contains(m.data, want) {
+			t.Fatalf("change %d out of order: %s, want %s", i, m.data, want)
+		}
+		if !less(t, prev, m.id) {
+			t.Fatalf("change %d: id %s does not follow %s", i, m.id, prev)
+		}
+		prev = m.id
+	}
+}
+
+// TestClientGoneEndsStream: a stream whose client closes its connection
+// ends at once (its slot and its hub registration freed), not at its next
+// write.
+func TestClientGoneEndsStream(t *testing.T) {
+	t.Parallel()
+	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: time.Hour}, nil)
+	seed(t, n)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	buf := make([]byte, 64<<10)
+	var got strings.Builder
+	for !strings.Contains(got.String(), "event: snapshot") {
+		k, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("read the stream: %v after %q", err, got.String())
+		}
+		got.Write(buf[:k])
+	}
+	if c := n.hub.Stats().Clients.Load(); c != 1 {
+		t.Fatalf("%d clients, want 1", c)
+	}
+	conn.Close()
+	for deadline := time.Now().Add(10 * time.Second); n.hub.Stats().Clients.Load() != 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream of a client that went is still open after 10s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestStreamOverHTTP2: over HTTP/2, whose connections net/http keeps, a
+// stream is written through the ResponseWriter: values, changes and
+// heartbeats arrive as over HTTP/1.1.
+func TestStreamOverHTTP2(t *testing.T) {
+	t.Parallel()
+	n := newNodeServed(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: 100 * time.Millisecond},
+		live.HandlerConfig{Verify: signer.Verify}, func(srv *httptest.Server) {
+			srv.EnableHTTP2 = true
+			srv.StartTLS()
+		})
+	seed(t, n)
+	if err := n.hub.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, n, "product:p1", "", "")
+	if s.proto != 2 {
+		t.Fatalf("HTTP/%d, want HTTP/2", s.proto)
+	}
+	if m := s.next(); m.event != "snapshot" {
+		t.Fatalf("first message %+v", m)
+	}
+	n.stock(t, "p1", 2)
+	if m := s.next(); m.event != "change" || !strings.Contains(m.data, `"new":1001`) {
+		t.Fatalf("change %+v", m)
+	}
+	select {
+	case l := <-s.raw:
+		if !strings.HasPrefix(l, "heartbeat id: ") {
+			t.Fatalf("raw line %q, want a heartbeat", l)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no heartbeat within 10s")
+	}
+}
+
+// TestStalledClientCatchesUp: a client that stops reading for a while, its
+// socket full and its changes queued, then reads again, gets every change
+// once and in order: those the hub wrote, what its socket did not take, and
+// those its stream's goroutine wrote meanwhile.
+func TestStalledClientCatchesUp(t *testing.T) {
+	t.Parallel()
+	small := func(ln net.Listener) net.Listener { return smallBuffers{ln} }
+	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Buffer: 1000, WriteTimeout: 5 * time.Minute}, small)
+	seed(t, n)
+	if err := n.hub.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(1024)
+	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bufio.NewReader(resp.Body)
+	next := func() string { // the data of the next change
+		t.Helper()
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		event := ""
+		for {
+			l, err := body.ReadString('\n')
+			if err != nil {
+				t.Fatalf("read the stream: %v", err)
+			}
+			switch {
+			case strings.HasPrefix(l, "event: "):
+				event = strings.TrimSpace(strings.TrimPrefix(l, "event: "))
+			case strings.HasPrefix(l, "data: ") && event == "change":
+				return l
+			case strings.HasPrefix(l, "data: ") && event == "resync":
+				t.Fatalf("told to resync: %s", l)
+			}
+		}
+	}
+	n.stock(t, "p1", 1)
+	if d := next(); !strings.Contains(d, `"new":1000`) {
+		t.Fatalf("first change %s", d)
+	}
+	// The client reads nothing while 150 changes (some 100 kB) are made.
+	const changes = 150
+	for range changes {
+		n.stock(t, "p1", 1)
+	}
+	for i := range changes {
+		if d, want := next(), fmt.Sprintf(`"new":%d`, 1001+i); !strings.Contains(d, want) {
+			t.Fatalf("change %d: %s, want %s", i, d, want)
+		}
+	}
+	// And the stream goes on once it caught up.
+	n.stock(t, "p1", 1)
+	if d := next(); !strings.Contains(d, fmt.Sprintf(`"new":%d`, 1001+changes)) {
+		t.Fatalf("change after catching up: %s", d)
+	}
+}
