@@ -120,16 +120,13 @@ func (p *Projection) Run(ctx context.Context) error {
 }
 
 // CatchUp applies every event committed before it was called. On PostgreSQL
-// it first waits for the transactions running at the call to end (see
-// store.Q.CatchUp).
+// it first waits for the log writers running at the call to end (its
+// follower's CatchUp does, see store.Q.CaughtUp).
 func (p *Projection) CatchUp(ctx context.Context) error {
 	ctx = store.AsProjection(ctx, "cache")
 	f := p.follower()
 	if f == nil {
 		return errors.New("cache: the projection has not started")
-	}
-	if err := p.st.Read().CatchUp(ctx); err != nil {
-		return err
 	}
 	return f.CatchUp(ctx)
 }

@@ -36,6 +36,9 @@ type Notifier struct {
 
 	mu       sync.Mutex
 	notified chan struct{}
+	// mark is the store's HorizonMark at the latest notification: a read of
+	// the horizon no older than it shows the commit notified ended.
+	mark store.Horizon
 }
 
 // NewNotifier returns a notifier for st's log.
@@ -62,8 +65,17 @@ func (n *Notifier) Notified() <-chan struct{} {
 	return n.notified
 }
 
-func (n *Notifier) ring() {
+// ringMark is the horizon mark of the latest notification.
+func (n *Notifier) ringMark() store.Horizon {
 	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.mark
+}
+
+func (n *Notifier) ring() {
+	m := n.st.HorizonMark()
+	n.mu.Lock()
+	n.mark = m
 	close(n.notified)
 	n.notified = make(chan struct{})
 	n.mu.Unlock()
@@ -101,15 +113,20 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 			// The follower's Run reads each local commit at once itself.
 			local = nil
 		}
+		// The catch-up reads the log's horizon from the mark of what woke
+		// it, so the followers it woke share one read (store.Horizon).
+		var since store.Horizon
 		select {
 		case <-ctx.Done():
 			return
 		case <-remote:
+			since = n.ringMark()
 		case <-local:
+			since = n.st.CommitMark()
 		}
-		// f.CatchUp waits for the running transactions itself; waiting
+		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
-		if err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
+		if err := f.catchUp(ctx, since); err != nil && ctx.Err() == nil {
 			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
 		}
 	}
