@@ -22,10 +22,11 @@ type ProjectionConfig struct {
 	Poll time.Duration
 	// Retry is the pause after a failed batch (the cache down). Default 1s.
 	Retry time.Duration
-	// Notifier, if set, wakes the projection at once at each commit, of this
-	// node or (on PostgreSQL) of another; it matters for in-process caches on
+	// Notifier, if set, wakes the projection at once at each commit of
+	// another node (on PostgreSQL); it matters for in-process caches on
 	// several nodes, which only the projection invalidates for other nodes'
-	// writes.
+	// writes. This node's commits, which the writer evicted, it reads as
+	// gather says.
 	Notifier *eventlog.Notifier
 	Logger   *slog.Logger
 }

@@ -94,36 +94,32 @@ func (n *Notifier) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// Wake hands f each commit as soon as it can be read, until ctx ends: at each
-// notification from another node, and at each commit of this node, it waits
-// for the transactions running then to end (see store.Q.CatchUp; until
-// they have, a follower on PostgreSQL cannot read the commit, and would see
+// Wake hands f each other node's commit as soon as it can be read, until ctx
+// ends: at each notification from another node it waits for the
+// transactions running then to end (see store.Q.CaughtUp; until they have, a
+// follower in log order on PostgreSQL cannot read the commit, and would see
 // it only at its next poll) and calls f.CatchUp. Bursts coalesce: commits
-// during a catch-up are read by the next one.
+// during a catch-up are read by the next one. This node's commits wake the
+// follower's Run, which reads them as its Config.Gather says: waking here at
+// each of them as well caught up once a commit, the horizon polled until the
+// log writers older than it ended, where the cache projection, the one
+// follower in log order woken here, gathers this node's commits for a second.
 func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 	if n.st.Kind() == store.SQLite {
-		// On SQLite there are no other nodes to hear from, and a local commit
-		// can be read at once: the follower's Run, which waits for each
-		// commit too, reads it. Waking here as well read every commit twice.
+		// On SQLite there are no other nodes to hear from.
 		return
 	}
 	for {
-		remote, local := n.Notified(), n.st.Changed()
-		if f.early {
-			// The follower's Run reads each local commit at once itself.
-			local = nil
-		}
-		// The catch-up reads the log's horizon from the mark of what woke
-		// it, so the followers it woke share one read (store.Horizon).
-		var since store.Horizon
+		remote := n.Notified()
 		select {
 		case <-ctx.Done():
 			return
 		case <-remote:
-			since = n.ringMark()
-		case <-local:
-			since = n.st.CommitMark()
 		}
+		// The catch-up reads the log's horizon from the mark of the
+		// notification, so the followers it woke share one read
+		// (store.Horizon).
+		since := n.ringMark()
 		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
 		if err := f.catchUp(ctx, since); err != nil && ctx.Err() == nil {

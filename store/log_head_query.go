@@ -63,8 +63,13 @@ func (q *Q) CaughtUp(ctx context.Context, since Horizon) (Horizon, error) {
 	if err != nil {
 		return h, err
 	}
-	for xmax := h.xmax; h.Tx < xmax; {
-		if !mohalla.Sleep(ctx, 2*time.Millisecond) {
+	// Then it polls, at 2 ms and twice as long each time up to 16 ms: a log
+	// writer that is still running after a few polls (a long order, on a
+	// loaded machine, a function's batch) is likely to run for longer, and
+	// each poll is a read of pg_locks.
+	pause := 2 * time.Millisecond
+	for xmax := h.xmax; h.Tx < xmax; pause = min(2*pause, 16*time.Millisecond) {
+		if !mohalla.Sleep(ctx, pause) {
 			return h, ctx.Err()
 		}
 		if h, err = q.ReadHorizon(ctx, h.Next()); err != nil {
