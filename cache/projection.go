@@ -22,10 +22,11 @@ type ProjectionConfig struct {
 	Poll time.Duration
 	// Retry is the pause after a failed batch (the cache down). Default 1s.
 	Retry time.Duration
-	// Notifier, if set, wakes the projection at once at each commit, of this
-	// node or (on PostgreSQL) of another; it matters for in-process caches on
+	// Notifier, if set, wakes the projection at once at each commit of
+	// another node (on PostgreSQL); it matters for in-process caches on
 	// several nodes, which only the projection invalidates for other nodes'
-	// writes.
+	// writes. This node's commits, which the writer evicted, it reads as
+	// gather says.
 	Notifier *eventlog.Notifier
 	Logger   *slog.Logger
 }
@@ -120,16 +121,13 @@ func (p *Projection) Run(ctx context.Context) error {
 }
 
 // CatchUp applies every event committed before it was called. On PostgreSQL
-// it first waits for the transactions running at the call to end (see
-// store.Q.CatchUp).
+// it first waits for the log writers running at the call to end (its
+// follower's CatchUp does, see store.Q.CaughtUp).
 func (p *Projection) CatchUp(ctx context.Context) error {
 	ctx = store.AsProjection(ctx, "cache")
 	f := p.follower()
 	if f == nil {
 		return errors.New("cache: the projection has not started")
-	}
-	if err := p.st.Read().CatchUp(ctx); err != nil {
-		return err
 	}
 	return f.CatchUp(ctx)
 }

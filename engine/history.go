@@ -215,8 +215,10 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
-	// Every event committed before the call must be visible to the scan.
-	if err := e.st.Read().CatchUp(ctx); err != nil {
+	// Every event committed before the call must be visible to the scan,
+	// which reads below the horizon that showed it.
+	h, err := e.st.Read().CaughtUp(ctx, e.st.HorizonMark())
+	if err != nil {
 		return 0, err
 	}
 	batch := ulid.Make().String()
@@ -224,7 +226,7 @@ func (e *Engine) Replay(ctx context.Context, c mohalla.Caller, functionID string
 	queued := 0
 	after := mohalla.Position{}
 	for {
-		evs, err := e.st.Read().ReadEvents(ctx, after, f.trigger.Event, 500)
+		evs, err := e.st.Read().ReadEventsBelow(ctx, h, after, f.trigger.Event, 500)
 		if err != nil {
 			return queued, err
 		}

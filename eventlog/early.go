@@ -5,20 +5,27 @@ import (
 	"slices"
 
 	"github.com/mohallamart/mohalla"
+	"github.com/mohallamart/mohalla/store"
 )
 
 // stepEarly is step for a follower that hands over early (NewMarkedFollower):
 // it reads every committed event after the cursor but those of the
 // transactions it handed over early already, and hands over first those below
 // the log's horizon (in log order, moving the cursor), then each whole
-// transaction above it. The caller holds stepMu.
-func (f *Follower) stepEarly(ctx context.Context) (bool, error) {
+// transaction above it. Its horizon is a read no older than need. The caller
+// holds stepMu.
+func (f *Follower) stepEarly(ctx context.Context, need store.Horizon) (bool, error) {
 	start := f.Mark()
 	skip := make([]int64, len(start.Also))
 	for i, p := range start.Also {
 		skip[i] = p.Tx
 	}
-	read, err := f.st.ReadLog().ReadCommittedEvents(ctx, start.At, skip, f.cfg.Batch)
+	h, err := f.st.ReadLog().ReadHorizon(ctx, need)
+	if err != nil {
+		return false, err
+	}
+	f.used = h
+	read, err := f.st.ReadLog().ReadCommittedEvents(ctx, h, start.At, skip, f.cfg.Batch)
 	if err != nil {
 		return false, err
 	}

@@ -75,8 +75,11 @@ type Follower struct {
 
 	stepMu  sync.Mutex // one batch at a time, whether Run or CatchUp reads it
 	started bool       // the horizon was checked once; under stepMu
-	mu      sync.Mutex
-	pos     mohalla.Position
+	// used is the read of the log's horizon (store.Horizon) the latest
+	// batch was read below; under stepMu.
+	used store.Horizon
+	mu   sync.Mutex
+	pos  mohalla.Position
 	// also are the transactions after pos handed over early, each at its
 	// last event, ascending (see Mark); under mu.
 	also []mohalla.Position
@@ -201,10 +204,14 @@ func beyond(also []mohalla.Position, pos mohalla.Position) []mohalla.Position {
 // Run follows the log until ctx ends, then returns ctx's error.
 func (f *Follower) Run(ctx context.Context) error {
 	ctx = f.as(ctx)
+	// need is how new a read of the log's horizon the next step reads below
+	// (see step): one after the commit that woke it, to hand that commit
+	// over; at a poll, any newer than the one before.
+	need := f.st.HorizonMark()
 	for {
 		changed := f.st.Changed() // taken before reading, so no commit is missed between
 		read := time.Now()
-		more, err := f.step(ctx, true)
+		more, err := f.step(ctx, true, need)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -213,9 +220,11 @@ func (f *Follower) Run(ctx context.Context) error {
 			if !mohalla.Sleep(ctx, f.cfg.Retry) {
 				return ctx.Err()
 			}
+			need = f.st.HorizonMark()
 			continue
 		case more:
-			continue // more to read now
+			need = f.usedHorizon() // the rest below the same horizon
+			continue
 		}
 		t := time.NewTimer(f.cfg.Poll)
 		select {
@@ -224,27 +233,45 @@ func (f *Follower) Run(ctx context.Context) error {
 			return ctx.Err()
 		case <-changed:
 			t.Stop()
+			need = f.st.CommitMark()
 			if wait := f.cfg.Gather - time.Since(read); wait > 0 && !mohalla.Sleep(ctx, wait) {
 				return ctx.Err()
 			}
 		case <-t.C:
+			need = f.usedHorizon().Next()
 		}
 	}
+}
+
+// usedHorizon is the read of the horizon the latest batch was read below.
+func (f *Follower) usedHorizon() store.Horizon {
+	f.stepMu.Lock()
+	defer f.stepMu.Unlock()
+	return f.used
 }
 
 // CatchUp hands over every event committed before it was called and returns. It
 // may run beside Run; the two never hand over the same batch.
 func (f *Follower) CatchUp(ctx context.Context) error {
+	return f.catchUp(ctx, f.st.HorizonMark())
+}
+
+// catchUp hands over every event committed before since (a mark of the
+// log's horizon reads, see store.Horizon) and returns.
+func (f *Follower) catchUp(ctx context.Context, since store.Horizon) error {
 	ctx = f.as(ctx)
-	// On PostgreSQL the log shows an event once every older transaction
-	// ended; a follower that hands over early reads every commit at once.
+	// On PostgreSQL the log shows an event once every older log writer
+	// ended: wait for those, and read below the horizon that showed it. A
+	// follower that hands over early reads every commit at once.
 	if !f.early {
-		if err := f.st.ReadLog().CatchUp(ctx); err != nil {
+		h, err := f.st.ReadLog().CaughtUp(ctx, since)
+		if err != nil {
 			return err
 		}
+		since = h
 	}
 	for {
-		more, err := f.step(ctx, false)
+		more, err := f.step(ctx, false, since)
 		if err != nil || !more {
 			return err
 		}
@@ -262,15 +289,17 @@ func (f *Follower) as(ctx context.Context) context.Context {
 // at once. With committed, it takes the batch from this node's latest commits
 // (store.Committed) if they hold the events right after the cursor: Run's
 // steps, woken by those commits. CatchUp's read the log, since it must hand
-// over other processes' commits too.
-func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
+// over other processes' commits too. It reads below a read of the log's
+// horizon no older than need (store.Q.ReadHorizon): the node's readers share
+// them.
+func (f *Follower) step(ctx context.Context, committed bool, need store.Horizon) (bool, error) {
 	f.stepMu.Lock()
 	defer f.stepMu.Unlock()
 	if f.cfg.Idle != nil && f.cfg.Idle() {
 		return false, nil
 	}
 	if f.early {
-		return f.stepEarly(ctx)
+		return f.stepEarly(ctx, need)
 	}
 	pos := f.Position()
 	if committed && f.started {
@@ -280,7 +309,12 @@ func (f *Follower) step(ctx context.Context, committed bool) (bool, error) {
 			return more || len(evs) == f.cfg.Batch, f.hand(ctx, evs)
 		}
 	}
-	evs, err := f.st.ReadLog().ReadEvents(ctx, pos, "", f.cfg.Batch)
+	h, err := f.st.ReadLog().ReadHorizon(ctx, need)
+	if err != nil {
+		return false, err
+	}
+	f.used = h
+	evs, err := f.st.ReadLog().ReadEventsBelow(ctx, h, pos, "", f.cfg.Batch)
 	if err != nil || (len(evs) == 0 && f.started) {
 		return false, err
 	}

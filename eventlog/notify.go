@@ -36,6 +36,9 @@ type Notifier struct {
 
 	mu       sync.Mutex
 	notified chan struct{}
+	// mark is the store's HorizonMark at the latest notification: a read of
+	// the horizon no older than it shows the commit notified ended.
+	mark store.Horizon
 }
 
 // NewNotifier returns a notifier for st's log.
@@ -62,8 +65,17 @@ func (n *Notifier) Notified() <-chan struct{} {
 	return n.notified
 }
 
-func (n *Notifier) ring() {
+// ringMark is the horizon mark of the latest notification.
+func (n *Notifier) ringMark() store.Horizon {
 	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.mark
+}
+
+func (n *Notifier) ring() {
+	m := n.st.HorizonMark()
+	n.mu.Lock()
+	n.mark = m
 	close(n.notified)
 	n.notified = make(chan struct{})
 	n.mu.Unlock()
@@ -82,34 +94,35 @@ func (n *Notifier) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// Wake hands f each commit as soon as it can be read, until ctx ends: at each
-// notification from another node, and at each commit of this node, it waits
-// for the transactions running then to end (see store.Q.CatchUp; until
-// they have, a follower on PostgreSQL cannot read the commit, and would see
+// Wake hands f each other node's commit as soon as it can be read, until ctx
+// ends: at each notification from another node it waits for the
+// transactions running then to end (see store.Q.CaughtUp; until they have, a
+// follower in log order on PostgreSQL cannot read the commit, and would see
 // it only at its next poll) and calls f.CatchUp. Bursts coalesce: commits
-// during a catch-up are read by the next one.
+// during a catch-up are read by the next one. This node's commits wake the
+// follower's Run, which reads them as its Config.Gather says: waking here at
+// each of them as well caught up once a commit, the horizon polled until the
+// log writers older than it ended, where the cache projection, the one
+// follower in log order woken here, gathers this node's commits for a second.
 func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 	if n.st.Kind() == store.SQLite {
-		// On SQLite there are no other nodes to hear from, and a local commit
-		// can be read at once: the follower's Run, which waits for each
-		// commit too, reads it. Waking here as well read every commit twice.
+		// On SQLite there are no other nodes to hear from.
 		return
 	}
 	for {
-		remote, local := n.Notified(), n.st.Changed()
-		if f.early {
-			// The follower's Run reads each local commit at once itself.
-			local = nil
-		}
+		remote := n.Notified()
 		select {
 		case <-ctx.Done():
 			return
 		case <-remote:
-		case <-local:
 		}
-		// f.CatchUp waits for the running transactions itself; waiting
+		// The catch-up reads the log's horizon from the mark of the
+		// notification, so the followers it woke share one read
+		// (store.Horizon).
+		since := n.ringMark()
+		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
-		if err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
+		if err := f.catchUp(ctx, since); err != nil && ctx.Err() == nil {
 			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
 		}
 	}

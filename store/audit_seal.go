@@ -134,11 +134,14 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			if err := tx.q.queryRow(ctx, tx.d.sql(auditHeadSQL)).Scan(&seq, &prev, &cursorTx, &cursorID); err != nil {
 				return fmt.Errorf("audit head: %w", err)
 			}
+			// A read of the horizon started now, shared with the store's
+			// other readers (ReadHorizon): the next statement's snapshot is
+			// taken after it ended, whichever connection made it.
 			horizon, err := tx.logHorizon(ctx)
 			if err != nil {
 				return fmt.Errorf("audit horizon: %w", err)
 			}
-			rs, err := tx.q.query(ctx, tx.d.sql(unlinkedAuditSQL), cursorTx, cursorID, horizon)
+			rs, err := tx.q.query(ctx, tx.d.sql(unlinkedAuditSQL), cursorTx, cursorID, strconv.FormatInt(horizon.Tx, 10))
 			if err != nil {
 				return err
 			}

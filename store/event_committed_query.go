@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"math"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -15,10 +14,11 @@ import (
 type CommittedRead struct {
 	// Events are the committed events read, in log order.
 	Events []mohalla.Event
-	// Horizon is the log's horizon as it was before the read: every event of
-	// a transaction below it that will ever be in the log is among those read
-	// (or left out), while a transaction at or above it may still commit
-	// events with a smaller position than those read.
+	// Horizon is the log's horizon as it was before the read (the Tx of the
+	// Horizon the read was made with): every event of a transaction below it
+	// that will ever be in the log is among those read (or left out), while a
+	// transaction at or above it may still commit events with a smaller
+	// position than those read.
 	Horizon int64
 	// Pruned is the log's pruning horizon (LogHorizon) as it was after the
 	// read: a follower whose cursor is before it missed pruned events.
@@ -30,28 +30,26 @@ type CommittedRead struct {
 // skip, with the horizons around the read. A follower that hands over a
 // transaction's events as soon as it commits (eventlog's early delivery)
 // reads with it: it moves its cursor only up to the horizon, and names the
-// transactions it handed over above it in skip. On PostgreSQL the horizon,
-// the read and the pruning horizon are three statements, each with a snapshot
+// transactions it handed over above it in skip. h is a read of the log's
+// horizon (ReadHorizon) made before the call: the read that follows takes its
+// snapshot after h's ended, as any read below a horizon must. On PostgreSQL
+// the read and the pruning horizon are two statements, each with a snapshot
 // of its own taken after the one before ended, sent in one round trip. On
 // SQLite, whose writers take turns, every event read is below the horizon
 // (math.MaxInt64).
-func (q *Q) ReadCommittedEvents(ctx context.Context, after mohalla.Position, skip []int64, limit int) (CommittedRead, error) {
-	var r CommittedRead
-	if q.d.sql(logHorizonSQL) == "" {
+func (q *Q) ReadCommittedEvents(ctx context.Context, h Horizon, after mohalla.Position, skip []int64, limit int) (CommittedRead, error) {
+	r := CommittedRead{Horizon: h.Tx}
+	if q.d.kind == SQLite {
 		var err error
-		if r.Events, err = q.ReadEvents(ctx, after, "", limit); err != nil {
+		if r.Events, err = q.ReadEventsBelow(ctx, h, after, "", limit); err != nil {
 			return r, err
 		}
-		r.Horizon = math.MaxInt64
 		r.Pruned, err = q.LogHorizon(ctx)
 		return r, err
 	}
 	args := []any{strconv.FormatInt(after.Tx, 10), after.ID, txTexts(skip), limit}
 	s, ok := q.q.(pgxSession)
 	if !ok { // in a transaction: one statement after another
-		if err := q.q.queryRow(ctx, committedHorizonSQL).Scan(&r.Horizon); err != nil {
-			return r, err
-		}
 		rs, err := q.q.query(ctx, committedReadSQL, args...)
 		if err == nil {
 			r.Events, err = scanEvents(rs)
@@ -66,15 +64,11 @@ func (q *Q) ReadCommittedEvents(ctx context.Context, after mohalla.Position, ski
 	if err != nil {
 		return r, err
 	}
-	b.Queue(committedHorizonSQL)
 	b.Queue(committedReadSQL, args...)
 	b.Queue(logHorizonRowSQL)
 	res := s.pool.SendBatch(ctx, b)
 	defer res.Close()
 	if _, err := res.Exec(); err != nil {
-		return r, err
-	}
-	if err := res.QueryRow().Scan(&r.Horizon); err != nil {
 		return r, err
 	}
 	rs, err := res.Query()
@@ -94,23 +88,20 @@ func (q *Q) ReadCommittedEvents(ctx context.Context, after mohalla.Position, ski
 	return r, res.Close()
 }
 
-const (
-	committedHorizonSQL = `SELECT log_visible_xid()::text::bigint`
-	committedReadSQL    = `
+const committedReadSQL = `
 		SELECT ` + pgEventColumns + `
 		FROM events
 		WHERE (txid, seq) > ($1::text::xid8, $2)
 		  AND txid <> ALL($3::text[]::xid8[])
 		ORDER BY events.txid, seq
 		LIMIT $4`
-)
 
 // ReadTransactionEvents returns the events of the committed transactions
 // txs, in log order: what a follower handed over early (ReadCommittedEvents),
 // read again to replay it. On SQLite, where no follower hands over early, it
 // returns nothing.
 func (q *Q) ReadTransactionEvents(ctx context.Context, txs []int64) ([]mohalla.Event, error) {
-	if q.d.sql(logHorizonSQL) == "" || len(txs) == 0 {
+	if q.d.kind == SQLite || len(txs) == 0 {
 		return nil, nil
 	}
 	rs, err := q.q.query(ctx, `

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mohallamart/mohalla"
@@ -120,19 +121,30 @@ func logged(e mohalla.Event, seq int64) mohalla.Event {
 
 // ReadEvents returns up to limit events after the position, in log order, with
 // name if it is not "". It never skips an event: an event not yet returned will
-// only ever appear after the last one returned.
+// only ever appear after the last one returned. It shows every event
+// committed before the call whose transaction is older than every log writer
+// still running.
 func (q *Q) ReadEvents(ctx context.Context, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	return q.readLog(ctx, readEventsSQL, fmt.Sprint(after.Tx), after.ID, name, limit)
-}
-
-// readLog runs one of the log's reads with args and the log's horizon after
-// them.
-func (q *Q) readLog(ctx context.Context, read query, args ...any) ([]mohalla.Event, error) {
 	h, err := q.logHorizon(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := q.q.query(ctx, q.d.sql(read), append(args, h)...)
+	return q.ReadEventsBelow(ctx, h, after, name, limit)
+}
+
+// ReadEventsBelow is ReadEvents below a horizon read before (ReadHorizon):
+// the events after the position of the transactions below it. Any read of
+// the horizon keeps ReadEvents' guarantee; a follower that read it once
+// reads several batches below it, or takes the one another reader of the
+// store read after the commit that woke them both.
+func (q *Q) ReadEventsBelow(ctx context.Context, h Horizon, after mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
+	return q.readBelow(ctx, h, readEventsSQL, fmt.Sprint(after.Tx), after.ID, name, limit)
+}
+
+// readBelow runs one of the log's reads with args and the horizon after
+// them.
+func (q *Q) readBelow(ctx context.Context, h Horizon, read query, args ...any) ([]mohalla.Event, error) {
+	rs, err := q.q.query(ctx, q.d.sql(read), append(args, strconv.FormatInt(h.Tx, 10))...)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +180,11 @@ var readEventsSQL = query{
 // position: the newest), newest first, with name if it is not "": what
 // ReadEvents would return, read from the other end, for people to look at.
 func (q *Q) ReadEventsBefore(ctx context.Context, before mohalla.Position, name string, limit int) ([]mohalla.Event, error) {
-	return q.readLog(ctx, readEventsBeforeSQL, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
+	h, err := q.logHorizon(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return q.readBelow(ctx, h, readEventsBeforeSQL, before.IsZero(), fmt.Sprint(before.Tx), before.ID, name, limit)
 }
 
 var readEventsBeforeSQL = query{
@@ -187,22 +203,6 @@ var readEventsBeforeSQL = query{
 		ORDER BY seq DESC
 		LIMIT $5`,
 }
-
-// logHorizon returns the transaction id below which the log's next
-// statement reads on PostgreSQL (log_visible_xid, migration 032), "" on
-// SQLite: it must be asked in a statement of its own, before the read, whose
-// snapshot then sees every log writer below it ended.
-func (q *Q) logHorizon(ctx context.Context) (string, error) {
-	sql := q.d.sql(logHorizonSQL)
-	if sql == "" {
-		return "", nil
-	}
-	var h string
-	err := q.q.queryRow(ctx, sql).Scan(&h)
-	return h, err
-}
-
-var logHorizonSQL = query{postgres: `SELECT log_visible_xid()::text`}
 
 // EventByID returns the event with the envelope id, or ErrNotFound.
 func (q *Q) EventByID(ctx context.Context, id string) (mohalla.Event, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -18,7 +19,7 @@ func (q *Q) LogHead(ctx context.Context) (mohalla.Position, error) {
 	if err != nil {
 		return p, err
 	}
-	err = q.q.queryRow(ctx, q.d.sql(logHeadSQL), h).Scan(&p.Tx, &p.ID)
+	err = q.q.queryRow(ctx, q.d.sql(logHeadSQL), strconv.FormatInt(h.Tx, 10)).Scan(&p.Tx, &p.ID)
 	return p, err
 }
 
@@ -35,43 +36,47 @@ var logHeadSQL = query{
 
 // CatchUp returns once ReadEvents shows every event committed before the call:
 // on PostgreSQL, when every log writer (InEventTx) that was running at the
-// call has ended (the log's reader waits for them, see ReadEvents). Tests and callers that must
-// read their own writes use it.
+// call has ended (the log's reader waits for them, see ReadEvents). Tests and
+// callers that must read their own writes use it.
 func (q *Q) CatchUp(ctx context.Context) error {
-	// It waits until the log's horizon passes the xmax it saw first: then no
-	// log writer that was running at the call is running still. The first
-	// statement asks both: log_visible_xid takes a snapshot of its own, after
-	// the statement's, so a log that is caught up already costs one round
-	// trip, not two.
-	first := q.d.sql(catchUpSQL.first)
-	if first == "" {
+	p, ok := q.b.(*postgres)
+	if !ok {
 		return nil
 	}
-	var (
-		xmax string
-		done bool
-	)
-	if err := q.q.queryRow(ctx, first).Scan(&xmax, &done); err != nil {
-		return err
-	}
-	for !done {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Millisecond):
-		}
-		if err := q.q.queryRow(ctx, q.d.sql(catchUpSQL.done), xmax).Scan(&done); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := q.CaughtUp(ctx, p.horizons.mark())
+	return err
 }
 
-// catchUpSQL is PostgreSQL's only: on SQLite writers take turns, and a
-// commit is in the log once it returns.
-var catchUpSQL = struct{ first, done query }{
-	first: query{postgres: `SELECT x::text, log_visible_xid() >= x FROM pg_snapshot_xmax(pg_current_snapshot()) AS x`},
-	done:  query{postgres: `SELECT log_visible_xid() >= $1::text::xid8`},
+// CaughtUp returns a read of the log's horizon (ReadHorizon) past every
+// transaction that had ended at since (a mark, or a read): ReadEventsBelow
+// it shows every event they committed. It waits, on PostgreSQL, until every
+// log writer that was running then has ended. A follower woken by a commit
+// catches up from the mark the commit left (Store.CommitMark), so the
+// followers it woke share their reads; and it reads the log below what
+// CaughtUp returned, with no read of its own.
+func (q *Q) CaughtUp(ctx context.Context, since Horizon) (Horizon, error) {
+	// The first read that started after since shows every transaction that
+	// had ended by then below its snapshot's xmax; once the horizon passes
+	// that xmax, no log writer older than it runs still. The first read asks
+	// both: a log that is caught up already costs one read.
+	h, err := q.ReadHorizon(ctx, since)
+	if err != nil {
+		return h, err
+	}
+	// Then it polls, at 2 ms and twice as long each time up to 16 ms: a log
+	// writer that is still running after a few polls (a long order, on a
+	// loaded machine, a function's batch) is likely to run for longer, and
+	// each poll is a read of pg_locks.
+	pause := 2 * time.Millisecond
+	for xmax := h.xmax; h.Tx < xmax; pause = min(2*pause, 16*time.Millisecond) {
+		if !mohalla.Sleep(ctx, pause) {
+			return h, ctx.Err()
+		}
+		if h, err = q.ReadHorizon(ctx, h.Next()); err != nil {
+			return h, err
+		}
+	}
+	return h, nil
 }
 
 // PopularProduct is a product and how many units of it were ordered.

@@ -33,6 +33,8 @@ type postgres struct {
 	// lazyRuns: River's tables exist, and runs may be queued as their jobs
 	// alone (Store.EnableLazyRuns).
 	lazyRuns atomic.Bool
+	// horizons shares the reads of the log's horizon (ReadHorizon).
+	horizons horizons
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
@@ -71,7 +73,9 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &postgres{pool: pool, logPool: logPool, tracer: tr}, nil
+	p := &postgres{pool: pool, logPool: logPool, tracer: tr}
+	p.horizons.query = p.readHorizon
+	return p, nil
 }
 
 // logConns bounds the log followers' connections (ReadLog) of a node: two

@@ -83,6 +83,8 @@ type Store struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced after each commit that appended events
+	// commitMark is HorizonMark at the latest close of changed (CommitMark).
+	commitMark Horizon
 	// committed keeps the events of this process's latest commits on SQLite
 	// (see Committed).
 	committed committed
@@ -214,7 +216,9 @@ func (s *Store) Changed() <-chan struct{} {
 }
 
 func (s *Store) signal() {
+	m := s.HorizonMark()
 	s.mu.Lock()
+	s.commitMark = m
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
