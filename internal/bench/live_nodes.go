@@ -153,25 +153,28 @@ func (ln *liveNodes) plans(clients, procs int) []liveClientsPlan {
 	return plans
 }
 
-// liveWrites is what the writers did: each order's commit time and each
-// write's latency.
+// liveWrites is what the writers did: each measured order's commit time and
+// each measured write's latency, and the warm-up's orders' commit times.
 type liveWrites struct {
 	commits   map[string]time.Time
+	warm      map[string]time.Time
 	latencies []time.Duration
-	elapsed   time.Duration
+	elapsed   time.Duration // of the measure
 }
 
 // writeOrders writes orders through the first node at c.Rate a second for
-// c.Duration, as an open loop: order k starts k/c.Rate seconds after the
+// c.Warmup and then c.Duration, calling measuring as the first measured
+// order is due, as an open loop: order k starts k/c.Rate seconds after the
 // first, whatever became of the ones before, with up to c.Writers in flight
 // (one that finds them all busy starts late, which the rate reached shows).
 // Four writers each waiting for its last order, as before, asked fewer than
 // 50 a second once a write took above 80 ms, so a slow server was measured
 // at a lighter load than asked.
-func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrites, error) {
+func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring func()) (*liveWrites, error) {
 	svc := ln.nodes[0].Service
-	w := &liveWrites{commits: map[string]time.Time{}}
+	w := &liveWrites{commits: map[string]time.Time{}, warm: map[string]time.Time{}}
 	start := time.Now()
+	var measured time.Time // when the first measured order was due
 	var (
 		mu      sync.Mutex
 		failure error
@@ -187,9 +190,10 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 	}
 	for k := 0; ctx.Err() == nil; k++ {
 		at := start.Add(time.Duration(float64(k) / c.Rate * float64(time.Second)))
-		if at.Sub(start) >= c.Duration {
+		if at.Sub(start) >= c.Warmup+c.Duration {
 			break
 		}
+		warm := at.Sub(start) < c.Warmup
 		r := streams[k%len(streams)]
 		cu := ln.customers[r.IntN(len(ln.customers))]
 		if r.IntN(3) == 2 { // a third of orders by customers that clients follow
@@ -197,6 +201,10 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 		}
 		p := ln.hot[r.IntN(len(ln.hot))]
 		time.Sleep(time.Until(at))
+		if !warm && measured.IsZero() {
+			measured = time.Now()
+			measuring()
+		}
 		slots <- struct{}{}
 		writers.Go(func() {
 			defer func() { <-slots }()
@@ -208,16 +216,20 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig) (*liveWrite
 			done := time.Now()
 			mu.Lock()
 			defer mu.Unlock()
-			if err != nil {
+			switch {
+			case err != nil:
 				failure = err
-			} else {
+			case warm:
+				w.warm[o.ID] = committed
+				return
+			default:
 				w.commits[o.ID] = committed
 			}
 			w.latencies = append(w.latencies, done.Sub(t0))
 		})
 	}
 	writers.Wait()
-	w.elapsed = time.Since(start)
+	w.elapsed = time.Since(measured)
 	if failure != nil {
 		return nil, fmt.Errorf("bench live: write an order: %w", failure)
 	}

@@ -14,12 +14,13 @@ import (
 
 // A short live run across two nodes on the real server, its clients in two
 // processes of their own: every change the hubs handed out reaches its
-// client, with latencies measured on both nodes. Not parallel: it measures
+// client, with latencies measured on both nodes; the warm-up's orders are
+// reported apart and counted in no other figure. Not parallel: it measures
 // this process's descriptors per stream, which other tests opening and
 // closing theirs at the same time would blur (to below zero, under load).
 func TestLiveShortRun(t *testing.T) {
 	rep, err := bench.Live(context.Background(), &bench.LiveConfig{URL: storetest.AdminURL(), Clients: 30, ClientProcesses: 2,
-		ClientCommand: clientCommand(), Rate: 40, Duration: time.Second, Products: 60,
+		ClientCommand: clientCommand(), Rate: 40, Duration: time.Second, Warmup: 500 * time.Millisecond, Products: 60,
 		Database: "mohalla_bench_live_test_" + suffix(), MaxConns: storetest.MaxConns,
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
@@ -29,12 +30,15 @@ func TestLiveShortRun(t *testing.T) {
 		rep.Overflowed != 0 || rep.P50 > rep.P99 || len(rep.NodeP99) != 2 || rep.NodeP99[0] == 0 || rep.NodeP99[1] == 0 {
 		t.Errorf("report %+v: want two nodes, two client processes, orders, messages on both nodes, none lost, and p50 ≤ p99", rep)
 	}
+	if rep.WarmupOrders != 20 || rep.WarmupP99 == 0 || rep.Orders != 40 {
+		t.Errorf("%d orders in the warm-up (p99 %v), %d measured; want 20 (delivered) and 40", rep.WarmupOrders, rep.WarmupP99, rep.Orders)
+	}
 	if rep.FDsPerConn < 1 {
 		t.Errorf("%.2f file descriptors per stream: each stream holds its connection's", rep.FDsPerConn)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"messages/s", "commit-to-delivery", "p99"} {
+	for _, want := range []string{"messages/s", "commit-to-delivery", "p99", "warm-up"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
