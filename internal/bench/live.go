@@ -225,9 +225,17 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 func (r *LiveReport) tally(w *liveWrites, got []liveReceipt, nodes *liveNodes) {
 	var lat, warm []time.Duration
 	byNode := make([][]time.Duration, len(nodes.nodes))
+	// A change that names no order (a product's stock, say) counts as the
+	// measure's if it was read after the measure began; one of a warm-up
+	// order never does.
+	var messages int64
 	for _, rcv := range got {
 		if t, ok := w.warm[rcv.Order]; ok {
 			warm = append(warm, max(0, time.Unix(0, rcv.At).Sub(t)))
+			continue
+		}
+		if _, ok := w.commits[rcv.Order]; ok || !time.Unix(0, rcv.At).Before(w.measured) {
+			messages++
 		}
 		if t, ok := w.commits[rcv.Order]; ok {
 			d := max(0, time.Unix(0, rcv.At).Sub(t))
@@ -237,7 +245,7 @@ func (r *LiveReport) tally(w *liveWrites, got []liveReceipt, nodes *liveNodes) {
 			}
 		}
 	}
-	r.Messages = int64(len(lat))
+	r.Messages = messages
 	slices.Sort(lat)
 	slices.Sort(warm)
 	r.WarmupOrders, r.WarmupP99 = len(w.warm), percentile(warm, 99)

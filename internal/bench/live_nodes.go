@@ -159,6 +159,7 @@ type liveWrites struct {
 	commits   map[string]time.Time
 	warm      map[string]time.Time
 	latencies []time.Duration
+	measured  time.Time     // when the first measured order was due
 	elapsed   time.Duration // of the measure
 }
 
@@ -174,7 +175,6 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 	svc := ln.nodes[0].Service
 	w := &liveWrites{commits: map[string]time.Time{}, warm: map[string]time.Time{}}
 	start := time.Now()
-	var measured time.Time // when the first measured order was due
 	var (
 		mu      sync.Mutex
 		failure error
@@ -201,8 +201,8 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 		}
 		p := ln.hot[r.IntN(len(ln.hot))]
 		time.Sleep(time.Until(at))
-		if !warm && measured.IsZero() {
-			measured = time.Now()
+		if !warm && w.measured.IsZero() {
+			w.measured = time.Now()
 			measuring()
 		}
 		slots <- struct{}{}
@@ -229,7 +229,7 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 		})
 	}
 	writers.Wait()
-	w.elapsed = time.Since(measured)
+	w.elapsed = time.Since(w.measured)
 	if failure != nil {
 		return nil, fmt.Errorf("bench live: write an order: %w", failure)
 	}
