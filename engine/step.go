@@ -174,23 +174,34 @@ func (s *Step) save(ctx context.Context, r enginetype.StepRow) error {
 // from fn is recorded and returned; the run is retried from the top, with this
 // step executed again.
 func Run[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Context) (T, error)) (T, error) {
-	var zero T
 	written := id
-	id, memo, ok := s.claim(id)
-	if ok && memo.Status == enginetype.StepCompleted {
-		var v T
-		if err := json.Unmarshal(memo.Output, &v); err != nil {
-			return zero, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", id, v, err))
-		}
-		return v, nil
-	}
-	if s.abandoned.Load() {
-		return zero, errAbandoned
+	id, memo, v, done, err := recalled[T](s, id)
+	if done || err != nil {
+		return v, err
 	}
 	if stub, ok := stubbed[T](s, id, written); ok {
 		fn = stub
 	}
 	return runClaimed(ctx, s, id, memo, fn)
+}
+
+// recalled claims the step id for this run (Run, RunTx) and returns the name
+// it is recorded under and its memo. done: it completed in an earlier
+// attempt, and v is its result; err: that result does not fit T, or the
+// attempt was abandoned.
+func recalled[T any](s *Step, id string) (claimed string, memo enginetype.StepRow, v T, done bool, err error) {
+	claimed, memo, ok := s.claim(id)
+	if ok && memo.Status == enginetype.StepCompleted {
+		if err := json.Unmarshal(memo.Output, &v); err != nil {
+			var zero T
+			return claimed, memo, zero, true, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", claimed, v, err))
+		}
+		return claimed, memo, v, true, nil
+	}
+	if s.abandoned.Load() {
+		return claimed, memo, v, false, errAbandoned
+	}
+	return claimed, memo, v, false, nil
 }
 
 // runClaimed executes fn as the step id, claimed, whose memo (of a failed

@@ -21,16 +21,9 @@ import (
 func RunTx[T any](ctx context.Context, s *Step, id string, fn func(ctx context.Context, tx *store.Tx) (T, error)) (T, error) {
 	var zero T
 	written := id
-	id, memo, ok := s.claim(id)
-	if ok && memo.Status == enginetype.StepCompleted {
-		var v T
-		if err := json.Unmarshal(memo.Output, &v); err != nil {
-			return zero, NonRetriable(fmt.Errorf("step %s: stored output does not fit %T: %w", id, v, err))
-		}
-		return v, nil
-	}
-	if s.abandoned.Load() {
-		return zero, errAbandoned
+	id, memo, v, done, err := recalled[T](s, id)
+	if done || err != nil {
+		return v, err
 	}
 	if stub, ok := stubbed[T](s, id, written); ok {
 		// The test kit's stub replaces fn, and makes no writes.
@@ -38,11 +31,10 @@ func RunTx[T any](ctx context.Context, s *Step, id string, fn func(ctx context.C
 	}
 	start := s.e.cfg.Now().UTC()
 	var (
-		v      T
 		r      enginetype.StepRow
 		notOut error // fn's result is not JSON
 	)
-	err := s.e.st.InTx(store.WithOperation(ctx, "step"), func(tx *store.Tx) error {
+	err = s.e.st.InTx(store.WithOperation(ctx, "step"), func(tx *store.Tx) error {
 		var err error
 		if v, err = fn(ctx, tx); err != nil {
 			return err
