@@ -62,14 +62,16 @@ func (sw *sseWriter) reset() {
 	sw.buf = sw.buf[:sw.head]
 }
 
-// takeOver writes the rest of the stream to r's connection itself, if it may
-// (HTTP/1.1, through ResponseWriters that unwrap to net/http's). Once it
+// takeOver writes the rest of the stream to r's connection itself, if it may:
+// HTTP/1.1 (net/http chunks that response, as takeOver goes on to; an
+// HTTP/1.0 one it does not, nor a HEAD's body, which it drops), through
+// ResponseWriters that unwrap to net/http's. Once it
 // does, net/http no longer sees the client go, so a goroutine reading the
 // connection calls gone when it does (or sends anything: an SSE client
 // sends nothing after its request). Call it after a flush, when net/http
 // has written everything it was given.
 func (sw *sseWriter) takeOver(r *http.Request, gone context.CancelCauseFunc) {
-	if sw.err != nil || r.ProtoMajor != 1 {
+	if sw.err != nil || r.ProtoMajor != 1 || !r.ProtoAtLeast(1, 1) || r.Method == http.MethodHead {
 		return
 	}
 	conn, _, err := sw.rc.Hijack()

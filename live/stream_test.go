@@ -181,3 +181,36 @@ func TestStalledClientCatchesUp(t *testing.T) {
 		t.Fatalf("change after catching up: %s", d)
 	}
 }
+
+// TestStreamOverHTTP10: an HTTP/1.0 response has no chunks (its body ends
+// with its connection), so a stream over HTTP/1.0 stays on net/http's path:
+// its changes arrive as plain SSE, with no chunk framing written into them.
+func TestStreamOverHTTP10(t *testing.T) {
+	t.Parallel()
+	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: time.Hour}, nil)
+	seed(t, n)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.0\r\nHost: x\r\n\r\n")
+	buf := make([]byte, 64<<10)
+	var got strings.Builder
+	readUntil := func(s string) {
+		for !strings.Contains(got.String(), s) {
+			k, err := conn.Read(buf)
+			if err != nil {
+				t.Fatalf("read the stream: %v after %q", err, got.String())
+			}
+			got.Write(buf[:k])
+		}
+	}
+	readUntil("event: snapshot")
+	n.stock(t, "p1", 1)
+	readUntil("event: change")
+	_, body, _ := strings.Cut(got.String(), "\r\n\r\n")
+	if strings.Contains(body, "\r\n") {
+		t.Fatalf("chunk framing in an HTTP/1.0 stream:\n%q", got.String())
+	}
+}
