@@ -214,3 +214,38 @@ func TestStreamOverHTTP10(t *testing.T) {
 		t.Fatalf("chunk framing in an HTTP/1.0 stream:\n%q", got.String())
 	}
 }
+
+// TestStreamOutlivesServerTimeouts: a stream taken over from a server with
+// read and write timeouts (serve has 30 s and 60 s) keeps going past them:
+// a change made after both have passed still arrives.
+func TestStreamOutlivesServerTimeouts(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	n := newNodeServed(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: time.Hour},
+		live.HandlerConfig{Verify: signer.Verify}, func(srv *httptest.Server) {
+			srv.Config.ReadTimeout, srv.Config.WriteTimeout = timeout, timeout
+			srv.Start()
+		})
+	seed(t, n)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	buf := make([]byte, 64<<10)
+	var got strings.Builder
+	readUntil := func(s string) {
+		for !strings.Contains(got.String(), s) {
+			k, err := conn.Read(buf)
+			if err != nil {
+				t.Fatalf("read the stream: %v after %q", err, got.String())
+			}
+			got.Write(buf[:k])
+		}
+	}
+	readUntil("event: snapshot")
+	time.Sleep(3 * timeout)
+	n.stock(t, "p1", 1)
+	readUntil("event: change")
+}
