@@ -56,24 +56,12 @@ func TestClientGoneEndsStream(t *testing.T) {
 	t.Parallel()
 	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: time.Hour}, nil)
 	seed(t, n)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
-	buf := make([]byte, 64<<10)
-	var got strings.Builder
-	for !strings.Contains(got.String(), "event: snapshot") {
-		k, err := conn.Read(buf)
-		if err != nil {
-			t.Fatalf("read the stream: %v after %q", err, got.String())
-		}
-		got.Write(buf[:k])
-	}
+	s := dialStream(t, n, "product:p1", "HTTP/1.1")
+	s.readUntil("event: snapshot")
 	if c := n.hub.Stats().Clients.Load(); c != 1 {
 		t.Fatalf("%d clients, want 1", c)
 	}
-	conn.Close()
+	s.conn.Close()
 	for deadline := time.Now().Add(10 * time.Second); n.hub.Stats().Clients.Load() != 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the stream of a client that went is still open after 10s")
@@ -189,29 +177,13 @@ func TestStreamOverHTTP10(t *testing.T) {
 	t.Parallel()
 	n := newNode(t, storetest.NewConfig(t, "sqlite"), live.Config{Heartbeat: time.Hour}, nil)
 	seed(t, n)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.0\r\nHost: x\r\n\r\n")
-	buf := make([]byte, 64<<10)
-	var got strings.Builder
-	readUntil := func(s string) {
-		for !strings.Contains(got.String(), s) {
-			k, err := conn.Read(buf)
-			if err != nil {
-				t.Fatalf("read the stream: %v after %q", err, got.String())
-			}
-			got.Write(buf[:k])
-		}
-	}
-	readUntil("event: snapshot")
+	s := dialStream(t, n, "product:p1", "HTTP/1.0")
+	s.readUntil("event: snapshot")
 	n.stock(t, "p1", 1)
-	readUntil("event: change")
-	_, body, _ := strings.Cut(got.String(), "\r\n\r\n")
+	s.readUntil("event: change")
+	_, body, _ := strings.Cut(s.got.String(), "\r\n\r\n")
 	if strings.Contains(body, "\r\n") {
-		t.Fatalf("chunk framing in an HTTP/1.0 stream:\n%q", got.String())
+		t.Fatalf("chunk framing in an HTTP/1.0 stream:\n%q", s.got.String())
 	}
 }
 
@@ -227,25 +199,43 @@ func TestStreamOutlivesServerTimeouts(t *testing.T) {
 			srv.Start()
 		})
 	seed(t, n)
+	s := dialStream(t, n, "product:p1", "HTTP/1.1")
+	s.readUntil("event: snapshot")
+	time.Sleep(3 * timeout)
+	n.stock(t, "p1", 1)
+	s.readUntil("event: change")
+}
+
+// rawStream is a stream opened by hand on a connection of its own, read as
+// the bytes that arrive (status line, headers and any chunk framing with
+// them).
+type rawStream struct {
+	t    *testing.T
+	conn net.Conn
+	got  strings.Builder
+}
+
+// dialStream sends GET /v1/live?topics=topics in protocol proto to n.
+func dialStream(t *testing.T, n *node, topics, proto string) *rawStream {
+	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /v1/live?topics=product:p1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, "GET /v1/live?topics=%s %s\r\nHost: x\r\n\r\n", topics, proto)
+	return &rawStream{t: t, conn: conn}
+}
+
+// readUntil reads until what arrived contains want.
+func (s *rawStream) readUntil(want string) {
+	s.t.Helper()
 	buf := make([]byte, 64<<10)
-	var got strings.Builder
-	readUntil := func(s string) {
-		for !strings.Contains(got.String(), s) {
-			k, err := conn.Read(buf)
-			if err != nil {
-				t.Fatalf("read the stream: %v after %q", err, got.String())
-			}
-			got.Write(buf[:k])
+	for !strings.Contains(s.got.String(), want) {
+		k, err := s.conn.Read(buf)
+		if err != nil {
+			s.t.Fatalf("read the stream: %v after %q", err, s.got.String())
 		}
+		s.got.Write(buf[:k])
 	}
-	readUntil("event: snapshot")
-	time.Sleep(3 * timeout)
-	n.stock(t, "p1", 1)
-	readUntil("event: change")
 }
