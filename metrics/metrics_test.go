@@ -122,3 +122,39 @@ func grep(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// A stream flushed through the middleware learns that its client has gone:
+// http.ResponseController.Flush returns the connection's error, not nil.
+func TestMiddlewarePassesOnFlushErrors(t *testing.T) {
+	m := metrics.New()
+	flushErr := make(chan error, 1)
+	clientGone := make(chan struct{})
+	srv := httptest.NewServer(m.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		w.WriteHeader(http.StatusOK)
+		if err := rc.Flush(); err != nil {
+			flushErr <- err
+			return
+		}
+		<-clientGone
+		chunk := make([]byte, 64<<10)
+		for range 1024 { // 64 MiB: far beyond what the sockets' buffers hold
+			_, _ = w.Write(chunk) // its error is not what is tested
+			if err := rc.Flush(); err != nil {
+				flushErr <- err
+				return
+			}
+		}
+		flushErr <- nil
+	})))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close() // closes the connection: the body was not read to its end
+	close(clientGone)
+	if err := <-flushErr; err == nil {
+		t.Fatal("Flush after the client closed its connection returned nil every time")
+	}
+}
