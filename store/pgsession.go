@@ -11,6 +11,13 @@ import (
 // for every caller, so pgx prepares it once per connection.
 const sessionArgsSQL = `SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)`
 
+// sessionWriterArgsSQL is sessionArgsSQL that also takes the log writer lock
+// (log_writer_begin, migration 032), for a transaction that will append
+// events: one statement, not two (a statement's start-up in PostgreSQL,
+// every order's). The target list is evaluated in its order: the lock is
+// taken as AppRole, after the settings, as it was by a statement of its own.
+const sessionWriterArgsSQL = sessionArgsSQL + `, log_writer_begin()`
+
 // sessionBatch returns a batch whose first statement switches to AppRole with
 // ctx's caller. A batch is one pipeline ending in one Sync, an implicit
 // transaction, so the settings last to its end and no further.

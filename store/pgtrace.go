@@ -81,8 +81,9 @@ func (s *Store) PoolWaiting() int64 {
 type QueryCounts struct {
 	// Statements counts the SQL texts sent: one per Exec, Query or QueryRow
 	// and one per statement of a batch (a transaction's BEGIN, its role
-	// settings, its log writer mark and its COMMIT are one each: they go in
-	// the batches of its first and last statements).
+	// settings with, for one that appends, its log writer mark, and its
+	// COMMIT are one each: they go in the batches of its first and last
+	// statements).
 	Statements int64
 	// RoundTrips counts the waits for the server: one per Exec, Query or
 	// QueryRow, one per batch however many statements it holds, and one per

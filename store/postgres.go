@@ -149,18 +149,19 @@ func (p *postgres) execMany(ctx context.Context, sql string, args [][]any) ([]in
 
 // begin is the one place a store transaction starts: BEGIN, the switch to
 // AppRole with ctx's caller and, for one that appends, the log writer lock
-// are held (Tx.later) and go with the transaction's first statement, in one
-// round trip with it.
+// (in the settings' statement: sessionWriterArgsSQL) are held (Tx.later) and
+// go with the transaction's first statement, in one round trip with it.
 func (p *postgres) begin(ctx context.Context, appends bool) (txQuerier, error) {
 	if _, err := sessionSQL(ctx); err != nil {
 		return nil, err
 	}
 	c, _ := CallerOf(ctx)
-	begin := []heldStmt{{what: "begin", sql: "BEGIN"},
-		{what: "begin", sql: sessionArgsSQL, args: []any{AppRole, c.ID, string(c.Role)}}}
+	settings := sessionArgsSQL
 	if appends {
-		begin = append(begin, heldStmt{what: "begin", sql: "SELECT log_writer_begin()"})
+		settings = sessionWriterArgsSQL
 	}
+	begin := []heldStmt{{what: "begin", sql: "BEGIN"},
+		{what: "begin", sql: settings, args: []any{AppRole, c.ID, string(c.Role)}}}
 	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err

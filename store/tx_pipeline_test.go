@@ -218,3 +218,29 @@ func TestPgxTxAfterHeld(t *testing.T) {
 		t.Fatalf("the rolled-back transaction's row: %d rows (%v), want none", len(got), err)
 	}
 }
+
+// A transaction that appends opens with BEGIN and one statement that both
+// switches to AppRole with the caller and takes the log writer lock, before
+// its first write, so its events are held back from the log's readers until
+// it ends (migration 032).
+func TestEventTxOpensInOneStatement(t *testing.T) {
+	st := storetest.Open(t, string(store.Postgres))
+	before := st.QueryCounts()
+	var locked int
+	var role, caller string
+	if err := st.InEventTx(store.AsSystem(ctx, "test"), func(tx *store.Tx) error {
+		ptx, _ := tx.PgxTx()
+		return ptx.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+			AND classid = 7171944 AND objid = 7106407 AND mode = 'ShareLock'),
+			current_user, current_setting('app.role')`).Scan(&locked, &role, &caller)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if locked != 1 || role != store.AppRole || caller != "system" {
+		t.Errorf("in the transaction: %d log writer locks, role %q, app.role %q; want 1, %q, system", locked, role, caller, store.AppRole)
+	}
+	// BEGIN, the settings with the lock, the read, COMMIT.
+	if got := st.QueryCounts().Sub(before); got.Statements != 4 {
+		t.Errorf("an event transaction of one read: %+v; want 4 statements", got)
+	}
+}

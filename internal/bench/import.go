@@ -97,7 +97,7 @@ type ItemCost struct {
 // itemCost returns what m measured since it started, per item of n.
 func itemCost(ctx context.Context, m *appMeter, n int) ItemCost {
 	var c TxCost
-	m.stop(ctx, float64(max(n, 1)), &c)
+	m.finish(ctx, float64(max(n, 1)), &c)
 	return ItemCost{Statements: c.Statements, RoundTrips: c.RoundTrips, AppCPU: c.AppCPU, ServerCPU: c.ServerCPU}
 }
 

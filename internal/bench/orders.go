@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,7 +33,15 @@ type OrdersConfig struct {
 	Clients int
 	// Duration is how long each side is measured. Default 15s.
 	Duration time.Duration
-	// Warmup is how long the app is driven before measuring. Default 2s.
+	// Turns is how many slices each side's Duration is measured in, the sides
+	// taking turns app, floor, floor, app, app, floor, … (adjacent slices of
+	// one side run as one), so that a change of the machine's load during
+	// the run weighs on both alike. 1 is the app, then the floor. Default 4:
+	// app, floor, app, floor, app (a quarter, a half, a half, a half, a
+	// quarter of Duration), the floor in two pgbench runs.
+	Turns int
+	// Warmup is how long each side is driven before its first measured turn
+	// (the floor in whole seconds: pgbench's -T). Default 2s.
 	Warmup time.Duration
 	// Products is the size of the demo store. Default 3,000.
 	Products int
@@ -93,6 +102,9 @@ type OrdersReport struct {
 	FloorTPS float64 // pgbench's transactions per second
 	Ratio    float64 // PerSecond / FloorTPS
 
+	// Turns are the measured turns of the two sides, in the order taken.
+	Turns []Turn
+
 	// Cost is what an order cost, over the whole drive (warm-up included),
 	// and FloorCost what a transaction of the floor did.
 	Cost, FloorCost TxCost
@@ -100,6 +112,35 @@ type OrdersReport struct {
 	// SQLite is the same drive on the embedded SQLite store, when
 	// OrdersConfig.SQLite asked for it.
 	SQLite *SQLiteReport
+}
+
+// Turn is one measured turn of one side.
+type Turn struct {
+	Floor   bool          // pgbench's turn, or the app's
+	Elapsed time.Duration // as measured
+	Rate    float64       // orders or transactions per second
+	Load1   float64       // the machine's load average at its start
+	// Checkpoints are those the server started during the turn (of any
+	// database: CREATE and DROP DATABASE force one), which make the pages
+	// written next cost a full-page image in the WAL.
+	Checkpoints int
+}
+
+// schedule splits each side's d into n slices taken in turns app, floor,
+// floor, app, … (ABBA, so that a steady drift of the machine weighs on both
+// sides alike), adjacent slices of one side merged into one turn.
+func schedule(d time.Duration, n int) []Turn {
+	n = max(1, n)
+	var ts []Turn
+	for i := range 2 * n {
+		f := i%4 == 1 || i%4 == 2
+		if k := len(ts) - 1; k >= 0 && ts[k].Floor == f {
+			ts[k].Elapsed += d / time.Duration(n)
+			continue
+		}
+		ts = append(ts, Turn{Floor: f, Elapsed: d / time.Duration(n)})
+	}
+	return ts
 }
 
 // SQLiteReport is the app side of bench orders on the embedded SQLite store.
@@ -123,6 +164,7 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 	c.Clients = cmp.Or(c.Clients, 8)
 	c.Duration = cmp.Or(c.Duration, 15*time.Second)
 	c.Warmup = cmp.Or(c.Warmup, 2*time.Second)
+	c.Turns = cmp.Or(c.Turns, 4)
 	c.Products = cmp.Or(c.Products, 3000)
 	c.Database = cmp.Or(c.Database, "mohalla_bench")
 	c.FloorDatabase = cmp.Or(c.FloorDatabase, "mohalla_floor")
@@ -167,25 +209,29 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 	}
 
 	rep := &OrdersReport{Products: c.Products, Existing: c.Existing, Clients: c.Clients, Failures: map[string]int{}, NoRowSecurity: c.NoRowSecurity}
-	if err := app(ctx, &c, appURL, rep); err != nil {
+	var fl *floorSide
+	if !c.NoFloor {
+		if fl, err = prepareFloor(ctx, floorURL, benchDir, c.Clients); err != nil {
+			return nil, fmt.Errorf("floor: %w", err)
+		}
+	}
+	if err := app(ctx, &c, appURL, rep, fl); err != nil {
 		return nil, err
 	}
-	if c.NoFloor {
-		return rep, nil
-	}
-	log.InfoContext(ctx, "measuring the floor with pgbench", slog.Int("clients", c.Clients), slog.Duration("duration", c.Duration))
-	if rep.FloorTPS, err = floor(ctx, floorURL, benchDir, c.Clients, c.Duration, &rep.FloorCost); err != nil {
-		return nil, fmt.Errorf("floor: %w", err)
-	}
-	if rep.FloorTPS > 0 {
-		rep.Ratio = rep.PerSecond / rep.FloorTPS
+	if fl != nil {
+		if rep.FloorTPS, err = fl.finish(ctx, &rep.FloorCost); err != nil {
+			return nil, fmt.Errorf("floor: %w", err)
+		}
+		if rep.FloorTPS > 0 {
+			rep.Ratio = rep.PerSecond / rep.FloorTPS
+		}
 	}
 	if c.SQLite {
 		log.InfoContext(ctx, "driving POST /v1/orders on SQLite")
 		lite := &OrdersReport{Products: c.Products, Clients: c.Clients, Failures: map[string]int{}}
 		lc := c
 		lc.CPUProfile = nil // the profile is the PostgreSQL drive's: a file holds one
-		if err := app(ctx, &lc, "", lite); err != nil {
+		if err := app(ctx, &lc, "", lite, nil); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
 		rep.SQLite = &SQLiteReport{Elapsed: lite.Elapsed, Orders: lite.Orders, Failed: lite.Failed, PerSecond: lite.PerSecond,
@@ -195,8 +241,10 @@ func Orders(ctx context.Context, cfg *OrdersConfig) (*OrdersReport, error) {
 }
 
 // app measures the application side into rep: on PostgreSQL at dbURL, or on
-// SQLite when dbURL is "" (then only orders/s and latency).
-func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) error {
+// SQLite when dbURL is "" (then only orders/s and latency). With fl, the floor
+// takes its turns between the app's (schedule), and its warm-up before the
+// app's.
+func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport, fl *floorSide) error {
 	log := c.Logger
 	// A whole node, so each order also queues its functions' runs in its
 	// transaction, as the floor inserts its job rows. The functions execute only
@@ -243,6 +291,12 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 			if err := disableRowSecurity(ctx, dbURL); err != nil {
 				return err
 			}
+		}
+		// The floor's tables are vacuumed and analyzed once loaded; the
+		// app's are too once seeded, so both sides start from the same
+		// kind of state (autovacuum may be off: it is on the bench machine).
+		if err := vacuumAnalyze(ctx, dbURL); err != nil {
+			return err
 		}
 		if err := waitBackendsGone(ctx, dbURL); err != nil {
 			return err
@@ -296,16 +350,58 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	log.InfoContext(ctx, "driving POST /v1/orders", slog.String("url", base), slog.Int("clients", c.Clients),
 		slog.Duration("warmup", c.Warmup), slog.Duration("duration", c.Duration))
 	l := newLoad(ln.Addr().String(), n, shoppers)
+	turns := []Turn{{Elapsed: c.Duration}}
+	if fl != nil {
+		turns = schedule(c.Duration, c.Turns)
+		log.InfoContext(ctx, "warming the floor up with pgbench", slog.Duration("warmup", c.Warmup))
+		if err := fl.warm(ctx, c.Warmup); err != nil {
+			return fmt.Errorf("floor: %w", err)
+		}
+	}
+	// The warm-up: requests sent, none measured.
+	warm, _ := l.drive(ctx, c.Clients, c.Warmup, 0)
 	var (
-		t       *tally
+		t       = &tally{failed: map[string]int{}, sample: map[string]string{}}
 		elapsed time.Duration
 		meter   *appMeter
+		watch   *turnWatch
 	)
 	if dbURL != "" {
-		meter = startAppMeter(ctx, st)
+		meter = &appMeter{st: st}
+		if watch, err = newTurnWatch(ctx, c.URL); err != nil { // not dbURL: its backends must be gone at the end
+			return err
+		}
+		defer watch.close(context.WithoutCancel(ctx))
 	}
 	if err := profiled(c.CPUProfile, func() error {
-		t, elapsed = l.drive(ctx, c.Clients, c.Warmup, c.Duration)
+		for i := range turns {
+			tn := &turns[i]
+			watch.start(ctx, tn)
+			if tn.Floor {
+				log.InfoContext(ctx, "measuring the floor with pgbench", slog.Int("clients", c.Clients), slog.Duration("duration", tn.Elapsed))
+				rate, err := fl.run(ctx, tn.Elapsed)
+				if err != nil {
+					return fmt.Errorf("floor: %w", err)
+				}
+				tn.Rate = rate
+			} else {
+				if meter != nil {
+					meter.start(ctx)
+				}
+				tt, el := l.next().drive(ctx, c.Clients, 0, tn.Elapsed)
+				if meter != nil {
+					// The audit rows of the last orders are linked by the
+					// sealer (store.SealAudit) a moment after their commits:
+					// that is the orders' work too.
+					time.Sleep(300 * time.Millisecond)
+					meter.stop(ctx)
+				}
+				t.add(tt)
+				elapsed += el
+				tn.Elapsed, tn.Rate = el, float64(len(tt.latencies))/el.Seconds()
+			}
+			watch.stop(ctx, tn)
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -313,13 +409,14 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if meter != nil && t.accepted > 0 {
-		// The audit rows of the last orders are linked by the sealer
-		// (store.SealAudit) a moment after their commits: that is the
-		// orders' work too.
-		time.Sleep(300 * time.Millisecond)
-		meter.stop(ctx, float64(t.accepted), &rep.Cost)
+	slices.Sort(t.latencies)
+	if fl != nil {
+		rep.Turns = turns
 	}
+	if meter != nil && t.accepted > 0 {
+		meter.per(float64(t.accepted), &rep.Cost)
+	}
+	t.accepted += warm.accepted
 
 	rep.Elapsed = elapsed
 	rep.Orders = len(t.latencies)
@@ -402,6 +499,21 @@ func (r *OrdersReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  floor  pgbench          %8.1f tx/s\n", r.FloorTPS)
 	fmt.Fprintf(w, "  ratio  %.2f of the floor (goal ≥ 0.5)\n", r.Ratio)
+	if len(r.Turns) > 0 {
+		fmt.Fprintf(w, "  turns ")
+		for _, t := range r.Turns {
+			side, unit := "app", "/s"
+			if t.Floor {
+				side, unit = "floor", " tx/s"
+			}
+			fmt.Fprintf(w, " %s %.1fs %.0f%s (load %.1f", side, t.Elapsed.Seconds(), t.Rate, unit, t.Load1)
+			if t.Checkpoints > 0 {
+				fmt.Fprintf(w, ", %d checkpoint", t.Checkpoints)
+			}
+			fmt.Fprintf(w, ");")
+		}
+		fmt.Fprintln(w)
+	}
 	if r.NoRowSecurity {
 		fmt.Fprintf(w, "         (row-level security off in the app's database, policies and customer guard: --row-security=false)\n")
 	}
@@ -412,6 +524,17 @@ func (r *OrdersReport) Print(w io.Writer) {
 	if r.Cost.Statements > 0 {
 		printCosts(w, r.Cost, r.FloorCost)
 	}
+}
+
+// vacuumAnalyze runs VACUUM ANALYZE on the database at dbURL as its owner.
+func vacuumAnalyze(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, "VACUUM ANALYZE")
+	return err
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }

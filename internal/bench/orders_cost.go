@@ -35,6 +35,9 @@ type TxCost struct {
 	// that of the PostgreSQL backends of the side's database; 0 when not
 	// known (the server runs elsewhere).
 	AppCPU, ServerCPU time.Duration
+	// LoadCPU is the floor's load generator's CPU, pgbench's (the app's
+	// clients run in this process and are counted in AppCPU).
+	LoadCPU time.Duration
 	// Tables are the rows written per table, most first (the app only).
 	Tables []TableWrites
 }
@@ -171,25 +174,51 @@ func writesPer(before, after tableStats, n float64, c *TxCost) {
 	})
 }
 
-// appMeter measures the application side's cost over the drive.
+// appMeter measures the application side's cost over its measured turns
+// (start, stop), and not while the floor has its turn.
 type appMeter struct {
 	st      *store.Store
 	cpu     *costMeter
 	queries store.QueryCounts
+	sum     struct {
+		statements, roundTrips int64
+		self, server           time.Duration
+	}
 }
 
+// startAppMeter returns a meter of st started now.
 func startAppMeter(ctx context.Context, st *store.Store) *appMeter {
-	return &appMeter{st: st, cpu: startCost(ctx, st.Pool()), queries: st.QueryCounts()}
+	m := &appMeter{st: st}
+	m.start(ctx)
+	return m
 }
 
-// stop fills c with the cost per order of n orders but for the rows, which
-// are only known once the pool is closed (see writesPer).
-func (m *appMeter) stop(ctx context.Context, n float64, c *TxCost) {
+// finish stops m and fills c with the cost per order of n orders (see per).
+func (m *appMeter) finish(ctx context.Context, n float64, c *TxCost) {
+	m.stop(ctx)
+	m.per(n, c)
+}
+
+func (m *appMeter) start(ctx context.Context) {
+	m.cpu, m.queries = startCost(ctx, m.st.Pool()), m.st.QueryCounts()
+}
+
+func (m *appMeter) stop(ctx context.Context) {
 	q := m.st.QueryCounts().Sub(m.queries)
 	cost := m.cpu.since(ctx)
-	c.Statements, c.RoundTrips = float64(q.Statements)/n, float64(q.RoundTrips)/n
-	c.AppCPU = time.Duration(float64(cost.self) / n)
-	c.ServerCPU = time.Duration(float64(cost.server) / n)
+	m.sum.statements += q.Statements
+	m.sum.roundTrips += q.RoundTrips
+	m.sum.self += cost.self
+	m.sum.server += cost.server
+}
+
+// per fills c with the cost per order of the n orders of the measured turns
+// but for the rows, which are only known once the pool is closed (see
+// writesPer).
+func (m *appMeter) per(n float64, c *TxCost) {
+	c.Statements, c.RoundTrips = float64(m.sum.statements)/n, float64(m.sum.roundTrips)/n
+	c.AppCPU = time.Duration(float64(m.sum.self) / n)
+	c.ServerCPU = time.Duration(float64(m.sum.server) / n)
 }
 
 // scriptStatements counts the SQL statements of a pgbench script: its lines
@@ -257,6 +286,7 @@ func printCosts(w io.Writer, app, fl TxCost) {
 	fmt.Fprintf(w, "    %-30s %8s %8s\n", "index entries written", f(app.IndexEntries), f(fl.IndexEntries))
 	fmt.Fprintf(w, "    %-30s %8s %8s\n", "PostgreSQL CPU µs", us(app.ServerCPU), us(fl.ServerCPU))
 	fmt.Fprintf(w, "    %-30s %8s %8s\n", "mohalla CPU µs (with the load)", us(app.AppCPU), "     -")
+	fmt.Fprintf(w, "    %-30s %8s %8s\n", "pgbench CPU µs (the load)", "     -", us(fl.LoadCPU))
 	if len(app.Tables) > 0 {
 		var parts []string
 		for _, t := range app.Tables {

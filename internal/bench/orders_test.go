@@ -49,6 +49,10 @@ func TestOrdersShortRun(t *testing.T) {
 	if c := rep.FloorCost; c.Statements != 9 || c.Inserted < 9 || c.Updated < 1.5 {
 		t.Errorf("cost per floor transaction %+v: want its script's 9 statements, 10 rows inserted and 2 updated", c)
 	}
+	// The sides took turns (4 by default: app, floor, app, floor, app).
+	if len(rep.Turns) != 5 || !rep.Turns[1].Floor || rep.Turns[2].Floor || rep.Turns[3].Rate <= 0 || rep.Turns[4].Rate <= 0 {
+		t.Errorf("turns %+v: want app, floor, app, floor, app, each with a rate", rep.Turns)
+	}
 	if rep.SQLite == nil || rep.SQLite.Orders == 0 || rep.SQLite.Failed != 0 {
 		t.Errorf("sqlite report %+v: want orders and no failure", rep.SQLite)
 	}

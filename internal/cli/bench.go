@@ -22,14 +22,15 @@ func (c *CLI) bench(ctx context.Context, args []string) error {
 	fs := c.flagSet("bench", "orders|functions|search|live|reads|growth|scale|import [flags]",
 		"Measure order creation through the HTTP API against the raw floor of the same PostgreSQL:\n"+
 			"seed a demo store in a database of its own, serve it on a loopback port, drive\n"+
-			"POST /v1/orders from concurrent clients, then run pgbench's order-shaped transaction at\n"+
+			"POST /v1/orders from concurrent clients and, in turns with it, pgbench's order-shaped transaction at\n"+
 			"the same concurrency, and print orders/s, latency, the floor and their ratio, with what an\n"+
 			"order and a floor transaction cost side by side; then the same load on SQLite.")
 	var cfg bench.OrdersConfig
 	c.dbFlag(fs, &cfg.URL, "PostgreSQL `URL` of the server to measure; the bench creates and drops its own databases there")
 	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent clients, of the app and of pgbench")
 	fs.DurationVar(&cfg.Duration, "duration", 15*time.Second, "how long each side is measured")
-	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long the app is driven before measuring")
+	fs.IntVar(&cfg.Turns, "turns", 4, "slices each side's duration is measured in, the sides taking turns app, floor, floor, app, … so that a change of the machine's load weighs on both; 1 measures the app, then the floor")
+	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long each side is driven before measuring")
 	fs.IntVar(&cfg.Products, "products", 3000, "products in the demo store")
 	fs.StringVar(&cfg.FloorDir, "floor", "", "`directory` holding pgbench-order.sql and its schema, such as ../shared/bench (default: the copies built in)")
 	fs.IntVar(&cfg.Existing, "existing", 0, "orders put in the store by plain SQL before measuring, so the measured ones meet tables and indexes of that size")
