@@ -35,7 +35,9 @@ func TestSetRunStatusesAnswersEachChange(t *testing.T) {
 		}
 		started := now.Add(-time.Second)
 		later := now.Add(time.Second)
-		change := func(id string, u store.RunUpdate) store.RunStatus { return store.RunStatus{ID: id, RunUpdate: u, Now: later} }
+		change := func(id string, u store.RunUpdate) store.RunStatus {
+			return store.RunStatus{ID: id, RunUpdate: u, Now: later}
+		}
 		changes := []store.RunStatus{
 			change("run-a", store.RunUpdate{Status: enginetype.RunCompleted, Output: []byte(`{"n":1}`), Attempt: 2, Started: started}),
 			change("run-b", store.RunUpdate{Status: enginetype.RunQueued, Error: "boom", Attempt: 1}),
