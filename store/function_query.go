@@ -376,7 +376,10 @@ func (q *Q) setRunStatusesPG(ctx context.Context, changes []RunStatus) ([]int64,
 }
 
 // setRunStatusesSQL is setRunStatusSQL for many runs, from arrays, returning
-// the (1-based) places of the changes it made.
+// the (1-based) places of the changes it made. Its fence is a scalar
+// subquery, not EXISTS: the plan PostgreSQL keeps for a prepared statement
+// (generic, not knowing how many runs) would hash every running job for an
+// EXISTS, where a scalar subquery looks each job up by id.
 const setRunStatusesSQL = `UPDATE function_runs r SET status = v.status, error = v.error, output = CAST(v.output AS jsonb),
 	ended_at = v.ended_at, updated_at = v.now, debounce_key = NULL,
 	attempts = CASE WHEN v.attempt > 0 THEN v.attempt ELSE r.attempts END, started_at = coalesce(r.started_at, v.started)
@@ -384,7 +387,7 @@ const setRunStatusesSQL = `UPDATE function_runs r SET status = v.status, error =
 		CAST($6 AS timestamptz[]), CAST($7 AS bigint[]), CAST($8 AS timestamptz[]), CAST($9 AS bigint[]))
 		WITH ORDINALITY AS v (id, status, error, output, ended_at, now, attempt, started, job, n)
 	WHERE r.id = v.id AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
-	  AND (v.job <= 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = v.job AND attempt = v.attempt AND state = 'running'))
+	  AND (v.job <= 0 OR (SELECT j.attempt FROM river_job j WHERE j.id = v.job AND j.state = 'running') = v.attempt)
 	RETURNING v.n`
 
 const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
