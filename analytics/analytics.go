@@ -86,7 +86,7 @@ func (a *Analytics) Functions() []*engine.Function {
 		if f.id == FnProductViewed {
 			opts.Batch = a.cfg.ViewBatch
 		}
-		fns = append(fns, engine.NewFunction(opts, engine.OnEvent(f.event), a.count(f.id, f.count)))
+		fns = append(fns, engine.NewFunction(opts, engine.OnEvent(f.event), a.count(f.id, f.count, f.once)))
 	}
 	return fns
 }
@@ -95,13 +95,14 @@ func (a *Analytics) Functions() []*engine.Function {
 type function struct {
 	id, event string
 	count     batchCounter
+	once      counter // a run of one event in one statement, where the store can (see count)
 }
 
 func (a *Analytics) counters() []function {
 	return []function{
-		{FnOrderCreated, mohalla.EventOrderCreated, each(a.orderCreated)},
-		{FnOrderUpdated, mohalla.EventOrderUpdated, each(a.orderUpdated)},
-		{FnProductViewed, EventProductViewed, a.productViews},
+		{FnOrderCreated, mohalla.EventOrderCreated, each(a.orderCreated), a.countPlaced},
+		{FnOrderUpdated, mohalla.EventOrderUpdated, each(a.orderUpdated), nil},
+		{FnProductViewed, EventProductViewed, a.productViews, nil},
 	}
 }
 

@@ -56,11 +56,22 @@ type Counted struct {
 // event already recorded is not counted again. So a retry after the commit, a
 // re-run and a replay all find the records and change nothing. A batch of
 // views is counted in that one transaction too.
-func (a *Analytics) count(id string, c batchCounter) engine.Handler {
+//
+// once, if set, counts a run of one event in one statement, its mark with it
+// (see countPlaced); where it returns errors.ErrUnsupported the event is
+// counted as any other.
+func (a *Analytics) count(id string, c batchCounter, once counter) engine.Handler {
 	return func(ctx context.Context, in engine.Input) (any, error) {
 		var out Counted
 		err := a.st.InTx(store.WithOperation(ctx, "count_analytics"), func(tx *store.Tx) error {
 			out = Counted{}
+			if once != nil && len(in.Events) == 1 {
+				note, err := once(ctx, tx, in.Events[0])
+				if !errors.Is(err, errors.ErrUnsupported) {
+					out = Counted{Counted: true, Note: note, Events: 1}
+					return err
+				}
+			}
 			var fresh []mohalla.Event
 			for _, ev := range in.Events {
 				ok, err := tx.MarkProcessed(ctx, id, ev.ID, ev.TS)
@@ -80,6 +91,9 @@ func (a *Analytics) count(id string, c batchCounter) engine.Handler {
 			out.Note, err = c(ctx, tx, fresh)
 			return err
 		})
+		if errors.Is(err, store.ErrAlreadyCounted) {
+			out, err = Counted{Note: "already counted"}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -114,29 +128,55 @@ func decode[T any](ev mohalla.Event) (T, error) {
 // units, orders and revenue, its shop's orders and revenue, its customer's
 // orders, spend and order times, and its entry into the pending status.
 func (a *Analytics) orderCreated(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
-	o, err := decode[mohalla.OrderEvent](ev)
+	p, note, err := a.placed(ev)
 	if err != nil {
 		return "", err
 	}
-	day := a.day(ev.TS)
-	for _, it := range byProduct(o.Items) {
-		if err := tx.AddProductDay(ctx, store.ProductDay{ProductID: it.ProductID, ShopID: o.ShopID, Day: day,
-			Orders: 1, Units: it.Quantity, Revenue: it.Price * mohalla.Money(it.Quantity)}); err != nil {
+	for _, d := range p.Products {
+		if err := tx.AddProductDay(ctx, d); err != nil {
 			return "", err
 		}
 	}
-	if err := tx.AddShopDay(ctx, store.ShopDay{ShopID: o.ShopID, Day: day, Orders: 1, Revenue: o.TotalAmount}); err != nil {
+	if err := tx.AddShopDay(ctx, p.Shop); err != nil {
 		return "", err
 	}
-	if err := tx.AddCustomer(ctx, store.Customer{UserID: o.UserID, Orders: 1, Spend: o.TotalAmount,
-		FirstOrderTS: ev.TS, LastOrderTS: ev.TS}); err != nil {
+	if err := tx.AddCustomer(ctx, p.Customer); err != nil {
 		return "", err
 	}
-	status := cmp.Or(o.Status, mohalla.StatusPending)
-	if err := a.enter(ctx, tx, o.OrderID, status, o.ShopID, ev.TS); err != nil {
+	if err := a.enter(ctx, tx, p.OrderID, mohalla.OrderStatus(p.Status), p.Shop.ShopID, p.TS); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("order %s of shop %s on %s: %d lines, %s", o.OrderID, o.ShopID, day, len(o.Items), o.TotalAmount), nil
+	return note, nil
+}
+
+// countPlaced counts a placed order as orderCreated does, its mark with it,
+// in one statement held with the commit (store.Tx.CountOrderPlacedLater),
+// which fails the transaction with store.ErrAlreadyCounted if the event was
+// counted before. It returns errors.ErrUnsupported, having sent nothing,
+// where the store cannot (SQLite).
+func (a *Analytics) countPlaced(ctx context.Context, tx *store.Tx, ev mohalla.Event) (string, error) {
+	p, note, err := a.placed(ev)
+	if err != nil {
+		return "", err
+	}
+	return note, tx.CountOrderPlacedLater(ctx, FnOrderCreated, ev.ID, p)
+}
+
+// placed is what the order of ev adds to the figures, and a note that says so.
+func (a *Analytics) placed(ev mohalla.Event) (store.OrderPlaced, string, error) {
+	o, err := decode[mohalla.OrderEvent](ev)
+	if err != nil {
+		return store.OrderPlaced{}, "", err
+	}
+	day := a.day(ev.TS)
+	p := store.OrderPlaced{Day: day, OrderID: o.OrderID, Status: string(cmp.Or(o.Status, mohalla.StatusPending)), TS: ev.TS,
+		Shop:     store.ShopDay{ShopID: o.ShopID, Day: day, Orders: 1, Revenue: o.TotalAmount},
+		Customer: store.Customer{UserID: o.UserID, Orders: 1, Spend: o.TotalAmount, FirstOrderTS: ev.TS, LastOrderTS: ev.TS}}
+	for _, it := range byProduct(o.Items) {
+		p.Products = append(p.Products, store.ProductDay{ProductID: it.ProductID, ShopID: o.ShopID, Day: day,
+			Orders: 1, Units: it.Quantity, Revenue: it.Price * mohalla.Money(it.Quantity)})
+	}
+	return p, fmt.Sprintf("order %s of shop %s on %s: %d lines, %s", o.OrderID, o.ShopID, day, len(o.Items), o.TotalAmount), nil
 }
 
 // orderUpdated moves the order through the funnel: it leaves its old status,

@@ -13,7 +13,7 @@ import (
 func (a *Analytics) Count(ctx context.Context, fnID string, ev mohalla.Event) (Counted, error) {
 	for _, f := range a.counters() {
 		if f.id == fnID {
-			out, err := a.count(f.id, f.count)(ctx, engine.Input{Event: ev, Events: []mohalla.Event{ev}, RunID: "test", Attempt: 1})
+			out, err := a.count(f.id, f.count, f.once)(ctx, engine.Input{Event: ev, Events: []mohalla.Event{ev}, RunID: "test", Attempt: 1})
 			c, _ := out.(Counted)
 			return c, err
 		}

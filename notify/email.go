@@ -137,26 +137,35 @@ func (n *Notifier) readUser(ctx context.Context, q *store.Q, id string) (mohalla
 // shop loads a shop and its owner as a step.
 func (n *Notifier) shop(ctx context.Context, in engine.Input, id string) (shopAndOwner, error) {
 	return engine.Run(ctx, in.Step, "load-shop-"+id, func(ctx context.Context) (shopAndOwner, error) {
-		return n.readShop(ctx, n.st.Read(), id)
+		r, err := n.readShop(ctx, n.st.Read(), id, "")
+		return shopAndOwner{Shop: r.Shop, Owner: r.Owner}, err
 	})
 }
 
-// readShop reads a shop and its owner through q; a missing shop is not
-// retried.
-func (n *Notifier) readShop(ctx context.Context, q *store.Q, id string) (shopAndOwner, error) {
-	// One round trip for both, as a rule; the two reads below only tell a
-	// missing shop from a missing owner.
-	if sh, owner, err := q.ShopWithOwner(ctx, id); !errors.Is(err, store.ErrNotFound) {
-		return shopAndOwner{Shop: sh, Owner: owner}, err
-	}
-	sh, err := q.Shop(ctx, id)
+// readShop reads through q, in one round trip as a rule, a shop, its owner,
+// whether it has a webhook and, unless customerID is "", that user; a
+// missing shop or customer is not retried.
+func (n *Notifier) readShop(ctx context.Context, q *store.Q, id, customerID string) (store.ShopRead, error) {
+	r, err := q.ShopWith(ctx, id, customerID)
 	if errors.Is(err, store.ErrNotFound) {
-		return shopAndOwner{}, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
+		// Only tells a missing shop from a missing owner.
+		sh, err := q.Shop(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return r, engine.NonRetriable(fmt.Errorf("shop %s not found", id))
+		} else if err != nil {
+			return r, err
+		}
+		if _, err := q.User(ctx, sh.OwnerID); err != nil {
+			return r, err // its owner is missing: retried
+		}
+		return r, fmt.Errorf("shop %s: its owner was written while read", id) // retried
 	} else if err != nil {
-		return shopAndOwner{}, err
+		return r, err
 	}
-	owner, err := q.User(ctx, sh.OwnerID)
-	return shopAndOwner{Shop: sh, Owner: owner}, err
+	if customerID != "" && r.Customer == nil {
+		return r, engine.NonRetriable(fmt.Errorf("user %s not found", customerID))
+	}
+	return r, nil
 }
 
 type shopAndOwner struct {

@@ -116,35 +116,29 @@ func (q *Q) RunsWithEvents(ctx context.Context, refs []RunRef) (map[string]RunSt
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	// A list of parameters, not a JSON array: the planner looks each id up in
-	// the primary key instead of scanning every run.
-	var in strings.Builder
-	args := make([]any, len(refs))
-	lazy := false
-	for i, r := range refs {
-		if i > 0 {
-			in.WriteString(", ")
+	var (
+		sql  string
+		args []any
+	)
+	if q.d.kind == Postgres {
+		sql, args, ctx = q.runsWithEventsPG(ctx, refs)
+	} else {
+		// A list of parameters, not a JSON array: the planner looks each id
+		// up in the primary key instead of scanning every run.
+		var in strings.Builder
+		for i, r := range refs {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			fmt.Fprintf(&in, "$%d", i+1)
+			args = append(args, r.ID)
 		}
-		fmt.Fprintf(&in, "$%d", i+1)
-		args[i] = r.ID
-		lazy = lazy || r.Lazy != nil
-	}
-	from := "function_runs"
-	with := ""
-	if lazy && q.lazyRuns() {
-		// A row the statement writes is not seen by its own read of the
-		// table: the rows written come from the insert, the others from
-		// the table.
-		with = "WITH m AS (" + writeLazyRunsSQL(refs, &args) + ") "
-		// The attempts wait for this statement; a row lost in a crash is
-		// written again by the job's next attempt.
-		ctx = withAsyncCommit(ctx)
-		from = "(SELECT " + runTable + " FROM m UNION ALL SELECT " + runTable + " FROM function_runs WHERE id IN (" + in.String() + "))"
-	}
-	rs, err := q.q.query(ctx, with+`SELECT `+runColumnsOf("r.")+`, `+q.d.posTx+`, e.seq, e.event_id, e.name,
+		sql = `SELECT ` + runColumnsOf("r.") + `, ` + q.d.posTx + `, e.seq, e.event_id, e.name,
 		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
-		FROM `+from+` r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
-		WHERE r.id IN (`+in.String()+`)`, args...)
+		FROM function_runs r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''
+		WHERE r.id IN (` + in.String() + `)`
+	}
+	rs, err := q.q.query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +152,40 @@ func (q *Q) RunsWithEvents(ctx context.Context, refs []RunRef) (map[string]RunSt
 		out[x.Run.ID] = x
 	}
 	return out, rs.Err()
+}
+
+// runsWithEventsPG is RunsWithEvents' statement on PostgreSQL, with its
+// arguments and context: the runs' ids, and the lazy ones' fields, as arrays,
+// so that the statement's text is the same however many runs a batch reads
+// (prepared once per connection and planned once, where a list of parameters
+// made a statement, and a plan, for each size).
+func (q *Q) runsWithEventsPG(ctx context.Context, refs []RunRef) (string, []any, context.Context) {
+	ids := make([]string, len(refs))
+	var lazyIDs, lazyFns, lazyEvents []string
+	var lazyAt []time.Time
+	for i, r := range refs {
+		ids[i] = r.ID
+		if r.Lazy != nil {
+			lazyIDs, lazyFns = append(lazyIDs, r.ID), append(lazyFns, r.Lazy.FunctionID)
+			lazyEvents, lazyAt = append(lazyEvents, r.Lazy.EventID), append(lazyAt, r.Lazy.CreatedAt)
+		}
+	}
+	const read = `SELECT ` + runTable + ` FROM function_runs WHERE id = ANY(CAST($1 AS text[]))`
+	from, with, args := "("+read+")", "", []any{ids}
+	if len(lazyIDs) > 0 && q.lazyRuns() {
+		// A row the statement writes is not seen by its own read of the
+		// table: the rows written come from the insert, the others from
+		// the table.
+		with = "WITH m AS (" + writeLazyRunsSQL + ") "
+		args = append(args, lazyIDs, lazyFns, lazyEvents, lazyAt)
+		// The attempts wait for this statement; a row lost in a crash is
+		// written again by the job's next attempt.
+		ctx = withAsyncCommit(ctx)
+		from = "(SELECT " + runTable + " FROM m UNION ALL " + read + ")"
+	}
+	return with + `SELECT ` + runColumnsOf("r.") + `, ` + q.d.posTx + `, e.seq, e.event_id, e.name,
+		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
+		FROM ` + from + ` r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''`, args, ctx
 }
 
 func scanRunStart(rs rows) (RunStart, error) {
@@ -273,11 +301,16 @@ type RunStatus struct {
 // ErrStaleAttempt for a run left as it was (see SetRunStatus), is in errs; err
 // is the batch's own.
 func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs []error, err error) {
-	args := make([][]any, len(changes))
-	for i, c := range changes {
-		args[i] = setRunStatusArgs(c.ID, c.RunUpdate, c.Now)
+	var n []int64
+	if s.d.kind == Postgres && !repeatsRun(changes) {
+		n, err = s.Write().setRunStatusesPG(ctx, changes)
+	} else {
+		args := make([][]any, len(changes))
+		for i, c := range changes {
+			args[i] = setRunStatusArgs(c.ID, c.RunUpdate, c.Now)
+		}
+		n, err = s.b.execMany(ctx, setRunStatusSQL, args)
 	}
-	n, err := s.b.execMany(ctx, setRunStatusSQL, args)
 	if err != nil {
 		return nil, err
 	}
@@ -289,6 +322,73 @@ func (s *Store) SetRunStatuses(ctx context.Context, changes []RunStatus) (errs [
 	}
 	return errs, nil
 }
+
+// repeatsRun reports whether two of changes are of one run, which one
+// UPDATE statement would change once (setRunStatusesPG): they are written one
+// after the other instead.
+func repeatsRun(changes []RunStatus) bool {
+	seen := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		if seen[c.ID] {
+			return true
+		}
+		seen[c.ID] = true
+	}
+	return false
+}
+
+// setRunStatusesPG writes changes, each of its own run, in one statement
+// whose text is the same for any number of them, and returns how many rows
+// each changed (0 or 1), as execMany would with setRunStatusSQL, whose rule
+// it is.
+func (q *Q) setRunStatusesPG(ctx context.Context, changes []RunStatus) ([]int64, error) {
+	k := len(changes)
+	var (
+		ids, statuses, errTexts = make([]string, k), make([]string, k), make([]string, k)
+		outputs                 = make([]*string, k)
+		ended, started          = make([]*time.Time, k), make([]*time.Time, k)
+		nows                    = make([]time.Time, k)
+		attempts                = make([]int64, k)
+		jobs                    = make([]int64, k)
+	)
+	for i, c := range changes {
+		a := setRunStatusArgs(c.ID, c.RunUpdate, c.Now)
+		ids[i], statuses[i], errTexts[i] = c.ID, string(c.Status), c.Error
+		if o, ok := a[3].(string); ok {
+			outputs[i] = &o
+		}
+		ended[i], nows[i], attempts[i], started[i], jobs[i] = a[4].(*time.Time), c.Now, int64(c.Attempt), a[7].(*time.Time), c.Job
+	}
+	rs, err := q.q.query(ctx, setRunStatusesSQL, ids, statuses, errTexts, outputs, ended, nows, attempts, started, jobs)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	n := make([]int64, k)
+	for rs.Next() {
+		var i int64
+		if err := rs.Scan(&i); err != nil {
+			return nil, err
+		}
+		n[i-1] = 1
+	}
+	return n, rs.Err()
+}
+
+// setRunStatusesSQL is setRunStatusSQL for many runs, from arrays, returning
+// the (1-based) places of the changes it made. Its fence is a scalar
+// subquery, not EXISTS: the plan PostgreSQL keeps for a prepared statement
+// (generic, not knowing how many runs) would hash every running job for an
+// EXISTS, where a scalar subquery looks each job up by id.
+const setRunStatusesSQL = `UPDATE function_runs r SET status = v.status, error = v.error, output = CAST(v.output AS jsonb),
+	ended_at = v.ended_at, updated_at = v.now, debounce_key = NULL,
+	attempts = CASE WHEN v.attempt > 0 THEN v.attempt ELSE r.attempts END, started_at = coalesce(r.started_at, v.started)
+	FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS timestamptz[]),
+		CAST($6 AS timestamptz[]), CAST($7 AS bigint[]), CAST($8 AS timestamptz[]), CAST($9 AS bigint[]))
+		WITH ORDINALITY AS v (id, status, error, output, ended_at, now, attempt, started, job, n)
+	WHERE r.id = v.id AND r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
+	  AND (v.job <= 0 OR (SELECT j.attempt FROM river_job j WHERE j.id = v.job AND j.state = 'running') = v.attempt)
+	RETURNING v.n`
 
 const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, output = $4, ended_at = $5, updated_at = $6,
 	debounce_key = NULL, attempts = CASE WHEN $7 > 0 THEN $7 ELSE attempts END, started_at = coalesce(started_at, $8)

@@ -46,6 +46,34 @@ func TestNotificationReads(t *testing.T) {
 				t.Fatalf("an unknown shop: %v, want ErrNotFound", err)
 			}
 
+			// ShopWith: the same shop and owner, whether it has a webhook,
+			// and a customer, each in the same statement.
+			customer := n.People[len(n.People)-1]
+			r, err := st.Read().ShopWith(ctx, want.ID, customer.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantCustomer, _ := st.Read().User(ctx, customer.ID)
+			if r.Shop.ID != want.ID || r.Owner.ID != wantOwner.ID || r.Owner.Email != wantOwner.Email || r.HasWebhook ||
+				r.Customer == nil || r.Customer.ID != wantCustomer.ID || r.Customer.Email != wantCustomer.Email ||
+				r.Customer.Name != wantCustomer.Name || !r.Customer.CreatedAt.Equal(wantCustomer.CreatedAt) {
+				t.Fatalf("ShopWith: %+v (customer %+v); want shop %s, owner %+v, no webhook, customer %+v", r, r.Customer,
+					want.ID, wantOwner, wantCustomer)
+			}
+			if err := st.Write().PutWebhook(ctx, store.Webhook{ShopID: want.ID, URL: "https://example.com/hook", Secret: "s",
+				CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct{ customer, why string }{{"", "none asked"}, {"no-such-user", "an unknown user"}} {
+				r, err := st.Read().ShopWith(ctx, want.ID, c.customer)
+				if err != nil || !r.HasWebhook || r.Customer != nil || r.Owner.ID != wantOwner.ID {
+					t.Fatalf("ShopWith, %s, with a webhook: %+v, %v; want the webhook and no customer", c.why, r, err)
+				}
+			}
+			if _, err := st.Read().ShopWith(ctx, "no-such-shop", customer.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("ShopWith, an unknown shop: %v, want ErrNotFound", err)
+			}
+
 			now := time.Now().UTC().Truncate(time.Millisecond)
 			note := mohalla.Notification{ID: "note-1", UserID: owner.ID, ShopID: sh.ID, Channel: "email", Template: "t",
 				Recipient: owner.Email, Subject: "first", Data: []byte(`{"a":1}`), Status: mohalla.NotePending,

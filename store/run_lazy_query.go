@@ -169,29 +169,15 @@ type LazyStart struct {
 }
 
 // writeLazyRunsSQL is the part of RunsWithEvents' statement that writes the
-// rows of lazy runs from the parameters in the list it is given, returning
-// the rows written.
-func writeLazyRunsSQL(refs []RunRef, args *[]any) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO function_runs (id, function_id, idempotency_key, event_id, status, created_at, updated_at)
+// rows of lazy runs from its parameters $2 to $5 (arrays of their ids,
+// functions, events and creation times), returning the rows written. The
+// look-up in function_keys is a scalar subquery, not NOT EXISTS, so that the
+// statement's generic plan (see runsWithEventsPG) looks each key up in its
+// index rather than hashing the whole table.
+const writeLazyRunsSQL = `INSERT INTO function_runs (id, function_id, idempotency_key, event_id, status, created_at, updated_at)
 		SELECT v.id, v.function_id, 'event:' || v.event_id, v.event_id, '` + string(enginetype.RunQueued) + `', v.created_at, v.created_at
-		FROM (VALUES `)
-	first := true
-	for _, r := range refs {
-		if r.Lazy == nil {
-			continue
-		}
-		if !first {
-			b.WriteString(", ")
-		}
-		first = false
-		n := len(*args)
-		fmt.Fprintf(&b, `($%d, $%d, $%d, CAST($%d AS timestamptz))`, n+1, n+2, n+3, n+4)
-		*args = append(*args, r.ID, r.Lazy.FunctionID, r.Lazy.EventID, r.Lazy.CreatedAt)
-	}
-	b.WriteString(`) AS v (id, function_id, event_id, created_at)
-		WHERE NOT EXISTS (SELECT 1 FROM function_keys k WHERE k.function_id = v.function_id AND k.idempotency_key = 'event:' || v.event_id)
+		FROM unnest(CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS timestamptz[]))
+			AS v (id, function_id, event_id, created_at)
+		WHERE (SELECT 1 FROM function_keys k WHERE k.function_id = v.function_id AND k.idempotency_key = 'event:' || v.event_id) IS NULL
 		ON CONFLICT DO NOTHING
-		RETURNING ` + runTable)
-	return b.String()
-}
+		RETURNING ` + runTable
