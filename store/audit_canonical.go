@@ -8,8 +8,9 @@ import "bytes"
 // that encoding/json escapes, and numbers as they are (canonicalJSON keeps a
 // number's text). The audit rows this store writes are json.Marshal's text of
 // maps, so nearly all are: the sealer then skips decoding and encoding each
-// row's before and after again (a third of a seal's CPU at 50 audited writes
-// a second). Anything else is false, and canonicalJSON takes the long way.
+// row's before and after again (about a quarter of a seal's CPU samples at 50
+// audited writes a second). Anything else is false, and canonicalJSON takes
+// the long way.
 func isCanonical(b []byte) bool {
 	s := canonScan{b: b}
 	return s.value(0) && s.i == len(b)

@@ -215,9 +215,9 @@ var moveAuditHeadSQL = query{
 
 // linkAudit links the audit rows ids at the places seqs with hashes, in one
 // statement: on PostgreSQL rows of audit_link; on SQLite (in process) their
-// own columns, the rows given as one JSON array of [id, seq, hex hash] (a
-// statement a row was about half of a seal's statements at 50 audited writes
-// a second).
+// own columns, the rows given as one JSON array of [id, seq, hex hash], not
+// a statement a row (50 a seal at 50 audited writes a second, about a fifth
+// of a seal's CPU samples).
 func (tx *Tx) linkAudit(ctx context.Context, ids, seqs []int64, hashes [][]byte) error {
 	var err error
 	if tx.d.kind == Postgres {
