@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"encoding/binary"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -115,4 +116,53 @@ func decodeStocked(b []byte) map[string]bool {
 		ids[id] = true
 	}
 	return ids
+}
+
+// stockEvent is the stock value a product/updated of product id that changed
+// its stock alone (an order's, a stock change's, or an edit of the stock
+// only) says the product's row now holds; !ok for any other event.
+func stockEvent(e mohalla.Event, id string) (stockValue, bool) {
+	if e.Name != mohalla.EventProductUpdated {
+		return stockValue{}, false
+	}
+	var d struct {
+		ProductID string `json:"productId"`
+		Version   int64  `json:"version"`
+		Changes   map[string]struct {
+			New json.Number `json:"new"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal(e.Data, &d); err != nil || d.ProductID != id || d.Version < 2 || len(d.Changes) != 1 {
+		return stockValue{}, false
+	}
+	ch, ok := d.Changes["stock"]
+	if !ok {
+		return stockValue{}, false
+	}
+	n, err := ch.New.Int64()
+	if err != nil {
+		return stockValue{}, false
+	}
+	return stockValue{Stock: n, Version: d.Version}, true
+}
+
+// keepStock keeps in stocks only the products whose stock values the index
+// can take from their events: each one's document (with its stock value) is
+// of the version before the event's, the new stock is on the same side of
+// zero, and it has a stock value already or there is room for one. The
+// others are loaded from their rows.
+func (w *writer) keepStock(indexed map[string]productSource, stocks map[string]stockValue) {
+	room := w.ix.stockedMax() - len(w.stocked)
+	for id, v := range stocks {
+		src, ok := indexed[id]
+		switch {
+		case !ok || src.Version != v.Version-1 || (src.Stock > 0) != (v.Stock > 0):
+			delete(stocks, id)
+		case w.stocked[id]:
+		case room > 0:
+			room--
+		default:
+			delete(stocks, id)
+		}
+	}
 }

@@ -121,3 +121,72 @@ func TestStockChangeKeepsDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestStockEventNeedsNoRow: a product whose only event in a batch changes its
+// stock alone, from the version the index holds, gets the event's stock value,
+// not its row's (here already two changes further); an edit, or an event from
+// a version the index does not hold, is applied from the row.
+func TestStockEventNeedsNoRow(t *testing.T) {
+	t.Parallel()
+	ctx := store.AsProjection(context.Background(), "test")
+	st := storetest.Open(t, "sqlite")
+	svc := market.New(st, nil)
+	n, err := demo.Seed(ctx, svc, &demo.Config{Users: 4, Shops: 1, Products: 2, Stock: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := openCaughtUp(t, st, t.TempDir())
+	admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
+	from := ix.Position()
+	p, err := st.Read().Product(ctx, n.Products[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := st.Read().Product(ctx, n.Products[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []int64{-1, -2, -3} {
+		if _, err := svc.ChangeStock(ctx, admin, p.ID, market.ChangeStock{Delta: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := "Renamed"
+	if _, err := svc.UpdateProduct(ctx, admin, q.ID, market.UpdateProduct{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Read().ReadEvents(ctx, from, "", 100)
+	if err != nil || len(events) != 4 {
+		t.Fatalf("events: %d, %v; want 4", len(events), err)
+	}
+	indexed := func(id string) productSource {
+		t.Helper()
+		srcs, err := ix.cur.productSources([]string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srcs[id]
+	}
+	apply := func(events ...mohalla.Event) {
+		t.Helper()
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		if err := ix.apply(ctx, ix.cur, events); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(events[0])
+	if got := indexed(p.ID); got.Stock != p.Stock-1 || got.Version != p.Version+1 {
+		t.Fatalf("after the first stock change: stock %d version %d, want the event's %d and %d (the row has %d)",
+			got.Stock, got.Version, p.Stock-1, p.Version+1, p.Stock-6)
+	}
+	// The third, from a version the index does not hold: the row.
+	apply(events[2])
+	if got := indexed(p.ID); got.Stock != p.Stock-6 || got.Version != p.Version+3 {
+		t.Fatalf("after the third stock change: stock %d version %d, want the row's %d and %d", got.Stock, got.Version, p.Stock-6, p.Version+3)
+	}
+	apply(events[3])
+	if got := indexed(q.ID); got.Name != name || got.Version != q.Version+1 {
+		t.Fatalf("after an edit: name %q version %d, want %q and %d", got.Name, got.Version, name, q.Version+1)
+	}
+}

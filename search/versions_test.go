@@ -47,7 +47,11 @@ func TestOlderRowNeverReplacesNewer(t *testing.T) {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
 		w := &writer{ix: ix, g: ix.cur, b: ix.cur.idx.NewBatch()}
-		if err := w.products([]string{p.ID}, []*mohalla.Product{&p}); err != nil {
+		indexed, err := w.g.productSources([]string{p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.products([]string{p.ID}, []*mohalla.Product{&p}, indexed, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.cur.idx.Batch(w.b); err != nil {

@@ -41,6 +41,9 @@ func canonicalJSON(v any) (json.RawMessage, error) {
 	default:
 		return nil, fmt.Errorf("not JSON text: %T", v)
 	}
+	if isCanonical(text) {
+		return json.RawMessage(bytes.Clone(text)), nil
+	}
 	d := json.NewDecoder(bytes.NewReader(text))
 	d.UseNumber()
 	var x any
