@@ -74,8 +74,10 @@ func (q *Q) ReadHorizon(ctx context.Context, since Horizon) (Horizon, error) {
 }
 
 // LatestHorizon returns the store's latest read of the log's horizon, however
-// old, without waiting for one, and has a read no older than since made for
-// the next caller (started, or queued after the one running); only before
+// old, without waiting for one, and starts a read for the next caller if
+// the latest is older than since and none is running (queued after a running
+// one, as ReadHorizon does, it doubled the reads of pg_locks at 50 orders a
+// second: the follower's next step, or its poll, asks again); only before
 // the store's first read does it wait, as ReadHorizon. Any read is safe to
 // read the log below (see Horizon): an older one shows fewer events as
 // settled. A follower that hands each transaction over as soon as it
@@ -169,14 +171,8 @@ func (hs *horizons) latest(ctx context.Context, since Horizon) (Horizon, error) 
 		hs.mu.Unlock()
 		return hs.read(ctx, since)
 	}
-	if last.n < since.n {
-		switch {
-		case hs.running == nil:
-			hs.startLocked(&horizonRead{done: make(chan struct{})})
-		case hs.running.n >= since.n:
-		case hs.next == nil:
-			hs.next = &horizonRead{done: make(chan struct{})}
-		}
+	if last.n < since.n && hs.running == nil {
+		hs.startLocked(&horizonRead{done: make(chan struct{})})
 	}
 	hs.mu.Unlock()
 	return last, nil

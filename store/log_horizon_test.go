@@ -8,8 +8,8 @@ import (
 
 // TestLatestHorizonWaitsForNoRead: LatestHorizon returns the latest read of
 // the horizon at once while the read its caller needs is still running, and
-// that read is started by the call (a later call gets it); only a store with
-// no read yet waits for one. The reads are the store's horizons, with a
+// that read is started by the call (a later call gets it), but none is queued
+// behind a running one; only a store with no read yet waits for one. The reads are the store's horizons, with a
 // query that returns when the test lets it.
 func TestLatestHorizonWaitsForNoRead(t *testing.T) {
 	release := make(chan int64)
@@ -60,6 +60,34 @@ func TestLatestHorizonWaitsForNoRead(t *testing.T) {
 	}
 	if h.n < need.n {
 		t.Fatalf("read %d taken for a need of read %d or later", h.n, need.n)
+	}
+	// A call while a read runs queues none after it.
+	running := make(chan Horizon, 1)
+	go func() {
+		h, _ := hs.read(ctx, hs.mark())
+		running <- h
+	}()
+	for { // until that read runs
+		hs.mu.Lock()
+		r := hs.running
+		hs.mu.Unlock()
+		if r != nil {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := hs.latest(ctx, hs.mark()); err != nil {
+		t.Fatal(err)
+	}
+	hs.mu.Lock()
+	queued := hs.next != nil
+	hs.mu.Unlock()
+	if queued {
+		t.Fatal("LatestHorizon queued a read behind the one running")
+	}
+	release <- 250
+	if h := <-running; h.Tx != 250 {
+		t.Fatalf("the running read: %+v", h)
 	}
 	// ReadHorizon still waits for a read after its mark.
 	got := make(chan Horizon, 1)
