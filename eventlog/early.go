@@ -12,29 +12,35 @@ import (
 // it reads every committed event after the cursor but those of the
 // transactions it handed over early already, and hands over first those below
 // the log's horizon (in log order, moving the cursor), then each whole
-// transaction above it. Its horizon is a read no older than need. The caller
-// holds stepMu.
-func (f *Follower) stepEarly(ctx context.Context, need store.Horizon) (bool, error) {
+// transaction above it. Its horizon is a read no older than need, or, with
+// latest, the store's latest read, however old (store.Q.LatestHorizon): the
+// commit that woke it is read all the same, and handed over early if the
+// horizon does not show it settled yet. The caller holds stepMu.
+func (f *Follower) stepEarly(ctx context.Context, need store.Horizon, latest bool) (bool, error) {
 	start := f.Mark()
 	skip := make([]int64, len(start.Also))
 	for i, p := range start.Also {
 		skip[i] = p.Tx
 	}
-	h, err := f.st.ReadLog().ReadHorizon(ctx, need)
+	read := f.st.ReadLog().ReadHorizon
+	if latest {
+		read = f.st.ReadLog().LatestHorizon
+	}
+	h, err := read(ctx, need)
 	if err != nil {
 		return false, err
 	}
 	f.used = h
-	read, err := f.st.ReadLog().ReadCommittedEvents(ctx, h, start.At, skip, f.cfg.Batch)
+	got, err := f.st.ReadLog().ReadCommittedEvents(ctx, h, start.At, skip, f.cfg.Batch)
 	if err != nil {
 		return false, err
 	}
-	evs, horizon := read.Events, read.Horizon
+	evs, horizon := got.Events, got.Horizon
 	// As step: the pruning horizon, read after the events, shows whether
 	// events after the cursor were pruned.
 	f.started = true
-	if start.At.Less(read.Pruned) {
-		return true, f.rebuild(ctx, start.At, read.Pruned)
+	if start.At.Less(got.Pruned) {
+		return true, f.rebuild(ctx, start.At, got.Pruned)
 	}
 	full := len(evs) == f.cfg.Batch
 	settled := 0 // evs[:settled] are below the horizon: all there will ever be

@@ -211,7 +211,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	for {
 		changed := f.st.Changed() // taken before reading, so no commit is missed between
 		read := time.Now()
-		more, err := f.step(ctx, true, need)
+		more, err := f.step(ctx, true, need, true)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -253,12 +253,15 @@ func (f *Follower) usedHorizon() store.Horizon {
 // CatchUp hands over every event committed before it was called and returns. It
 // may run beside Run; the two never hand over the same batch.
 func (f *Follower) CatchUp(ctx context.Context) error {
-	return f.catchUp(ctx, f.st.HorizonMark())
+	return f.catchUp(ctx, f.st.HorizonMark(), false)
 }
 
 // catchUp hands over every event committed before since (a mark of the
-// log's horizon reads, see store.Horizon) and returns.
-func (f *Follower) catchUp(ctx context.Context, since store.Horizon) error {
+// log's horizon reads, see store.Horizon) and returns. With latest, a
+// follower that hands over early reads below the latest read of the horizon
+// rather than wait for one after since (see step): it hands over the same
+// events, but its Position may stay behind them until a later step.
+func (f *Follower) catchUp(ctx context.Context, since store.Horizon, latest bool) error {
 	ctx = f.as(ctx)
 	// On PostgreSQL the log shows an event once every older log writer
 	// ended: wait for those, and read below the horizon that showed it. A
@@ -271,7 +274,7 @@ func (f *Follower) catchUp(ctx context.Context, since store.Horizon) error {
 		since = h
 	}
 	for {
-		more, err := f.step(ctx, false, since)
+		more, err := f.step(ctx, false, since, latest)
 		if err != nil || !more {
 			return err
 		}
@@ -291,15 +294,19 @@ func (f *Follower) as(ctx context.Context) context.Context {
 // steps, woken by those commits. CatchUp's read the log, since it must hand
 // over other processes' commits too. It reads below a read of the log's
 // horizon no older than need (store.Q.ReadHorizon): the node's readers share
-// them.
-func (f *Follower) step(ctx context.Context, committed bool, need store.Horizon) (bool, error) {
+// them. A follower that hands over early reads, with latest, below the
+// latest read instead (store.Q.LatestHorizon), and so waits for none: its
+// Run's steps and its wakes at other nodes' commits (Notifier.Wake) do;
+// CatchUp, whose caller may look at the Position it leaves, reads below one
+// after its call, as before.
+func (f *Follower) step(ctx context.Context, committed bool, need store.Horizon, latest bool) (bool, error) {
 	f.stepMu.Lock()
 	defer f.stepMu.Unlock()
 	if f.cfg.Idle != nil && f.cfg.Idle() {
 		return false, nil
 	}
 	if f.early {
-		return f.stepEarly(ctx, need)
+		return f.stepEarly(ctx, need, latest)
 	}
 	pos := f.Position()
 	if committed && f.started {

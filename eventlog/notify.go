@@ -122,7 +122,7 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 		since := n.ringMark()
 		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
-		if err := f.catchUp(ctx, since); err != nil && ctx.Err() == nil {
+		if err := f.catchUp(ctx, since, true); err != nil && ctx.Err() == nil {
 			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
 		}
 	}

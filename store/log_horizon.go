@@ -73,6 +73,26 @@ func (q *Q) ReadHorizon(ctx context.Context, since Horizon) (Horizon, error) {
 	return p.horizons.read(ctx, since)
 }
 
+// LatestHorizon returns the store's latest read of the log's horizon, however
+// old, without waiting for one, and starts a read for the next caller if
+// the latest is older than since and none is running (queued after a running
+// one, as ReadHorizon does, it doubled the reads of pg_locks at 50 orders a
+// second: the follower's next step, or its poll, asks again); only before
+// the store's first read does it wait, as ReadHorizon. Any read is safe to
+// read the log below (see Horizon): an older one shows fewer events as
+// settled. A follower that hands each transaction over as soon as it
+// commits (eventlog.NewMarkedFollower) reads below it, so that a commit
+// waits for no read of the horizon on its way to the clients: under load a
+// read started after the commit waited for the one running and then its own
+// round trip, about half of the commit-to-delivery time at 10,000 clients.
+func (q *Q) LatestHorizon(ctx context.Context, since Horizon) (Horizon, error) {
+	p, ok := q.b.(*postgres)
+	if !ok {
+		return sqliteHorizon, nil
+	}
+	return p.horizons.latest(ctx, since)
+}
+
 // logHorizon is ReadHorizon of a read that starts after the call.
 func (q *Q) logHorizon(ctx context.Context) (Horizon, error) {
 	p, ok := q.b.(*postgres)
@@ -142,6 +162,20 @@ func (hs *horizons) read(ctx context.Context, since Horizon) (Horizon, error) {
 	case <-ctx.Done():
 		return Horizon{}, ctx.Err()
 	}
+}
+
+func (hs *horizons) latest(ctx context.Context, since Horizon) (Horizon, error) {
+	hs.mu.Lock()
+	last := hs.last
+	if last.n == 0 {
+		hs.mu.Unlock()
+		return hs.read(ctx, since)
+	}
+	if last.n < since.n && hs.running == nil {
+		hs.startLocked(&horizonRead{done: make(chan struct{})})
+	}
+	hs.mu.Unlock()
+	return last, nil
 }
 
 // startLocked numbers r and starts it; the caller holds mu.
