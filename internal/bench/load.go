@@ -60,6 +60,18 @@ type tally struct {
 	last      time.Time         // when the last response came back
 }
 
+// add adds o's counts and latencies to t's (unsorted).
+func (t *tally) add(o *tally) {
+	t.latencies = append(t.latencies, o.latencies...)
+	t.accepted += o.accepted
+	for k, n := range o.failed {
+		t.failed[k] += n
+	}
+	for k, s := range o.sample {
+		t.sample[k] = s
+	}
+}
+
 // drive sends orders from clients goroutines until warm-up plus d have passed,
 // and returns what was measured and how long the measured window really lasted
 // (until the last response).
@@ -74,14 +86,7 @@ func (l *load) drive(ctx context.Context, clients int, warmup, d time.Duration) 
 	wg.Wait()
 	all := &tally{failed: map[string]int{}, sample: map[string]string{}, last: until}
 	for _, t := range tallies {
-		all.latencies = append(all.latencies, t.latencies...)
-		all.accepted += t.accepted
-		for k, n := range t.failed {
-			all.failed[k] += n
-		}
-		for k, s := range t.sample {
-			all.sample[k] = s
-		}
+		all.add(t)
 		if t.last.After(all.last) {
 			all.last = t.last
 		}

@@ -21,18 +21,6 @@ func (l *load) next() *load {
 	return &n
 }
 
-// add adds o's counts and latencies to t's (unsorted).
-func (t *tally) add(o *tally) {
-	t.latencies = append(t.latencies, o.latencies...)
-	t.accepted += o.accepted
-	for k, n := range o.failed {
-		t.failed[k] += n
-	}
-	for k, s := range o.sample {
-		t.sample[k] = s
-	}
-}
-
 // turnWatch notes what the machine and the server did around each turn: the
 // load average at its start and the checkpoints started during it. A nil
 // turnWatch notes nothing.
