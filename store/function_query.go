@@ -352,12 +352,13 @@ func (q *Q) setRunStatusesPG(ctx context.Context, changes []RunStatus) ([]int64,
 		jobs                    = make([]int64, k)
 	)
 	for i, c := range changes {
-		a := setRunStatusArgs(c.ID, c.RunUpdate, c.Now)
 		ids[i], statuses[i], errTexts[i] = c.ID, string(c.Status), c.Error
-		if o, ok := a[3].(string); ok {
+		if len(c.Output) > 0 {
+			o := string(c.Output)
 			outputs[i] = &o
 		}
-		ended[i], nows[i], attempts[i], started[i], jobs[i] = a[4].(*time.Time), c.Now, int64(c.Attempt), a[7].(*time.Time), c.Job
+		ended[i], started[i] = runStatusTimes(c.RunUpdate, c.Now)
+		nows[i], attempts[i], jobs[i] = c.Now, int64(c.Attempt), c.Job
 	}
 	rs, err := q.q.query(ctx, setRunStatusesSQL, ids, statuses, errTexts, outputs, ended, nows, attempts, started, jobs)
 	if err != nil {
@@ -396,14 +397,20 @@ const setRunStatusSQL = `UPDATE function_runs SET status = $2, error = $3, outpu
 	  AND ($9 <= 0 OR EXISTS (SELECT 1 FROM river_job WHERE id = $9 AND attempt = $7 AND state = 'running'))`
 
 func setRunStatusArgs(id string, u RunUpdate, now time.Time) []any {
-	var ended, started *time.Time
+	ended, started := runStatusTimes(u, now)
+	return []any{id, u.Status, u.Error, rawOrNull(u.Output), ended, now, u.Attempt, started, u.Job}
+}
+
+// runStatusTimes is when a run that u changes at now ended (if u ends it)
+// and started (if u says), NULL otherwise.
+func runStatusTimes(u RunUpdate, now time.Time) (ended, started *time.Time) {
 	if u.Status == enginetype.RunCompleted || u.Status == enginetype.RunFailed || u.Status == enginetype.RunCancelled {
 		ended = &now
 	}
 	if !u.Started.IsZero() {
 		started = &u.Started
 	}
-	return []any{id, u.Status, u.Error, rawOrNull(u.Output), ended, now, u.Attempt, started, u.Job}
+	return ended, started
 }
 
 // CancelRunsByKey cancels the unfinished runs of a function whose cancel key is
