@@ -35,9 +35,13 @@ type OrderPlaced struct {
 // of deadlocks. On SQLite it does nothing and returns errors.ErrUnsupported:
 // count with those methods.
 func (tx *Tx) CountOrderPlacedLater(ctx context.Context, consumer, eventID string, p OrderPlaced) error {
-	if _, ok := tx.q.(*pgxPipeline); !ok {
+	pipe, ok := tx.q.(*pgxPipeline)
+	if !ok {
 		return errors.ErrUnsupported
 	}
+	// Planned for its arguments, as PostgreSQL does a prepared statement's
+	// first five runs on each connection, it costs several times its run.
+	pipe.genericPlans()
 	products, units, revenue := make([]string, len(p.Products)), make([]int64, len(p.Products)), make([]int64, len(p.Products))
 	for i, d := range p.Products {
 		products[i], units[i], revenue[i] = d.ProductID, d.Units, int64(d.Revenue)

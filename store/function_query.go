@@ -157,8 +157,8 @@ func (q *Q) RunsWithEvents(ctx context.Context, refs []RunRef) (map[string]RunSt
 // runsWithEventsPG is RunsWithEvents' statement on PostgreSQL, with its
 // arguments and context: the runs' ids, and the lazy ones' fields, as arrays,
 // so that the statement's text is the same however many runs a batch reads
-// (prepared once per connection and planned once, where a list of parameters
-// made a statement, and a plan, for each size).
+// (prepared once per connection and planned once, withGenericPlan, where a
+// list of parameters made a statement, and a plan, for each size).
 func (q *Q) runsWithEventsPG(ctx context.Context, refs []RunRef) (string, []any, context.Context) {
 	ids := make([]string, len(refs))
 	var lazyIDs, lazyFns, lazyEvents []string
@@ -183,6 +183,7 @@ func (q *Q) runsWithEventsPG(ctx context.Context, refs []RunRef) (string, []any,
 		ctx = withAsyncCommit(ctx)
 		from = "(SELECT " + runTable + " FROM m UNION ALL " + read + ")"
 	}
+	ctx = withGenericPlan(ctx)
 	return with + `SELECT ` + runColumnsOf("r.") + `, ` + q.d.posTx + `, e.seq, e.event_id, e.name,
 		CAST(e.data AS text), coalesce(CAST(e.caller AS text), ''), e.ts, e.v
 		FROM ` + from + ` r LEFT JOIN events e ON e.event_id = r.event_id AND r.event_id <> ''`, args, ctx
@@ -360,7 +361,7 @@ func (q *Q) setRunStatusesPG(ctx context.Context, changes []RunStatus) ([]int64,
 		ended[i], started[i] = runStatusTimes(c.RunUpdate, c.Now)
 		nows[i], attempts[i], jobs[i] = c.Now, int64(c.Attempt), c.Job
 	}
-	rs, err := q.q.query(ctx, setRunStatusesSQL, ids, statuses, errTexts, outputs, ended, nows, attempts, started, jobs)
+	rs, err := q.q.query(withGenericPlan(ctx), setRunStatusesSQL, ids, statuses, errTexts, outputs, ended, nows, attempts, started, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -378,9 +379,9 @@ func (q *Q) setRunStatusesPG(ctx context.Context, changes []RunStatus) ([]int64,
 
 // setRunStatusesSQL is setRunStatusSQL for many runs, from arrays, returning
 // the (1-based) places of the changes it made. Its fence is a scalar
-// subquery, not EXISTS: the plan PostgreSQL keeps for a prepared statement
-// (generic, not knowing how many runs) would hash every running job for an
-// EXISTS, where a scalar subquery looks each job up by id.
+// subquery, not EXISTS: the generic plan it runs with (withGenericPlan), not
+// knowing how many runs, would hash every running job for an EXISTS, where a
+// scalar subquery looks each job up by id.
 const setRunStatusesSQL = `UPDATE function_runs r SET status = v.status, error = v.error, output = CAST(v.output AS jsonb),
 	ended_at = v.ended_at, updated_at = v.now, debounce_key = NULL,
 	attempts = CASE WHEN v.attempt > 0 THEN v.attempt ELSE r.attempts END, started_at = coalesce(r.started_at, v.started)

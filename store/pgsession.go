@@ -21,13 +21,24 @@ const sessionWriterArgsSQL = sessionArgsSQL + `, log_writer_begin()`
 // sessionBatch returns a batch whose first statement switches to AppRole with
 // ctx's caller. A batch is one pipeline ending in one Sync, an implicit
 // transaction, so the settings last to its end and no further.
+//
+// The settings statement also carries what ctx asks of the statements after
+// it (withAsyncCommit, withGenericPlan), as further set_config calls: one of
+// four texts, each prepared once per connection.
 func sessionBatch(ctx context.Context) (*pgx.Batch, error) {
 	if _, err := sessionSQL(ctx); err != nil {
 		return nil, err
 	}
 	c, _ := CallerOf(ctx)
+	settings := sessionArgsSQL
+	if ctx.Value(asyncCommitKey{}) != nil {
+		settings += asyncCommitSetting
+	}
+	if ctx.Value(genericPlanKey{}) != nil {
+		settings += genericPlanSetting
+	}
 	b := &pgx.Batch{}
-	b.Queue(sessionArgsSQL, AppRole, c.ID, string(c.Role))
+	b.Queue(settings, AppRole, c.ID, string(c.Role))
 	return b, nil
 }
 
@@ -49,9 +60,6 @@ func (q pgxSession) send(ctx context.Context, sql string, args []any) (pgx.Batch
 	if err != nil {
 		return nil, err
 	}
-	if ctx.Value(asyncCommitKey{}) != nil {
-		b.Queue(asyncCommitSQL)
-	}
 	b.Queue(sql, args...)
 	res := q.pool.SendBatch(ctx, b)
 	for range len(b.QueuedQueries) - 1 { // the settings before the statement
@@ -67,7 +75,7 @@ func (q pgxSession) send(ctx context.Context, sql string, args []any) (pgx.Batch
 // commits without waiting for its WAL to reach the disk (withAsyncCommit).
 type asyncCommitKey struct{}
 
-const asyncCommitSQL = `SELECT set_config('synchronous_commit', 'off', true)`
+const asyncCommitSetting = `, set_config('synchronous_commit', 'off', true)`
 
 // withAsyncCommit returns ctx for a statement, outside a transaction, that
 // commits without waiting for the flush of its WAL (synchronous_commit off):
@@ -145,3 +153,23 @@ func (r batchRow) Scan(dest ...any) error {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// genericPlanKey marks a context whose statement (outside a transaction) is
+// run with the plan PostgreSQL keeps for its prepared statement, never one
+// made for its arguments (withGenericPlan).
+type genericPlanKey struct{}
+
+const genericPlanSetting = `, set_config('plan_cache_mode', 'force_generic_plan', true)`
+
+// withGenericPlan returns ctx for a statement, outside a transaction, whose
+// generic plan is the one it should always run, where PostgreSQL would plan
+// it afresh at every call: one that takes its rows from unnest over array
+// parameters. The generic plan counts unnest's rows as 100; a custom plan,
+// knowing the batch's few, costs a fraction of that, so PostgreSQL's choice
+// (a generic plan once it costs no more than the custom plans so far) never
+// falls to the generic one, and every call pays a planning as long as its
+// execution. The plans' shapes are the same (each run looked up by its key);
+// only the estimate differs.
+func withGenericPlan(ctx context.Context) context.Context {
+	return context.WithValue(ctx, genericPlanKey{}, true)
+}

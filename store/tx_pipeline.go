@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -100,6 +101,20 @@ type pgxPipeline struct {
 	// opening counts the statements that open the transaction (BEGIN and
 	// the settings), the first of held until begun.
 	opening int
+}
+
+// genericPlans makes the transaction's statements from here on run with
+// their prepared statements' generic plans (see withGenericPlan): by the
+// settings' statement if it is still held, at no cost, else by a statement
+// of its own.
+func (p *pgxPipeline) genericPlans() {
+	if !p.begun {
+		if s := &p.held[p.opening-1]; !strings.HasSuffix(s.sql, genericPlanSetting) {
+			s.sql += genericPlanSetting
+		}
+		return
+	}
+	p.held = append(p.held, heldStmt{what: "generic plans", sql: `SELECT true` + genericPlanSetting})
 }
 
 // beginPipeline starts a transaction on conn whose first statements are
