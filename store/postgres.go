@@ -37,6 +37,9 @@ type postgres struct {
 	horizons horizons
 }
 
+// minConns is the smallest pool Open accepts.
+const minConns = 2
+
 func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	pc, err := pgxpool.ParseConfig(cfg.URL)
 	if err != nil {
@@ -51,6 +54,12 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 	}
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
+	}
+	if pc.MaxConns < minConns {
+		// Open would wait forever: the schema lock holds a connection
+		// while the migrations take another.
+		return nil, fmt.Errorf("store: a pool of %d connection is too small: set pool_max_conns in the database URL (or MaxConns) to at least %d",
+			pc.MaxConns, minConns)
 	}
 	tr := &pgTracer{log: cfg.DriverLog}
 	if tr.log == nil {

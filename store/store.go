@@ -39,7 +39,8 @@ type Config struct {
 	// DataDir holds the SQLite file. Default "./data".
 	DataDir string
 	// MaxConns bounds the PostgreSQL pool. Default the URL's pool_max_conns
-	// if it has one, else 4 × GOMAXPROCS + 16, at least 24.
+	// if it has one, else 4 × GOMAXPROCS + 16, at least 24. Open refuses
+	// fewer than 2.
 	MaxConns int32
 	Logger   *slog.Logger
 	// Observer, when set, hears of each transaction, for metrics.
