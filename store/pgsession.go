@@ -169,7 +169,9 @@ const genericPlanSetting = `, set_config('plan_cache_mode', 'force_generic_plan'
 // (a generic plan once it costs no more than the custom plans so far) never
 // falls to the generic one, and every call pays a planning as long as its
 // execution. The plans' shapes are the same (each run looked up by its key);
-// only the estimate differs.
+// only the estimate differs. Timed alone (pgbench, prepared, one client),
+// SetRunStatuses' statement took 0.07 ms generic against 0.18-0.20 ms
+// custom for 2 runs, and 0.45-0.51 ms against 0.81-0.84 ms for 7.
 func withGenericPlan(ctx context.Context) context.Context {
 	return context.WithValue(ctx, genericPlanKey{}, true)
 }
