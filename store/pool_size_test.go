@@ -29,7 +29,7 @@ func TestOpenRefusesAPoolOfOne(t *testing.T) {
 			st.Close()
 			t.Fatalf("%+v: opened", cfg)
 		}
-		if !strings.Contains(err.Error(), "is too small") || ctx.Err() != nil {
+		if !strings.Contains(err.Error(), "is too small") || !strings.Contains(err.Error(), "pool_max_conns") || ctx.Err() != nil {
 			t.Errorf("%+v: %v", cfg, err)
 		}
 	}
