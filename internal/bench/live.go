@@ -121,6 +121,9 @@ type LiveReport struct {
 	// asked for at a rate.
 	ServerCPU                     time.Duration
 	NodesPerOrder, ServerPerOrder time.Duration
+	// HostJob is how long a fixed piece of work took just before the
+	// orders (hostJob): a slower host asks more CPU of every part.
+	HostJob time.Duration
 }
 
 // Live runs the nodes (node.Open, as serve does) in this process, writes
@@ -172,6 +175,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	after := readProcUsage()
 	rep.perConnection(before, after, c.Clients)
 
+	rep.HostJob = hostJob()
 	log.InfoContext(ctx, "writing orders", slog.Float64("perSecond", c.Rate), slog.Duration("duration", c.Duration))
 	if err := procs.begin(); err != nil {
 		return nil, fmt.Errorf("bench live: %w", err)
@@ -304,6 +308,10 @@ func (r *LiveReport) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  CPU per order: nodes %.1f ms (its fan-out included), PostgreSQL %s; with the clients %.2f cores asked at this rate\n",
 			float64(r.NodesPerOrder)/float64(time.Millisecond), server, float64(r.NodesCPU+clientsCPU+r.ServerCPU)/float64(r.Window))
+	}
+	if r.HostJob > 0 {
+		fmt.Fprintf(w, "  host: a fixed job (a map of 200,000 keys, then sorted) took %s just before the orders; a slower host asks more CPU of every part\n",
+			ms(r.HostJob))
 	}
 	if r.FDsPerConn > 0 {
 		fmt.Fprintf(w, "  per open stream on the nodes: %.2f file descriptors, %.1f KiB resident (%d files open, soft limit %d)\n",

@@ -33,12 +33,15 @@ func TestLiveShortRun(t *testing.T) {
 	if rep.WarmupOrders != 20 || rep.WarmupP99 == 0 || rep.Orders != 40 {
 		t.Errorf("%d orders in the warm-up (p99 %v), %d measured; want 20 (delivered) and 40", rep.WarmupOrders, rep.WarmupP99, rep.Orders)
 	}
+	if rep.HostJob <= 0 {
+		t.Errorf("host job %v: it was not timed", rep.HostJob)
+	}
 	if rep.FDsPerConn < 1 {
 		t.Errorf("%.2f file descriptors per stream: each stream holds its connection's", rep.FDsPerConn)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"messages/s", "commit-to-delivery", "p99", "warm-up"} {
+	for _, want := range []string{"messages/s", "commit-to-delivery", "p99", "warm-up", "host: a fixed job"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
