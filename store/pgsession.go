@@ -30,16 +30,26 @@ func sessionBatch(ctx context.Context) (*pgx.Batch, error) {
 		return nil, err
 	}
 	c, _ := CallerOf(ctx)
-	settings := sessionArgsSQL
+	i := 0
 	if ctx.Value(asyncCommitKey{}) != nil {
-		settings += asyncCommitSetting
+		i |= 1
 	}
 	if ctx.Value(genericPlanKey{}) != nil {
-		settings += genericPlanSetting
+		i |= 2
 	}
 	b := &pgx.Batch{}
-	b.Queue(settings, AppRole, c.ID, string(c.Role))
+	b.Queue(sessionSettingsSQL[i], AppRole, c.ID, string(c.Role))
 	return b, nil
+}
+
+// sessionSettingsSQL is sessionBatch's settings statement, by what ctx asks:
+// 1 the async commit, 2 the generic plans. Constants, so that no statement
+// builds its text.
+var sessionSettingsSQL = [4]string{
+	sessionArgsSQL,
+	sessionArgsSQL + asyncCommitSetting,
+	sessionArgsSQL + genericPlanSetting,
+	sessionArgsSQL + asyncCommitSetting + genericPlanSetting,
 }
 
 // grantRiverSQL grants AppRole the rows of River's tables, which River's own

@@ -103,10 +103,10 @@ type pgxPipeline struct {
 	opening int
 }
 
-// genericPlans makes the transaction's statements from here on run with
-// their prepared statements' generic plans (see withGenericPlan): by the
-// settings' statement if it is still held, at no cost, else by a statement
-// of its own.
+// genericPlans makes the transaction's statements run with their prepared
+// statements' generic plans (see withGenericPlan): all of them, by the
+// settings' statement, if it is still held (at no cost), else those sent
+// from here on, by a statement of its own.
 func (p *pgxPipeline) genericPlans() {
 	if !p.begun {
 		if s := &p.held[p.opening-1]; !strings.HasSuffix(s.sql, genericPlanSetting) {
