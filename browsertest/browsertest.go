@@ -208,11 +208,50 @@ func New(t testing.TB) context.Context {
 // with expr and the page's text if it is not within 15s.
 func WaitFor(t testing.TB, page context.Context, what, expr string) {
 	t.Helper()
-	_, err := chromedp.Run(page, chromedp.Poll[bool](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
-	if err != nil {
+	if _, err := Poll[bool](page, expr); err != nil {
 		text, _ := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText.slice(0, 3000)`))
 		t.Fatalf("waiting for %s: %v\n(%s)\nthe page:\n%s", what, err, expr, text)
+	}
+}
+
+// pollInterval and pollTimeout pace Poll.
+const (
+	pollInterval = 50 * time.Millisecond
+	pollTimeout  = 15 * time.Second
+)
+
+// Poll evaluates the script expr in page every 50ms until it is truthy and
+// returns its value, or an error if it is not within 15s or the script
+// throws.
+//
+// It evaluates in the document the tab shows at each try. chromedp.Poll
+// instead names the execution context chromedp last recorded, and chromedp
+// records a navigation's new context on a goroutine that runs behind the one
+// that sees the page load: on a busy machine a Poll just after Navigate names
+// the old page's context and fails with "Cannot find context with specified
+// id".
+func Poll[T any](page context.Context, expr string) (T, error) {
+	type answer struct {
+		OK    bool `json:"ok"`
+		Value T    `json:"value"`
+	}
+	script := "(() => { const value = (" + expr + "); return value ? {ok: true, value} : {ok: false}; })()"
+	deadline := time.Now().Add(pollTimeout)
+	for {
+		a, err := chromedp.Run(page, chromedp.Evaluate[answer](script))
+		if err != nil || a.OK {
+			return a.Value, err
+		}
+		if time.Now().After(deadline) {
+			var zero T
+			return zero, fmt.Errorf("still false after %v", pollTimeout)
+		}
+		select {
+		case <-page.Done():
+			var zero T
+			return zero, page.Err()
+		case <-time.After(pollInterval):
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -57,8 +56,7 @@ func TestCORSInBrowser(t *testing.T) {
 		if err := chromedp.Do(tab, chromedp.Navigate(origin+"/?api="+e.url+"&token="+tokens["alice"])); err != nil {
 			t.Fatal(err)
 		}
-		r, err := chromedp.Run(tab, chromedp.Poll[result](`window.result`,
-			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+		r, err := browsertest.Poll[result](tab, `window.result`)
 		if err != nil {
 			t.Fatalf("the page of %s recorded nothing: %v", origin, err)
 		}

@@ -186,7 +186,7 @@ func TestBrowserReconnectsDuringBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := s.changesAfter(t, start)
-	got, err := poll[[]pageChange](page, fmt.Sprintf(`changes.length >= %d && changes`, len(want)))
+	got, err := browsertest.Poll[[]pageChange](page, fmt.Sprintf(`changes.length >= %d && changes`, len(want)))
 	if err != nil { // a gap: show it
 		got, _ = chromedp.Run(page, chromedp.Evaluate[[]pageChange](`changes`))
 	}
@@ -652,7 +652,7 @@ func navigate(t *testing.T, page context.Context, url string) {
 // timeout it fails t with what the page shows and the test page recorded.
 func waitFor[T any](t *testing.T, page context.Context, what, expr string) T {
 	t.Helper()
-	v, err := poll[T](page, expr)
+	v, err := browsertest.Poll[T](page, expr)
 	if err != nil {
 		state, _ := chromedp.Run(page, chromedp.Evaluate[string](`JSON.stringify({
 			text: document.body.innerText.slice(0, 2000),
@@ -664,11 +664,4 @@ func waitFor[T any](t *testing.T, page context.Context, what, expr string) T {
 		t.Fatalf("waiting for %s: %v\n(%s)\nthe page: %s", what, err, expr, state)
 	}
 	return v
-}
-
-// poll evaluates expr in the page until it is truthy, for up to 15 s, and
-// returns its value.
-func poll[T any](page context.Context, expr string) (T, error) {
-	return chromedp.Run(page, chromedp.Poll[T](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
 }
