@@ -63,6 +63,9 @@ type Hub struct {
 	log *slog.Logger
 	f   *eventlog.Follower
 
+	// observe, if set, sees each batch as it is handed over (Observe).
+	observe func([]mohalla.Event)
+
 	mu   sync.RWMutex
 	subs map[string]map[*client]struct{} // by topic name
 	mark eventlog.Mark                   // what was handed to the clients; guarded by mu
@@ -104,6 +107,12 @@ func NewHub(st *store.Store, svc *market.Service, cfg *Config) *Hub {
 	h.done = h.ended.Done()
 	return h
 }
+
+// Observe has f see each batch of events as the hub hands it to its
+// clients, before the streams write it: the bench times the way from a
+// commit to the hub apart from the fan-out after it. Call it before Start; f
+// runs on the hub's follower, so it must be brief.
+func (h *Hub) Observe(f func([]mohalla.Event)) { h.observe = f }
 
 // Start positions the hub at the head of the log. Run calls it if it was not
 // called; serving streams before the hub started is an error.
@@ -231,6 +240,9 @@ func (h *Hub) dispatch(_ context.Context, events []mohalla.Event, marks []eventl
 	// Under the write lock, with the mark moved at the end: a client
 	// registering gets either the whole batch live or none of it and a mark
 	// past it. Nothing here waits, so the lock is brief.
+	if h.observe != nil {
+		h.observe(events)
+	}
 	h.mu.Lock()
 	defer func() {
 		h.mark = h.mark.Union(marks[len(marks)-1])

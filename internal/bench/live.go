@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/metrics"
 	"slices"
 	"time"
 )
@@ -124,6 +125,17 @@ type LiveReport struct {
 	// HostJob is how long a fixed piece of work took just before the
 	// orders (hostJob): a slower host asks more CPU of every part.
 	HostJob time.Duration
+
+	// Where commit-to-delivery goes before the fan-out: HandOverP50 and
+	// HandOverP99 are, by node, the percentiles of the time from an order's
+	// commit to its hub handing the order's change to its streams
+	// (live.Hub.Observe); what follows is the streams' writes and the
+	// clients' reads. SchedP50 and SchedP99 bound the time the nodes'
+	// goroutines waited to run once ready, over the measure
+	// (runtime/metrics /sched/latencies:seconds, which samples it): on a
+	// busy process the hubs' reads of the log wait there too.
+	HandOverP50, HandOverP99 []time.Duration
+	SchedP50, SchedP99       time.Duration
 }
 
 // Live runs the nodes (node.Open, as serve does) in this process, writes
@@ -182,6 +194,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	}
 	var (
 		server *costMeter
+		sched0 *metrics.Float64Histogram
 		cpu0   time.Duration
 		t0     time.Time
 	)
@@ -190,6 +203,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 			server = startCost(ctx, pool)
 		}
 		cpu0, t0 = processCPU(), time.Now()
+		sched0 = readSchedLatencies()
 	}
 	var w *liveWrites
 	err = profiled(c.CPUProfile, func() error {
@@ -203,6 +217,7 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 		return nil, err
 	}
 	rep.NodesCPU, rep.Window = processCPU()-cpu0, time.Since(t0)
+	rep.SchedP50, rep.SchedP99 = schedQuantiles(sched0, readSchedLatencies())
 	if server != nil {
 		rep.ServerCPU = server.since(ctx).server
 	}
@@ -267,6 +282,16 @@ func (r *LiveReport) tally(w *liveWrites, got []liveReceipt, nodes *liveNodes) {
 		slices.Sort(l)
 		r.NodeP99 = append(r.NodeP99, percentile(l, 99))
 	}
+	for i := range nodes.nodes {
+		var l []time.Duration
+		for id, at := range nodes.handOvers(i) {
+			if t, ok := w.commits[id]; ok {
+				l = append(l, max(0, at.Sub(t)))
+			}
+		}
+		slices.Sort(l)
+		r.HandOverP50, r.HandOverP99 = append(r.HandOverP50, percentile(l, 50)), append(r.HandOverP99, percentile(l, 99))
+	}
 	var delivered int64
 	for _, nd := range nodes.nodes {
 		delivered += nd.Live.Stats().Delivered.Load()
@@ -291,6 +316,16 @@ func (r *LiveReport) Print(w io.Writer) {
 	}
 	if len(r.NodeP99) > 1 {
 		fmt.Fprintf(w, "  p99 by node: writing node %s, other node %s\n", ms(r.NodeP99[0]), ms(r.NodeP99[1]))
+	}
+	for i := range r.HandOverP99 {
+		which := "the node"
+		if len(r.HandOverP99) > 1 {
+			which = [...]string{"the writing node", "the other node"}[min(i, 1)]
+		}
+		fmt.Fprintf(w, "  commit to %s's hub, before the fan-out: p50 %s  p99 %s\n", which, ms(r.HandOverP50[i]), ms(r.HandOverP99[i]))
+	}
+	if r.SchedP99 > 0 {
+		fmt.Fprintf(w, "  the nodes' goroutines waited to run: p50 <= %s, p99 <= %s\n", ms(r.SchedP50), ms(r.SchedP99))
 	}
 	// The clients' CPU is known over the warm-up and the measure together:
 	// their share of the measure is their CPU per message times its

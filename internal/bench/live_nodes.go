@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -34,6 +35,9 @@ type liveNodes struct {
 
 	hot       []mohalla.Product // the products the orders are of
 	customers []demo.Person
+
+	mu     sync.Mutex
+	handed []map[string]time.Time // by node, when its hub handed each order's first change over
 }
 
 // openLiveNodes opens c.Nodes nodes on a new store, seeds it through the first
@@ -88,7 +92,9 @@ func openLiveNodes(ctx context.Context, c *LiveConfig) (_ *liveNodes, err error)
 	}
 	ln.hot = n.Products[:min(50, len(n.Products))]
 	ln.customers = n.Customers()
-	for _, nd := range ln.nodes {
+	for i, nd := range ln.nodes {
+		ln.handed = append(ln.handed, map[string]time.Time{})
+		nd.Live.Observe(func(evs []mohalla.Event) { ln.handOver(i, evs) })
 		if err := nd.Start(ctx); err != nil {
 			return nil, err
 		}
@@ -234,6 +240,28 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 		return nil, fmt.Errorf("bench live: write an order: %w", failure)
 	}
 	return w, nil
+}
+
+// handOver notes when node i's hub handed over the first change of each
+// order among evs.
+func (ln *liveNodes) handOver(i int, evs []mohalla.Event) {
+	now := time.Now()
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	for _, e := range evs {
+		if sub, ok := mohalla.SubjectsOf(e); ok && sub.Entity == mohalla.EntityOrder {
+			if _, seen := ln.handed[i][sub.ID]; !seen {
+				ln.handed[i][sub.ID] = now
+			}
+		}
+	}
+}
+
+// handOvers returns when node i's hub handed each order over, by order id.
+func (ln *liveNodes) handOvers(i int) map[string]time.Time {
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
+	return maps.Clone(ln.handed[i])
 }
 
 // settleWait bounds settle's catch-up: on PostgreSQL it waits for every

@@ -36,12 +36,19 @@ func TestLiveShortRun(t *testing.T) {
 	if rep.HostJob <= 0 {
 		t.Errorf("host job %v: it was not timed", rep.HostJob)
 	}
+	if len(rep.HandOverP99) != 2 || rep.HandOverP99[0] == 0 || rep.HandOverP99[1] == 0 ||
+		rep.HandOverP50[0] > rep.HandOverP99[0] || rep.HandOverP50[1] > rep.HandOverP99[1] {
+		t.Errorf("commit to the hubs p50 %v, p99 %v: want both nodes' orders timed, p50 ≤ p99", rep.HandOverP50, rep.HandOverP99)
+	}
+	if rep.SchedP99 == 0 || rep.SchedP50 > rep.SchedP99 {
+		t.Errorf("goroutines waited p50 %v, p99 %v: want the runtime's waits read, p50 ≤ p99", rep.SchedP50, rep.SchedP99)
+	}
 	if rep.FDsPerConn < 1 {
 		t.Errorf("%.2f file descriptors per stream: each stream holds its connection's", rep.FDsPerConn)
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"messages/s", "commit-to-delivery", "p99", "warm-up", "host: a fixed job"} {
+	for _, want := range []string{"messages/s", "commit-to-delivery", "p99", "warm-up", "host: a fixed job", "hub, before the fan-out", "goroutines waited"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
