@@ -66,6 +66,7 @@ const connecting = 64
 // in, follows every stream and reports to out, as described above. It
 // returns when the report is written.
 func RunLiveClients(ctx context.Context, in io.Reader, out io.Writer) error {
+	yieldToNodes()
 	rd := bufio.NewReaderSize(in, 1<<20)
 	line, err := rd.ReadBytes('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
