@@ -237,12 +237,12 @@ func (h *Hub) follower() *eventlog.Follower {
 // message is encoded once for each set of topics its clients follow (one, for
 // a client of one topic), and its bytes shared by all of them.
 func (h *Hub) dispatch(_ context.Context, events []mohalla.Event, marks []eventlog.Mark) error {
-	// Under the write lock, with the mark moved at the end: a client
-	// registering gets either the whole batch live or none of it and a mark
-	// past it. Nothing here waits, so the lock is brief.
 	if h.observe != nil {
 		h.observe(events)
 	}
+	// Under the write lock, with the mark moved at the end: a client
+	// registering gets either the whole batch live or none of it and a mark
+	// past it. Nothing here waits, so the lock is brief.
 	h.mu.Lock()
 	defer func() {
 		h.mark = h.mark.Union(marks[len(marks)-1])

@@ -92,8 +92,9 @@ func openLiveNodes(ctx context.Context, c *LiveConfig) (_ *liveNodes, err error)
 	}
 	ln.hot = n.Products[:min(50, len(n.Products))]
 	ln.customers = n.Customers()
+	ln.handed = make([]map[string]time.Time, len(ln.nodes)) // whole before the first hub runs
 	for i, nd := range ln.nodes {
-		ln.handed = append(ln.handed, map[string]time.Time{})
+		ln.handed[i] = map[string]time.Time{}
 		nd.Live.Observe(func(evs []mohalla.Event) { ln.handOver(i, evs) })
 		if err := nd.Start(ctx); err != nil {
 			return nil, err
