@@ -17,6 +17,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -232,27 +233,42 @@ const (
 // id".
 func Poll[T any](page context.Context, expr string) (T, error) {
 	type answer struct {
-		OK    bool `json:"ok"`
-		Value T    `json:"value"`
+		OK    bool            `json:"ok"`
+		Value json.RawMessage `json:"value"`
 	}
 	script := "(() => { const value = (" + expr + "); return value ? {ok: true, value} : {ok: false}; })()"
 	deadline := time.Now().Add(pollTimeout)
+	var v T
 	for {
 		a, err := chromedp.Run(page, chromedp.Evaluate[answer](script))
-		if err != nil || a.OK {
-			return a.Value, err
-		}
-		if time.Now().After(deadline) {
-			var zero T
-			return zero, fmt.Errorf("still false after %v", pollTimeout)
+		switch {
+		case err != nil:
+			return v, err
+		case a.OK:
+			return v, decodePolled(a.Value, &v)
+		case time.Now().After(deadline):
+			return v, fmt.Errorf("still false after %v", pollTimeout)
 		}
 		select {
 		case <-page.Done():
-			var zero T
-			return zero, page.Err()
+			return v, page.Err()
 		case <-time.After(pollInterval):
 		}
 	}
+}
+
+// decodePolled stores the JSON value raw in v as chromedp.Evaluate does: as
+// it is into a []byte (json.RawMessage too), decoded into anything else.
+func decodePolled[T any](raw json.RawMessage, v *T) error {
+	if b, ok := any(v).(*[]byte); ok {
+		*b = raw
+		return nil
+	}
+	if b, ok := any(v).(*json.RawMessage); ok {
+		*b = raw
+		return nil
+	}
+	return json.Unmarshal(raw, v)
 }
 
 // Click clicks the element the script expr evaluates to, from the page's own
