@@ -70,6 +70,9 @@ type Hub struct {
 	subs map[string]map[*client]struct{} // by topic name
 	mark eventlog.Mark                   // what was handed to the clients; guarded by mu
 	seq  uint64                          // counts the events dispatched; guarded by mu
+	// ready is dispatch's list of the clients to write to, kept for the next
+	// batch (only the follower dispatches).
+	ready []*client
 
 	stats Stats
 	// ended is cancelled when Run returns, ending every stream; done is its
@@ -83,6 +86,7 @@ type Hub struct {
 type Stats struct {
 	Clients    atomic.Int64 // connected now
 	Delivered  atomic.Int64 // changes handed to clients
+	Direct     atomic.Int64 // writes the hub made to idle streams itself, waking no goroutine
 	Overflowed atomic.Int64 // clients disconnected for falling behind
 	Replayed   atomic.Int64 // changes replayed to reconnecting clients
 	Resets     atomic.Int64 // reconnections answered with a reset
@@ -242,12 +246,26 @@ func (h *Hub) dispatch(_ context.Context, events []mohalla.Event, marks []eventl
 	}
 	// Under the write lock, with the mark moved at the end: a client
 	// registering gets either the whole batch live or none of it and a mark
-	// past it. Nothing here waits, so the lock is brief.
+	// past it. Nothing here waits, so the lock is brief. The clients whose
+	// queue was empty are written to (or woken) after it.
+	ready := h.queue(events, marks)
+	for i, c := range ready {
+		c.deliver()
+		ready[i] = nil
+	}
+	h.ready = ready[:0]
+	return nil
+}
+
+// queue queues events' changes for their clients, and returns the clients
+// that had none queued: their streams must be written to or woken.
+func (h *Hub) queue(events []mohalla.Event, marks []eventlog.Mark) []*client {
 	h.mu.Lock()
 	defer func() {
 		h.mark = h.mark.Union(marks[len(marks)-1])
 		h.mu.Unlock()
 	}()
+	ready := h.ready[:0]
 	for k, e := range events {
 		if h.mark.Has(e.Pos) {
 			continue // handed over already: skipIdle moved past it while it was read
@@ -292,13 +310,15 @@ func (h *Hub) dispatch(_ context.Context, events []mohalla.Event, marks []eventl
 					encoded = append(encoded, encodedFrame{key, changeMessage(id, topics, body)})
 					j = len(encoded) - 1
 				}
-				c.offer(frame{pos: e.Pos, mark: &marks[k], msg: encoded[j].msg})
+				if c.offer(frame{pos: e.Pos, mark: &marks[k], msg: encoded[j].msg}) {
+					ready = append(ready, c)
+				}
 				n++
 			}
 		}
 		h.stats.Delivered.Add(n)
 	}
-	return nil
+	return ready
 }
 
 // encodedFrame is an event's change message for the clients of one set of
@@ -352,19 +372,24 @@ type frame struct {
 }
 
 // client is one connected stream: the changes queued for it, and the one
-// channel that wakes its stream's goroutine. The hub queues a change and
-// wakes the stream only if its queue was empty: a stream busy writing takes
-// the changes queued meanwhile at once, in one write, and an idle one is
-// woken once, by a receive on one channel (a select over the queue, the
-// heartbeat and the stream's end took over a twentieth of the nodes' CPU per
-// message at 10,000 streams). The heartbeat and the stream's end wake it
-// through the same channel (Stream.Serve).
+// channel that wakes its stream's goroutine. The hub queues a change and,
+// only if the queue was empty, writes it to the stream's socket itself
+// (streamOut) or else wakes the stream: a stream busy writing takes the
+// changes queued meanwhile at once, in one write, and an idle one is woken
+// once, by a receive on one channel (a select over the queue, the heartbeat
+// and the stream's end took over a twentieth of the nodes' CPU per message
+// at 10,000 streams). The heartbeat and the stream's end wake it through the
+// same channel (Stream.Serve).
 type client struct {
 	topics map[string]bool
 	seen   uint64 // the hub's seq of the last event dispatched to it; under the hub's mu
 	max    int    // the most changes queued; one more overflows the client
 	wake   chan struct{}
 	h      *Hub
+
+	// out, once the stream writes to its connection itself, lets the hub
+	// write to it without waking the stream's goroutine (deliver).
+	out atomic.Pointer[streamOut]
 
 	mu         sync.Mutex
 	queue      []frame // in the order offered
@@ -378,26 +403,35 @@ func newClient(h *Hub) *client {
 // offer queues f, or, if max changes wait already, drops it and every later
 // one: the stream writes those queued before it, then tells its client to
 // resync from the last of them, so its last id never covers a change it did
-// not get.
-func (c *client) offer(f frame) {
+// not get. It reports whether the stream must be written to or woken
+// (deliver): when f is the first change queued, or the first dropped.
+func (c *client) offer(f frame) bool {
 	c.mu.Lock()
 	if c.overflowed {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	if len(c.queue) >= c.max {
 		c.overflowed = true
 		c.mu.Unlock()
 		c.h.stats.Overflowed.Add(1)
-		c.signal()
-		return
+		return true
 	}
 	c.queue = append(c.queue, f)
 	first := len(c.queue) == 1
 	c.mu.Unlock()
-	if first {
-		c.signal()
+	return first
+}
+
+// deliver writes the changes queued to the stream's connection at once, if
+// it can without waiting (streamOut.tryWrite), or else wakes the stream's
+// goroutine to write them.
+func (c *client) deliver() {
+	if out := c.out.Load(); out != nil && out.tryWrite() {
+		c.h.stats.Direct.Add(1)
+		return
 	}
+	c.signal()
 }
 
 // signal wakes the stream, unless a wake is pending already.

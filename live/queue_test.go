@@ -20,24 +20,25 @@ func TestOverflowQueuesNothingAfter(t *testing.T) {
 		}
 		return out
 	}
-	c.offer(f(1))
-	c.offer(f(2))
-	if len(c.wake) != 1 {
-		t.Fatalf("%d wakes pending, want 1", len(c.wake))
+	if !c.offer(f(1)) || c.offer(f(2)) {
+		t.Fatal("the first change queued asks for no delivery, or the second asks for one")
 	}
 	got, over := c.take(nil)
 	if !slices.Equal(txs(got), []int64{1, 2}) || over {
 		t.Fatalf("took %v, overflowed %v; want [1 2], false", txs(got), over)
 	}
-	<-c.wake
 	c.offer(f(3))
 	c.offer(f(4))
-	c.offer(f(5)) // dropped: two wait
+	if !c.offer(f(5)) { // dropped: two wait
+		t.Fatal("the first change dropped asks for no delivery")
+	}
 	got, over = c.take(got)
 	if !slices.Equal(txs(got), []int64{3, 4}) || !over {
 		t.Fatalf("took %v, overflowed %v; want [3 4], true", txs(got), over)
 	}
-	c.offer(f(6))
+	if c.offer(f(6)) {
+		t.Fatal("a change dropped after the first asks for a delivery")
+	}
 	if got, over = c.take(got); len(got) != 0 || !over {
 		t.Fatalf("after the overflow took %v, overflowed %v; want nothing, true", txs(got), over)
 	}

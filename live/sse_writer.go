@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/mohallamart/mohalla/eventlog"
@@ -30,9 +31,14 @@ import (
 // timer (at 10,000 streams, set at each batch, it was a twentieth of a
 // stream's CPU per message).
 type sseWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	conn    net.Conn // the connection, once taken over
+	w    http.ResponseWriter
+	rc   *http.ResponseController
+	conn net.Conn // the connection, once taken over
+	// raw is conn's socket, if the hub may write to it without waiting
+	// (flushNow); pending is what such a write left unwritten, which
+	// flush writes first.
+	raw     syscall.RawConn
+	pending []byte
 	timeout time.Duration
 	set     time.Time // when the deadline was last set to set+timeout
 	err     error
@@ -79,6 +85,7 @@ func (sw *sseWriter) takeOver(r *http.Request, gone context.CancelCauseFunc) {
 		return
 	}
 	sw.conn, sw.head, sw.set, sw.buf = conn, chunkHead, time.Time{}, nil // Hijack lifted the deadline
+	sw.raw = rawConn(conn)
 	sw.reset()
 	go func() {
 		var b [16]byte
@@ -101,7 +108,7 @@ func (sw *sseWriter) close() {
 	if sw.conn == nil {
 		return
 	}
-	if sw.err == nil {
+	if sw.flush() { // the rest of a change the hub began to write
 		sw.arm()
 		_, _ = sw.conn.Write([]byte("0\r\n\r\n"))
 	}
@@ -159,21 +166,56 @@ func (sw *sseWriter) flush() bool {
 	if sw.err != nil {
 		return false
 	}
-	if len(sw.buf) == sw.head {
+	if len(sw.buf) == sw.head && len(sw.pending) == 0 {
 		return true
 	}
 	sw.arm()
 	if sw.conn != nil {
-		var h [chunkHead]byte
-		size := strconv.AppendInt(h[:0], int64(len(sw.buf)-chunkHead), 16)
-		size = append(size, "\r\n"...)
-		start := chunkHead - len(size)
-		copy(sw.buf[start:], size)
-		sw.buf = append(sw.buf, "\r\n"...)
-		_, sw.err = sw.conn.Write(sw.buf[start:])
+		if len(sw.pending) > 0 {
+			_, sw.err = sw.conn.Write(sw.pending)
+			sw.pending = nil
+		}
+		if sw.err == nil && len(sw.buf) > sw.head {
+			_, sw.err = sw.conn.Write(sw.chunk())
+		}
 	} else if _, sw.err = sw.w.Write(sw.buf); sw.err == nil {
 		sw.err = sw.rc.Flush()
 	}
 	sw.reset()
 	return sw.err == nil
+}
+
+// flushNow writes the messages gathered to the socket without waiting
+// (writeNow), and reports whether the socket took them all. What it did not
+// take is pending, for flush to write first. Only the stream's own
+// connection is written so (raw, with nothing pending).
+func (sw *sseWriter) flushNow() bool {
+	if sw.err != nil || sw.raw == nil || len(sw.pending) > 0 {
+		return false
+	}
+	if len(sw.buf) == sw.head {
+		return true
+	}
+	sw.arm() // an expired deadline fails even a write that need not wait
+	b := sw.chunk()
+	n, err := writeNow(sw.raw, b)
+	if err != nil {
+		sw.err = err
+	} else if n < len(b) {
+		sw.pending = append([]byte(nil), b[n:]...)
+	}
+	sw.reset()
+	return sw.err == nil && len(sw.pending) == 0
+}
+
+// chunk frames the messages gathered as an HTTP/1.1 chunk, in place, and
+// returns it.
+func (sw *sseWriter) chunk() []byte {
+	var h [chunkHead]byte
+	size := strconv.AppendInt(h[:0], int64(len(sw.buf)-chunkHead), 16)
+	size = append(size, "\r\n"...)
+	start := chunkHead - len(size)
+	copy(sw.buf[start:], size)
+	sw.buf = append(sw.buf, "\r\n"...)
+	return sw.buf[start:]
 }

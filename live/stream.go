@@ -280,9 +280,7 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	sw := &sseWriter{w: w, rc: rc, timeout: s.h.cfg.WriteTimeout}
 	sw.printf("retry: 2000\n\n")
-	// last is what the client has: every change this node's hub will queue
-	// for it from now on is one it has not, but those sent covers.
-	last, sent := s.last, s.sent
+	out := &streamOut{c: s.c, sw: sw, last: s.last, sent: s.sent}
 	switch s.start {
 	case "snapshot", "reset":
 		b, _ := json.Marshal(map[string]any{"values": s.values})
@@ -304,7 +302,15 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	gone, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	sw.takeOver(r, cancel)
-	defer sw.close()
+	defer func() {
+		out.mu.Lock()
+		out.ended = true
+		sw.close()
+		out.mu.Unlock()
+	}()
+	if sw.raw != nil {
+		s.c.out.Store(out) // the hub writes to it too, from now on
+	}
 	stopped := context.AfterFunc(s.h.ended, func() { cancel(errHubStopped) })
 	defer stopped()
 	ctx, cancelEnd := context.WithDeadlineCause(gone, s.until, errEndOfLife)
@@ -313,36 +319,11 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 	var beatDue atomic.Bool
 	beat := time.AfterFunc(s.h.cfg.Heartbeat, func() { beatDue.Store(true); s.c.signal() })
 	defer beat.Stop()
-	// send writes one queued change, unless the client has it.
-	send := func(f frame) {
-		if sent == nil {
-			sw.frame(f)
-			last = *f.mark
-			return
-		}
-		if sent.Has(f.pos) {
-			return
-		}
-		if f.mark.Covers(*sent) {
-			sent = nil // the hub has caught up with where the client was
-			sw.frame(f)
-			last = *f.mark
-			return
-		}
-		// Its id must name what the client had besides.
-		last = last.Union(*f.mark)
-		sw.frameAs(f, last)
-	}
-	// write sends every queued change and reports whether the client
-	// overflowed after them; then it is told to resync, from the last id
-	// it has, which covers no change it missed.
-	var frames []frame
+	// write adds every queued change to the buffer and reports whether
+	// the client overflowed after them; then it is told to resync, from
+	// the last id it has, which covers no change it missed.
 	write := func() bool {
-		var over bool
-		frames, over = s.c.take(frames)
-		for _, f := range frames {
-			send(f)
-		}
+		over := out.take()
 		if over {
 			sw.printf("event: resync\ndata: {\"reason\":\"this client fell more than %d changes behind; reconnect with its last id\"}\n\n", s.c.max)
 			sw.flush()
@@ -355,27 +336,31 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 		if write() {
 			return
 		}
-		sw.printf("event: end\nid: %s\ndata: {\"reason\":%q}\n\n", last, reason)
+		sw.printf("event: end\nid: %s\ndata: {\"reason\":%q}\n\n", out.last, reason)
 		sw.flush()
 	}
-	for range s.c.wake {
+	// serve answers one wake, holding the writer; it reports whether the
+	// stream goes on.
+	serve := func() bool {
+		out.mu.Lock()
+		defer out.mu.Unlock()
 		if ctx.Err() != nil {
 			if context.Cause(ctx) == errEndOfLife && gone.Err() == nil {
 				ending("the stream reached its end of life (its token's expiry, or the server's longest stream); reconnect")
 			}
 			// Otherwise the client went, or the hub stopped: the client
 			// reconnects, to another node or this one restarted.
-			return
+			return false
 		}
 		if write() {
-			return
+			return false
 		}
 		if beatDue.Swap(false) {
 			if s.check != nil {
 				var me *mohalla.Error
 				if err := s.check(gone); errors.As(err, &me) && me.Code == mohalla.EUNAUTHENTICATED {
 					ending("the stream's credential no longer holds: " + me.Message)
-					return
+					return false
 				}
 			}
 			// Every change up to the hub's position is queued for this client
@@ -384,16 +369,19 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request) {
 			// was dropped: p may lie past it).
 			p := s.h.Mark()
 			if write() {
-				return
+				return false
 			}
-			last = last.Union(p)
+			out.last = out.last.Union(p)
 			// An event, not a comment: a browser moves its Last-Event-ID on
 			// either, but only an event reaches client.js, which reopens
 			// streams itself with the id it last saw.
-			sw.printf("event: heartbeat\nid: %s\ndata: {}\n\n", last)
+			sw.printf("event: heartbeat\nid: %s\ndata: {}\n\n", out.last)
 			beat.Reset(s.h.cfg.Heartbeat)
 		}
-		if !sw.flush() {
+		return sw.flush()
+	}
+	for range s.c.wake {
+		if !serve() {
 			return
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -46,6 +47,11 @@ func TestBurstInOrder(t *testing.T) {
 			t.Fatalf("change %d: id %s does not follow %s", i, m.id, prev)
 		}
 		prev = m.id
+	}
+	// Written to the stream's socket by the hub itself, not by waking its
+	// goroutine (Linux only).
+	if runtime.GOOS == "linux" && n.hub.Stats().Direct.Load() == 0 {
+		t.Fatal("the hub wrote none of the changes to the idle stream itself")
 	}
 }
 
