@@ -3,6 +3,7 @@ package eventlog
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/store"
@@ -79,8 +80,30 @@ func (f *Follower) stepEarly(ctx context.Context, need store.Horizon, latest boo
 			early = early[:len(early)-1]
 		}
 	}
-	also := base.Also
-	n := settled
+	marks, k := earlyMarks(marks, at, base.Also, early)
+	n := settled + k
+	handed := evs[:n]
+	if len(handed) > 0 {
+		if err := f.h(ctx, handed, marks); err != nil {
+			return false, err
+		}
+	}
+	end := base
+	if len(marks) > 0 {
+		end = marks[len(marks)-1]
+	}
+	f.reach(end)
+	// Read again at once when this read stopped short and handed something
+	// over; one that handed nothing over would read the same again.
+	return full && (n > 0 || end.At != start.At), nil
+}
+
+// earlyMarks appends to marks the marks of the transactions of early (each
+// one's events together, in log order), handed over beyond at and also, and
+// returns them with how many events of early they cover: all, but those of
+// the transactions past maxEarly, which wait for the horizon.
+func earlyMarks(marks []Mark, at mohalla.Position, also []mohalla.Position, early []mohalla.Event) ([]Mark, int) {
+	n := 0
 	for i := 0; i < len(early); {
 		j := i + 1
 		for j < len(early) && early[j].Pos.Tx == early[i].Pos.Tx {
@@ -101,22 +124,73 @@ func (f *Follower) stepEarly(ctx context.Context, need store.Horizon, latest boo
 		n += j - i
 		i = j
 	}
-	handed := evs[:n]
-	if len(handed) > 0 {
-		if err := f.h(ctx, handed, marks); err != nil {
-			return false, err
-		}
-	}
-	end := base
-	if len(marks) > 0 {
-		end = marks[len(marks)-1]
-	}
+	return marks, n
+}
+
+// reach moves the follower's mark to cover end, what it handed over (Advance
+// may have moved its cursor meanwhile).
+func (f *Follower) reach(end Mark) {
 	f.mu.Lock()
-	// Advance may have moved the cursor meanwhile.
+	defer f.mu.Unlock()
 	now := Mark{At: f.pos, Also: f.also}.Union(end)
 	f.pos, f.also = now.At, beyond(now.Also, now.At)
-	f.mu.Unlock()
-	// Read again at once when this read stopped short and handed something
-	// over; one that handed nothing over would read the same again.
-	return full && (n > 0 || end.At != start.At), nil
+}
+
+// fromMemory hands over early the transactions this process committed
+// since it last looked (store.Store.RecentCommits) that the follower has
+// not handed over, taking their events from memory rather than reading them
+// from the log: the node that commits a change hands it to its live streams
+// without a round trip to the database, which, on a busy node, waited behind
+// everything else for the reply. It reports whether it handed over every
+// such commit (see handOver). The caller holds stepMu.
+func (f *Follower) fromMemory(ctx context.Context) (bool, error) {
+	txs, n, complete := f.st.RecentCommits(f.seen)
+	f.seen = n
+	return f.handOver(ctx, txs, complete)
+}
+
+// handCommitted hands over early what another node's notification carried
+// (Notifier.Wake): txs, transactions that committed, each one's events
+// together in log order, but those it handed over already. It reports
+// whether the follower need not read the log for them: it handed over each,
+// with complete (no commit notified since the last call was left out), and
+// read the log less than Poll ago.
+func (f *Follower) handCommitted(ctx context.Context, txs [][]mohalla.Event, complete bool) (bool, error) {
+	f.stepMu.Lock()
+	defer f.stepMu.Unlock()
+	if !f.started || (f.cfg.Idle != nil && f.cfg.Idle()) {
+		return false, nil
+	}
+	all, err := f.handOver(ctx, txs, complete)
+	return all && time.Since(f.read) < f.cfg.Poll, err
+}
+
+// handOver hands over early txs, transactions that committed, each one's
+// events together in log order, but those the follower handed over already.
+// It reports whether it handed over every one, with complete; if not (one
+// was larger than a batch, or maxEarly were beyond the cursor), the log must
+// be read. The caller holds stepMu.
+func (f *Follower) handOver(ctx context.Context, txs [][]mohalla.Event, complete bool) (bool, error) {
+	start := f.Mark()
+	var evs []mohalla.Event
+	for _, tx := range txs {
+		switch {
+		case len(tx) == 0 || start.Has(tx[0].Pos):
+		case len(tx) > f.cfg.Batch:
+			complete = false // handed over in log order, read
+		default:
+			evs = append(evs, tx...)
+		}
+	}
+	if len(evs) == 0 {
+		return complete, nil
+	}
+	marks, k := earlyMarks(nil, start.At, start.Also, evs)
+	if k > 0 {
+		if err := f.h(ctx, evs[:k], marks); err != nil {
+			return false, err
+		}
+		f.reach(marks[k-1])
+	}
+	return complete && k == len(evs), nil
 }

@@ -175,3 +175,83 @@ func TestMarkedFollowerSeesEveryEventOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkedFollowerTakesItsNodesCommitsFromMemory: woken by this process's
+// commits, a marked follower on PostgreSQL hands them over from memory, as
+// they were appended (their data's bytes as written, where a read returns
+// PostgreSQL's jsonb text) and at the positions the log gave them, without
+// reading the log; an older writer still running holds back neither, and
+// its own commit follows the same way.
+func TestMarkedFollowerTakesItsNodesCommitsFromMemory(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t, "postgres")
+	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
+	defer cancel()
+	var got marked
+	// Its catch-up reads the log once; after that no poll reads it.
+	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	data := func(id string) mohalla.Event {
+		e := event(id)
+		e.Data = []byte(`{"id":"` + id + `","n":1}`) // jsonb would read back {"n": 1, "id": …}
+		return e
+	}
+
+	holding, release, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		finished <- st.InEventTx(ctx, func(tx *store.Tx) error {
+			if err := takeXID(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.AppendEvents(ctx, []mohalla.Event{data("older")}); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	err := st.InEventTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.AppendEvents(ctx, []mohalla.Event{data("mine-1"), data("mine-2")})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return len(got.ids()) == 2 }, func() string {
+		return "the follower did not hand over this node's commit while an older writer ran"
+	})
+	close(release)
+	if err := <-finished; err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() bool { return len(got.ids()) == 3 }, func() string {
+		return "the follower did not hand over the older writer's commit"
+	})
+	log, err := st.Read().ReadEvents(ctx, mohalla.Position{}, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]mohalla.Position{}
+	for _, e := range log {
+		at[e.ID] = e.Pos
+	}
+	got.mu.Lock()
+	for _, e := range got.evs {
+		if want := data(e.ID).Data; string(e.Data) != string(want) || e.Pos != at[e.ID] {
+			t.Errorf("handed over %s at %s with data %s; want %s at %s, as appended", e.ID, e.Pos, e.Data, want, at[e.ID])
+		}
+	}
+	got.mu.Unlock()
+	if ids := got.ids(); !slices.Equal(ids, []string{"mine-1", "mine-2", "older"}) {
+		t.Fatalf("handed over %v", ids)
+	}
+	got.check(t, st, []string{"older", "mine-1", "mine-2"})
+	cancel()
+	<-done
+}

@@ -78,6 +78,10 @@ type Follower struct {
 	// used is the read of the log's horizon (store.Horizon) the latest
 	// batch was read below; under stepMu.
 	used store.Horizon
+	// seen counts this process's commits the follower looked at (see
+	// fromMemory), read when its latest read of the log began; under stepMu.
+	seen uint64
+	read time.Time
 	mu   sync.Mutex
 	pos  mohalla.Position
 	// also are the transactions after pos handed over early, each at its
@@ -306,6 +310,20 @@ func (f *Follower) step(ctx context.Context, committed bool, need store.Horizon,
 		return false, nil
 	}
 	if f.early {
+		// Woken by this node's commits, it takes them from memory, and
+		// reads the log for what else there is at most every Poll: the
+		// other nodes' commits wake it through the Notifier, whose
+		// catch-up reads.
+		if committed && f.started {
+			all, err := f.fromMemory(ctx)
+			if err != nil {
+				return false, err
+			}
+			if all && time.Since(f.read) < f.cfg.Poll {
+				return false, nil
+			}
+		}
+		f.read = time.Now()
 		return f.stepEarly(ctx, need, latest)
 	}
 	pos := f.Position()

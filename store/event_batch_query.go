@@ -51,11 +51,11 @@ func (tx *Tx) appendMany(ctx context.Context, events []mohalla.Event) ([]mohalla
 	} else {
 		rs, err = tx.q.query(ctx, tx.d.sql(appendManySQL), ids, names, data, callers, ts, vs)
 	}
-	ok, err := collect(rs, err, scanString)
+	got, err := collect(rs, err, scanLogged)
 	if err != nil {
 		return nil, err
 	}
-	return tx.stored(events, ok), nil
+	return tx.stored(events, got), nil
 }
 
 // appendManySQL is appendMany's statement; PostgreSQL's only (SQLite appends
@@ -63,7 +63,7 @@ func (tx *Tx) appendMany(ctx context.Context, events []mohalla.Event) ([]mohalla
 var appendManySQL = query{postgres: `INSERT INTO events (event_id, name, data, caller, ts, v)
 		SELECT event_id, name, CAST(data AS jsonb), CAST(caller AS jsonb), ts, v
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS e(event_id, name, data, caller, ts, v)
-		ON CONFLICT (event_id) DO NOTHING RETURNING event_id`}
+		ON CONFLICT (event_id) DO NOTHING RETURNING ` + loggedColumns}
 
 // appendUniformSQL is appendManySQL for events of one caller and one v: the
 // caller is read as JSON once, not once an event (OFFSET 0 keeps the planner
@@ -73,19 +73,21 @@ var appendUniformSQL = query{postgres: `INSERT INTO events (event_id, name, data
 		SELECT event_id, name, CAST(data AS jsonb), c.caller, ts, $6::text
 		FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) AS e(event_id, name, data, ts),
 			(SELECT CAST($4::text AS jsonb) AS caller OFFSET 0) AS c
-		ON CONFLICT (event_id) DO NOTHING RETURNING event_id`}
+		ON CONFLICT (event_id) DO NOTHING RETURNING ` + loggedColumns}
 
-// stored returns the events of ids, the ids an insert returned, in the
-// order of events, and notes that the transaction appended if any.
-func (tx *Tx) stored(events []mohalla.Event, ids []string) []mohalla.Event {
-	stored := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		stored[id] = true
+// stored returns the events an insert stored (got), in the order of events,
+// notes them with their positions as the transaction's (Tx.logged), and that
+// the transaction appended if any.
+func (tx *Tx) stored(events []mohalla.Event, got []loggedRow) []mohalla.Event {
+	stored := make(map[string]mohalla.Position, len(got))
+	for _, l := range got {
+		stored[l.id] = l.pos
 	}
 	out := make([]mohalla.Event, 0, len(stored))
 	for _, e := range events {
-		if stored[e.ID] {
+		if pos, ok := stored[e.ID]; ok {
 			out = append(out, e)
+			tx.logged = append(tx.logged, loggedAt(e, pos))
 			delete(stored, e.ID) // the same id twice in one call is stored once
 		}
 	}

@@ -39,13 +39,28 @@ func (tx *Tx) AppendEvents(ctx context.Context, events []mohalla.Event) ([]mohal
 		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
 		args = append(args, e.ID, e.Name, string(e.Data), caller, e.TS, e.V)
 	}
-	b.WriteString(` ON CONFLICT (event_id) DO NOTHING RETURNING event_id`)
+	b.WriteString(` ON CONFLICT (event_id) DO NOTHING RETURNING ` + loggedColumns)
 	rs, err := tx.q.query(ctx, b.String(), args...)
-	ids, err := collect(rs, err, scanString)
+	got, err := collect(rs, err, scanLogged)
 	if err != nil {
 		return nil, err
 	}
-	return tx.stored(events, ids), nil
+	return tx.stored(events, got), nil
+}
+
+// loggedColumns are what an insert into the log on PostgreSQL returns of
+// each event it stored (scanLogged): its id and its position.
+const loggedColumns = `event_id, txid::text::bigint, seq`
+
+// loggedRow is an event an insert stored, and its place in the log.
+type loggedRow struct {
+	id  string
+	pos mohalla.Position
+}
+
+func scanLogged(r row) (l loggedRow, err error) {
+	err = r.Scan(&l.id, &l.pos.Tx, &l.pos.ID)
+	return l, err
 }
 
 // callerOf is the caller column of e: its user as JSON, or NULL when it has
@@ -111,7 +126,13 @@ func (tx *Tx) appendOne(ctx context.Context, e mohalla.Event, caller any) (int64
 // logged is e as ReadEvents returns it from the log at SQLite position seq:
 // with its own copy of its caller.
 func logged(e mohalla.Event, seq int64) mohalla.Event {
-	e.Pos = mohalla.Position{ID: seq}
+	return loggedAt(e, mohalla.Position{ID: seq})
+}
+
+// loggedAt is e as ReadEvents returns it from the log at pos: with its own
+// copy of its caller.
+func loggedAt(e mohalla.Event, pos mohalla.Position) mohalla.Event {
+	e.Pos = pos
 	if e.User != nil {
 		u := *e.User
 		e.User = &u

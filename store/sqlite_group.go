@@ -189,7 +189,7 @@ func (s *Store) tryGroup(pending []*groupMember) (again []*groupMember) {
 	appended := false
 	for _, m := range ok {
 		if m.tx.appended {
-			s.committed.add(m.tx.logged)
+			s.keepCommitted(m.tx.logged)
 			appended = true
 		}
 		if m.tx.audited {

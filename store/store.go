@@ -88,7 +88,8 @@ type Store struct {
 	commitMark Horizon
 	// committed keeps the events of this process's latest commits on SQLite
 	// (see Committed).
-	committed committed
+	committed committed // SQLite's
+	recent    Commits   // PostgreSQL's
 
 	sealer sealer
 	// group commits concurrent transactions together on SQLite (see txGroup).
@@ -234,6 +235,16 @@ func (s *Store) Committed(pos mohalla.Position, limit int) ([]mohalla.Event, boo
 	return s.committed.after(pos, limit)
 }
 
+// keepCommitted keeps the events of a commit of this process, for its
+// followers to take from memory (Committed, RecentCommits).
+func (s *Store) keepCommitted(evs []mohalla.Event) {
+	if s.d.kind == SQLite {
+		s.committed.add(evs)
+	} else {
+		s.recent.Add(evs)
+	}
+}
+
 // maxAttempts bounds how often InTx runs fn when the database asks for a retry
 // (a deadlock or serialization failure on PostgreSQL, a busy SQLite file).
 const maxAttempts = 5
@@ -297,7 +308,7 @@ func (s *Store) inTx(ctx context.Context, appends bool, fn func(*Tx) error) (err
 	}
 	tellCommitClock(ctx, sent)
 	if tx.appended {
-		s.committed.add(tx.logged)
+		s.keepCommitted(tx.logged)
 		s.signal()
 	}
 	if tx.audited {
@@ -314,7 +325,7 @@ type Tx struct {
 	Q
 	raw      txQuerier
 	appended bool
-	logged   []mohalla.Event // the events appended, with their positions (on SQLite)
+	logged   []mohalla.Event // the events appended, with their positions
 	audited  bool            // inserted audit rows, which the sealer links into the chain
 	after    []func()
 }
