@@ -2,8 +2,10 @@ package eventlog_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -252,6 +254,86 @@ func TestMarkedFollowerTakesItsNodesCommitsFromMemory(t *testing.T) {
 		t.Fatalf("handed over %v", ids)
 	}
 	got.check(t, st, []string{"older", "mine-1", "mine-2"})
+	cancel()
+	<-done
+}
+
+// TestOtherNodesCommitsCarriedByNotifications: on PostgreSQL a node's
+// notification carries its commits, so another node's marked follower hands
+// them over without reading the log (their data's bytes as appended, where
+// a read returns jsonb's text); a commit too large to carry wakes it, and it
+// reads that one. Every event arrives once, at its log position.
+func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
+	t.Parallel()
+	cfg := storetest.NewConfig(t, "postgres")
+	a, b := storetest.OpenConfig(t, cfg), storetest.OpenConfig(t, cfg)
+	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
+	defer cancel()
+	na, nb := eventlog.NewNotifier(a, nil), eventlog.NewNotifier(b, nil)
+	listening := nb.Notified() // closed once b listens
+	go na.Run(ctx)
+	go nb.Run(ctx)
+	<-listening
+	var got marked
+	f := eventlog.NewMarkedFollower(b, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	go nb.Wake(ctx, f)
+	data := func(id string, pad int) mohalla.Event {
+		e := event(id)
+		e.Data = []byte(`{"id":"` + id + `","pad":"` + strings.Repeat("x", pad) + `"}`)
+		return e
+	}
+	commit := func(evs ...mohalla.Event) {
+		t.Helper()
+		if err := a.InEventTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.AppendEvents(ctx, evs)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit(data("small-1", 10), data("small-2", 10))
+	eventually(t, func() bool { return len(got.ids()) == 2 }, func() string {
+		return fmt.Sprintf("the other node's follower has %v, want its two events", got.ids())
+	})
+	var large []mohalla.Event
+	for i := range 10 {
+		large = append(large, data(fmt.Sprintf("large-%d", i), 1000))
+	}
+	commit(large...)
+	eventually(t, func() bool { return len(got.ids()) == 12 }, func() string {
+		return fmt.Sprintf("the other node's follower has %v, want the large commit too", got.ids())
+	})
+	log, err := b.Read().ReadEvents(ctx, mohalla.Position{}, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]mohalla.Event{}
+	for _, e := range log {
+		read[e.ID] = e
+	}
+	got.mu.Lock()
+	for _, e := range got.evs {
+		carried := strings.HasPrefix(e.ID, "small")
+		want := string(data(e.ID, 10).Data)
+		if !carried {
+			want = string(read[e.ID].Data)
+		}
+		if string(e.Data) != want || e.Pos != read[e.ID].Pos {
+			t.Errorf("%s handed over at %s with data %.40s…; want %s and %.40s… (carried by the notification: %v)",
+				e.ID, e.Pos, e.Data, read[e.ID].Pos, want, carried)
+		}
+	}
+	got.mu.Unlock()
+	var written []string
+	for _, e := range log {
+		written = append(written, e.ID)
+	}
+	got.check(t, b, written)
 	cancel()
 	<-done
 }

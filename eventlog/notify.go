@@ -5,10 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
+	"math"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/store"
 )
 
@@ -27,7 +31,11 @@ type NotifierConfig struct {
 // a NOTIFY after each local commit that appended events, outside the write
 // transaction (a NOTIFY inside it would take a lock that serializes every
 // commit), coalescing bursts so at most one is in flight; and it LISTENs on a
-// connection of its own. On SQLite, with one node, it does nothing.
+// connection of its own. The notifications carry the commits' events, as
+// many as fit (payloads), so that the other nodes' live hubs hand them over
+// without reading the log; any node that can connect to the database can
+// LISTEN, and so read them, as it can read the log. On SQLite, with one
+// node, it does nothing.
 type Notifier struct {
 	st   *store.Store
 	cfg  NotifierConfig
@@ -39,6 +47,9 @@ type Notifier struct {
 	// mark is the store's HorizonMark at the latest notification: a read of
 	// the horizon no older than it shows the commit notified ended.
 	mark store.Horizon
+	// received are the commits other nodes' notifications carried, or gaps
+	// for those they did not (see payloads).
+	received store.Commits
 }
 
 // NewNotifier returns a notifier for st's log.
@@ -109,6 +120,7 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 		// On SQLite there are no other nodes to hear from.
 		return
 	}
+	_, seen, _ := n.received.Since(math.MaxUint64)
 	for {
 		remote := n.Notified()
 		select {
@@ -120,6 +132,20 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 		// notification, so the followers it woke share one read
 		// (store.Horizon).
 		since := n.ringMark()
+		// A follower that hands over early takes the commits the
+		// notifications carried, and reads the log only if they did not
+		// carry every one, or at most every Poll.
+		if f.early {
+			txs, now, complete := n.received.Since(seen)
+			seen = now
+			skip, err := f.handCommitted(ctx, txs, complete)
+			if err != nil && ctx.Err() == nil {
+				n.log.DebugContext(ctx, "handing over notified commits failed", slog.Any("err", err))
+			}
+			if skip {
+				continue
+			}
+		}
 		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
 		if err := f.catchUp(ctx, since, true); err != nil && ctx.Err() == nil {
@@ -130,6 +156,7 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 
 func (n *Notifier) send(ctx context.Context) {
 	changed := n.st.Changed()
+	_, seen, _ := n.st.RecentCommits(math.MaxUint64)
 	for {
 		select {
 		case <-ctx.Done():
@@ -137,9 +164,70 @@ func (n *Notifier) send(ctx context.Context) {
 		case <-changed:
 		}
 		changed = n.st.Changed() // taken before sending, so a commit meanwhile sends again
-		if err := n.st.Notify(ctx, n.cfg.Channel, n.node); err != nil && ctx.Err() == nil {
+		txs, now, complete := n.st.RecentCommits(seen)
+		seen = now
+		if len(txs) == 0 && complete {
+			continue // sent with an earlier commit's
+		}
+		if err := n.st.Notify(ctx, n.cfg.Channel, n.payloads(txs, complete)...); err != nil && ctx.Err() == nil {
 			n.log.WarnContext(ctx, "log notification not sent; other nodes will poll", slog.Any("err", err))
 		}
+	}
+}
+
+// maxPayload bounds a notification's payload: PostgreSQL refuses one of
+// 8000 bytes or more.
+const maxPayload = 7900
+
+// payloads are the notifications of txs, this node's commits since the last
+// sent: the node's id, a space and the JSON array of as many of the commits
+// (each the array of its events, with their positions) as fit, so that the
+// other nodes' live hubs hand them over without reading the log; and, if a
+// commit did not fit or complete is false (this node no longer held some),
+// the node's id alone, a wake for which the others read the log.
+func (n *Notifier) payloads(txs [][]mohalla.Event, complete bool) []string {
+	var (
+		out []string
+		b   []byte // the payload being filled
+	)
+	gap := !complete
+	for _, tx := range txs {
+		j, err := json.Marshal(tx)
+		if err != nil || len(n.node)+len(" []")+len(j) > maxPayload {
+			gap = true
+			continue
+		}
+		if b != nil && len(b)+len(",]")+len(j) > maxPayload {
+			out, b = append(out, string(append(b, ']'))), nil
+		}
+		if b == nil {
+			b = append([]byte(n.node), " ["...)
+		} else {
+			b = append(b, ',')
+		}
+		b = append(b, j...)
+	}
+	if b != nil {
+		out = append(out, string(append(b, ']')))
+	}
+	if gap {
+		out = append(out, n.node)
+	}
+	return out
+}
+
+// heard adds what another node's notification carried to the commits
+// received: its commits, or, for a bare wake or one this node cannot read,
+// a gap.
+func (n *Notifier) heard(payload string) {
+	_, body, ok := strings.Cut(payload, " ")
+	var txs [][]mohalla.Event
+	if !ok || json.Unmarshal([]byte(body), &txs) != nil {
+		n.received.Gap()
+		return
+	}
+	for _, tx := range txs {
+		n.received.Add(tx)
 	}
 }
 
@@ -166,13 +254,15 @@ func (n *Notifier) listenOnce(ctx context.Context) error {
 		return err
 	}
 	defer l.Close(context.WithoutCancel(ctx))
-	n.ring() // anything sent while this node was not listening
+	n.received.Gap() // anything sent while this node was not listening
+	n.ring()
 	for {
 		payload, err := l.Wait(ctx)
 		if err != nil {
 			return err
 		}
-		if payload != n.node {
+		if node, _, _ := strings.Cut(payload, " "); node != n.node {
+			n.heard(payload)
 			n.ring()
 		}
 	}

@@ -7,17 +7,22 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Notify sends payload on channel to the processes listening there (see
-// Listen), on PostgreSQL at once, not at a commit, on a connection of the
-// log's followers (ReadLog): a notification waiting for one of the pool's
-// behind the requests delays the other nodes' deliveries by as much. On
-// SQLite, whose store one process holds, it returns errors.ErrUnsupported.
-func (s *Store) Notify(ctx context.Context, channel, payload string) error {
+// Notify sends the payloads on channel to the processes listening there
+// (see Listen), in one statement, on PostgreSQL at once, not at a commit, on
+// a connection of the log's followers (ReadLog): a notification waiting for
+// one of the pool's behind the requests delays the other nodes' deliveries
+// by as much. On SQLite, whose store one process holds, it returns
+// errors.ErrUnsupported.
+func (s *Store) Notify(ctx context.Context, channel string, payloads ...string) error {
 	p, ok := s.b.(*postgres)
 	if !ok {
 		return errors.ErrUnsupported
 	}
-	_, err := p.logPool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, payload)
+	if len(payloads) == 1 {
+		_, err := p.logPool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, payloads[0])
+		return err
+	}
+	_, err := p.logPool.Exec(ctx, `SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p`, channel, payloads)
 	return err
 }
 
