@@ -274,6 +274,8 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 	go na.Run(ctx)
 	go nb.Run(ctx)
 	<-listening
+	// Its notifications carry its commits once it heard another node listen.
+	eventually(t, na.HearsOthers, func() string { return "node a did not hear node b listening" })
 	var got marked
 	f := eventlog.NewMarkedFollower(b, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
 	if err := f.CatchUp(ctx); err != nil {

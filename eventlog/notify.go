@@ -10,6 +10,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mohallamart/mohalla"
@@ -50,6 +51,10 @@ type Notifier struct {
 	// received are the commits other nodes' notifications carried, or gaps
 	// for those they did not (see payloads).
 	received store.Commits
+	// others is when, in Unix nanoseconds, this node last heard another
+	// (see HearsOthers); hello asks send to tell the others it listens.
+	others atomic.Int64
+	hello  chan struct{}
 }
 
 // NewNotifier returns a notifier for st's log.
@@ -64,7 +69,7 @@ func NewNotifier(st *store.Store, cfg *NotifierConfig) *Notifier {
 		Retry:   cmp.Or(cfg.Retry, time.Second),
 		Logger:  cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 	}
-	return &Notifier{st: st, cfg: c, log: c.Logger, node: hex.EncodeToString(b), notified: make(chan struct{})}
+	return &Notifier{st: st, cfg: c, log: c.Logger, node: hex.EncodeToString(b), notified: make(chan struct{}), hello: make(chan struct{}, 1)}
 }
 
 // Notified returns a channel closed at the next notification from another
@@ -157,21 +162,58 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 func (n *Notifier) send(ctx context.Context) {
 	changed := n.st.Changed()
 	_, seen, _ := n.st.RecentCommits(math.MaxUint64)
+	presence := time.NewTicker(presenceEvery)
+	defer presence.Stop()
 	for {
+		var payloads []string
 		select {
 		case <-ctx.Done():
 			return
+		case <-presence.C:
+			payloads = []string{n.node + presenceBody}
+		case <-n.hello:
+			payloads = []string{n.node + presenceBody}
 		case <-changed:
+			changed = n.st.Changed() // taken before sending, so a commit meanwhile sends again
+			txs, now, complete := n.st.RecentCommits(seen)
+			seen = now
+			switch {
+			case len(txs) == 0 && complete:
+				continue // sent with an earlier commit's
+			case n.HearsOthers():
+				payloads = n.payloads(txs, complete)
+			default:
+				payloads = []string{n.node} // a wake; no other node would take them
+			}
 		}
-		changed = n.st.Changed() // taken before sending, so a commit meanwhile sends again
-		txs, now, complete := n.st.RecentCommits(seen)
-		seen = now
-		if len(txs) == 0 && complete {
-			continue // sent with an earlier commit's
-		}
-		if err := n.st.Notify(ctx, n.cfg.Channel, n.payloads(txs, complete)...); err != nil && ctx.Err() == nil {
+		if err := n.st.Notify(ctx, n.cfg.Channel, payloads...); err != nil && ctx.Err() == nil {
 			n.log.WarnContext(ctx, "log notification not sent; other nodes will poll", slog.Any("err", err))
 		}
+	}
+}
+
+// presenceEvery is how often a node tells the others that it listens (a
+// notification of its id and presenceBody), besides when it begins to, and
+// when it hears one from a node it had not heard of: its notifications carry
+// its commits only while it heard another node within twice that (every
+// node listening receives every notification, its own too, and with no other
+// node to take them they would cost each commit for nothing).
+const (
+	presenceEvery = 30 * time.Second
+	presenceBody  = " ?"
+)
+
+// HearsOthers reports whether this node heard another node on its channel
+// within the last minute: its notifications then carry its commits
+// (payloads), else they only wake.
+func (n *Notifier) HearsOthers() bool {
+	return time.Since(time.Unix(0, n.others.Load())) < 2*presenceEvery
+}
+
+func (n *Notifier) sayHello() {
+	select {
+	case n.hello <- struct{}{}:
+	default:
 	}
 }
 
@@ -216,19 +258,28 @@ func (n *Notifier) payloads(txs [][]mohalla.Event, complete bool) []string {
 	return out
 }
 
-// heard adds what another node's notification carried to the commits
-// received: its commits, or, for a bare wake or one this node cannot read,
-// a gap.
-func (n *Notifier) heard(payload string) {
+// heard notes another node's notification, and reports whether it told of
+// commits: it adds what it carried to the commits received, its commits or,
+// for a bare wake or one this node cannot read, a gap. A node that says it
+// listens (presenceBody) and was not heard of before is answered so.
+func (n *Notifier) heard(payload string) bool {
+	if !n.HearsOthers() {
+		n.sayHello()
+	}
+	n.others.Store(time.Now().UnixNano())
+	if strings.HasSuffix(payload, presenceBody) {
+		return false
+	}
 	_, body, ok := strings.Cut(payload, " ")
 	var txs [][]mohalla.Event
 	if !ok || json.Unmarshal([]byte(body), &txs) != nil {
 		n.received.Gap()
-		return
+		return true
 	}
 	for _, tx := range txs {
 		n.received.Add(tx)
 	}
+	return true
 }
 
 func (n *Notifier) listen(ctx context.Context) {
@@ -256,13 +307,13 @@ func (n *Notifier) listenOnce(ctx context.Context) error {
 	defer l.Close(context.WithoutCancel(ctx))
 	n.received.Gap() // anything sent while this node was not listening
 	n.ring()
+	n.sayHello()
 	for {
 		payload, err := l.Wait(ctx)
 		if err != nil {
 			return err
 		}
-		if node, _, _ := strings.Cut(payload, " "); node != n.node {
-			n.heard(payload)
+		if node, _, _ := strings.Cut(payload, " "); node != n.node && n.heard(payload) {
 			n.ring()
 		}
 	}

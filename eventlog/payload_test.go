@@ -55,12 +55,15 @@ func TestPayloadsCarryCommitsWhole(t *testing.T) {
 	check(append(small[:2:2], tx(5, 30, 400)), true, 2, true) // one too large: a wake for it
 	check(small[:1], false, 2, true)                          // commits no longer held: a wake
 	check(nil, false, 1, true)                                // nothing held: a wake alone
-	if to := (&Notifier{}); true {
-		to.heard("node-a")
-		to.heard("node-a [not json")
-		if got, _, all := to.received.Since(0); len(got) != 0 || all {
-			t.Errorf("a bare wake and an unreadable payload heard as %v, all %v; want gaps", got, all)
-		}
+	to := &Notifier{}
+	if to.HearsOthers() || to.heard("node-a"+presenceBody) || !to.HearsOthers() {
+		t.Error("a node saying it listens is not heard as a node, or as commits")
+	}
+	if !to.heard("node-a") || !to.heard("node-a [not json") {
+		t.Error("a bare wake or an unreadable payload is not heard as commits")
+	}
+	if got, _, all := to.received.Since(0); len(got) != 0 || all {
+		t.Errorf("a bare wake and an unreadable payload heard as %v, all %v; want gaps", got, all)
 	}
 }
 
