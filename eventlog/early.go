@@ -3,7 +3,6 @@ package eventlog
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/store"
@@ -154,15 +153,17 @@ func (f *Follower) fromMemory(ctx context.Context) (bool, error) {
 // together in log order, but those it handed over already. It reports
 // whether the follower need not read the log for them: it handed over each,
 // with complete (no commit notified since the last call was left out), and
-// read the log less than Poll ago.
-func (f *Follower) handCommitted(ctx context.Context, txs [][]mohalla.Event, complete bool) (bool, error) {
+// no read is due (readDue), and whether a read must wait for a read of the
+// horizon after the call (readDue's long).
+func (f *Follower) handCommitted(ctx context.Context, txs [][]mohalla.Event, complete bool) (skip, fresh bool, err error) {
 	f.stepMu.Lock()
 	defer f.stepMu.Unlock()
 	if !f.started || (f.cfg.Idle != nil && f.cfg.Idle()) {
-		return false, nil
+		return false, false, nil
 	}
 	all, err := f.handOver(ctx, txs, complete)
-	return all && time.Since(f.read) < f.cfg.Poll, err
+	due, long := f.readDue()
+	return all && !due, long, err
 }
 
 // handOver hands over early txs, transactions that committed, each one's

@@ -339,3 +339,41 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestMarkedFollowerKeepsItsMarkShort: a marked follower that takes its
+// node's commits from memory reads the log once its mark names more than a
+// few transactions beyond its position, though no poll is due, so that the
+// live streams' ids stay short.
+func TestMarkedFollowerKeepsItsMarkShort(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t, "postgres")
+	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
+	defer cancel()
+	var got marked
+	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	var written []string
+	for i := range 20 {
+		id := fmt.Sprintf("e%d", i)
+		written = append(written, id)
+		if err := st.InEventTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.AppendEvents(ctx, []mohalla.Event{event(id)})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, func() bool { return len(got.ids()) == i+1 }, func() string {
+			return fmt.Sprintf("after commit %d the follower has %v", i, got.ids())
+		})
+		if m := f.Mark(); len(m.Also) > 9 { // read when it names 9, below a horizon after them
+			t.Fatalf("after %d commits the mark %s names %d transactions beyond its position", i+1, m, len(m.Also))
+		}
+	}
+	got.check(t, st, written)
+	cancel()
+	<-done
+}

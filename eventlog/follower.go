@@ -113,6 +113,24 @@ func NewMarkedFollower(st *store.Store, from Mark, h MarkedHandler, cfg *Config)
 	return f
 }
 
+// readDue reports whether a follower that hands over early, having handed
+// over from memory what it was told of, must read the log all the same: its
+// latest read began at least Poll ago, or more than shortMark transactions
+// are beyond its position (its Mark, the live streams' ids, grows with
+// each); then long, and it must read below a read of the horizon made after
+// those committed, not the latest, however old, which may show none of them
+// settled. The caller holds stepMu.
+func (f *Follower) readDue() (due, long bool) {
+	f.mu.Lock()
+	long = len(f.also) > shortMark
+	f.mu.Unlock()
+	return long || time.Since(f.read) >= f.cfg.Poll, long
+}
+
+// shortMark is how many transactions beyond its position a follower that
+// hands over from memory lets its Mark name before it reads the log.
+const shortMark = 8
+
 // maxEarly bounds the transactions a follower hands over early beyond its
 // Position, and so the length of its Mark: while older transactions run for
 // long (a bulk import), the commits after them wait for the horizon.
@@ -311,17 +329,19 @@ func (f *Follower) step(ctx context.Context, committed bool, need store.Horizon,
 	}
 	if f.early {
 		// Woken by this node's commits, it takes them from memory, and
-		// reads the log for what else there is at most every Poll: the
-		// other nodes' commits wake it through the Notifier, whose
-		// catch-up reads.
+		// reads the log for what else there is only when a read is due
+		// (readDue): the other nodes' commits wake it through the
+		// Notifier, which hands over what they carried or reads.
 		if committed && f.started {
 			all, err := f.fromMemory(ctx)
 			if err != nil {
 				return false, err
 			}
-			if all && time.Since(f.read) < f.cfg.Poll {
+			due, long := f.readDue()
+			if all && !due {
 				return false, nil
 			}
+			latest = latest && !long
 		}
 		f.read = time.Now()
 		return f.stepEarly(ctx, need, latest)

@@ -139,21 +139,23 @@ func (n *Notifier) Wake(ctx context.Context, f *Follower) {
 		since := n.ringMark()
 		// A follower that hands over early takes the commits the
 		// notifications carried, and reads the log only if they did not
-		// carry every one, or at most every Poll.
+		// carry every one, or a read is due (Follower.readDue).
+		fresh := false
 		if f.early {
 			txs, now, complete := n.received.Since(seen)
 			seen = now
-			skip, err := f.handCommitted(ctx, txs, complete)
+			skip, long, err := f.handCommitted(ctx, txs, complete)
 			if err != nil && ctx.Err() == nil {
 				n.log.DebugContext(ctx, "handing over notified commits failed", slog.Any("err", err))
 			}
 			if skip {
 				continue
 			}
+			fresh = long
 		}
 		// f.catchUp waits for the running transactions itself; waiting
 		// here as well cost each wake two more round trips for nothing.
-		if err := f.catchUp(ctx, since, true); err != nil && ctx.Err() == nil {
+		if err := f.catchUp(ctx, since, !fresh); err != nil && ctx.Err() == nil {
 			n.log.DebugContext(ctx, "catch-up after a commit failed", slog.Any("err", err))
 		}
 	}
