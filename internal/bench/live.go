@@ -73,6 +73,7 @@ const LiveWarmup = 5 * time.Second
 // LiveReport is the outcome of Live.
 type LiveReport struct {
 	Store           string
+	TLS             bool // the nodes' connections to PostgreSQL are encrypted
 	Nodes           int
 	Clients         int
 	ClientProcesses int
@@ -171,6 +172,13 @@ func Live(ctx context.Context, cfg *LiveConfig) (*LiveReport, error) {
 	}
 	defer nodes.close(ctx)
 	rep := &LiveReport{Store: nodes.kind, Nodes: len(nodes.nodes), Clients: c.Clients, ClientProcesses: c.ClientProcesses}
+	if pool := nodes.nodes[0].Store.Pool(); pool != nil {
+		// TLS to a server on the same host costs both sides a share of
+		// their CPU: the report says which a run had.
+		if err := pool.QueryRow(ctx, `SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)`).Scan(&rep.TLS); err != nil {
+			return nil, fmt.Errorf("bench live: %w", err)
+		}
+	}
 	if err := checkOpenFiles(c.Clients + fdHeadroom); err != nil {
 		return nil, fmt.Errorf("bench live: the nodes' process: %w", err)
 	}
@@ -304,8 +312,12 @@ func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond)
 
 // Print writes r as a few aligned lines.
 func (r *LiveReport) Print(w io.Writer) {
+	store := r.Store
+	if r.TLS {
+		store += " over TLS"
+	}
 	fmt.Fprintf(w, "bench live: %d SSE clients in %d process(es), %s, %d node(s), %s of orders\n",
-		r.Clients, r.ClientProcesses, r.Store, r.Nodes, r.Elapsed.Round(10*time.Millisecond))
+		r.Clients, r.ClientProcesses, store, r.Nodes, r.Elapsed.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  writes     %8.1f orders/s   write p99 %s  (%d orders)\n", r.OrdersPerSecond, ms(r.WriteP99), r.Orders)
 	fmt.Fprintf(w, "  delivered  %8.1f messages/s (%d messages, %d lost, %d clients overflowed)\n",
 		r.MessagesPerSecond, r.Messages, r.Lost, r.Overflowed)
