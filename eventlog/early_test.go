@@ -79,6 +79,66 @@ func (r *marked) check(t *testing.T, st *store.Store, written []string) {
 	}
 }
 
+// holdOlder starts a log writer that takes its transaction id and appends
+// evs, and keeps it open until release, which commits it.
+func holdOlder(ctx context.Context, t *testing.T, st *store.Store, evs ...mohalla.Event) (release func()) {
+	t.Helper()
+	holding, end, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		finished <- st.InEventTx(ctx, func(tx *store.Tx) error {
+			if err := takeXID(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.AppendEvents(ctx, evs); err != nil {
+				return err
+			}
+			close(holding)
+			<-end
+			return nil
+		})
+	}()
+	select {
+	case <-holding:
+	case err := <-finished:
+		t.Fatalf("the older writer: %v", err)
+	}
+	return func() {
+		t.Helper()
+		close(end)
+		if err := <-finished; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// runWithoutPoll runs a marked follower of st until ctx ends (or the test
+// does) and returns it with what it hands over. Its catch-up reads the log
+// once; after that no poll reads it.
+func runWithoutPoll(ctx context.Context, t *testing.T, st *store.Store) (*eventlog.Follower, *marked) {
+	t.Helper()
+	got := &marked{}
+	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
+	if err := f.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return f, got
+}
+
+// appendTx commits evs in a transaction of their own.
+func appendTx(ctx context.Context, t *testing.T, st *store.Store, evs ...mohalla.Event) {
+	t.Helper()
+	if err := st.InEventTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.AppendEvents(ctx, evs)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestMarkedFollowerHandsOverAtCommit: a transaction's events are handed over
 // once it commits, while an older log writer still runs; the older one's
 // follow when it commits, and the mark then names no transaction beyond the
@@ -90,28 +150,8 @@ func TestMarkedFollowerHandsOverAtCommit(t *testing.T) {
 	var got marked
 	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, nil)
 
-	holding, release, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		finished <- st.InEventTx(ctx, func(tx *store.Tx) error {
-			if err := takeXID(ctx, tx); err != nil {
-				return err
-			}
-			if _, err := tx.AppendEvents(ctx, []mohalla.Event{event("older")}); err != nil {
-				return err
-			}
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
-	err := st.InEventTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.AppendEvents(ctx, []mohalla.Event{event("younger-1"), event("younger-2")})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	release := holdOlder(ctx, t, st, event("older"))
+	appendTx(ctx, t, st, event("younger-1"), event("younger-2"))
 	// CatchUp of a marked follower does not wait for the older writer.
 	if err := f.CatchUp(ctx); err != nil {
 		t.Fatal(err)
@@ -128,10 +168,7 @@ func TestMarkedFollowerHandsOverAtCommit(t *testing.T) {
 		t.Fatalf("the log in order shows %v (%v) while the older writer runs", ids(evs), err)
 	}
 
-	close(release)
-	if err := <-finished; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if err := f.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -189,49 +226,19 @@ func TestMarkedFollowerTakesItsNodesCommitsFromMemory(t *testing.T) {
 	st := storetest.Open(t, "postgres")
 	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
 	defer cancel()
-	var got marked
-	// Its catch-up reads the log once; after that no poll reads it.
-	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
-	if err := f.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
+	_, got := runWithoutPoll(ctx, t, st)
 	data := func(id string) mohalla.Event {
 		e := event(id)
 		e.Data = []byte(`{"id":"` + id + `","n":1}`) // jsonb would read back {"n": 1, "id": …}
 		return e
 	}
 
-	holding, release, finished := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		finished <- st.InEventTx(ctx, func(tx *store.Tx) error {
-			if err := takeXID(ctx, tx); err != nil {
-				return err
-			}
-			if _, err := tx.AppendEvents(ctx, []mohalla.Event{data("older")}); err != nil {
-				return err
-			}
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
-	err := st.InEventTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.AppendEvents(ctx, []mohalla.Event{data("mine-1"), data("mine-2")})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	release := holdOlder(ctx, t, st, data("older"))
+	appendTx(ctx, t, st, data("mine-1"), data("mine-2"))
 	eventually(t, func() bool { return len(got.ids()) == 2 }, func() string {
 		return "the follower did not hand over this node's commit while an older writer ran"
 	})
-	close(release)
-	if err := <-finished; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	eventually(t, func() bool { return len(got.ids()) == 3 }, func() string {
 		return "the follower did not hand over the older writer's commit"
 	})
@@ -254,8 +261,6 @@ func TestMarkedFollowerTakesItsNodesCommitsFromMemory(t *testing.T) {
 		t.Fatalf("handed over %v", ids)
 	}
 	got.check(t, st, []string{"older", "mine-1", "mine-2"})
-	cancel()
-	<-done
 }
 
 // TestOtherNodesCommitsCarriedByNotifications: on PostgreSQL a node's
@@ -276,29 +281,14 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 	<-listening
 	// Its notifications carry its commits once it heard another node listen.
 	eventually(t, na.HearsOthers, func() string { return "node a did not hear node b listening" })
-	var got marked
-	f := eventlog.NewMarkedFollower(b, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
-	if err := f.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
+	f, got := runWithoutPoll(ctx, t, b)
 	go nb.Wake(ctx, f)
 	data := func(id string, pad int) mohalla.Event {
 		e := event(id)
 		e.Data = []byte(`{"id":"` + id + `","pad":"` + strings.Repeat("x", pad) + `"}`)
 		return e
 	}
-	commit := func(evs ...mohalla.Event) {
-		t.Helper()
-		if err := a.InEventTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.AppendEvents(ctx, evs)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit(data("small-1", 10), data("small-2", 10))
+	appendTx(ctx, t, a, data("small-1", 10), data("small-2", 10))
 	eventually(t, func() bool { return len(got.ids()) == 2 }, func() string {
 		return fmt.Sprintf("the other node's follower has %v, want its two events", got.ids())
 	})
@@ -306,7 +296,7 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 	for i := range 10 {
 		large = append(large, data(fmt.Sprintf("large-%d", i), 1000))
 	}
-	commit(large...)
+	appendTx(ctx, t, a, large...)
 	eventually(t, func() bool { return len(got.ids()) == 12 }, func() string {
 		return fmt.Sprintf("the other node's follower has %v, want the large commit too", got.ids())
 	})
@@ -336,8 +326,6 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 		written = append(written, e.ID)
 	}
 	got.check(t, b, written)
-	cancel()
-	<-done
 }
 
 // TestMarkedFollowerKeepsItsMarkShort: a marked follower that takes its
@@ -349,23 +337,12 @@ func TestMarkedFollowerKeepsItsMarkShort(t *testing.T) {
 	st := storetest.Open(t, "postgres")
 	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
 	defer cancel()
-	var got marked
-	f := eventlog.NewMarkedFollower(st, eventlog.Mark{}, got.handle, &eventlog.Config{Poll: time.Hour})
-	if err := f.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
+	f, got := runWithoutPoll(ctx, t, st)
 	var written []string
 	for i := range 20 {
 		id := fmt.Sprintf("e%d", i)
 		written = append(written, id)
-		if err := st.InEventTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.AppendEvents(ctx, []mohalla.Event{event(id)})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		appendTx(ctx, t, st, event(id))
 		eventually(t, func() bool { return len(got.ids()) == i+1 }, func() string {
 			return fmt.Sprintf("after commit %d the follower has %v", i, got.ids())
 		})
@@ -374,6 +351,4 @@ func TestMarkedFollowerKeepsItsMarkShort(t *testing.T) {
 		}
 	}
 	got.check(t, st, written)
-	cancel()
-	<-done
 }
