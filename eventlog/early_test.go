@@ -128,6 +128,15 @@ func runWithoutPoll(ctx context.Context, t *testing.T, st *store.Store) (*eventl
 	return f, got
 }
 
+// compact is an event whose data is JSON without spaces, padded with pad
+// bytes: handed over as appended it reads back the same, where a read of the
+// log returns jsonb's text ({"id": …, "pad": …}).
+func compact(id string, pad int) mohalla.Event {
+	e := event(id)
+	e.Data = []byte(`{"id":"` + id + `","pad":"` + strings.Repeat("x", pad) + `"}`)
+	return e
+}
+
 // appendTx commits evs in a transaction of their own.
 func appendTx(ctx context.Context, t *testing.T, st *store.Store, evs ...mohalla.Event) {
 	t.Helper()
@@ -224,14 +233,9 @@ func TestMarkedFollowerSeesEveryEventOnce(t *testing.T) {
 func TestMarkedFollowerTakesItsNodesCommitsFromMemory(t *testing.T) {
 	t.Parallel()
 	st := storetest.Open(t, "postgres")
-	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
-	defer cancel()
+	ctx := store.AsSystem(context.Background(), "test")
 	_, got := runWithoutPoll(ctx, t, st)
-	data := func(id string) mohalla.Event {
-		e := event(id)
-		e.Data = []byte(`{"id":"` + id + `","n":1}`) // jsonb would read back {"n": 1, "id": …}
-		return e
-	}
+	data := func(id string) mohalla.Event { return compact(id, 1) }
 
 	release := holdOlder(ctx, t, st, data("older"))
 	appendTx(ctx, t, st, data("mine-1"), data("mine-2"))
@@ -283,11 +287,7 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 	eventually(t, na.HearsOthers, func() string { return "node a did not hear node b listening" })
 	f, got := runWithoutPoll(ctx, t, b)
 	go nb.Wake(ctx, f)
-	data := func(id string, pad int) mohalla.Event {
-		e := event(id)
-		e.Data = []byte(`{"id":"` + id + `","pad":"` + strings.Repeat("x", pad) + `"}`)
-		return e
-	}
+	data := compact
 	appendTx(ctx, t, a, data("small-1", 10), data("small-2", 10))
 	eventually(t, func() bool { return len(got.ids()) == 2 }, func() string {
 		return fmt.Sprintf("the other node's follower has %v, want its two events", got.ids())
@@ -335,8 +335,7 @@ func TestOtherNodesCommitsCarriedByNotifications(t *testing.T) {
 func TestMarkedFollowerKeepsItsMarkShort(t *testing.T) {
 	t.Parallel()
 	st := storetest.Open(t, "postgres")
-	ctx, cancel := context.WithCancel(store.AsSystem(context.Background(), "test"))
-	defer cancel()
+	ctx := store.AsSystem(context.Background(), "test")
 	f, got := runWithoutPoll(ctx, t, st)
 	var written []string
 	for i := range 20 {

@@ -10,19 +10,18 @@ import (
 // rawConn returns conn's socket, if the hub may write to it itself
 // (streamOut.tryWrite): a TCP or Unix socket's.
 func rawConn(conn net.Conn) syscall.RawConn {
-	c, ok := conn.(interface {
-		net.Conn
-		SyscallConn() (syscall.RawConn, error)
-	})
-	if !ok {
-		return nil
-	}
-	switch conn.(type) {
-	case *net.TCPConn, *net.UnixConn:
+	var (
+		rc  syscall.RawConn
+		err error
+	)
+	switch c := conn.(type) {
+	case *net.TCPConn:
+		rc, err = c.SyscallConn()
+	case *net.UnixConn:
+		rc, err = c.SyscallConn()
 	default:
 		return nil // a wrapper (TLS) writes bytes of its own
 	}
-	rc, err := c.SyscallConn()
 	if err != nil {
 		return nil
 	}

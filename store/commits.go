@@ -37,14 +37,15 @@ type commitsTx struct {
 }
 
 // Add adds a commit: evs, the events one transaction appended, with their
-// positions.
+// positions. It keeps evs itself (in log order), which the caller must not
+// modify after.
 func (r *Commits) Add(evs []mohalla.Event) {
 	if len(evs) == 0 {
 		return
 	}
 	tx := commitsTx{}
 	if len(evs) <= commitsTxMax {
-		tx = commitsTx{evs: slices.Clone(evs), kept: true}
+		tx = commitsTx{evs: evs, kept: true}
 		slices.SortFunc(tx.evs, func(a, b mohalla.Event) int {
 			return cmp.Or(cmp.Compare(a.Pos.Tx, b.Pos.Tx), cmp.Compare(a.Pos.ID, b.Pos.ID))
 		})

@@ -18,10 +18,6 @@ func (s *Store) Notify(ctx context.Context, channel string, payloads ...string) 
 	if !ok {
 		return errors.ErrUnsupported
 	}
-	if len(payloads) == 1 {
-		_, err := p.logPool.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, payloads[0])
-		return err
-	}
 	_, err := p.logPool.Exec(ctx, `SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p`, channel, payloads)
 	return err
 }

@@ -86,10 +86,10 @@ type Store struct {
 	changed chan struct{} // closed and replaced after each commit that appended events
 	// commitMark is HorizonMark at the latest close of changed (CommitMark).
 	commitMark Horizon
-	// committed keeps the events of this process's latest commits on SQLite
-	// (see Committed).
-	committed committed // SQLite's
-	recent    Commits   // PostgreSQL's
+	// committed and recent keep the events of this process's latest
+	// commits, on SQLite and on PostgreSQL (Committed, RecentCommits).
+	committed committed
+	recent    Commits
 
 	sealer sealer
 	// group commits concurrent transactions together on SQLite (see txGroup).
