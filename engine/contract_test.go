@@ -150,29 +150,56 @@ func TestSleepOnAnotherGoroutineFailsTheRun(t *testing.T) {
 	})
 }
 
-// refuseStep makes st's store refuse to record the step id, with a trigger
-// (installed past row-level security, as the database's owner).
+// refuseStep makes st's store refuse to record the step id (refuseRows).
 func refuseStep(t *testing.T, st *store.Store, cfg store.Config, id string) {
 	t.Helper()
-	var err error
+	refuseRows(t, st, cfg, "function_steps", "step_id", id)
+}
+
+// refuseRows makes st's store refuse to insert a row of table whose column
+// is value, with a trigger (installed past row-level security, as the
+// database's owner); lift drops the trigger.
+func refuseRows(t *testing.T, st *store.Store, cfg store.Config, table, column, value string) (lift func()) {
+	t.Helper()
+	name := "refuse_" + table
+	var (
+		do           func(sql string) error
+		create, drop string
+	)
 	switch st.Kind() {
 	case store.Postgres:
-		var conn *pgx.Conn
-		if conn, err = pgx.Connect(ctx, cfg.URL); err == nil {
+		do = func(sql string) error {
+			conn, err := pgx.Connect(ctx, cfg.URL)
+			if err != nil {
+				return err
+			}
 			defer conn.Close(ctx)
-			_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE FUNCTION refuse_step() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN IF NEW.step_id = '%[1]s' THEN RAISE EXCEPTION 'the store refuses %[1]s'; END IF; RETURN NEW; END $$;
-				CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps FOR EACH ROW EXECUTE FUNCTION refuse_step()`, id))
-		}
-	default:
-		err = st.InTx(ctx, func(tx *store.Tx) error {
-			lite, _ := tx.SQLTx()
-			_, err := lite.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER refuse_step BEFORE INSERT ON function_steps
-				WHEN NEW.step_id = '%[1]s' BEGIN SELECT RAISE(ABORT, 'the store refuses %[1]s'); END`, id))
+			_, err = conn.Exec(ctx, sql)
 			return err
-		})
+		}
+		create = fmt.Sprintf(`CREATE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN IF NEW.%[3]s = '%[4]s' THEN RAISE EXCEPTION 'the store refuses %[4]s'; END IF; RETURN NEW; END $$;
+			CREATE TRIGGER %[1]s BEFORE INSERT ON %[2]s FOR EACH ROW EXECUTE FUNCTION %[1]s()`, name, table, column, value)
+		drop = "DROP TRIGGER " + name + " ON " + table
+	default:
+		do = func(sql string) error {
+			return st.InTx(ctx, func(tx *store.Tx) error {
+				lite, _ := tx.SQLTx()
+				_, err := lite.ExecContext(ctx, sql)
+				return err
+			})
+		}
+		create = fmt.Sprintf(`CREATE TRIGGER %[1]s BEFORE INSERT ON %[2]s
+			WHEN NEW.%[3]s = '%[4]s' BEGIN SELECT RAISE(ABORT, 'the store refuses %[4]s'); END`, name, table, column, value)
+		drop = "DROP TRIGGER " + name
 	}
-	if err != nil {
-		t.Fatalf("refuse step %s: %v", id, err)
+	if err := do(create); err != nil {
+		t.Fatalf("refuse %s: %v", value, err)
+	}
+	return func() {
+		t.Helper()
+		if err := do(drop); err != nil {
+			t.Fatalf("lift the refusal of %s: %v", value, err)
+		}
 	}
 }

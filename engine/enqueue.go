@@ -222,10 +222,21 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []enginetype
 	return nil
 }
 
-// send appends events in a transaction of the engine's own (for function/failed
-// and step.SendEvent), queuing the runs they trigger.
+// send appends events in a transaction of the engine's own (step.SendEvent's),
+// queuing the runs they trigger.
 func (e *Engine) send(ctx context.Context, events []mohalla.Event) error {
+	return e.sendWith(ctx, events, nil)
+}
+
+// sendWith is send with first, if not nil, run in the same transaction
+// before the events are appended: an error from it appends nothing.
+func (e *Engine) sendWith(ctx context.Context, events []mohalla.Event, first func(tx *store.Tx) error) error {
 	err := e.st.InEventTx(store.WithOperation(ctx, "enqueue_runs"), func(tx *store.Tx) error {
+		if first != nil {
+			if err := first(tx); err != nil {
+				return err
+			}
+		}
 		stored, err := tx.AppendEvents(ctx, events)
 		if err != nil {
 			return err

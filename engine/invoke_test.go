@@ -8,9 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/engine"
 	"github.com/mohallamart/mohalla/engine/enginetype"
 	"github.com/mohallamart/mohalla/store"
+	"github.com/mohallamart/mohalla/store/storetest"
 )
 
 // invokePair is a caller that invokes price (which sleeps for nap, then
@@ -106,4 +108,58 @@ func TestInvokeFailureAndTimeout(t *testing.T) {
 			t.Errorf("caller's error = %q; want the timeout", runs[0].Error)
 		}
 	})
+}
+
+// TestRunEndsWithItsEvents: while the store refuses a run's function/failed
+// event, the run is not recorded as failed either, and its attempts are
+// retried; once the store takes the event, the run fails with exactly one.
+// Recorded apart, the run was failed with no event for good: the next
+// attempt found it finished and did nothing, and an invoking run would
+// have waited for a function/finished that never came.
+func TestRunEndsWithItsEvents(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			cfg := storetest.NewConfig(t, kind)
+			st := storetest.OpenConfig(t, cfg)
+			lift := refuseRows(t, st, cfg, "events", "name", mohalla.EventFunctionFailed)
+			fn := engine.NewFunction(engine.FunctionOpts{ID: "doomed", Retries: 1000}, engine.OnEvent("test/doomed"),
+				func(context.Context, engine.Input) (any, error) {
+					return nil, engine.NonRetriable(errors.New("never"))
+				})
+			n := startNode(t, st, nil, fn)
+			n.send(t, "d1", "test/doomed", map[string]string{})
+			eventually(t, 15*time.Second, func() bool { return jobAttempt(t, st) >= 3 },
+				func() string { return describe(n.runs(t, "doomed")) })
+			if runs := n.runs(t, "doomed"); len(runs) != 1 || runs[0].Status == enginetype.RunFailed {
+				t.Fatalf("while its function/failed is refused, the run is recorded: %s", describe(runs))
+			}
+			lift()
+			n.waitRuns(t, "doomed", 1, enginetype.RunFailed)
+			if evs, err := n.svc.Events(ctx, admin, marketEvents(mohalla.EventFunctionFailed)); err != nil {
+				t.Fatal(err)
+			} else if len(evs) != 1 {
+				t.Errorf("%d function/failed events; want 1", len(evs))
+			}
+		})
+	}
+}
+
+// jobAttempt is the highest attempt River has begun of any of st's jobs.
+func jobAttempt(t *testing.T, st *store.Store) int {
+	t.Helper()
+	const sql = `SELECT coalesce(max(attempt), 0) FROM river_job`
+	var (
+		n   int
+		err error
+	)
+	if pool := st.Pool(); pool != nil {
+		err = pool.QueryRow(ctx, sql).Scan(&n)
+	} else {
+		err = st.DB().QueryRowContext(ctx, sql).Scan(&n)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -279,9 +279,12 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 	susp *suspend) error {
 	ctx = context.WithoutCancel(ctx) // record the outcome even if the attempt timed out
 	now := e.cfg.Now().UTC()
-	set := func(status enginetype.RunStatus, errText string, output json.RawMessage) error {
+	update := func(status enginetype.RunStatus, errText string, output json.RawMessage) store.RunStatus {
 		u := store.RunUpdate{Status: status, Error: errText, Output: output, Attempt: job.Attempt, Started: a.started, Job: job.ID}
-		_, err := e.status.call(ctx, store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: now})
+		return store.RunStatus{ID: a.run.ID, RunUpdate: u, Now: now}
+	}
+	set := func(status enginetype.RunStatus, errText string, output json.RawMessage) error {
+		_, err := e.status.call(ctx, update(status, errText, output))
 		return err
 	}
 	switch {
@@ -298,35 +301,28 @@ func (e *Engine) finish(ctx context.Context, f *Function, a *attempt, job *river
 			runErr = NonRetriable(fmt.Errorf("output is not JSON: %w", err))
 			break
 		}
-		// An invoking run waits for this event: it is appended before the run
-		// is recorded as completed, so no crash between them loses it.
 		if fin, ok := e.finishedEvent(f, a, b, ""); ok {
-			// Its id is the run's, so a stale attempt's event would stand
-			// for the current one's: look first (a re-queue in between still
-			// slips through, as a crash after the send would).
-			if current, err := e.st.Write().AttemptCurrent(ctx, job.ID, job.Attempt); err != nil {
-				return err
-			} else if !current {
-				return store.ErrStaleAttempt
-			}
-			if err := e.send(ctx, []mohalla.Event{fin}); err != nil {
-				return err
-			}
+			// An invoking run waits for this event.
+			err = e.end(ctx, update(enginetype.RunCompleted, "", b), []mohalla.Event{fin})
+		} else {
+			err = set(enginetype.RunCompleted, "", b)
 		}
-		if err := set(enginetype.RunCompleted, "", b); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
 	if isNonRetriable(runErr) || job.Attempt >= job.MaxAttempts {
-		if err := set(enginetype.RunFailed, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
-			return nil
+		events, err := e.failedEvents(f, a, runErr, job.Attempt)
+		if err != nil {
+			return err
+		}
+		if err := e.end(ctx, update(enginetype.RunFailed, runErr.Error(), nil), events); errors.Is(err, store.ErrNotFound) {
+			return nil // cancelled meanwhile
 		} else if err != nil {
 			return err
 		}
-		if err := e.failed(ctx, f, a, runErr, job.Attempt); err != nil {
-			return err // retried; the run is failed already and function/failed is appended once
-		}
+		e.log.WarnContext(ctx, "run failed", slog.String("function", f.opts.ID), slog.String("run", a.run.ID), slog.Any("err", runErr))
 		return river.JobCancel(runErr)
 	}
 	if err := set(enginetype.RunQueued, runErr.Error(), nil); errors.Is(err, store.ErrNotFound) {
@@ -352,19 +348,32 @@ type FailedEvent struct {
 	Event      mohalla.Event `json:"event"`
 }
 
-func (e *Engine) failed(ctx context.Context, f *Function, a *attempt, err error, attempts int) error {
-	run, ev := a.run, a.event
-	e.log.WarnContext(ctx, "run failed", slog.String("function", f.opts.ID), slog.String("run", run.ID), slog.Any("err", err))
-	fe, merr := newEvent("failed-"+run.ID, mohalla.EventFunctionFailed,
-		FailedEvent{FunctionID: f.opts.ID, RunID: run.ID, Error: err.Error(), Attempts: attempts, Event: ev}, e.cfg.Now())
+// failedEvents are the events of a run that failed for good after attempts:
+// its function/failed, and the function/finished its invoker waits for.
+func (e *Engine) failedEvents(f *Function, a *attempt, err error, attempts int) ([]mohalla.Event, error) {
+	fe, merr := newEvent("failed-"+a.run.ID, mohalla.EventFunctionFailed,
+		FailedEvent{FunctionID: f.opts.ID, RunID: a.run.ID, Error: err.Error(), Attempts: attempts, Event: a.event}, e.cfg.Now())
 	if merr != nil {
-		return merr
+		return nil, merr
 	}
 	events := []mohalla.Event{fe}
 	if fin, ok := e.finishedEvent(f, a, nil, err.Error()); ok {
 		events = append(events, fin)
 	}
-	return e.send(ctx, events)
+	return events, nil
+}
+
+// end records a run's end (u) and appends events about it in one
+// transaction: both or neither, so a failure between them cannot leave a
+// finished run whose events are never sent (its next attempt finds it
+// finished and does nothing), and, as u is fenced by the attempt
+// (RunUpdate.Job), an attempt that is no longer current sends no event of
+// its own (ErrStaleAttempt) where the current one's belongs: the events'
+// ids are the run's, so the first appended would stand.
+func (e *Engine) end(ctx context.Context, u store.RunStatus, events []mohalla.Event) error {
+	return e.sendWith(ctx, events, func(tx *store.Tx) error {
+		return tx.SetRunStatus(ctx, u.ID, u.RunUpdate, u.Now)
+	})
 }
 
 // notStartable decides what to do with a job whose run could not be started.
