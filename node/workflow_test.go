@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"testing"
@@ -16,17 +17,29 @@ import (
 
 // TestSeedWorkflowsRunTheirFunctions runs the seed's two workflows, user
 // registration and order creation, on a whole node: each is one write of the
-// market, and the functions the engine says follow its event do run.
+// market, and the functions the engine says follow its event do run. On
+// PostgreSQL also with the smallest pool a node accepts, two connections,
+// which the live hub's listener, River's and the functions' transactions
+// share.
 func TestSeedWorkflowsRunTheirFunctions(t *testing.T) {
+	type setUp struct {
+		name, kind string
+		maxConns   int32 // 0: storetest's
+	}
+	var setUps []setUp
 	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
+		setUps = append(setUps, setUp{name: kind, kind: kind})
+	}
+	setUps = append(setUps, setUp{name: "postgres-2-connections", kind: "postgres", maxConns: 2})
+	for _, su := range setUps {
+		t.Run(su.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			cfg := storetest.NewConfig(t, kind)
+			cfg := storetest.NewConfig(t, su.kind)
 			if cfg.DataDir == "" {
 				cfg.DataDir = t.TempDir()
 			}
-			n, err := node.Open(ctx, node.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MaxConns: cfg.MaxConns,
+			n, err := node.Open(ctx, node.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MaxConns: cmp.Or(su.maxConns, cfg.MaxConns),
 				Engine: engine.Config{FetchPollInterval: 20 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
