@@ -3,6 +3,8 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,6 +127,91 @@ func rowCount(t *testing.T, st *store.Store, sql string) int {
 	t.Helper()
 	var n int
 	if err := st.Pool().QueryRow(ctx, sql).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestCancelRacesFirstAttempts cancels runs as they are queued, while the
+// workers start them: on PostgreSQL each first attempt writes its lazy run's
+// row in the statement that reads it, and each Cancel writes the same row to
+// record the cancel in. Whichever comes first, a Cancel that succeeded leaves
+// its run cancelled for good, one refused says the run has finished, every
+// run ends completed or cancelled with its queue job done, and no handler
+// runs twice.
+func TestCancelRacesFirstAttempts(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store) {
+		const runs = 60
+		var calls counter
+		fn := engine.NewFunction(engine.FunctionOpts{ID: "racy"}, engine.OnEvent("test/racy"),
+			func(_ context.Context, in engine.Input) (any, error) { return calls.inc(in.Event.ID), nil })
+		n := startNode(t, st, nil, fn)
+		var (
+			mu        sync.Mutex
+			cancelled = map[string]bool{} // by run id: whether its Cancel succeeded
+			cancels   sync.WaitGroup
+		)
+		for i := range runs {
+			id := fmt.Sprintf("r%02d", i)
+			n.send(t, id, "test/racy", map[string]int{"i": i})
+			p, err := n.eng.Runs(ctx, admin, engine.RunQuery{EventID: id, Limit: 2})
+			if err != nil || len(p.Items) != 1 {
+				t.Fatalf("runs of %s: %s, %v; want one", id, describe(p.Items), err)
+			}
+			run := p.Items[0].ID
+			cancels.Go(func() {
+				err := n.eng.Cancel(ctx, admin, run)
+				if err != nil && mohalla.ErrorCode(err) != mohalla.ECONFLICT {
+					t.Errorf("cancel run %s of %s: %v; want it cancelled or already finished", run, id, err)
+				}
+				mu.Lock()
+				cancelled[run] = err == nil
+				mu.Unlock()
+			})
+		}
+		cancels.Wait()
+		var final []enginetype.RunRow
+		eventually(t, 15*time.Second, func() bool {
+			final = n.runs(t, "racy")
+			for _, r := range final {
+				if r.Status != enginetype.RunCompleted && r.Status != enginetype.RunCancelled {
+					return false
+				}
+			}
+			return len(final) == runs && jobsUnfinished(t, st) == 0
+		}, func() string {
+			return fmt.Sprintf("%d jobs unfinished; runs %s", jobsUnfinished(t, st), describe(final))
+		})
+		for _, r := range final {
+			want := enginetype.RunCompleted
+			if cancelled[r.ID] {
+				want = enginetype.RunCancelled
+			}
+			if r.Status != want {
+				t.Errorf("run %s of %s is %s; its Cancel succeeded: %v", r.ID, r.EventID, r.Status, cancelled[r.ID])
+			}
+			if c := calls.get(r.EventID); c > 1 {
+				t.Errorf("the handler ran %d times for %s", c, r.EventID)
+			}
+		}
+	})
+}
+
+// jobsUnfinished counts st's queue jobs that are not completed, cancelled or
+// discarded.
+func jobsUnfinished(t *testing.T, st *store.Store) int {
+	t.Helper()
+	const sql = `SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`
+	var (
+		n   int
+		err error
+	)
+	if pool := st.Pool(); pool != nil {
+		err = pool.QueryRow(ctx, sql).Scan(&n)
+	} else {
+		err = st.DB().QueryRowContext(ctx, sql).Scan(&n)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n
