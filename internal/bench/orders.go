@@ -493,7 +493,8 @@ func disableRowSecurity(ctx context.Context, dbURL string) error {
 	_, err = conn.Exec(ctx, `DO $$ DECLARE t text; BEGIN
 		FOR t IN SELECT relname FROM pg_class WHERE relrowsecurity AND relnamespace = current_schema()::regnamespace LOOP
 			EXECUTE format('ALTER TABLE %I DISABLE ROW LEVEL SECURITY', t); END LOOP;
-		ALTER TABLE products DISABLE TRIGGER products_customer_guard; END $$`)
+		ALTER TABLE products DISABLE TRIGGER products_customer_guard;
+		ALTER TABLE products DISABLE TRIGGER products_customer_stock_guard; END $$`)
 	return err
 }
 
