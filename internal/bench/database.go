@@ -114,3 +114,23 @@ func benchStore(ctx context.Context, serverURL, name string, keep bool, log *slo
 		}
 	}, nil
 }
+
+// afterWarmup analyzes the database at dbURL, as its owner, once a bench's
+// warm-up has written to it: what autovacuum's analyze does on a server that
+// has it on, and the bench machine's has not. A bench's database begins
+// empty, and a pooled connection keeps the plans it made of its statements
+// while the tables were a page or two, scans of the whole table, until the
+// tables' statistics change: without an analyze, a plan chosen for an empty
+// table scans it whole however large it grows. Production tables are not
+// empty, and autovacuum analyzes a growing one at every tenth of its size.
+func afterWarmup(ctx context.Context, dbURL string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("analyze after the warm-up: %w", err)
+	}
+	return nil
+}

@@ -27,6 +27,7 @@ import (
 // port, and the demo store they share.
 type liveNodes struct {
 	kind    string
+	url     string // the store's database on PostgreSQL, as its owner; "" on SQLite
 	nodes   []*node.Node
 	servers []*http.Server
 	bases   []string // each node's http://host:port
@@ -55,6 +56,7 @@ func openLiveNodes(ctx context.Context, c *LiveConfig) (_ *liveNodes, err error)
 		return nil, err
 	}
 	ln.cleanup = append(ln.cleanup, cleanup)
+	ln.url = scfg.URL
 	if c.URL == "" {
 		c.Nodes = 1
 	}
@@ -171,8 +173,9 @@ type liveWrites struct {
 }
 
 // writeOrders writes orders through the first node at c.Rate a second for
-// c.Warmup and then c.Duration, calling measuring as the first measured
-// order is due, as an open loop: order k starts k/c.Rate seconds after the
+// c.Warmup and then c.Duration, analyzing the store's database halfway
+// through the warm-up (afterWarmup, on PostgreSQL), calling measuring as the
+// first measured order is due, as an open loop: order k starts k/c.Rate seconds after the
 // first, whatever became of the ones before, with up to c.Writers in flight
 // (one that finds them all busy starts late, which the rate reached shows).
 // Four writers each waiting for its last order, as before, asked fewer than
@@ -195,6 +198,11 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 	for i := range streams {
 		streams[i] = mrand.New(mrand.NewPCG(uint64(i), 7))
 	}
+	var (
+		analyzing  sync.WaitGroup
+		analyzeErr error
+	)
+	analyzed := ln.url == "" || c.Warmup == 0 // nothing to do
 	for k := 0; ctx.Err() == nil; k++ {
 		at := start.Add(time.Duration(float64(k) / c.Rate * float64(time.Second)))
 		if at.Sub(start) >= c.Warmup+c.Duration {
@@ -208,6 +216,10 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 		}
 		p := ln.hot[r.IntN(len(ln.hot))]
 		time.Sleep(time.Until(at))
+		if !analyzed && at.Sub(start) >= c.Warmup/2 {
+			analyzed = true
+			analyzing.Go(func() { analyzeErr = afterWarmup(ctx, ln.url) })
+		}
 		if !warm && w.measured.IsZero() {
 			w.measured = time.Now()
 			measuring()
@@ -236,9 +248,13 @@ func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring f
 		})
 	}
 	writers.Wait()
+	analyzing.Wait()
 	w.elapsed = time.Since(w.measured)
 	if failure != nil {
 		return nil, fmt.Errorf("bench live: write an order: %w", failure)
+	}
+	if analyzeErr != nil {
+		return nil, fmt.Errorf("bench live: %w", analyzeErr)
 	}
 	return w, nil
 }

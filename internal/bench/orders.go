@@ -361,15 +361,12 @@ func app(ctx context.Context, c *OrdersConfig, dbURL string, rep *OrdersReport, 
 	// The warm-up: requests sent, none measured.
 	warm, _ := l.drive(ctx, c.Clients, c.Warmup, 0)
 	if dbURL != "" {
-		// What autovacuum's analyze does on a server that has it on (this
-		// bench's may not): the orders table began empty, and each pooled
-		// connection planned its foreign-key checks of order_items against
-		// it while it was a page or two, as a scan of the whole table, a
-		// plan it kept, unless the table's statistics changed, as the
-		// table grew (2,112 scans of orders, 1,950 rows read each, in a
-		// run of 4,277 orders). pgbench's connections, one run each, plan
-		// anew every turn, and its tables have no foreign keys.
-		if err := analyze(ctx, dbURL); err != nil {
+		// The orders table began empty, and each pooled connection planned
+		// its foreign-key checks of order_items against it while it was a
+		// page or two (afterWarmup): 2,112 scans of orders, 1,950 rows read
+		// each, in a run of 4,277 orders. pgbench's connections, one run
+		// each, plan anew every turn, and its tables have no foreign keys.
+		if err := afterWarmup(ctx, dbURL); err != nil {
 			return err
 		}
 	}
@@ -548,17 +545,6 @@ func vacuumAnalyze(ctx context.Context, dbURL string) error {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	_, err = conn.Exec(ctx, "VACUUM ANALYZE")
-	return err
-}
-
-// analyze runs ANALYZE on the database at dbURL as its owner.
-func analyze(ctx context.Context, dbURL string) error {
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, "ANALYZE")
 	return err
 }
 
