@@ -153,6 +153,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			built.Store.Close()
 		}
 	}()
+	if off, err := n.Store.AutovacuumOff(ctx); err != nil {
+		return nil, err
+	} else if off {
+		log.WarnContext(ctx, "PostgreSQL's autovacuum is off: deleted rows' space is not reused, and plans that "+
+			"connections cached while a table was small are kept as it grows; turn it on (autovacuum = on), "+
+			"or VACUUM ANALYZE the database regularly")
+	}
 	secret, err := auth.LoadSecret(cfg.DataDir)
 	if err != nil {
 		return nil, err

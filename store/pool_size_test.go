@@ -1,11 +1,8 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,45 +33,4 @@ func TestOpenRefusesAPoolOfOne(t *testing.T) {
 			t.Errorf("%+v: %v", cfg, err)
 		}
 	}
-}
-
-// TestOpenWarnsWithoutAutovacuum: Open logs a warning naming autovacuum
-// when, and only when, the server has it off (this machine's has).
-func TestOpenWarnsWithoutAutovacuum(t *testing.T) {
-	t.Parallel()
-	url := storetest.NewDatabase(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var logs lockedBuffer
-	st, err := store.Open(ctx, store.Config{URL: url, MaxConns: storetest.MaxConns,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var setting string
-	if err := st.Pool().QueryRow(ctx, `SELECT current_setting('autovacuum')`).Scan(&setting); err != nil {
-		t.Fatal(err)
-	}
-	if warned := strings.Contains(logs.String(), "autovacuum is off"); warned != (setting == "off") {
-		t.Errorf("autovacuum = %s, warned: %v; logs: %s", setting, warned, logs.String())
-	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -82,7 +82,6 @@ func openPostgres(ctx context.Context, cfg Config) (*postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	warnWithoutAutovacuum(ctx, pool, cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)))
 	p := &postgres{pool: pool, logPool: logPool, tracer: tr}
 	p.horizons.query = p.readHorizon
 	return p, nil
