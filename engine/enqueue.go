@@ -225,13 +225,14 @@ func (e *Engine) insertRuns(ctx context.Context, tx *store.Tx, runs []enginetype
 // send appends events in a transaction of the engine's own (step.SendEvent's),
 // queuing the runs they trigger.
 func (e *Engine) send(ctx context.Context, events []mohalla.Event) error {
-	return e.sendWith(ctx, events, nil)
+	return e.sendWith(ctx, "enqueue_runs", events, nil)
 }
 
-// sendWith is send with first, if not nil, run in the same transaction
-// before the events are appended: an error from it appends nothing.
-func (e *Engine) sendWith(ctx context.Context, events []mohalla.Event, first func(tx *store.Tx) error) error {
-	err := e.st.InEventTx(store.WithOperation(ctx, "enqueue_runs"), func(tx *store.Tx) error {
+// sendWith is send as the store operation op, with first, if not nil, run in
+// the same transaction before the events are appended: an error from it
+// appends nothing.
+func (e *Engine) sendWith(ctx context.Context, op string, events []mohalla.Event, first func(tx *store.Tx) error) error {
+	err := e.st.InEventTx(store.WithOperation(ctx, op), func(tx *store.Tx) error {
 		if first != nil {
 			if err := first(tx); err != nil {
 				return err

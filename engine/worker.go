@@ -371,7 +371,7 @@ func (e *Engine) failedEvents(f *Function, a *attempt, err error, attempts int) 
 // its own (ErrStaleAttempt) where the current one's belongs: the events'
 // ids are the run's, so the first appended would stand.
 func (e *Engine) end(ctx context.Context, u store.RunStatus, events []mohalla.Event) error {
-	return e.sendWith(ctx, events, func(tx *store.Tx) error {
+	return e.sendWith(ctx, "end_run", events, func(tx *store.Tx) error {
 		return tx.SetRunStatus(ctx, u.ID, u.RunUpdate, u.Now)
 	})
 }

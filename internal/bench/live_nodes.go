@@ -175,12 +175,12 @@ type liveWrites struct {
 // writeOrders writes orders through the first node at c.Rate a second for
 // c.Warmup and then c.Duration, analyzing the store's database halfway
 // through the warm-up (afterWarmup, on PostgreSQL), calling measuring as the
-// first measured order is due, as an open loop: order k starts k/c.Rate seconds after the
-// first, whatever became of the ones before, with up to c.Writers in flight
-// (one that finds them all busy starts late, which the rate reached shows).
-// Four writers each waiting for its last order, as before, asked fewer than
-// 50 a second once a write took above 80 ms, so a slow server was measured
-// at a lighter load than asked.
+// first measured order is due, as an open loop: order k starts k/c.Rate
+// seconds after the first, whatever became of the ones before, with up to
+// c.Writers in flight (one that finds them all busy starts late, which the
+// rate reached shows). Four writers each waiting for its last order, as
+// before, asked fewer than 50 a second once a write took above 80 ms, so a
+// slow server was measured at a lighter load than asked.
 func (ln *liveNodes) writeOrders(ctx context.Context, c *LiveConfig, measuring func()) (*liveWrites, error) {
 	svc := ln.nodes[0].Service
 	w := &liveWrites{commits: map[string]time.Time{}, warm: map[string]time.Time{}}
