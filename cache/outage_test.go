@@ -1,15 +1,14 @@
 package cache_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mohallamart/mohalla/cache"
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -19,7 +18,7 @@ import (
 func TestRedisOutage(t *testing.T) {
 	t.Parallel()
 	srv := startRedisServer(t)
-	var logs syncBuffer
+	var logs testlog.Buffer
 	c := newRedis(t, srv.url(), cache.RedisConfig{Timeout: 50 * time.Millisecond, Probe: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	st := storetest.Open(t, "postgres")
@@ -125,22 +124,4 @@ func TestRedisOutage(t *testing.T) {
 			t.Fatalf("the cache never held version %d: %+v", want, c.Health())
 		}
 	}
-}
-
-// syncBuffer is a log sink written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

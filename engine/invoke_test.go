@@ -148,18 +148,5 @@ func TestRunEndsWithItsEvents(t *testing.T) {
 // jobAttempt is the highest attempt River has begun of any of st's jobs.
 func jobAttempt(t *testing.T, st *store.Store) int {
 	t.Helper()
-	const sql = `SELECT coalesce(max(attempt), 0) FROM river_job`
-	var (
-		n   int
-		err error
-	)
-	if pool := st.Pool(); pool != nil {
-		err = pool.QueryRow(ctx, sql).Scan(&n)
-	} else {
-		err = st.DB().QueryRowContext(ctx, sql).Scan(&n)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return queryInt(t, st, `SELECT coalesce(max(attempt), 0) FROM river_job`)
 }

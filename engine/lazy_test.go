@@ -44,7 +44,7 @@ func TestLazyRunIsItsJobUntilItStarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		if st.Pool() != nil {
-			if n := rowCount(t, st, `SELECT count(*) FROM function_runs`); n != 0 {
+			if n := queryInt(t, st, `SELECT count(*) FROM function_runs`); n != 0 {
 				t.Errorf("%d run rows before any attempt; want none (the jobs are the queued runs)", n)
 			}
 		}
@@ -116,17 +116,27 @@ func TestLazyRunIsItsJobUntilItStarts(t *testing.T) {
 			t.Errorf("handler ran %d times for e1 (cancelled) and %d for e2; want 0 and 1", calls.get("e1"), calls.get("e2"))
 		}
 		if st.Pool() != nil {
-			if n := rowCount(t, st, `SELECT count(*) FROM function_runs`); n != 2 {
+			if n := queryInt(t, st, `SELECT count(*) FROM function_runs`); n != 2 {
 				t.Errorf("%d run rows after the attempts; want 2", n)
 			}
 		}
 	})
 }
 
-func rowCount(t *testing.T, st *store.Store, sql string) int {
+// queryInt is the number sql, a query of one row and column, returns on st,
+// either store, read raw.
+func queryInt(t *testing.T, st *store.Store, sql string) int {
 	t.Helper()
-	var n int
-	if err := st.Pool().QueryRow(ctx, sql).Scan(&n); err != nil {
+	var (
+		n   int
+		err error
+	)
+	if pool := st.Pool(); pool != nil {
+		err = pool.QueryRow(ctx, sql).Scan(&n)
+	} else {
+		err = st.DB().QueryRowContext(ctx, sql).Scan(&n)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -201,18 +211,5 @@ func TestCancelRacesFirstAttempts(t *testing.T) {
 // discarded.
 func jobsUnfinished(t *testing.T, st *store.Store) int {
 	t.Helper()
-	const sql = `SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`
-	var (
-		n   int
-		err error
-	)
-	if pool := st.Pool(); pool != nil {
-		err = pool.QueryRow(ctx, sql).Scan(&n)
-	} else {
-		err = st.DB().QueryRowContext(ctx, sql).Scan(&n)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return queryInt(t, st, `SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`)
 }

@@ -1,13 +1,12 @@
 package node_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/node"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
@@ -24,7 +23,7 @@ func TestOpenWarnsWithoutAutovacuum(t *testing.T) {
 			if cfg.DataDir == "" {
 				cfg.DataDir = t.TempDir()
 			}
-			var logs lockedBuffer
+			var logs testlog.Buffer
 			n, err := node.Open(ctx, node.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MaxConns: cfg.MaxConns,
 				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 			if err != nil {
@@ -44,22 +43,4 @@ func TestOpenWarnsWithoutAutovacuum(t *testing.T) {
 			}
 		})
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
