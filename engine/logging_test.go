@@ -1,43 +1,24 @@
 package engine_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mohallamart/mohalla/engine"
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/store"
 )
-
-// syncBuffer is a bytes.Buffer that River's goroutines may log to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // riverDebugLines starts and stops an engine logging at debug level to a
 // buffer, with cfg's RiverLogger, and returns the debug records River wrote
 // (its producers log "producer: Run loop started" on every start).
-func riverDebugLines(t *testing.T, st *store.Store, river func(w *syncBuffer) *slog.Logger) []string {
+func riverDebugLines(t *testing.T, st *store.Store, river func(w *testlog.Buffer) *slog.Logger) []string {
 	t.Helper()
-	var buf syncBuffer
+	var buf testlog.Buffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
 	cfg := fastConfig()
 	cfg.Logger = slog.New(slog.NewJSONHandler(&buf, debug))
@@ -76,7 +57,7 @@ func TestRiverLogsAtInfoUnlessAsked(t *testing.T) {
 		if got := riverDebugLines(t, st, nil); len(got) > 0 {
 			t.Errorf("a debug Logger carried River's debug lines: %q", got)
 		}
-		asked := riverDebugLines(t, st, func(w *syncBuffer) *slog.Logger {
+		asked := riverDebugLines(t, st, func(w *testlog.Buffer) *slog.Logger {
 			return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		})
 		if len(asked) == 0 {

@@ -1,17 +1,16 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mohallamart/mohalla"
 	"github.com/mohallamart/mohalla/httpapi"
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/market"
 	"github.com/mohallamart/mohalla/store/storetest"
@@ -25,7 +24,7 @@ import (
 func TestInternalErrorLoggedOnce(t *testing.T) {
 	t.Parallel()
 	st := storetest.OpenConfig(t, storetest.NewConfig(t, "sqlite"))
-	var logs syncBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	svc := market.New(st, &market.Config{Logger: log})
 	admin := mohalla.Caller{ID: "admin", Role: mohalla.RoleAdmin}
@@ -63,22 +62,4 @@ func TestInternalErrorLoggedOnce(t *testing.T) {
 			t.Errorf("GET %s (request id %q) logged %d errors, want one with its id and cause:\n%s", path, id, len(errs), strings.Join(lines, "\n"))
 		}
 	}
-}
-
-// syncBuffer is a log sink that handlers write to from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

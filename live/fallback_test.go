@@ -1,34 +1,15 @@
 package live_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/live"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
-
-// syncBuffer is a log sink that handlers write to from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestInternalErrorIsLogged: the handler used without the HTTP API answers an
 // internal error with a bare 500, and logs its cause on the hub's logger, so a
@@ -37,7 +18,7 @@ func TestInternalErrorIsLogged(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			var logs syncBuffer
+			var logs testlog.Buffer
 			n := newNode(t, storetest.NewConfig(t, kind), live.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
 			seed(t, n)
 			n.st.Close() // every read fails from now on

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mohallamart/mohalla/internal/testlog"
 	"github.com/mohallamart/mohalla/store/storetest"
 )
 
@@ -228,7 +228,7 @@ func freeAddr(t *testing.T) string {
 type server struct {
 	cmd    *exec.Cmd
 	stdout *bufio.Reader
-	stderr syncBuilder
+	stderr testlog.Buffer
 	done   chan error
 }
 
@@ -293,25 +293,6 @@ func (s *server) stop(t *testing.T) {
 	if logs := s.stderr.String(); strings.Contains(logs, "level=ERROR") {
 		t.Errorf("serve logged an error:\n%s", logs)
 	}
-}
-
-// syncBuilder is a strings.Builder the server's stderr copier may write while
-// the test reads it.
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuilder) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // The documents' relative links name files of the repository, so that a clone
